@@ -1,0 +1,263 @@
+"""The machinery every exercise check shares, in the notebook and in the grader.
+
+An exercise is judged in two steps so that grading can trust the verdict:
+
+1. ``collect`` runs next to the learner's answer (in the notebook's kernel).
+   For a value it converts the answer to plain numbers; for a function it calls
+   the function on *cases*, inputs that the judging side chose and that travel
+   as plain data.
+2. ``judge`` compares what was collected with a trusted reference and returns a
+   :class:`Result`. It only ever sees plain data (numbers, strings, arrays),
+   never the learner's objects, so it can run in another process.
+
+In a notebook both steps run in the kernel (:func:`check`); the grader runs
+only step 1 in the submission's kernel and step 2 in its own process.
+"""
+
+import base64
+import io
+import json
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+CORRECT = "correct"
+WRONG = "wrong"
+MISSING = "missing"
+ERROR = "error"
+
+_SYMBOLS = {CORRECT: "✅", WRONG: "❌", MISSING: "✏️", ERROR: "⚠️"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict on one answer.
+
+    Attributes
+    ----------
+    status : {"correct", "wrong", "missing", "error"}
+    message : str
+        What is right or wrong, in a sentence.
+    hint : str
+        How to make progress (empty when correct).
+    """
+
+    status: str
+    message: str
+    hint: str = ""
+
+    @property
+    def passed(self):
+        return self.status == CORRECT
+
+    def describe(self, title):
+        text = f"{_SYMBOLS[self.status]} {title}: {self.message}"
+        if self.hint:
+            text += f"\n   Hint: {self.hint}"
+        return text
+
+
+def correct(message):
+    return Result(CORRECT, message)
+
+
+def wrong(message, hint=""):
+    return Result(WRONG, message, hint)
+
+
+class Exercise:
+    """One exercise of one notebook.
+
+    Subclasses set the class attributes and implement :meth:`judge`; those
+    that take a function also implement :meth:`cases` (and :meth:`call` when
+    the function is not called as ``func(*case)``).
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier, ``"<notebook number>-<slug>"``; grades use it.
+    notebook : str
+        Stem of the notebook file, e.g. ``"01_random_baseline"``.
+    number : int
+        The exercise's number within its notebook.
+    title : str
+    points : int
+    answer_name : str
+        The name the notebook's check cell passes to :func:`check`; the grader
+        reads the answer under this name.
+    kind : {"value", "function"}
+    """
+
+    id = notebook = title = answer_name = ""
+    number = 0
+    points = 1
+    kind = "value"
+
+    @property
+    def heading(self):
+        return f"Exercise {self.number} ({self.title})"
+
+    # Step 1: runs where the answer lives.
+    def cases(self, seed):
+        """Inputs, as plain data, on which a function answer is called."""
+        return []
+
+    def call(self, func, case):
+        return func(*case)
+
+    def collect(self, answer, cases):
+        if self.kind == "function":
+            if not callable(answer):
+                raise TypeError(
+                    f"`{self.answer_name}` should be a function; got {type(answer).__name__}."
+                )
+            return {"outputs": [plain(self.call(answer, case)) for case in cases]}
+        return {"value": plain(answer)}
+
+    # Step 2: trusted.
+    def judge(self, payload, cases):
+        raise NotImplementedError
+
+
+def is_unanswered(answer):
+    return answer is None or answer is Ellipsis
+
+
+def collect_safely(exercise, answer, cases):
+    """Run step 1, turning every failure into a payload instead of an exception."""
+    if is_unanswered(answer):
+        return {"unanswered": True}
+    try:
+        return exercise.collect(answer, cases)
+    except NotImplementedError:
+        return {"unanswered": True}
+    except Exception as exc:  # a learner's bug must become feedback, not a traceback
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def judge_safely(exercise, payload, cases):
+    """Run step 2 on whatever step 1 produced; never raises."""
+    if not isinstance(payload, dict):
+        return Result(ERROR, "the answer could not be read.")
+    if payload.get("unanswered"):
+        return Result(
+            MISSING,
+            "not answered yet.",
+            "replace `...` or the `raise NotImplementedError()` line with your answer, "
+            "run that cell, then run this one again.",
+        )
+    if "error" in payload:
+        return Result(
+            ERROR,
+            f"your code raised {payload['error']}",
+            "read the error, fix the cell with your answer, run it, then run this one again.",
+        )
+    try:
+        return exercise.judge(payload, cases)
+    except Exception as exc:  # an answer of an unexpected form, e.g. a ragged list
+        return Result(
+            WRONG,
+            f"the answer has a form this check did not expect ({type(exc).__name__}: {exc}).",
+            "compare the type and shape of your answer with what the exercise asks for.",
+        )
+
+
+def evaluate(exercise, answer, seed=0):
+    """Judge ``answer`` in this process (what a notebook's check cell does)."""
+    cases = exercise.cases(seed)
+    return judge_safely(exercise, collect_safely(exercise, answer, cases), cases)
+
+
+# ---------------------------------------------------------------- plain data
+
+def plain(value):
+    """Turn an answer into plain data: None, bool, int, float, str, ndarray, list, dict.
+
+    Raises
+    ------
+    TypeError
+        For objects that are not numbers, text or containers of them.
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        items = [plain(v) for v in value]
+        if items and all(isinstance(v, (int, float, bool)) for v in items):
+            return np.asarray(items)
+        if items and all(isinstance(v, np.ndarray) for v in items) and len(
+            {v.shape for v in items}
+        ) == 1 and all(v.dtype.kind in "biuf" for v in items):
+            return np.stack(items)
+        return items
+    try:
+        array = np.asarray(value)
+    except Exception as exc:
+        raise TypeError(f"expected numbers; got {type(value).__name__}") from exc
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"expected numbers; got {type(value).__name__} of {array.dtype}")
+    return array.copy()
+
+
+def encode(data):
+    """Serialize plain data to JSON text; arrays travel as .npy bytes (no pickle)."""
+    return json.dumps(_to_json(data))
+
+
+def decode(text):
+    """Inverse of :func:`encode`; never unpickles anything."""
+    return _from_json(json.loads(text))
+
+
+def _to_json(data):
+    if isinstance(data, np.ndarray):
+        buffer = io.BytesIO()
+        np.save(buffer, data, allow_pickle=False)
+        return {"__ndarray__": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    if isinstance(data, dict):
+        return {str(k): _to_json(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_to_json(v) for v in data]
+    if isinstance(data, np.generic):
+        return data.item()
+    return data
+
+
+def _from_json(data):
+    if isinstance(data, dict):
+        if set(data) == {"__ndarray__"}:
+            raw = base64.b64decode(data["__ndarray__"])
+            return np.load(io.BytesIO(raw), allow_pickle=False)
+        return {k: _from_json(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_from_json(v) for v in data]
+    return data
+
+
+# ---------------------------------------------------------------- helpers for judges
+
+def as_float_array(value, shape=None):
+    """``value`` as a float array, or None when it is not numbers (of ``shape``)."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if shape is not None and array.shape != tuple(shape):
+        return None
+    return array
+
+
+def describe_shape(value):
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    return f"{type(value).__name__} {value!r}"

@@ -1,0 +1,154 @@
+"""Checks for notebook 01, the random baseline."""
+
+import numpy as np
+
+from ..data import DIGITS_MAX, load_digits
+from .core import Exercise, as_float_array, correct, describe_shape, wrong
+
+NOTEBOOK = "01_random_baseline"
+
+#: The score vector of exercise 2, as printed in the notebook.
+EXAMPLE_SCORES = np.array(
+    [0.012, 0.031, 0.004, 0.080, 0.998, 0.017, 0.009, 0.263, 0.054, 0.121]
+)
+
+
+class ScalePixels(Exercise):
+    id = "01-scale-pixels"
+    notebook = NOTEBOOK
+    number = 1
+    title = "flatten and scale an image"
+    points = 1
+    answer_name = "to_vector"
+    kind = "function"
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        images = rng.integers(0, 17, size=(4, 8, 8))
+        images[0, 3, 4] = 16  # make sure the largest value the data can hold appears
+        images[1] = np.clip(images[1], 0, 12)  # an image whose own maximum is not 16
+        return [(image,) for image in images]
+
+    def judge(self, payload, cases):
+        for (image,), output in zip(cases, payload["outputs"]):
+            out = as_float_array(output)
+            if out is None:
+                return wrong(f"`to_vector` returned {describe_shape(output)}, not numbers.",
+                             "return a numpy array of 64 numbers.")
+            if out.shape == (8, 8):
+                return wrong("the result still has shape (8, 8).",
+                             "flatten it to 64 values with `image.reshape(64)` or `image.ravel()`.")
+            if out.shape != (64,):
+                return wrong(f"the result has shape {out.shape}; a flat vector has shape (64,).",
+                             "flatten the 8x8 image with `image.reshape(64)`.")
+            expected = image.reshape(64) / DIGITS_MAX
+            if np.allclose(out, expected):
+                continue
+            if np.allclose(out, image.reshape(64) / 15):
+                return wrong("you divided by 15, but the digits' largest value is 16.",
+                             "divide by 16 so that the darkest possible pixel becomes exactly 1.")
+            if np.allclose(out, image.reshape(64)):
+                return wrong("the values are not scaled: they still run from 0 to 16.",
+                             "divide by 16, the largest value a pixel can take.")
+            if image.max() > 0 and np.allclose(out, image.reshape(64) / image.max()):
+                return wrong("you divided by this image's own maximum.",
+                             "divide every image by the same number, 16, so that the same ink "
+                             "gives the same value in every image.")
+            if np.allclose(out, image.T.reshape(64) / DIGITS_MAX):
+                return wrong("the pixels come out column by column.",
+                             "read the image row by row: `image.reshape(64)` does that.")
+            return wrong("the values differ from the image's pixels divided by 16.",
+                         "flatten with `image.reshape(64)`, then divide by 16.")
+        return correct("64 values in [0, 1], row by row, divided by 16.")
+
+
+class WhichDigit(Exercise):
+    id = "01-which-digit"
+    notebook = NOTEBOOK
+    number = 2
+    title = "which digit do these scores name?"
+    points = 1
+    answer_name = "predicted_digit"
+
+    def judge(self, payload, cases):
+        value = payload["value"]
+        answer = int(np.argmax(EXAMPLE_SCORES))
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return wrong(f"the answer should be one number; got {describe_shape(value)}.",
+                         "give the digit as a whole number, e.g. `predicted_digit = 7`.")
+        if value == answer:
+            return correct(f"the largest score, {EXAMPLE_SCORES.max()}, sits at index {answer}.")
+        if np.isclose(value, EXAMPLE_SCORES.max()):
+            return wrong("that is the largest score itself, not the digit it belongs to.",
+                         "the digit is the *position* of the largest score: `np.argmax(scores)`.")
+        if value == answer + 1:
+            return wrong("close: you counted positions from 1.",
+                         "Python counts from 0, and score 0 belongs to digit 0.")
+        return wrong(f"{value} is not the digit with the largest score.",
+                     "find the position of the largest score, e.g. with `np.argmax(scores)`.")
+
+
+class EvaluateRange(Exercise):
+    id = "01-evaluate-range"
+    notebook = NOTEBOOK
+    number = 3
+    title = "evaluate any range of images"
+    points = 2
+    answer_name = "evaluate"
+    kind = "function"
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        X, y = load_digits()
+        centroids = np.stack([X[y == digit].mean(axis=0) for digit in range(10)])
+        ranges = [(1000, 500), (0, 100), (int(rng.integers(1, 900)), 250), (1700, 97)]
+        # A noisy nearest-centroid classifier: right often enough that every range
+        # gets its own accuracy, so a harness that reads the wrong images is caught.
+        cases = []
+        for start, count in ranges:
+            weights = centroids + rng.normal(scale=0.15, size=centroids.shape)
+            cases.append((weights, start, count))
+        return cases
+
+    def call(self, func, case):
+        weights, start, count = case
+        return func(lambda x: weights @ np.ravel(x), start, count)
+
+    def judge(self, payload, cases):
+        X, y = load_digits()
+
+        def accuracy(weights, rows):
+            return float(np.mean(np.argmax(X[rows] @ weights.T, axis=1) == y[rows]))
+
+        for (weights, start, count), output in zip(cases, payload["outputs"]):
+            out = as_float_array(output)
+            if out is None or out.size != 1:
+                return wrong(f"`evaluate` returned {describe_shape(output)}.",
+                             "return one number: the share of images classified correctly.")
+            got = float(out.reshape(()))
+            expected = accuracy(weights, slice(start, start + count))
+            if np.isclose(got, expected):
+                continue
+            call = f"evaluate(classifier, {start}, {count})"
+            if np.isclose(got, expected * count):
+                return wrong(f"{call} gave {got:g}, a number of images, not a share.",
+                             "divide the number of correct answers by `count`.")
+            if start and np.isclose(got, accuracy(weights, slice(0, count))):
+                return wrong(f"{call} looked at the first {count} images, ignoring `start`.",
+                             "loop over `range(start, start + count)`.")
+            if count > start and np.isclose(got, accuracy(weights, slice(start, count))):
+                return wrong(f"{call} stopped at image {count}: `count` was read as an end index.",
+                             "`count` is how many images to use; stop at `start + count`.")
+            for rows in (slice(start, start + count + 1), slice(start, start + count - 1),
+                         slice(start + 1, start + count + 1)):
+                if np.isclose(got, accuracy(weights, rows)):
+                    return wrong(f"{call} is off by one image at an end of the range.",
+                                 "use images `start`, `start + 1`, ..., `start + count - 1`, "
+                                 "that is `range(start, start + count)`.")
+            return wrong(f"{call} gave {got:.3f}; the right accuracy is {expected:.3f}.",
+                         "for each image in the range, compare `np.argmax(classifier(x))` "
+                         "with its label, count the matches, divide by `count`.")
+        return correct("right on every range tried, including images 1000-1499.")
+
+
+EXERCISES = [ScalePixels(), WhichDigit(), EvaluateRange()]

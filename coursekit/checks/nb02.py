@@ -1,0 +1,131 @@
+"""Checks for notebook 02, the average-image classifier."""
+
+import numpy as np
+
+from ..data import DIGITS_MAX, load_digits
+from .core import Exercise, as_float_array, correct, describe_shape, wrong
+
+NOTEBOOK = "02_average_image"
+FROM = 1000  # the averages are computed on images 1000 onwards
+
+
+def _averages(rows=slice(FROM, None)):
+    X, y = load_digits()
+    X, y = X[rows], y[rows]
+    return np.stack([X[y == digit].mean(axis=0) for digit in range(10)])
+
+
+def _judge_average_rows(got, expected_rows, what):
+    """Shared reasons why one or more averaged images differ from the reference."""
+    if np.allclose(got, expected_rows):
+        return None
+    if np.allclose(got, expected_rows * DIGITS_MAX):
+        return wrong(f"{what} is on the 0-16 scale.",
+                     "average the scaled images, `X`, whose values lie in [0, 1].")
+    for rows, where in ((slice(None), "all images"), (slice(0, FROM), "the first 1,000 images")):
+        other = _averages(rows)
+        if np.allclose(got, other[_row_index(expected_rows)]):
+            return wrong(f"{what} was averaged over {where}.",
+                         "use images 1000 onwards only: `X[1000:]` and `y[1000:]`.")
+    return wrong(f"{what} differs from the mean of the matching images 1000 onwards.",
+                 "select the rows whose label matches, e.g. `X[1000:][y[1000:] == 9]`, "
+                 "then take `.mean(axis=0)`.")
+
+
+def _row_index(expected_rows):
+    # Which digits' averages ``expected_rows`` holds (one row or all ten).
+    reference = _averages()
+    if expected_rows.ndim == 1:
+        return int(np.argmin(np.abs(reference - expected_rows).sum(axis=1)))
+    return slice(None)
+
+
+class AverageNine(Exercise):
+    id = "02-average-nine"
+    notebook = NOTEBOOK
+    number = 1
+    title = "the average nine"
+    points = 1
+    answer_name = "average_nine"
+
+    def judge(self, payload, cases):
+        got = as_float_array(payload["value"])
+        if got is None or got.size != 64:
+            return wrong(f"expected 64 numbers; got {describe_shape(payload['value'])}.",
+                         "average the rows of `X[1000:]` whose label is 9, along axis 0.")
+        got = got.reshape(64)
+        verdict = _judge_average_rows(got, _averages()[9], "your average nine")
+        return verdict or correct("the mean of the nines from image 1000 onwards.")
+
+
+class Averages(Exercise):
+    id = "02-averages"
+    notebook = NOTEBOOK
+    number = 2
+    title = "all ten averages"
+    points = 1
+    answer_name = "averages"
+
+    def judge(self, payload, cases):
+        got = as_float_array(payload["value"])
+        if got is None:
+            return wrong(f"expected an array; got {describe_shape(payload['value'])}.",
+                         "stack the ten averages with `np.stack` into shape (10, 64).")
+        if got.shape == (64, 10):
+            return wrong("the array has shape (64, 10): one column per digit.",
+                         "make one *row* per digit, shape (10, 64); `.T` transposes.")
+        if got.shape != (10, 64):
+            return wrong(f"the array has shape {got.shape}; expected (10, 64).",
+                         "row d should be the average image of digit d.")
+        reference = _averages()
+        if not np.allclose(got, reference):
+            order = [int(np.argmin(np.abs(reference - row).sum(axis=1))) for row in got]
+            if sorted(order) == list(range(10)) and order != list(range(10)) and np.allclose(
+                got, reference[order]
+            ):
+                return wrong("the right averages, but not in digit order.",
+                             "row d must hold the average of digit d: loop over `range(10)`.")
+        verdict = _judge_average_rows(got, reference, "at least one average")
+        return verdict or correct("ten averages, one row per digit, from image 1000 onwards.")
+
+
+class DotClassifier(Exercise):
+    id = "02-dot-classifier"
+    notebook = NOTEBOOK
+    number = 3
+    title = "the dot-product classifier"
+    points = 2
+    answer_name = "dot_classifier"
+    kind = "function"
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        X, _ = load_digits()
+        picks = rng.choice(len(X), size=4, replace=False)
+        return [(X[i],) for i in picks] + [(rng.random(64),)]
+
+    def judge(self, payload, cases):
+        reference = _averages()
+        for (x,), output in zip(cases, payload["outputs"]):
+            out = as_float_array(output)
+            if out is None or out.size != 10:
+                return wrong(f"for one image the classifier returned {describe_shape(output)}.",
+                             "return 10 scores, one per digit: `averages @ x`.")
+            out = out.reshape(10)
+            expected = reference @ x
+            if np.allclose(out, expected):
+                continue
+            ratio = out @ expected / (expected @ expected)
+            if ratio > 0 and np.allclose(out, ratio * expected):
+                continue  # a positive rescaling names the same digit every time
+            distances = np.linalg.norm(reference - x, axis=1)
+            if np.allclose(out, -distances) or np.allclose(out, distances):
+                return wrong("these scores are distances, not dot products.",
+                             "this exercise asks for the dot product of the image with each "
+                             "average; distances come later, in 'going further'.")
+            return wrong("the scores differ from the dot products with the ten averages.",
+                         "score d is `averages[d] @ x`; all ten at once: `averages @ x`.")
+        return correct("10 scores, each the dot product with a digit's average image.")
+
+
+EXERCISES = [AverageNine(), Averages(), DotClassifier()]

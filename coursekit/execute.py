@@ -1,0 +1,56 @@
+"""Re-execute solution notebooks in place, so their stored outputs are fresh.
+
+Used by ``coursekit execute`` (and ``make execute``). A solution whose fresh
+outputs hold an error or anything written to stderr (warnings included) is
+not saved: nbval would store the problem as the expected output.
+"""
+
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+#: Seconds one cell may run before execution is abandoned.
+CELL_TIMEOUT = 600
+
+
+class ExecutionProblem(RuntimeError):
+    """A notebook ran, but its outputs hold an error or a warning."""
+
+
+def problems(notebook):
+    """Describe every error or stderr output stored in ``notebook``."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                found.append(f"cell {index}: {output.get('ename')}: {output.get('evalue')}")
+            elif output.get("output_type") == "stream" and output.get("name") == "stderr":
+                found.append(f"cell {index} wrote to stderr: {output.get('text', '')[:300]}")
+    return found
+
+
+def execute_notebook(path, *, timeout=CELL_TIMEOUT, kernel_name="python3"):
+    """Run every cell of the notebook at ``path`` in a fresh kernel and save it.
+
+    The kernel's working directory is the notebook's folder, as in JupyterLab.
+
+    Raises
+    ------
+    ExecutionProblem
+        If a cell fails or writes to stderr; the file is then left unchanged.
+    """
+    path = Path(path)
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook, timeout=timeout, kernel_name=kernel_name, allow_errors=True,
+        record_timing=False, resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    found = problems(notebook)
+    if found:
+        raise ExecutionProblem(f"{path}:\n  " + "\n  ".join(found))
+    # The kernel's exact Python version differs between machines; nothing reads it.
+    notebook.metadata.get("language_info", {}).pop("version", None)
+    nbformat.write(notebook, path)
+    return notebook

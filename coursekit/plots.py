@@ -1,0 +1,247 @@
+"""Figures for the course: one digit, a grid of digits, the label histogram.
+
+Every helper draws with matplotlib and returns what it drew on (an Axes for a
+single panel, the Figure for a grid), so a learner can keep styling it.
+Digits are drawn with ``gray_r``: ink dark on white paper.
+"""
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+#: Flat vector lengths the helpers know how to turn back into square images.
+IMAGE_SHAPES = {64: (8, 8), 784: (28, 28)}
+DIGIT_CMAP = "gray_r"
+
+
+def as_image(vector, name="image"):
+    """Reshape a flat digit (64 or 784 values) into its square image.
+
+    Parameters
+    ----------
+    vector : array-like
+        A flat vector of 64 or 784 values, or an image already of shape
+        (8, 8) or (28, 28).
+    name : str, default="image"
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    ndarray of shape (8, 8) or (28, 28)
+
+    Raises
+    ------
+    ValueError
+        If the input has any other shape; the message names the argument and
+        the shapes accepted.
+    """
+    array = np.asarray(vector, dtype=float)
+    if array.ndim == 1 and array.size in IMAGE_SHAPES:
+        return array.reshape(IMAGE_SHAPES[array.size])
+    if array.ndim == 2 and array.shape in IMAGE_SHAPES.values():
+        return array
+    raise ValueError(
+        f"{name} must be one digit: a flat vector of 64 or 784 values, or an image "
+        f"of shape (8, 8) or (28, 28); got shape {array.shape}."
+    )
+
+
+def _as_images(images, name="images"):
+    array = np.asarray(images, dtype=float)
+    if array.ndim == 2 and array.shape[1] in IMAGE_SHAPES:
+        return array.reshape((len(array),) + IMAGE_SHAPES[array.shape[1]])
+    if array.ndim == 3 and array.shape[1:] in IMAGE_SHAPES.values():
+        return array
+    raise ValueError(
+        f"{name} must be several digits: shape (n, 64) or (n, 784) for flat vectors, "
+        f"or (n, 8, 8) or (n, 28, 28) for images; got shape {array.shape}."
+    )
+
+
+def show_digit(image, *, label=None, values=False, ax=None, title=None):
+    """Draw one digit, optionally with each pixel's value written on it.
+
+    Parameters
+    ----------
+    image : array-like of 64 or 784 values, or of shape (8, 8) or (28, 28)
+    label : int, optional
+        Shown in the title when ``title`` is not given.
+    values : bool, default=False
+        Write each pixel's value on it (readable for 8x8 digits).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when omitted.
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    pixels = as_image(image)
+    if ax is None:
+        size = 4.5 if values else 3
+        _, ax = plt.subplots(figsize=(size, size))
+    ax.imshow(pixels, cmap=DIGIT_CMAP, vmin=0, vmax=max(pixels.max(), 1e-12))
+    if title is None and label is not None:
+        title = f"Label: {label}"
+    if title is not None:
+        ax.set_title(title)
+    if values:
+        threshold = pixels.max() / 2
+        for (row, col), value in np.ndenumerate(pixels):
+            ax.text(
+                col, row, f"{value:.2g}", ha="center", va="center", fontsize=7,
+                color="white" if value > threshold else "black",
+            )
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def show_digits(images, labels=None, *, n=None, rows=None, cols=None,
+                random_state=None, predictions=None, title=None):
+    """Draw a grid of digits, each titled with its label.
+
+    Parameters
+    ----------
+    images : array-like of shape (n_images, 64 or 784) or (n_images, h, w)
+    labels : array-like of shape (n_images,), optional
+    n : int, optional
+        How many digits to show. Defaults to ``rows * cols`` when both are
+        given, else to all of them (at most 50).
+    rows, cols : int, optional
+        Grid shape; whichever is missing is computed from ``n``.
+    random_state : int or numpy Generator, optional
+        When given, show a random choice of ``n`` digits drawn with this seed;
+        otherwise the first ``n``.
+    predictions : array-like of shape (n_images,), optional
+        A classifier's answers; wrong ones are titled in red.
+    title : str, optional
+        Title of the whole figure.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    """
+    pixels = _as_images(images)
+    total = len(pixels)
+    labels = _optional_per_image(labels, total, "labels")
+    predictions = _optional_per_image(predictions, total, "predictions")
+    for arg, value in (("rows", rows), ("cols", cols), ("n", n)):
+        if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
+            raise ValueError(f"{arg} must be a positive whole number; got {value!r}.")
+    if n is None:
+        n = rows * cols if rows and cols else min(total, 50)
+    if n > total:
+        raise ValueError(f"n={n} is more than the {total} images given.")
+    if rows and cols and rows * cols < n:
+        raise ValueError(f"A {rows}x{cols} grid cannot hold n={n} digits.")
+    if random_state is None:
+        chosen = np.arange(n)
+    else:
+        chosen = np.sort(np.random.default_rng(random_state).choice(total, n, replace=False))
+    if cols is None:
+        cols = math.ceil(n / rows) if rows else min(n, 10)
+    if rows is None:
+        rows = math.ceil(n / cols)
+
+    fig, axes = plt.subplots(rows, cols, figsize=(1.1 * cols, 1.3 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, index in zip(axes.flat, chosen):
+        ax.imshow(pixels[index], cmap=DIGIT_CMAP)
+        if labels is not None:
+            text, color = f"{labels[index]}", "black"
+            if predictions is not None:
+                text = f"{labels[index]} → {predictions[index]}"
+                color = "black" if predictions[index] == labels[index] else "tab:red"
+            ax.set_title(text, fontsize=9, color=color)
+    if title is not None:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_label_histogram(labels, *, ax=None, title="How many images of each digit"):
+    """Bar chart of how many images carry each label.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_images,)
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.size == 0:
+        raise ValueError(
+            f"labels must be a non-empty 1-D array of digit labels; got shape {labels.shape}."
+        )
+    values, counts = np.unique(labels, return_counts=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    ax.bar([str(v) for v in values], counts, color="tab:blue")
+    ax.axhline(counts.mean(), color="black", linestyle="--", linewidth=1,
+               label=f"mean {counts.mean():.0f}")
+    ax.set_xlabel("digit")
+    ax.set_ylabel("number of images")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    return ax
+
+
+def _optional_per_image(values, total, name):
+    if values is None:
+        return None
+    values = np.asarray(values)
+    if values.shape != (total,):
+        raise ValueError(
+            f"{name} must hold one entry per image, shape ({total},); got shape {values.shape}."
+        )
+    return values
+
+
+def plot_loss_curves(curves, *, ax=None, xlabel="epoch", ylabel="loss", title="Loss during training",
+                     log_y=False):
+    """Draw one or more loss curves on shared axes.
+
+    Parameters
+    ----------
+    curves : dict of str to sequence of float, or one sequence
+        Each curve by the name shown in the legend.
+    ax : matplotlib Axes, optional
+    xlabel, ylabel, title : str
+    log_y : bool, default=False
+        Use a logarithmic y axis (useful when the loss falls by orders of magnitude).
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    if not isinstance(curves, dict):
+        curves = {"loss": curves}
+    if not curves:
+        raise ValueError("curves must hold at least one curve; got an empty dict.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    for name, values in curves.items():
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(
+                f"curves[{name!r}] must be a non-empty 1-D sequence of losses; "
+                f"got shape {values.shape}."
+            )
+        ax.plot(np.arange(1, values.size + 1), values, label=name)
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if len(curves) > 1:
+        ax.legend()
+    return ax
