@@ -44,7 +44,7 @@ def execute_notebook(path, *, timeout=CELL_TIMEOUT, kernel_name="python3"):
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook, timeout=timeout, kernel_name=kernel_name, allow_errors=True,
-        record_timing=False, resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False, store_widget_state=False, resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
     found = problems(notebook)
@@ -52,5 +52,6 @@ def execute_notebook(path, *, timeout=CELL_TIMEOUT, kernel_name="python3"):
         raise ExecutionProblem(f"{path}:\n  " + "\n  ".join(found))
     # The kernel's exact Python version differs between machines; nothing reads it.
     notebook.metadata.get("language_info", {}).pop("version", None)
+    notebook.metadata.pop("widgets", None)
     nbformat.write(notebook, path)
     return notebook
