@@ -1,4 +1,4 @@
-"""Figures for the course: one digit, a grid of digits, the label histogram.
+"""Figures for the course: digits, label histograms, loss curves, weights, result tables.
 
 Every helper draws with matplotlib and returns what it drew on (an Axes for a
 single panel, the Figure for a grid), so a learner can keep styling it.
@@ -9,6 +9,8 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
+from sklearn.metrics import confusion_matrix
 
 #: Flat vector lengths the helpers know how to turn back into square images.
 IMAGE_SHAPES = {64: (8, 8), 784: (28, 28)}
@@ -245,3 +247,174 @@ def plot_loss_curves(curves, *, ax=None, xlabel="epoch", ylabel="loss", title="L
     if len(curves) > 1:
         ax.legend()
     return ax
+
+
+WEIGHT_CMAP = "RdBu_r"
+
+
+def plot_weight_tiles(weights, *, rows=None, cols=None, title=None, cmap=WEIGHT_CMAP):
+    """Draw each unit's weights as a small image, all on one colour scale centred on 0.
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_units, 64) or (n_units, 784)
+        One row per unit (a hidden unit, a class, an RBM component), holding
+        one weight per pixel. Pass the transpose of a scikit-learn
+        ``coefs_[0]``, whose shape is (n_pixels, n_units).
+    rows, cols : int, optional
+        Grid shape; whichever is missing is chosen so the grid is near square.
+    title : str, optional
+        Title of the whole figure.
+    cmap : str, default="RdBu_r"
+        Colour map. The scale runs from ``-m`` to ``m``, ``m`` the largest
+        absolute weight, so with a diverging map white means 0 in every tile.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        One tile per unit and one colour bar for all of them.
+    """
+    array = np.asarray(weights, dtype=float)
+    if array.ndim != 2 or array.shape[1] not in IMAGE_SHAPES or len(array) == 0:
+        raise ValueError(
+            f"weights must have shape (n_units, 64) or (n_units, 784), one row of pixel "
+            f"weights per unit; got shape {array.shape}. For scikit-learn's coefs_[0], "
+            f"of shape (n_pixels, n_units), pass its transpose."
+        )
+    n = len(array)
+    for arg, value in (("rows", rows), ("cols", cols)):
+        if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
+            raise ValueError(f"{arg} must be a positive whole number; got {value!r}.")
+    if rows is None and cols is None:
+        cols = math.ceil(math.sqrt(n))
+    if cols is None:
+        cols = math.ceil(n / rows)
+    if rows is None:
+        rows = math.ceil(n / cols)
+    if rows * cols < n:
+        raise ValueError(f"A {rows}x{cols} grid cannot hold {n} tiles.")
+    limit = max(np.abs(array).max(), 1e-12)
+    tiles = array.reshape((n,) + IMAGE_SHAPES[array.shape[1]])
+
+    side = min(1.2, 9 / max(rows, cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(side * cols + 1.2, side * rows + 0.6),
+                             squeeze=False, layout="constrained")
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, tile in zip(axes.flat, tiles):
+        image = ax.imshow(tile, cmap=cmap, vmin=-limit, vmax=limit)
+    fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
+    if title is not None:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_confusion(y_true, y_pred, *, normalize=False, ax=None, title=None):
+    """Heatmap of how often each true digit received each prediction, written on every cell.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_images,)
+        The labels and a classifier's answers.
+    normalize : bool, default=False
+        Show each row as shares of that true digit's images (rows sum to 1)
+        instead of counts.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    if y_true.ndim != 1 or y_true.size == 0:
+        raise ValueError(f"y_true must be a non-empty 1-D array of labels; got shape "
+                         f"{y_true.shape}.")
+    if y_pred.shape != y_true.shape:
+        raise ValueError(f"y_pred must hold one answer per label, shape {y_true.shape}; "
+                         f"got shape {y_pred.shape}.")
+    labels = np.union1d(y_true, y_pred)
+    counts = confusion_matrix(y_true, y_pred, labels=labels)
+    if normalize:
+        totals = counts.sum(axis=1, keepdims=True)
+        # A digit that is only ever predicted has no true images: its row stays 0.
+        table = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
+        fmt, bar_label = ".2f", "share of the true digit's images"
+    else:
+        table, fmt, bar_label = counts, "d", "number of images"
+    if title is None:
+        title = "Confusion matrix" + (" (each row sums to 1)" if normalize else "")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 5))
+    names = [str(label) for label in labels]
+    _annotated_heatmap(ax, table, names, names, fmt=fmt, cmap="Blues", bar_label=bar_label)
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title(title)
+    return ax
+
+
+def plot_grid_heatmap(table, *, index, columns, values, ax=None, title=None, fmt=".2f",
+                      cmap="viridis"):
+    """Pivot a table of results (one row per setting) and draw it as an annotated heatmap.
+
+    Parameters
+    ----------
+    table : pandas DataFrame
+        For example one row per grid-search combination.
+    index, columns : str
+        The columns of ``table`` that become the heatmap's rows and columns.
+    values : str
+        The column of ``table`` written in the cells and coloured.
+    ax : matplotlib Axes, optional
+    title : str, optional
+        Defaults to ``values``.
+    fmt : str, default=".2f"
+        Format of the numbers written in the cells.
+    cmap : str, default="viridis"
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(f"table must be a pandas DataFrame; got {type(table).__name__}.")
+    for arg, name in (("index", index), ("columns", columns), ("values", values)):
+        if name not in table.columns:
+            raise ValueError(f"{arg}={name!r} is not a column of table; its columns are "
+                             f"{list(table.columns)}.")
+    if table.duplicated([index, columns]).any():
+        raise ValueError(f"table has several rows for the same ({index}, {columns}) pair, "
+                         f"so they cannot share one cell; filter it first.")
+    grid = table.pivot(index=index, columns=columns, values=values)
+    if ax is None:
+        width = min(max(4.0, 0.5 * grid.shape[1] + 2.5), 16.0)
+        _, ax = plt.subplots(figsize=(width, max(3.0, 0.5 * grid.shape[0] + 2.0)),
+                             layout="constrained")
+    _annotated_heatmap(ax, grid.to_numpy(dtype=float), [_tick(c) for c in grid.columns],
+                       [_tick(i) for i in grid.index], fmt=fmt, cmap=cmap, bar_label=values)
+    ax.set_xlabel(columns)
+    ax.set_ylabel(index)
+    ax.set_title(values if title is None else title)
+    return ax
+
+
+def _tick(value):
+    return f"{value:.3g}" if isinstance(value, (float, np.floating)) else str(value)
+
+
+def _annotated_heatmap(ax, table, xticks, yticks, *, fmt, cmap, bar_label):
+    image = ax.imshow(table, cmap=cmap, aspect="auto")
+    ax.figure.colorbar(image, ax=ax, label=bar_label)
+    ax.set_xticks(range(len(xticks)), xticks, rotation=90 if len(xticks) > 12 else 0)
+    ax.set_yticks(range(len(yticks)), yticks)
+    fontsize = 8 if table.shape[1] <= 12 else 6
+    for (row, col), value in np.ndenumerate(table):
+        if not np.isfinite(value):
+            continue  # a combination that was not run stays blank
+        # White text where the cell's colour is dark, black where it is light.
+        red, green, blue, _ = image.cmap(image.norm(value))
+        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+        ax.text(col, row, format(value, fmt), ha="center", va="center", fontsize=fontsize,
+                color="white" if dark else "black")

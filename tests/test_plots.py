@@ -127,3 +127,180 @@ def test_loss_curves_errors():
         plots.plot_loss_curves({})
     with pytest.raises(ValueError, match=r"curves\['a'\] must be a non-empty 1-D"):
         plots.plot_loss_curves({"a": []})
+
+
+# ---------------------------------------------------------------- weight tiles, confusion, grid heatmap
+
+def _tiles(fig):
+    return [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+
+
+# ---------------------------------------------------------------- plot_weight_tiles
+
+@pytest.mark.parametrize("n_units, n_pixels, grid", [
+    (100, 64, (10, 10)), (10, 784, (3, 4)), (16, 64, (4, 4)), (1, 64, (1, 1)), (7, 64, (3, 3)),
+])
+def test_weight_tiles_one_tile_per_unit_near_square(n_units, n_pixels, grid):
+    weights = np.random.default_rng(0).normal(size=(n_units, n_pixels))
+    fig = plots.plot_weight_tiles(weights, title="weights")
+    assert isinstance(fig, plt.Figure)
+    tiles = _tiles(fig)
+    assert len(tiles) == n_units
+    side = int(np.sqrt(n_pixels))
+    assert tiles[0].images[0].get_array().shape == (side, side)
+    assert fig.axes[0].get_subplotspec().get_gridspec().get_geometry() == grid
+    assert fig.get_suptitle() == "weights"
+
+
+def test_weight_tiles_share_a_scale_centred_on_zero_with_one_colorbar():
+    weights = np.zeros((4, 64))
+    weights[0, 0], weights[1, 1] = 3.0, -0.5
+    fig = plots.plot_weight_tiles(weights, cmap="RdBu_r")
+    for tile in _tiles(fig):
+        image = tile.images[0]
+        assert image.get_clim() == (-3.0, 3.0)
+        assert image.get_cmap().name == "RdBu_r"
+    assert sum(ax.get_label() == "<colorbar>" for ax in fig.axes) == 1
+
+
+def test_weight_tiles_tile_shows_the_unit_row_by_row():
+    weights = np.arange(2 * 64, dtype=float).reshape(2, 64) - 64
+    fig = plots.plot_weight_tiles(weights)
+    np.testing.assert_array_equal(_tiles(fig)[1].images[0].get_array(), weights[1].reshape(8, 8))
+
+
+def test_weight_tiles_all_zero_weights_still_draw():
+    fig = plots.plot_weight_tiles(np.zeros((3, 64)))
+    low, high = _tiles(fig)[0].images[0].get_clim()
+    assert low < 0 < high
+
+
+@pytest.mark.parametrize("rows, cols, grid", [(2, None, (2, 5)), (None, 2, (5, 2)), (1, 10, (1, 10))])
+def test_weight_tiles_given_rows_or_cols(rows, cols, grid):
+    fig = plots.plot_weight_tiles(np.ones((10, 64)), rows=rows, cols=cols)
+    assert fig.axes[0].get_subplotspec().get_gridspec().get_geometry() == grid
+    assert len(_tiles(fig)) == 10
+
+
+@pytest.mark.parametrize("shape", [(64, 10), (784, 3), (10,), (0, 64), (2, 8, 8), (3, 65)])
+def test_weight_tiles_refuse_other_shapes(shape):
+    with pytest.raises(ValueError, match=r"weights must have shape \(n_units, 64\)"):
+        plots.plot_weight_tiles(np.zeros(shape))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"rows": 0}, "rows must be a positive whole number"),
+    ({"cols": 2.5}, "cols must be a positive whole number"),
+    ({"rows": 2, "cols": 2}, "A 2x2 grid cannot hold 10 tiles"),
+])
+def test_weight_tiles_refuse_bad_grids(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_weight_tiles(np.zeros((10, 64)), **kwargs)
+
+
+# ---------------------------------------------------------------- plot_confusion
+
+def _cell_texts(ax):
+    return {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
+            for t in ax.texts}
+
+
+def test_confusion_counts():
+    y_true = [0, 0, 1, 1, 1, 2]
+    y_pred = [0, 1, 1, 1, 2, 2]
+    ax = plots.plot_confusion(y_true, y_pred)
+    np.testing.assert_array_equal(ax.images[0].get_array(), [[1, 1, 0], [0, 2, 1], [0, 0, 1]])
+    texts = _cell_texts(ax)
+    assert texts[(1, 1)] == "2" and texts[(0, 2)] == "0" and len(texts) == 9
+    assert ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2"]
+    assert ax.get_title() == "Confusion matrix"
+
+
+def test_confusion_normalized_rows_sum_to_one():
+    y_true = [0, 0, 0, 0, 1, 1]
+    y_pred = [0, 0, 0, 1, 1, 1]
+    ax = plots.plot_confusion(y_true, y_pred, normalize=True, title="shares")
+    table = np.asarray(ax.images[0].get_array())
+    np.testing.assert_allclose(table, [[0.75, 0.25], [0.0, 1.0]])
+    assert _cell_texts(ax)[(0, 0)] == "0.75"
+    assert ax.get_title() == "shares"
+
+
+def test_confusion_a_label_only_predicted_gets_a_row_of_zeros():
+    ax = plots.plot_confusion([0, 0, 1], [0, 2, 1], normalize=True)
+    table = np.asarray(ax.images[0].get_array())
+    assert table.shape == (3, 3)
+    np.testing.assert_allclose(table[2], 0)
+    np.testing.assert_allclose(table[:2].sum(axis=1), 1)
+
+
+def test_confusion_draws_on_the_given_axes():
+    _, ax = plt.subplots()
+    assert plots.plot_confusion([1, 2], [1, 2], ax=ax) is ax
+
+
+@pytest.mark.parametrize("y_true, y_pred, message", [
+    ([], [], "y_true must be a non-empty 1-D"),
+    ([[0, 1]], [[0, 1]], "y_true must be a non-empty 1-D"),
+    ([0, 1, 2], [0, 1], "y_pred must hold one answer per label"),
+])
+def test_confusion_refuses_bad_input(y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_confusion(y_true, y_pred)
+
+
+# ---------------------------------------------------------------- plot_grid_heatmap
+
+@pytest.fixture
+def results():
+    import pandas as pd
+
+    rows = [{"penalty": penalty, "C": c, "auc": auc, "fit": "ok"}
+            for penalty, scale in (("l1", 0.5), ("l2", 0.25))
+            for c, auc in zip((0.01, 1.0, 100.0), np.array([1, 2, 3]) * scale)]
+    return pd.DataFrame(rows)
+
+
+def test_grid_heatmap_pivots_and_labels(results):
+    ax = plots.plot_grid_heatmap(results, index="penalty", columns="C", values="auc",
+                                 fmt=".3f", cmap="magma")
+    np.testing.assert_allclose(ax.images[0].get_array(), [[0.5, 1.0, 1.5], [0.25, 0.5, 0.75]])
+    assert ax.images[0].get_cmap().name == "magma"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.01", "1", "100"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["l1", "l2"]
+    assert ax.get_xlabel() == "C" and ax.get_ylabel() == "penalty" and ax.get_title() == "auc"
+    assert _cell_texts(ax)[(1, 2)] == "0.750"
+
+
+def test_grid_heatmap_leaves_missing_combinations_blank(results):
+    ax = plots.plot_grid_heatmap(results.drop(index=5), index="penalty", columns="C",
+                                 values="auc", title="AUC")
+    assert len(ax.texts) == 5 and ax.get_title() == "AUC"
+
+
+def test_grid_heatmap_draws_on_the_given_axes(results):
+    _, ax = plt.subplots()
+    assert plots.plot_grid_heatmap(results, index="C", columns="penalty", values="auc",
+                                   ax=ax) is ax
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"index": "alpha"}, "index='alpha' is not a column of table"),
+    ({"values": "accuracy"}, "values='accuracy' is not a column of table"),
+])
+def test_grid_heatmap_names_a_missing_column(results, kwargs, message):
+    arguments = {"index": "penalty", "columns": "C", "values": "auc"} | kwargs
+    with pytest.raises(ValueError, match=message):
+        plots.plot_grid_heatmap(results, **arguments)
+
+
+def test_grid_heatmap_refuses_duplicate_cells(results):
+    with pytest.raises(ValueError, match="several rows for the same"):
+        plots.plot_grid_heatmap(results.loc[list(results.index) * 2], index="penalty",
+                                columns="C", values="auc")
+
+
+def test_grid_heatmap_needs_a_dataframe(results):
+    with pytest.raises(ValueError, match="table must be a pandas DataFrame"):
+        plots.plot_grid_heatmap(results.to_dict(), index="penalty", columns="C", values="auc")

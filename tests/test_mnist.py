@@ -1,0 +1,222 @@
+"""Tests of coursekit.data.load_mnist on tiny local copies and a simulated offline network."""
+
+import gzip
+import socket
+import struct
+import time
+from urllib.error import URLError
+
+import numpy as np
+import pytest
+
+from coursekit import data
+
+N_TRAIN, N_TEST = 5, 3
+
+
+@pytest.fixture
+def tiny_mnist():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(N_TRAIN + N_TEST, 28, 28), dtype=np.uint8)
+    images[0, 0, 0], images[1, 0, 0] = 0, 255  # both ends of the scale occur
+    labels = rng.integers(0, 10, size=N_TRAIN + N_TEST).astype(np.uint8)
+    return images, labels
+
+
+def _idx_bytes(array):
+    header = bytes([0, 0, 0x08, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    return header + array.tobytes()
+
+
+def _write_idx_folder(folder, images, labels, *, gz, sep="-"):
+    parts = {
+        f"train-images{sep}idx3-ubyte": images[:N_TRAIN],
+        f"train-labels{sep}idx1-ubyte": labels[:N_TRAIN],
+        f"t10k-images{sep}idx3-ubyte": images[N_TRAIN:],
+        f"t10k-labels{sep}idx1-ubyte": labels[N_TRAIN:],
+    }
+    for name, array in parts.items():
+        if gz:
+            with gzip.open(folder / f"{name}.gz", "wb") as stream:
+                stream.write(_idx_bytes(array))
+        else:
+            (folder / name).write_bytes(_idx_bytes(array))
+    return folder
+
+
+def _assert_is_tiny_mnist(X, y, images, labels):
+    assert X.shape == (N_TRAIN + N_TEST, 784) and X.dtype == np.float32
+    assert y.dtype == np.int64
+    np.testing.assert_allclose(X, images.reshape(-1, 784) / 255, rtol=1e-6)
+    assert X.min() == 0 and X.max() == 1
+    np.testing.assert_array_equal(y, labels)
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_reads_idx_files(tmp_path, tiny_mnist, gz):
+    images, labels = tiny_mnist
+    X, y = data.load_mnist(_write_idx_folder(tmp_path, images, labels, gz=gz))
+    _assert_is_tiny_mnist(X, y, images, labels)
+
+
+def test_reads_idx_files_named_with_a_dot(tmp_path, tiny_mnist):
+    images, labels = tiny_mnist
+    X, y = data.load_mnist(str(_write_idx_folder(tmp_path, images, labels, gz=False, sep=".")))
+    _assert_is_tiny_mnist(X, y, images, labels)
+
+
+def test_a_missing_idx_file_is_named(tmp_path, tiny_mnist):
+    images, labels = tiny_mnist
+    _write_idx_folder(tmp_path, images, labels, gz=True)
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(FileNotFoundError, match="no t10k-labels-idx1-ubyte file"):
+        data.load_mnist(tmp_path)
+
+
+def test_a_truncated_idx_file_is_refused(tmp_path, tiny_mnist):
+    images, labels = tiny_mnist
+    _write_idx_folder(tmp_path, images, labels, gz=False)
+    file = tmp_path / "train-images-idx3-ubyte"
+    file.write_bytes(file.read_bytes()[:-10])
+    with pytest.raises(ValueError, match="announces shape"):
+        data.load_mnist(tmp_path)
+
+
+def test_a_file_that_is_not_idx_is_refused(tmp_path, tiny_mnist):
+    images, labels = tiny_mnist
+    _write_idx_folder(tmp_path, images, labels, gz=False)
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(b"not an idx file")
+    with pytest.raises(ValueError, match="not an IDX file"):
+        data.load_mnist(tmp_path)
+
+
+def test_reads_an_npz_with_X_and_y(tmp_path, tiny_mnist):
+    images, labels = tiny_mnist
+    np.savez(tmp_path / "mnist.npz", X=images.reshape(-1, 784), y=labels)
+    _assert_is_tiny_mnist(*data.load_mnist(tmp_path / "mnist.npz"), images, labels)
+
+
+def test_reads_a_keras_style_npz(tmp_path, tiny_mnist):
+    images, labels = tiny_mnist
+    np.savez(tmp_path / "mnist.npz", x_train=images[:N_TRAIN], y_train=labels[:N_TRAIN],
+             x_test=images[N_TRAIN:], y_test=labels[N_TRAIN:])
+    _assert_is_tiny_mnist(*data.load_mnist(tmp_path / "mnist.npz"), images, labels)
+
+
+def test_an_npz_already_scaled_is_not_divided_again(tmp_path, tiny_mnist):
+    images, labels = tiny_mnist
+    np.savez(tmp_path / "scaled.npz", X=images.reshape(-1, 784) / 255.0, y=labels)
+    _assert_is_tiny_mnist(*data.load_mnist(tmp_path / "scaled.npz"), images, labels)
+
+
+@pytest.mark.parametrize("arrays, message", [
+    ({"images": np.zeros((2, 784)), "labels": np.zeros(2)}, "should hold arrays 'X' and 'y'"),
+    ({"X": np.zeros((2, 64)), "y": np.zeros(2)}, r"shape \(n, 784\) or \(n, 28, 28\)"),
+    ({"X": np.zeros((2, 784)), "y": np.zeros(3)}, "expected 2 labels"),
+    ({"X": np.full((2, 784), 300.0), "y": np.zeros(2)}, r"should lie in \[0, 255\]"),
+    ({"X": np.zeros((2, 784)), "y": np.array([0.0, 1.5])}, "not whole numbers"),
+    ({"X": np.zeros((2, 784)), "y": np.array(["3", "x"])}, "not whole numbers"),
+    ({"X": np.zeros((2, 784)), "y": np.array([3, 10])}, "should be digits 0-9"),
+])
+def test_a_malformed_npz_is_refused(tmp_path, arrays, message):
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ValueError, match=message):
+        data.load_mnist(tmp_path / "bad.npz")
+
+
+def test_a_missing_path_says_how_to_get_mnist(tmp_path):
+    with pytest.raises(FileNotFoundError, match="fetch_openml"):
+        data.load_mnist(tmp_path / "nowhere.npz")
+
+
+def test_a_path_of_another_kind_is_refused(tmp_path):
+    (tmp_path / "mnist.csv").write_text("0,1\n")
+    with pytest.raises(ValueError, match="folder of IDX files or an .npz file"):
+        data.load_mnist(tmp_path / "mnist.csv")
+
+
+# ---------------------------------------------------------------- OpenML, without a network
+
+def _fail_if_called(*args, **kwargs):
+    raise AssertionError("fetch_openml should not have been called")
+
+
+def _offline(*args, **kwargs):
+    raise URLError(socket.gaierror(-2, "Name or service not known"))
+
+
+def _assert_says_how_to_get_mnist(message):
+    assert "fetch_openml('mnist_784', version=1, as_frame=False)" in message
+    assert "train-images-idx3-ubyte" in message and "path=" in message
+
+
+def test_offline_without_a_cache_fails_fast_with_instructions(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "fetch_openml", _fail_if_called)
+    monkeypatch.setattr(socket, "create_connection", _offline)
+    start = time.monotonic()
+    with pytest.raises(data.MnistUnavailable, match="cannot be reached") as info:
+        data.load_mnist(data_home=tmp_path)
+    assert time.monotonic() - start < 2
+    _assert_says_how_to_get_mnist(str(info.value))
+
+
+def test_a_silent_network_does_not_hang(tmp_path, monkeypatch):
+    def black_hole(*args, timeout=None, **kwargs):
+        time.sleep(60)  # a connection that never answers (the probe thread is a daemon)
+
+    monkeypatch.setattr(data, "fetch_openml", _fail_if_called)
+    monkeypatch.setattr(socket, "create_connection", black_hole)
+    monkeypatch.setattr(data, "NETWORK_TIMEOUT", 0.2)
+    start = time.monotonic()
+    with pytest.raises(data.MnistUnavailable, match="cannot be reached"):
+        data.load_mnist(data_home=tmp_path)
+    assert time.monotonic() - start < 2
+
+
+def test_download_false_never_fetches(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "fetch_openml", _fail_if_called)
+    with pytest.raises(data.MnistUnavailable, match="download=False") as info:
+        data.load_mnist(data_home=tmp_path, download=False)
+    _assert_says_how_to_get_mnist(str(info.value))
+
+
+def test_a_failing_download_becomes_mnist_unavailable(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "fetch_openml", _offline)
+    with pytest.raises(data.MnistUnavailable, match="could not be fetched") as info:
+        data.load_mnist(data_home=tmp_path, download=True)
+    assert isinstance(info.value, RuntimeError)
+    _assert_says_how_to_get_mnist(str(info.value))
+
+
+def _fake_cache(data_home):
+    # What fetch_openml leaves behind: the query by name mirrored as folders.
+    folder = data_home / "openml" / "openml.org" / "api" / "v1" / "json" / "data" / "list"
+    folder = folder / "data_name" / "mnist_784" / "limit" / "2" / "data_version"
+    folder.mkdir(parents=True)
+    (folder / "1.gz").write_bytes(b"")
+
+
+def test_a_cached_copy_is_read_without_asking_the_network(tmp_path, monkeypatch):
+    _fake_cache(tmp_path)
+    calls = []
+
+    def cached_fetch(name, **kwargs):
+        calls.append((name, kwargs))
+        pixels = np.array([[0.0] * 783 + [255.0]] * 2)
+        return pixels, np.array(["3", "7"], dtype=object)
+
+    monkeypatch.setattr(data, "fetch_openml", cached_fetch)
+    monkeypatch.setattr(socket, "create_connection", _fail_if_called)
+    X, y = data.load_mnist(data_home=tmp_path, download=False)
+    assert X.shape == (2, 784) and X.dtype == np.float32 and X.max() == 1
+    np.testing.assert_array_equal(y, [3, 7])
+    ((name, kwargs),) = calls
+    assert name == "mnist_784"
+    assert kwargs["version"] == 1 and kwargs["as_frame"] is False
+    assert kwargs["data_home"] == tmp_path
+    assert socket.getdefaulttimeout() is None  # the temporary timeout was restored
+
+
+def test_download_must_be_a_bool_or_none(tmp_path):
+    with pytest.raises(ValueError, match="download must be True, False or None"):
+        data.load_mnist(data_home=tmp_path, download="yes")
