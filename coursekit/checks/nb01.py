@@ -136,12 +136,15 @@ class EvaluateRange(Exercise):
             if start and np.isclose(got, accuracy(weights, slice(0, count))):
                 return wrong(f"{call} looked at the first {count} images, ignoring `start`.",
                              "loop over `range(start, start + count)`.")
-            if count > start and np.isclose(got, accuracy(weights, slice(start, count))):
+            as_end = accuracy(weights, slice(start, count)) if count > start else 0.0
+            if np.isclose(got, as_end):
                 return wrong(f"{call} stopped at image {count}: `count` was read as an end index.",
                              "`count` is how many images to use; stop at `start + count`.")
             for rows in (slice(start, start + count + 1), slice(start, start + count - 1),
                          slice(start + 1, start + count + 1)):
-                if np.isclose(got, accuracy(weights, rows)):
+                share = accuracy(weights, rows)
+                hits = share * (rows.stop - rows.start)
+                if np.isclose(got, share) or np.isclose(got, hits / count):
                     return wrong(f"{call} is off by one image at an end of the range.",
                                  "use images `start`, `start + 1`, ..., `start + count - 1`, "
                                  "that is `range(start, start + count)`.")

@@ -1,0 +1,104 @@
+import numpy as np
+import pytest
+
+from coursekit import checks
+from coursekit.checks import core
+
+
+def test_every_exercise_has_a_unique_id_points_and_answer_name():
+    assert len(checks.EXERCISES) >= 6
+    for exercise_id, exercise in checks.EXERCISES.items():
+        assert exercise.id == exercise_id
+        assert exercise_id.startswith(exercise.notebook[:2] + "-")
+        assert exercise.points > 0 and exercise.answer_name.isidentifier()
+        assert exercise.kind in ("value", "function")
+
+
+def test_numbers_are_consecutive_within_each_notebook():
+    notebooks = {exercise.notebook for exercise in checks.EXERCISES.values()}
+    for notebook in notebooks:
+        numbers = [exercise.number for exercise in checks.exercises_for(notebook)]
+        assert numbers == list(range(1, len(numbers) + 1)), notebook
+
+
+def test_get_unknown_id_lists_the_known_ones():
+    with pytest.raises(KeyError, match="unknown exercise id 'nope'; known ids: 01-"):
+        checks.get("nope")
+
+
+@pytest.mark.parametrize("unanswered", [None, ...])
+def test_unanswered_values_say_so(unanswered):
+    result = checks.evaluate(checks.get("01-which-digit"), unanswered)
+    assert result.status == checks.MISSING and "not answered yet" in result.message
+
+
+def test_function_raising_not_implemented_is_unanswered():
+    def to_vector(image):
+        raise NotImplementedError()
+
+    assert checks.evaluate(checks.get("01-scale-pixels"), to_vector).status == checks.MISSING
+
+
+def test_a_crashing_answer_becomes_feedback_not_an_exception():
+    result = checks.evaluate(checks.get("01-scale-pixels"), lambda image: 1 / 0)
+    assert result.status == checks.ERROR and "ZeroDivisionError" in result.message
+
+
+def test_a_value_given_for_a_function_is_explained():
+    result = checks.evaluate(checks.get("01-scale-pixels"), 3)
+    assert result.status == checks.ERROR and "should be a function" in result.message
+
+
+def test_an_answer_of_the_wrong_form_never_raises():
+    for exercise in checks.EXERCISES.values():
+        for answer in ("text", [1, [2, 3]], {"a": 1}, object(), np.zeros((3, 3, 3))):
+            result = checks.evaluate(exercise, answer)
+            assert not result.passed, (exercise.id, answer)
+
+
+def test_check_prints_verdict_and_returns_nothing(capsys):
+    assert checks.check("01-which-digit", 4) is None
+    assert "✅ Exercise 2" in capsys.readouterr().out
+    checks.check("01-which-digit", 5)
+    out = capsys.readouterr().out
+    assert "❌" in out and "Hint:" in out
+
+
+def test_plain_converts_numbers_and_containers():
+    assert core.plain(np.int64(3)) == 3 and isinstance(core.plain(np.int64(3)), int)
+    assert core.plain(2.5) == 2.5
+    np.testing.assert_array_equal(core.plain([1, 2]), np.array([1, 2]))
+    stacked = core.plain([np.zeros(2), np.ones(2)])
+    assert stacked.shape == (2, 2)
+    ragged = core.plain([np.zeros(2), np.ones(3)])
+    assert isinstance(ragged, list) and len(ragged) == 2
+    assert core.plain({"a": np.float32(1)}) == {"a": 1.0}
+
+
+def test_plain_refuses_non_numbers():
+    with pytest.raises(TypeError, match="expected numbers"):
+        core.plain(object())
+
+
+def test_encode_decode_round_trip_without_pickle():
+    payload = {"outputs": [np.arange(6).reshape(2, 3), 1.5, None, "x", [np.ones(2), 3]]}
+    back = checks.decode(checks.encode(payload))
+    np.testing.assert_array_equal(back["outputs"][0], payload["outputs"][0])
+    assert back["outputs"][1:4] == [1.5, None, "x"]
+    np.testing.assert_array_equal(back["outputs"][4][0], np.ones(2))
+
+
+def test_decode_refuses_pickled_arrays():
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([object()], dtype=object), allow_pickle=True)
+    text = '{"__ndarray__": "%s"}' % base64.b64encode(buffer.getvalue()).decode()
+    with pytest.raises(ValueError):
+        checks.decode(text)
+
+
+def test_judge_safely_reports_a_broken_payload():
+    result = checks.judge_safely(checks.get("01-which-digit"), "not a dict", [])
+    assert result.status == checks.ERROR
