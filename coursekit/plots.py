@@ -38,6 +38,7 @@ def as_image(vector, name="image"):
         If the input has any other shape; the message names the argument and
         the shapes accepted.
     """
+    _refuse_unanswered(vector, name)
     array = np.asarray(vector, dtype=float)
     if array.ndim == 1 and array.size in IMAGE_SHAPES:
         return array.reshape(IMAGE_SHAPES[array.size])
@@ -49,7 +50,17 @@ def as_image(vector, name="image"):
     )
 
 
+def _refuse_unanswered(value, name):
+    # A learner who skipped an exercise passes its placeholder on; say so plainly.
+    if value is None or value is Ellipsis:
+        raise ValueError(
+            f"{name} is {'...' if value is Ellipsis else 'None'}: the exercise that computes "
+            f"it is not done yet. Complete it, run its cell, then run this one again."
+        )
+
+
 def _as_images(images, name="images"):
+    _refuse_unanswered(images, name)
     array = np.asarray(images, dtype=float)
     if array.ndim == 2 and array.shape[1] in IMAGE_SHAPES:
         return array.reshape((len(array),) + IMAGE_SHAPES[array.shape[1]])
@@ -103,7 +114,7 @@ def show_digit(image, *, label=None, values=False, ax=None, title=None):
 
 
 def show_digits(images, labels=None, *, n=None, rows=None, cols=None,
-                random_state=None, predictions=None, title=None):
+                random_state=None, predictions=None, title=None, vmin=None, vmax=None):
     """Draw a grid of digits, each titled with its label.
 
     Parameters
@@ -122,6 +133,9 @@ def show_digits(images, labels=None, *, n=None, rows=None, cols=None,
         A classifier's answers; wrong ones are titled in red.
     title : str, optional
         Title of the whole figure.
+    vmin, vmax : float, optional
+        The values drawn as white and as black, shared by every tile so that more
+        ink looks darker. Default: 0 and the largest value among the digits shown.
 
     Returns
     -------
@@ -149,11 +163,14 @@ def show_digits(images, labels=None, *, n=None, rows=None, cols=None,
     if rows is None:
         rows = math.ceil(n / cols)
 
+    vmin = 0.0 if vmin is None else vmin
+    vmax = max(float(pixels[chosen].max()), vmin + 1e-12) if vmax is None else vmax
+
     fig, axes = plt.subplots(rows, cols, figsize=(1.1 * cols, 1.3 * rows), squeeze=False)
     for ax in axes.flat:
         ax.set_axis_off()
     for ax, index in zip(axes.flat, chosen):
-        ax.imshow(pixels[index], cmap=DIGIT_CMAP)
+        ax.imshow(pixels[index], cmap=DIGIT_CMAP, vmin=vmin, vmax=vmax)
         if labels is not None:
             text, color = f"{labels[index]}", "black"
             if predictions is not None:
@@ -193,7 +210,8 @@ def plot_label_histogram(labels, *, ax=None, title="How many images of each digi
     ax.set_xlabel("digit")
     ax.set_ylabel("number of images")
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    ax.set_ylim(0, counts.max() * 1.2)  # room for the legend above the bars
+    ax.legend(loc="upper right")
     return ax
 
 

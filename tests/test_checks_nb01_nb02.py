@@ -58,6 +58,10 @@ WRONG = [
      "number of images"),
     ("01-evaluate-range",
      lambda c, start=0, count=1000: sum(np.argmax(c(X[i])) == y[i]
+                                        for i in range(start, start + count)) // count,
+     "not a single image"),
+    ("01-evaluate-range",
+     lambda c, start=0, count=1000: sum(np.argmax(c(X[i])) == y[i]
                                         for i in range(start, count)) / count,
      "end index"),
     ("01-evaluate-range",
@@ -75,6 +79,10 @@ WRONG = [
     ("02-averages", np.stack([X[y == d].mean(axis=0) for d in range(10)]), "all images"),
     ("02-dot-classifier", lambda x: -np.linalg.norm(AVERAGES - x, axis=1), "distances"),
     ("02-dot-classifier", lambda x: AVERAGES @ x + 1, "differ"),
+    ("02-dot-classifier",
+     lambda x: np.stack([X[y == d].mean(axis=0) for d in range(10)]) @ x, "not the one"),
+    ("02-averages", AVERAGES.reshape(10, 8, 8), "flat rows"),
+    ("02-average-nine", np.full(64, np.nan), "NaN"),
     ("02-dot-classifier", lambda x: (AVERAGES @ x)[:9], "returned"),
 ]
 
@@ -85,6 +93,55 @@ def test_wrong_answer_fails_with_its_own_hint(exercise_id, answer, phrase):
     assert result.status == checks.WRONG, result
     assert phrase in result.message, result
     assert result.hint
+
+
+def test_a_forgotten_return_is_named():
+    result = verdict("01-evaluate-range", lambda c, start=0, count=1000: None)
+    assert result.status == checks.WRONG and "returned None" in result.message
+    assert "forget `return`" in result.hint
+    result = verdict("01-scale-pixels", lambda image: None)
+    assert "returned None" in result.message
+
+
+def test_an_error_names_the_call_and_gives_its_own_hint():
+    def past_the_end(classifier, start=0, count=1000):
+        hits = [np.argmax(classifier(X[i])) == y[i] for i in range(start, start + count + 1)]
+        return sum(hits) / count
+
+    result = verdict("01-evaluate-range", past_the_end)
+    # The earlier ranges already show the off-by-one before the last one crashes.
+    assert result.status == checks.WRONG and "off by one" in result.message
+
+    def crashing(classifier, start=0, count=1000):
+        return np.mean([np.argmax(classifier(X[i])) == y[i] for i in range(start, start + 100)])
+
+    result = verdict("01-evaluate-range", crashing)
+    assert result.status == checks.WRONG
+
+    def swapped(classifier, count=1000, start=0):
+        return sum(np.argmax(classifier(X[i])) == y[i] for i in range(start, start + count)) / start
+
+    result = verdict("01-evaluate-range", swapped)
+    assert result.status in (checks.ERROR, checks.WRONG)
+
+
+def test_index_error_hint_names_the_valid_images():
+    exercise = checks.get("01-evaluate-range")
+    cases = exercise.cases(0)
+    payload = {"outputs": [], "error": "IndexError: index 1797 is out of bounds", "case": 3}
+    result = checks.judge_safely(exercise, payload, cases)
+    assert result.status == checks.ERROR
+    assert result.message.startswith("evaluate(classifier, 1700, 97) raised IndexError")
+    assert "numbered 0 to 1796" in result.hint
+
+
+def test_dividing_the_image_in_place_is_caught():
+    def in_place(image):
+        image /= 16
+        return image.reshape(64)
+
+    result = verdict("01-scale-pixels", in_place)
+    assert result.status == checks.WRONG and "changed the image" in result.message
 
 
 def test_a_rescaled_dot_classifier_is_accepted():

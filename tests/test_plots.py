@@ -304,3 +304,18 @@ def test_grid_heatmap_refuses_duplicate_cells(results):
 def test_grid_heatmap_needs_a_dataframe(results):
     with pytest.raises(ValueError, match="table must be a pandas DataFrame"):
         plots.plot_grid_heatmap(results.to_dict(), index="penalty", columns="C", values="auc")
+
+
+@pytest.mark.parametrize("placeholder", [..., None])
+def test_a_skipped_exercise_gets_a_plain_message(placeholder):
+    with pytest.raises(ValueError, match="the exercise that computes it is not done yet"):
+        plots.show_digit(placeholder)
+    with pytest.raises(ValueError, match=r"^images is"):
+        plots.show_digits(placeholder)
+
+
+def test_show_digits_shares_one_colour_scale():
+    images = np.zeros((2, 64))
+    images[0, 0], images[1, 0] = 1.0, 0.25
+    fig = plots.show_digits(images)
+    assert [ax.images[0].get_clim() for ax in fig.axes] == [(0.0, 1.0), (0.0, 1.0)]

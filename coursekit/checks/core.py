@@ -107,17 +107,49 @@ class Exercise:
         return func(*case)
 
     def collect(self, answer, cases):
-        if self.kind == "function":
-            if not callable(answer):
-                raise TypeError(
-                    f"`{self.answer_name}` should be a function; got {type(answer).__name__}."
-                )
-            return {"outputs": [plain(self.call(answer, case)) for case in cases]}
-        return {"value": plain(answer)}
+        """Plain data about ``answer``; for a function, its output on each case in turn.
+
+        A function that raises on a case stops the collection there: the payload
+        then holds the outputs so far, the error and the failing case's index.
+        """
+        if self.kind != "function":
+            return {"value": plain(answer)}
+        if not callable(answer):
+            raise TypeError(
+                f"`{self.answer_name}` should be a function; got {type(answer).__name__}."
+            )
+        outputs = []
+        for index, case in enumerate(cases):
+            try:
+                output = self.call(answer, case)
+            except NotImplementedError:
+                raise
+            except Exception as exc:  # the learner's bug, reported with the call that hit it
+                return {"outputs": outputs, "error": f"{type(exc).__name__}: {exc}",
+                        "case": index}
+            try:
+                outputs.append(plain(output))
+            except TypeError:
+                outputs.append(f"<a {type(output).__name__}>")
+        return {"outputs": outputs}
 
     # Step 2: trusted.
     def judge(self, payload, cases):
         raise NotImplementedError
+
+    def describe_case(self, case):
+        """How a call on ``case`` reads in feedback, e.g. ``to_vector(array of shape (8, 8))``."""
+        return f"{self.answer_name}({', '.join(_describe_argument(a) for a in case)})"
+
+    def error_hint(self, case, error):
+        """A hint for the error ``error`` (text) raised on ``case``; None for the general one."""
+        return None
+
+
+def _describe_argument(value):
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape}"
+    return repr(value)
 
 
 def is_unanswered(answer):
@@ -144,15 +176,37 @@ def judge_safely(exercise, payload, cases):
         return Result(
             MISSING,
             "not answered yet.",
-            "replace `...` or the `raise NotImplementedError()` line with your answer, "
-            "run that cell, then run this one again.",
+            "replace `...` or the `raise NotImplementedError()` line with your answer and run "
+            "that cell, then this one. If that cell showed an error, fix it first: this check "
+            "sees only what last ran without error.",
         )
+    outputs = payload.get("outputs")
     if "error" in payload:
-        return Result(
-            ERROR,
-            f"your code raised {payload['error']}",
-            "read the error, fix the cell with your answer, run it, then run this one again.",
+        if outputs:
+            # What worked before the failure may already show the mistake more clearly.
+            partial = _judge(exercise, {"outputs": outputs}, cases[: len(outputs)])
+            if not partial.passed:
+                return partial
+        index = payload.get("case")
+        case = cases[index] if isinstance(index, int) and 0 <= index < len(cases) else None
+        where = f"{exercise.describe_case(case)} raised" if case is not None else "your code raised"
+        hint = (case is not None and exercise.error_hint(case, str(payload["error"]))) or (
+            "read the error, fix the cell with your answer, run it, then run this one again."
         )
+        return Result(ERROR, f"{where} {payload['error']}", hint)
+    if exercise.kind == "function" and isinstance(outputs, list):
+        for case, output in zip(cases, outputs):
+            if output is None:
+                return Result(
+                    WRONG,
+                    f"{exercise.describe_case(case)} returned None.",
+                    "did you forget `return` (or use `print` instead)? A function hands its "
+                    "result back with `return`.",
+                )
+    return _judge(exercise, payload, cases)
+
+
+def _judge(exercise, payload, cases):
     try:
         return exercise.judge(payload, cases)
     except Exception as exc:  # an answer of an unexpected form, e.g. a ragged list

@@ -24,13 +24,24 @@ class ScalePixels(Exercise):
 
     def cases(self, seed):
         rng = np.random.default_rng(seed)
-        images = rng.integers(0, 17, size=(4, 8, 8))
+        # Floats, like the data set's own images, so in-place division works as it would there.
+        images = rng.integers(0, 17, size=(4, 8, 8)).astype(float)
         images[0, 3, 4] = 16  # make sure the largest value the data can hold appears
         images[1] = np.clip(images[1], 0, 12)  # an image whose own maximum is not 16
         return [(image,) for image in images]
 
+    def call(self, func, case):
+        (image,) = case
+        given = image.copy()
+        output = func(given)
+        return {"output": output, "changed_input": not np.array_equal(given, image)}
+
     def judge(self, payload, cases):
-        for (image,), output in zip(cases, payload["outputs"]):
+        for (image,), result in zip(cases, payload["outputs"]):
+            output = result["output"]
+            if output is None:
+                return wrong("`to_vector` returned None.",
+                             "did you forget `return` (or use `print` instead)?")
             out = as_float_array(output)
             if out is None:
                 return wrong(f"`to_vector` returned {describe_shape(output)}, not numbers.",
@@ -43,6 +54,11 @@ class ScalePixels(Exercise):
                              "flatten the 8x8 image with `image.reshape(64)`.")
             expected = image.reshape(64) / DIGITS_MAX
             if np.allclose(out, expected):
+                if result["changed_input"]:
+                    return wrong("right values, but your function changed the image it was given.",
+                                 "compute a new array, `image.reshape(64) / 16`, instead of "
+                                 "dividing in place with `/=`: in place, it also rescales the "
+                                 "data set's own image.")
                 continue
             if np.allclose(out, image.reshape(64) / 15):
                 return wrong("you divided by 15, but the digits' largest value is 16.",
@@ -57,6 +73,9 @@ class ScalePixels(Exercise):
             if np.allclose(out, image.T.reshape(64) / DIGITS_MAX):
                 return wrong("the pixels come out column by column.",
                              "read the image row by row: `image.reshape(64)` does that.")
+            if np.allclose(out, image.reshape(64) // DIGITS_MAX):
+                return wrong("`//` divides and rounds down, so almost every value became 0.",
+                             "use `/` for ordinary division.")
             return wrong("the values differ from the image's pixels divided by 16.",
                          "flatten with `image.reshape(64)`, then divide by 16.")
         return correct("64 values in [0, 1], row by row, divided by 16.")
@@ -101,7 +120,9 @@ class EvaluateRange(Exercise):
         rng = np.random.default_rng(seed)
         X, y = load_digits()
         centroids = np.stack([X[y == digit].mean(axis=0) for digit in range(10)])
-        ranges = [(1000, 500), (0, 100), (int(rng.integers(1, 900)), 250), (1700, 97)]
+        # The first range starts before it would end if `count` were an end index, so
+        # that mistake shows; the last one ends at the very last image.
+        ranges = [(int(rng.integers(50, 200)), 300), (0, 100), (1000, 500), (1700, 97)]
         # A noisy nearest-centroid classifier: right often enough that every range
         # gets its own accuracy, so a harness that reads the wrong images is caught.
         cases = []
@@ -113,6 +134,20 @@ class EvaluateRange(Exercise):
     def call(self, func, case):
         weights, start, count = case
         return func(lambda x: weights @ np.ravel(x), start, count)
+
+    def describe_case(self, case):
+        _, start, count = case
+        return f"evaluate(classifier, {start}, {count})"
+
+    def error_hint(self, case, error):
+        _, start, count = case
+        if error.startswith("IndexError"):
+            return (f"the images are numbered 0 to 1796, and this call must use images {start} "
+                    f"to {start + count - 1}: loop over `range(start, start + count)`.")
+        if error.startswith("ZeroDivisionError"):
+            return ("check the order of the parameters, `evaluate(classifier, start, count)`, "
+                    "and divide by `count`, the number of images.")
+        return None
 
     def judge(self, payload, cases):
         X, y = load_digits()
@@ -136,8 +171,14 @@ class EvaluateRange(Exercise):
             if start and np.isclose(got, accuracy(weights, slice(0, count))):
                 return wrong(f"{call} looked at the first {count} images, ignoring `start`.",
                              "loop over `range(start, start + count)`.")
-            as_end = accuracy(weights, slice(start, count)) if count > start else 0.0
-            if np.isclose(got, as_end):
+            if got == 0:
+                return wrong(f"{call} gave 0: not a single image was counted as correct.",
+                             "check that the loop runs over the range, that `return` comes "
+                             "after the loop (not inside it), and that you divide with `/`, "
+                             "not `//`.")
+            as_end = accuracy(weights, slice(start, count)) if count > start else None
+            if as_end is not None and (np.isclose(got, as_end)
+                                       or np.isclose(got, as_end * (count - start) / count)):
                 return wrong(f"{call} stopped at image {count}: `count` was read as an end index.",
                              "`count` is how many images to use; stop at `start + count`.")
             for rows in (slice(start, start + count + 1), slice(start, start + count - 1),

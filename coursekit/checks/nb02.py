@@ -19,6 +19,10 @@ def _judge_average_rows(got, expected_rows, what):
     """Shared reasons why one or more averaged images differ from the reference."""
     if np.allclose(got, expected_rows):
         return None
+    if np.isnan(got).any():
+        return wrong(f"{what} holds NaN: the average of no images at all.",
+                     "no row matched your selection; compare with the number 9, e.g. "
+                     "`y_build == 9`, not the text '9'.")
     if np.allclose(got, expected_rows * DIGITS_MAX):
         return wrong(f"{what} is on the 0-16 scale.",
                      "average the scaled images, `X`, whose values lie in [0, 1].")
@@ -74,6 +78,9 @@ class Averages(Exercise):
         if got.shape == (64, 10):
             return wrong("the array has shape (64, 10): one column per digit.",
                          "make one *row* per digit, shape (10, 64); `.T` transposes.")
+        if got.shape == (10, 8, 8):
+            return wrong("each average is an 8x8 image; this exercise wants flat rows.",
+                         "make the array shape (10, 64), e.g. with `.reshape(10, 64)`.")
         if got.shape != (10, 64):
             return wrong(f"the array has shape {got.shape}; expected (10, 64).",
                          "row d should be the average image of digit d.")
@@ -118,13 +125,20 @@ class DotClassifier(Exercise):
             ratio = out @ expected / (expected @ expected)
             if ratio > 0 and np.allclose(out, ratio * expected):
                 continue  # a positive rescaling names the same digit every time
+            for rows in (slice(None), slice(0, FROM)):
+                if np.allclose(out, _averages(rows) @ x):
+                    return wrong("your dot product is right, but `averages` is not the one "
+                                 "Exercise 2 asks for.",
+                                 "fix Exercise 2 first (its check must pass), run its cell, "
+                                 "then run this one again.")
             distances = np.linalg.norm(reference - x, axis=1)
             if np.allclose(out, -distances) or np.allclose(out, distances):
                 return wrong("these scores are distances, not dot products.",
                              "this exercise asks for the dot product of the image with each "
                              "average; distances come later, in 'going further'.")
             return wrong("the scores differ from the dot products with the ten averages.",
-                         "score d is `averages[d] @ x`; all ten at once: `averages @ x`.")
+                         "score d is `averages[d] @ x`; all ten at once: `averages @ x`. If "
+                         "Exercise 2's check did not pass, fix that first.")
         return correct("10 scores, each the dot product with a digit's average image.")
 
 
