@@ -1,0 +1,776 @@
+"""Checks for notebook 03, a multilayer perceptron from scratch.
+
+The learner's functions take a network as two lists, ``weights`` (matrices of
+shape (n_out, n_in)) and ``biases`` (vectors of shape (n_out,)); the checks
+build small random networks, call the learner's code on them and compare with
+:mod:`coursekit.nn`. When the answer is wrong, the judge rebuilds the classic
+mistakes (transposed weights, a missing bias, the sigmoid's derivative taken
+at the activation, a gradient off by a factor, ...) and names the one that
+matches.
+
+Every network in a case has 10 output units, one per digit, so a learner's
+``np.eye(10)`` for the targets is right. The first case of each check has
+square weight matrices: transposed weights then still run, and the judge can
+recognise them instead of reporting a shape error.
+"""
+
+import itertools
+
+import numpy as np
+
+from .. import nn
+from ..data import load_digits
+from .core import Exercise, as_float_array, correct, describe_shape, wrong
+
+NOTEBOOK = "03_mlp_from_scratch"
+
+#: Layer sizes of the networks the checks try, the square one first.
+SQUARE, DIGITS, SMALL, DEEP = [10, 10, 10], [64, 16, 10], [7, 5, 10], [6, 5, 4, 10]
+
+_RTOL, _ATOL = 1e-6, 1e-9
+
+
+def _close(got, expected):
+    return got.shape == expected.shape and np.allclose(got, expected, rtol=_RTOL, atol=_ATOL)
+
+
+def _network(rng, sizes):
+    # Weights of both signs and moderate size keep every unit away from 0 and 1,
+    # where a wrong formula could still give nearly the right number.
+    return nn.init_network(sizes, random_state=rng)
+
+
+def _images(rng, count, n_inputs):
+    if n_inputs == 64:
+        X, _ = load_digits()
+        return X[rng.choice(len(X), size=count, replace=False)]
+    return rng.random((count, n_inputs))
+
+
+def _labels(rng, count):
+    # Distinct labels where possible, so no two targets coincide.
+    return rng.permutation(10)[:count] if count <= 10 else rng.integers(0, 10, count)
+
+
+def _network_text(weights):
+    sizes = [np.shape(weights[0])[1]] + [np.shape(w)[0] for w in weights]
+    return "-".join(str(n) for n in sizes)
+
+
+def _forward(weights, biases, x, *, transpose=False, bias=True, squash_last=True, squash=True):
+    """A feed-forward with one of the classic mistakes switched on (for diagnosis).
+
+    Returns ``(None, None)`` when the mistake cannot run on this network
+    (transposed weights that are not square).
+    """
+    if transpose and any(w.shape[0] != w.shape[1] for w in weights):
+        return None, None
+    activations, zs = [np.asarray(x, dtype=float)], []
+    for index, (w, b) in enumerate(zip(weights, biases)):
+        w = w.T if transpose else w
+        z = activations[-1] @ w.T + (b if bias else 0)
+        last = index == len(weights) - 1
+        zs.append(z)
+        activations.append(nn.sigmoid(z) if squash and (squash_last or not last) else z)
+    return activations, zs
+
+
+def _layers(value, count):
+    """A list of ``count`` float arrays from what plain() made of a list, or None."""
+    if isinstance(value, np.ndarray) and value.ndim >= 2 and len(value) == count:
+        return [np.asarray(part, dtype=float) for part in value]
+    if isinstance(value, list) and len(value) == count:
+        parts = [as_float_array(part) for part in value]
+        return None if any(part is None for part in parts) else parts
+    return None
+
+
+_SHAPE_WORDS = ("matmul", "aligned", "broadcast", "shape")
+
+
+class _NetworkExercise(Exercise):
+    """A function exercise whose cases start with a network (weights, biases, ...).
+
+    The core stops at the first case that raises and judges the outputs before
+    it; the cases start with a square network, where transposed weights still
+    run, so the judge can name that mistake before a shape error hides it.
+    """
+
+    kind = "function"
+
+    def describe_case(self, case):
+        return f"`{self.answer_name}` on a {_network_text(case[0])} network"
+
+    def error_hint(self, case, error):
+        if any(word in error for word in _SHAPE_WORDS):
+            return ("a shape does not fit. `weights[l]` has shape (n_out, n_in), so layer l "
+                    "computes `weights[l] @ a + biases[l]` with `a` the previous layer's "
+                    "activations (or, for a batch with one image per row, "
+                    "`A @ weights[l].T + biases[l]`).")
+        return None
+
+
+# ---------------------------------------------------------------- exercise 1
+
+class RandomNetwork(Exercise):
+    id = "03-network"
+    notebook = NOTEBOOK
+    number = 1
+    title = "a random network"
+    points = 1
+    answer_name = "random_network"
+    kind = "function"
+
+    def cases(self, seed):
+        return [(DIGITS, 0), (DIGITS, 0), (DIGITS, 1), (DEEP, seed)]
+
+    def call(self, func, case):
+        sizes, seed = case
+        return func(list(sizes), int(seed))
+
+    def judge(self, payload, cases):
+        networks = []
+        for (sizes, _), output in zip(cases, payload["outputs"]):
+            layers = len(sizes) - 1
+            if not isinstance(output, list) or len(output) != 2:
+                return wrong(f"`random_network` returned {describe_shape(output)}.",
+                             "return two lists: `return weights, biases`.")
+            weights, biases = _layers(output[0], layers), _layers(output[1], layers)
+            if weights is None or biases is None:
+                return wrong(f"for sizes {sizes} expected {layers} weight matrices and "
+                             f"{layers} bias vectors.",
+                             "make one matrix and one vector per pair of neighbouring layers: "
+                             "`for n_in, n_out in zip(sizes[:-1], sizes[1:])`.")
+            for index, (w, b, n_in, n_out) in enumerate(
+                    zip(weights, biases, sizes[:-1], sizes[1:])):
+                if w.shape == (n_in, n_out) and n_in != n_out:
+                    return wrong(f"weights[{index}] has shape {w.shape}: (n_in, n_out).",
+                                 f"the course's weights are (n_out, n_in), here ({n_out}, "
+                                 f"{n_in}), so that `W @ a` gives one number per unit.")
+                if w.shape != (n_out, n_in):
+                    return wrong(f"weights[{index}] has shape {w.shape}; expected "
+                                 f"({n_out}, {n_in}).",
+                                 "weights[l] has one row per unit of layer l + 1 and one "
+                                 "column per unit of layer l.")
+                if b.shape != (n_out,):
+                    return wrong(f"biases[{index}] has shape {b.shape}; expected ({n_out},).",
+                                 "one bias per unit, as a flat vector: `rng.random(n_out)`.")
+            values = np.concatenate([part.ravel() for part in weights + biases])
+            if values.min() < 0 or values.max() >= 1:
+                return wrong("some values lie outside [0, 1).",
+                             "draw every weight and bias with `rng.random(...)`, uniform "
+                             "on [0, 1), as this exercise asks.")
+            if np.unique(values).size < values.size // 2:
+                return wrong("many weights or biases are equal; they should all be random.",
+                             "draw them with `rng.random(shape)` rather than filling "
+                             "with a constant.")
+            networks.append(values)
+        if not np.array_equal(networks[0], networks[1]):
+            return wrong("two calls with the same seed gave different networks.",
+                         "make the generator from the seed inside the function: "
+                         "`rng = np.random.default_rng(seed)`.")
+        if np.array_equal(networks[0], networks[2]):
+            return wrong("seeds 0 and 1 gave the same network.",
+                         "pass `seed` to `np.random.default_rng(seed)`.")
+        return correct("weights (n_out, n_in) and biases (n_out,), uniform on [0, 1), "
+                       "reproducible from the seed.")
+
+
+# ---------------------------------------------------------------- exercise 2
+
+class Sigmoid(Exercise):
+    id = "03-sigmoid"
+    notebook = NOTEBOOK
+    number = 2
+    title = "the sigmoid"
+    points = 1
+    answer_name = "sigmoid"
+    kind = "function"
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        return [(np.linspace(-8, 8, 17),), (rng.normal(scale=4, size=(3, 4)),)]
+
+    def judge(self, payload, cases):
+        for (z,), output in zip(cases, payload["outputs"]):
+            got = as_float_array(output)
+            if got is None or got.shape != z.shape:
+                return wrong(f"for an array of shape {z.shape} `sigmoid` returned "
+                             f"{describe_shape(output)}.",
+                             "work element by element with numpy: `1 / (1 + np.exp(-z))` "
+                             "keeps the shape of `z`.")
+            expected = nn.sigmoid(z)
+            if _close(got, expected):
+                continue
+            if _close(got, nn.sigmoid(-z)):
+                return wrong("the curve runs the wrong way: it falls as z grows.",
+                             "the exponent is minus z: `np.exp(-z)`.")
+            if _close(got, np.tanh(z)):
+                return wrong("that is tanh, whose values run from -1 to 1.",
+                             "the sigmoid is 1 / (1 + exp(-z)), with values from 0 to 1.")
+            return wrong("the values differ from 1 / (1 + exp(-z)).",
+                         "check the formula: sigmoid(0) is 0.5, sigmoid(8) is about 0.9997.")
+        return correct("1 / (1 + exp(-z)), element by element.")
+
+
+# ---------------------------------------------------------------- exercise 3
+
+class FeedForward(_NetworkExercise):
+    id = "03-feedforward"
+    notebook = NOTEBOOK
+    number = 3
+    title = "feed-forward"
+    points = 2
+    answer_name = "feed_forward"
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        cases = []
+        for sizes in (SQUARE, DIGITS, SMALL, DEEP):
+            weights, biases = _network(rng, sizes)
+            cases.append((weights, biases, _images(rng, 1, sizes[0])[0]))
+        return cases
+
+    def judge(self, payload, cases):
+        for (weights, biases, x), output in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(weights, biases, x, output)
+            if verdict is not None:
+                return verdict
+        return correct("every layer's activations, input first, on networks of 2 and 3 layers.")
+
+    def _judge_case(self, weights, biases, x, output):
+        count = len(weights) + 1
+        expected, _ = _forward(weights, biases, x)
+        got = _layers(output, count)
+        network = f"the {_network_text(weights)} network"
+        if got is None:
+            single = as_float_array(output)
+            if single is not None and single.size == expected[-1].size:
+                return wrong(f"on {network} `feed_forward` returned one array, not a list.",
+                             "return the list of every layer's activations, starting with "
+                             "`x` itself: `[x, a1, ..., output]`.")
+            shorter = _layers(output, count - 1)
+            if shorter is not None and all(
+                    g.size == e.size for g, e in zip(shorter, expected[1:])):
+                return wrong(f"on {network} the list has {count - 1} arrays, one too few.",
+                             "put the input `x` first in the list, then each layer's "
+                             "activations.")
+            return wrong(f"on {network} expected a list of {count} arrays; got "
+                         f"{describe_shape(output)}.",
+                         "return `[x, a1, ..., output]`, one array per layer.")
+        for index, (g, e) in enumerate(zip(got, expected)):
+            if g.size != e.size:
+                return wrong(f"on {network} activation {index} has {g.size} values; "
+                             f"expected {e.size}.",
+                             "activation l has one value per unit of layer l.")
+        got = [g.reshape(e.shape) for g, e in zip(got, expected)]
+        if all(_close(g, e) for g, e in zip(got, expected)):
+            return None
+        mistakes = [
+            (dict(transpose=True),
+             "the weights were used transposed (the matrix multiplied on the wrong side).",
+             "`weights[l]` has shape (n_out, n_in): compute `weights[l] @ a`, not `a @ "
+             "weights[l]`."),
+            (dict(bias=False), "the biases are missing.",
+             "each layer computes `z = weights[l] @ a + biases[l]`, then `sigmoid(z)`."),
+            (dict(squash_last=False), "the output layer is missing its sigmoid.",
+             "apply the sigmoid in every layer, the last one included."),
+            (dict(squash=False), "no sigmoid was applied: these are the weighted inputs z.",
+             "each layer's activation is `sigmoid(weights[l] @ a + biases[l])`."),
+        ]
+        for switches, message, hint in mistakes:
+            variant, _ = _forward(weights, biases, x, **switches)
+            if variant is not None and all(_close(g, v) for g, v in zip(got, variant)):
+                return wrong(f"on {network} {message}", hint)
+        if not _close(got[0], expected[0]):
+            return wrong(f"on {network} the first array is not the input x.",
+                         "start the list with `x` itself.")
+        layer = next(i for i, (g, e) in enumerate(zip(got, expected)) if not _close(g, e))
+        return wrong(f"on {network} activation {layer} differs from "
+                     f"sigmoid(weights[{layer - 1}] @ a + biases[{layer - 1}]).",
+                     "feed each layer's activations into the next layer, in order.")
+
+
+# ---------------------------------------------------------------- exercise 4
+
+class Cost(_NetworkExercise):
+    id = "03-cost"
+    notebook = NOTEBOOK
+    number = 4
+    title = "the squared-distance cost"
+    points = 1
+    answer_name = "cost"
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        X, y = load_digits()
+        cases = []
+        for sizes, count in ((DIGITS, 7), (SMALL, 3)):
+            weights, biases = _network(rng, sizes)
+            cases.append((weights, biases, _images(rng, count, sizes[0]), _labels(rng, count)))
+        # The notebook's all-positive random network: the cost of saturated outputs.
+        weights, biases = nn.init_network(DIGITS, init="uniform", random_state=rng)
+        cases.append((weights, biases, X[:20], y[:20]))
+        return cases
+
+    def judge(self, payload, cases):
+        for (weights, biases, X, y), output in zip(cases, payload["outputs"]):
+            got = as_float_array(output)
+            where = f"on {len(X)} images and a {_network_text(weights)} network"
+            if got is None or got.size != 1:
+                return wrong(f"{where} `cost` returned {describe_shape(output)}.",
+                             "return one number: the average over the images of "
+                             "the squared distance.")
+            got = float(got.reshape(()))
+            outputs = nn.evaluate(weights, biases, X)
+            distances = np.sum((outputs - nn.one_hot(y)) ** 2, axis=1)
+            expected = distances.mean()
+            if np.isclose(got, expected, rtol=_RTOL):
+                continue
+            mistakes = [
+                (expected * len(X), "the costs of the images were added up, not averaged.",
+                 "divide the total by the number of images (or use `np.mean`)."),
+                (expected / 10, "the squared differences were averaged over the 10 outputs "
+                                "as well as over the images.",
+                 "add up the 10 squared differences of an image (its squared distance), "
+                 "then average those sums over the images."),
+                (expected / 2, "the cost is half what it should be.",
+                 "this course's cost has no factor 1/2: it is the plain squared distance."),
+                (np.sqrt(distances).mean(), "the distances were not squared.",
+                 "square the distance: `np.sum((a - t) ** 2)`, with no square root."),
+            ]
+            for value, message, hint in mistakes:
+                if np.isclose(got, value, rtol=_RTOL):
+                    return wrong(f"{where}: {message}", hint)
+            return wrong(f"{where} the cost is {got:.6g}; expected {expected:.6g}.",
+                         "for each image compare the output with its one-hot target "
+                         "(`np.eye(10)[label]`), add up the squared differences, then "
+                         "average over the images.")
+        return correct("the squared distance to the one-hot targets, averaged over images.")
+
+
+# ---------------------------------------------------------------- exercise 5
+
+class SigmoidPrime(Exercise):
+    id = "03-sigmoid-prime"
+    notebook = NOTEBOOK
+    number = 5
+    title = "the sigmoid's derivative"
+    points = 1
+    answer_name = "sigmoid_prime"
+    kind = "function"
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        return [(np.linspace(-6, 6, 13),), (rng.normal(scale=3, size=(2, 5)),)]
+
+    def judge(self, payload, cases):
+        for (z,), output in zip(cases, payload["outputs"]):
+            got = as_float_array(output)
+            if got is None or got.shape != z.shape:
+                return wrong(f"for an array of shape {z.shape} `sigmoid_prime` returned "
+                             f"{describe_shape(output)}.",
+                             "work element by element, keeping the shape of `z`.")
+            s = nn.sigmoid(z)
+            if _close(got, s * (1 - s)):
+                continue
+            if _close(got, z * (1 - z)):
+                return wrong("you applied the formula to z itself: z (1 - z).",
+                             "the derivative at z is sigmoid(z) * (1 - sigmoid(z)); "
+                             "compute s = sigmoid(z) first.")
+            if _close(got, nn.sigmoid_prime(s)):
+                return wrong("you took the derivative at sigmoid(z) instead of at z.",
+                             "`sigmoid_prime(z)` receives the weighted input z; "
+                             "return sigmoid(z) * (1 - sigmoid(z)).")
+            if _close(got, s):
+                return wrong("that is the sigmoid itself.",
+                             "multiply it by (1 - sigmoid(z)), as SymPy showed.")
+            return wrong("the values differ from sigmoid(z) * (1 - sigmoid(z)).",
+                         "at z = 0 the derivative is 0.25, its largest value.")
+        return correct("sigmoid(z) * (1 - sigmoid(z)), as SymPy derived.")
+
+
+# ---------------------------------------------------------------- exercise 6
+
+def _gradients(weights, biases, X, y, *, prime_at="z", bias=True, output_prime=True):
+    """Gradients of the mean cost, with one of the classic mistakes switched on."""
+    activations, zs = _forward(weights, biases, X, bias=bias)
+
+    def prime(layer):  # derivative of layer `layer`'s sigmoid, taken where asked
+        return nn.sigmoid_prime(activations[layer + 1] if prime_at == "a" else zs[layer])
+
+    last = len(weights) - 1
+    delta = 2 * (activations[-1] - nn.one_hot(y)) / len(X)
+    if output_prime:
+        delta = delta * prime(last)
+    grad_w, grad_b = [None] * len(weights), [None] * len(weights)
+    for layer in range(last, -1, -1):
+        grad_w[layer] = delta.T @ activations[layer]
+        grad_b[layer] = delta.sum(axis=0)
+        if layer:
+            delta = (delta @ weights[layer]) * prime(layer - 1)
+    return grad_w, grad_b
+
+
+def _factor(got, expected):
+    # The single number c with got == c * expected, if there is one.
+    flat_got = np.concatenate([g.ravel() for g in got])
+    flat_expected = np.concatenate([e.ravel() for e in expected])
+    scale = flat_expected @ flat_expected
+    if scale == 0:
+        return None
+    c = flat_got @ flat_expected / scale
+    return c if np.allclose(flat_got, c * flat_expected, rtol=_RTOL, atol=_ATOL) else None
+
+
+def _parse_gradients(output, weights):
+    """(grad_w, grad_b) as two lists shaped like the network, or a wrong() verdict."""
+    layers = len(weights)
+    if not isinstance(output, list) or len(output) != 2:
+        return wrong(f"`backprop` returned {describe_shape(output)}.",
+                     "return two lists: `return grad_w, grad_b`.")
+    grad_w, grad_b = _layers(output[0], layers), _layers(output[1], layers)
+    if grad_w is None or grad_b is None:
+        return wrong(f"on a network of {layers} layers expected {layers} weight gradients "
+                     f"and {layers} bias gradients.",
+                     "make one gradient per weight matrix and one per bias vector.")
+    for index, (gw, gb, w) in enumerate(zip(grad_w, grad_b, weights)):
+        if gw.shape == w.T.shape and w.shape[0] != w.shape[1]:
+            return wrong(f"grad_w[{index}] has shape {gw.shape}, the transpose of "
+                         f"weights[{index}]'s {w.shape}.",
+                         "a gradient has the shape of what it is the gradient of: "
+                         "for one image it is `np.outer(delta, a_previous)`.")
+        if gw.shape != w.shape:
+            return wrong(f"grad_w[{index}] has shape {gw.shape}; weights[{index}] has "
+                         f"shape {w.shape}.",
+                         "give each weight matrix a gradient of the same shape.")
+        if gb.size != w.shape[0]:
+            return wrong(f"grad_b[{index}] has {gb.size} values; biases[{index}] has "
+                         f"{w.shape[0]}.",
+                         "give each bias vector a gradient of the same shape.")
+    return grad_w, [gb.reshape(w.shape[0]) for gb, w in zip(grad_b, weights)]
+
+
+class Backprop(_NetworkExercise):
+    id = "03-backprop"
+    notebook = NOTEBOOK
+    number = 6
+    title = "backpropagation"
+    points = 3
+    answer_name = "backprop"
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        cases = []
+        # Three images first: a gradient summed instead of averaged is then 3 times
+        # too large, which no other mistake gives.
+        for sizes, count in ((SQUARE, 3), (DIGITS, 5), (DEEP, 4), (SMALL, 1)):
+            weights, biases = _network(rng, sizes)
+            cases.append((weights, biases, _images(rng, count, sizes[0]),
+                          _labels(rng, count)))
+        return cases
+
+    def judge(self, payload, cases):
+        for case, output in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(*case, output)
+            if verdict is not None:
+                return verdict
+        return correct("the gradients of the average cost for every weight and bias, on "
+                       "networks of 2 and 3 layers.")
+
+    def _judge_case(self, weights, biases, X, y, output):
+        parsed = _parse_gradients(output, weights)
+        if not isinstance(parsed, tuple):
+            return parsed
+        got_w, got_b = parsed
+        got = got_w + got_b
+        exp_w, exp_b = _gradients(weights, biases, X, y)
+        expected = exp_w + exp_b
+        if all(_close(g, e) for g, e in zip(got, expected)):
+            return None
+        n = len(X)
+        where = f"on {n} images and a {_network_text(weights)} network"
+
+        factor = _factor(got, expected)
+        if factor is not None:
+            return self._factor_verdict(factor, n, where)
+
+        for switches, message, hint in (
+            (dict(prime_at="a"),
+             "the sigmoid's derivative was taken at the activation a = sigmoid(z), not at z.",
+             "use sigmoid_prime(z) with z the layer's weighted input, or equivalently "
+             "a * (1 - a); sigmoid_prime(a) applies the sigmoid twice."),
+            (dict(bias=False), "the forward pass inside backprop leaves out the biases.",
+             "compute z = weights[l] @ a + biases[l] in every layer before going backwards."),
+            (dict(output_prime=False),
+             "the output layer's error is missing the factor sigmoid'(z).",
+             "the output error is 2 (a - t) * sigmoid_prime(z) for the last layer's z."),
+        ):
+            variant_w, variant_b = _gradients(weights, biases, X, y, **switches)
+            if all(_close(g, v) for g, v in zip(got, variant_w + variant_b)):
+                return wrong(f"{where}: {message}", hint)
+        if all(_close(g.T, e) for g, e in zip(got_w, exp_w)):
+            return wrong(f"{where}: each weight gradient is transposed.",
+                         "the gradient for weights[l] is delta (a_previous)ᵀ, "
+                         "`np.outer(delta, a_previous)`, of shape (n_out, n_in).")
+        if all(_close(g, e) for g, e in zip(got_w[::-1], exp_w)) and len(got_w) > 1:
+            return wrong(f"{where}: the gradients are in reverse layer order.",
+                         "grad_w[0] belongs to weights[0], the first layer; fill the lists "
+                         "by layer index as you go backwards.")
+        if all(_close(g, e) for g, e in zip(got_w, exp_w)):
+            return wrong(f"{where}: the weight gradients are right, the bias gradients not.",
+                         "for one image the gradient for biases[l] is the layer's delta "
+                         "itself; average it over the images like the weights'.")
+        if _close(got_w[-1], exp_w[-1]) and _close(got_b[-1], exp_b[-1]):
+            return wrong(f"{where}: the output layer's gradients are right, an earlier "
+                         "layer's are not.",
+                         "carry the error back with delta_l = (weights[l + 1]ᵀ @ "
+                         "delta_{l + 1}) * sigmoid_prime(z_l).")
+        return wrong(f"{where} the gradients differ from the reference.",
+                     "compare with finite differences, one parameter at a time, to find "
+                     "the first layer where they part.")
+
+    @staticmethod
+    def _factor_verdict(factor, n, where):
+        named = [
+            (0.5, "the gradient is half what it should be: the 2 of the squared "
+                  "cost is missing.",
+             "the derivative of (a - t)² is 2 (a - t)."),
+            (n, f"the gradient is {n} times too large: it was summed over the {n} images, "
+                f"not averaged.",
+             "the cost averages over the images, so its gradient does too: divide the "
+             "sum by len(X)."),
+            (n / 2, f"the gradient is {n / 2:g} times too large: summed over the images "
+                    f"instead of averaged, and missing the 2 of the squared cost.",
+             "use 2 (a - t) for the derivative of (a - t)², and divide the sum by len(X)."),
+            (1 / n, f"the gradient is {n} times too small: it was divided by the number of "
+                    f"images twice.",
+             "average once: the sum of the images' gradients divided by len(X)."),
+            (0.1, "the gradient is 10 times too small: the cost was averaged over the 10 "
+                  "outputs too.",
+             "the cost adds up the 10 squared differences of an image; only the images "
+             "are averaged."),
+            (-1.0, "the gradient points the wrong way (its sign is flipped).",
+             "the output error is a - t (output minus target), times 2 and sigmoid'(z)."),
+        ]
+        for value, message, hint in named:
+            if np.isclose(factor, value, rtol=1e-4):
+                return wrong(f"{where}: {message}", hint)
+        return wrong(f"{where}: the gradients are {factor:.3g} times the right ones.",
+                     "a constant factor is off: check the 2 of the squared cost and "
+                     "the averaging over images.")
+
+
+# ---------------------------------------------------------------- exercise 7
+
+def _descend(weights, biases, X, y, batches, learning_rate):
+    """Gradient steps on the given batches (lists of row indices), in order."""
+    weights = [w.copy() for w in weights]
+    biases = [b.copy() for b in biases]
+    for rows in batches:
+        grad_w, grad_b = nn.gradients(weights, biases, X[rows], y[rows])
+        for w, b, gw, gb in zip(weights, biases, grad_w, grad_b):
+            w -= learning_rate * gw
+            b -= learning_rate * gb
+    return weights, biases
+
+
+def _batches(order, batch_size, drop_last=False):
+    cut = [list(order[start:start + batch_size]) for start in range(0, len(order), batch_size)]
+    return cut[:-1] if drop_last and len(cut[-1]) < batch_size else cut
+
+
+class Train(_NetworkExercise):
+    id = "03-train"
+    notebook = NOTEBOOK
+    number = 7
+    title = "mini-batch gradient descent"
+    points = 2
+    answer_name = "train"
+
+    # epochs, batch size, learning rate and number of images of each case. The
+    # first takes full batches, whose steps do not depend on the shuffle; the
+    # others are judged against every order the images could come in.
+    SETTINGS = ((3, 4, 0.5, 4), (1, 2, 1.0, 4), (1, 2, 1.0, 5))
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        cases = []
+        for epochs, batch_size, learning_rate, count in self.SETTINGS:
+            weights, biases = _network(rng, SMALL)
+            cases.append((weights, biases, _images(rng, count, SMALL[0]), _labels(rng, count),
+                          epochs, batch_size, learning_rate, int(rng.integers(1000))))
+        return cases
+
+    def call(self, func, case):
+        weights, biases, X, y, epochs, batch_size, learning_rate, seed = case
+        # Copies: a learner's in-place update must not change the case being judged.
+        return func([w.copy() for w in weights], [b.copy() for b in biases], X.copy(),
+                    y.copy(), epochs, batch_size, learning_rate, seed)
+
+    def judge(self, payload, cases):
+        for case, output in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(case, output)
+            if verdict is not None:
+                return verdict
+        return correct("full-batch and mini-batch steps match gradient descent, and the "
+                       "losses follow the cost.")
+
+    def _judge_case(self, case, output):
+        weights, biases, X, y, epochs, batch_size, learning_rate, _ = case
+        layers = len(weights)
+        if not isinstance(output, list) or len(output) != 3:
+            return wrong(f"`train` returned {describe_shape(output)}.",
+                         "return three things: `return weights, biases, losses`.")
+        got_w, got_b = _layers(output[0], layers), _layers(output[1], layers)
+        losses = as_float_array(output[2])
+        if got_w is None or got_b is None or any(
+                g.shape != w.shape for g, w in zip(got_w + got_b, weights + biases)):
+            return wrong("the weights or biases returned are not shaped like the network.",
+                         "return the updated `weights` and `biases` lists.")
+        got = got_w + got_b
+        call = (f"train(..., epochs={epochs}, batch_size={batch_size}, "
+                f"learning_rate={learning_rate}) on {len(X)} images")
+
+        if all(_close(g, s) for g, s in zip(got, weights + biases)):
+            return wrong(f"{call} returned the starting network unchanged.",
+                         "update the arrays (`w -= learning_rate * gw`) and return them.")
+        order = np.arange(len(X))
+        if batch_size >= len(X):
+            steps = [list(order)] * epochs
+            if self._matches(got, _descend(weights, biases, X, y, steps, learning_rate)):
+                return self._judge_losses(call, got_w, got_b, X, y, epochs, losses)
+            up = _descend(weights, biases, X, y, steps, -learning_rate)
+            if self._matches(got, up):
+                return wrong(f"{call}: the steps went up the gradient.",
+                             "subtract: `w -= learning_rate * gw`.")
+            one = _descend(weights, biases, X, y, [list(order)], learning_rate)
+            if epochs > 1 and self._matches(got, one):
+                return wrong(f"{call} took one step, not one per epoch.",
+                             "repeat the pass over the batches `epochs` times.")
+            return wrong(f"{call}: with batches of all {len(X)} images each epoch is one "
+                         f"step, but the result differs from {epochs} such steps.",
+                         "each step moves every weight by -learning_rate times its "
+                         "gradient from `backprop` on the batch.")
+        for permutation in itertools.permutations(order):
+            steps = _batches(np.array(permutation), batch_size)
+            if self._matches(got, _descend(weights, biases, X, y, steps, learning_rate)):
+                return self._judge_losses(call, got_w, got_b, X, y, epochs, losses)
+        for permutation in itertools.permutations(order):
+            steps = _batches(np.array(permutation), batch_size, drop_last=True)
+            if self._matches(got, _descend(weights, biases, X, y, steps, learning_rate)):
+                return wrong(f"{call}: the last, smaller batch was skipped.",
+                             "with `range(0, len(X), batch_size)` the last slice keeps the "
+                             "images left over.")
+        if self._matches(got, _descend(weights, biases, X, y, [list(order)], learning_rate)):
+            return wrong(f"{call} took one step on all the images, not one per batch.",
+                         "cut the shuffled images into batches of `batch_size` and take a "
+                         "step on each.")
+        return wrong(f"{call}: no order of the images gives these weights by steps of "
+                     f"{batch_size} images.",
+                     "shuffle the images, cut them into batches of `batch_size`, and for "
+                     "each batch subtract learning_rate times `backprop`'s gradient.")
+
+    @staticmethod
+    def _matches(got, network):
+        return all(_close(g, e) for g, e in zip(got, network[0] + network[1]))
+
+    @staticmethod
+    def _judge_losses(call, weights, biases, X, y, epochs, losses):
+        if losses is None or losses.shape != (epochs,):
+            return wrong(f"{call}: the steps are right, but `losses` should hold {epochs} "
+                         f"number(s), one per epoch; got shape "
+                         f"{None if losses is None else losses.shape}.",
+                         "append `cost(weights, biases, X, y)` once after each epoch.")
+        final = nn.cost(weights, biases, X, y)
+        if not np.isclose(losses[-1], final, rtol=_RTOL):
+            return wrong(f"{call}: the steps are right, but the last loss, "
+                         f"{losses[-1]:.6g}, is not the cost of the final network, "
+                         f"{final:.6g}.",
+                         "after each epoch, append the cost on all of X.")
+        return None
+
+
+# ---------------------------------------------------------------- exercise 8
+
+class EvaluateBatch(_NetworkExercise):
+    id = "03-feedforward-batch"
+    notebook = NOTEBOOK
+    number = 8
+    title = "a whole batch at once"
+    points = 2
+    answer_name = "evaluate_batch"
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        cases = []
+        # Ten images for ten outputs first: a bias added along the wrong axis then
+        # broadcasts silently, and the judge can name it.
+        for sizes, count in ((SQUARE, 10), (DIGITS, 25), (DEEP, 3)):
+            weights, biases = _network(rng, sizes)
+            cases.append((weights, biases, _images(rng, count, sizes[0])))
+        return cases
+
+    def judge(self, payload, cases):
+        for (weights, biases, X), output in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(weights, biases, X, output)
+            if verdict is not None:
+                return verdict
+        return correct("one row of 10 outputs per image, equal to feed-forward image by "
+                       "image.")
+
+    def _judge_case(self, weights, biases, X, output):
+        expected = _forward(weights, biases, X)[0][-1]
+        where = f"on {len(X)} images and a {_network_text(weights)} network"
+        got = as_float_array(output)
+        if got is None:
+            listed = _layers(output, len(weights) + 1)
+            if listed is not None and listed[-1].shape == expected.shape:
+                return wrong(f"{where} `evaluate_batch` returned every layer.",
+                             "return only the output layer, the last activations.")
+            return wrong(f"{where} `evaluate_batch` returned {describe_shape(output)}.",
+                         f"return an array of shape {expected.shape}: one row per image.")
+        if got.shape == expected.T.shape and got.shape != expected.shape:
+            return wrong(f"{where} the result has shape {got.shape}: one column per image.",
+                         "keep one row per image: compute `A @ weights[l].T + biases[l]`.")
+        if got.shape != expected.shape:
+            return wrong(f"{where} the result has shape {got.shape}; expected "
+                         f"{expected.shape}.",
+                         "one row per image, one column per output unit.")
+        if _close(got, expected):
+            return None
+        if _close(got, expected.T):
+            return wrong(f"{where} the result has one column per image: row i holds output "
+                         f"unit i, not image i.",
+                         "keep images in rows all the way: `A @ weights[l].T + biases[l]`.")
+        transposed, _ = _forward(weights, biases, X, transpose=True)
+        variants = [
+            (None if transposed is None else transposed[-1], "the weights were used transposed.",
+             "with one image per row, layer l computes `A @ weights[l].T + biases[l]`."),
+            (_forward(weights, biases, X, bias=False)[0][-1], "the biases are missing.",
+             "add `biases[l]` in every layer; broadcasting adds it to every row."),
+            (self._bias_by_column(weights, biases, X),
+             "each bias was added to an image (a row) instead of to a unit (a column).",
+             "with images in rows, `biases[l]` must line up with the columns: "
+             "`A @ weights[l].T + biases[l]`, not `(weights[l] @ A.T + biases[l]).T`."),
+        ]
+        for variant, message, hint in variants:
+            if variant is not None and _close(got, variant):
+                return wrong(f"{where}: {message}", hint)
+        return wrong(f"{where} the outputs differ from feed-forward image by image.",
+                     "compare `evaluate_batch(weights, biases, X)[i]` with "
+                     "`evaluate(weights, biases, X[i])` to find the mistake.")
+
+    @staticmethod
+    def _bias_by_column(weights, biases, X):
+        # Only runs when every layer has as many units as there are images.
+        if any(w.shape[0] != len(X) for w in weights):
+            return None
+        a = X.T
+        for w, b in zip(weights, biases):
+            a = nn.sigmoid(w @ a + b)  # b broadcasts over rows: the images, not the units
+        return a.T
+
+
+EXERCISES = [RandomNetwork(), Sigmoid(), FeedForward(), Cost(), SigmoidPrime(), Backprop(),
+             Train(), EvaluateBatch()]

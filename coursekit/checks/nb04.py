@@ -1,0 +1,231 @@
+"""Checks for notebook 04, the same network with scikit-learn.
+
+The judges fit the notebook's ``MLPClassifier`` themselves (well under a
+second, cached) and compare the learner's figures with that reference; when
+an answer is wrong they refit with the usual slips (the default activation,
+the default learning rate, another solver) to say which one it was.
+"""
+
+import warnings
+from functools import lru_cache
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+
+from .. import nn
+from ..data import first_split, load_digits
+from .core import Exercise, as_float_array, correct, describe_shape, wrong
+
+NOTEBOOK = "04_mlp_scikit_learn"
+
+#: The notebook's model: one hidden layer of 16 logistic units, as in the source.
+MODEL_SETTINGS = {"hidden_layer_sizes": (16,), "activation": "logistic",
+                  "learning_rate_init": 0.1, "random_state": 1, "max_iter": 100}
+
+
+def _split():
+    X, y = load_digits()
+    return first_split(X, y)
+
+
+@lru_cache(maxsize=8)
+def fitted_model(**changes):
+    """The notebook's MLPClassifier fitted on the first 1,000 images.
+
+    Parameters
+    ----------
+    **changes
+        Settings that replace those of :data:`MODEL_SETTINGS` (to rebuild a
+        learner's slip).
+
+    Returns
+    -------
+    MLPClassifier
+    """
+    X_train, y_train, _, _ = _split()
+    model = MLPClassifier(**{**MODEL_SETTINGS, **changes})
+    with warnings.catch_warnings():
+        # The slips rebuilt here may stop at max_iter before converging; only their
+        # figures matter to the judge.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X_train, y_train)
+
+
+def _accuracies(model):
+    X_train, y_train, X_held_out, y_held_out = _split()
+    return model.score(X_train, y_train), model.score(X_held_out, y_held_out)
+
+
+def squared_distance_cost(probabilities, y):
+    """Mean over images of the squared distance between probabilities and one-hot targets."""
+    return float(np.mean(np.sum((probabilities - nn.one_hot(y)) ** 2, axis=1)))
+
+
+#: Slips in the model's settings, each with what it changes and how to fix it.
+_SETTING_SLIPS = (
+    ({"activation": "relu"}, "the hidden units are ReLUs, scikit-learn's default.",
+     'pass `activation="logistic"` for sigmoid units.'),
+    ({"learning_rate_init": 0.001}, "the learning rate is scikit-learn's default, 0.001.",
+     "pass `learning_rate_init=0.1`."),
+    ({"solver": "sgd"}, "the model was trained with plain SGD.",
+     "keep scikit-learn's default solver, adam, which the figures of this notebook use."),
+    ({"hidden_layer_sizes": (100,)}, "the hidden layer has 100 units, the default.",
+     "pass `hidden_layer_sizes=(16,)`."),
+)
+
+
+class Fit(Exercise):
+    id = "04-fit"
+    notebook = NOTEBOOK
+    number = 1
+    title = "train MLPClassifier"
+    points = 1
+    answer_name = "accuracies"
+
+    def judge(self, payload, cases):
+        got = as_float_array(payload["value"])
+        if got is None or got.shape != (2,):
+            return wrong(f"expected two numbers; got {describe_shape(payload['value'])}.",
+                         "set `accuracies = (train_accuracy, held_out_accuracy)`.")
+        expected = np.array(_accuracies(fitted_model()))
+        if np.allclose(got, expected):
+            return correct(f"{expected[0]:.3f} on the training images, {expected[1]:.3f} "
+                           "on images 1000-1499.")
+        if np.allclose(got, expected * 100):
+            return wrong("these are percentages.", "give shares between 0 and 1, as "
+                                                   "`model.score` returns them.")
+        if np.allclose(got, expected[::-1]):
+            return wrong("the two accuracies are swapped.",
+                         "first the accuracy on the first 1,000 images, then on 1000-1499.")
+        for changes, message, hint in _SETTING_SLIPS:
+            if np.allclose(got, _accuracies(fitted_model(**changes))):
+                return wrong(message, hint)
+        return wrong(f"expected about ({expected[0]:.3f}, {expected[1]:.3f}); got "
+                     f"({got[0]:.3f}, {got[1]:.3f}).",
+                     "fit on `X_train, y_train` (the first 1,000 images) with exactly the "
+                     "settings given, then `model.score` on each part.")
+
+
+class TrainedCost(Exercise):
+    id = "04-cost"
+    notebook = NOTEBOOK
+    number = 2
+    title = "the trained model's cost"
+    points = 1
+    answer_name = "trained_cost"
+
+    def judge(self, payload, cases):
+        got = as_float_array(payload["value"])
+        if got is None or got.size != 1:
+            return wrong(f"expected one number; got {describe_shape(payload['value'])}.",
+                         "average the images' squared distances into a single number.")
+        got = float(got.reshape(()))
+        X_train, y_train, X_held_out, y_held_out = _split()
+        model = fitted_model()
+        probabilities = model.predict_proba(X_train)
+        expected = squared_distance_cost(probabilities, y_train)
+        if np.isclose(got, expected, rtol=1e-6, atol=1e-12):
+            return correct(f"{expected:.3g}, against about 9 for the random network.")
+        slips = [
+            (expected * len(X_train), "the images' costs were added up, not averaged.",
+             "divide by the number of images, or use `np.mean` over them."),
+            (expected / 10, "the squared differences were averaged over the 10 outputs too.",
+             "add up each image's 10 squared differences, then average over images."),
+            (expected / 2, "that is half the cost.", "this course's cost has no factor 1/2."),
+            (squared_distance_cost(model.predict_proba(X_held_out), y_held_out),
+             "that is the cost on images 1000-1499.",
+             "this exercise asks for the cost on the training images, the first 1,000."),
+            (squared_distance_cost(nn.one_hot(model.predict(X_train)), y_train),
+             "this cost compares the predicted labels, not the probabilities.",
+             "use `model.predict_proba(X_train)`, the ten outputs of every image."),
+        ]
+        for value, message, hint in slips:
+            if np.isclose(got, value, rtol=1e-6, atol=1e-12):
+                return wrong(message, hint)
+        for changes, message, hint in _SETTING_SLIPS:
+            other = squared_distance_cost(fitted_model(**changes).predict_proba(X_train),
+                                          y_train)
+            if np.isclose(got, other, rtol=1e-6, atol=1e-12):
+                return wrong(message, hint)
+        return wrong(f"expected about {expected:.3g}; got {got:.3g}.",
+                     "take `model.predict_proba(X_train)`, subtract the one-hot targets, "
+                     "square, add up along each row, average over the rows.")
+
+
+class CopyWeights(Exercise):
+    id = "04-copy-weights"
+    notebook = NOTEBOOK
+    number = 3
+    title = "scikit-learn's weights in our network"
+    points = 2
+    answer_name = "to_network"
+    kind = "function"
+
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        cases = []
+        # A square network first, where forgetting the transpose still runs.
+        for sizes in ([10, 10, 10], [64, 16, 10], [6, 5, 4, 10]):
+            coefs = [rng.normal(size=(n_in, n_out)) for n_in, n_out in zip(sizes, sizes[1:])]
+            intercepts = [rng.normal(size=n_out) for n_out in sizes[1:]]
+            cases.append((coefs, intercepts))
+        return cases
+
+    def call(self, func, case):
+        coefs, intercepts = case
+        return func([c.copy() for c in coefs], [i.copy() for i in intercepts])
+
+    def describe_case(self, case):
+        return f"`to_network` on coefs of shapes {[c.shape for c in case[0]]}"
+
+    def judge(self, payload, cases):
+        for (coefs, intercepts), output in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(coefs, intercepts, output)
+            if verdict is not None:
+                return verdict
+        return correct("each weight matrix is scikit-learn's transposed to (n_out, n_in); "
+                       "the biases are its intercepts.")
+
+    @staticmethod
+    def _judge_case(coefs, intercepts, output):
+        layers = len(coefs)
+        if not isinstance(output, list) or len(output) != 2:
+            return wrong(f"`to_network` returned {describe_shape(output)}.",
+                         "return two lists: `return weights, biases`.")
+        weights, biases = (_parts(part, layers) for part in output)
+        if weights is None or biases is None:
+            return wrong(f"for a network of {layers} layers expected {layers} weight "
+                         f"matrices and {layers} bias vectors.",
+                         "make one entry per layer in each list.")
+        if all(w.ndim == 1 for w in weights) and all(b.ndim == 2 for b in biases):
+            return wrong("weights and biases are swapped.", "return `weights, biases`, "
+                                                            "in that order.")
+        for index, (w, c) in enumerate(zip(weights, coefs)):
+            if w.shape == c.shape and np.allclose(w, c) and not np.allclose(w, c.T):
+                return wrong(f"weights[{index}] is `coefs_[{index}]` as it is, of shape "
+                             f"(n_in, n_out).",
+                             "our network wants (n_out, n_in): transpose with `.T`.")
+            if w.shape != c.T.shape:
+                return wrong(f"weights[{index}] has shape {w.shape}; expected {c.T.shape}.",
+                             f"use `coefs_[{index}].T`.")
+            if not np.allclose(w, c.T):
+                return wrong(f"weights[{index}] holds other values than `coefs_[{index}].T`.",
+                             "copy the matrices in order, first layer first.")
+        for index, (b, i) in enumerate(zip(biases, intercepts)):
+            if b.size != i.size or not np.allclose(b.ravel(), i):
+                return wrong(f"biases[{index}] differs from `intercepts_[{index}]`.",
+                             "the biases are the intercepts, unchanged and in order.")
+        return None
+
+
+def _parts(value, count):
+    if isinstance(value, np.ndarray) and value.ndim >= 2 and len(value) == count:
+        return [np.asarray(part, dtype=float) for part in value]
+    if isinstance(value, list) and len(value) == count:
+        parts = [as_float_array(part) for part in value]
+        return None if any(part is None for part in parts) else parts
+    return None
+
+
+EXERCISES = [Fit(), TrainedCost(), CopyWeights()]

@@ -1,0 +1,380 @@
+"""Every check of notebook 03 accepts a right answer, names each classic mistake, and
+says when nothing is answered yet.
+
+The right answers are written the way the notebook's solution writes them (one
+image at a time); each wrong one is that answer with one mistake put in.
+"""
+
+import numpy as np
+import pytest
+
+from coursekit.checks import CORRECT, ERROR, MISSING, WRONG, evaluate, get
+
+# ---------------------------------------------------------------- right answers
+
+
+def random_network(sizes, seed):
+    rng = np.random.default_rng(seed)
+    weights = [rng.random((n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    biases = [rng.random(n_out) for n_out in sizes[1:]]
+    return weights, biases
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def sigmoid_prime(z):
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def feed_forward(weights, biases, x):
+    activations = [x]
+    for w, b in zip(weights, biases):
+        activations.append(sigmoid(w @ activations[-1] + b))
+    return activations
+
+
+def cost(weights, biases, X, y):
+    total = 0.0
+    for x, label in zip(X, y):
+        total += np.sum((feed_forward(weights, biases, x)[-1] - np.eye(10)[label]) ** 2)
+    return total / len(X)
+
+
+def make_backprop(*, factor=1.0, prime_of_activation=False, mean=True, transpose=False):
+    """The notebook's backprop, with one mistake switched on."""
+
+    def backprop(weights, biases, X, y):
+        grad_w = [np.zeros_like(w) for w in weights]
+        grad_b = [np.zeros_like(b) for b in biases]
+        for x, label in zip(X, y):
+            activations, zs = [x], []
+            for w, b in zip(weights, biases):
+                zs.append(w @ activations[-1] + b)
+                activations.append(sigmoid(zs[-1]))
+
+            def prime(layer):
+                if prime_of_activation:
+                    return sigmoid_prime(activations[layer + 1])
+                return sigmoid_prime(zs[layer])
+
+            last = len(weights) - 1
+            delta = factor * 2 * (activations[-1] - np.eye(10)[label]) * prime(last)
+            for layer in range(last, -1, -1):
+                outer = np.outer(delta, activations[layer])
+                grad_w[layer] += outer.T if transpose else outer
+                grad_b[layer] += delta
+                if layer:
+                    delta = (weights[layer].T @ delta) * prime(layer - 1)
+        n = len(X) if mean else 1
+        return [g / n for g in grad_w], [g / n for g in grad_b]
+
+    return backprop
+
+
+def make_train(*, sign=1.0, drop_last=False, update=True):
+    backprop = make_backprop()
+
+    def train(weights, biases, X, y, epochs, batch_size, learning_rate, seed):
+        rng = np.random.default_rng(seed)
+        losses = []
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            stop = len(X) - len(X) % batch_size if drop_last else len(X)
+            for start in range(0, stop, batch_size):
+                rows = order[start:start + batch_size]
+                grad_w, grad_b = backprop(weights, biases, X[rows], y[rows])
+                if update:
+                    weights = [w - sign * learning_rate * g for w, g in zip(weights, grad_w)]
+                    biases = [b - sign * learning_rate * g for b, g in zip(biases, grad_b)]
+            losses.append(cost(weights, biases, X, y))
+        return weights, biases, losses
+
+    return train
+
+
+def evaluate_batch(weights, biases, X):
+    A = X
+    for w, b in zip(weights, biases):
+        A = sigmoid(A @ w.T + b)
+    return A
+
+
+def verdict(exercise_id, answer):
+    return evaluate(get(exercise_id), answer)
+
+
+def assert_wrong(result, *words):
+    assert result.status == WRONG, result
+    text = (result.message + " " + result.hint).lower()
+    for word in words:
+        assert word.lower() in text, (word, result)
+
+
+# ---------------------------------------------------------------- every check
+
+
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("03-network", random_network),
+    ("03-sigmoid", sigmoid),
+    ("03-feedforward", feed_forward),
+    ("03-cost", cost),
+    ("03-sigmoid-prime", sigmoid_prime),
+    ("03-backprop", make_backprop()),
+    ("03-train", make_train()),
+    ("03-feedforward-batch", evaluate_batch),
+])
+def test_right_answer_passes(exercise_id, answer):
+    result = verdict(exercise_id, answer)
+    assert result.status == CORRECT, result
+
+
+def _not_yet(*args):
+    raise NotImplementedError()
+
+
+@pytest.mark.parametrize("exercise_id", [
+    "03-network", "03-sigmoid", "03-feedforward", "03-cost", "03-sigmoid-prime",
+    "03-backprop", "03-train", "03-feedforward-batch",
+])
+@pytest.mark.parametrize("answer", [None, ..., _not_yet])
+def test_unanswered_says_so(exercise_id, answer):
+    assert verdict(exercise_id, answer).status == MISSING
+
+
+def test_a_value_where_a_function_belongs_is_an_error():
+    assert verdict("03-feedforward", [1, 2, 3]).status == ERROR
+
+
+# ---------------------------------------------------------------- 03-network
+
+
+def test_network_transposed_weights():
+    def transposed(sizes, seed):
+        rng = np.random.default_rng(seed)
+        return ([rng.random((n_in, n_out)) for n_in, n_out in zip(sizes, sizes[1:])],
+                [rng.random(n) for n in sizes[1:]])
+
+    assert_wrong(verdict("03-network", transposed), "(n_out, n_in)")
+
+
+def test_network_normal_values_and_fixed_generator():
+    def normal(sizes, seed):
+        rng = np.random.default_rng(seed)
+        return ([rng.standard_normal((m, n)) for n, m in zip(sizes, sizes[1:])],
+                [rng.standard_normal(m) for m in sizes[1:]])
+
+    assert_wrong(verdict("03-network", normal), "[0, 1)")
+    rng = np.random.default_rng(0)
+
+    def ignores_seed(sizes, seed):
+        return ([rng.random((m, n)) for n, m in zip(sizes, sizes[1:])],
+                [rng.random(m) for m in sizes[1:]])
+
+    assert_wrong(verdict("03-network", ignores_seed), "same seed")
+
+
+# ---------------------------------------------------------------- 03-sigmoid
+
+
+def test_sigmoid_mistakes():
+    assert_wrong(verdict("03-sigmoid", lambda z: 1 / (1 + np.exp(z))), "np.exp(-z)")
+    assert_wrong(verdict("03-sigmoid", np.tanh), "tanh")
+
+
+# ---------------------------------------------------------------- 03-feedforward
+
+
+def test_feedforward_transposed_weights():
+    def transposed(weights, biases, x):
+        activations = [x]
+        for w, b in zip(weights, biases):
+            activations.append(sigmoid(activations[-1] @ w + b))
+        return activations
+
+    assert_wrong(verdict("03-feedforward", transposed), "transposed", "weights[l] @ a")
+
+
+def test_feedforward_missing_bias():
+    def no_bias(weights, biases, x):
+        activations = [x]
+        for w in weights:
+            activations.append(sigmoid(w @ activations[-1]))
+        return activations
+
+    assert_wrong(verdict("03-feedforward", no_bias), "biases are missing")
+
+
+def test_feedforward_shape_error_names_the_network_and_the_shape_rule():
+    def appends_a_one(weights, biases, x):
+        # Fails on every network, the square one included.
+        activations = [x]
+        for w in weights:
+            activations.append(sigmoid(np.dot(np.append(activations[-1], 1), w)))
+        return activations
+
+    result = verdict("03-feedforward", appends_a_one)
+    assert result.status == ERROR, result
+    assert "on a 10-10-10 network raised" in result.message
+    assert "(n_out, n_in)" in result.hint
+
+
+def test_feedforward_list_mistakes():
+    assert_wrong(verdict("03-feedforward", lambda w, b, x: feed_forward(w, b, x)[-1]),
+                 "one array, not a list")
+    assert_wrong(verdict("03-feedforward", lambda w, b, x: feed_forward(w, b, x)[1:]),
+                 "one too few")
+
+    def no_last_sigmoid(weights, biases, x):
+        activations = feed_forward(weights[:-1], biases[:-1], x)
+        return activations + [weights[-1] @ activations[-1] + biases[-1]]
+
+    assert_wrong(verdict("03-feedforward", no_last_sigmoid), "output layer is missing")
+
+
+# ---------------------------------------------------------------- 03-cost
+
+
+def test_cost_mistakes():
+    def summed(weights, biases, X, y):
+        return cost(weights, biases, X, y) * len(X)
+
+    def mean_of_everything(weights, biases, X, y):
+        outputs = np.array([feed_forward(weights, biases, x)[-1] for x in X])
+        return np.mean((outputs - np.eye(10)[y]) ** 2)
+
+    def halved(weights, biases, X, y):
+        return cost(weights, biases, X, y) / 2
+
+    def not_squared(weights, biases, X, y):
+        return np.mean([np.linalg.norm(feed_forward(weights, biases, x)[-1] - np.eye(10)[t])
+                        for x, t in zip(X, y)])
+
+    assert_wrong(verdict("03-cost", summed), "added up, not averaged")
+    assert_wrong(verdict("03-cost", mean_of_everything), "10 outputs")
+    assert_wrong(verdict("03-cost", halved), "1/2")
+    assert_wrong(verdict("03-cost", not_squared), "not squared")
+    assert_wrong(verdict("03-cost", lambda w, b, X, y: [cost(w, b, X, y)] * 2), "one number")
+
+
+# ---------------------------------------------------------------- 03-sigmoid-prime
+
+
+def test_sigmoid_prime_mistakes():
+    assert_wrong(verdict("03-sigmoid-prime", lambda z: z * (1 - z)), "z (1 - z)")
+    assert_wrong(verdict("03-sigmoid-prime", lambda z: sigmoid_prime(sigmoid(z))),
+                 "at sigmoid(z)")
+    assert_wrong(verdict("03-sigmoid-prime", sigmoid), "sigmoid itself")
+
+
+# ---------------------------------------------------------------- 03-backprop
+
+
+def test_backprop_derivative_of_the_activation():
+    assert_wrong(verdict("03-backprop", make_backprop(prime_of_activation=True)),
+                 "taken at the activation", "sigmoid_prime(z)")
+
+
+def test_backprop_missing_two():
+    assert_wrong(verdict("03-backprop", make_backprop(factor=0.5)), "the 2 of the squared cost")
+
+
+def test_backprop_summed_not_averaged():
+    assert_wrong(verdict("03-backprop", make_backprop(mean=False)),
+                 "3 times too large", "summed", "averaged")
+
+
+def test_backprop_summed_and_missing_two():
+    assert_wrong(verdict("03-backprop", make_backprop(mean=False, factor=0.5)),
+                 "1.5 times too large")
+
+
+def test_backprop_sign():
+    assert_wrong(verdict("03-backprop", make_backprop(factor=-1)), "sign")
+
+
+def test_backprop_transposed_gradients():
+    assert_wrong(verdict("03-backprop", make_backprop(transpose=True)), "transposed")
+
+
+def test_backprop_wrong_hidden_layer():
+    def forgets_hidden_prime(weights, biases, X, y):
+        grad_w, grad_b = make_backprop()(weights, biases, X, y)
+        grad_w[0] = grad_w[0] * 1.1
+        grad_b[0] = grad_b[0] * 1.1
+        return grad_w, grad_b
+
+    assert_wrong(verdict("03-backprop", forgets_hidden_prime), "output layer's gradients are right")
+
+
+def test_backprop_returns_one_list():
+    assert_wrong(verdict("03-backprop", lambda w, b, X, y: make_backprop()(w, b, X, y)[0]),
+                 "grad_w, grad_b")
+
+
+# ---------------------------------------------------------------- 03-train
+
+
+def test_train_goes_up_the_gradient():
+    assert_wrong(verdict("03-train", make_train(sign=-1)), "up the gradient")
+
+
+def test_train_forgets_to_update():
+    assert_wrong(verdict("03-train", make_train(update=False)), "unchanged")
+
+
+def test_train_drops_the_last_batch():
+    assert_wrong(verdict("03-train", make_train(drop_last=True)), "last, smaller batch")
+
+
+def test_train_losses_must_follow_the_cost():
+    def no_losses(*args):
+        weights, biases, _ = make_train()(*args)
+        return weights, biases, []
+
+    assert_wrong(verdict("03-train", no_losses), "one per epoch")
+
+
+def test_train_one_step_per_epoch():
+    backprop = make_backprop()
+
+    def full_batch(weights, biases, X, y, epochs, batch_size, learning_rate, seed):
+        for _ in range(epochs):
+            grad_w, grad_b = backprop(weights, biases, X, y)
+            weights = [w - learning_rate * g for w, g in zip(weights, grad_w)]
+            biases = [b - learning_rate * g for b, g in zip(biases, grad_b)]
+        return weights, biases, [cost(weights, biases, X, y)] * epochs
+
+    assert_wrong(verdict("03-train", full_batch), "one step on all the images")
+
+
+# ---------------------------------------------------------------- 03-feedforward-batch
+
+
+def test_batch_mistakes():
+    assert_wrong(verdict("03-feedforward-batch", lambda w, b, X: evaluate_batch(w, b, X).T),
+                 "one column per image")
+
+    def transposed_weights(weights, biases, X):
+        A = X
+        for w, b in zip(weights, biases):
+            A = sigmoid(A @ w + b)
+        return A
+
+    def bias_by_image(weights, biases, X):
+        A = X.T
+        for w, b in zip(weights, biases):
+            A = sigmoid(w @ A + b)
+        return A.T
+
+    def no_bias(weights, biases, X):
+        A = X
+        for w in weights:
+            A = sigmoid(A @ w.T)
+        return A
+
+    assert_wrong(verdict("03-feedforward-batch", transposed_weights), "transposed")
+    assert_wrong(verdict("03-feedforward-batch", bias_by_image), "instead of to a unit")
+    assert_wrong(verdict("03-feedforward-batch", no_bias), "biases are missing")
