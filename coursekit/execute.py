@@ -5,6 +5,7 @@ outputs hold an error or anything written to stderr (warnings included) is
 not saved: nbval would store the problem as the expected output.
 """
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -12,6 +13,17 @@ from nbclient import NotebookClient
 
 #: Seconds one cell may run before execution is abandoned.
 CELL_TIMEOUT = 600
+
+#: Environment of every kernel that stores or checks outputs (here and under nbval).
+#: One BLAS thread per kernel: the course's matrices are small, so extra threads only
+#: fight over the cores (two kernels run at once in the tests), and a fixed thread
+#: count keeps iteration counts and last digits the same from run to run.
+KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def kernel_environment():
+    """The current environment with :data:`KERNEL_ENV` laid over it."""
+    return {**os.environ, **KERNEL_ENV}
 
 
 class ExecutionProblem(RuntimeError):
@@ -44,9 +56,10 @@ def execute_notebook(path, *, timeout=CELL_TIMEOUT, kernel_name="python3"):
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook, timeout=timeout, kernel_name=kernel_name, allow_errors=True,
-        record_timing=False, store_widget_state=False, resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False, store_widget_state=False,
+        resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute()
+    client.execute(env=kernel_environment())
     found = problems(notebook)
     if found:
         raise ExecutionProblem(f"{path}:\n  " + "\n  ".join(found))

@@ -1,0 +1,9 @@
+"""Root pytest configuration: it also governs the kernels nbval starts for solutions/."""
+
+import os
+
+from coursekit.execute import KERNEL_ENV
+
+# nbval's kernels inherit this process's environment; give them the same settings
+# as `coursekit execute`, which stored the outputs they are compared with.
+os.environ.update(KERNEL_ENV)
