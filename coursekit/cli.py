@@ -42,6 +42,32 @@ def _execute(args):
     return 1 if failed else 0
 
 
+def _grade(args):
+    from .grade import grade
+
+    limits = {name: value for name, value in (("timeout", args.timeout),
+                                              ("memory_limit", args.memory_limit))
+              if value is not None}
+    try:
+        report = grade(args.paths, args.out, feedback=args.feedback, jobs=args.jobs,
+                       redo=args.redo, **limits)
+    except ValueError as exc:
+        print(f"coursekit grade: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"coursekit grade: interrupted; the rows graded so far are in {args.out}, "
+              f"and running the same command again grades the rest.", file=sys.stderr)
+        return 130
+    if report.skipped:
+        print(f"{len(report.skipped)} submissions already in {args.out} were skipped "
+              f"(--redo grades them again).")
+    failed = [g for g in report.graded if g.status == "error"]
+    print(f"{len(report.graded)} submissions graded into {args.out}"
+          + (f"; the grader could not grade {len(failed)} (status error; a rerun retries them)"
+             if failed else "") + ".")
+    return 1 if failed else 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="coursekit", description="Tools for the handwritten-digits course."
@@ -65,6 +91,28 @@ def build_parser():
     execute.add_argument("paths", nargs="+", help="notebooks to execute in place")
     execute.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     execute.set_defaults(func=_execute)
+
+    grade = commands.add_parser(
+        "grade", help="grade submitted notebooks into a CSV (and feedback files)",
+        description="Run each submission in a fresh kernel and judge its answers in this "
+                    "process. Rows already in --out are skipped, so an interrupted run "
+                    "continues where it stopped.",
+    )
+    grade.add_argument("paths", nargs="+", metavar="SUBMISSION_OR_DIR",
+                       help="notebooks, or directories whose *.ipynb files are graded")
+    grade.add_argument("--out", required=True, help="the grades CSV to write or extend")
+    grade.add_argument("--feedback", metavar="DIR",
+                       help="write one Markdown feedback file per submission here")
+    grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
+    # The defaults live in coursekit.grade, which is slow to import; the help
+    # quotes them (a test keeps the two in step).
+    grade.add_argument("--timeout", type=int, metavar="SECONDS",
+                       help="seconds each cell may run (default: 120)")
+    grade.add_argument("--memory-limit", type=int, metavar="MB",
+                       help="memory per kernel in MB, 0 for none (default: 4096)")
+    grade.add_argument("--redo", action="store_true",
+                       help="grade again submissions already in --out")
+    grade.set_defaults(func=_grade)
     return parser
 
 

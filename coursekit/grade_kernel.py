@@ -1,0 +1,118 @@
+"""The grader's two helpers that run in a submission's kernel.
+
+``python -m coursekit.grade_kernel -f CONNECTION_FILE`` is the kernel the
+grader starts: it caps the process's memory, then becomes an ordinary IPython
+kernel (``ipykernel_launcher``) with the same interpreter.
+
+:func:`install` and :func:`collect` are the kernel's side of grading: the
+grader calls ``collect`` after the cells that define an answer; it runs the
+exercise's step 1 (:func:`coursekit.checks.core.collect_safely`) on the cases
+the grader sent and publishes the result as plain data.
+
+Nothing here is trusted by the grader. The submission's code runs in the same
+process and can change anything in it, this module included; all it can gain
+by that is to choose the data handed back, and that data is judged in the
+grader's own process against cases the kernel never chose.
+"""
+
+import os
+import resource
+import sys
+
+#: Environment variable through which the grader passes the memory limit (MB).
+MEMORY_VARIABLE = "COURSEKIT_GRADE_MEMORY_MB"
+
+#: MIME type of the display output that carries the collected answers.
+ANSWER_MIME = "application/x-coursekit-answer"
+
+_collect = None
+
+
+def limit_memory(megabytes):
+    """Cap this process's address space (and its children's) at ``megabytes`` MB.
+
+    Beyond the cap an allocation fails: Python raises MemoryError instead of the
+    machine swapping or the kernel taking memory from other submissions.
+
+    Raises
+    ------
+    ValueError
+        If ``megabytes`` is not a positive whole number.
+    """
+    if isinstance(megabytes, bool) or not isinstance(megabytes, int) or megabytes <= 0:
+        raise ValueError(f"megabytes must be a positive whole number; got {megabytes!r}")
+    limit = megabytes * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def main():
+    """Start an IPython kernel under the grader's limits (the grader's kernel command)."""
+    megabytes = os.environ.pop(MEMORY_VARIABLE, "")
+    if megabytes:
+        limit_memory(int(megabytes))
+    # A crashing submission must not leave a core file the size of its memory.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # exec keeps the process id the kernel manager watches, and the limits.
+    os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[1:]])
+
+
+def install():
+    """Capture what collecting answers needs, before any submission code runs.
+
+    The grader runs this first in every fresh kernel, so that later changes the
+    submission makes to coursekit's modules or to the kernel's namespace do not
+    reach the references held here. (They could still reach their insides; the
+    grader does not rely on this for trust, only for ordinary notebooks to be
+    collected the way their check cells see them.)
+    """
+    global _collect
+    from IPython import get_ipython
+    from IPython.display import publish_display_data
+
+    from coursekit.checks import EXERCISES
+    from coursekit.checks.core import collect_safely, decode, encode
+
+    namespace = get_ipython().user_ns
+    exercises = dict(EXERCISES)
+
+    def collect_answers(exercise_id, answer_name, case_texts):
+        exercise = exercises[exercise_id]
+        undefined = answer_name not in namespace
+        answer = None if undefined else namespace[answer_name]
+        payloads = []
+        for text in case_texts:
+            if undefined:
+                payloads.append({"undefined": True})
+                continue
+            # Cases are tuples of arguments; JSON brings them back as lists.
+            cases = [tuple(case) for case in decode(text)]
+            payloads.append(collect_safely(exercise, answer, cases))
+        try:
+            data = encode(payloads)
+        except Exception as exc:  # an answer plain() let through but JSON cannot hold
+            problem = {"error": f"{type(exc).__name__} while the answer was sent to the "
+                                f"grader: {exc}"}
+            data = encode([problem] * len(case_texts))
+        publish_display_data({ANSWER_MIME: data})
+
+    _collect = collect_answers
+
+
+def collect(exercise_id, answer_name, case_texts):
+    """Collect one exercise's answer on each list of encoded cases and publish it.
+
+    Parameters
+    ----------
+    exercise_id : str
+    answer_name : str
+        The name the answer is read under in the notebook's namespace.
+    case_texts : list of str
+        Cases encoded with :func:`coursekit.checks.core.encode`, one text per run.
+    """
+    if _collect is None:
+        raise RuntimeError("coursekit.grade_kernel.install() must run first")
+    _collect(exercise_id, answer_name, case_texts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Helpers for tests/test_grade.py: submissions built from solutions/ and notebooks/."""
