@@ -5,8 +5,11 @@ The right answers are written the way the notebook's solution writes them (one
 image at a time); each wrong one is that answer with one mistake put in.
 """
 
+import math
+
 import numpy as np
 import pytest
+import sympy as sp
 
 from coursekit.checks import CORRECT, ERROR, MISSING, WRONG, evaluate, get
 
@@ -74,21 +77,36 @@ def make_backprop(*, factor=1.0, prime_of_activation=False, mean=True, transpose
     return backprop
 
 
-def make_train(*, sign=1.0, drop_last=False, update=True):
+def make_train(*, sign=1.0, drop_last=False, update=True, update_biases=True,
+               shuffle="seeded"):
+    """The notebook's train, with one mistake switched on.
+
+    ``shuffle`` is "seeded" (right), "choice" (right: another seeded draw),
+    "unseeded", "restarted" (generator made anew each epoch) or "unused" (the
+    order is drawn but the batches are read in the images' own order).
+    """
     backprop = make_backprop()
 
     def train(weights, biases, X, y, epochs, batch_size, learning_rate, seed):
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(None if shuffle == "unseeded" else seed)
         losses = []
         for _ in range(epochs):
-            order = rng.permutation(len(X))
+            if shuffle == "restarted":
+                rng = np.random.default_rng(seed)
+            if shuffle == "choice":
+                order = rng.choice(len(X), size=len(X), replace=False)
+            else:
+                order = rng.permutation(len(X))
+            if shuffle == "unused":
+                order = np.arange(len(X))
             stop = len(X) - len(X) % batch_size if drop_last else len(X)
             for start in range(0, stop, batch_size):
                 rows = order[start:start + batch_size]
                 grad_w, grad_b = backprop(weights, biases, X[rows], y[rows])
                 if update:
                     weights = [w - sign * learning_rate * g for w, g in zip(weights, grad_w)]
-                    biases = [b - sign * learning_rate * g for b, g in zip(biases, grad_b)]
+                    if update_biases:
+                        biases = [b - sign * learning_rate * g for b, g in zip(biases, grad_b)]
             losses.append(cost(weights, biases, X, y))
         return weights, biases, losses
 
@@ -182,6 +200,20 @@ def test_network_normal_values_and_fixed_generator():
 def test_sigmoid_mistakes():
     assert_wrong(verdict("03-sigmoid", lambda z: 1 / (1 + np.exp(z))), "np.exp(-z)")
     assert_wrong(verdict("03-sigmoid", np.tanh), "tanh")
+    assert_wrong(verdict("03-sigmoid", lambda z: 1 / 1 + np.exp(-z)), "parentheses")
+
+
+def test_sigmoid_with_math_exp_is_told_to_use_numpy():
+    result = verdict("03-sigmoid", lambda z: 1 / (1 + math.exp(-z)))
+    assert result.status == ERROR, result
+    assert "np.exp" in result.hint
+
+
+def test_sigmoid_prime_returning_a_sympy_expression():
+    z = sp.symbols("z")
+    derivative = sp.diff(1 / (1 + sp.exp(-z)), z)
+    assert_wrong(verdict("03-sigmoid-prime", lambda x: derivative), "SymPy", "not numbers")
+    assert verdict("03-sigmoid-prime", sp.lambdify(z, derivative)).status == CORRECT
 
 
 # ---------------------------------------------------------------- 03-feedforward
@@ -219,6 +251,16 @@ def test_feedforward_shape_error_names_the_network_and_the_shape_rule():
     assert result.status == ERROR, result
     assert "on a 10-10-10 network raised" in result.message
     assert "(n_out, n_in)" in result.hint
+
+
+def test_feedforward_return_inside_the_loop():
+    def returns_early(weights, biases, x):
+        activations = [x]
+        for w, b in zip(weights, biases):
+            activations.append(sigmoid(w @ activations[-1] + b))
+            return activations
+
+    assert_wrong(verdict("03-feedforward", returns_early), "one layer short", "inside the loop")
 
 
 def test_feedforward_list_mistakes():
@@ -309,6 +351,61 @@ def test_backprop_wrong_hidden_layer():
     assert_wrong(verdict("03-backprop", forgets_hidden_prime), "output layer's gradients are right")
 
 
+def test_backprop_untransposed_weights_going_back():
+    def carried_through_w(weights, biases, X, y):
+        grad_w = [np.zeros_like(w) for w in weights]
+        grad_b = [np.zeros_like(b) for b in biases]
+        for x, label in zip(X, y):
+            activations, zs = [x], []
+            for w, b in zip(weights, biases):
+                zs.append(w @ activations[-1] + b)
+                activations.append(sigmoid(zs[-1]))
+            delta = 2 * (activations[-1] - np.eye(10)[label]) * sigmoid_prime(zs[-1])
+            for layer in range(len(weights) - 1, -1, -1):
+                grad_w[layer] += np.outer(delta, activations[layer])
+                grad_b[layer] += delta
+                if layer:
+                    delta = (weights[layer] @ delta) * sigmoid_prime(zs[layer - 1])
+        return [g / len(X) for g in grad_w], [g / len(X) for g in grad_b]
+
+    assert_wrong(verdict("03-backprop", carried_through_w), "not its transpose", ".T @ delta")
+
+
+def test_backprop_keeps_only_one_image():
+    right = make_backprop()
+
+    def first_only(weights, biases, X, y):
+        return right(weights, biases, X[:1], y[:1])
+
+    def last_only(weights, biases, X, y):
+        grad_w, grad_b = right(weights, biases, X[-1:], y[-1:])
+        return [g / len(X) for g in grad_w], [g / len(X) for g in grad_b]
+
+    assert_wrong(verdict("03-backprop", first_only), "only the first image", "return")
+    assert_wrong(verdict("03-backprop", last_only), "only the last image", "+=")
+
+
+def test_backprop_all_zero_gradients():
+    def zeros(weights, biases, X, y):
+        return [np.zeros_like(w) for w in weights], [np.zeros_like(b) for b in biases]
+
+    assert_wrong(verdict("03-backprop", zeros), "every gradient is 0")
+
+
+def test_float32_answers_pass():
+    def in_float32(function):
+        """The same answer, computing in single precision throughout."""
+        def answer(weights, biases, X, *labels):
+            return function([w.astype(np.float32) for w in weights],
+                            [b.astype(np.float32) for b in biases], X.astype(np.float32),
+                            *labels)
+        return answer
+
+    assert verdict("03-feedforward", in_float32(feed_forward)).status == CORRECT
+    assert verdict("03-backprop", in_float32(make_backprop())).status == CORRECT
+    assert verdict("03-feedforward-batch", in_float32(evaluate_batch)).status == CORRECT
+
+
 def test_backprop_returns_one_list():
     assert_wrong(verdict("03-backprop", lambda w, b, X, y: make_backprop()(w, b, X, y)[0]),
                  "grad_w, grad_b")
@@ -335,6 +432,29 @@ def test_train_losses_must_follow_the_cost():
         return weights, biases, []
 
     assert_wrong(verdict("03-train", no_losses), "one per epoch")
+
+
+def test_train_another_seeded_shuffle_passes():
+    assert verdict("03-train", make_train(shuffle="choice")).status == CORRECT
+
+
+def test_train_shuffle_not_from_the_seed():
+    assert_wrong(verdict("03-train", make_train(shuffle="unseeded")),
+                 "two different networks", "default_rng(seed)")
+
+
+def test_train_generator_made_in_every_epoch():
+    assert_wrong(verdict("03-train", make_train(shuffle="restarted")),
+                 "same order", "before the loop")
+
+
+def test_train_order_drawn_but_not_used():
+    assert_wrong(verdict("03-train", make_train(shuffle="unused")),
+                 "unshuffled", "order[start:start + batch_size]")
+
+
+def test_train_biases_never_updated():
+    assert_wrong(verdict("03-train", make_train(update_biases=False)), "biases did not")
 
 
 def test_train_one_step_per_epoch():

@@ -3,6 +3,7 @@ when nothing is answered yet."""
 
 import numpy as np
 import pytest
+from sklearn.metrics import log_loss
 
 from coursekit import nn
 from coursekit.checks import CORRECT, MISSING, WRONG, evaluate, get
@@ -80,7 +81,10 @@ def test_fit_slips(model, split):
     assert_wrong(verdict("04-fit", (relu.score(X_train, y_train),
                                     relu.score(X_held_out, y_held_out))), "logistic")
     assert_wrong(verdict("04-fit", 0.958), "two numbers")
-    assert_wrong(verdict("04-fit", (0.9, 0.8)), "expected about")
+    assert_wrong(verdict("04-fit", (0.9, 0.8)), "expected about", "random_state=1")
+    seed_0 = fitted_model(random_state=0)
+    assert_wrong(verdict("04-fit", (seed_0.score(X_train, y_train),
+                                    seed_0.score(X_held_out, y_held_out))), "random_state=1")
 
 
 # ---------------------------------------------------------------- 04-cost
@@ -98,6 +102,9 @@ def test_cost_slips(model, split):
     labels = squared_distance_cost(nn.one_hot(model.predict(X_train)), y_train)
     assert_wrong(verdict("04-cost", labels), "predict_proba")
     assert_wrong(verdict("04-cost", per_image), "one number")
+    assert_wrong(verdict("04-cost", log_loss(y_train, model.predict_proba(X_train))),
+                 "log-loss", "squared distance")
+    assert_wrong(verdict("04-cost", model.loss_curve_[-1]), "loss_curve_")
 
 
 # ---------------------------------------------------------------- 04-copy-weights
@@ -115,6 +122,20 @@ def test_copy_weights_biases_not_copied():
     assert_wrong(verdict("04-copy-weights",
                          lambda c, i: ([w.T for w in c], [np.zeros_like(b) for b in i])),
                  "intercepts_")
+
+
+def test_copy_weights_from_the_model_not_the_arguments(model):
+    def from_model(coefs, intercepts):
+        return [c.T for c in model.coefs_], list(model.intercepts_)
+
+    assert_wrong(verdict("04-copy-weights", from_model), "arguments", "coefs[0].T")
+
+
+def test_copy_weights_biases_must_stay_flat():
+    def columns(coefs, intercepts):
+        return [c.T for c in coefs], [i.reshape(-1, 1) for i in intercepts]
+
+    assert_wrong(verdict("04-copy-weights", columns), "flat")
 
 
 def test_copied_network_predicts_like_scikit_learn(model, split):

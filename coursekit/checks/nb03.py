@@ -27,11 +27,17 @@ NOTEBOOK = "03_mlp_from_scratch"
 #: Layer sizes of the networks the checks try, the square one first.
 SQUARE, DIGITS, SMALL, DEEP = [10, 10, 10], [64, 16, 10], [7, 5, 10], [6, 5, 4, 10]
 
-_RTOL, _ATOL = 1e-6, 1e-9
+# Loose enough for an answer computed in float32, yet every classic mistake (a factor,
+# a transpose, a missing term) lands far outside it.
+_RTOL = 1e-5
 
 
 def _close(got, expected):
-    return got.shape == expected.shape and np.allclose(got, expected, rtol=_RTOL, atol=_ATOL)
+    if got.shape != expected.shape:
+        return False
+    # Entries near 0 (tiny gradients) are judged against the array's scale, not their own.
+    atol = _RTOL * float(np.max(np.abs(expected), initial=0.0)) + 1e-12
+    return np.allclose(got, expected, rtol=_RTOL, atol=atol)
 
 
 def _network(rng, sizes):
@@ -208,9 +214,25 @@ class Sigmoid(Exercise):
             if _close(got, np.tanh(z)):
                 return wrong("that is tanh, whose values run from -1 to 1.",
                              "the sigmoid is 1 / (1 + exp(-z)), with values from 0 to 1.")
+            if _close(got, 1 + np.exp(-z)):
+                return wrong("the values are 1 + exp(-z): `1 / 1 + np.exp(-z)` divides 1 by 1 "
+                             "first.",
+                             "put the whole denominator in parentheses: `1 / (1 + np.exp(-z))`.")
             return wrong("the values differ from 1 / (1 + exp(-z)).",
                          "check the formula: sigmoid(0) is 0.5, sigmoid(8) is about 0.9997.")
         return correct("1 / (1 + exp(-z)), element by element.")
+
+    def error_hint(self, case, error):
+        return _one_number_at_a_time(error)
+
+
+def _one_number_at_a_time(error):
+    """A hint when ``math`` functions or a Python loop met a numpy array; None otherwise."""
+    if "converted to Python scalars" in error or "only length-1 arrays" in error:
+        return ("`math.exp` (or a loop over the values) takes one number at a time, and this "
+                "call passes an array, possibly of several dimensions. `np.exp` works element "
+                "by element on an array of any shape, and on a single number too.")
+    return None
 
 
 # ---------------------------------------------------------------- exercise 3
@@ -250,6 +272,11 @@ class FeedForward(_NetworkExercise):
                              "return the list of every layer's activations, starting with "
                              "`x` itself: `[x, a1, ..., output]`.")
             shorter = _layers(output, count - 1)
+            if shorter is not None and shorter[0].size == x.size and _close(
+                    shorter[0].reshape(x.shape), np.asarray(x, dtype=float)):
+                return wrong(f"on {network} the list stops one layer short of the output.",
+                             "is `return` indented inside the loop? Return after the loop, "
+                             "once every layer has been appended.")
             if shorter is not None and all(
                     g.size == e.size for g, e in zip(shorter, expected[1:])):
                 return wrong(f"on {network} the list has {count - 1} arrays, one too few.",
@@ -366,6 +393,12 @@ class SigmoidPrime(Exercise):
 
     def judge(self, payload, cases):
         for (z,), output in zip(cases, payload["outputs"]):
+            if isinstance(output, str) and output.startswith("<a "):
+                # collect() describes objects that are not numbers, e.g. SymPy's, this way.
+                return wrong(f"`sigmoid_prime` returned {output[1:-1]} object, not numbers: "
+                             "perhaps SymPy's formula itself.",
+                             "SymPy's result is for reading; compute the numbers with numpy: "
+                             "`s = sigmoid(z)`, then `return s * (1 - s)`.")
             got = as_float_array(output)
             if got is None or got.shape != z.shape:
                 return wrong(f"for an array of shape {z.shape} `sigmoid_prime` returned "
@@ -389,11 +422,21 @@ class SigmoidPrime(Exercise):
                          "at z = 0 the derivative is 0.25, its largest value.")
         return correct("sigmoid(z) * (1 - sigmoid(z)), as SymPy derived.")
 
+    def error_hint(self, case, error):
+        return _one_number_at_a_time(error)
+
 
 # ---------------------------------------------------------------- exercise 6
 
-def _gradients(weights, biases, X, y, *, prime_at="z", bias=True, output_prime=True):
-    """Gradients of the mean cost, with one of the classic mistakes switched on."""
+def _gradients(weights, biases, X, y, *, prime_at="z", bias=True, output_prime=True,
+               back_transpose=True):
+    """Gradients of the mean cost, with one of the classic mistakes switched on.
+
+    Returns ``(None, None)`` when the mistake cannot run on this network (errors
+    carried back through untransposed weights that are not square).
+    """
+    if not back_transpose and any(w.shape[0] != w.shape[1] for w in weights[1:]):
+        return None, None
     activations, zs = _forward(weights, biases, X, bias=bias)
 
     def prime(layer):  # derivative of layer `layer`'s sigmoid, taken where asked
@@ -408,7 +451,9 @@ def _gradients(weights, biases, X, y, *, prime_at="z", bias=True, output_prime=T
         grad_w[layer] = delta.T @ activations[layer]
         grad_b[layer] = delta.sum(axis=0)
         if layer:
-            delta = (delta @ weights[layer]) * prime(layer - 1)
+            # One row of delta per image: delta @ W is (Wᵀ delta) image by image.
+            back = weights[layer] if back_transpose else weights[layer].T
+            delta = (delta @ back) * prime(layer - 1)
     return grad_w, grad_b
 
 
@@ -420,7 +465,7 @@ def _factor(got, expected):
     if scale == 0:
         return None
     c = flat_got @ flat_expected / scale
-    return c if np.allclose(flat_got, c * flat_expected, rtol=_RTOL, atol=_ATOL) else None
+    return c if _close(flat_got, c * flat_expected) else None
 
 
 def _parse_gradients(output, weights):
@@ -491,6 +536,10 @@ class Backprop(_NetworkExercise):
         n = len(X)
         where = f"on {n} images and a {_network_text(weights)} network"
 
+        if not any(np.any(g) for g in got):
+            return wrong(f"{where} every gradient is 0.",
+                         "add each image's gradients into `grad_w` and `grad_b` inside the "
+                         "loop over the images (`grad_w[l] += ...`), then return them.")
         factor = _factor(got, expected)
         if factor is not None:
             return self._factor_verdict(factor, n, where)
@@ -505,10 +554,19 @@ class Backprop(_NetworkExercise):
             (dict(output_prime=False),
              "the output layer's error is missing the factor sigmoid'(z).",
              "the output error is 2 (a - t) * sigmoid_prime(z) for the last layer's z."),
+            (dict(back_transpose=False),
+             "the error was carried back through weights[l + 1], not its transpose.",
+             "going backwards the weights are used transposed: "
+             "`delta = (weights[l + 1].T @ delta) * sigmoid_prime(zs[l])`."),
         ):
             variant_w, variant_b = _gradients(weights, biases, X, y, **switches)
-            if all(_close(g, v) for g, v in zip(got, variant_w + variant_b)):
+            if variant_w is not None and all(
+                    _close(g, v) for g, v in zip(got, variant_w + variant_b)):
                 return wrong(f"{where}: {message}", hint)
+        if n > 1:
+            verdict = self._one_image_verdict(weights, biases, X, y, got, where)
+            if verdict is not None:
+                return verdict
         if all(_close(g.T, e) for g, e in zip(got_w, exp_w)):
             return wrong(f"{where}: each weight gradient is transposed.",
                          "the gradient for weights[l] is delta (a_previous)ᵀ, "
@@ -529,6 +587,22 @@ class Backprop(_NetworkExercise):
         return wrong(f"{where} the gradients differ from the reference.",
                      "compare with finite differences, one parameter at a time, to find "
                      "the first layer where they part.")
+
+    @staticmethod
+    def _one_image_verdict(weights, biases, X, y, got, where):
+        """Name gradients that come from the first or the last image alone."""
+        first = _gradients(weights, biases, X[:1], y[:1])
+        if _factor(got, first[0] + first[1]) is not None:
+            return wrong(f"{where}: only the first image's gradient came back.",
+                         "is `return` indented inside the loop over the images? Return "
+                         "after the loop, once every image has been added up.")
+        last = _gradients(weights, biases, X[-1:], y[-1:])
+        if _factor(got, last[0] + last[1]) is not None:
+            return wrong(f"{where}: only the last image's gradient is left; each image "
+                         "replaced the one before.",
+                         "add each image's gradient to the running total with `+=`, "
+                         "not `=`.")
+        return None
 
     @staticmethod
     def _factor_verdict(factor, n, where):
@@ -592,15 +666,18 @@ class Train(_NetworkExercise):
     # first takes full batches, whose steps do not depend on the shuffle; the
     # others are judged against every order the images could come in.
     SETTINGS = ((3, 4, 0.5, 4), (1, 2, 1.0, 4), (1, 2, 1.0, 5))
+    # Then the shuffle itself, on too many images to try every order: the same call
+    # twice, so that a shuffle not drawn from `seed` shows as two different results.
+    SHUFFLE = (3, 4, 0.5, 12)
 
     def cases(self, seed):
         rng = np.random.default_rng(seed)
         cases = []
-        for epochs, batch_size, learning_rate, count in self.SETTINGS:
+        for epochs, batch_size, learning_rate, count in self.SETTINGS + (self.SHUFFLE,):
             weights, biases = _network(rng, SMALL)
             cases.append((weights, biases, _images(rng, count, SMALL[0]), _labels(rng, count),
                           epochs, batch_size, learning_rate, int(rng.integers(1000))))
-        return cases
+        return cases + [cases[-1]]
 
     def call(self, func, case):
         weights, biases, X, y, epochs, batch_size, learning_rate, seed = case
@@ -609,25 +686,39 @@ class Train(_NetworkExercise):
                     y.copy(), epochs, batch_size, learning_rate, seed)
 
     def judge(self, payload, cases):
-        for case, output in zip(cases, payload["outputs"]):
+        outputs = payload["outputs"]
+        stepped = len(self.SETTINGS)
+        for case, output in zip(cases[:stepped], outputs):
             verdict = self._judge_case(case, output)
             if verdict is not None:
                 return verdict
-        return correct("full-batch and mini-batch steps match gradient descent, and the "
-                       "losses follow the cost.")
+        verdict = self._judge_shuffle(cases[stepped], outputs[stepped:])
+        if verdict is not None:
+            return verdict
+        return correct("full-batch and mini-batch steps match gradient descent, the images "
+                       "are shuffled from the seed, and the losses follow the cost.")
 
-    def _judge_case(self, case, output):
-        weights, biases, X, y, epochs, batch_size, learning_rate, _ = case
+    @staticmethod
+    def _parse(case, output):
+        """(weights, biases, losses) as arrays shaped like the case's network, or a verdict."""
+        weights, biases = case[0], case[1]
         layers = len(weights)
         if not isinstance(output, list) or len(output) != 3:
             return wrong(f"`train` returned {describe_shape(output)}.",
                          "return three things: `return weights, biases, losses`.")
         got_w, got_b = _layers(output[0], layers), _layers(output[1], layers)
-        losses = as_float_array(output[2])
         if got_w is None or got_b is None or any(
                 g.shape != w.shape for g, w in zip(got_w + got_b, weights + biases)):
             return wrong("the weights or biases returned are not shaped like the network.",
                          "return the updated `weights` and `biases` lists.")
+        return got_w, got_b, as_float_array(output[2])
+
+    def _judge_case(self, case, output):
+        weights, biases, X, y, epochs, batch_size, learning_rate, _ = case
+        parsed = self._parse(case, output)
+        if not isinstance(parsed, tuple):
+            return parsed
+        got_w, got_b, losses = parsed
         got = got_w + got_b
         call = (f"train(..., epochs={epochs}, batch_size={batch_size}, "
                 f"learning_rate={learning_rate}) on {len(X)} images")
@@ -635,6 +726,10 @@ class Train(_NetworkExercise):
         if all(_close(g, s) for g, s in zip(got, weights + biases)):
             return wrong(f"{call} returned the starting network unchanged.",
                          "update the arrays (`w -= learning_rate * gw`) and return them.")
+        if all(_close(g, s) for g, s in zip(got_b, biases)):
+            return wrong(f"{call}: the weights moved but the biases did not.",
+                         "update the biases too, by `learning_rate` times their gradient "
+                         "from `backprop`.")
         order = np.arange(len(X))
         if batch_size >= len(X):
             steps = [list(order)] * epochs
@@ -651,7 +746,8 @@ class Train(_NetworkExercise):
             return wrong(f"{call}: with batches of all {len(X)} images each epoch is one "
                          f"step, but the result differs from {epochs} such steps.",
                          "each step moves every weight by -learning_rate times its "
-                         "gradient from `backprop` on the batch.")
+                         "gradient from `backprop` on the batch. Keep every image with its "
+                         "own label: pick the rows of `X` and `y` with the same indices.")
         for permutation in itertools.permutations(order):
             steps = _batches(np.array(permutation), batch_size)
             if self._matches(got, _descend(weights, biases, X, y, steps, learning_rate)):
@@ -668,8 +764,46 @@ class Train(_NetworkExercise):
                          "step on each.")
         return wrong(f"{call}: no order of the images gives these weights by steps of "
                      f"{batch_size} images.",
-                     "shuffle the images, cut them into batches of `batch_size`, and for "
-                     "each batch subtract learning_rate times `backprop`'s gradient.")
+                     "shuffle the indices, cut them into batches of `batch_size`, and for "
+                     "each batch subtract learning_rate times `backprop`'s gradient on "
+                     "`X[rows]`, `y[rows]` (images and labels picked together).")
+
+    def _judge_shuffle(self, case, outputs):
+        """Judge the two identical calls of the shuffle case; None when they are right."""
+        weights, biases, X, y, epochs, batch_size, learning_rate, seed = case
+        parsed = [self._parse(case, output) for output in outputs]
+        for result in parsed:
+            if not isinstance(result, tuple):
+                return result
+        first, again = (result[0] + result[1] for result in parsed)
+        call = (f"train(..., epochs={epochs}, batch_size={batch_size}, seed={seed}) on "
+                f"{len(X)} images")
+        if not all(_close(a, b) for a, b in zip(first, again)):
+            return wrong(f"{call}, run twice, gave two different networks: the shuffle does "
+                         f"not come from `seed`.",
+                         "make one generator from the seed, `rng = np.random.default_rng("
+                         "seed)`, before the loop over epochs, and draw every `order` from it.")
+
+        def descend(orders):
+            steps = [rows for order in orders for rows in _batches(order, batch_size)]
+            return _descend(weights, biases, X, y, steps, learning_rate)
+
+        rng = np.random.default_rng(seed)
+        if self._matches(first, descend([rng.permutation(len(X)) for _ in range(epochs)])):
+            return None
+        if self._matches(first, descend([np.arange(len(X))] * epochs)):
+            return wrong(f"{call}: the batches came in the images' own order every epoch, "
+                         f"unshuffled.",
+                         "take each batch's rows from the shuffled order, "
+                         "`rows = order[start:start + batch_size]`, then use `X[rows]` and "
+                         "`y[rows]`.")
+        same = np.random.default_rng(seed).permutation(len(X))
+        if self._matches(first, descend([same] * epochs)):
+            return wrong(f"{call}: every epoch shuffled the images into the same order.",
+                         "make the generator once, before the loop over epochs: made inside "
+                         "the loop, it starts afresh from the seed every epoch.")
+        # Another reproducible shuffle (rng.choice, say): the steps were checked above.
+        return None
 
     @staticmethod
     def _matches(got, network):

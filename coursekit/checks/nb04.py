@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier
 
 from .. import nn
@@ -72,6 +73,8 @@ _SETTING_SLIPS = (
      "keep scikit-learn's default solver, adam, which the figures of this notebook use."),
     ({"hidden_layer_sizes": (100,)}, "the hidden layer has 100 units, the default.",
      "pass `hidden_layer_sizes=(16,)`."),
+    ({"random_state": 0}, "the model was seeded with random_state=0.",
+     "this notebook's figures come from `random_state=1`, the source's seed."),
 )
 
 
@@ -104,7 +107,8 @@ class Fit(Exercise):
         return wrong(f"expected about ({expected[0]:.3f}, {expected[1]:.3f}); got "
                      f"({got[0]:.3f}, {got[1]:.3f}).",
                      "fit on `X_train, y_train` (the first 1,000 images) with exactly the "
-                     "settings given, then `model.score` on each part.")
+                     "settings given, `random_state=1` included (without it every run "
+                     "starts from other weights), then `model.score` on each part.")
 
 
 class TrainedCost(Exercise):
@@ -139,6 +143,12 @@ class TrainedCost(Exercise):
             (squared_distance_cost(nn.one_hot(model.predict(X_train)), y_train),
              "this cost compares the predicted labels, not the probabilities.",
              "use `model.predict_proba(X_train)`, the ten outputs of every image."),
+            (log_loss(y_train, probabilities),
+             "that is the log-loss, the cost scikit-learn minimises, not notebook 03's "
+             "squared distance.", _SQUARED_DISTANCE),
+            (model.loss_curve_[-1],
+             "that is the last value of `loss_curve_`, scikit-learn's own loss during its "
+             "last epoch, not notebook 03's squared distance.", _SQUARED_DISTANCE),
         ]
         for value, message, hint in slips:
             if np.isclose(got, value, rtol=1e-6, atol=1e-12):
@@ -148,9 +158,12 @@ class TrainedCost(Exercise):
                                           y_train)
             if np.isclose(got, other, rtol=1e-6, atol=1e-12):
                 return wrong(message, hint)
-        return wrong(f"expected about {expected:.3g}; got {got:.3g}.",
-                     "take `model.predict_proba(X_train)`, subtract the one-hot targets, "
-                     "square, add up along each row, average over the rows.")
+        return wrong(f"expected about {expected:.3g}; got {got:.3g}.", _SQUARED_DISTANCE)
+
+
+_SQUARED_DISTANCE = ("take `model.predict_proba(X_train)`, subtract the one-hot targets "
+                     "`np.eye(10)[y_train]`, square, add up along each row, average over "
+                     "the rows.")
 
 
 class CopyWeights(Exercise):
@@ -207,8 +220,10 @@ class CopyWeights(Exercise):
                              f"(n_in, n_out).",
                              "our network wants (n_out, n_in): transpose with `.T`.")
             if w.shape != c.T.shape:
-                return wrong(f"weights[{index}] has shape {w.shape}; expected {c.T.shape}.",
-                             f"use `coefs_[{index}].T`.")
+                return wrong(f"weights[{index}] has shape {w.shape}, but `coefs[{index}]` "
+                             f"has shape {c.shape}; expected {c.T.shape}.",
+                             f"build the lists from the arguments, `coefs[{index}].T`, not "
+                             f"from `model` or another variable outside the function.")
             if not np.allclose(w, c.T):
                 return wrong(f"weights[{index}] holds other values than `coefs_[{index}].T`.",
                              "copy the matrices in order, first layer first.")
@@ -216,6 +231,10 @@ class CopyWeights(Exercise):
             if b.size != i.size or not np.allclose(b.ravel(), i):
                 return wrong(f"biases[{index}] differs from `intercepts_[{index}]`.",
                              "the biases are the intercepts, unchanged and in order.")
+            if b.shape != i.shape:
+                return wrong(f"biases[{index}] has the right values but shape {b.shape}; "
+                             f"our network's biases are flat, shape {i.shape}.",
+                             "use the intercepts as they are, without reshaping them.")
         return None
 
 
