@@ -6,13 +6,13 @@ not, and says so when the answer is not given yet. It never raises on a wrong
 answer.
 """
 
-from . import nb01, nb02, nb03, nb04, nb05
+from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07
 from .core import (
     CORRECT, ERROR, MISSING, WRONG, Exercise, Result, collect_safely, decode, encode,
     evaluate, judge_safely,
 )
 
-_MODULES = (nb01, nb02, nb03, nb04, nb05)
+_MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07)
 
 #: Every exercise of the course, by id, in course order.
 EXERCISES = {exercise.id: exercise for module in _MODULES for exercise in module.EXERCISES}
