@@ -95,10 +95,36 @@ def test_decode_refuses_pickled_arrays():
     buffer = io.BytesIO()
     np.save(buffer, np.array([object()], dtype=object), allow_pickle=True)
     text = '{"__ndarray__": "%s"}' % base64.b64encode(buffer.getvalue()).decode()
-    with pytest.raises(ValueError):
+    with pytest.raises((ValueError, TypeError)):
         checks.decode(text)
 
 
 def test_judge_safely_reports_a_broken_payload():
     result = checks.judge_safely(checks.get("01-which-digit"), "not a dict", [])
     assert result.status == checks.ERROR
+
+
+def test_decode_refuses_an_array_whose_header_lies():
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros(3), allow_pickle=False)
+    lying = buffer.getvalue().replace(b"(3,)", b"(9999999999,)".ljust(4))
+    text = '{"__ndarray__": "%s"}' % base64.b64encode(lying).decode()
+    with pytest.raises(ValueError):
+        checks.decode(text)
+
+
+@pytest.mark.parametrize("payload", [
+    {"outputs": []},                                        # fewer outputs than cases
+    {"outputs": [1, 2, 3, 4, 5, 6]},                        # more
+    {"outputs": [1], "error": "E", "case": 3},              # error at the wrong case
+    {"value": 4},                                           # a value for a function
+    {"unanswered": "yes"},
+    {"error": 3},
+])
+def test_a_payload_step_1_cannot_produce_is_not_judged(payload):
+    exercise = checks.get("01-evaluate-range")
+    result = checks.judge_safely(exercise, payload, exercise.cases(0))
+    assert result.status == checks.ERROR and "could not be read" in result.message

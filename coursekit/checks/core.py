@@ -170,8 +170,10 @@ def collect_safely(exercise, answer, cases):
 
 def judge_safely(exercise, payload, cases):
     """Run step 2 on whatever step 1 produced; never raises."""
-    if not isinstance(payload, dict):
-        return Result(ERROR, "the answer could not be read.")
+    if not well_formed(exercise, payload, len(cases)):
+        return Result(ERROR, "the answer could not be read.",
+                      "run the notebook from the top in a fresh kernel and make sure every "
+                      "cell works.")
     if payload.get("unanswered"):
         return Result(
             MISSING,
@@ -267,7 +269,15 @@ def encode(data):
 
 
 def decode(text):
-    """Inverse of :func:`encode`; never unpickles anything."""
+    """Inverse of :func:`encode`; never unpickles anything.
+
+    Only arrays of numbers whose header matches their data are accepted.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For text that is not such data.
+    """
     return _from_json(json.loads(text))
 
 
@@ -288,12 +298,60 @@ def _to_json(data):
 def _from_json(data):
     if isinstance(data, dict):
         if set(data) == {"__ndarray__"}:
-            raw = base64.b64decode(data["__ndarray__"])
-            return np.load(io.BytesIO(raw), allow_pickle=False)
+            return _read_array(data["__ndarray__"])
         return {k: _from_json(v) for k, v in data.items()}
     if isinstance(data, list):
         return [_from_json(v) for v in data]
     return data
+
+
+#: Longest .npy header accepted; real ones are about a hundred characters.
+_MAX_ARRAY_HEADER = 10_000
+
+
+def _read_array(text):
+    # The text may come from a learner's kernel: np.load would trust the header's
+    # shape and allocate whatever it claims, so read the header first and accept
+    # only numbers whose size matches the bytes that follow.
+    if not isinstance(text, str):
+        raise TypeError("an array must travel as base64 text")
+    raw = base64.b64decode(text, validate=True)
+    stream = io.BytesIO(raw)
+    version = np.lib.format.read_magic(stream)
+    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                   else np.lib.format.read_array_header_2_0)
+    shape, _, dtype = read_header(stream, max_header_size=_MAX_ARRAY_HEADER)
+    if dtype.kind not in "biuf" or dtype.hasobject:
+        raise TypeError(f"arrays of {dtype} are not answers")
+    if int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != len(raw) - stream.tell():
+        raise ValueError("the array's header does not match its data")
+    return np.load(io.BytesIO(raw), allow_pickle=False)
+
+
+def well_formed(exercise, payload, n_cases):
+    """Whether ``payload`` has a shape step 1 can produce for ``n_cases`` cases.
+
+    Judges pair outputs with cases, so a payload with fewer outputs than cases
+    would otherwise be judged on fewer cases; one from elsewhere (a patched
+    kernel) may hold anything.
+    """
+    if not isinstance(payload, dict):
+        return False
+    keys = set(payload)
+    if keys == {"unanswered"}:
+        return payload["unanswered"] is True
+    if keys == {"error"}:
+        return isinstance(payload["error"], str)
+    if exercise.kind != "function":
+        return keys == {"value"}
+    outputs = payload.get("outputs")
+    if not isinstance(outputs, list):
+        return False
+    if keys == {"outputs"}:
+        return len(outputs) == n_cases
+    case = payload.get("case")
+    return (keys == {"outputs", "error", "case"} and isinstance(payload["error"], str)
+            and type(case) is int and case == len(outputs) < n_cases)
 
 
 # ---------------------------------------------------------------- helpers for judges
