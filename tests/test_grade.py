@@ -223,7 +223,8 @@ def test_check_cells_and_grader_give_the_same_verdict(batch):
         shown = printed(notebook)
         assert shown == verdicts(key)
         symbols |= {text[0] for text in shown.values()}
-    assert symbols == {"✅", "❌", "✏"}  # right, wrong and unanswered all compared
+    # Right, wrong, a crash after some cases, and unanswered: all compared.
+    assert symbols == {"✅", "❌", "⚠", "✏"}
 
 
 def test_a_notebook_without_metadata_is_known_by_its_file_name(batch):
