@@ -2,10 +2,19 @@
 
 Modules
 -------
-data    the digits as flat vectors in [0, 1] and the course's standard splits
-plots   figures of digits, grids of digits and label histograms
-checks  one check per exercise, shared by the notebooks and the grader
-assign  solutions/ -> notebooks/ (solution blocks removed, outputs cleared)
+data           the digits (and optionally MNIST) as flat vectors in [0, 1], the
+               course's standard splits, the one-pixel nudge
+plots          digits, grids of digits, label histograms, loss curves, weight tiles,
+               confusion matrices, grid-search heatmaps
+evaluation     accuracy of a classifier, one image at a time or vectorized
+nn             the reference from-scratch network of notebooks 03 and 04
+training       mini-batches and first-layer snapshots for notebook 07
+digit_browser  the slider over the digits of notebook 01
+widgets        the sliders over C (06) and over training snapshots (07)
+checks         one check per exercise, shared by the notebooks and the grader
+assign         solutions/ -> notebooks/ (solution blocks removed, outputs cleared)
+execute        re-execute solutions and store their outputs
+grade          grade a batch of submissions (``coursekit grade``)
 """
 
 __version__ = "0.1.0"

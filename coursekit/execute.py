@@ -42,6 +42,18 @@ def problems(notebook):
     return found
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _drop_widget_views(notebook):
+    # A stored widget view names a model that exists only in the kernel that ran it:
+    # reopened, it shows "model not found", and its random id changes on every run.
+    # The text and picture beside it show the widget's first state anywhere.
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
+
+
 def execute_notebook(path, *, timeout=CELL_TIMEOUT, kernel_name="python3"):
     """Run every cell of the notebook at ``path`` in a fresh kernel and save it.
 
@@ -63,6 +75,7 @@ def execute_notebook(path, *, timeout=CELL_TIMEOUT, kernel_name="python3"):
     found = problems(notebook)
     if found:
         raise ExecutionProblem(f"{path}:\n  " + "\n  ".join(found))
+    _drop_widget_views(notebook)
     # The kernel's exact Python version differs between machines; nothing reads it.
     notebook.metadata.get("language_info", {}).pop("version", None)
     notebook.metadata.pop("widgets", None)

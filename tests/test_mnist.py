@@ -3,6 +3,7 @@
 import gzip
 import socket
 import struct
+import threading
 import time
 from urllib.error import URLError
 
@@ -161,16 +162,24 @@ def test_offline_without_a_cache_fails_fast_with_instructions(tmp_path, monkeypa
 
 
 def test_a_silent_network_does_not_hang(tmp_path, monkeypatch):
+    released = threading.Event()
+
     def black_hole(*args, timeout=None, **kwargs):
-        time.sleep(60)  # a connection that never answers (the probe thread is a daemon)
+        # A connection that never answers while the test runs; afterwards it fails as a
+        # real one would, so the probe thread ends quietly instead of in a later test.
+        released.wait(60)
+        raise OSError("timed out")
 
     monkeypatch.setattr(data, "fetch_openml", _fail_if_called)
     monkeypatch.setattr(socket, "create_connection", black_hole)
     monkeypatch.setattr(data, "NETWORK_TIMEOUT", 0.2)
     start = time.monotonic()
-    with pytest.raises(data.MnistUnavailable, match="cannot be reached"):
-        data.load_mnist(data_home=tmp_path)
-    assert time.monotonic() - start < 2
+    try:
+        with pytest.raises(data.MnistUnavailable, match="cannot be reached"):
+            data.load_mnist(data_home=tmp_path)
+        assert time.monotonic() - start < 2
+    finally:
+        released.set()
 
 
 def test_download_false_never_fetches(tmp_path, monkeypatch):
