@@ -62,6 +62,7 @@ from nbclient.exceptions import DeadKernelError
 
 from . import checks, grade_kernel
 from .checks import core
+from .execute import KERNEL_ENV
 
 #: Seconds a cell (or a call of an answer on the grader's cases) may run.
 DEFAULT_TIMEOUT = 120
@@ -529,11 +530,11 @@ def kernel_environment(private, memory_limit):
         TMPDIR=str(private / "tmp"), IPYTHONDIR=str(private / "ipython"),
         JUPYTER_CONFIG_DIR=str(private / "jupyter"), JUPYTER_DATA_DIR=str(private / "jupyter"),
         MPLCONFIGDIR=str(private / "matplotlib"), PYTHONNOUSERSITE="1",
-        # One thread each: N kernels share the machine fairly, and threads'
-        # reserved address space does not eat into the memory limit.
-        OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
         MALLOC_ARENA_MAX="2", PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
+    # One BLAS thread each, as when the solutions were executed: N kernels share the
+    # machine fairly, and threads' reserved address space stays out of the memory limit.
+    env.update(KERNEL_ENV)
     if memory_limit:
         env[grade_kernel.MEMORY_VARIABLE] = str(memory_limit)
     return env

@@ -367,6 +367,20 @@ def as_float_array(value, shape=None):
     return array
 
 
+def as_float_arrays(value, count):
+    """``value`` as a list of ``count`` float arrays (e.g. one per layer), or None.
+
+    :func:`plain` turns a list of equal-shaped arrays into one stacked array and a
+    ragged one into a list; both are accepted.
+    """
+    if isinstance(value, np.ndarray) and value.ndim >= 2 and len(value) == count:
+        return [np.asarray(part, dtype=float) for part in value]
+    if isinstance(value, list) and len(value) == count:
+        parts = [as_float_array(part) for part in value]
+        return None if any(part is None for part in parts) else parts
+    return None
+
+
 def describe_shape(value):
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"

@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import nn
 from ..data import load_digits
-from .core import Exercise, as_float_array, correct, describe_shape, wrong
+from .core import Exercise, as_float_array, as_float_arrays, correct, describe_shape, wrong
 
 NOTEBOOK = "03_mlp_from_scratch"
 
@@ -81,16 +81,6 @@ def _forward(weights, biases, x, *, transpose=False, bias=True, squash_last=True
     return activations, zs
 
 
-def _layers(value, count):
-    """A list of ``count`` float arrays from what plain() made of a list, or None."""
-    if isinstance(value, np.ndarray) and value.ndim >= 2 and len(value) == count:
-        return [np.asarray(part, dtype=float) for part in value]
-    if isinstance(value, list) and len(value) == count:
-        parts = [as_float_array(part) for part in value]
-        return None if any(part is None for part in parts) else parts
-    return None
-
-
 _SHAPE_WORDS = ("matmul", "aligned", "broadcast", "shape")
 
 
@@ -141,7 +131,7 @@ class RandomNetwork(Exercise):
             if not isinstance(output, list) or len(output) != 2:
                 return wrong(f"`random_network` returned {describe_shape(output)}.",
                              "return two lists: `return weights, biases`.")
-            weights, biases = _layers(output[0], layers), _layers(output[1], layers)
+            weights, biases = as_float_arrays(output[0], layers), as_float_arrays(output[1], layers)
             if weights is None or biases is None:
                 return wrong(f"for sizes {sizes} expected {layers} weight matrices and "
                              f"{layers} bias vectors.",
@@ -263,7 +253,7 @@ class FeedForward(_NetworkExercise):
     def _judge_case(self, weights, biases, x, output):
         count = len(weights) + 1
         expected, _ = _forward(weights, biases, x)
-        got = _layers(output, count)
+        got = as_float_arrays(output, count)
         network = f"the {_network_text(weights)} network"
         if got is None:
             single = as_float_array(output)
@@ -271,7 +261,7 @@ class FeedForward(_NetworkExercise):
                 return wrong(f"on {network} `feed_forward` returned one array, not a list.",
                              "return the list of every layer's activations, starting with "
                              "`x` itself: `[x, a1, ..., output]`.")
-            shorter = _layers(output, count - 1)
+            shorter = as_float_arrays(output, count - 1)
             if shorter is not None and shorter[0].size == x.size and _close(
                     shorter[0].reshape(x.shape), np.asarray(x, dtype=float)):
                 return wrong(f"on {network} the list stops one layer short of the output.",
@@ -474,7 +464,7 @@ def _parse_gradients(output, weights):
     if not isinstance(output, list) or len(output) != 2:
         return wrong(f"`backprop` returned {describe_shape(output)}.",
                      "return two lists: `return grad_w, grad_b`.")
-    grad_w, grad_b = _layers(output[0], layers), _layers(output[1], layers)
+    grad_w, grad_b = as_float_arrays(output[0], layers), as_float_arrays(output[1], layers)
     if grad_w is None or grad_b is None:
         return wrong(f"on a network of {layers} layers expected {layers} weight gradients "
                      f"and {layers} bias gradients.",
@@ -706,7 +696,7 @@ class Train(_NetworkExercise):
         if not isinstance(output, list) or len(output) != 3:
             return wrong(f"`train` returned {describe_shape(output)}.",
                          "return three things: `return weights, biases, losses`.")
-        got_w, got_b = _layers(output[0], layers), _layers(output[1], layers)
+        got_w, got_b = as_float_arrays(output[0], layers), as_float_arrays(output[1], layers)
         if got_w is None or got_b is None or any(
                 g.shape != w.shape for g, w in zip(got_w + got_b, weights + biases)):
             return wrong("the weights or biases returned are not shaped like the network.",
@@ -858,7 +848,7 @@ class EvaluateBatch(_NetworkExercise):
         where = f"on {len(X)} images and a {_network_text(weights)} network"
         got = as_float_array(output)
         if got is None:
-            listed = _layers(output, len(weights) + 1)
+            listed = as_float_arrays(output, len(weights) + 1)
             if listed is not None and listed[-1].shape == expected.shape:
                 return wrong(f"{where} `evaluate_batch` returned every layer.",
                              "return only the output layer, the last activations.")

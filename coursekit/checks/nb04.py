@@ -16,7 +16,7 @@ from sklearn.neural_network import MLPClassifier
 
 from .. import nn
 from ..data import first_split, load_digits
-from .core import Exercise, as_float_array, correct, describe_shape, wrong
+from .core import Exercise, as_float_array, as_float_arrays, correct, describe_shape, wrong
 
 NOTEBOOK = "04_mlp_scikit_learn"
 
@@ -206,7 +206,7 @@ class CopyWeights(Exercise):
         if not isinstance(output, list) or len(output) != 2:
             return wrong(f"`to_network` returned {describe_shape(output)}.",
                          "return two lists: `return weights, biases`.")
-        weights, biases = (_parts(part, layers) for part in output)
+        weights, biases = (as_float_arrays(part, layers) for part in output)
         if weights is None or biases is None:
             return wrong(f"for a network of {layers} layers expected {layers} weight "
                          f"matrices and {layers} bias vectors.",
@@ -236,15 +236,6 @@ class CopyWeights(Exercise):
                              f"our network's biases are flat, shape {i.shape}.",
                              "use the intercepts as they are, without reshaping them.")
         return None
-
-
-def _parts(value, count):
-    if isinstance(value, np.ndarray) and value.ndim >= 2 and len(value) == count:
-        return [np.asarray(part, dtype=float) for part in value]
-    if isinstance(value, list) and len(value) == count:
-        parts = [as_float_array(part) for part in value]
-        return None if any(part is None for part in parts) else parts
-    return None
 
 
 EXERCISES = [Fit(), TrainedCost(), CopyWeights()]
