@@ -1,14 +1,14 @@
 """Notebook 01's per-image evaluation loop against the vectorized evaluation coursekit uses.
 
-Both score all 1,797 digits with the same linear classifier (the average images of
-notebook 02) and must agree on the accuracy.
+Both score all 1,797 digits with the same classifier (the dot product with the
+ten average images of notebook 02) and must agree on the accuracy.
 """
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from coursekit.data import load_digits
-from coursekit.evaluation import accuracy, batch_accuracy
+from coursekit.evaluation import batch_accuracy
 
 try:
     from common import best_times, entry
@@ -22,8 +22,16 @@ def run(repeat=5):
     X, y = load_digits()
     averages = np.stack([X[y == digit].mean(axis=0) for digit in range(10)])
 
-    def per_image():
-        return accuracy(lambda x: averages @ x, X, y)
+    def classifier(x):
+        return averages @ x
+
+    def per_image(start=0, count=len(X)):
+        # Notebook 01's harness, as the learner writes it.
+        correct = 0
+        for i in range(start, start + count):
+            if np.argmax(classifier(X[i])) == y[i]:
+                correct += 1
+        return correct / count
 
     def vectorized():
         return batch_accuracy(X @ averages.T, y)
