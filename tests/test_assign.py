@@ -35,7 +35,7 @@ def course(tmp_path):
     solutions.mkdir()
     notebook = solution_notebook(
         new_markdown_cell("# Demo"),
-        code("x = ...\n### BEGIN SOLUTION\nx = 42\n### END SOLUTION",
+        code("x = ...\n### BEGIN SOLUTION\nx = 'hidden answer'\n### END SOLUTION",
              tags=["exercise"], collapsed=True, execution={"iopub.status.busy": "now"}),
         code("def f(a):\n    \"\"\"Doc.\"\"\"\n    ### BEGIN SOLUTION\n    return a + 1\n"
              "    ### END SOLUTION"),
@@ -57,7 +57,7 @@ def test_student_notebook_has_no_solution_no_output_and_no_volatile_metadata(cou
     assign(solutions, notebooks)
     student = nbformat.read(notebooks / "99_demo.ipynb", as_version=4)
     text = (notebooks / "99_demo.ipynb").read_text()
-    assert "42" not in text and "a + 1" not in text and "Because." not in text
+    assert "hidden answer" not in text and "a + 1" not in text and "Because." not in text
     assert "SOLUTION" not in text
     value_cell, function_cell, answer_cell = student.cells[1:]
     assert value_cell.source == "x = ...\n# YOUR CODE HERE\nraise NotImplementedError()"
