@@ -7,11 +7,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from coursekit.execute import kernel_environment
 
 try:
     from common import entry
@@ -29,7 +31,7 @@ def execute(path):
         client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                                 resources={"metadata": {"path": scratch}})
         start = time.perf_counter()
-        client.execute()
+        client.execute(env=kernel_environment())
         return time.perf_counter() - start
 
 
@@ -44,7 +46,9 @@ def run():
         print(f"  {name:<32} {seconds:6.1f} s")
 
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=cores) as pool:
+    # Processes, not threads: nbclient's synchronous API runs an event loop per call,
+    # and threads of one process end up taking turns.
+    with ProcessPoolExecutor(max_workers=cores) as pool:
         list(pool.map(execute, paths))
     parallel = time.perf_counter() - start
 

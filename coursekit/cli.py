@@ -29,6 +29,10 @@ def _assign(args):
 
 
 def _execute(args):
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbformat import ValidationError
+    from nbformat.reader import NotJSONError
+
     from .execute import ExecutionProblem, execute_notebook
 
     failed = 0
@@ -39,6 +43,11 @@ def _execute(args):
         except ExecutionProblem as exc:
             failed += 1
             print(f"NOT saved, fix these first: {exc}", file=sys.stderr)
+        except (CellTimeoutError, DeadKernelError, OSError, NotJSONError,
+                ValidationError) as exc:
+            # One broken notebook must not stop the others from being executed.
+            failed += 1
+            print(f"NOT saved: {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
     return 1 if failed else 0
 
 

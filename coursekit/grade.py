@@ -243,6 +243,8 @@ def read_submission(path, label=None):
         return invalid(_json_problem(text, exc))
     except RecursionError:
         return invalid("not a notebook: the JSON is nested too deeply")
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        return invalid(f"not a notebook: the JSON cannot be read ({_clean(exc)})")
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return invalid("not a notebook: the JSON has no list of cells")
     if data.get("nbformat") != 4:
@@ -722,8 +724,12 @@ async def grade_submission(submission, timeout=DEFAULT_TIMEOUT,
     except TypeError as exc:
         return _ungraded(submission, ERROR, str(exc))
     private = Path(tempfile.mkdtemp(prefix="coursekit-grade-"))
-    session = _KernelSession(private, timeout, memory_limit)
     events = _Events()
+    try:
+        session = _KernelSession(private, timeout, memory_limit)
+    except BaseException:
+        shutil.rmtree(private, ignore_errors=True)
+        raise
     try:
         problem = await session.start()
         if problem:

@@ -145,3 +145,12 @@ def test_assigning_the_course_twice_in_a_copy_changes_nothing(tmp_path):
 def test_markers_are_nbgrader_s():
     assert assign_module.BEGIN == "### BEGIN SOLUTION"
     assert assign_module.END == "### END SOLUTION"
+
+
+def test_execute_reports_each_broken_notebook_and_goes_on(tmp_path, capsys):
+    missing = tmp_path / "missing.ipynb"
+    not_json = tmp_path / "broken.ipynb"
+    not_json.write_text("{ not json")
+    assert main(["execute", str(missing), str(not_json)]) == 1
+    err = capsys.readouterr().err
+    assert "missing.ipynb" in err and "broken.ipynb" in err

@@ -152,3 +152,8 @@ def test_a_rescaled_dot_classifier_is_accepted():
 
 def test_float_digit_equal_to_the_answer_is_accepted():
     assert verdict("01-which-digit", 4.0).passed
+
+
+def test_an_answer_that_is_not_numbers_is_named_by_its_type():
+    result = verdict("01-scale-pixels", lambda image: {1, 2, 3})
+    assert result.status == checks.WRONG and "returned a set" in result.message

@@ -561,3 +561,10 @@ def test_the_command_line_help_quotes_the_real_defaults(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert f"(default: {grade.DEFAULT_TIMEOUT})" in text
     assert f"(default: {grade.DEFAULT_MEMORY_LIMIT})" in text
+
+
+def test_json_python_cannot_convert_is_invalid_not_a_crash(tmp_path):
+    path = tmp_path / "01_random_baseline.ipynb"
+    path.write_text('{"cells": [], "nbformat": ' + "9" * 5000 + "}")
+    submission = grade.read_submission(path)
+    assert submission.problem.startswith("not a notebook: the JSON cannot be read")

@@ -127,10 +127,7 @@ class Exercise:
             except Exception as exc:  # the learner's bug, reported with the call that hit it
                 return {"outputs": outputs, "error": f"{type(exc).__name__}: {exc}",
                         "case": index}
-            try:
-                outputs.append(plain(output))
-            except TypeError:
-                outputs.append(f"<a {type(output).__name__}>")
+            outputs.append(plain_or_name(output))
         return {"outputs": outputs}
 
     # Step 2: trusted.
@@ -263,6 +260,14 @@ def plain(value):
     return array.copy()
 
 
+def plain_or_name(value):
+    """:func:`plain` data, or for what is not numbers, text naming its type (``"<a set>"``)."""
+    try:
+        return plain(value)
+    except TypeError:
+        return f"<a {type(value).__name__}>"
+
+
 def encode(data):
     """Serialize plain data to JSON text; arrays travel as .npy bytes (no pickle)."""
     return json.dumps(_to_json(data))
@@ -382,6 +387,8 @@ def as_float_arrays(value, count):
 
 
 def describe_shape(value):
+    if isinstance(value, str) and value.startswith("<a ") and value.endswith(">"):
+        return value[1:-1]  # what plain_or_name made of an object that is not numbers
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     if isinstance(value, list):

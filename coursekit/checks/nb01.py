@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..data import DIGITS_MAX, load_digits
-from .core import Exercise, as_float_array, correct, describe_shape, wrong
+from .core import Exercise, as_float_array, correct, describe_shape, plain_or_name, wrong
 
 NOTEBOOK = "01_random_baseline"
 
@@ -33,7 +33,7 @@ class ScalePixels(Exercise):
     def call(self, func, case):
         (image,) = case
         given = image.copy()
-        output = func(given)
+        output = plain_or_name(func(given))
         return {"output": output, "changed_input": not np.array_equal(given, image)}
 
     def judge(self, payload, cases):
