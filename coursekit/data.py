@@ -19,6 +19,8 @@ from sklearn.datasets import fetch_openml, get_data_home
 from sklearn.datasets import load_digits as _sklearn_load_digits
 from sklearn.model_selection import train_test_split
 
+from .validation import check_images_and_labels, check_square_images
+
 #: The largest pixel value in the bundled digits (values run from 0 to 16).
 DIGITS_MAX = 16.0
 
@@ -73,7 +75,7 @@ def first_split(X, y):
     X_train, y_train : the first 1,000 images and labels
     X_held_out, y_held_out : images 1000-1499 and their labels
     """
-    X, y = _validate_pair(X, y)
+    X, y = check_images_and_labels(X, y)
     if len(X) < HELD_OUT_SLICE.stop:
         raise ValueError(
             f"X needs at least {HELD_OUT_SLICE.stop} rows for the course's split; "
@@ -99,36 +101,16 @@ def stratified_split(X, y, *, test_size=0.2, random_state=0):
     X_train, X_test, y_train, y_test : ndarrays
         In the order of :func:`sklearn.model_selection.train_test_split`.
     """
-    X, y = _validate_pair(X, y)
+    X, y = check_images_and_labels(X, y)
     return train_test_split(
         X, y, test_size=test_size, random_state=random_state, stratify=y
     )
-
-
-def _validate_pair(X, y):
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if X.ndim != 2:
-        raise ValueError(
-            f"X must be 2-D, one flat image per row, shape (n_samples, n_pixels); "
-            f"got shape {X.shape}."
-        )
-    if y.ndim != 1 or len(y) != len(X):
-        raise ValueError(
-            f"y must be 1-D with one label per row of X ({len(X)} labels); "
-            f"got shape {y.shape}."
-        )
-    return X, y
 
 
 # ---------------------------------------------------------------- nudged images
 
 #: The four one-pixel shifts of :func:`nudge`, in the order :func:`nudge_dataset` uses.
 DIRECTIONS = ("left", "right", "up", "down")
-
-# Flat lengths and the square images they stand for.
-_SQUARE = {64: (8, 8), 784: (28, 28)}
-
 
 def nudge(images, direction):
     """Shift every image one pixel in ``direction``; the pixels pushed in are 0.
@@ -155,15 +137,7 @@ def nudge(images, direction):
             f"direction must be one of {', '.join(map(repr, DIRECTIONS))}; got {direction!r}."
         )
     array = np.asarray(images)
-    if array.ndim == 2 and array.shape[1] in _SQUARE:
-        square = array.reshape((len(array),) + _SQUARE[array.shape[1]])
-    elif array.ndim == 3 and array.shape[1:] in _SQUARE.values():
-        square = array
-    else:
-        raise ValueError(
-            f"images must be several digits, of shape (n, 64), (n, 784), (n, 8, 8) or "
-            f"(n, 28, 28); got shape {array.shape}."
-        )
+    square = check_square_images(array, "images")
     shifted = np.zeros_like(square)
     if direction == "left":
         shifted[:, :, :-1] = square[:, :, 1:]
@@ -194,7 +168,7 @@ def nudge_dataset(X, y):
     y_nudged : ndarray of shape (5 * n,)
         ``y`` repeated five times, so row i of ``X_nudged`` keeps its label.
     """
-    X, y = _validate_pair(X, y)
+    X, y = check_images_and_labels(X, y)
     X_nudged = np.concatenate([X] + [nudge(X, direction) for direction in DIRECTIONS])
     return X_nudged, np.tile(y, len(DIRECTIONS) + 1)
 
@@ -327,12 +301,13 @@ def _finish_mnist(X, y, source):
                          f"got values from {X.min()} to {X.max()}.")
     if not scaled:
         X /= MNIST_MAX
+    # Checked before the cast: casting NaN or infinity to int warns and gives garbage.
+    if y.dtype.kind == "f" and not (np.isfinite(y).all() and np.array_equal(y, np.round(y))):
+        raise ValueError(f"MNIST labels from {source} are not whole numbers.")
     try:
         labels = y.astype(np.int64)  # OpenML gives the labels as text, '0' to '9'
     except (TypeError, ValueError) as exc:
         raise ValueError(f"MNIST labels from {source} are not whole numbers: {exc}") from exc
-    if y.dtype.kind == "f" and not np.array_equal(labels, y):
-        raise ValueError(f"MNIST labels from {source} are not whole numbers.")
     if labels.size and (labels.min() < 0 or labels.max() > 9):
         raise ValueError(f"MNIST labels from {source} should be digits 0-9; got values "
                          f"from {labels.min()} to {labels.max()}.")
@@ -421,10 +396,16 @@ def _fetch_openml_mnist(data_home, download):
 
 
 def _openml_cache_has_mnist(data_home):
-    # fetch_openml mirrors every URL it reads under <data_home>/openml; the query
-    # for a data set by name has the name in its path.
-    cache = Path(get_data_home(data_home)) / "openml"
-    return cache.is_dir() and any(cache.rglob(f"*{MNIST_OPENML_NAME}*"))
+    # fetch_openml mirrors every URL it reads, gzipped, under <data_home>/openml/openml.org:
+    # first the query for the data set by name and version, last the data file itself,
+    # data/v1/download/<file id>/mnist_784.arff.gz, moved into place only once complete.
+    # An interrupted first download leaves the query without the data file, and
+    # fetch_openml would go online again: that is not a cached copy.
+    mirror = Path(get_data_home(data_home)) / "openml" / "openml.org"
+    query = (mirror / "api" / "v1" / "json" / "data" / "list" / "data_name" / MNIST_OPENML_NAME
+             / "limit" / "2" / "data_version" / "1.gz")
+    data_files = (mirror / "data" / "v1" / "download").glob(f"*/{MNIST_OPENML_NAME}.*")
+    return query.is_file() and any(file.is_file() for file in data_files)
 
 
 def _openml_reachable(timeout):

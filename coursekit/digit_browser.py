@@ -1,7 +1,7 @@
 """Browse the digits with a slider: each image, its label and what a classifier answers.
 
-Notebook 01 shows the browser with the random classifier and notebook 02 with one
-that looks at the pixels; it takes any function from one flat image to 10 scores.
+Notebook 01 shows the browser with its random classifier; the browser takes any
+function from one flat image to 10 scores.
 
 It is an ipywidgets 8 widget drawn with matplotlib into a PNG, so it needs no
 output capture: under headless execution (nbval, the grader) it draws its first
@@ -9,15 +9,16 @@ view once and stores nothing but the widget's reference, a one-line summary and
 a picture of that first view for renderers that cannot run widgets.
 """
 
-import base64
 import html
-import io
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from .plots import IMAGE_SHAPES, show_digit
+from .plots import show_digit
+from .validation import (IMAGE_SHAPES, check_images_and_labels, check_scores,
+                         check_whole_number)
+from .widgets import png_bytes, with_still_picture
 
 #: Size of the picture (inches) and its resolution: about 620 x 250 pixels.
 FIGSIZE = (6.2, 2.5)
@@ -36,6 +37,7 @@ def draw_answer(image, label, scores, *, name="classifier", title=None):
     label : int
         The digit the image shows.
     scores : array-like of shape (10,)
+        Finite numbers.
     name : str, default="classifier"
         What the scores' title calls the classifier.
     title : str, optional
@@ -49,11 +51,10 @@ def draw_answer(image, label, scores, *, name="classifier", title=None):
     Raises
     ------
     ValueError
-        If ``scores`` does not hold 10 numbers, or ``label`` is not a digit.
+        If ``scores`` does not hold 10 finite numbers, or ``label`` is not a digit.
     """
-    scores = _as_scores(scores, "scores")
-    if not (isinstance(label, (int, np.integer)) and 0 <= label <= 9):
-        raise ValueError(f"label must be a digit from 0 to 9; got {label!r}.")
+    scores = check_scores(scores, "scores")
+    label = check_whole_number(label, "label", low=0, high=9)
     answer = int(np.argmax(scores))
     colours = ["tab:gray"] * 10
     colours[answer] = "tab:green" if answer == label else "tab:red"
@@ -67,13 +68,6 @@ def draw_answer(image, label, scores, *, name="classifier", title=None):
     scores_ax.set_ylabel("score")
     scores_ax.set_title(f"{name} answers {answer}")
     return figure
-
-
-def png_bytes(figure):
-    """The figure as PNG bytes."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
 
 
 class DigitBrowser(widgets.VBox):
@@ -116,26 +110,16 @@ class DigitBrowser(widgets.VBox):
     """
 
     def __init__(self, X, y, classifier, *, name="classifier", index=0):
-        X, y = np.asarray(X), np.asarray(y)
-        if X.ndim != 2 or X.shape[1] not in IMAGE_SHAPES or len(X) == 0:
-            raise ValueError(
-                "X must hold one flat image per row, shape (n_images, 64) or "
-                f"(n_images, 784), with at least one image; got shape {X.shape}."
-            )
-        if y.shape != (len(X),):
-            raise ValueError(f"y must hold one label per row of X, shape ({len(X)},); "
-                             f"got shape {y.shape}.")
+        X, y = check_images_and_labels(X, y, widths=IMAGE_SHAPES, nonempty=True)
         if not callable(classifier):
             raise TypeError("classifier must be a function from one image to 10 scores; "
                             f"got {type(classifier).__name__}.")
         if not isinstance(name, str) or not name:
             raise ValueError(f"name must be a non-empty string; got {name!r}.")
-        if not isinstance(index, (int, np.integer)) or not 0 <= index < len(X):
-            raise ValueError(f"index must be a whole number from 0 to {len(X) - 1}; "
-                             f"got {index!r}.")
+        index = check_whole_number(index, "index", low=0, high=len(X) - 1)
         self.X, self.y, self.classifier, self.name = X, y, classifier, name
         self.slider = widgets.IntSlider(
-            value=int(index), min=0, max=len(X) - 1, description="image",
+            value=index, min=0, max=len(X) - 1, description="image",
             # Each view costs a drawing in the kernel; redraw when the slider is let go
             # (arrow keys still step one image at a time).
             continuous_update=False, layout=widgets.Layout(width="620px"),
@@ -163,8 +147,8 @@ class DigitBrowser(widgets.VBox):
         return int(np.argmax(self.scores))
 
     def _show_image(self, change=None):
-        scores = _as_scores(self.classifier(self.X[self.index]), "classifier",
-                            f" for image {self.index}")
+        scores = check_scores(self.classifier(self.X[self.index]), "classifier",
+                              where=f" for image {self.index}")
         self.scores = scores
         figure = draw_answer(self.X[self.index], self.label, scores, name=self.name,
                              title=f"image {self.index}, label {self.label}")
@@ -180,19 +164,4 @@ class DigitBrowser(widgets.VBox):
                 f"{self.name} answers {self.answer})")
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        # GitHub, nbviewer and a notebook opened without its kernel cannot run the
-        # widget; they show this picture of the view the browser opened on instead.
-        bundle["image/png"] = base64.b64encode(self.picture.value).decode("ascii")
-        return bundle
-
-
-def _as_scores(scores, name, where=""):
-    try:
-        array = np.asarray(scores, dtype=float)
-    except (TypeError, ValueError):
-        array = None
-    if array is None or array.shape != (10,):
-        shape = "no numbers" if array is None else f"shape {array.shape}"
-        raise ValueError(f"{name} must give 10 scores, shape (10,){where}; got {shape}.")
-    return array
+        return with_still_picture(super()._repr_mimebundle_(**kwargs), self.picture.value)

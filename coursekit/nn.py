@@ -1,8 +1,12 @@
 """A reference multilayer perceptron, written from scratch with numpy.
 
-This is the network of notebook 03 in vectorized form: the checks use it to
-judge a learner's feed-forward, cost and gradients, notebook 04 uses it to run
-weights copied out of scikit-learn, and ``benchmarks/train_nn.py`` times it.
+This is the network of notebook 03 in vectorized form. Notebook 03's checks
+draw their random networks with it and take from it the reference sigmoid
+and its derivative, the cost and the gradient steps of training (feed-forward
+and backpropagation are judged against a reference of their own in
+``coursekit/checks/nb03.py``, which also reproduces the common slips).
+Notebook 04 uses it to run weights copied out of scikit-learn, and
+``benchmarks/train_nn.py`` times its training against scikit-learn's.
 
 Conventions, the same as in the notebooks:
 
@@ -15,10 +19,11 @@ Conventions, the same as in the notebooks:
   averaged over images (no factor 1/2).
 """
 
-import numbers
-
 import numpy as np
 from scipy.special import expit
+
+from .validation import (check_images_and_labels, check_positive_number, check_rows,
+                         check_whole_number)
 
 #: Ways :func:`init_network` can draw the starting weights and biases.
 INITS = ("uniform", "normal")
@@ -155,7 +160,7 @@ def feed_forward(weights, biases, x):
         activations, 1-D for one image, one row per image for a batch.
     """
     sizes = layer_sizes(weights, biases)
-    x = _validate_inputs(x, sizes[0], "x")
+    x = _validate_inputs(x, sizes[0])
     activations = [x]
     for w, b in zip(weights, biases):
         # Row-per-image batches multiply by W transposed: (n, n_in) @ (n_in, n_out).
@@ -190,8 +195,7 @@ def predict(weights, biases, X):
     -------
     ndarray of int, shape (n_images,)
     """
-    return np.argmax(evaluate(weights, biases, _validate_inputs(X, None, "X", batch=True)),
-                     axis=1)
+    return np.argmax(evaluate(weights, biases, check_rows(X, "X", dtype=float)), axis=1)
 
 
 def accuracy(weights, biases, X, y):
@@ -207,7 +211,7 @@ def accuracy(weights, biases, X, y):
     -------
     float
     """
-    X, y = _validate_pair(X, y)
+    X, y = check_images_and_labels(X, y, nonempty=True, dtype=float)
     return float(np.mean(predict(weights, biases, X) == y))
 
 
@@ -244,7 +248,7 @@ def cost(weights, biases, X, y):
     -------
     float
     """
-    X, y = _validate_pair(X, y)
+    X, y = check_images_and_labels(X, y, nonempty=True, dtype=float)
     outputs = evaluate(weights, biases, X)
     return float(np.mean(np.sum((outputs - one_hot(y, outputs.shape[1])) ** 2, axis=1)))
 
@@ -263,7 +267,7 @@ def gradients(weights, biases, X, y):
     grad_weights, grad_biases : lists of ndarray
         Shaped like ``weights`` and ``biases``.
     """
-    X, y = _validate_pair(X, y)
+    X, y = check_images_and_labels(X, y, nonempty=True, dtype=float)
     activations = feed_forward(weights, biases, X)
     targets = one_hot(y, activations[-1].shape[1])
     return _backward(weights, activations, activations[-1] - targets)
@@ -300,8 +304,7 @@ def numerical_gradients(weights, biases, X, y, *, epsilon=1e-5):
     grad_weights, grad_biases : lists of ndarray
     """
     layer_sizes(weights, biases)
-    if not epsilon > 0:
-        raise ValueError(f"epsilon must be positive; got {epsilon!r}.")
+    epsilon = check_positive_number(epsilon, "epsilon")
     weights = [np.array(w, dtype=float) for w in weights]
     biases = [np.array(b, dtype=float) for b in biases]
     grads = []
@@ -347,7 +350,8 @@ def train(weights, biases, X, y, *, epochs=30, batch_size=10, learning_rate=3.0,
 
     Each epoch shuffles the images, cuts them into batches of ``batch_size``
     (the last one may be smaller) and takes one step down the gradient of
-    each batch's cost.
+    each batch's cost; then it records the cost on all of ``X``, as
+    notebook 03's training loop does.
 
     Parameters
     ----------
@@ -366,16 +370,16 @@ def train(weights, biases, X, y, *, epochs=30, batch_size=10, learning_rate=3.0,
     weights, biases : lists of ndarray
         The trained network.
     losses : ndarray of shape (epochs,)
-        Each epoch's cost on ``X``, averaged over its batches while the
-        network was learning (as scikit-learn's ``loss_curve_`` is).
+        :func:`cost` on ``X`` of the network at the end of each epoch, so
+        ``losses[-1]`` is the cost of the network returned. (scikit-learn's
+        ``loss_curve_`` differs: it averages the batches' losses as they were
+        met during the epoch.)
     """
     sizes = layer_sizes(weights, biases)
-    X, y = _validate_pair(X, y)
-    _validate_inputs(X, sizes[0], "X", batch=True)
-    epochs = _positive_int(epochs, "epochs")
-    batch_size = _positive_int(batch_size, "batch_size")
-    if not (isinstance(learning_rate, numbers.Real) and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a positive number; got {learning_rate!r}.")
+    X, y = check_images_and_labels(X, y, widths=(sizes[0],), nonempty=True, dtype=float)
+    epochs = check_whole_number(epochs, "epochs")
+    batch_size = check_whole_number(batch_size, "batch_size")
+    learning_rate = check_positive_number(learning_rate, "learning_rate")
     rng = np.random.default_rng(random_state)
     weights = [np.array(w, dtype=float) for w in weights]
     biases = [np.array(b, dtype=float) for b in biases]
@@ -385,7 +389,6 @@ def train(weights, biases, X, y, *, epochs=30, batch_size=10, learning_rate=3.0,
         order = rng.permutation(len(X))
         # Shuffle once per epoch so that every batch is a cheap slice, not a gather.
         X_epoch, targets_epoch = X[order], targets[order]
-        total = 0.0
         for start in range(0, len(X), batch_size):
             batch = X_epoch[start:start + batch_size]
             batch_targets = targets_epoch[start:start + batch_size]
@@ -393,55 +396,41 @@ def train(weights, biases, X, y, *, epochs=30, batch_size=10, learning_rate=3.0,
             for w, b in zip(weights, biases):
                 activations.append(expit(activations[-1] @ w.T + b))
             error = activations[-1] - batch_targets
-            total += np.vdot(error, error)
             grad_w, grad_b = _backward(weights, activations, error)
             for w, b, gw, gb in zip(weights, biases, grad_w, grad_b):
                 w -= learning_rate * gw
                 b -= learning_rate * gb
-        # Like scikit-learn's loss_curve_, the epoch's loss is the mean of its batches'
-        # costs as they were met, which costs nothing extra to record.
-        losses[epoch] = total / len(X)
+        # The cost of the network as the epoch leaves it, as notebook 03 records it:
+        # one forward pass over X, cheap beside the epoch's batches.
+        outputs = X
+        for w, b in zip(weights, biases):
+            outputs = expit(outputs @ w.T + b)
+        error = outputs - targets
+        losses[epoch] = np.vdot(error, error) / len(X)
     return weights, biases, losses
 
 
 # ---------------------------------------------------------------- validation
 
 def _validate_sizes(sizes):
+    message = (f"sizes must list at least two positive whole numbers, input layer first, "
+               f"e.g. [64, 16, 10]; got {sizes!r}.")
     try:
-        sizes = list(sizes)
-    except TypeError:
-        sizes = None
-    if not sizes or len(sizes) < 2 or not all(
-        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1 for n in sizes
-    ):
-        raise ValueError(f"sizes must list at least two positive whole numbers, input layer "
-                         f"first, e.g. [64, 16, 10]; got {sizes!r}.")
-    return [int(n) for n in sizes]
+        checked = [check_whole_number(n, "sizes") for n in sizes]
+    except (TypeError, ValueError):  # not iterable, or one size is not a positive int
+        raise ValueError(message) from None
+    if len(checked) < 2:
+        raise ValueError(message)
+    return checked
 
 
-def _validate_inputs(x, n_inputs, name, *, batch=False):
+def _validate_inputs(x, n_inputs):
+    # One image (1-D) or a batch (2-D): feed_forward takes both.
     x = np.asarray(x, dtype=float)
-    dims = (2,) if batch else (1, 2)
-    if x.ndim not in dims or (n_inputs is not None and x.shape[-1] != n_inputs):
-        wanted = "n_inputs" if n_inputs is None else n_inputs
-        shapes = f"(n_images, {wanted})" if batch else f"({wanted},) or (n_images, {wanted})"
-        raise ValueError(f"{name} must have shape {shapes}; got shape {x.shape}.")
+    if x.ndim not in (1, 2) or x.shape[-1] != n_inputs:
+        raise ValueError(f"x must have shape ({n_inputs},) or (n_images, {n_inputs}); "
+                         f"got shape {x.shape}.")
     return x
-
-
-def _validate_pair(X, y):
-    X = _validate_inputs(X, None, "X", batch=True)
-    y = np.asarray(y)
-    if y.shape != (len(X),):
-        raise ValueError(f"y must hold one label per row of X, shape ({len(X)},); "
-                         f"got shape {y.shape}.")
-    return X, y
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number; got {value!r}.")
-    return int(value)
 
 
 def _as_parts(value, name):

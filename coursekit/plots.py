@@ -6,14 +6,16 @@ Digits are drawn with ``gray_r``: ink dark on white paper.
 """
 
 import math
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix
 
-#: Flat vector lengths the helpers know how to turn back into square images.
-IMAGE_SHAPES = {64: (8, 8), 784: (28, 28)}
+from .validation import (IMAGE_SHAPES, check_square_images, check_weight_rows,
+                         check_whole_number)
+
 DIGIT_CMAP = "gray_r"
 
 
@@ -57,19 +59,6 @@ def _refuse_unanswered(value, name):
             f"{name} is {'...' if value is Ellipsis else 'None'}: the exercise that computes "
             f"it is not done yet. Complete it, run its cell, then run this one again."
         )
-
-
-def _as_images(images, name="images"):
-    _refuse_unanswered(images, name)
-    array = np.asarray(images, dtype=float)
-    if array.ndim == 2 and array.shape[1] in IMAGE_SHAPES:
-        return array.reshape((len(array),) + IMAGE_SHAPES[array.shape[1]])
-    if array.ndim == 3 and array.shape[1:] in IMAGE_SHAPES.values():
-        return array
-    raise ValueError(
-        f"{name} must be several digits: shape (n, 64) or (n, 784) for flat vectors, "
-        f"or (n, 8, 8) or (n, 28, 28) for images; got shape {array.shape}."
-    )
 
 
 def show_digit(image, *, label=None, values=False, ax=None, title=None):
@@ -141,13 +130,13 @@ def show_digits(images, labels=None, *, n=None, rows=None, cols=None,
     -------
     fig : matplotlib Figure
     """
-    pixels = _as_images(images)
+    _refuse_unanswered(images, "images")
+    pixels = check_square_images(images, "images", nonempty=True, dtype=float)
     total = len(pixels)
     labels = _optional_per_image(labels, total, "labels")
     predictions = _optional_per_image(predictions, total, "predictions")
-    for arg, value in (("rows", rows), ("cols", cols), ("n", n)):
-        if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
-            raise ValueError(f"{arg} must be a positive whole number; got {value!r}.")
+    rows, cols, n = (None if value is None else check_whole_number(value, arg)
+                     for arg, value in (("rows", rows), ("cols", cols), ("n", n)))
     if n is None:
         n = rows * cols if rows and cols else min(total, 50)
     if n > total:
@@ -280,7 +269,9 @@ def plot_weight_tiles(weights, *, rows=None, cols=None, title=None, cmap=WEIGHT_
         one weight per pixel. Pass the transpose of a scikit-learn
         ``coefs_[0]``, whose shape is (n_pixels, n_units).
     rows, cols : int, optional
-        Grid shape; whichever is missing is chosen so the grid is near square.
+        Grid shape. With neither, the grid is near square: ``ceil(sqrt(n_units))``
+        columns and as many rows as needed. With one, the other is the
+        smallest that holds every tile.
     title : str, optional
         Title of the whole figure.
     cmap : str, default="RdBu_r"
@@ -293,17 +284,10 @@ def plot_weight_tiles(weights, *, rows=None, cols=None, title=None, cmap=WEIGHT_
         One image holding a tile per unit (row by row, separated by thin white
         lines), and one colour bar for all of them.
     """
-    array = np.asarray(weights, dtype=float)
-    if array.ndim != 2 or array.shape[1] not in IMAGE_SHAPES or len(array) == 0:
-        raise ValueError(
-            f"weights must have shape (n_units, 64) or (n_units, 784), one row of pixel "
-            f"weights per unit; got shape {array.shape}. For scikit-learn's coefs_[0], "
-            f"of shape (n_pixels, n_units), pass its transpose."
-        )
+    array = check_weight_rows(weights, "weights")
     n = len(array)
-    for arg, value in (("rows", rows), ("cols", cols)):
-        if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
-            raise ValueError(f"{arg} must be a positive whole number; got {value!r}.")
+    rows, cols = (None if value is None else check_whole_number(value, arg)
+                  for arg, value in (("rows", rows), ("cols", cols)))
     if rows is None and cols is None:
         cols = math.ceil(math.sqrt(n))
     if cols is None:
@@ -359,14 +343,19 @@ def plot_confusion(y_true, y_pred, *, normalize=False, ax=None, title=None):
         raise ValueError(f"y_pred must hold one answer per label, shape {y_true.shape}; "
                          f"got shape {y_pred.shape}.")
     labels = np.union1d(y_true, y_pred)
-    counts = confusion_matrix(y_true, y_pred, labels=labels)
+    with warnings.catch_warnings():
+        # With one label scikit-learn warns that the table may lack rows; ours come
+        # from `labels`, which holds every label there is.
+        warnings.filterwarnings("ignore", message="A single label was found",
+                                category=UserWarning)
+        # normalize="true" divides each row by its total; a digit that is only ever
+        # predicted has no true images, and scikit-learn leaves its row at 0.
+        table = confusion_matrix(y_true, y_pred, labels=labels,
+                                 normalize="true" if normalize else None)
     if normalize:
-        totals = counts.sum(axis=1, keepdims=True)
-        # A digit that is only ever predicted has no true images: its row stays 0.
-        table = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
         fmt, bar_label = ".2f", "share of the true digit's images"
     else:
-        table, fmt, bar_label = counts, "d", "number of images"
+        fmt, bar_label = "d", "number of images"
     if title is None:
         title = "Confusion matrix" + (" (each row sums to 1)" if normalize else "")
     if ax is None:

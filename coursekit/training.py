@@ -5,9 +5,10 @@ on. :func:`first_layer_snapshots` uses that to keep copies of a network's
 first-layer weights after chosen numbers of steps.
 """
 
-import numbers
-
 import numpy as np
+from sklearn.neural_network import MLPClassifier
+
+from .validation import check_images_and_labels, check_whole_number
 
 
 def minibatches(n_samples, batch_size, *, random_state=0):
@@ -23,17 +24,28 @@ def minibatches(n_samples, batch_size, *, random_state=0):
     random_state : int or numpy Generator, default=0
         Seed of the shuffles.
 
-    Yields
+    Returns
+    -------
+    generator of ndarray of shape (batch_size,)
+        Row indices of one batch per ``next``.
+
+    Raises
     ------
-    ndarray of shape (batch_size,)
-        Row indices of one batch.
+    ValueError
+        At once, on the call, if a size is not a positive whole number or
+        ``batch_size`` exceeds ``n_samples``.
     """
-    _check_whole("n_samples", n_samples)
-    _check_whole("batch_size", batch_size)
+    n_samples = check_whole_number(n_samples, "n_samples")
+    batch_size = check_whole_number(batch_size, "batch_size")
     if batch_size > n_samples:
         raise ValueError(f"batch_size must be at most n_samples ({n_samples}); "
                          f"got {batch_size}.")
-    rng = np.random.default_rng(random_state)
+    # A generator function would check nothing until the first next(); this one
+    # checks on the call and hands the loop to a generator.
+    return _endless_batches(n_samples, batch_size, np.random.default_rng(random_state))
+
+
+def _endless_batches(n_samples, batch_size, rng):
     while True:
         order = rng.permutation(n_samples)
         for start in range(0, n_samples - batch_size + 1, batch_size):
@@ -50,9 +62,9 @@ def first_layer_snapshots(model, X, y, *, steps, batch_size=32, classes=None, ra
     Parameters
     ----------
     model : MLPClassifier
-        A network with ``partial_fit`` and, once trained, ``coefs_``. Its own
-        ``batch_size`` must be ``"auto"`` or at least ``batch_size``, so one
-        call makes one update. It is trained in place.
+        The network to train, in place, with ``partial_fit``; its first layer
+        is ``coefs_[0]``. Its own ``batch_size`` must be ``"auto"`` or at
+        least ``batch_size``, so one call makes one update.
     X : array-like of shape (n_samples, n_pixels)
     y : array-like of shape (n_samples,)
     steps : sequence of int
@@ -70,27 +82,39 @@ def first_layer_snapshots(model, X, y, *, steps, batch_size=32, classes=None, ra
         For each step, the first layer's weights with one row per hidden unit
         (the transpose of ``coefs_[0]``), ready for
         :func:`coursekit.plots.plot_weight_tiles`.
+
+    Raises
+    ------
+    ValueError
+        Before any training, if ``model`` is not an MLPClassifier (or takes
+        smaller batches), ``steps`` is not an increasing sequence of positive
+        whole numbers, or ``X`` and ``y`` do not fit together.
     """
-    if not hasattr(model, "partial_fit"):
-        raise ValueError(f"model must have a partial_fit method, like MLPClassifier; got "
-                         f"{type(model).__name__}.")
-    own_batch = getattr(model, "batch_size", "auto")
+    if not isinstance(model, MLPClassifier):
+        # Checked before any training: a linear model such as SGDClassifier has
+        # partial_fit too, but no coefs_ to copy.
+        raise ValueError(
+            f"model must be an MLPClassifier, a network trained with partial_fit whose first "
+            f"layer is coefs_[0]; got {type(model).__name__}. A linear model's weights are its "
+            f"coef_, one row per class: fit it and pass coef_ to plot_weight_tiles."
+        )
+    batch_size = check_whole_number(batch_size, "batch_size")
+    own_batch = model.batch_size
     if own_batch != "auto" and own_batch < batch_size:
         raise ValueError(
             f"model.batch_size is {own_batch}, smaller than batch_size={batch_size}, so one "
             f"partial_fit call would make several updates; set it to 'auto' or >= {batch_size}."
         )
-    steps = list(steps)
-    for step in steps:
-        _check_whole("steps", step)
+    try:
+        steps = list(steps)
+    except TypeError:
+        raise ValueError(f"steps must be a sequence of step counts, e.g. (10, 100, 1000), or "
+                         f"({steps!r},) for a single one; got {steps!r}.") from None
+    steps = [check_whole_number(step, f"steps[{index}]") for index, step in enumerate(steps)]
     if not steps or any(b <= a for a, b in zip(steps, steps[1:])):
         raise ValueError(f"steps must be a non-empty increasing sequence of step counts; "
                          f"got {steps}.")
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if X.ndim != 2 or y.shape != (len(X),):
-        raise ValueError(f"X must have shape (n_samples, n_pixels) and y (n_samples,); got "
-                         f"{X.shape} and {y.shape}.")
+    X, y = check_images_and_labels(X, y)
     classes = np.unique(y) if classes is None else np.asarray(classes)
 
     wanted = set(steps)
@@ -103,7 +127,3 @@ def first_layer_snapshots(model, X, y, *, steps, batch_size=32, classes=None, ra
             snapshots[step] = model.coefs_[0].T.copy()
     return snapshots
 
-
-def _check_whole(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number; got {value!r}.")

@@ -8,16 +8,62 @@ kept, so going back is instant.
 The picture is an :class:`ipywidgets.Image` holding PNG bytes rather than an
 ``Output`` widget capturing a live figure. Drawing then sends no display
 message at all, so a headless run (nbval, ``coursekit execute``, the grader)
-stores one stable line of text for the widget and nothing that goes stale.
+stores for the widget one stable line of text and a still picture of its first
+view (for viewers that cannot run widgets), nothing that goes stale.
+:func:`png_bytes` and :func:`with_still_picture` serve
+:class:`coursekit.digit_browser.DigitBrowser` too.
 """
 
+import base64
 import io
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import numpy as np
+from matplotlib.figure import Figure
 
-from .plots import IMAGE_SHAPES, plot_weight_tiles
+from .plots import plot_weight_tiles
+from .validation import check_weight_rows, is_whole_number
+
+
+def png_bytes(figure, *, crop=False):
+    """The figure as PNG bytes.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    crop : bool, default=False
+        Trim the blank margin (``bbox_inches="tight"``). Left off where every
+        picture of a widget must keep the same size, so the view does not jump.
+
+    Returns
+    -------
+    bytes
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight" if crop else None)
+    return buffer.getvalue()
+
+
+def with_still_picture(bundle, png):
+    """Add a PNG of a widget's current view to its display data.
+
+    JupyterLab shows the live widget. GitHub, nbviewer and a notebook opened
+    without its kernel cannot run widgets; they show this picture instead.
+
+    Parameters
+    ----------
+    bundle : dict
+        What the widget's ``_repr_mimebundle_`` returns, by MIME type.
+    png : bytes
+        The picture the widget shows now.
+
+    Returns
+    -------
+    dict
+        ``bundle``, with the picture under ``"image/png"``.
+    """
+    bundle["image/png"] = base64.b64encode(bytes(png)).decode("ascii")
+    return bundle
 
 
 class FigureSlider(widgets.VBox):
@@ -28,8 +74,9 @@ class FigureSlider(widgets.VBox):
     states : dict of str to object
         The states, by the label the slider shows, in slider order.
     draw : callable
-        ``draw(label, state)`` returns a matplotlib Figure; the slider saves
-        it as PNG and closes it.
+        ``draw(label, state)`` returns a matplotlib Figure, or an Axes on one
+        (as the single-panel helpers of :mod:`coursekit.plots` do); the slider
+        saves the figure as PNG and closes it.
     description : str
         Text in front of the slider, e.g. ``"C"``.
     value : str, optional
@@ -71,16 +118,29 @@ class FigureSlider(widgets.VBox):
         self._show(value)
 
     def picture(self, label):
-        """The PNG bytes of the figure for ``label`` (drawn once, then kept)."""
+        """The PNG bytes of the figure for ``label`` (drawn once, then kept).
+
+        Raises
+        ------
+        ValueError
+            If ``label`` is not one of the states', or ``draw`` returned
+            neither a Figure nor an Axes.
+        """
         if label not in self._states:
             raise ValueError(f"label must be one of {list(self._states)!r:.200}; got {label!r}.")
         if label not in self._pictures:
-            figure = self._draw(label, self._states[label])
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", bbox_inches="tight")
-            # Closed at once, or the inline backend would also show it under the cell.
-            plt.close(figure)
-            self._pictures[label] = buffer.getvalue()
+            drawn = self._draw(label, self._states[label])
+            figure = getattr(drawn, "figure", drawn)  # an Axes knows its Figure
+            try:
+                if not isinstance(figure, Figure):
+                    raise ValueError(f"draw must return a matplotlib Figure or Axes; for "
+                                     f"{label!r} it returned {type(drawn).__name__}.")
+                self._pictures[label] = png_bytes(figure, crop=True)
+            finally:
+                # Closed even when saving fails, or the inline backend would show it
+                # under the cell.
+                if isinstance(figure, Figure):
+                    plt.close(figure)
         return self._pictures[label]
 
     def _show(self, label):
@@ -96,6 +156,9 @@ class FigureSlider(widgets.VBox):
                 f"values from {labels[0]} to {labels[-1]}, showing {self.slider.value} "
                 f"(move it in JupyterLab)")
 
+    def _repr_mimebundle_(self, **kwargs):
+        return with_still_picture(super()._repr_mimebundle_(**kwargs), self.image.value)
+
 
 def weight_slider(weights, *, description, title="{description} = {label}", rows=None,
                   cols=None, value=None):
@@ -103,16 +166,18 @@ def weight_slider(weights, *, description, title="{description} = {label}", rows
 
     Parameters
     ----------
-    weights : dict of str to array-like of shape (n_units, 64) or (n_units, 784)
+    weights : dict of str or int to array-like of shape (n_units, 64) or (n_units, 784)
         For each slider label, one row of pixel weights per unit: a linear
         model's ``coef_``, or the transpose of a network's ``coefs_[0]``.
+        Whole-number labels, such as the step counts of
+        :func:`coursekit.training.first_layer_snapshots`, are shown as text.
     description : str
         Text in front of the slider, e.g. ``"C"`` or ``"steps"``.
     title : str, default="{description} = {label}"
         Title of each figure; ``{description}`` and ``{label}`` are filled in.
     rows, cols : int, optional
         Grid of tiles, passed to :func:`coursekit.plots.plot_weight_tiles`.
-    value : str, optional
+    value : str or int, optional
         The label shown first; defaults to the first one.
 
     Returns
@@ -127,16 +192,26 @@ def weight_slider(weights, *, description, title="{description} = {label}", rows
                          f"{type(weights).__name__}.")
     arrays = {}
     for label, array in weights.items():
-        array = np.asarray(array, dtype=float)
-        if array.ndim != 2 or array.shape[1] not in IMAGE_SHAPES or len(array) == 0:
-            raise ValueError(
-                f"weights[{label!r}] must have shape (n_units, 64) or (n_units, 784); got "
-                f"shape {array.shape}. For a network's coefs_[0] pass its transpose."
-            )
-        arrays[label] = array
+        text = _label_text(label, "each label of weights")
+        if text in arrays:
+            raise ValueError(f"weights must not hold two labels that read the same; "
+                             f"{label!r} and another both read {text!r}.")
+        arrays[text] = check_weight_rows(array, f"weights[{label!r}]")
+    if value is not None:
+        value = _label_text(value, "value")
 
     def draw(label, array):
         return plot_weight_tiles(array, rows=rows, cols=cols,
                                  title=title.format(description=description, label=label))
 
     return FigureSlider(arrays, draw, description=description, value=value)
+
+
+def _label_text(label, name):
+    # The slider shows text; whole numbers (steps, epochs) are turned into it.
+    if isinstance(label, str):
+        return label
+    if is_whole_number(label):
+        return str(int(label))
+    raise ValueError(f"{name} must be a string or a whole number, which the slider shows "
+                     f"as text; got {label!r} ({type(label).__name__}).")

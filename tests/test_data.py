@@ -34,8 +34,8 @@ def test_first_split_needs_1500_rows():
 
 
 @pytest.mark.parametrize("bad_X, bad_y, message", [
-    (np.zeros(64), np.zeros(1), "X must be 2-D"),
-    (np.zeros((10, 64)), np.zeros(9), "y must be 1-D with one label per row"),
+    (np.zeros(64), np.zeros(1), r"X must have shape \(n_images, n_pixels\)"),
+    (np.zeros((10, 64)), np.zeros(9), r"y must hold one label per row of X, shape \(10,\)"),
 ])
 def test_split_errors_name_the_argument(bad_X, bad_y, message):
     with pytest.raises(ValueError, match=message):
@@ -143,9 +143,9 @@ def test_nudge_dataset_is_five_fold_in_order():
 
 
 def test_nudge_dataset_validates_its_pair():
-    with pytest.raises(ValueError, match="y must be 1-D"):
+    with pytest.raises(ValueError, match="y must hold one label per row"):
         data.nudge_dataset(np.zeros((4, 64)), np.zeros(3))
-    with pytest.raises(ValueError, match="X must be 2-D"):
+    with pytest.raises(ValueError, match="X must have shape"):
         data.nudge_dataset(np.zeros((4, 8, 8)), np.zeros(4))
 
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from coursekit.data import load_digits
-from coursekit.digit_browser import DigitBrowser, draw_answer, png_bytes
+from coursekit.digit_browser import DigitBrowser, draw_answer
+from coursekit.widgets import png_bytes
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -144,16 +145,21 @@ def test_draw_answer_colours_the_answer_by_whether_it_is_right(digits):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"X": np.zeros((5, 10))}, "X must hold one flat image per row"),
-    ({"X": np.zeros((0, 64)), "y": np.zeros(0)}, "at least one image"),
+    ({"X": np.zeros((5, 10))}, r"X must have shape \(n_images, 64\) or \(n_images, 784\)"),
+    ({"X": np.zeros((0, 64)), "y": np.zeros(0)}, "must not be empty"),
     ({"y": np.zeros(4)}, "y must hold one label per row of X"),
     ({"index": 5}, "index must be a whole number from 0 to 4"),
     ({"index": -1}, "index must be a whole number from 0 to 4"),
     ({"index": 1.0}, "index must be a whole number"),
+    ({"index": True}, "index must be a whole number"),
     ({"name": ""}, "name must be a non-empty string"),
     ({"classifier": lambda x: np.zeros(9)}, r"classifier must give 10 scores, shape \(10,\) "
                                             r"for image 0; got shape \(9,\)"),
     ({"classifier": lambda x: "seven"}, "classifier must give 10 scores"),
+    # Bars of infinite or NaN height cannot be drawn (matplotlib would warn).
+    ({"classifier": lambda x: np.full(10, np.nan)}, "classifier must give 10 finite scores "
+                                                    "for image 0"),
+    ({"classifier": lambda x: np.r_[np.inf, np.zeros(9)]}, "10 finite scores"),
 ])
 def test_bad_input_gets_a_value_error_naming_the_argument(kwargs, message):
     arguments = {"X": np.zeros((5, 64)), "y": np.zeros(5, dtype=int), "classifier": always(0)}
@@ -170,7 +176,11 @@ def test_a_classifier_that_is_not_a_function_is_a_type_error():
 
 def test_draw_answer_rejects_a_label_that_is_not_a_digit(digits):
     X, _ = digits
-    with pytest.raises(ValueError, match="label must be a digit"):
+    with pytest.raises(ValueError, match="label must be a whole number from 0 to 9"):
         draw_answer(X[0], 10, np.zeros(10))
+    with pytest.raises(ValueError, match="label must be a whole number from 0 to 9"):
+        draw_answer(X[0], True, np.zeros(10))
     with pytest.raises(ValueError, match="scores must give 10 scores"):
         draw_answer(X[0], 1, np.zeros(3))
+    with pytest.raises(ValueError, match="scores must give 10 finite scores"):
+        draw_answer(X[0], 1, np.r_[-np.inf, np.zeros(9)])

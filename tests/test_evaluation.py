@@ -20,12 +20,20 @@ def test_accuracy_of_a_perfect_classifier():
 
 def test_accuracy_names_wrong_score_shape():
     X, y = load_digits()
-    with pytest.raises(ValueError, match=r"classifier must return 10 scores.*image 0.*\(3,\)"):
+    with pytest.raises(ValueError, match=r"classifier must give 10 scores.*image 0.*\(3,\)"):
         accuracy(lambda x: np.zeros(3), X[:5], y[:5])
 
 
+def test_accuracy_refuses_scores_that_cannot_be_ranked():
+    # argmax would quietly take a NaN for the largest score.
+    X, y = load_digits()
+    answers = iter([np.zeros(10), np.zeros(10), np.full(10, np.nan), np.zeros(10)])
+    with pytest.raises(ValueError, match="classifier must give 10 finite scores for image 2"):
+        accuracy(lambda x: next(answers), X[:4], y[:4])
+
+
 @pytest.mark.parametrize("scores, labels, message", [
-    (np.zeros((4, 9)), np.zeros(4), r"10 scores per image.*\(4, 9\)"),
+    (np.zeros((4, 9)), np.zeros(4), r"scores must have shape \(n_images, 10\).*\(4, 9\)"),
     (np.zeros((4, 10)), np.zeros(3), r"one label per row of scores"),
     (np.zeros((0, 10)), np.zeros(0), "empty"),
 ])

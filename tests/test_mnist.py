@@ -116,6 +116,9 @@ def test_an_npz_already_scaled_is_not_divided_again(tmp_path, tiny_mnist):
     ({"X": np.zeros((2, 784)), "y": np.zeros(3)}, "expected 2 labels"),
     ({"X": np.full((2, 784), 300.0), "y": np.zeros(2)}, r"should lie in \[0, 255\]"),
     ({"X": np.zeros((2, 784)), "y": np.array([0.0, 1.5])}, "not whole numbers"),
+    # Checked before the cast to int, which would warn about NaN and infinity.
+    ({"X": np.zeros((2, 784)), "y": np.array([0.0, np.nan])}, "not whole numbers"),
+    ({"X": np.zeros((2, 784)), "y": np.array([np.inf, 1.0])}, "not whole numbers"),
     ({"X": np.zeros((2, 784)), "y": np.array(["3", "x"])}, "not whole numbers"),
     ({"X": np.zeros((2, 784)), "y": np.array([3, 10])}, "should be digits 0-9"),
 ])
@@ -197,12 +200,18 @@ def test_a_failing_download_becomes_mnist_unavailable(tmp_path, monkeypatch):
     _assert_says_how_to_get_mnist(str(info.value))
 
 
-def _fake_cache(data_home):
-    # What fetch_openml leaves behind: the query by name mirrored as folders.
-    folder = data_home / "openml" / "openml.org" / "api" / "v1" / "json" / "data" / "list"
-    folder = folder / "data_name" / "mnist_784" / "limit" / "2" / "data_version"
+def _fake_cache(data_home, *, complete=True):
+    # What fetch_openml leaves behind, every URL mirrored as folders: first the query by
+    # name, last the data file (missing when the first download was interrupted).
+    mirror = data_home / "openml" / "openml.org"
+    folder = mirror / "api" / "v1" / "json" / "data" / "list" / "data_name" / "mnist_784"
+    folder = folder / "limit" / "2" / "data_version"
     folder.mkdir(parents=True)
     (folder / "1.gz").write_bytes(b"")
+    if complete:
+        folder = mirror / "data" / "v1" / "download" / "52667"
+        folder.mkdir(parents=True)
+        (folder / "mnist_784.arff.gz").write_bytes(b"")
 
 
 def test_a_cached_copy_is_read_without_asking_the_network(tmp_path, monkeypatch):
@@ -229,3 +238,21 @@ def test_a_cached_copy_is_read_without_asking_the_network(tmp_path, monkeypatch)
 def test_download_must_be_a_bool_or_none(tmp_path):
     with pytest.raises(ValueError, match="download must be True, False or None"):
         data.load_mnist(data_home=tmp_path, download="yes")
+
+
+def test_an_interrupted_download_is_not_a_cached_copy(tmp_path, monkeypatch):
+    _fake_cache(tmp_path, complete=False)
+    monkeypatch.setattr(data, "fetch_openml", _fail_if_called)
+    with pytest.raises(data.MnistUnavailable, match="download=False"):
+        data.load_mnist(data_home=tmp_path, download=False)
+    # With download=None the network is asked first, so an offline machine fails fast.
+    probed = []
+
+    def offline(*args, **kwargs):
+        probed.append(args)
+        _offline()
+
+    monkeypatch.setattr(socket, "create_connection", offline)
+    with pytest.raises(data.MnistUnavailable, match="cannot be reached"):
+        data.load_mnist(data_home=tmp_path)
+    assert probed

@@ -121,6 +121,16 @@ def test_training_reaches_ninety_percent_held_out_and_is_seeded(split):
         np.testing.assert_array_equal(a, b)
 
 
+def test_training_records_the_cost_after_each_epoch(split):
+    # As notebook 03's loop does: losses[k] is the cost of the network after epoch k + 1.
+    X_train, y_train, _, _ = split
+    start = nn.init_network([64, 16, 10], random_state=0)
+    one_epoch = nn.train(*start, X_train, y_train, epochs=1, random_state=3)
+    weights, biases, losses = nn.train(*start, X_train, y_train, epochs=2, random_state=3)
+    assert losses[0] == pytest.approx(nn.cost(one_epoch[0], one_epoch[1], X_train, y_train))
+    assert losses[1] == pytest.approx(nn.cost(weights, biases, X_train, y_train))
+
+
 def test_training_leaves_the_starting_network_alone(network, batch):
     before = [p.copy() for p in network[0] + network[1]]
     nn.train(*network, *batch, epochs=2, batch_size=3)
@@ -182,15 +192,25 @@ def test_labels_are_checked(network, batch):
 
 
 @pytest.mark.parametrize("argument, value", [("epochs", 0), ("batch_size", 2.5),
-                                             ("learning_rate", -1.0), ("epochs", True)])
+                                             ("learning_rate", -1.0), ("epochs", True),
+                                             ("learning_rate", True), ("batch_size", True),
+                                             ("learning_rate", np.inf)])
 def test_training_settings_are_checked(network, batch, argument, value):
     with pytest.raises(ValueError, match=argument):
         nn.train(*network, *batch, **{argument: value})
 
 
 def test_numerical_gradients_rejects_a_bad_step(network, batch):
-    with pytest.raises(ValueError, match="epsilon"):
-        nn.numerical_gradients(*network, *batch, epsilon=0)
+    for epsilon in (0, True):
+        with pytest.raises(ValueError, match="epsilon must be a positive number"):
+            nn.numerical_gradients(*network, *batch, epsilon=epsilon)
+
+
+def test_no_images_is_refused_naming_X(network):
+    with pytest.raises(ValueError, match=r"X must have shape \(n_images, 6\).*not be empty"):
+        nn.train(*network, np.zeros((0, 6)), np.zeros(0, dtype=int))
+    with pytest.raises(ValueError, match="X must have shape.*not be empty"):
+        nn.cost(*network, np.zeros((0, 6)), np.zeros(0, dtype=int))
 
 
 def test_relative_error_needs_matching_sizes():

@@ -88,6 +88,9 @@ def test_show_digits_accepts_28x28_images():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"n": 0}, "n must be a positive whole number"),
+    # True counts as 1 in Python; here it is a slip, refused before matplotlib sees it.
+    ({"rows": True}, "rows must be a positive whole number"),
+    ({"cols": True, "n": 3}, "cols must be a positive whole number"),
     ({"n": 2000}, "n=2000 is more than the 1797 images"),
     ({"rows": 2, "cols": 2, "n": 5}, "cannot hold n=5"),
     ({"labels": np.zeros(3)}, r"labels must hold one entry per image, shape \(1797,\)"),
@@ -101,6 +104,12 @@ def test_show_digits_errors(kwargs, message):
 def test_show_digits_bad_shape_names_images():
     with pytest.raises(ValueError, match=r"^images must be several digits.*\(5, 10\)"):
         plots.show_digits(np.zeros((5, 10)))
+
+
+def test_show_digits_needs_at_least_one_image():
+    with pytest.raises(ValueError, match=r"^images must be several digits and at least one.*"
+                                         r"\(n, 64\).*got shape \(0, 64\)"):
+        plots.show_digits(np.zeros((0, 64)))
 
 
 def test_label_histogram_counts_each_label():
@@ -195,6 +204,7 @@ def test_weight_tiles_refuse_other_shapes(shape):
 @pytest.mark.parametrize("kwargs, message", [
     ({"rows": 0}, "rows must be a positive whole number"),
     ({"cols": 2.5}, "cols must be a positive whole number"),
+    ({"rows": True}, "rows must be a positive whole number"),
     ({"rows": 2, "cols": 2}, "A 2x2 grid cannot hold 10 tiles"),
 ])
 def test_weight_tiles_refuse_bad_grids(kwargs, message):
@@ -237,6 +247,11 @@ def test_confusion_a_label_only_predicted_gets_a_row_of_zeros():
     assert table.shape == (3, 3)
     np.testing.assert_allclose(table[2], 0)
     np.testing.assert_allclose(table[:2].sum(axis=1), 1)
+
+
+def test_confusion_of_a_single_digit_draws_without_a_warning():
+    ax = plots.plot_confusion([3, 3], [3, 3], normalize=True)
+    np.testing.assert_allclose(ax.images[0].get_array(), [[1.0]])
 
 
 def test_confusion_draws_on_the_given_axes():

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.linear_model import SGDClassifier
 from sklearn.neural_network import MLPClassifier
 
 from coursekit.data import load_digits
@@ -31,8 +32,9 @@ def test_minibatches_are_seeded():
     (10, True, "batch_size must be a positive whole number"),
 ])
 def test_minibatches_refuse_bad_sizes(n_samples, batch_size, message):
+    # On the call itself, not at the first next() as a generator function would.
     with pytest.raises(ValueError, match=message):
-        next(minibatches(n_samples, batch_size))
+        minibatches(n_samples, batch_size)
 
 
 def network(**kwargs):
@@ -76,6 +78,9 @@ def test_snapshots_are_reproducible():
     ({"steps": (10, 5)}, "increasing"),
     ({"steps": ()}, "non-empty"),
     ({"steps": (0, 3)}, "positive whole number"),
+    ({"steps": (1, True)}, r"steps\[1\] must be a positive whole number"),
+    ({"steps": 1000}, r"steps must be a sequence of step counts.*\(1000,\)"),
+    ({"steps": (5,), "batch_size": True}, "batch_size must be a positive whole number"),
 ])
 def test_bad_steps_are_refused(kwargs, message):
     X, y = load_digits()
@@ -96,7 +101,18 @@ def test_a_model_without_partial_fit_is_refused():
         first_layer_snapshots(object(), X[:100], y[:100], steps=(1,))
 
 
+def test_a_linear_model_is_refused_before_any_training():
+    # SGDClassifier has partial_fit but no coefs_: say so at once, not after a step.
+    X, y = load_digits()
+    linear = SGDClassifier(random_state=0)
+    with pytest.raises(ValueError, match="model must be an MLPClassifier.*got SGDClassifier"):
+        first_layer_snapshots(linear, X[:100], y[:100], steps=(1,))
+    assert not hasattr(linear, "coef_")  # untouched
+
+
 def test_mismatched_data_is_refused():
     X, y = load_digits()
-    with pytest.raises(ValueError, match="X must have shape"):
+    with pytest.raises(ValueError, match=r"y must hold one label per row of X, shape \(100,\)"):
         first_layer_snapshots(network(), X[:100], y[:99], steps=(1,))
+    with pytest.raises(ValueError, match="X must have shape"):
+        first_layer_snapshots(network(), X[0], y[:1], steps=(1,))

@@ -1,10 +1,17 @@
 """The sliders work without a browser: moving one redraws its picture."""
 
+import base64
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.artist import Artist
+from sklearn.neural_network import MLPClassifier
 
-from coursekit.widgets import FigureSlider, weight_slider
+from coursekit.data import load_digits
+from coursekit.plots import plot_loss_curves
+from coursekit.training import first_layer_snapshots
+from coursekit.widgets import FigureSlider, png_bytes, weight_slider
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -108,3 +115,72 @@ def test_mnist_sized_weights_work_too():
                            description="steps", title="after {label} steps")
     slider.slider.value = "2"
     assert shown(slider).startswith(PNG)
+
+
+def test_snapshots_keyed_by_step_make_a_slider():
+    # first_layer_snapshots keys its weights by step count, an int; the slider shows text.
+    X, y = load_digits()
+    network = MLPClassifier(hidden_layer_sizes=(4,), random_state=0)
+    snapshots = first_layer_snapshots(network, X[:100], y[:100], steps=(1, 10),
+                                      classes=np.arange(10))
+    slider = weight_slider(snapshots, description="steps", value=10)
+    assert slider.slider.options == ("1", "10")
+    assert slider.slider.value == "10"
+    assert shown(slider).startswith(PNG)
+
+
+@pytest.mark.parametrize("weights, message", [
+    ({0.5: np.ones((2, 64))}, r"each label of weights must be a string or a whole number.*0\.5"),
+    ({True: np.ones((2, 64))}, "each label of weights must be a string or a whole number"),
+    ({1: np.ones((2, 64)), "1": np.ones((2, 64))}, "weights must not hold two labels"),
+])
+def test_labels_the_slider_cannot_show_are_refused_naming_weights(weights, message):
+    with pytest.raises(ValueError, match=message):
+        weight_slider(weights, description="steps")
+
+
+def test_draw_may_return_the_axes_of_a_plot_helper():
+    slider = FigureSlider({"a": [3, 2, 1], "b": [1, 2, 3]},
+                          lambda label, losses: plot_loss_curves(losses, title=label),
+                          description="curve")
+    slider.slider.value = "b"
+    assert shown(slider).startswith(PNG)
+    assert plt.get_fignums() == []
+
+
+def test_draw_must_return_a_figure_or_axes():
+    with pytest.raises(ValueError, match="draw must return a matplotlib Figure or Axes.*str"):
+        FigureSlider({"a": 1}, lambda label, state: "a picture", description="x")
+
+
+class _Unsaveable(Artist):
+    def draw(self, renderer):
+        raise RuntimeError("this artist cannot be drawn")
+
+
+def test_a_figure_that_fails_to_save_is_still_closed():
+    def draw(label, state):
+        fig = plt.figure()
+        fig.add_artist(_Unsaveable())
+        return fig
+
+    with pytest.raises(RuntimeError, match="cannot be drawn"):
+        FigureSlider({"a": 1}, draw, description="x")
+    assert plt.get_fignums() == []
+
+
+def test_the_display_bundle_holds_a_picture_of_the_current_view():
+    # GitHub and nbviewer cannot run the widget: they show this picture instead.
+    slider = weight_slider(weights_by_label(), description="C", value="1")
+    slider.slider.value = "100"
+    bundle = slider._repr_mimebundle_()
+    assert base64.b64decode(bundle["image/png"]) == shown(slider)
+    assert bundle["text/plain"] == repr(slider)
+
+
+def test_png_bytes_can_crop_the_margin():
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "digit")
+    assert png_bytes(fig).startswith(PNG)
+    assert len(png_bytes(fig, crop=True)) < len(png_bytes(fig))
