@@ -249,8 +249,26 @@ def cost(weights, biases, X, y):
     float
     """
     X, y = check_images_and_labels(X, y, nonempty=True, dtype=float)
-    outputs = evaluate(weights, biases, X)
-    return float(np.mean(np.sum((outputs - one_hot(y, outputs.shape[1])) ** 2, axis=1)))
+    return float(np.mean(squared_distances(evaluate(weights, biases, X), y)))
+
+
+def squared_distances(outputs, y):
+    """Each image's squared distance between its outputs and its one-hot target.
+
+    Parameters
+    ----------
+    outputs : ndarray of shape (n_images, n_classes)
+        A network's outputs, or a model's probabilities.
+    y : array-like of int, shape (n_images,)
+
+    Returns
+    -------
+    ndarray of shape (n_images,)
+    """
+    outputs = np.asarray(outputs, dtype=float)
+    if outputs.ndim != 2:
+        raise ValueError(f"outputs must have shape (n_images, n_classes); got {outputs.shape}.")
+    return np.sum((outputs - one_hot(y, outputs.shape[1])) ** 2, axis=1)
 
 
 def gradients(weights, biases, X, y):

@@ -216,3 +216,10 @@ def test_no_images_is_refused_naming_X(network):
 def test_relative_error_needs_matching_sizes():
     with pytest.raises(ValueError, match="same number of values"):
         nn.relative_error(np.ones(3), np.ones(4))
+
+
+def test_squared_distances_per_image_and_shape_error():
+    outputs = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.0]])
+    np.testing.assert_allclose(nn.squared_distances(outputs, [0, 2]), [0.0, 1.5])
+    with pytest.raises(ValueError, match=r"outputs must have shape \(n_images, n_classes\)"):
+        nn.squared_distances(np.zeros(3), [0])

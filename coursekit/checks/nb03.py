@@ -342,7 +342,7 @@ class Cost(_NetworkExercise):
                              "the squared distance.")
             got = float(got.reshape(()))
             outputs = nn.evaluate(weights, biases, X)
-            distances = np.sum((outputs - nn.one_hot(y)) ** 2, axis=1)
+            distances = nn.squared_distances(outputs, y)
             expected = distances.mean()
             if np.isclose(got, expected, rtol=_RTOL):
                 continue
