@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from coursekit.checks import CORRECT, ERROR, MISSING, WRONG, evaluate, get
+from coursekit.checks import CORRECT, ERROR, MISSING
+from verdicts import assert_wrong, verdict
 
 # ---------------------------------------------------------------- right answers
 
@@ -120,15 +121,6 @@ def evaluate_batch(weights, biases, X):
     return A
 
 
-def verdict(exercise_id, answer):
-    return evaluate(get(exercise_id), answer)
-
-
-def assert_wrong(result, *words):
-    assert result.status == WRONG, result
-    text = (result.message + " " + result.hint).lower()
-    for word in words:
-        assert word.lower() in text, (word, result)
 
 
 # ---------------------------------------------------------------- every check

@@ -6,9 +6,10 @@ import pytest
 from sklearn.metrics import log_loss
 
 from coursekit import nn
-from coursekit.checks import CORRECT, MISSING, WRONG, evaluate, get
+from coursekit.checks import CORRECT, MISSING
 from coursekit.checks.nb04 import fitted_model, squared_distance_cost
 from coursekit.data import first_split, load_digits
+from verdicts import assert_wrong, verdict
 
 
 @pytest.fixture(scope="module")
@@ -26,15 +27,6 @@ def to_network(coefs, intercepts):
     return [c.T for c in coefs], list(intercepts)
 
 
-def verdict(exercise_id, answer):
-    return evaluate(get(exercise_id), answer)
-
-
-def assert_wrong(result, *words):
-    assert result.status == WRONG, result
-    text = (result.message + " " + result.hint).lower()
-    for word in words:
-        assert word.lower() in text, (word, result)
 
 
 def test_the_reference_model_reaches_the_notebook_figures(model, split):

@@ -10,15 +10,13 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from coursekit import checks
 from coursekit.checks.nb06 import MNIST_TEST_SIZE, MNIST_TRAIN_SIZE
 from coursekit.data import load_digits, stratified_split
+from verdicts import verdict
 
 X, y = load_digits()
 X_TRAIN, X_TEST, Y_TRAIN, Y_TEST = stratified_split(X, y, test_size=0.2, random_state=0)
 # The notebook's solver settings with a loose tolerance: quick, and good enough to judge.
 SETTINGS = {"solver": "saga", "tol": 1e-2, "max_iter": 1000, "random_state": 0}
 
-
-def verdict(exercise_id, answer):
-    return checks.evaluate(checks.get(exercise_id), answer)
 
 
 def test_every_exercise_of_06_is_covered():

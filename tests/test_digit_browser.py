@@ -84,7 +84,7 @@ def test_the_classifier_is_called_once_per_view_and_never_to_display_it(digits):
     counting = CountingClassifier(always(0))
     browser = DigitBrowser(X, y, counting)
     assert counting.calls == 1
-    bundle = browser._repr_mimebundle_()
+    browser._repr_mimebundle_()
     repr(browser)
     assert counting.calls == 1
     browser.slider.value = 5
