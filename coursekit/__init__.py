@@ -15,6 +15,13 @@ checks         one check per exercise, shared by the notebooks and the grader
 assign         solutions/ -> notebooks/ (solution blocks removed, outputs cleared)
 execute        re-execute solutions and store their outputs
 grade          grade a batch of submissions (``coursekit grade``)
+threads        the BLAS thread count of the course's kernels (set on import)
 """
 
 __version__ = "0.1.0"
+
+from .threads import limit_threads
+
+# Every notebook imports coursekit: this keeps the course's small matrices from spreading
+# over threads that only fight for the cores (see coursekit.threads).
+limit_threads()

@@ -11,28 +11,15 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from .threads import thread_environment
+
 #: Seconds one cell may run before execution is abandoned.
 CELL_TIMEOUT = 600
 
-#: The variable that sets how many BLAS threads the course's kernels use (default 1).
-#: ``make test-portable`` runs nbval with 2 and 3: the stored outputs must not change.
-THREADS_VARIABLE = "COURSEKIT_BLAS_THREADS"
-
-
-def blas_threads():
-    """The BLAS thread count for the course's kernels: ``$COURSEKIT_BLAS_THREADS`` or 1."""
-    value = os.environ.get(THREADS_VARIABLE, "1")
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{THREADS_VARIABLE} must be a whole number >= 1; got {value!r}")
-    return int(value)
-
-
-#: Environment of every kernel that stores or checks outputs (here and under nbval).
-#: One BLAS thread per kernel by default: the course's matrices are small, so extra
-#: threads only fight over the cores (two kernels run at once in the tests).
-KERNEL_ENV = {name: str(blas_threads()) for name in (
-    "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-KERNEL_ENV[THREADS_VARIABLE] = str(blas_threads())
+#: Environment of every kernel that stores or checks outputs (here and under nbval):
+#: the BLAS thread count of :mod:`coursekit.threads` (one thread unless
+#: ``COURSEKIT_BLAS_THREADS`` says otherwise; ``make test-portable`` runs 2 and 3).
+KERNEL_ENV = thread_environment()
 
 
 def kernel_environment():
