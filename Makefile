@@ -1,32 +1,82 @@
 # `make lab` and `make test` are all a fresh machine needs (see README.md).
 VENV   ?= .venv
+comma  := ,
 PYTHON ?= python3
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# The course's pinned versions, with hashes (README, "Installs that do not drift").
+# course.txt: what the notebooks need; test.txt: that, plus what the tests need.
+COURSE_LOCK := requirements/course.txt
+TEST_LOCK   := requirements/test.txt
+COURSE_STAMP := $(VENV)/.installed-course
+STAMP        := $(VENV)/.installed
+# The extras of pyproject.toml that the tests install.
+TEST_EXTRAS := test
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+# numpy's own loops without AVX2 and AVX-512 (numpy's x86-64 dispatch groups), as on an
+# older or a smaller processor: another rounding of exp, sums and products.
+NUMPY_BASELINE := X86_V3 X86_V4 AVX512_ICL AVX512_SPR
+NBVAL := $(BIN)/python -m pytest solutions
 
-.PHONY: lab test test-lowest assign execute bench clean
+.PHONY: lab test test-portable test-latest test-lowest lock assign execute bench clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+
+# The course itself goes in without its dependencies: the lock has them all.
+$(COURSE_STAMP): $(VENV)/bin/python pyproject.toml $(COURSE_LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(COURSE_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-lab: $(STAMP)
+$(STAMP): $(VENV)/bin/python pyproject.toml $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@ $(COURSE_STAMP)
+
+lab: $(COURSE_STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
 	$(BIN)/coursekit assign --check
 	$(BIN)/python -m pytest
 
+# The stored outputs as another machine computes them: nbval strict on every solution with
+# two and three BLAS threads per kernel (one is `make test`), and with one thread and
+# numpy's loops for an older processor. One worker, so the threads have the cores.
+test-portable: $(STAMP)
+	COURSEKIT_BLAS_THREADS=2 $(NBVAL) -n 1
+	COURSEKIT_BLAS_THREADS=3 $(NBVAL) -n 1
+	@if [ "$$(uname -m)" = x86_64 ]; then \
+	    echo "NPY_DISABLE_CPU_FEATURES=\"$(NUMPY_BASELINE)\" $(NBVAL)"; \
+	    NPY_DISABLE_CPU_FEATURES="$(NUMPY_BASELINE)" $(NBVAL); \
+	else echo "numpy's x86-64 dispatch groups do not apply on $$(uname -m): skipped"; fi
+
+# The whole suite on the newest releases, not the lock: drift shows here before students see it.
+test-latest:
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager \
+	    -e ".[$(subst $(eval) ,$(comma),$(TEST_EXTRAS))]"
+	.venv-latest/bin/coursekit assign --check
+	PATH="$(CURDIR)/.venv-latest/bin:$$PATH" .venv-latest/bin/python -m pytest
+
 # The whole suite against the lowest versions pyproject.toml declares.
 test-lowest:
 	$(PYTHON) -m venv .venv-lowest
 	.venv-lowest/bin/python -m pip install --quiet --upgrade pip
-	.venv-lowest/bin/python -m pip install --quiet -r tests/lowest-versions.txt -e .
+	.venv-lowest/bin/python -m pip install --quiet -r tests/lowest-versions.txt -e ".[$(subst $(eval) ,$(comma),$(TEST_EXTRAS))]"
 	PATH="$(CURDIR)/.venv-lowest/bin:$$PATH" .venv-lowest/bin/python -m pytest
+
+# Re-pin: the newest releases that fit pyproject.toml, for every platform and Python >= 3.11
+# (one version per package where one fits them all). Then re-execute and test.
+LOCK_FLAGS := --universal --python-version 3.11 --fork-strategy fewest --generate-hashes --quiet
+lock: $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/python -m uv pip compile pyproject.toml $(addprefix --extra ,$(TEST_EXTRAS)) \
+	    $(LOCK_FLAGS) --upgrade -o $(TEST_LOCK)
+	$(BIN)/python -m uv pip compile pyproject.toml $(LOCK_FLAGS) -c $(TEST_LOCK) -o $(COURSE_LOCK)
 
 # Regenerate the student notebooks from solutions/.
 assign: $(STAMP)
@@ -41,4 +91,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .venv-lowest build *.egg-info
+	rm -rf $(VENV) .venv-lowest .venv-latest build *.egg-info

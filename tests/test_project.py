@@ -14,19 +14,49 @@ def requirement_names(requirements):
     return {re.split(r"[<>=!~ ]", line.strip(), maxsplit=1)[0].lower() for line in requirements}
 
 
-def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+def declared_dependencies():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    declared = set(pyproject["project"]["dependencies"]) | set(
-        pyproject["project"]["optional-dependencies"]["test"]
-    )
+    return pyproject["project"]["dependencies"] + pyproject["project"][
+        "optional-dependencies"]["test"]
+
+
+def locked_versions(lock):
+    """Package -> version in a lock file (the first, where Python versions fork)."""
+    found = {}
+    for match in re.finditer(r"^([A-Za-z0-9_.-]+)==([^ ;\\\n]+)", lock.read_text(), re.M):
+        found.setdefault(match.group(1).lower(), match.group(2))
+    return found
+
+
+def test_every_dependency_is_locked_with_hashes():
+    test_lock = locked_versions(ROOT / "requirements" / "test.txt")
+    course_lock = locked_versions(ROOT / "requirements" / "course.txt")
+    assert requirement_names(declared_dependencies()) <= set(test_lock)
+    # The course's lock is the test lock less the test tools, at the very same versions.
+    assert course_lock.items() <= test_lock.items()
+    for lock in ("course.txt", "test.txt"):
+        text = (ROOT / "requirements" / lock).read_text()
+        assert text.count("==") <= text.count("--hash=sha256:")
+
+
+def test_make_installs_from_the_lock_with_hashes():
+    out = subprocess.run(["make", "-n", "-B", ".venv/.installed"], cwd=ROOT,
+                         capture_output=True, text=True).stdout
+    assert "--require-hashes -r requirements/test.txt" in out
+    assert "--no-deps -e ." in out
+
+
+def test_environment_yml_pins_the_locked_versions():
+    locked = locked_versions(ROOT / "requirements" / "test.txt")
     text = (ROOT / "environment.yml").read_text()
     section = text.split("\ndependencies:\n", 1)[1]
     lines = [line.strip()[2:] for line in section.splitlines()
              if line.strip().startswith("- ") and not line.strip().startswith("- -e")]
     conda = {line for line in lines if not line.startswith(("python", "pip"))}
-    # Same names and the same lowest versions; the course itself is installed with pip -e .
-    normalise = lambda specs: {spec.replace(" ", "").lower() for spec in specs}  # noqa: E731
-    assert normalise(conda) == normalise(declared)
+    assert requirement_names(conda) == requirement_names(declared_dependencies())
+    for line in conda:
+        name, version = line.split("==")
+        assert locked[name.lower()] == version, line
     assert "- -e ." in section
 
 
