@@ -51,8 +51,13 @@ class Result:
     def passed(self):
         return self.status == CORRECT
 
+    @property
+    def symbol(self):
+        """The sign a verdict starts with: ✅, ❌, ✏️ (not answered) or ⚠️ (an error)."""
+        return _SYMBOLS[self.status]
+
     def describe(self, title):
-        text = f"{_SYMBOLS[self.status]} {title}: {self.message}"
+        text = f"{self.symbol} {title}: {self.message}"
         if self.hint:
             text += f"\n   Hint: {self.hint}"
         return text
