@@ -147,6 +147,10 @@ class Exercise:
         """A hint for the error ``error`` (text) raised on ``case``; None for the general one."""
         return None
 
+    def error_message(self, case, error):
+        """What the error ``error`` raised on ``case`` means; None to quote it as it is."""
+        return None
+
 
 def _describe_argument(value):
     if isinstance(value, np.ndarray):
@@ -197,7 +201,8 @@ def judge_safely(exercise, payload, cases):
         hint = (case is not None and exercise.error_hint(case, str(payload["error"]))) or (
             "read the error, fix the cell with your answer, run it, then run this one again."
         )
-        return Result(ERROR, f"{where} {payload['error']}", hint)
+        message = case is not None and exercise.error_message(case, str(payload["error"]))
+        return Result(ERROR, message or f"{where} {payload['error']}", hint)
     if exercise.kind == "function" and isinstance(outputs, list):
         for case, output in zip(cases, outputs):
             if output is None:
