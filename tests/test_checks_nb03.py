@@ -221,7 +221,7 @@ def test_feedforward_transposed_weights():
             activations.append(sigmoid(activations[-1] @ w + b))
         return activations
 
-    assert_wrong(verdict("03-feedforward", transposed), "transposed", "weights[l] @ a")
+    assert_wrong(verdict("03-feedforward", transposed), "transposed", "weights[l - 1] @ a")
 
 
 def test_feedforward_missing_bias():
@@ -757,3 +757,46 @@ def _einsum(weights, biases, X):
     for w, b in zip(weights, biases):
         A = sigmoid(np.einsum("oi,ni->no", w, A) + b)
     return A
+
+
+def test_one_layer_convention_in_hints_text_and_solution():
+    # Issue 12: layer l's weights are `weights[l - 1]` in the text, every hint and the
+    # solution alike; no hint may count the layers another way.
+    import inspect
+    import json
+    import re
+    from pathlib import Path
+
+    from coursekit.checks import nb03
+
+    other_ways = re.compile(r"(weights|biases|grad_w|grad_b)\[l( \+ 1)?\]")
+    assert not other_ways.search(inspect.getsource(nb03))
+    notebook = Path(__file__).resolve().parents[1] / "solutions" / "03_mlp_from_scratch.ipynb"
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(cell["source"]) for cell in cells)
+    assert not other_ways.search(text)
+    assert "`weights[l - 1]` and `biases[l - 1]`" in text
+    assert "delta = (weights[l - 1].T @ delta) * sigmoid_prime(zs[l - 2])" in text
+
+
+def test_hints_for_going_back_use_the_notebooks_convention():
+    def untransposed_back(weights, biases, X, y):
+        grad_w = [np.zeros_like(w) for w in weights]
+        grad_b = [np.zeros_like(b) for b in biases]
+        for x, label in zip(X, y):
+            activations, zs = [x], []
+            for w, b in zip(weights, biases):
+                zs.append(w @ activations[-1] + b)
+                activations.append(sigmoid(zs[-1]))
+            delta = 2 * (activations[-1] - np.eye(10)[label]) * sigmoid_prime(zs[-1])
+            for l in range(len(weights), 0, -1):
+                grad_w[l - 1] += np.outer(delta, activations[l - 1])
+                grad_b[l - 1] += delta
+                if l > 1:
+                    delta = (weights[l - 1] @ delta) * sigmoid_prime(zs[l - 2])
+        return [g / len(X) for g in grad_w], [g / len(X) for g in grad_b]
+
+    exercise = checks.get("03-backprop")
+    cases = exercise.cases(0)[:1]  # the square network, where the mistake still runs
+    result = exercise.judge(exercise.collect(untransposed_back, cases), cases)
+    assert_wrong(result, "`weights[l - 1]` itself", "weights[l - 1].T @ delta")

@@ -101,10 +101,11 @@ class _NetworkExercise(Exercise):
 
     def error_hint(self, case, error):
         if any(word in error for word in _SHAPE_WORDS):
-            return ("a shape does not fit. `weights[l]` has shape (n_out, n_in), so layer l "
-                    "computes `weights[l] @ a + biases[l]` with `a` the previous layer's "
+            return ("a shape does not fit. Layer l's weights, `weights[l - 1]`, have shape "
+                    "(n_out, n_in), so layer l computes `weights[l - 1] @ a + biases[l - 1]` "
+                    "with `a` the previous layer's "
                     "activations (or, for a batch with one image per row, "
-                    "`A @ weights[l].T + biases[l]`).")
+                    "`A @ weights[l - 1].T + biases[l - 1]`).")
         return None
 
 
@@ -150,8 +151,9 @@ class RandomNetwork(Exercise):
                 if w.shape != (n_out, n_in):
                     return wrong(f"weights[{index}] has shape {w.shape}; expected "
                                  f"({n_out}, {n_in}).",
-                                 "weights[l] has one row per unit of layer l + 1 and one "
-                                 "column per unit of layer l.")
+                                 f"weights[{index}] computes layer {index + 1}: one row per "
+                                 f"unit of layer {index + 1} and one column per unit of "
+                                 f"layer {index}.")
                 if b.shape != (n_out,):
                     return wrong(f"biases[{index}] has shape {b.shape}; expected ({n_out},).",
                                  "one bias per unit, as a flat vector: `rng.random(n_out)`.")
@@ -353,14 +355,15 @@ class FeedForward(_NetworkExercise):
         mistakes = [
             (dict(transpose=True),
              "the weights were used transposed (the matrix multiplied on the wrong side).",
-             "`weights[l]` has shape (n_out, n_in): compute `weights[l] @ a`, not `a @ "
-             "weights[l]`."),
+             "`weights[l - 1]` has shape (n_out, n_in): compute `weights[l - 1] @ a`, "
+             "not `a @ weights[l - 1]`."),
             (dict(bias=False), "the biases are missing.",
-             "each layer computes `z = weights[l] @ a + biases[l]`, then `sigmoid(z)`."),
+             "layer l computes `z = weights[l - 1] @ a + biases[l - 1]`, then "
+             "`sigmoid(z)`."),
             (dict(squash_last=False), "the output layer is missing its sigmoid.",
              "apply the sigmoid in every layer, the last one included."),
             (dict(squash=False), "no sigmoid was applied: these are the weighted inputs z.",
-             "each layer's activation is `sigmoid(weights[l] @ a + biases[l])`."),
+             "layer l's activation is `sigmoid(weights[l - 1] @ a + biases[l - 1])`."),
         ]
         for switches, message, hint in mistakes:
             variant, _ = _forward(weights, biases, x, **switches)
@@ -596,7 +599,7 @@ class Backprop(_NetworkExercise):
         if not any(np.any(g) for g in got):
             return wrong(f"{where} every gradient is 0.",
                          "add each image's gradients into `grad_w` and `grad_b` inside the "
-                         "loop over the images (`grad_w[l] += ...`), then return them.")
+                         "loop over the images (`grad_w[l - 1] += ...`), then return them.")
         factor = _factor(got, expected)
         if factor is not None:
             return self._factor_verdict(factor, n, where)
@@ -607,14 +610,17 @@ class Backprop(_NetworkExercise):
              "use sigmoid_prime(z) with z the layer's weighted input, or equivalently "
              "a * (1 - a); sigmoid_prime(a) applies the sigmoid twice."),
             (dict(bias=False), "the forward pass inside backprop leaves out the biases.",
-             "compute z = weights[l] @ a + biases[l] in every layer before going backwards."),
+             "compute every layer's z = weights[l - 1] @ a + biases[l - 1], bias included, "
+             "before going backwards."),
             (dict(output_prime=False),
              "the output layer's error is missing the factor sigmoid'(z).",
              "the output error is 2 (a - t) * sigmoid_prime(z) for the last layer's z."),
             (dict(back_transpose=False),
-             "the error was carried back through weights[l + 1], not its transpose.",
+             "the error was carried back through `weights[l - 1]` itself, not its "
+             "transpose.",
              "going backwards the weights are used transposed: "
-             "`delta = (weights[l + 1].T @ delta) * sigmoid_prime(zs[l])`."),
+             "from layer l back to layer l - 1, `delta = (weights[l - 1].T @ delta) * "
+             "sigmoid_prime(zs[l - 2])`."),
         ):
             variant_w, variant_b = _gradients(weights, biases, X, y, **switches)
             if variant_w is not None and all(
@@ -626,7 +632,8 @@ class Backprop(_NetworkExercise):
                 return verdict
         if all(_close(g.T, e) for g, e in zip(got_w, exp_w)):
             return wrong(f"{where}: each weight gradient is transposed.",
-                         "the gradient for weights[l] is delta (a_previous)ᵀ, "
+                         "the gradient for weights[l - 1] is `np.outer(delta, "
+                         "activations[l - 1])`, "
                          "`np.outer(delta, a_previous)`, of shape (n_out, n_in).")
         if all(_close(g, e) for g, e in zip(got_w[::-1], exp_w)) and len(got_w) > 1:
             return wrong(f"{where}: the gradients are in reverse layer order.",
@@ -634,13 +641,13 @@ class Backprop(_NetworkExercise):
                          "by layer index as you go backwards.")
         if all(_close(g, e) for g, e in zip(got_w, exp_w)):
             return wrong(f"{where}: the weight gradients are right, the bias gradients not.",
-                         "for one image the gradient for biases[l] is the layer's delta "
+                         "for one image the gradient for biases[l - 1] is layer l's delta "
                          "itself; average it over the images like the weights'.")
         if _close(got_w[-1], exp_w[-1]) and _close(got_b[-1], exp_b[-1]):
             return wrong(f"{where}: the output layer's gradients are right, an earlier "
                          "layer's are not.",
-                         "carry the error back with delta_l = (weights[l + 1]ᵀ @ "
-                         "delta_{l + 1}) * sigmoid_prime(z_l).")
+                         "carry the error back from layer l to layer l - 1 with "
+                         "`delta = (weights[l - 1].T @ delta) * sigmoid_prime(zs[l - 2])`.")
         return wrong(f"{where} the gradients differ from the reference.",
                      "compare with finite differences, one parameter at a time, to find "
                      "the first layer where they part.")
@@ -1082,7 +1089,8 @@ class EvaluateBatch(_NetworkExercise):
                          f"return an array of shape {expected.shape}: one row per image.")
         if got.shape == expected.T.shape and got.shape != expected.shape:
             return wrong(f"{where} the result has shape {got.shape}: one column per image.",
-                         "keep one row per image: compute `A @ weights[l].T + biases[l]`.")
+                         "keep one row per image: compute `A @ weights[l - 1].T + "
+                         "biases[l - 1]`.")
         if got.shape != expected.shape:
             return wrong(f"{where} the result has shape {got.shape}; expected "
                          f"{expected.shape}.",
@@ -1092,17 +1100,19 @@ class EvaluateBatch(_NetworkExercise):
         if _close(got, expected.T):
             return wrong(f"{where} the result has one column per image: row i holds output "
                          f"unit i, not image i.",
-                         "keep images in rows all the way: `A @ weights[l].T + biases[l]`.")
+                         "keep images in rows all the way: `A @ weights[l - 1].T + "
+                         "biases[l - 1]`.")
         transposed, _ = _forward(weights, biases, X, transpose=True)
         variants = [
             (None if transposed is None else transposed[-1], "the weights were used transposed.",
-             "with one image per row, layer l computes `A @ weights[l].T + biases[l]`."),
+             "with one image per row, layer l computes `A @ weights[l - 1].T + "
+             "biases[l - 1]`."),
             (_forward(weights, biases, X, bias=False)[0][-1], "the biases are missing.",
-             "add `biases[l]` in every layer; broadcasting adds it to every row."),
+             "add `biases[l - 1]` in every layer l; broadcasting adds it to every row."),
             (self._bias_by_column(weights, biases, X),
              "each bias was added to an image (a row) instead of to a unit (a column).",
-             "with images in rows, `biases[l]` must line up with the columns: "
-             "`A @ weights[l].T + biases[l]`, not `(weights[l] @ A.T + biases[l]).T`."),
+             "with images in rows, each bias vector must line up with the columns: "
+             "`A @ w.T + b`, not `(w @ A.T + b).T`."),
         ]
         for variant, message, hint in variants:
             if variant is not None and _close(got, variant):
