@@ -800,3 +800,43 @@ def test_hints_for_going_back_use_the_notebooks_convention():
     cases = exercise.cases(0)[:1]  # the square network, where the mistake still runs
     result = exercise.judge(exercise.collect(untransposed_back, cases), cases)
     assert_wrong(result, "`weights[l - 1]` itself", "weights[l - 1].T @ delta")
+
+
+def test_backprop_with_two_hard_coded_layers():
+    def two_layers(weights, biases, X, y):
+        grad_w = [np.zeros_like(weights[0]), np.zeros_like(weights[1])]
+        grad_b = [np.zeros_like(biases[0]), np.zeros_like(biases[1])]
+        for x, label in zip(X, y):
+            z1 = weights[0] @ x + biases[0]
+            a1 = sigmoid(z1)
+            z2 = weights[1] @ a1 + biases[1]
+            delta2 = 2 * (sigmoid(z2) - np.eye(10)[label]) * sigmoid_prime(z2)
+            delta1 = (weights[1].T @ delta2) * sigmoid_prime(z1)
+            grad_w[1] += np.outer(delta2, a1)
+            grad_b[1] += delta2
+            grad_w[0] += np.outer(delta1, x)
+            grad_b[0] += delta1
+        return [g / len(X) for g in grad_w], [g / len(X) for g in grad_b]
+
+    result = verdict("03-backprop", two_layers)  # breaks on the 3-layer network
+    assert result.status == ERROR and "6-5-4-10 network raised" in result.message, result
+    assert "by hand" in result.hint and "Loop over the layers" in result.hint
+
+    def two_layers_padded(weights, biases, X, y):
+        # Runs on every network, but returns two gradients whatever its depth.
+        small = [w for w in weights[:2]], [b for b in biases[:2]]
+        if len(weights) > 2:
+            return [np.zeros_like(w) for w in small[0]], [np.zeros_like(b) for b in small[1]]
+        return two_layers(weights, biases, X, y)
+
+    assert_wrong(verdict("03-backprop", two_layers_padded), "2 layers only",
+                 "range(len(weights), 0, -1)")
+
+
+def test_batch_with_two_hard_coded_layers():
+    def two_layers(weights, biases, X):
+        A1 = sigmoid(X @ weights[0].T + biases[0])
+        return sigmoid(A1 @ weights[1].T + biases[1])
+
+    assert_wrong(verdict("03-feedforward-batch", two_layers), "handles 2 layer(s)",
+                 "zip(weights, biases)")

@@ -176,3 +176,19 @@ def test_copied_network_predicts_like_scikit_learn(model, split):
     _, _, X_held_out, _ = split
     weights, biases = to_network(model.coefs_, model.intercepts_)
     assert np.array_equal(nn.predict(weights, biases, X_held_out), model.predict(X_held_out))
+
+
+def test_copy_weights_with_two_hard_coded_layers():
+    def two_layers(coefs, intercepts):
+        return [coefs[0].T, coefs[1].T], [intercepts[0], intercepts[1]]
+
+    assert_wrong(verdict("04-copy-weights", two_layers), "first 2 weight matrices only",
+                 "[c.T for c in coefs]")
+
+
+def test_percentages_are_named_by_the_shared_helper():
+    from coursekit.checks import core
+
+    assert_wrong(core.percentages([95.8, 100.0], [0.958, 1.0]), "percentages", "0.95")
+    assert core.percentages([0.958, 1.0], [0.958, 1.0]) is None
+    assert core.percentages([0.0], [0.0]) is None  # 0 is 0 in any unit

@@ -396,6 +396,20 @@ def as_float_arrays(value, count):
     return None
 
 
+def percentages(got, expected):
+    """A wrong() verdict when ``got`` is ``expected`` (shares in [0, 1]) in percent, else None.
+
+    Shared by every check whose answer is a share, an accuracy or a rate, so that the
+    slip gets the same words everywhere.
+    """
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if got.shape == expected.shape and np.any(expected) and np.allclose(got, 100 * expected):
+        return wrong("these are percentages.",
+                     "give shares between 0 and 1, as `model.score` and `np.mean` return "
+                     "them: 0.95, not 95.")
+    return None
+
+
 def describe_shape(value):
     if isinstance(value, str) and value.startswith("<a ") and value.endswith(">"):
         return value[1:-1]  # what plain_or_name made of an object that is not numbers

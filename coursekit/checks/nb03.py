@@ -100,6 +100,11 @@ class _NetworkExercise(Exercise):
         return f"`{self.answer_name}` on a {_network_text(case[0])} network"
 
     def error_hint(self, case, error):
+        if any(word in error for word in _SHAPE_WORDS) and len(case[0]) > 2:
+            return (f"a shape does not fit, on a network of {len(case[0])} layers where "
+                    f"the 2-layer networks before it worked: does the code write out two "
+                    f"layers by hand (`weights[0]`, `weights[1]`)? Loop over the layers "
+                    f"instead, so that any number works.")
         if any(word in error for word in _SHAPE_WORDS):
             return ("a shape does not fit. Layer l's weights, `weights[l - 1]`, have shape "
                     "(n_out, n_in), so layer l computes `weights[l - 1] @ a + biases[l - 1]` "
@@ -536,6 +541,13 @@ def _parse_gradients(output, weights):
                      "return two lists: `return grad_w, grad_b`.")
     grad_w, grad_b = as_float_arrays(output[0], layers), as_float_arrays(output[1], layers)
     if grad_w is None or grad_b is None:
+        fewer = as_float_arrays(output[0], 2)
+        if layers > 2 and fewer is not None:
+            return wrong(f"on a network of {layers} layers `backprop` returned 2 weight "
+                         f"gradients: it handles 2 layers only.",
+                         "write it for any number of layers: go back with a loop, `for l in "
+                         "range(len(weights), 0, -1):`, filling `grad_w[l - 1]` and "
+                         "`grad_b[l - 1]`.")
         return wrong(f"on a network of {layers} layers expected {layers} weight gradients "
                      f"and {layers} bias gradients.",
                      "make one gradient per weight matrix and one per bias vector.")
@@ -1092,6 +1104,14 @@ class EvaluateBatch(_NetworkExercise):
                          "keep one row per image: compute `A @ weights[l - 1].T + "
                          "biases[l - 1]`.")
         if got.shape != expected.shape:
+            layers, _ = _forward(weights, biases, X)
+            for count, activations in enumerate(layers[1:-1], start=1):
+                if got.shape == activations.shape and _close(got, activations):
+                    return wrong(f"{where} the result is layer {count}'s activations: the "
+                                 f"answer handles {count} layer(s), this network has "
+                                 f"{len(weights)}.",
+                                 "loop over the layers, `for w, b in zip(weights, biases):`, "
+                                 "instead of writing one line per layer.")
             return wrong(f"{where} the result has shape {got.shape}; expected "
                          f"{expected.shape}.",
                          "one row per image, one column per output unit.")

@@ -18,7 +18,8 @@ from sklearn.neural_network import MLPClassifier
 from .. import nn
 from ..data import first_split, load_digits
 from .core import (
-    Exercise, as_float_array, as_float_arrays, correct, describe_shape, plain_or_name, wrong,
+    Exercise, as_float_array, as_float_arrays, correct, describe_shape, percentages,
+    plain_or_name, wrong,
 )
 
 NOTEBOOK = "04_mlp_scikit_learn"
@@ -103,9 +104,9 @@ class Fit(Exercise):
         if np.allclose(got, expected):
             return correct(f"{expected[0]:.3f} on the training images, {expected[1]:.3f} "
                            "on images 1000-1499.")
-        if np.allclose(got, expected * 100):
-            return wrong("these are percentages.", "give shares between 0 and 1, as "
-                                                   "`model.score` returns them.")
+        verdict = percentages(got, expected)
+        if verdict is not None:
+            return verdict
         if np.allclose(got, expected[::-1]):
             return wrong("the two accuracies are swapped.",
                          "first the accuracy on the first 1,000 images, then on 1000-1499.")
@@ -282,6 +283,13 @@ class CopyWeights(Exercise):
                          "transpose each matrix: `[c.T for c in coefs]`; "
                          "`np.transpose(coefs)` also swaps the layers with the rows.")
         weights, biases = (as_float_arrays(part, layers) for part in output)
+        fewer = as_float_arrays(output[0], 2)
+        if weights is None and layers > 2 and fewer is not None and all(
+                w.shape == c.T.shape and np.allclose(w, c.T) for w, c in zip(fewer, coefs)):
+            return wrong(f"for a network of {layers} layers `to_network` returned the first "
+                         f"2 weight matrices only: it handles 2 layers, not any number.",
+                         "loop over the layers instead of writing one line per layer: "
+                         "`[c.T for c in coefs]`.")
         if weights is None or biases is None:
             return wrong(f"for a network of {layers} layers expected {layers} weight "
                          f"matrices and {layers} bias vectors.",
