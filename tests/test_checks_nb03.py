@@ -698,7 +698,7 @@ def _train_cut(cut):
 def test_train_batch_slices_off_by_one_are_named(cut, words):
     result = verdict("03-train", _train_cut(cut))
     assert_wrong(result, *words)
-    assert "learning rate" not in result.message
+    assert "learning rate" not in result.message + result.hint
 
 
 def test_train_forgetting_the_learning_rate():
