@@ -236,3 +236,16 @@ def test_progress_survives_a_namespace_that_is_not_one(capsys):
     checks.progress("01_random_baseline", namespace=42)
     out = capsys.readouterr().out
     assert out.startswith("⚠️") and "check cell" in out
+
+
+def test_check_never_raises_even_when_the_check_itself_fails(capsys, monkeypatch):
+    exercise = checks.get("01-evaluate-range")
+
+    def broken_cases(seed):
+        raise MemoryError("no room for the cases")
+
+    monkeypatch.setattr(exercise, "cases", broken_cases)
+    assert checks.check("01-evaluate-range", lambda c, s, n: 0.5) is None
+    out = capsys.readouterr().out
+    assert out.startswith("⚠️ Exercise 3") and "the check itself failed" in out
+    assert "MemoryError" in out

@@ -75,7 +75,13 @@ def check(exercise_id, answer):
                        "check cells are not meant to be edited: copy the cell's original "
                        "line back, e.g. from a fresh copy of the notebook."))
         return
-    print(evaluate(exercise, answer).describe(exercise.heading))
+    try:
+        result = evaluate(exercise, answer)
+    except Exception as exc:  # a check must never stop a notebook, even on its own bug
+        result = Result(ERROR, f"the check itself failed ({type(exc).__name__}: {exc}).",
+                        "run the notebook from the top in a fresh kernel; if this stays, "
+                        "tell your instructor, quoting this message.")
+    print(result.describe(exercise.heading))
 
 
 #: How :func:`progress` groups the verdicts, in the order it lists them.
