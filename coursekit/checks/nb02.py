@@ -95,7 +95,7 @@ class Averages(Exercise):
         if empty and len(empty) < 10:
             full = [d for d in range(10) if d not in empty]
             if empty == [9] and np.allclose(got[:9], reference[1:]):
-                return wrong("row 0 holds the average 1, row 1 the average 2, ..., and the "
+                return wrong("row 0 holds the average of the ones, row 1 of the twos, ..., and the "
                              "last row is NaN, the average of no images: the digits ran "
                              "from 1 to 10.",
                              "`range(1, 11)` gives 1 to 10, and there is no digit 10; the "
