@@ -131,6 +131,15 @@ def layer_sizes(weights, biases):
         w, b = np.shape(w), np.shape(b)
         if len(w) != 2:
             raise ValueError(f"weights[{index}] must be a 2-D matrix (n_out, n_in); got shape {w}.")
+        # The biases say how many units the layer has; weights whose *columns* match
+        # that are (n_in, n_out), scikit-learn's coefs_ layout, not ours.
+        if w[0] != w[1] and b == (w[1],) and (not sizes or w[0] == sizes[-1]):
+            raise ValueError(
+                f"weights[{index}] has shape {w}, which is (n_in, n_out): its layer has "
+                f"{w[1]} units (biases[{index}] has {w[1]} values), and this network wants "
+                f"(n_out, n_in) = {(w[1], w[0])}. scikit-learn's coefs_ are stored that way: "
+                f"transpose each matrix first, `[c.T for c in model.coefs_]`."
+            )
         if not sizes:
             sizes.append(w[1])
         elif w[1] != sizes[-1]:

@@ -5,7 +5,9 @@ single panel, the Figure for a grid), so a learner can keep styling it.
 Digits are drawn with ``gray_r``: ink dark on white paper.
 """
 
+import functools
 import math
+import numbers
 import warnings
 
 import matplotlib.pyplot as plt
@@ -17,6 +19,26 @@ from .validation import (IMAGE_SHAPES, check_square_images, check_weight_rows,
                          check_whole_number)
 
 DIGIT_CMAP = "gray_r"
+
+
+def _no_figure_left_on_error(helper):
+    """Close every figure ``helper`` opened when it raises, so that bad input leaves none.
+
+    The helpers check their input before drawing; this catches what only shows while
+    drawing, so that a notebook never displays an empty or half-drawn figure below the
+    error.
+    """
+    @functools.wraps(helper)
+    def guarded(*args, **kwargs):
+        before = set(plt.get_fignums())
+        try:
+            return helper(*args, **kwargs)
+        except Exception:
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            raise
+
+    return guarded
 
 
 def as_image(vector, name="image"):
@@ -61,6 +83,7 @@ def _refuse_unanswered(value, name):
         )
 
 
+@_no_figure_left_on_error
 def show_digit(image, *, label=None, values=False, ax=None, title=None):
     """Draw one digit, optionally with each pixel's value written on it.
 
@@ -102,6 +125,7 @@ def show_digit(image, *, label=None, values=False, ax=None, title=None):
     return ax
 
 
+@_no_figure_left_on_error
 def show_digits(images, labels=None, *, n=None, rows=None, cols=None,
                 random_state=None, predictions=None, title=None, vmin=None, vmax=None):
     """Draw a grid of digits, each titled with its label.
@@ -131,6 +155,15 @@ def show_digits(images, labels=None, *, n=None, rows=None, cols=None,
     fig : matplotlib Figure
     """
     _refuse_unanswered(images, "images")
+    shape = np.shape(images)
+    if shape in IMAGE_SHAPES.values() or (len(shape) == 1 and shape[0] in IMAGE_SHAPES):
+        raise ValueError(
+            f"images must be several digits, one per row; got a single digit of shape "
+            f"{shape}. To draw one digit use show_digit(image); to keep a grid, pass a "
+            f"slice such as X[:1] (shape (1, {int(np.prod(shape))}))."
+        )
+    if len(shape) >= 1 and shape[0] == 0:
+        raise ValueError(f"images holds no digits (shape {shape}); pass at least one.")
     pixels = check_square_images(images, "images", nonempty=True, dtype=float)
     total = len(pixels)
     labels = _optional_per_image(labels, total, "labels")
@@ -172,6 +205,7 @@ def show_digits(images, labels=None, *, n=None, rows=None, cols=None,
     return fig
 
 
+@_no_figure_left_on_error
 def plot_label_histogram(labels, *, ax=None, title="How many images of each digit"):
     """Bar chart of how many images carry each label.
 
@@ -215,6 +249,7 @@ def _optional_per_image(values, total, name):
     return values
 
 
+@_no_figure_left_on_error
 def plot_loss_curves(curves, *, ax=None, xlabel="epoch", ylabel="loss", title="Loss during training",
                      log_y=False):
     """Draw one or more loss curves on shared axes.
@@ -232,19 +267,17 @@ def plot_loss_curves(curves, *, ax=None, xlabel="epoch", ylabel="loss", title="L
     -------
     ax : matplotlib Axes
     """
+    _refuse_unanswered(curves, "curves")
     if not isinstance(curves, dict):
         curves = {"loss": curves}
     if not curves:
         raise ValueError("curves must hold at least one curve; got an empty dict.")
+    checked = {name: _as_losses(values, "curves" if len(curves) == 1 and name == "loss"
+                                else f"curves[{name!r}]")
+               for name, values in curves.items()}
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
-    for name, values in curves.items():
-        values = np.asarray(values, dtype=float)
-        if values.ndim != 1 or values.size == 0:
-            raise ValueError(
-                f"curves[{name!r}] must be a non-empty 1-D sequence of losses; "
-                f"got shape {values.shape}."
-            )
+    for name, values in checked.items():
         ax.plot(np.arange(1, values.size + 1), values, label=name)
     if log_y:
         ax.set_yscale("log")
@@ -256,9 +289,41 @@ def plot_loss_curves(curves, *, ax=None, xlabel="epoch", ylabel="loss", title="L
     return ax
 
 
+def _as_losses(values, name):
+    """``values`` as a 1-D float array of losses, or a ValueError a beginner can act on."""
+    if hasattr(values, "loss_curve_") or hasattr(values, "fit"):
+        raise ValueError(f"{name} must be a sequence of losses, one number per epoch; got a "
+                         f"model, {type(values).__name__}. A fitted MLPClassifier keeps its "
+                         f"losses in `loss_curve_`: pass `model.loss_curve_`.")
+    if isinstance(values, (str, bytes)) or isinstance(values, numbers.Number):
+        raise ValueError(f"{name} must be a sequence of losses, one number per epoch; got "
+                         f"{type(values).__name__} {values!r}.")
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.ndim != 1:
+        parts = list(values) if isinstance(values, (list, tuple)) else None
+        if parts and all(np.ndim(part) >= 1 for part in parts):
+            shapes = [np.shape(part) for part in parts]
+            raise ValueError(
+                f"{name} must be a sequence of losses, one number per epoch; got a list of "
+                f"{len(parts)} arrays of shapes {shapes}, which looks like a network's "
+                f"weights. `train` returns `weights, biases, losses`: pass the third."
+            )
+        what = (f"shape {array.shape}" if array is not None
+                else f"a {type(values).__name__} that is not numbers")
+        raise ValueError(f"{name} must be a sequence of losses, one number per epoch; "
+                         f"got {what}.")
+    if array.size == 0:
+        raise ValueError(f"{name} holds no losses; train for at least one epoch first.")
+    return array
+
+
 WEIGHT_CMAP = "RdBu_r"
 
 
+@_no_figure_left_on_error
 def plot_weight_tiles(weights, *, rows=None, cols=None, title=None, cmap=WEIGHT_CMAP):
     """Draw each unit's weights as a small image, all on one colour scale centred on 0.
 
@@ -317,6 +382,7 @@ def plot_weight_tiles(weights, *, rows=None, cols=None, title=None, cmap=WEIGHT_
     return fig
 
 
+@_no_figure_left_on_error
 def plot_confusion(y_true, y_pred, *, normalize=False, ax=None, title=None):
     """Heatmap of how often each true digit received each prediction, written on every cell.
 
@@ -368,6 +434,7 @@ def plot_confusion(y_true, y_pred, *, normalize=False, ax=None, title=None):
     return ax
 
 
+@_no_figure_left_on_error
 def plot_grid_heatmap(table, *, index, columns, values, ax=None, title=None, fmt=".2f",
                       cmap="viridis"):
     """Pivot a table of results (one row per setting) and draw it as an annotated heatmap.

@@ -128,3 +128,124 @@ def test_a_payload_step_1_cannot_produce_is_not_judged(payload):
     exercise = checks.get("01-evaluate-range")
     result = checks.judge_safely(exercise, payload, exercise.cases(0))
     assert result.status == checks.ERROR and "could not be read" in result.message
+
+
+# ---------------------------------------------------------------- unknown ids, progress
+
+@pytest.mark.parametrize("typo, suggestion", [
+    ("01-scale-pixel", "01-scale-pixels"),
+    ("03-backpropp", "03-backprop"),
+    ("02-average-nines", "02-average-nine"),
+    ("04-copy_weights", "04-copy-weights"),
+])
+def test_check_with_a_typo_in_the_id_names_the_closest_and_never_raises(capsys, typo,
+                                                                           suggestion):
+    assert checks.check(typo, lambda image: image) is None
+    out = capsys.readouterr().out
+    assert out.startswith("⚠️") and repr(typo) in out and repr(suggestion) in out
+    assert "known ids" not in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize("exercise_id", ["zzz", "", None, 3, ["01-which-digit"]])
+def test_check_with_an_id_that_is_not_one_never_raises(capsys, exercise_id):
+    checks.check(exercise_id, 4)
+    out = capsys.readouterr().out
+    assert out.startswith("⚠️") and "not an exercise id" in out and "Hint:" in out
+
+
+def _to_vector(image):
+    return np.asarray(image).reshape(64) / 16
+
+
+def test_progress_groups_passed_not_yet_and_not_attempted(capsys):
+    namespace = {"to_vector": _to_vector, "predicted_digit": 5}  # evaluate: not defined
+    assert checks.progress("01_random_baseline", namespace) is None
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "1 of 3 exercises pass now (1 of 4 points)."
+    passed, not_yet, missing = (lines.index(w) for w in ("passed:", "not yet:",
+                                                          "not attempted:"))
+    assert passed < not_yet < missing
+    assert lines[passed + 1] == "  ✅ Exercise 1 (flatten and scale an image)"
+    assert lines[not_yet + 1] == "  ❌ Exercise 2 (which digit do these scores name?)"
+    assert lines[missing + 1] == "  ✏️ Exercise 3 (evaluate any range of images)"
+    assert "check cell" in lines[-1]
+
+
+def test_progress_counts_an_unanswered_value_and_a_crash(capsys):
+    def evaluate(classifier, start, count):
+        raise ValueError("oops")
+
+    checks.progress("01_random_baseline", {"to_vector": _to_vector,
+                                           "predicted_digit": ..., "evaluate": evaluate})
+    out = capsys.readouterr().out
+    assert "⚠️ Exercise 3" in out.split("not yet:")[1].split("not attempted:")[0]
+    assert "✏️ Exercise 2" in out.split("not attempted:")[1]
+
+
+def test_progress_judges_the_answers_as_they_are_now(capsys):
+    namespace = {"predicted_digit": 5}
+    checks.progress("01_random_baseline", namespace)
+    assert "0 of 3" in capsys.readouterr().out
+    namespace["predicted_digit"] = 4  # fixed after its check cell last ran
+    checks.progress("01_random_baseline", namespace)
+    assert "passed:\n  ✅ Exercise 2" in capsys.readouterr().out
+
+
+def test_progress_says_when_everything_passes(capsys):
+    checks.progress("02_average_image", {})
+    assert "0 of 3 exercises pass now (0 of 4 points)" in capsys.readouterr().out
+    from coursekit.data import load_digits
+    X, y = load_digits()
+    averages = np.stack([X[1000:][y[1000:] == d].mean(axis=0) for d in range(10)])
+    checks.progress("02_average_image", {"average_nine": averages[9], "averages": averages,
+                                         "dot_classifier": lambda x: averages @ x})
+    out = capsys.readouterr().out
+    assert out.startswith("3 of 3 exercises pass now") and "Well done" in out
+    assert "not yet" not in out and "not attempted" not in out
+
+
+def test_progress_reads_the_callers_globals_outside_ipython(capsys):
+    code = "predicted_digit = 4\nprogress('01_random_baseline')\n"
+    exec(code, {"progress": checks.progress})
+    assert "passed:\n  ✅ Exercise 2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, suggestion", [
+    ("01_random_basline", "01_random_baseline"),
+    ("03", "03_mlp_from_scratch"),
+])
+def test_progress_with_an_unknown_notebook_names_the_closest(capsys, name, suggestion):
+    checks.progress(name, {})
+    out = capsys.readouterr().out
+    assert out.startswith("⚠️") and repr(suggestion) in out and "Hint:" in out
+
+
+def test_progress_accepts_the_file_name(capsys):
+    checks.progress("01_random_baseline.ipynb", {"predicted_digit": 4})
+    assert "passed:\n  ✅ Exercise 2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("notebook", [None, 1, ["01_random_baseline"]])
+def test_progress_never_raises(capsys, notebook):
+    checks.progress(notebook, {})
+    assert capsys.readouterr().out.startswith("⚠️")
+
+
+def test_progress_survives_a_namespace_that_is_not_one(capsys):
+    checks.progress("01_random_baseline", namespace=42)
+    out = capsys.readouterr().out
+    assert out.startswith("⚠️") and "check cell" in out
+
+
+def test_check_never_raises_even_when_the_check_itself_fails(capsys, monkeypatch):
+    exercise = checks.get("01-evaluate-range")
+
+    def broken_cases(seed):
+        raise MemoryError("no room for the cases")
+
+    monkeypatch.setattr(exercise, "cases", broken_cases)
+    assert checks.check("01-evaluate-range", lambda c, s, n: 0.5) is None
+    out = capsys.readouterr().out
+    assert out.startswith("⚠️ Exercise 3") and "the check itself failed" in out
+    assert "MemoryError" in out

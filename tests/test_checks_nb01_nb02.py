@@ -5,7 +5,7 @@ import pytest
 
 from coursekit import checks
 from coursekit.data import load_digits
-from verdicts import verdict
+from verdicts import assert_wrong, verdict
 
 X, y = load_digits()
 AVERAGES = np.stack([X[1000:][y[1000:] == d].mean(axis=0) for d in range(10)])
@@ -57,7 +57,7 @@ WRONG = [
     ("01-evaluate-range",
      lambda c, start=0, count=1000: sum(np.argmax(c(X[i])) == y[i]
                                         for i in range(start, start + count)) // count,
-     "not a single image"),
+     "`//`"),
     ("01-evaluate-range",
      lambda c, start=0, count=1000: sum(np.argmax(c(X[i])) == y[i]
                                         for i in range(start, count)) / count,
@@ -73,7 +73,8 @@ WRONG = [
     ("02-average-nine", np.zeros(10), "64 numbers"),
     ("02-averages", AVERAGES.T, "(64, 10)"),
     ("02-averages", AVERAGES[::-1], "not in digit order"),
-    ("02-averages", AVERAGES[:9], "(9, 64)"),
+    ("02-averages", AVERAGES[:9], "only nine averages"),
+    ("02-averages", AVERAGES[:8], "(8, 64)"),
     ("02-averages", np.stack([X[y == d].mean(axis=0) for d in range(10)]), "all images"),
     ("02-dot-classifier", lambda x: -np.linalg.norm(AVERAGES - x, axis=1), "distances"),
     ("02-dot-classifier", lambda x: AVERAGES @ x + 1, "differ"),
@@ -143,9 +144,103 @@ def test_dividing_the_image_in_place_is_caught():
     assert result.status == checks.WRONG and "changed the image" in result.message
 
 
-def test_a_rescaled_dot_classifier_is_accepted():
-    # Multiplying every score by the same positive number names the same digits.
-    assert verdict("02-dot-classifier", lambda x: 16 * (AVERAGES @ x)).passed
+@pytest.mark.parametrize("answer, words", [
+    (lambda x: 16 * (AVERAGES @ x), ("16 times", "0-16 scale")),
+    (lambda x: np.mean(AVERAGES * x, axis=1), ("1/64 times", "np.mean")),
+    (lambda x: AVERAGES @ x / np.linalg.norm(x), ("1/‖x‖ times", "length")),
+    (lambda x: 1e-12 * (AVERAGES @ x), ("1e-12 times", "no factor")),
+])
+def test_a_rescaled_dot_classifier_names_the_factor(answer, words):
+    # The same digits, but not the dot products the exercise asks for.
+    assert_wrong(verdict("02-dot-classifier", answer), *words)
+
+
+@pytest.mark.parametrize("answer", [
+    lambda x: np.full(10, 1e-12),
+    lambda x: np.zeros(10),
+    lambda x: 1e-12 * AVERAGES.sum(axis=1),
+    lambda x: np.full(10, 1e-12) + 1e-15 * (AVERAGES @ x),
+])
+def test_tiny_or_constant_scores_fail(answer):
+    result = verdict("02-dot-classifier", answer)
+    assert result.status == checks.WRONG, result
+    assert "dot product with a digit" not in result.message
+
+
+@pytest.mark.parametrize("answer", [
+    lambda x: x @ AVERAGES,
+    lambda x: np.dot(x, AVERAGES),
+    lambda x: AVERAGES.T @ x,
+])
+def test_a_product_in_the_wrong_order_is_explained(answer):
+    result = verdict("02-dot-classifier", answer)
+    assert result.status == checks.ERROR, result
+    assert "do not fit together" in result.message and "signature" not in result.message
+    assert "`averages @ x`" in result.hint and "(10, 64)" in result.hint
+
+
+def test_dot_classifier_other_right_forms_pass():
+    for answer in (lambda x: x @ AVERAGES.T, lambda x: np.sum(AVERAGES * x, axis=1),
+                   lambda x: np.array([a @ x for a in AVERAGES]),
+                   lambda x: (AVERAGES.astype(np.float32) @ x.astype(np.float32))):
+        assert verdict("02-dot-classifier", answer).passed
+
+
+@pytest.mark.parametrize("digits, words", [
+    (range(1, 11), ("from 1 to 10", "range(10)")),
+    (range(9), ("digits 0 to 8", "range(10)")),
+    (range(1, 10), ("digit 0 is missing", "range(10)")),
+])
+def test_averages_over_the_wrong_range_of_digits(digits, words):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the mean of no rows, as a learner's
+        answer = np.stack([X[1000:][y[1000:] == d].mean(axis=0) for d in digits])
+    result = verdict("02-averages", answer)
+    assert_wrong(result, *words)
+    assert "'9'" not in result.hint
+
+
+def test_averages_selected_with_text_labels():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        answer = np.stack([X[1000:][y[1000:] == d].mean(axis=0) for d in (0, 1, 2, 3, 4, 5,
+                                                                         6, 7, 8, 99)])
+    assert_wrong(verdict("02-averages", answer), "[9]", "NaN")
+
+
+def test_evaluate_with_max_instead_of_argmax_is_named():
+    def with_max(classifier, start=0, count=1000):
+        hits = [np.max(classifier(X[i])) == y[i] for i in range(start, start + count)]
+        return sum(hits) / count
+
+    result = verdict("01-evaluate-range", with_max)
+    assert_wrong(result, "np.argmax", "np.max")
+    assert "`//`" not in result.hint and "inside it" not in result.hint
+
+
+def test_evaluate_with_return_inside_the_loop_is_named():
+    def returns_early(classifier, start=0, count=1000):
+        correct = 0
+        for i in range(start, start + count):
+            if np.argmax(classifier(X[i])) == y[i]:
+                correct += 1
+            return correct / count
+
+    assert_wrong(verdict("01-evaluate-range", returns_early), "single image", "inside the loop")
+
+
+def test_evaluate_comparing_all_scores_with_the_label_is_explained():
+    def compares_scores(classifier, start=0, count=1000):
+        correct = 0
+        for i in range(start, start + count):
+            if classifier(X[i]) == y[i]:
+                correct += 1
+        return correct / count
+
+    result = verdict("01-evaluate-range", compares_scores)
+    assert result.status == checks.ERROR and "np.argmax(classifier(x))" in result.hint
 
 
 def test_float_digit_equal_to_the_answer_is_accepted():

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from coursekit import checks
 from coursekit.checks import CORRECT, ERROR, MISSING
 from verdicts import assert_wrong, verdict
 
@@ -19,8 +20,10 @@ from verdicts import assert_wrong, verdict
 
 def random_network(sizes, seed):
     rng = np.random.default_rng(seed)
-    weights = [rng.random((n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-    biases = [rng.random(n_out) for n_out in sizes[1:]]
+    weights, biases = [], []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        weights.append(rng.random((n_out, n_in)))
+        biases.append(rng.random(n_out))
     return weights, biases
 
 
@@ -218,7 +221,7 @@ def test_feedforward_transposed_weights():
             activations.append(sigmoid(activations[-1] @ w + b))
         return activations
 
-    assert_wrong(verdict("03-feedforward", transposed), "transposed", "weights[l] @ a")
+    assert_wrong(verdict("03-feedforward", transposed), "transposed", "weights[l - 1] @ a")
 
 
 def test_feedforward_missing_bias():
@@ -252,7 +255,7 @@ def test_feedforward_return_inside_the_loop():
             activations.append(sigmoid(w @ activations[-1] + b))
             return activations
 
-    assert_wrong(verdict("03-feedforward", returns_early), "one layer short", "inside the loop")
+    assert_wrong(verdict("03-feedforward", returns_early), "stops after the first layer", "inside the loop")
 
 
 def test_feedforward_list_mistakes():
@@ -490,3 +493,350 @@ def test_batch_mistakes():
     assert_wrong(verdict("03-feedforward-batch", transposed_weights), "transposed")
     assert_wrong(verdict("03-feedforward-batch", bias_by_image), "instead of to a unit")
     assert_wrong(verdict("03-feedforward-batch", no_bias), "biases are missing")
+
+
+# ---------------------------------------------------------------- siblings (issue 12)
+
+
+def test_network_draws_in_another_order_are_named():
+    def weights_first(sizes, seed):
+        rng = np.random.default_rng(seed)
+        weights = [rng.random((n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        return weights, [rng.random(n_out) for n_out in sizes[1:]]
+
+    assert_wrong(verdict("03-network", weights_first), "another order", "layer by layer")
+
+
+def test_network_transposed_draws_are_named():
+    def drawn_transposed(sizes, seed):
+        rng = np.random.default_rng(seed)
+        weights, biases = [], []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            weights.append(rng.random((n_in, n_out)).T)
+            biases.append(rng.random(n_out))
+        return weights, biases
+
+    assert_wrong(verdict("03-network", drawn_transposed), "transposed", "(n_out, n_in)")
+
+
+def test_network_from_the_legacy_generator():
+    def legacy(sizes, seed):
+        np.random.seed(seed)
+        weights, biases = [], []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            weights.append(np.random.rand(n_out, n_in))
+            biases.append(np.random.rand(n_out))
+        return weights, biases
+
+    assert_wrong(verdict("03-network", legacy), "legacy", "default_rng(seed)")
+
+
+@pytest.mark.parametrize("pattern", [
+    lambda shape, seed: (np.arange(np.prod(shape)).reshape(shape) * 0.618 + seed / 7) % 1,
+    lambda shape, seed: np.linspace(0, 0.99, int(np.prod(shape))).reshape(shape) ** (seed + 1),
+])
+def test_network_with_a_fixed_pattern_fails(pattern):
+    def fixed(sizes, seed):
+        return ([pattern((n_out, n_in), seed) for n_in, n_out in zip(sizes[:-1], sizes[1:])],
+                [pattern((n_out,), seed) for n_out in sizes[1:]])
+
+    assert_wrong(verdict("03-network", fixed), "default_rng(seed)", "rng.random")
+
+
+def test_train_stopping_one_batch_early_on_mini_batches():
+    train = _train_cut(lambda order, size, n: [order[s:s + size]
+                                               for s in range(0, n - size, size)])
+    exercise = checks.get("03-train")
+    cases = exercise.cases(0)[1:2]  # 4 images in batches of 2: one of the two is skipped
+    payload = exercise.collect(train, cases)
+    assert_wrong(exercise.judge(payload, cases), "stops one batch early")
+
+
+def test_network_ignoring_the_seed():
+    def fixed_seed(sizes, seed):
+        return random_network(sizes, 42)
+
+    assert_wrong(verdict("03-network", fixed_seed), "seed is not used")
+
+
+def test_network_uniform_draws_pass():
+    def uniform(sizes, seed):
+        rng = np.random.default_rng(seed)
+        weights, biases = [], []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            weights.append(rng.uniform(0, 1, size=(n_out, n_in)))
+            biases.append(rng.uniform(size=n_out))
+        return weights, biases
+
+    assert verdict("03-network", uniform).status == CORRECT
+
+
+def test_feedforward_with_two_hard_coded_layers():
+    def two_layers(weights, biases, x):
+        a1 = sigmoid(weights[0] @ x + biases[0])
+        a2 = sigmoid(weights[1] @ a1 + biases[1])
+        return [x, a1, a2]
+
+    result = verdict("03-feedforward", two_layers)
+    assert_wrong(result, "2 layers only", "for w, b in zip(weights, biases)")
+    assert "inside the loop" not in result.hint
+
+
+def _train_with(update):
+    """The notebook's train, with its update step replaced by ``update``."""
+    backprop = make_backprop()
+
+    def train(weights, biases, X, y, epochs, batch_size, learning_rate, seed):
+        rng = np.random.default_rng(seed)
+        losses = []
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            for start in range(0, len(X), batch_size):
+                rows = order[start:start + batch_size]
+                grad_w, grad_b = backprop(weights, biases, X[rows], y[rows])
+                weights, biases = update(weights, biases, grad_w, grad_b, learning_rate)
+            losses.append(cost(weights, biases, X, y))
+        return weights, biases, losses
+
+    return train
+
+
+def _in_place(weights, biases, grad_w, grad_b, learning_rate):
+    for i in range(len(weights)):
+        weights[i] -= learning_rate * grad_w[i]
+        biases[i] -= learning_rate * grad_b[i]
+    return weights, biases
+
+
+def _in_place_loop(weights, biases, grad_w, grad_b, learning_rate):
+    for w, b, gw, gb in zip(weights, biases, grad_w, grad_b):
+        w -= learning_rate * gw
+        b -= learning_rate * gb
+    return weights, biases
+
+
+def _items_replaced(weights, biases, grad_w, grad_b, learning_rate):
+    for i in range(len(weights)):
+        weights[i] = weights[i] - learning_rate * grad_w[i]
+        biases[i] = biases[i] - learning_rate * grad_b[i]
+    return weights, biases
+
+
+def _biases_in_place(weights, biases, grad_w, grad_b, learning_rate):
+    weights = [w - learning_rate * g for w, g in zip(weights, grad_w)]
+    for b, g in zip(biases, grad_b):
+        b -= learning_rate * g
+    return weights, biases
+
+
+@pytest.mark.parametrize("update", [_in_place, _in_place_loop, _items_replaced,
+                                    _biases_in_place])
+def test_train_updating_the_callers_network_fails(update):
+    result = verdict("03-train", _train_with(update))
+    assert_wrong(result, "starting network is lost", "build new arrays")
+    assert "-=" not in result.hint.split("`w -= ...`")[0]  # never recommended
+
+
+def test_train_shuffling_the_data_in_place_fails():
+    backprop = make_backprop()
+
+    def shuffles_X(weights, biases, X, y, epochs, batch_size, learning_rate, seed):
+        rng = np.random.default_rng(seed)
+        losses = []
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            X[:], y[:] = X[order], y[order]  # the caller's images, reordered
+            for start in range(0, len(X), batch_size):
+                rows = np.arange(start, min(start + batch_size, len(X)))
+                grad_w, grad_b = backprop(weights, biases, X[rows], y[rows])
+                weights = [w - learning_rate * g for w, g in zip(weights, grad_w)]
+                biases = [b - learning_rate * g for b, g in zip(biases, grad_b)]
+            losses.append(cost(weights, biases, X, y))
+        return weights, biases, losses
+
+    assert_wrong(verdict("03-train", shuffles_X), "changed the X and y", "rng.permutation")
+
+
+def test_train_rebinding_the_loop_variable_changes_nothing():
+    def rebinds(weights, biases, grad_w, grad_b, learning_rate):
+        for w, g in zip(weights, grad_w):
+            w = w - learning_rate * g  # noqa: F841, the mistake under test
+        for b, g in zip(biases, grad_b):
+            b = b - learning_rate * g  # noqa: F841
+        return weights, biases
+
+    assert_wrong(verdict("03-train", _train_with(rebinds)), "unchanged", "only renames")
+
+
+def _train_cut(cut):
+    """The notebook's train with the batches cut by ``cut(order, start, batch_size, n)``."""
+    backprop = make_backprop()
+
+    def train(weights, biases, X, y, epochs, batch_size, learning_rate, seed):
+        rng = np.random.default_rng(seed)
+        losses = []
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            for rows in cut(order, batch_size, len(X)):
+                grad_w, grad_b = backprop(weights, biases, X[rows], y[rows])
+                weights = [w - learning_rate * g for w, g in zip(weights, grad_w)]
+                biases = [b - learning_rate * g for b, g in zip(biases, grad_b)]
+            losses.append(cost(weights, biases, X, y))
+        return weights, biases, losses
+
+    return train
+
+
+@pytest.mark.parametrize("cut, words", [
+    (lambda order, size, n: [order[s:s + size - 1] for s in range(0, n, size)],
+     ("one image too few", "no `- 1`")),
+    (lambda order, size, n: [order[s:s + size + 1] for s in range(0, n, size)],
+     ("one image too many", "no `+ 1`")),
+    (lambda order, size, n: [order[s:s + size] for s in range(0, n - size, size)],
+     ("no step was taken", "range(0, len(X), batch_size)")),
+])
+def test_train_batch_slices_off_by_one_are_named(cut, words):
+    result = verdict("03-train", _train_cut(cut))
+    assert_wrong(result, *words)
+    assert "learning rate" not in result.message + result.hint
+
+
+def test_train_forgetting_the_learning_rate():
+    def no_rate(weights, biases, grad_w, grad_b, learning_rate):
+        return ([w - g for w, g in zip(weights, grad_w)],
+                [b - g for b, g in zip(biases, grad_b)])
+
+    assert_wrong(verdict("03-train", _train_with(no_rate)), "ignore the learning rate")
+
+
+def test_train_ignoring_its_seed():
+    train = make_train()
+
+    def fixed_seed(weights, biases, X, y, epochs, batch_size, learning_rate, seed):
+        return train(weights, biases, X, y, epochs, batch_size, learning_rate, 42)
+
+    assert_wrong(verdict("03-train", fixed_seed), "ignores `seed`")
+
+
+def _one_image(weights, biases, x):
+    a = x
+    for w, b in zip(weights, biases):
+        a = sigmoid(w @ a + b)
+    return a
+
+
+@pytest.mark.parametrize("looped", [
+    lambda w, b, X: np.array([_one_image(w, b, x) for x in X]),
+    lambda w, b, X: np.array([_one_image(w, b, X[i]) for i in range(len(X))]),
+    lambda w, b, X: np.array(list(map(lambda x: _one_image(w, b, x), X))),
+    lambda w, b, X: np.apply_along_axis(lambda x: _one_image(w, b, x), 1, X),
+    lambda w, b, X: np.vstack([_one_image(w, b, x) for x in X]),
+])
+def test_batch_with_a_loop_over_the_images_fails(looped):
+    assert_wrong(verdict("03-feedforward-batch", looped), "one at a time", "A @ w.T")
+
+
+@pytest.mark.parametrize("vectorized", [
+    lambda w, b, X: evaluate_batch(w, b, np.asarray(X)),
+    lambda w, b, X: _columns(w, b, X),
+    lambda w, b, X: _einsum(w, b, X),
+])
+def test_batch_other_vectorized_forms_pass(vectorized):
+    assert verdict("03-feedforward-batch", vectorized).status == CORRECT
+
+
+def _columns(weights, biases, X):
+    A = X.T
+    for w, b in zip(weights, biases):
+        A = sigmoid(w @ A + b[:, None])
+    return A.T
+
+
+def _einsum(weights, biases, X):
+    A = X
+    for w, b in zip(weights, biases):
+        A = sigmoid(np.einsum("oi,ni->no", w, A) + b)
+    return A
+
+
+def test_one_layer_convention_in_hints_text_and_solution():
+    # Issue 12: layer l's weights are `weights[l - 1]` in the text, every hint and the
+    # solution alike; no hint may count the layers another way.
+    import inspect
+    import json
+    import re
+    from pathlib import Path
+
+    from coursekit.checks import nb03
+
+    other_ways = re.compile(r"(weights|biases|grad_w|grad_b)\[l( \+ 1)?\]")
+    assert not other_ways.search(inspect.getsource(nb03))
+    notebook = Path(__file__).resolve().parents[1] / "solutions" / "03_mlp_from_scratch.ipynb"
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(cell["source"]) for cell in cells)
+    assert not other_ways.search(text)
+    assert "`weights[l - 1]` and `biases[l - 1]`" in text
+    assert "delta = (weights[l - 1].T @ delta) * sigmoid_prime(zs[l - 2])" in text
+
+
+def test_hints_for_going_back_use_the_notebooks_convention():
+    def untransposed_back(weights, biases, X, y):
+        grad_w = [np.zeros_like(w) for w in weights]
+        grad_b = [np.zeros_like(b) for b in biases]
+        for x, label in zip(X, y):
+            activations, zs = [x], []
+            for w, b in zip(weights, biases):
+                zs.append(w @ activations[-1] + b)
+                activations.append(sigmoid(zs[-1]))
+            delta = 2 * (activations[-1] - np.eye(10)[label]) * sigmoid_prime(zs[-1])
+            for l in range(len(weights), 0, -1):
+                grad_w[l - 1] += np.outer(delta, activations[l - 1])
+                grad_b[l - 1] += delta
+                if l > 1:
+                    delta = (weights[l - 1] @ delta) * sigmoid_prime(zs[l - 2])
+        return [g / len(X) for g in grad_w], [g / len(X) for g in grad_b]
+
+    exercise = checks.get("03-backprop")
+    cases = exercise.cases(0)[:1]  # the square network, where the mistake still runs
+    result = exercise.judge(exercise.collect(untransposed_back, cases), cases)
+    assert_wrong(result, "`weights[l - 1]` itself", "weights[l - 1].T @ delta")
+
+
+def test_backprop_with_two_hard_coded_layers():
+    def two_layers(weights, biases, X, y):
+        grad_w = [np.zeros_like(weights[0]), np.zeros_like(weights[1])]
+        grad_b = [np.zeros_like(biases[0]), np.zeros_like(biases[1])]
+        for x, label in zip(X, y):
+            z1 = weights[0] @ x + biases[0]
+            a1 = sigmoid(z1)
+            z2 = weights[1] @ a1 + biases[1]
+            delta2 = 2 * (sigmoid(z2) - np.eye(10)[label]) * sigmoid_prime(z2)
+            delta1 = (weights[1].T @ delta2) * sigmoid_prime(z1)
+            grad_w[1] += np.outer(delta2, a1)
+            grad_b[1] += delta2
+            grad_w[0] += np.outer(delta1, x)
+            grad_b[0] += delta1
+        return [g / len(X) for g in grad_w], [g / len(X) for g in grad_b]
+
+    result = verdict("03-backprop", two_layers)  # breaks on the 3-layer network
+    assert result.status == ERROR and "6-5-4-10 network raised" in result.message, result
+    assert "by hand" in result.hint and "Loop over the layers" in result.hint
+
+    def two_layers_padded(weights, biases, X, y):
+        # Runs on every network, but returns two gradients whatever its depth.
+        small = [w for w in weights[:2]], [b for b in biases[:2]]
+        if len(weights) > 2:
+            return [np.zeros_like(w) for w in small[0]], [np.zeros_like(b) for b in small[1]]
+        return two_layers(weights, biases, X, y)
+
+    assert_wrong(verdict("03-backprop", two_layers_padded), "2 layers only",
+                 "range(len(weights), 0, -1)")
+
+
+def test_batch_with_two_hard_coded_layers():
+    def two_layers(weights, biases, X):
+        A1 = sigmoid(X @ weights[0].T + biases[0])
+        return sigmoid(A1 @ weights[1].T + biases[1])
+
+    assert_wrong(verdict("03-feedforward-batch", two_layers), "handles 2 layer(s)",
+                 "zip(weights, biases)")

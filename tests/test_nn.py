@@ -1,7 +1,10 @@
 """Tests of the reference network, coursekit.nn."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from coursekit import nn
 from coursekit.data import first_split, load_digits
@@ -166,6 +169,32 @@ def test_transposed_weights_are_named(network):
     weights, biases = network
     with pytest.raises(ValueError, match=r"weights\[1\].*\(n_out, n_in\)"):
         nn.layer_sizes([weights[0], weights[1].T, weights[2]], biases)
+
+
+def test_scikit_learn_coefs_untransposed_blame_the_weights_not_the_biases():
+    # Issue 12: nn.predict(model.coefs_, model.intercepts_, X) named the biases.
+    from sklearn.neural_network import MLPClassifier
+
+    X_train, y_train, X_held_out, _ = first_split(*load_digits())
+    model = MLPClassifier(hidden_layer_sizes=(16,), activation="logistic", max_iter=5,
+                          random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X_train[:200], y_train[:200])
+    with pytest.raises(ValueError, match=r"^weights\[0\] has shape \(64, 16\), which is "
+                                         r"\(n_in, n_out\).*\(16, 64\).*c.T for c in") as error:
+        nn.predict(model.coefs_, model.intercepts_, X_held_out)
+    assert "biases[0] must" not in str(error.value)
+    weights = [c.T for c in model.coefs_]  # what the message says to do
+    np.testing.assert_array_equal(nn.predict(weights, list(model.intercepts_), X_held_out),
+                                  model.predict(X_held_out))
+
+
+def test_a_later_layer_transposed_is_named_too():
+    weights = [np.zeros((16, 64)), np.zeros((16, 10))]
+    with pytest.raises(ValueError, match=r"^weights\[1\] has shape \(16, 10\), which is "
+                                         r"\(n_in, n_out\)"):
+        nn.layer_sizes(weights, [np.zeros(16), np.zeros(10)])
 
 
 def test_wrong_biases_are_named(network):

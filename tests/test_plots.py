@@ -107,9 +107,19 @@ def test_show_digits_bad_shape_names_images():
 
 
 def test_show_digits_needs_at_least_one_image():
-    with pytest.raises(ValueError, match=r"^images must be several digits and at least one.*"
-                                         r"\(n, 64\).*got shape \(0, 64\)"):
+    with pytest.raises(ValueError, match=r"^images holds no digits \(shape \(0, 64\)\)"):
         plots.show_digits(np.zeros((0, 64)))
+
+
+@pytest.mark.parametrize("index", [0, slice(0, 1)])
+def test_show_digits_given_one_digit_points_to_show_digit(index):
+    X, _ = load_digits()
+    one = X[0] if index == 0 else X[0].reshape(8, 8)
+    with pytest.raises(ValueError, match=r"^images must be several digits, one per row; got a "
+                                         r"single digit of shape \((64,|8, 8)\).*"
+                                         r"show_digit\(image\).*X\[:1\]"):
+        plots.show_digits(one)
+    assert plots.show_digits(X[:1])  # the slice the message suggests works
 
 
 def test_label_histogram_counts_each_label():
@@ -134,8 +144,70 @@ def test_loss_curves_one_line_per_model():
 def test_loss_curves_errors():
     with pytest.raises(ValueError, match="at least one curve"):
         plots.plot_loss_curves({})
-    with pytest.raises(ValueError, match=r"curves\['a'\] must be a non-empty 1-D"):
+    with pytest.raises(ValueError, match=r"curves\['a'\] holds no losses"):
         plots.plot_loss_curves({"a": []})
+    with pytest.raises(ValueError, match=r"curves\['a'\] must be a sequence of losses.*"
+                                         r"shape \(2, 2\)"):
+        plots.plot_loss_curves({"a": np.zeros((2, 2)), "b": [1, 2]})
+
+
+def test_loss_curves_given_weights_say_which_output_to_pass():
+    weights = [np.zeros((16, 64)), np.zeros((10, 16))]
+    with pytest.raises(ValueError, match=r"^curves must be a sequence of losses.*list of 2 "
+                                         r"arrays of shapes \[\(16, 64\), \(10, 16\)\].*"
+                                         r"pass the third") as error:
+        plots.plot_loss_curves(weights)
+    assert "inhomogeneous" not in str(error.value)
+
+
+def test_loss_curves_given_a_model_point_to_loss_curve_():
+    from sklearn.neural_network import MLPClassifier
+
+    with pytest.raises(ValueError, match=r"^curves must be a sequence of losses.*a model, "
+                                         r"MLPClassifier.*`model.loss_curve_`"):
+        plots.plot_loss_curves(MLPClassifier())
+
+
+def _results():
+    import pandas as pd
+    return pd.DataFrame({"penalty": ["l1", "l2"], "C": [1.0, 1.0], "auc": ["high", "low"]})
+
+
+# Every rejected input of every plotting helper: the error, and no figure left behind.
+REJECTED = [
+    (plots.show_digit, (np.zeros(10),), {}),
+    (plots.show_digit, (None,), {}),
+    (plots.show_digits, (np.zeros(64),), {}),
+    (plots.show_digits, (np.zeros((0, 64)),), {}),
+    (plots.show_digits, (np.zeros((5, 10)),), {}),
+    (plots.show_digits, (np.zeros((3, 64)),), {"labels": [1]}),
+    (plots.show_digits, (np.zeros((3, 64)),), {"n": 5}),
+    (plots.show_digits, (np.zeros((3, 64)),), {"vmax": "dark"}),
+    (plots.plot_label_histogram, ([],), {}),
+    (plots.plot_loss_curves, ([np.zeros((16, 64)), np.zeros((10, 16))],), {}),
+    (plots.plot_loss_curves, ([np.zeros((3, 3)), np.zeros((3, 3))],), {}),
+    (plots.plot_loss_curves, ({"a": [1, 2], "b": []},), {}),
+    (plots.plot_loss_curves, ("loss",), {}),
+    (plots.plot_loss_curves, (3.0,), {}),
+    (plots.plot_loss_curves, (None,), {}),
+    (plots.plot_weight_tiles, (np.zeros((4, 10)),), {}),
+    (plots.plot_weight_tiles, (np.zeros((4, 64)),), {"rows": 1, "cols": 1}),
+    (plots.plot_confusion, ([], []), {}),
+    (plots.plot_confusion, ([1, 2], [1]), {}),
+    (plots.plot_grid_heatmap, (_results(),), {"index": "penalty", "columns": "C",
+                                               "values": "auc"}),
+    (plots.plot_grid_heatmap, (_results(),), {"index": "nope", "columns": "C",
+                                               "values": "auc"}),
+]
+
+
+@pytest.mark.parametrize("helper, args, kwargs", REJECTED,
+                         ids=[f"{h.__name__}-{i}" for i, (h, _, _) in enumerate(REJECTED)])
+def test_a_rejected_input_leaves_no_figure(helper, args, kwargs):
+    plt.close("all")
+    with pytest.raises((ValueError, TypeError)):
+        helper(*args, **kwargs)
+    assert plt.get_fignums() == []
 
 
 # ------------------------------------------------ weight tiles, confusion, grid heatmap

@@ -2,9 +2,13 @@
 
 In a notebook, a check cell calls ``check("<exercise id>", answer)``. It prints
 a confirmation when the answer is right, what is wrong and a hint when it is
-not, and says so when the answer is not given yet. It never raises on a wrong
-answer.
+not, and says so when the answer is not given yet. The last cell of each
+notebook calls ``progress("<notebook>")``, which lists the notebook's
+exercises that pass now. Neither ever raises.
 """
+
+import difflib
+import inspect
 
 from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07
 from .core import (
@@ -22,7 +26,7 @@ def get(exercise_id):
     """Return the :class:`Exercise` with this id; a clear KeyError lists the known ids."""
     try:
         return EXERCISES[exercise_id]
-    except KeyError:
+    except (KeyError, TypeError):
         raise KeyError(
             f"unknown exercise id {exercise_id!r}; known ids: {', '.join(EXERCISES)}"
         ) from None
@@ -33,8 +37,30 @@ def exercises_for(notebook):
     return [exercise for exercise in EXERCISES.values() if exercise.notebook == notebook]
 
 
+def _close_matches(word, candidates):
+    """Up to three of ``candidates`` that look like ``word`` (a typo), best first."""
+    if not isinstance(word, str):
+        return []
+    close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.6)
+    # A prefix such as "03" or "03-back" names its notebook's ids even when it is short.
+    close += [c for c in candidates if word and c.startswith(word) and c not in close]
+    return close[:3]
+
+
+def _unknown(kind, name, candidates, how):
+    """Text for a name that is not one of ``candidates``, naming the closest ones."""
+    close = _close_matches(name, candidates)
+    text = f"⚠️ {name!r} is not {kind} of this course."
+    if close:
+        text += " Did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return text + f"\n   Hint: {how}"
+
+
 def check(exercise_id, answer):
     """Judge ``answer`` to exercise ``exercise_id`` and print the verdict.
+
+    Never raises: an unknown id (a typo in an edited check cell) prints the
+    closest known ids instead.
 
     Parameters
     ----------
@@ -43,11 +69,105 @@ def check(exercise_id, answer):
     answer : object
         The value or function the exercise asks for.
     """
-    exercise = get(exercise_id)
-    print(evaluate(exercise, answer).describe(exercise.heading))
+    exercise = EXERCISES.get(exercise_id) if isinstance(exercise_id, str) else None
+    if exercise is None:
+        print(_unknown("an exercise id", exercise_id, list(EXERCISES),
+                       "check cells are not meant to be edited: copy the cell's original "
+                       "line back, e.g. from a fresh copy of the notebook."))
+        return
+    try:
+        result = evaluate(exercise, answer)
+    except Exception as exc:  # a check must never stop a notebook, even on its own bug
+        result = Result(ERROR, f"the check itself failed ({type(exc).__name__}: {exc}).",
+                        "run the notebook from the top in a fresh kernel; if this stays, "
+                        "tell your instructor, quoting this message.")
+    print(result.describe(exercise.heading))
+
+
+#: How :func:`progress` groups the verdicts, in the order it lists them.
+_GROUPS = (("passed", (CORRECT,)), ("not yet", (WRONG, ERROR)), ("not attempted", (MISSING,)))
+
+
+def progress(notebook, namespace=None):
+    """Print which of ``notebook``'s exercises pass now: passed, not yet, not attempted.
+
+    The last cell of each notebook calls it, e.g. ``progress("01_random_baseline")``.
+
+    It judges each exercise afresh, on what the exercise's answer name (say
+    ``to_vector``) holds *now* in the notebook, with the same inputs as the
+    check cells. Remembering the last verdict of each check cell instead would
+    go stale: an answer edited after its check ran, a check cell skipped, or a
+    restarted kernel would all be reported wrongly. Judging the names as they
+    are now is also what the grader does with a submission (it reads each answer
+    after the exercise's cells), so this list is the best forecast of a grade.
+
+    Never raises: an unknown notebook name prints the closest known ones, and an
+    answer that crashes counts as "not yet".
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's file stem, e.g. ``"01_random_baseline"``.
+    namespace : mapping, optional
+        Where to read the answers. By default the IPython user namespace when
+        running under IPython (a notebook), else the caller's global variables.
+    """
+    try:
+        if isinstance(notebook, str) and notebook.endswith(".ipynb"):
+            notebook = notebook[: -len(".ipynb")]  # the file's name is meant
+        exercises = exercises_for(notebook)
+        if not exercises:
+            notebooks = sorted({exercise.notebook for exercise in EXERCISES.values()})
+            print(_unknown("a notebook", notebook, notebooks,
+                           "pass the notebook's file name without `.ipynb`, e.g. "
+                           "`progress(\"01_random_baseline\")`."))
+            return
+        if namespace is None:
+            namespace = _user_namespace(inspect.currentframe().f_back)
+        verdicts = [(exercise, _verdict_now(exercise, namespace)) for exercise in exercises]
+        print(_progress_text(verdicts))
+    except Exception as exc:  # progress is feedback: it must never stop a notebook
+        print(f"⚠️ progress could not judge the answers ({type(exc).__name__}: {exc}). "
+              "Each exercise's check cell still gives its own verdict.")
+
+
+def _user_namespace(caller):
+    try:
+        from IPython import get_ipython
+    except ImportError:  # not installed: plain Python
+        get_ipython = None
+    shell = get_ipython() if get_ipython is not None else None
+    if shell is not None:
+        return shell.user_ns
+    return caller.f_globals if caller is not None else {}
+
+
+def _verdict_now(exercise, namespace):
+    if exercise.answer_name not in namespace:
+        return Result(MISSING, "not answered yet.")
+    return evaluate(exercise, namespace[exercise.answer_name])
+
+
+def _progress_text(verdicts):
+    passed = sum(result.passed for _, result in verdicts)
+    points = sum(exercise.points for exercise, result in verdicts if result.passed)
+    total = sum(exercise.points for exercise, _ in verdicts)
+    lines = [f"{passed} of {len(verdicts)} exercises pass now ({points} of {total} points)."]
+    for word, statuses in _GROUPS:
+        group = [(e, r) for e, r in verdicts if r.status in statuses]
+        if group:
+            lines.append(f"{word}:")
+            lines += [f"  {result.symbol} {exercise.heading}" for exercise, result in group]
+    if passed < len(verdicts):
+        lines.append("For what is missing and a hint, run that exercise's check cell again "
+                     "after your answer's cell; then run this cell once more.")
+    else:
+        lines.append("Every exercise of this notebook passes. Well done!")
+    return "\n".join(lines)
 
 
 __all__ = [
     "CORRECT", "ERROR", "EXERCISES", "Exercise", "MISSING", "Result", "WRONG", "check",
     "collect_safely", "decode", "encode", "evaluate", "exercises_for", "get", "judge_safely",
+    "progress",
 ]

@@ -51,8 +51,13 @@ class Result:
     def passed(self):
         return self.status == CORRECT
 
+    @property
+    def symbol(self):
+        """The sign a verdict starts with: ✅, ❌, ✏️ (not answered) or ⚠️ (an error)."""
+        return _SYMBOLS[self.status]
+
     def describe(self, title):
-        text = f"{_SYMBOLS[self.status]} {title}: {self.message}"
+        text = f"{self.symbol} {title}: {self.message}"
         if self.hint:
             text += f"\n   Hint: {self.hint}"
         return text
@@ -142,6 +147,10 @@ class Exercise:
         """A hint for the error ``error`` (text) raised on ``case``; None for the general one."""
         return None
 
+    def error_message(self, case, error):
+        """What the error ``error`` raised on ``case`` means; None to quote it as it is."""
+        return None
+
 
 def _describe_argument(value):
     if isinstance(value, np.ndarray):
@@ -192,7 +201,8 @@ def judge_safely(exercise, payload, cases):
         hint = (case is not None and exercise.error_hint(case, str(payload["error"]))) or (
             "read the error, fix the cell with your answer, run it, then run this one again."
         )
-        return Result(ERROR, f"{where} {payload['error']}", hint)
+        message = case is not None and exercise.error_message(case, str(payload["error"]))
+        return Result(ERROR, message or f"{where} {payload['error']}", hint)
     if exercise.kind == "function" and isinstance(outputs, list):
         for case, output in zip(cases, outputs):
             if output is None:
@@ -383,6 +393,20 @@ def as_float_arrays(value, count):
     if isinstance(value, list) and len(value) == count:
         parts = [as_float_array(part) for part in value]
         return None if any(part is None for part in parts) else parts
+    return None
+
+
+def percentages(got, expected):
+    """A wrong() verdict when ``got`` is ``expected`` (shares in [0, 1]) in percent, else None.
+
+    Shared by every check whose answer is a share, an accuracy or a rate, so that the
+    slip gets the same words everywhere.
+    """
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if got.shape == expected.shape and np.any(expected) and np.allclose(got, 100 * expected):
+        return wrong("these are percentages.",
+                     "give shares between 0 and 1, as `model.score` and `np.mean` return "
+                     "them: 0.95, not 95.")
     return None
 
 

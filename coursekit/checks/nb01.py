@@ -133,7 +133,17 @@ class EvaluateRange(Exercise):
 
     def call(self, func, case):
         weights, start, count = case
-        return func(lambda x: weights @ np.ravel(x), start, count)
+        X, _ = load_digits()
+        rows = {row.tobytes(): index for index, row in enumerate(X)}
+        seen = []
+
+        def classifier(x):
+            flat = np.ravel(np.asarray(x, dtype=float))
+            seen.append(rows.get(flat.tobytes(), -1))  # which image it was shown
+            return weights @ flat
+
+        output = plain_or_name(func(classifier, start, count))
+        return {"output": output, "seen": seen}
 
     def describe_case(self, case):
         _, start, count = case
@@ -144,6 +154,10 @@ class EvaluateRange(Exercise):
         if error.startswith("IndexError"):
             return (f"the images are numbered 0 to 1796, and this call must use images {start} "
                     f"to {start + count - 1}: loop over `range(start, start + count)`.")
+        if "truth value of an array" in error:
+            return ("the classifier returns 10 scores, so `classifier(x) == y[i]` compares ten "
+                    "numbers at once. Compare its answer, the position of the largest score, "
+                    "with the label: `np.argmax(classifier(x)) == y[i]`.")
         if error.startswith("ZeroDivisionError"):
             return ("check the order of the parameters, `evaluate(classifier, start, count)`, "
                     "and divide by `count`, the number of images.")
@@ -155,7 +169,11 @@ class EvaluateRange(Exercise):
         def accuracy(weights, rows):
             return float(np.mean(np.argmax(X[rows] @ weights.T, axis=1) == y[rows]))
 
-        for (weights, start, count), output in zip(cases, payload["outputs"]):
+        for (weights, start, count), result in zip(cases, payload["outputs"]):
+            output, seen = result["output"], result["seen"]
+            if output is None:
+                return wrong(f"evaluate(classifier, {start}, {count}) returned None.",
+                             "did you forget `return` (or use `print` instead)?")
             out = as_float_array(output)
             if out is None or out.size != 1:
                 return wrong(f"`evaluate` returned {describe_shape(output)}.",
@@ -165,17 +183,33 @@ class EvaluateRange(Exercise):
             if np.isclose(got, expected):
                 continue
             call = f"evaluate(classifier, {start}, {count})"
+            right_images = list(seen) == list(range(start, start + count))
             if np.isclose(got, expected * count):
                 return wrong(f"{call} gave {got:g}, a number of images, not a share.",
                              "divide the number of correct answers by `count`.")
             if start and np.isclose(got, accuracy(weights, slice(0, count))):
                 return wrong(f"{call} looked at the first {count} images, ignoring `start`.",
                              "loop over `range(start, start + count)`.")
+            if got == 0 and isinstance(output, int) and right_images:
+                return wrong(f"{call} gave 0: `//` divides and rounds down, so any share "
+                             f"below 1 becomes 0.",
+                             "divide with `/`, not `//`.")
+            if got == 0 and right_images:
+                return wrong(f"{call} gave 0: the classifier saw exactly the right images, "
+                             f"but not one answer was counted as correct.",
+                             "compare the classifier's *answer* with the label: the position "
+                             "of the largest score, `np.argmax(classifier(x))`. `np.max` (or "
+                             "`max`) gives the largest score itself, a number like 4.7, "
+                             "which is never a label.")
+            if got == 0 and len(seen) == 1:
+                return wrong(f"{call} gave 0 after showing the classifier a single image.",
+                             "is `return` indented inside the loop? Return after the loop, "
+                             "once every image in the range has been counted.")
             if got == 0:
                 return wrong(f"{call} gave 0: not a single image was counted as correct.",
-                             "check that the loop runs over the range, that `return` comes "
-                             "after the loop (not inside it), and that you divide with `/`, "
-                             "not `//`.")
+                             "check that the loop runs over `range(start, start + count)`, "
+                             "that you compare `np.argmax(classifier(x))` with the label, "
+                             "and that you divide with `/`, not `//`.")
             as_end = accuracy(weights, slice(start, count)) if count > start else None
             if as_end is not None and (np.isclose(got, as_end)
                                        or np.isclose(got, as_end * (count - start) / count)):

@@ -81,10 +81,29 @@ class Averages(Exercise):
         if got.shape == (10, 8, 8):
             return wrong("each average is an 8x8 image; this exercise wants flat rows.",
                          "make the array shape (10, 64), e.g. with `.reshape(10, 64)`.")
+        reference = _averages()
+        if got.shape == (9, 64) and np.allclose(got, reference[:9]):
+            return wrong("only nine averages, digits 0 to 8: the last digit is missing.",
+                         "`range(9)` stops before 9; `range(10)` gives the ten digits 0 to 9.")
+        if got.shape == (9, 64) and np.allclose(got, reference[1:]):
+            return wrong("only nine averages, digits 1 to 9: digit 0 is missing.",
+                         "the digits start at 0: `range(10)` gives 0, 1, ..., 9.")
         if got.shape != (10, 64):
             return wrong(f"the array has shape {got.shape}; expected (10, 64).",
                          "row d should be the average image of digit d.")
-        reference = _averages()
+        empty = [d for d in range(10) if np.isnan(got[d]).any()]
+        if empty and len(empty) < 10:
+            full = [d for d in range(10) if d not in empty]
+            if empty == [9] and np.allclose(got[:9], reference[1:]):
+                return wrong("row 0 holds the average of the ones, row 1 of the twos, ..., and the "
+                             "last row is NaN, the average of no images: the digits ran "
+                             "from 1 to 10.",
+                             "`range(1, 11)` gives 1 to 10, and there is no digit 10; the "
+                             "digits are 0 to 9, `range(10)`, so that row d is digit d.")
+            if np.allclose(got[full], reference[full]):
+                return wrong(f"row(s) {empty} hold NaN, the average of no images at all.",
+                             "no image matched those digits: loop over `range(10)` and "
+                             "select with `y_build == digit`.")
         if not np.allclose(got, reference):
             order = [int(np.argmin(np.abs(reference - row).sum(axis=1))) for row in got]
             if sorted(order) == list(range(10)) and order != list(range(10)) and np.allclose(
@@ -120,11 +139,16 @@ class DotClassifier(Exercise):
                              "return 10 scores, one per digit: `averages @ x`.")
             out = out.reshape(10)
             expected = reference @ x
-            if np.allclose(out, expected):
+            if _same(out, expected):
                 continue
             ratio = out @ expected / (expected @ expected)
-            if ratio > 0 and np.allclose(out, ratio * expected):
-                continue  # a positive rescaling names the same digit every time
+            if ratio > 0 and _same(out, ratio * expected):
+                return wrong(f"the scores are {_factor_text(ratio, x)} the dot products: "
+                             f"they name the same digit, but they are not the dot products "
+                             f"this exercise asks for.",
+                             _RESCALE_HINTS.get(_named_factor(ratio, x),
+                                                "return `averages @ x` itself, with no "
+                                                "factor or division."))
             for rows in (slice(None), slice(0, FROM)):
                 if np.allclose(out, _averages(rows) @ x):
                     return wrong("your dot product is right, but `averages` is not the one "
@@ -132,7 +156,7 @@ class DotClassifier(Exercise):
                                  "fix Exercise 2 first (its check must pass), run its cell, "
                                  "then run this one again.")
             distances = np.linalg.norm(reference - x, axis=1)
-            if np.allclose(out, -distances) or np.allclose(out, distances):
+            if _same(out, -distances) or _same(out, distances):
                 return wrong("these scores are distances, not dot products.",
                              "this exercise asks for the dot product of the image with each "
                              "average; distances come later, in 'going further'.")
@@ -140,6 +164,51 @@ class DotClassifier(Exercise):
                          "score d is `averages[d] @ x`; all ten at once: `averages @ x`. If "
                          "Exercise 2's check did not pass, fix that first.")
         return correct("10 scores, each the dot product with a digit's average image.")
+
+    def error_hint(self, case, error):
+        if any(word in error for word in ("matmul", "not aligned", "core dimension")):
+            return ("the sizes do not line up: `averages` has shape (10, 64) and `x` shape "
+                    "(64,), so the matrix goes first, `averages @ x` (10 rows times 64 "
+                    "values), not `x @ averages`.")
+        return None
+
+    def error_message(self, case, error):
+        if any(word in error for word in ("matmul", "not aligned", "core dimension")):
+            return (f"{self.describe_case(case)} raised an error: the two arrays of the "
+                    f"product do not fit together ({error.split(':')[0]}).")
+        return None
+
+
+def _same(got, expected):
+    """Equal up to rounding, relative to the scores' own size (no absolute slack)."""
+    scale = float(np.max(np.abs(expected), initial=0.0))
+    return got.shape == expected.shape and np.allclose(got, expected, rtol=1e-6,
+                                                       atol=1e-9 * scale)
+
+
+def _named_factor(ratio, x):
+    for name, value in (("mean", 1 / 64), ("sixteen", 16.0), ("norm", 1 / np.linalg.norm(x)),
+                        ("sixteenth", 1 / 16)):
+        if np.isclose(ratio, value, rtol=1e-6):
+            return name
+    return None
+
+
+def _factor_text(ratio, x):
+    return {"mean": "1/64 times", "sixteen": "16 times", "sixteenth": "1/16 times",
+            "norm": "1/‖x‖ times"}.get(_named_factor(ratio, x), f"{ratio:.3g} times")
+
+
+_RESCALE_HINTS = {
+    "mean": "`np.mean` divides the sum by 64: a dot product is the plain sum of the "
+            "products, `averages @ x` (or `np.sum(averages * x, axis=1)`).",
+    "sixteen": "the image or the averages are on the 0-16 scale: use the scaled `x` and "
+               "Exercise 2's `averages`, whose values lie in [0, 1].",
+    "sixteenth": "something was divided by 16 twice: `x` and `averages` are already in "
+                 "[0, 1].",
+    "norm": "dividing by the image's length gives cosine-like scores; the dot product "
+            "itself is `averages @ x` (cosine similarity comes in 'going further').",
+}
 
 
 EXERCISES = [AverageNine(), Averages(), DotClassifier()]

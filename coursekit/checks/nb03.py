@@ -20,7 +20,9 @@ import numpy as np
 
 from .. import nn
 from ..data import load_digits
-from .core import Exercise, as_float_array, as_float_arrays, correct, describe_shape, wrong
+from .core import (
+    Exercise, as_float_array, as_float_arrays, correct, describe_shape, plain_or_name, wrong,
+)
 
 NOTEBOOK = "03_mlp_from_scratch"
 
@@ -98,11 +100,17 @@ class _NetworkExercise(Exercise):
         return f"`{self.answer_name}` on a {_network_text(case[0])} network"
 
     def error_hint(self, case, error):
+        if any(word in error for word in _SHAPE_WORDS) and len(case[0]) > 2:
+            return (f"a shape does not fit, on a network of {len(case[0])} layers where "
+                    f"the 2-layer networks before it worked: does the code write out two "
+                    f"layers by hand (`weights[0]`, `weights[1]`)? Loop over the layers "
+                    f"instead, so that any number works.")
         if any(word in error for word in _SHAPE_WORDS):
-            return ("a shape does not fit. `weights[l]` has shape (n_out, n_in), so layer l "
-                    "computes `weights[l] @ a + biases[l]` with `a` the previous layer's "
+            return ("a shape does not fit. Layer l's weights, `weights[l - 1]`, have shape "
+                    "(n_out, n_in), so layer l computes `weights[l - 1] @ a + biases[l - 1]` "
+                    "with `a` the previous layer's "
                     "activations (or, for a batch with one image per row, "
-                    "`A @ weights[l].T + biases[l]`).")
+                    "`A @ weights[l - 1].T + biases[l - 1]`).")
         return None
 
 
@@ -148,8 +156,9 @@ class RandomNetwork(Exercise):
                 if w.shape != (n_out, n_in):
                     return wrong(f"weights[{index}] has shape {w.shape}; expected "
                                  f"({n_out}, {n_in}).",
-                                 "weights[l] has one row per unit of layer l + 1 and one "
-                                 "column per unit of layer l.")
+                                 f"weights[{index}] computes layer {index + 1}: one row per "
+                                 f"unit of layer {index + 1} and one column per unit of "
+                                 f"layer {index}.")
                 if b.shape != (n_out,):
                     return wrong(f"biases[{index}] has shape {b.shape}; expected ({n_out},).",
                                  "one bias per unit, as a flat vector: `rng.random(n_out)`.")
@@ -160,18 +169,70 @@ class RandomNetwork(Exercise):
                              "on [0, 1), as this exercise asks.")
             if np.unique(values).size < values.size // 2:
                 return wrong("many weights or biases are equal; they should all be random.",
-                             "draw them with `rng.random(shape)` rather than filling "
-                             "with a constant.")
+                             "draw them with `rng.random(shape)`, from `rng = np.random."
+                             "default_rng(seed)`, rather than filling with a constant or a "
+                             "pattern.")
             networks.append(values)
         if not np.array_equal(networks[0], networks[1]):
             return wrong("two calls with the same seed gave different networks.",
                          "make the generator from the seed inside the function: "
                          "`rng = np.random.default_rng(seed)`.")
         if np.array_equal(networks[0], networks[2]):
-            return wrong("seeds 0 and 1 gave the same network.",
-                         "pass `seed` to `np.random.default_rng(seed)`.")
+            return wrong("seeds 0 and 1 gave the same network: the seed is not used.",
+                         "make the generator from the argument: "
+                         "`rng = np.random.default_rng(seed)`.")
+        for (sizes, seed), values in zip(cases, networks):
+            verdict = self._judge_draws(sizes, seed, values)
+            if verdict is not None:
+                return verdict
         return correct("weights (n_out, n_in) and biases (n_out,), uniform on [0, 1), "
-                       "reproducible from the seed.")
+                       "drawn layer by layer from the seed.")
+
+    @staticmethod
+    def _judge_draws(sizes, seed, values):
+        """None when ``values`` are the draws the text asks for, else what they are."""
+        def flat(weights, biases):
+            return np.concatenate([part.ravel() for part in weights + biases])
+
+        pairs = list(zip(sizes[:-1], sizes[1:]))
+        if np.array_equal(values, flat(*nn.init_network(sizes, init="uniform",
+                                                        random_state=seed))):
+            return None
+        rng = np.random.default_rng(seed)
+        weights_first = [rng.random((n_out, n_in)) for n_in, n_out in pairs]
+        if np.array_equal(values, flat(weights_first, [rng.random(n_out)
+                                                       for _, n_out in pairs])):
+            return wrong("the right kind of numbers, drawn in another order: every weight "
+                         "matrix first, then the biases.",
+                         "draw layer by layer, as the text says: for each layer its weight "
+                         "matrix, then its bias vector, so that your network is the one "
+                         "the next cells describe.")
+        rng = np.random.default_rng(seed)
+        transposed_w, transposed_b = [], []
+        for n_in, n_out in pairs:
+            transposed_w.append(rng.random((n_in, n_out)).T)
+            transposed_b.append(rng.random(n_out))
+        if np.array_equal(values, flat(transposed_w, transposed_b)):
+            return wrong("each weight matrix was drawn with shape (n_in, n_out) and then "
+                         "transposed, so its numbers sit in other places.",
+                         "draw it directly with shape (n_out, n_in): "
+                         "`rng.random((n_out, n_in))`.")
+        legacy = np.random.RandomState(seed)
+        legacy_w, legacy_b = [], []
+        for n_in, n_out in pairs:
+            legacy_w.append(legacy.random_sample((n_out, n_in)))
+            legacy_b.append(legacy.random_sample(n_out))
+        if np.allclose(np.sort(values), np.sort(flat(legacy_w, legacy_b))):
+            return wrong("these numbers come from numpy's legacy generator "
+                         "(`np.random.seed`, `np.random.rand` or `RandomState`).",
+                         "use the generator the text asks for: `rng = np.random."
+                         "default_rng(seed)`, then `rng.random(shape)`.")
+        return wrong("the values are not the numbers `np.random.default_rng(seed)` draws "
+                     "with `rng.random`, in the text's order: they look made up or drawn "
+                     "another way.",
+                     "make `rng = np.random.default_rng(seed)` once, then for each layer "
+                     "in turn draw `rng.random((n_out, n_in))` for its weights and "
+                     "`rng.random(n_out)` for its biases.")
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -263,12 +324,23 @@ class FeedForward(_NetworkExercise):
                 return wrong(f"on {network} `feed_forward` returned one array, not a list.",
                              "return the list of every layer's activations, starting with "
                              "`x` itself: `[x, a1, ..., output]`.")
+            for length in range(count - 1, 1, -1):
+                prefix = as_float_arrays(output, length)
+                if prefix is None or not all(
+                        g.size == e.size and _close(g.reshape(e.shape), e)
+                        for g, e in zip(prefix, expected)):
+                    continue
+                if length == 2:
+                    return wrong(f"on {network} the list stops after the first layer.",
+                                 "is `return` indented inside the loop? Return after the "
+                                 "loop, once every layer has been appended.")
+                return wrong(f"on {network} the list stops after layer {length - 1}: "
+                             f"the answer handles {length - 1} layers only, this network "
+                             f"has {count - 1}.",
+                             "write it for any number of layers: instead of one line per "
+                             "layer, loop `for w, b in zip(weights, biases):` and append "
+                             "each layer's activations.")
             shorter = as_float_arrays(output, count - 1)
-            if shorter is not None and shorter[0].size == x.size and _close(
-                    shorter[0].reshape(x.shape), np.asarray(x, dtype=float)):
-                return wrong(f"on {network} the list stops one layer short of the output.",
-                             "is `return` indented inside the loop? Return after the loop, "
-                             "once every layer has been appended.")
             if shorter is not None and all(
                     g.size == e.size for g, e in zip(shorter, expected[1:])):
                 return wrong(f"on {network} the list has {count - 1} arrays, one too few.",
@@ -288,14 +360,15 @@ class FeedForward(_NetworkExercise):
         mistakes = [
             (dict(transpose=True),
              "the weights were used transposed (the matrix multiplied on the wrong side).",
-             "`weights[l]` has shape (n_out, n_in): compute `weights[l] @ a`, not `a @ "
-             "weights[l]`."),
+             "`weights[l - 1]` has shape (n_out, n_in): compute `weights[l - 1] @ a`, "
+             "not `a @ weights[l - 1]`."),
             (dict(bias=False), "the biases are missing.",
-             "each layer computes `z = weights[l] @ a + biases[l]`, then `sigmoid(z)`."),
+             "layer l computes `z = weights[l - 1] @ a + biases[l - 1]`, then "
+             "`sigmoid(z)`."),
             (dict(squash_last=False), "the output layer is missing its sigmoid.",
              "apply the sigmoid in every layer, the last one included."),
             (dict(squash=False), "no sigmoid was applied: these are the weighted inputs z.",
-             "each layer's activation is `sigmoid(weights[l] @ a + biases[l])`."),
+             "layer l's activation is `sigmoid(weights[l - 1] @ a + biases[l - 1])`."),
         ]
         for switches, message, hint in mistakes:
             variant, _ = _forward(weights, biases, x, **switches)
@@ -468,6 +541,13 @@ def _parse_gradients(output, weights):
                      "return two lists: `return grad_w, grad_b`.")
     grad_w, grad_b = as_float_arrays(output[0], layers), as_float_arrays(output[1], layers)
     if grad_w is None or grad_b is None:
+        fewer = as_float_arrays(output[0], 2)
+        if layers > 2 and fewer is not None:
+            return wrong(f"on a network of {layers} layers `backprop` returned 2 weight "
+                         f"gradients: it handles 2 layers only.",
+                         "write it for any number of layers: go back with a loop, `for l in "
+                         "range(len(weights), 0, -1):`, filling `grad_w[l - 1]` and "
+                         "`grad_b[l - 1]`.")
         return wrong(f"on a network of {layers} layers expected {layers} weight gradients "
                      f"and {layers} bias gradients.",
                      "make one gradient per weight matrix and one per bias vector.")
@@ -531,7 +611,7 @@ class Backprop(_NetworkExercise):
         if not any(np.any(g) for g in got):
             return wrong(f"{where} every gradient is 0.",
                          "add each image's gradients into `grad_w` and `grad_b` inside the "
-                         "loop over the images (`grad_w[l] += ...`), then return them.")
+                         "loop over the images (`grad_w[l - 1] += ...`), then return them.")
         factor = _factor(got, expected)
         if factor is not None:
             return self._factor_verdict(factor, n, where)
@@ -542,14 +622,17 @@ class Backprop(_NetworkExercise):
              "use sigmoid_prime(z) with z the layer's weighted input, or equivalently "
              "a * (1 - a); sigmoid_prime(a) applies the sigmoid twice."),
             (dict(bias=False), "the forward pass inside backprop leaves out the biases.",
-             "compute z = weights[l] @ a + biases[l] in every layer before going backwards."),
+             "compute every layer's z = weights[l - 1] @ a + biases[l - 1], bias included, "
+             "before going backwards."),
             (dict(output_prime=False),
              "the output layer's error is missing the factor sigmoid'(z).",
              "the output error is 2 (a - t) * sigmoid_prime(z) for the last layer's z."),
             (dict(back_transpose=False),
-             "the error was carried back through weights[l + 1], not its transpose.",
+             "the error was carried back through `weights[l - 1]` itself, not its "
+             "transpose.",
              "going backwards the weights are used transposed: "
-             "`delta = (weights[l + 1].T @ delta) * sigmoid_prime(zs[l])`."),
+             "from layer l back to layer l - 1, `delta = (weights[l - 1].T @ delta) * "
+             "sigmoid_prime(zs[l - 2])`."),
         ):
             variant_w, variant_b = _gradients(weights, biases, X, y, **switches)
             if variant_w is not None and all(
@@ -561,7 +644,8 @@ class Backprop(_NetworkExercise):
                 return verdict
         if all(_close(g.T, e) for g, e in zip(got_w, exp_w)):
             return wrong(f"{where}: each weight gradient is transposed.",
-                         "the gradient for weights[l] is delta (a_previous)ᵀ, "
+                         "the gradient for weights[l - 1] is `np.outer(delta, "
+                         "activations[l - 1])`, "
                          "`np.outer(delta, a_previous)`, of shape (n_out, n_in).")
         if all(_close(g, e) for g, e in zip(got_w[::-1], exp_w)) and len(got_w) > 1:
             return wrong(f"{where}: the gradients are in reverse layer order.",
@@ -569,13 +653,13 @@ class Backprop(_NetworkExercise):
                          "by layer index as you go backwards.")
         if all(_close(g, e) for g, e in zip(got_w, exp_w)):
             return wrong(f"{where}: the weight gradients are right, the bias gradients not.",
-                         "for one image the gradient for biases[l] is the layer's delta "
+                         "for one image the gradient for biases[l - 1] is layer l's delta "
                          "itself; average it over the images like the weights'.")
         if _close(got_w[-1], exp_w[-1]) and _close(got_b[-1], exp_b[-1]):
             return wrong(f"{where}: the output layer's gradients are right, an earlier "
                          "layer's are not.",
-                         "carry the error back with delta_l = (weights[l + 1]ᵀ @ "
-                         "delta_{l + 1}) * sigmoid_prime(z_l).")
+                         "carry the error back from layer l to layer l - 1 with "
+                         "`delta = (weights[l - 1].T @ delta) * sigmoid_prime(zs[l - 2])`.")
         return wrong(f"{where} the gradients differ from the reference.",
                      "compare with finite differences, one parameter at a time, to find "
                      "the first layer where they part.")
@@ -634,16 +718,70 @@ def _descend(weights, biases, X, y, batches, learning_rate):
     weights = [w.copy() for w in weights]
     biases = [b.copy() for b in biases]
     for rows in batches:
+        if not len(rows):
+            continue
         grad_w, grad_b = nn.gradients(weights, biases, X[rows], y[rows])
-        for w, b, gw, gb in zip(weights, biases, grad_w, grad_b):
-            w -= learning_rate * gw
-            b -= learning_rate * gb
+        weights = [w - learning_rate * gw for w, gw in zip(weights, grad_w)]
+        biases = [b - learning_rate * gb for b, gb in zip(biases, grad_b)]
     return weights, biases
 
 
-def _batches(order, batch_size, drop_last=False):
-    cut = [list(order[start:start + batch_size]) for start in range(0, len(order), batch_size)]
-    return cut[:-1] if drop_last and len(cut[-1]) < batch_size else cut
+#: Ways of cutting a shuffled order into batches: the right one, then the classic slips,
+#: each with what it does and how to fix it.
+_CUTS = {
+    "right": (None, None),
+    "drop_last": ("the last, smaller batch was skipped.",
+                  "with `range(0, len(X), batch_size)` the last slice keeps the images left "
+                  "over."),
+    "short": ("each batch holds one image too few, so some images are never used: the "
+              "slice ends one short.",
+              "a batch is `order[start:start + batch_size]`: the slice's end is excluded "
+              "already, so it needs no `- 1`."),
+    "long": ("each batch holds one image too many, so neighbouring batches overlap: the "
+             "slice ends one too far.",
+             "a batch is `order[start:start + batch_size]`; Python's slice end is excluded, "
+             "so it needs no `+ 1`."),
+    "stop_early": ("the loop over the batches stops one batch early: the last batch is "
+                   "never used.",
+                   "loop over `range(0, len(X), batch_size)`; its end, `len(X)`, is already "
+                   "excluded."),
+}
+
+
+def _batches(order, batch_size, cut="right"):
+    """``order`` cut into batches of ``batch_size`` the way ``cut`` names."""
+    n = len(order)
+    if cut == "drop_last":
+        starts = range(0, n - n % batch_size, batch_size)
+    elif cut == "stop_early":
+        starts = range(0, n - batch_size, batch_size)
+    else:
+        starts = range(0, n, batch_size)
+    size = batch_size + {"short": -1, "long": 1}.get(cut, 0)
+    return [list(order[start:start + size]) for start in starts]
+
+
+def _epoch_steps(count, batch_size, cut, limit=5000):
+    """Every distinct list of batches one epoch can take, over all orders of the images.
+
+    The order within a batch does not change its step, so batches are sets. None when
+    there are more than ``limit``.
+    """
+    steps = {}
+    for permutation in itertools.permutations(range(count)):
+        batches = _batches(np.array(permutation), batch_size, cut)
+        steps.setdefault(tuple(frozenset(b) for b in batches), batches)
+        if len(steps) > limit:
+            return None
+    return list(steps.values())
+
+
+def _changed(given, kept):
+    """Whether a list of arrays passed to the learner (``given``) differs from ``kept``."""
+    if not isinstance(given, list) or len(given) != len(kept):
+        return True
+    return any(not isinstance(g, np.ndarray) or g.shape != k.shape
+               or not np.array_equal(g, k) for g, k in zip(given, kept))
 
 
 class Train(_NetworkExercise):
@@ -655,11 +793,12 @@ class Train(_NetworkExercise):
     answer_name = "train"
 
     # epochs, batch size, learning rate and number of images of each case. The
-    # first takes full batches, whose steps do not depend on the shuffle; the
-    # others are judged against every order the images could come in.
+    # first takes full batches; the others are judged against every order the
+    # images could come in (and the first, over its epochs, too).
     SETTINGS = ((3, 4, 0.5, 4), (1, 2, 1.0, 4), (1, 2, 1.0, 5))
     # Then the shuffle itself, on too many images to try every order: the same call
-    # twice, so that a shuffle not drawn from `seed` shows as two different results.
+    # twice, so that a shuffle not drawn from `seed` shows as two different results,
+    # and once with another seed, so that a shuffle that ignores it shows too.
     SHUFFLE = (3, 4, 0.5, 12)
 
     def cases(self, seed):
@@ -669,26 +808,54 @@ class Train(_NetworkExercise):
             weights, biases = _network(rng, SMALL)
             cases.append((weights, biases, _images(rng, count, SMALL[0]), _labels(rng, count),
                           epochs, batch_size, learning_rate, int(rng.integers(1000))))
-        return cases + [cases[-1]]
+        other_seed = cases[-1][:-1] + ((cases[-1][-1] + 1) % 1000,)
+        return cases + [cases[-1], other_seed]
 
     def call(self, func, case):
         weights, biases, X, y, epochs, batch_size, learning_rate, seed = case
-        # Copies: a learner's in-place update must not change the case being judged.
-        return func([w.copy() for w in weights], [b.copy() for b in biases], X.copy(),
-                    y.copy(), epochs, batch_size, learning_rate, seed)
+        # Copies: a learner's in-place update must not change the case being judged;
+        # comparing them afterwards shows whether it happened.
+        given = ([w.copy() for w in weights], [b.copy() for b in biases], X.copy(), y.copy())
+        output = plain_or_name(func(*given, epochs, batch_size, learning_rate, seed))
+        changed = [name for name, part, kept in zip(("weights", "biases"), given,
+                                                     (weights, biases)) if _changed(part, kept)]
+        changed += [name for name, part, kept in zip(("X", "y"), given[2:], (X, y))
+                    if part.shape != kept.shape or not np.array_equal(part, kept)]
+        return {"output": output, "changed": changed}
 
     def judge(self, payload, cases):
-        outputs = payload["outputs"]
+        results = payload["outputs"]
+        for result in results:
+            if result["output"] is None:
+                return wrong("`train` returned None.",
+                             "did you forget `return weights, biases, losses`?")
+        outputs = [result["output"] for result in results]
         stepped = len(self.SETTINGS)
         for case, output in zip(cases[:stepped], outputs):
             verdict = self._judge_case(case, output)
             if verdict is not None:
                 return verdict
-        verdict = self._judge_shuffle(cases[stepped], outputs[stepped:])
+        verdict = self._judge_shuffle(cases[stepped:], outputs[stepped:])
         if verdict is not None:
             return verdict
+        changed = sorted({name for result in results for name in result["changed"]},
+                         key=["weights", "biases", "X", "y"].index)
+        if {"weights", "biases"} & set(changed):
+            return wrong(f"the steps are right, but `train` changed the {' and '.join(changed)} "
+                         f"it was given, so the starting network is lost: run the training "
+                         f"cell twice and the second run starts from the trained network.",
+                         "build new arrays instead of updating in place: "
+                         "`weights = [w - learning_rate * gw for w, gw in zip(weights, "
+                         "grad_w)]`, and the same for the biases. `w -= ...` and "
+                         "`weights[i] = ...` both change the caller's network.")
+        if changed:
+            return wrong(f"the steps are right, but `train` changed the {' and '.join(changed)} "
+                         f"it was given (shuffled or rescaled them in place).",
+                         "leave `X` and `y` as they are: shuffle the indices, "
+                         "`order = rng.permutation(len(X))`, and pick `X[rows]`, `y[rows]`.")
         return correct("full-batch and mini-batch steps match gradient descent, the images "
-                       "are shuffled from the seed, and the losses follow the cost.")
+                       "are shuffled from the seed, the losses follow the cost, and the "
+                       "starting network is left as it was.")
 
     @staticmethod
     def _parse(case, output):
@@ -716,41 +883,52 @@ class Train(_NetworkExercise):
                 f"learning_rate={learning_rate}) on {len(X)} images")
 
         if all(_close(g, s) for g, s in zip(got, weights + biases)):
+            if not _batches(np.arange(len(X)), batch_size, "stop_early"):
+                return wrong(f"{call} returned the starting network unchanged: no step was "
+                             f"taken.",
+                             f"{len(X)} images in batches of {batch_size} make one batch; a "
+                             f"loop that stops one batch early, `range(0, len(X) - "
+                             f"batch_size, batch_size)`, never runs. Loop over `range(0, "
+                             f"len(X), batch_size)`, and make sure the new arrays reach the "
+                             f"lists you return (`w = w - ...` inside `for w in weights` "
+                             f"only renames `w`).")
             return wrong(f"{call} returned the starting network unchanged.",
-                         "update the arrays (`w -= learning_rate * gw`) and return them.")
+                         "do the new arrays reach the lists you return? `w = w - ...` "
+                         "inside `for w in weights` only renames `w`; build new lists "
+                         "instead: `weights = [w - learning_rate * gw for w, gw in "
+                         "zip(weights, grad_w)]`.")
         if all(_close(g, s) for g, s in zip(got_b, biases)):
             return wrong(f"{call}: the weights moved but the biases did not.",
                          "update the biases too, by `learning_rate` times their gradient "
                          "from `backprop`.")
-        order = np.arange(len(X))
-        if batch_size >= len(X):
-            steps = [list(order)] * epochs
-            if self._matches(got, _descend(weights, biases, X, y, steps, learning_rate)):
-                return self._judge_losses(call, got_w, got_b, X, y, epochs, losses)
-            up = _descend(weights, biases, X, y, steps, -learning_rate)
-            if self._matches(got, up):
-                return wrong(f"{call}: the steps went up the gradient.",
-                             "subtract: `w -= learning_rate * gw`.")
-            one = _descend(weights, biases, X, y, [list(order)], learning_rate)
-            if epochs > 1 and self._matches(got, one):
-                return wrong(f"{call} took one step, not one per epoch.",
-                             "repeat the pass over the batches `epochs` times.")
-            return wrong(f"{call}: with batches of all {len(X)} images each epoch is one "
-                         f"step, but the result differs from {epochs} such steps.",
-                         "each step moves every weight by -learning_rate times its "
-                         "gradient from `backprop` on the batch. Keep every image with its "
-                         "own label: pick the rows of `X` and `y` with the same indices.")
-        for permutation in itertools.permutations(order):
-            steps = _batches(np.array(permutation), batch_size)
-            if self._matches(got, _descend(weights, biases, X, y, steps, learning_rate)):
-                return self._judge_losses(call, got_w, got_b, X, y, epochs, losses)
-        for permutation in itertools.permutations(order):
-            steps = _batches(np.array(permutation), batch_size, drop_last=True)
-            if self._matches(got, _descend(weights, biases, X, y, steps, learning_rate)):
-                return wrong(f"{call}: the last, smaller batch was skipped.",
-                             "with `range(0, len(X), batch_size)` the last slice keeps the "
-                             "images left over.")
-        if self._matches(got, _descend(weights, biases, X, y, [list(order)], learning_rate)):
+
+        def reached(cut, rate=learning_rate, epochs=epochs):
+            # Whether some order of the images, in every epoch, gives the learner's network.
+            options = _epoch_steps(len(X), batch_size, cut)
+            if options is None or len(options) ** epochs > 5000:
+                return False
+            for steps in itertools.product(options, repeat=epochs):
+                flat = [rows for epoch in steps for rows in epoch]
+                if self._matches(got, _descend(weights, biases, X, y, flat, rate)):
+                    return True
+            return False
+
+        if reached("right"):
+            return self._judge_losses(call, got_w, got_b, X, y, epochs, losses)
+        if reached("right", -learning_rate):
+            return wrong(f"{call}: the steps went up the gradient.",
+                         "subtract: `w - learning_rate * gw`.")
+        if learning_rate != 1 and reached("right", 1.0):
+            return wrong(f"{call}: the steps ignore the learning rate.",
+                         "multiply each gradient by `learning_rate` before subtracting it.")
+        if epochs > 1 and reached("right", epochs=1):
+            return wrong(f"{call} took the steps of one epoch only.",
+                         "repeat the pass over the batches `epochs` times.")
+        for cut, (message, hint) in _CUTS.items():
+            if cut != "right" and reached(cut):
+                return wrong(f"{call}: {message}", hint)
+        if self._matches(got, _descend(weights, biases, X, y, [list(range(len(X)))],
+                                       learning_rate)):
             return wrong(f"{call} took one step on all the images, not one per batch.",
                          "cut the shuffled images into batches of `batch_size` and take a "
                          "step on each.")
@@ -760,14 +938,15 @@ class Train(_NetworkExercise):
                      "each batch subtract learning_rate times `backprop`'s gradient on "
                      "`X[rows]`, `y[rows]` (images and labels picked together).")
 
-    def _judge_shuffle(self, case, outputs):
-        """Judge the two identical calls of the shuffle case; None when they are right."""
+    def _judge_shuffle(self, cases, outputs):
+        """Judge the shuffle cases (a call, the same again, another seed); None when right."""
+        case = cases[0]
         weights, biases, X, y, epochs, batch_size, learning_rate, seed = case
-        parsed = [self._parse(case, output) for output in outputs]
+        parsed = [self._parse(c, output) for c, output in zip(cases, outputs)]
         for result in parsed:
             if not isinstance(result, tuple):
                 return result
-        first, again = (result[0] + result[1] for result in parsed)
+        first, again, other = (result[0] + result[1] for result in parsed)
         call = (f"train(..., epochs={epochs}, batch_size={batch_size}, seed={seed}) on "
                 f"{len(X)} images")
         if not all(_close(a, b) for a, b in zip(first, again)):
@@ -794,6 +973,11 @@ class Train(_NetworkExercise):
             return wrong(f"{call}: every epoch shuffled the images into the same order.",
                          "make the generator once, before the loop over epochs: made inside "
                          "the loop, it starts afresh from the seed every epoch.")
+        if all(_close(a, b) for a, b in zip(first, other)):
+            return wrong(f"{call} and the same call with seed={cases[2][-1]} gave the same "
+                         f"network: the shuffle ignores `seed`.",
+                         "make the generator from the argument, `rng = np.random."
+                         "default_rng(seed)`, not from a number of your own.")
         # Another reproducible shuffle (rng.choice, say): the steps were checked above.
         return None
 
@@ -819,6 +1003,43 @@ class Train(_NetworkExercise):
 
 # ---------------------------------------------------------------- exercise 8
 
+class _WatchedImages(np.ndarray):
+    """The images of a case, counting how many single rows the learner's code reads.
+
+    A loop over the images, ``for x in X``, a comprehension, ``map``, ``X[i]`` or
+    ``np.apply_along_axis`` reads them one row at a time; a matrix product reads none.
+    Arrays computed from these images (views, ``A @ W.T``) share the count, so a loop
+    over a layer's rows counts too.
+    """
+
+    def __array_finalize__(self, obj):
+        self._rows = getattr(obj, "_rows", None)
+
+    @classmethod
+    def watch(cls, X):
+        images = np.array(X, dtype=float).view(cls)
+        images._rows = set()
+        return images
+
+    def rows_read(self):
+        return len(self._rows) if self._rows is not None else 0
+
+    def _note(self, index):
+        if self._rows is not None and self.ndim >= 1:
+            self._rows.add(index % max(len(self), 1))
+
+    def __iter__(self):
+        for index in range(len(self) if self.ndim else 0):
+            self._note(index)
+            yield np.ndarray.__getitem__(self, index)
+
+    def __getitem__(self, key):
+        first = key[0] if isinstance(key, tuple) and key else key
+        if isinstance(first, (int, np.integer)) and not isinstance(first, bool):
+            self._note(int(first))
+        return super().__getitem__(key)
+
+
 class EvaluateBatch(_NetworkExercise):
     id = "03-feedforward-batch"
     notebook = NOTEBOOK
@@ -837,13 +1058,35 @@ class EvaluateBatch(_NetworkExercise):
             cases.append((weights, biases, _images(rng, count, sizes[0])))
         return cases
 
+    def call(self, func, case):
+        weights, biases, X = case
+        images = _WatchedImages.watch(X)
+        output = plain_or_name(func([w.copy() for w in weights], [b.copy() for b in biases],
+                                    images))
+        return {"output": output, "rows_read": images.rows_read()}
+
     def judge(self, payload, cases):
-        for (weights, biases, X), output in zip(cases, payload["outputs"]):
+        results = payload["outputs"]
+        for (weights, biases, X), result in zip(cases, results):
+            output = result["output"]
+            if output is None:
+                return wrong("`evaluate_batch` returned None.",
+                             "did you forget `return`?")
             verdict = self._judge_case(weights, biases, X, output)
             if verdict is not None:
                 return verdict
+        for (weights, biases, X), result in zip(cases, results):
+            rows = result["rows_read"]
+            if isinstance(rows, (int, float)) and rows > 1:
+                return wrong(f"the outputs are right, but on {len(X)} images "
+                             f"`evaluate_batch` took the images one at a time ({int(rows)} "
+                             f"separate rows read): that is a loop over the images, a list "
+                             f"comprehension or `map` included.",
+                             "let the matrix product do the looping: one line per layer for "
+                             "all the images at once, `A = sigmoid(A @ w.T + b)`, starting "
+                             "from `A = X`.")
         return correct("one row of 10 outputs per image, equal to feed-forward image by "
-                       "image.")
+                       "image, with no loop over the images.")
 
     def _judge_case(self, weights, biases, X, output):
         expected = _forward(weights, biases, X)[0][-1]
@@ -858,8 +1101,17 @@ class EvaluateBatch(_NetworkExercise):
                          f"return an array of shape {expected.shape}: one row per image.")
         if got.shape == expected.T.shape and got.shape != expected.shape:
             return wrong(f"{where} the result has shape {got.shape}: one column per image.",
-                         "keep one row per image: compute `A @ weights[l].T + biases[l]`.")
+                         "keep one row per image: compute `A @ weights[l - 1].T + "
+                         "biases[l - 1]`.")
         if got.shape != expected.shape:
+            layers, _ = _forward(weights, biases, X)
+            for count, activations in enumerate(layers[1:-1], start=1):
+                if got.shape == activations.shape and _close(got, activations):
+                    return wrong(f"{where} the result is layer {count}'s activations: the "
+                                 f"answer handles {count} layer(s), this network has "
+                                 f"{len(weights)}.",
+                                 "loop over the layers, `for w, b in zip(weights, biases):`, "
+                                 "instead of writing one line per layer.")
             return wrong(f"{where} the result has shape {got.shape}; expected "
                          f"{expected.shape}.",
                          "one row per image, one column per output unit.")
@@ -868,17 +1120,19 @@ class EvaluateBatch(_NetworkExercise):
         if _close(got, expected.T):
             return wrong(f"{where} the result has one column per image: row i holds output "
                          f"unit i, not image i.",
-                         "keep images in rows all the way: `A @ weights[l].T + biases[l]`.")
+                         "keep images in rows all the way: `A @ weights[l - 1].T + "
+                         "biases[l - 1]`.")
         transposed, _ = _forward(weights, biases, X, transpose=True)
         variants = [
             (None if transposed is None else transposed[-1], "the weights were used transposed.",
-             "with one image per row, layer l computes `A @ weights[l].T + biases[l]`."),
+             "with one image per row, layer l computes `A @ weights[l - 1].T + "
+             "biases[l - 1]`."),
             (_forward(weights, biases, X, bias=False)[0][-1], "the biases are missing.",
-             "add `biases[l]` in every layer; broadcasting adds it to every row."),
+             "add `biases[l - 1]` in every layer l; broadcasting adds it to every row."),
             (self._bias_by_column(weights, biases, X),
              "each bias was added to an image (a row) instead of to a unit (a column).",
-             "with images in rows, `biases[l]` must line up with the columns: "
-             "`A @ weights[l].T + biases[l]`, not `(weights[l] @ A.T + biases[l]).T`."),
+             "with images in rows, each bias vector must line up with the columns: "
+             "`A @ w.T + b`, not `(w @ A.T + b).T`."),
         ]
         for variant, message, hint in variants:
             if variant is not None and _close(got, variant):

