@@ -3,8 +3,10 @@
 In a notebook, a check cell calls ``check("<exercise id>", answer)``. It prints
 a confirmation when the answer is right, what is wrong and a hint when it is
 not, and says so when the answer is not given yet. It never raises on a wrong
-answer.
+answer, except under nbgrader (see :func:`check`).
 """
+
+import os
 
 from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07
 from .core import (
@@ -42,9 +44,20 @@ def check(exercise_id, answer):
         The exercise's id, as written in the notebook's check cell.
     answer : object
         The value or function the exercise asks for.
+
+    Raises
+    ------
+    AssertionError
+        With the verdict as its message, when the answer is not right and the
+        notebook runs under nbgrader (which sets ``NBGRADER_EXECUTION`` when it
+        autogrades or validates): an autograder test cell earns its points
+        exactly when it raises nothing.
     """
     exercise = get(exercise_id)
-    print(evaluate(exercise, answer).describe(exercise.heading))
+    verdict = evaluate(exercise, answer)
+    if os.environ.get("NBGRADER_EXECUTION") and not verdict.passed:
+        raise AssertionError(verdict.describe(exercise.heading))
+    print(verdict.describe(exercise.heading))
 
 
 __all__ = [
