@@ -92,6 +92,8 @@ def nbgrader_course(course_dir, solutions_dir="solutions", *, assignment=None, f
         assigned, or (without ``force``) files that would be overwritten.
     """
     course_dir, solutions_dir = Path(course_dir), Path(solutions_dir)
+    if course_dir.exists() and not course_dir.is_dir():
+        raise ExportError(f"course_dir must be a directory; {course_dir} is a file")
     if assignment is not None and not (isinstance(assignment, str)
                                        and _ASSIGNMENT_NAME.match(assignment)):
         raise ExportError(f"assignment must be a name of letters, digits, '-' and '_', "

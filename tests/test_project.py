@@ -16,8 +16,8 @@ def requirement_names(requirements):
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    declared = set(pyproject["project"]["dependencies"]) | set(
-        pyproject["project"]["optional-dependencies"]["test"]
+    declared = set(pyproject["project"]["dependencies"]).union(
+        *pyproject["project"]["optional-dependencies"].values()
     )
     text = (ROOT / "environment.yml").read_text()
     section = text.split("\ndependencies:\n", 1)[1]
