@@ -73,9 +73,10 @@ def _export_nbgrader(args):
     for item in written:
         if item.changed:
             print(f"wrote {item.path}")
+    assignments = args.assignment or '"*"'
     print(f"{sum(w.changed for w in written)} of {len(written)} files written; the nbgrader "
           f"course directory is {args.dir}. Next, there: nbgrader generate_assignment "
-          f"{args.assignment or '<notebook name>'}")
+          f"{assignments}")
     return 0
 
 
