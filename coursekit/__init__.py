@@ -12,7 +12,9 @@ training       mini-batches and first-layer snapshots for notebook 07
 digit_browser  the slider over the digits of notebook 01
 widgets        the sliders over C (06) and over training snapshots (07)
 checks         one check per exercise, shared by the notebooks and the grader
-assign         solutions/ -> notebooks/ (solution blocks removed, outputs cleared)
+assign         solutions/ -> notebooks/ (solution blocks removed, outputs cleared);
+               nbgrader's cell metadata, derived from the cells
+export         the course as an nbgrader course directory (``coursekit export nbgrader``)
 execute        re-execute solutions and store their outputs
 grade          grade a batch of submissions (``coursekit grade``)
 threads        the BLAS thread count of the course's kernels (set on import)

@@ -13,15 +13,25 @@ def _assign(args):
         print(f"coursekit assign: {exc}\nNothing was written.", file=sys.stderr)
         return 2
     changed = [o for o in outcomes if o.changed]
+    relabelled = [o for o in outcomes if o.metadata_changed]
     if args.check:
+        if relabelled:
+            print("These solutions' nbgrader metadata is out of date; run `coursekit assign`:",
+                  file=sys.stderr)
+            for outcome in relabelled:
+                print(f"  {outcome.source}", file=sys.stderr)
         if changed:
             print("These student notebooks are out of date; run `coursekit assign`:",
                   file=sys.stderr)
             for outcome in changed:
                 print(f"  {outcome.target} (from {outcome.source})", file=sys.stderr)
+        if changed or relabelled:
             return 1
-        print(f"All {len(outcomes)} student notebooks are up to date.")
+        print(f"All {len(outcomes)} student notebooks and the solutions' nbgrader metadata "
+              f"are up to date.")
         return 0
+    for outcome in relabelled:
+        print(f"updated the nbgrader metadata of {outcome.source}")
     for outcome in changed:
         print(f"wrote {outcome.target}")
     print(f"{len(changed)} of {len(outcomes)} student notebooks written.")
@@ -49,6 +59,25 @@ def _execute(args):
             failed += 1
             print(f"NOT saved: {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _export_nbgrader(args):
+    from .export import ExportError, nbgrader_course
+
+    try:
+        written = nbgrader_course(args.dir, args.solutions, assignment=args.assignment,
+                                  force=args.force)
+    except ExportError as exc:
+        print(f"coursekit export nbgrader: {exc}\nNothing was written.", file=sys.stderr)
+        return 2
+    for item in written:
+        if item.changed:
+            print(f"wrote {item.path}")
+    assignments = args.assignment or '"*"'
+    print(f"{sum(w.changed for w in written)} of {len(written)} files written; the nbgrader "
+          f"course directory is {args.dir}. Next, there: nbgrader generate_assignment "
+          f"{assignments}")
+    return 0
 
 
 def _grade(args):
@@ -86,12 +115,15 @@ def build_parser():
     assign = commands.add_parser(
         "assign", help="write the student notebooks from the solutions",
         description="Write notebooks/ from solutions/: solution blocks replaced by a "
-                    "placeholder, outputs cleared, volatile metadata dropped.",
+                    "placeholder, outputs cleared, volatile metadata dropped. The "
+                    "solutions' nbgrader cell metadata is derived from their cells and "
+                    "rewritten in place when out of date.",
     )
     assign.add_argument("--solutions", default="solutions", help="default: %(default)s")
     assign.add_argument("--notebooks", default="notebooks", help="default: %(default)s")
     assign.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 naming every student notebook out of date")
+                        help="write nothing; exit 1 naming every student notebook, and every "
+                             "solution's nbgrader metadata, out of date")
     assign.set_defaults(func=_assign)
 
     execute = commands.add_parser(
@@ -100,6 +132,25 @@ def build_parser():
     execute.add_argument("paths", nargs="+", help="notebooks to execute in place")
     execute.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     execute.set_defaults(func=_execute)
+
+    export = commands.add_parser(
+        "export", help="write the course in another tool's format",
+    )
+    formats = export.add_subparsers(dest="format", required=True)
+    nbgrader = formats.add_parser(
+        "nbgrader", help="write an nbgrader course directory",
+        description="Write DIR/nbgrader_config.py and DIR/source/<assignment>/<notebook>.ipynb "
+                    "(the solutions with their nbgrader metadata), ready for "
+                    "`nbgrader generate_assignment`.",
+    )
+    nbgrader.add_argument("dir", metavar="DIR", help="the course directory to write")
+    nbgrader.add_argument("--solutions", default="solutions", help="default: %(default)s")
+    nbgrader.add_argument("--assignment", metavar="NAME",
+                          help="put every notebook in this one assignment (default: one "
+                               "assignment per notebook, named after it)")
+    nbgrader.add_argument("--force", action="store_true",
+                          help="overwrite files in DIR that have other content")
+    nbgrader.set_defaults(func=_export_nbgrader)
 
     grade = commands.add_parser(
         "grade", help="grade submitted notebooks into a CSV (and feedback files)",

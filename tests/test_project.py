@@ -16,8 +16,9 @@ def requirement_names(requirements):
 
 def declared_dependencies():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    return pyproject["project"]["dependencies"] + pyproject["project"][
-        "optional-dependencies"]["test"]
+    extras = pyproject["project"]["optional-dependencies"]
+    return pyproject["project"]["dependencies"] + [
+        requirement for extra in extras.values() for requirement in extra]
 
 
 def locked_versions(lock):

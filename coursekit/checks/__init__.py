@@ -4,11 +4,13 @@ In a notebook, a check cell calls ``check("<exercise id>", answer)``. It prints
 a confirmation when the answer is right, what is wrong and a hint when it is
 not, and says so when the answer is not given yet. The last cell of each
 notebook calls ``progress("<notebook>")``, which lists the notebook's
-exercises that pass now. Neither ever raises.
+exercises that pass now. Neither ever raises, except ``check`` under nbgrader
+(see :func:`check`).
 """
 
 import difflib
 import inspect
+import os
 
 from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07
 from .core import (
@@ -68,12 +70,20 @@ def check(exercise_id, answer):
         The exercise's id, as written in the notebook's check cell.
     answer : object
         The value or function the exercise asks for.
+
+    Raises
+    ------
+    AssertionError
+        With the verdict as its message, when the answer is not right and the
+        notebook runs under nbgrader (which sets ``NBGRADER_EXECUTION`` when it
+        autogrades or validates): an autograder test cell earns its points
+        exactly when it raises nothing.
     """
     exercise = EXERCISES.get(exercise_id) if isinstance(exercise_id, str) else None
     if exercise is None:
-        print(_unknown("an exercise id", exercise_id, list(EXERCISES),
-                       "check cells are not meant to be edited: copy the cell's original "
-                       "line back, e.g. from a fresh copy of the notebook."))
+        _report(_unknown("an exercise id", exercise_id, list(EXERCISES),
+                         "check cells are not meant to be edited: copy the cell's original "
+                         "line back, e.g. from a fresh copy of the notebook."), passed=False)
         return
     try:
         result = evaluate(exercise, answer)
@@ -81,7 +91,14 @@ def check(exercise_id, answer):
         result = Result(ERROR, f"the check itself failed ({type(exc).__name__}: {exc}).",
                         "run the notebook from the top in a fresh kernel; if this stays, "
                         "tell your instructor, quoting this message.")
-    print(result.describe(exercise.heading))
+    _report(result.describe(exercise.heading), passed=result.passed)
+
+
+def _report(message, *, passed):
+    # nbgrader gives an autograder test cell its points exactly when it raises nothing.
+    if os.environ.get("NBGRADER_EXECUTION") and not passed:
+        raise AssertionError(message)
+    print(message)
 
 
 #: How :func:`progress` groups the verdicts, in the order it lists them.
