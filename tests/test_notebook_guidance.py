@@ -11,19 +11,28 @@ from coursekit import checks
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDED = ["01_random_baseline", "02_average_image", "03_mlp_from_scratch",
-          "04_mlp_scikit_learn", "05_rbm_features"]
+          "04_mlp_scikit_learn", "05_rbm_features", "06_logistic_grid_search",
+          "07_weight_visualization"]
 NEXT = {"01_random_baseline": "02_average_image.ipynb",
         "02_average_image": "03_mlp_from_scratch.ipynb",
         "03_mlp_from_scratch": "04_mlp_scikit_learn.ipynb",
         "04_mlp_scikit_learn": "05_rbm_features.ipynb",
-        "05_rbm_features": "06_logistic_grid_search.ipynb"}
+        "05_rbm_features": "06_logistic_grid_search.ipynb",
+        "06_logistic_grid_search": "07_weight_visualization.ipynb",
+        # The last notebook points back to the network it draws, trained in 04.
+        "07_weight_visualization": "04_mlp_scikit_learn.ipynb"}
 ORLAND = ("Paul Orland's *Math for Programmers*", "chapter 16",
           "https://www.manning.com/books/math-for-programmers")
 #: What each notebook must say of the source it follows, where it uses it.
 SOURCES = {**dict.fromkeys(GUIDED[:4], ORLAND),
            "05_rbm_features": ("Restricted Boltzmann Machine features for digit classification",
                                "auto_examples/neural_networks/plot_rbm_logistic_classification.html",
-                               "BSD-3-Clause")}
+                               "BSD-3-Clause"),
+           "06_logistic_grid_search": ("Fixel Algorithms", "Royi Avital",
+                                       "github.com/FixelAlgorithmsTeam/FixelCourses"),
+           "07_weight_visualization": ("Machine Learning Crash Course",
+                                       "Classifying Handwritten Digits with Neural Networks",
+                                       "Apache 2.0")}
 
 
 def cells(folder, stem):

@@ -370,6 +370,23 @@ def test_grid_heatmap_leaves_missing_combinations_blank(results):
     assert len(ax.texts) == 5 and ax.get_title() == "AUC"
 
 
+def test_grid_heatmap_colour_scale_and_annotations_can_be_chosen(results):
+    ax = plots.plot_grid_heatmap(results, index="penalty", columns="C", values="auc",
+                                 vmin=0.5, annotate=False)
+    assert ax.images[0].norm.vmin == 0.5 and ax.images[0].norm.vmax == 1.5
+    assert len(ax.texts) == 0
+    assert ax.figure.axes[-1].get_ylabel() == "auc"  # the colour bar
+    assert ax.images[0].colorbar.extend == "min"  # 0.25 lies below the scale
+    ax = plots.plot_grid_heatmap(results, index="penalty", columns="C", values="auc")
+    assert ax.images[0].colorbar.extend == "neither" and len(ax.texts) == 6
+
+
+def test_loss_curves_have_whole_epoch_ticks():
+    ax = plots.plot_loss_curves([3.0, 2.5, 2.2, 2.0])
+    ax.figure.canvas.draw()
+    assert all(float(tick).is_integer() for tick in ax.get_xticks())
+
+
 def test_grid_heatmap_draws_on_the_given_axes(results):
     _, ax = plt.subplots()
     assert plots.plot_grid_heatmap(results, index="C", columns="penalty", values="auc",

@@ -36,6 +36,29 @@ def build_model(spec):
     raise ValueError(f"spec['kind'] must be 'linear' or 'network'; got {spec.get('kind')!r}.")
 
 
+def shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods, *, runs=16):
+    """The losses of ``runs`` trainings that shuffle the training part before each period.
+
+    Returns
+    -------
+    ndarray of shape (runs, 2, periods)
+        What an answer that shuffles the images itself records, for several shuffles:
+        the judge recognises that slip by its losses falling within their range.
+    """
+    rng = np.random.default_rng(0)
+    histories = []
+    for _ in range(runs):
+        model = build_model(spec)
+        history = [[], []]
+        for _ in range(periods):
+            order = rng.permutation(len(X_train))
+            model.partial_fit(X_train[order], y_train[order], classes=CLASSES)
+            for row, (X, y) in enumerate(((X_train, y_train), (X_valid, y_valid))):
+                history[row].append(log_loss(y, model.predict_proba(X), labels=CLASSES))
+        histories.append(history)
+    return np.array(histories)
+
+
 def reference_history(spec, X_train, y_train, X_valid, y_valid, periods):
     """What a right ``train_in_periods`` records, plus what common slips record instead.
 
@@ -129,6 +152,16 @@ class TrainInPeriods(Exercise):
                 return wrong(f"{call} recorded the same losses in every period.",
                              "call `model.partial_fit(...)` each period: `fit` starts "
                              "training again from scratch, so nothing accumulates.")
+            shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
+            if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
+                return wrong(f"{call} recorded losses like those of a training that visits the "
+                             "images in another order (first period: training "
+                             f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
+                             f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
+                             "pass the whole training part to `partial_fit`, as it is: did you "
+                             "shuffle or sample it first? `partial_fit` already visits the "
+                             "images in a shuffled order, drawn from the model's "
+                             "`random_state`, so runs repeat exactly and can be compared.")
             if np.allclose(out[:, 0], loss[:, 0], rtol=1e-4, atol=1e-6):
                 return wrong(f"{call} is right after the first period but not after later ones.",
                              "each period is exactly one `partial_fit` on the whole training "
@@ -136,8 +169,8 @@ class TrainInPeriods(Exercise):
             return wrong(f"{call} recorded losses that differ from the expected ones "
                          f"(first period: training {loss[0, 0]:.3f}, validation {loss[1, 0]:.3f}).",
                          "in each period call `model.partial_fit(X_train, y_train, "
-                         "classes=np.arange(10))` once, then append "
-                         "`log_loss(y, model.predict_proba(X))` for each part.")
+                         "classes=np.arange(10))` once, on the whole training part, then "
+                         "append `log_loss(y, model.predict_proba(X))` for each part.")
         return correct("one partial_fit per period and both log losses after it, for the "
                        "linear model and the network.")
 
@@ -187,6 +220,14 @@ class RowNormalizedConfusion(Exercise):
                 continue
             with np.errstate(invalid="ignore", divide="ignore"):
                 by_column = counts / counts.sum(axis=0, keepdims=True)
+            if np.allclose(out, 100 * expected):
+                return wrong("these are percentages: each row sums to 100.",
+                             "give shares between 0 and 1, each row summing to 1: leave out "
+                             "the `* 100` (format a share as a percentage only when printing "
+                             "it, with `:.0%`).")
+            if np.allclose(out, expected, atol=0.01):
+                return wrong("the shares are close to the right ones but rounded.",
+                             "return the shares unrounded; round only when printing them.")
             if np.allclose(out, counts):
                 return wrong("these are counts, not shares.",
                              "divide each row by its total: `counts / counts.sum(axis=1, "
