@@ -306,7 +306,7 @@ class Sigmoid(Exercise):
                              "put the whole denominator in parentheses: `1 / (1 + np.exp(-z))`.")
             return wrong("the values differ from 1 / (1 + exp(-z)).",
                          "check the formula: sigmoid(0) is 0.5, sigmoid(8) is about 0.9997.")
-        return correct("1 / (1 + exp(-z)), element by element, and on a single number.")
+        return correct("1 / (1 + exp(-z)), element by element.")
 
     def error_hint(self, case, error):
         (z,) = case
