@@ -952,3 +952,20 @@ def test_train_with_array_split_batches_is_named():
         return weights, biases, losses
 
     assert_wrong(verdict("03-train", split), "array_split", "batch_size")
+
+
+def test_cost_and_backprop_using_the_notebooks_globals_are_named():
+    from coursekit.data import first_split, load_digits
+    X_train, y_train, _, _ = first_split(*load_digits())
+
+    def cost_of_globals(weights, biases, X, y):
+        return cost(weights, biases, X_train, y_train)
+
+    assert_wrong(verdict("03-cost", cost_of_globals), "X_train", "`X` and `y`")
+    backprop = make_backprop()
+
+    def backprop_of_globals(weights, biases, X, y):
+        return backprop(weights, biases, X_train[:len(X)], y_train[:len(y)])
+
+    result = verdict("03-backprop", backprop_of_globals)
+    assert "X_train" in result.hint and "`X` and `y`" in result.hint, result

@@ -19,7 +19,7 @@ import itertools
 import numpy as np
 
 from .. import nn
-from ..data import load_digits
+from ..data import first_split, load_digits
 from .core import (
     Exercise, as_float_array, as_float_arrays, correct, describe_shape, plain_or_name, wrong,
 )
@@ -104,6 +104,16 @@ class _NetworkExercise(Exercise):
         return f"`{self.answer_name}` on a {_network_text(case[0])} network"
 
     def error_hint(self, case, error):
+        n_inputs = np.shape(case[0][0])[1]
+        if any(word in error for word in _SHAPE_WORDS) and "64" in error and n_inputs != 64:
+            # Nothing in this case has 64 values: the digits came from outside the function.
+            return (f"a shape does not fit: this check calls `{self.answer_name}` on a "
+                    f"{_network_text(case[0])} network of its own, with inputs of "
+                    f"{n_inputs} values, and something in it has 64, like the notebook's "
+                    f"images. Does the function use `X_train`, `y_train` (or another name "
+                    f"from outside it), e.g. in `cost(weights, biases, X_train, y_train)`? "
+                    f"Use its own parameters, `X` and `y`, so that it works on whatever it "
+                    f"is given.")
         if any(word in error for word in _SHAPE_WORDS) and len(case[0]) > 2:
             return (f"a shape does not fit, on a network of {len(case[0])} layers where "
                     f"the 2-layer networks before it worked: does the code write out two "
@@ -483,6 +493,13 @@ class Cost(_NetworkExercise):
             for value, message, hint in mistakes:
                 if np.isclose(got, value, rtol=_RTOL):
                     return wrong(f"{where}: {message}", hint)
+            X_train, y_train, _, _ = first_split(*load_digits())
+            if X.shape[1] == X_train.shape[1] and np.isclose(
+                    got, nn.cost(weights, biases, X_train, y_train), rtol=_RTOL):
+                return wrong(f"{where} `cost` gave the cost of the notebook's `X_train`, not "
+                             f"of the images it was given.",
+                             "use the function's parameters `X` and `y`, not `X_train` and "
+                             "`y_train` from outside it.")
             return wrong(f"{where} the cost is {got:.6g}; expected {expected:.6g}.",
                          "for each image compare the output with its one-hot target "
                          "(`np.eye(10)[label]`), add up the squared differences, then "
@@ -1020,16 +1037,6 @@ class Train(_NetworkExercise):
                      "shuffle the indices, cut them into batches of `batch_size`, and for "
                      "each batch subtract learning_rate times `backprop`'s gradient on "
                      "`X[rows]`, `y[rows]` (images and labels picked together).")
-
-    def error_hint(self, case, error):
-        if any(word in error for word in _SHAPE_WORDS) and "64" in error:
-            return (f"a shape does not fit: this check calls `train` on a "
-                    f"{_network_text(case[0])} network of its own, with images of "
-                    f"{case[2].shape[1]} pixels, and something in it has 64. Does `train` use "
-                    f"`X_train`, `y_train` (or another name from outside the function), "
-                    f"e.g. in `cost(weights, biases, X_train, y_train)`? Use its parameters "
-                    f"`X` and `y`, so that it trains on whatever it is given.")
-        return super().error_hint(case, error)
 
     def _judge_shuffle(self, cases, outputs):
         """Judge the shuffle cases (a call, the same again, another seed); None when right."""
