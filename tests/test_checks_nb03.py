@@ -969,3 +969,11 @@ def test_cost_and_backprop_using_the_notebooks_globals_are_named():
 
     result = verdict("03-backprop", backprop_of_globals)
     assert "X_train" in result.hint and "`X` and `y`" in result.hint, result
+
+
+def test_network_returning_one_pair_per_layer_is_named():
+    def pairs(sizes, seed):
+        weights, biases = random_network(sizes, seed)
+        return list(zip(weights, biases))
+
+    assert_wrong(verdict("03-network", pairs), "pair per layer", "two lists")

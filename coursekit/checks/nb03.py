@@ -130,6 +130,20 @@ class _NetworkExercise(Exercise):
 
 # ---------------------------------------------------------------- exercise 1
 
+def _layer_pairs(output, sizes):
+    """Whether ``output`` holds one (weight matrix, bias vector) pair per layer."""
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    if not isinstance(output, list) or len(output) != len(pairs):
+        return False
+    for item, (n_in, n_out) in zip(output, pairs):
+        if not isinstance(item, list) or len(item) != 2:
+            return False
+        w, b = as_float_array(item[0]), as_float_array(item[1])
+        if w is None or b is None or w.shape != (n_out, n_in) or b.shape != (n_out,):
+            return False
+    return True
+
+
 class RandomNetwork(Exercise):
     id = "03-network"
     notebook = NOTEBOOK
@@ -152,6 +166,11 @@ class RandomNetwork(Exercise):
         networks = []
         for (sizes, seed), output in zip(cases, payload["outputs"]):
             layers = len(sizes) - 1
+            if _layer_pairs(output, sizes):
+                return wrong("`random_network` returned one (weights, biases) pair per layer, "
+                             "not two lists.",
+                             "collect the weight matrices in one list and the bias vectors in "
+                             "another, and `return weights, biases`.")
             if not isinstance(output, list) or len(output) != 2:
                 return wrong(f"`random_network` returned {describe_shape(output)}.",
                              "return two lists: `return weights, biases`.")
