@@ -977,3 +977,13 @@ def test_network_returning_one_pair_per_layer_is_named():
         return list(zip(weights, biases))
 
     assert_wrong(verdict("03-network", pairs), "pair per layer", "two lists")
+
+
+def test_feedforward_batch_bias_outside_the_sigmoid():
+    def bias_outside(weights, biases, X):
+        A = X
+        for w, b in zip(weights, biases):
+            A = sigmoid(A @ w.T) + b
+        return A
+
+    assert_wrong(verdict("03-feedforward-batch", bias_outside), "bias", "inside")

@@ -1248,6 +1248,10 @@ class EvaluateBatch(_NetworkExercise):
              "biases[l - 1]`."),
             (_forward(weights, biases, X, bias=False)[0][-1], "the biases are missing.",
              "add `biases[l - 1]` in every layer l; broadcasting adds it to every row."),
+            (_forward(weights, biases, X, bias_outside=True)[0][-1],
+             "the bias was added after the sigmoid, `sigmoid(A @ w.T) + b`.",
+             "the bias belongs inside the sigmoid, with the weighted sum: "
+             "`sigmoid(A @ w.T + b)`."),
             (self._bias_by_column(weights, biases, X),
              "each bias was added to an image (a row) instead of to a unit (a column).",
              "with images in rows, each bias vector must line up with the columns: "
