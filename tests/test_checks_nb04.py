@@ -241,3 +241,12 @@ def test_copy_weights_returning_pairs_is_named():
         return list(zip([c.T for c in coefs], intercepts))
 
     assert_wrong(verdict("04-copy-weights", zipped), "pair", "two lists")
+
+
+@pytest.mark.parametrize("answer, words", [
+    (MLPClassifier, ("the class MLPClassifier itself", "MLPClassifier(...)")),
+    ("model", ("fitted MLPClassifier", "str")),
+    (MLPClassifier, ("model.fit",)),
+])
+def test_fit_answers_that_are_not_a_model(answer, words):
+    assert_wrong(verdict("04-fit", answer), *words)

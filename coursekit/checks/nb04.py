@@ -130,6 +130,8 @@ class Fit(Exercise):
     # The check judges the model itself, not figures typed from it: its settings, and
     # the accuracies of its fitted weights, which the judge computes on the images.
     def collect(self, answer, cases):
+        if isinstance(answer, type):
+            return {"value": {"type": "class", "name": answer.__name__}}
         value = {"type": type(answer).__name__}
         if hasattr(answer, "get_params") and callable(answer.get_params):
             value["settings"] = {str(name): plain_or_name(setting)
@@ -141,11 +143,16 @@ class Fit(Exercise):
 
     def judge(self, payload, cases):
         value = payload["value"]
+        if value.get("type") == "class":
+            return wrong(f"`model` is the class {value.get('name')} itself, not a model made "
+                         f"from it.",
+                         "call the class to create the model, `model = MLPClassifier(...)` "
+                         "with the settings above, then `model.fit(X_train, y_train)`.")
         if value.get("type") != "MLPClassifier" or "settings" not in value:
-            return wrong(f"`model` should be the fitted MLPClassifier; got a "
+            return wrong(f"`model` should be the fitted MLPClassifier; got this type: "
                          f"{value.get('type')}.",
                          "set `model = MLPClassifier(...)` with the settings above, then "
-                         "`model.fit(X_train, y_train)`; compute the accuracies from it.")
+                         "`model.fit(X_train, y_train)`.")
         settings, reference = value["settings"], _reference_settings()
         for name, (message, hint) in _SETTING_SLIPS.items():
             got = settings.get(name)
