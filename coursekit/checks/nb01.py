@@ -33,8 +33,10 @@ class ScalePixels(Exercise):
     def call(self, func, case):
         (image,) = case
         given = image.copy()
-        output = plain_or_name(func(given))
-        return {"output": output, "changed_input": not np.array_equal(given, image)}
+        returned = func(given)
+        output = plain_or_name(returned)
+        return {"output": output, "changed_input": not np.array_equal(given, image),
+                "array": isinstance(returned, np.ndarray), "type": type(returned).__name__}
 
     def judge(self, payload, cases):
         for (image,), result in zip(cases, payload["outputs"]):
@@ -54,6 +56,12 @@ class ScalePixels(Exercise):
                              "flatten the 8x8 image with `image.reshape(64)`.")
             expected = image.reshape(64) / DIGITS_MAX
             if np.allclose(out, expected):
+                if result["array"] is not True:
+                    return wrong(f"right values, but `to_vector` returned a {result['type']}, "
+                                 f"not a numpy array.",
+                                 "return the array itself, `image.reshape(64) / 16`, without "
+                                 "`list(...)` around it: the next cells use array operations "
+                                 "on it.")
                 if result["changed_input"]:
                     return wrong("right values, but your function changed the image it was given.",
                                  "compute a new array, `image.reshape(64) / 16`, instead of "

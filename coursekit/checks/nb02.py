@@ -3,7 +3,9 @@
 import numpy as np
 
 from ..data import DIGITS_MAX, load_digits
-from .core import Exercise, as_float_array, correct, describe_shape, wrong
+from .core import (
+    Exercise, as_float_array, collect_array, correct, describe_shape, not_an_array, wrong,
+)
 
 NOTEBOOK = "02_average_image"
 FROM = 1000  # the averages are computed on images 1000 onwards
@@ -52,12 +54,27 @@ class AverageNine(Exercise):
     points = 1
     answer_name = "average_nine"
 
+    def collect(self, answer, cases):
+        return collect_array(answer)
+
     def judge(self, payload, cases):
-        got = as_float_array(payload["value"])
+        value = payload["value"]["numbers"]
+        got = as_float_array(value)
         if got is None or got.size != 64:
-            return wrong(f"expected 64 numbers; got {describe_shape(payload['value'])}.",
+            return wrong(f"expected 64 numbers; got {describe_shape(value)}.",
                          "average the rows of `X[1000:]` whose label is 9, along axis 0.")
-        got = got.reshape(64)
+        if got.shape != (64,):
+            verdict = _judge_average_rows(got.reshape(64), _averages()[9], "your average nine")
+            if verdict is None:
+                return wrong(f"the right values, but in shape {got.shape}: the text asks for "
+                             f"a vector of 64 values.",
+                             "leave the average as `.mean(axis=0)` gives it, shape (64,), "
+                             "without `.reshape(8, 8)`: the cells below use it as a vector "
+                             "(they reshape it themselves to show it).")
+            return verdict
+        verdict = not_an_array(payload["value"], "average_nine", "(64,)")
+        if verdict is not None:
+            return verdict
         verdict = _judge_average_rows(got, _averages()[9], "your average nine")
         return verdict or correct("the mean of the nines from image 1000 onwards.")
 
@@ -70,10 +87,14 @@ class Averages(Exercise):
     points = 1
     answer_name = "averages"
 
+    def collect(self, answer, cases):
+        return collect_array(answer)
+
     def judge(self, payload, cases):
-        got = as_float_array(payload["value"])
+        value = payload["value"]["numbers"]
+        got = as_float_array(value)
         if got is None:
-            return wrong(f"expected an array; got {describe_shape(payload['value'])}.",
+            return wrong(f"expected an array; got {describe_shape(value)}.",
                          "stack the ten averages with `np.stack` into shape (10, 64).")
         if got.shape == (64, 10):
             return wrong("the array has shape (64, 10): one column per digit.",
@@ -112,7 +133,8 @@ class Averages(Exercise):
                 return wrong("the right averages, but not in digit order.",
                              "row d must hold the average of digit d: loop over `range(10)`.")
         verdict = _judge_average_rows(got, reference, "at least one average")
-        return verdict or correct("ten averages, one row per digit, from image 1000 onwards.")
+        return verdict or not_an_array(payload["value"], "averages", "(10, 64)") or correct(
+            "ten averages, one row per digit, from image 1000 onwards.")
 
 
 class DotClassifier(Exercise):
@@ -166,11 +188,20 @@ class DotClassifier(Exercise):
         return correct("10 scores, each the dot product with a digit's average image.")
 
     def error_hint(self, case, error):
-        if any(word in error for word in ("matmul", "not aligned", "core dimension")):
-            return ("the sizes do not line up: `averages` has shape (10, 64) and `x` shape "
-                    "(64,), so the matrix goes first, `averages @ x` (10 rows times 64 "
-                    "values), not `x @ averages`.")
-        return None
+        if not any(word in error for word in ("matmul", "not aligned", "core dimension")):
+            return None
+        # numpy names the sizes that clash: 64 against 10 when the (64, 10) transpose
+        # meets x, 10 against 64 when x meets the (10, 64) averages.
+        if "size 64 is different from 10" in error:
+            wrote = "`averages.T @ x`"
+        elif "size 10 is different from 64" in error or "64 (dim 0) != 10" in error:
+            wrote = "`x @ averages`"
+        else:
+            wrote = None
+        start = (f"your code computes {wrote}, and those sizes do not line up: "
+                 if wrote else "the sizes do not line up: ")
+        return (start + "`averages` has shape (10, 64) and `x` shape (64,), so the matrix "
+                "goes first, as it is, `averages @ x` (10 rows times 64 values).")
 
     def error_message(self, case, error):
         if any(word in error for word in ("matmul", "not aligned", "core dimension")):

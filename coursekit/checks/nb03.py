@@ -19,7 +19,7 @@ import itertools
 import numpy as np
 
 from .. import nn
-from ..data import load_digits
+from ..data import first_split, load_digits
 from .core import (
     Exercise, as_float_array, as_float_arrays, correct, describe_shape, plain_or_name, wrong,
 )
@@ -65,7 +65,8 @@ def _network_text(weights):
     return "-".join(str(n) for n in sizes)
 
 
-def _forward(weights, biases, x, *, transpose=False, bias=True, squash_last=True, squash=True):
+def _forward(weights, biases, x, *, transpose=False, bias=True, squash_last=True, squash=True,
+             bias_outside=False):
     """A feed-forward with one of the classic mistakes switched on (for diagnosis).
 
     Returns ``(None, None)`` when the mistake cannot run on this network
@@ -79,6 +80,9 @@ def _forward(weights, biases, x, *, transpose=False, bias=True, squash_last=True
         z = activations[-1] @ w.T + (b if bias else 0)
         last = index == len(weights) - 1
         zs.append(z)
+        if bias_outside:
+            activations.append(nn.sigmoid(activations[-1] @ w.T) + b)
+            continue
         activations.append(nn.sigmoid(z) if squash and (squash_last or not last) else z)
     return activations, zs
 
@@ -100,6 +104,16 @@ class _NetworkExercise(Exercise):
         return f"`{self.answer_name}` on a {_network_text(case[0])} network"
 
     def error_hint(self, case, error):
+        n_inputs = np.shape(case[0][0])[1]
+        if any(word in error for word in _SHAPE_WORDS) and "64" in error and n_inputs != 64:
+            # Nothing in this case has 64 values: the digits came from outside the function.
+            return (f"a shape does not fit: this check calls `{self.answer_name}` on a "
+                    f"{_network_text(case[0])} network of its own, with inputs of "
+                    f"{n_inputs} values, and something in it has 64, like the notebook's "
+                    f"images. Does the function use `X_train`, `y_train` (or another name "
+                    f"from outside it), e.g. in `cost(weights, biases, X_train, y_train)`? "
+                    f"Use its own parameters, `X` and `y`, so that it works on whatever it "
+                    f"is given.")
         if any(word in error for word in _SHAPE_WORDS) and len(case[0]) > 2:
             return (f"a shape does not fit, on a network of {len(case[0])} layers where "
                     f"the 2-layer networks before it worked: does the code write out two "
@@ -115,6 +129,20 @@ class _NetworkExercise(Exercise):
 
 
 # ---------------------------------------------------------------- exercise 1
+
+def _layer_pairs(output, sizes):
+    """Whether ``output`` holds one (weight matrix, bias vector) pair per layer."""
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    if not isinstance(output, list) or len(output) != len(pairs):
+        return False
+    for item, (n_in, n_out) in zip(output, pairs):
+        if not isinstance(item, list) or len(item) != 2:
+            return False
+        w, b = as_float_array(item[0]), as_float_array(item[1])
+        if w is None or b is None or w.shape != (n_out, n_in) or b.shape != (n_out,):
+            return False
+    return True
+
 
 class RandomNetwork(Exercise):
     id = "03-network"
@@ -136,8 +164,13 @@ class RandomNetwork(Exercise):
 
     def judge(self, payload, cases):
         networks = []
-        for (sizes, _), output in zip(cases, payload["outputs"]):
+        for (sizes, seed), output in zip(cases, payload["outputs"]):
             layers = len(sizes) - 1
+            if _layer_pairs(output, sizes):
+                return wrong("`random_network` returned one (weights, biases) pair per layer, "
+                             "not two lists.",
+                             "collect the weight matrices in one list and the bias vectors in "
+                             "another, and `return weights, biases`.")
             if not isinstance(output, list) or len(output) != 2:
                 return wrong(f"`random_network` returned {describe_shape(output)}.",
                              "return two lists: `return weights, biases`.")
@@ -163,6 +196,12 @@ class RandomNetwork(Exercise):
                     return wrong(f"biases[{index}] has shape {b.shape}; expected ({n_out},).",
                                  "one bias per unit, as a flat vector: `rng.random(n_out)`.")
             values = np.concatenate([part.ravel() for part in weights + biases])
+            if RandomNetwork._reseeded(sizes, seed, values):
+                return wrong("every layer's numbers start over from the same ones: the "
+                             "generator is made afresh inside the loop over the layers.",
+                             "make the generator once, before the loop: `rng = np.random."
+                             "default_rng(seed)` as the function's first line, then draw "
+                             "every layer from that same `rng`.")
             if values.min() < 0 or values.max() >= 1:
                 return wrong("some values lie outside [0, 1).",
                              "draw every weight and bias with `rng.random(...)`, uniform "
@@ -187,6 +226,23 @@ class RandomNetwork(Exercise):
                 return verdict
         return correct("weights (n_out, n_in) and biases (n_out,), uniform on [0, 1), "
                        "drawn layer by layer from the seed.")
+
+    @staticmethod
+    def _reseeded(sizes, seed, values):
+        """Whether ``values`` were drawn from a generator made anew for each layer (or draw)."""
+        def draws(before_biases):
+            parts = []
+            for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+                rng = np.random.default_rng(seed)
+                parts.append(rng.random((n_out, n_in)).ravel())
+                if before_biases:
+                    rng = np.random.default_rng(seed)
+                parts.append(rng.random(n_out))
+            weights, biases = parts[0::2], parts[1::2]
+            return np.concatenate(weights + biases)
+
+        return any(values.shape == draws(again).shape and np.array_equal(values, draws(again))
+                   for again in (False, True))
 
     @staticmethod
     def _judge_draws(sizes, seed, values):
@@ -248,13 +304,19 @@ class Sigmoid(Exercise):
 
     def cases(self, seed):
         rng = np.random.default_rng(seed)
-        return [(np.linspace(-8, 8, 17),), (rng.normal(scale=4, size=(3, 4)),)]
+        # A single number last: the text promises that `sigmoid` works on one too.
+        return [(np.linspace(-8, 8, 17),), (rng.normal(scale=4, size=(3, 4)),), (0.0,),
+                (float(rng.normal(scale=4)),)]
 
     def judge(self, payload, cases):
         for (z,), output in zip(cases, payload["outputs"]):
             got = as_float_array(output)
-            if got is None or got.shape != z.shape:
-                return wrong(f"for an array of shape {z.shape} `sigmoid` returned "
+            if got is not None and np.ndim(z) == 0 and got.size == 1:
+                got = got.reshape(())  # a number given back as an array of one is fine
+            if got is None or got.shape != np.shape(z):
+                what = (f"an array of shape {np.shape(z)}" if np.ndim(z)
+                        else f"the single number {z!r}")
+                return wrong(f"for {what} `sigmoid` returned "
                              f"{describe_shape(output)}.",
                              "work element by element with numpy: `1 / (1 + np.exp(-z))` "
                              "keeps the shape of `z`.")
@@ -276,7 +338,19 @@ class Sigmoid(Exercise):
         return correct("1 / (1 + exp(-z)), element by element.")
 
     def error_hint(self, case, error):
+        (z,) = case
+        if np.ndim(z) == 0:
+            return ("`sigmoid` must work on a single number too, and a single number cannot "
+                    "be looped over: a loop or list comprehension over `z` (`for v in z`) "
+                    "fails there. Write it without a loop, `1 / (1 + np.exp(-z))`: numpy "
+                    "works element by element on an array and on a single number alike.")
         return _one_number_at_a_time(error)
+
+    def error_message(self, case, error):
+        (z,) = case
+        if np.ndim(z) == 0:
+            return f"`sigmoid({z!r})`, on a single number, raised {error}"
+        return None
 
 
 def _one_number_at_a_time(error):
@@ -365,6 +439,10 @@ class FeedForward(_NetworkExercise):
             (dict(bias=False), "the biases are missing.",
              "layer l computes `z = weights[l - 1] @ a + biases[l - 1]`, then "
              "`sigmoid(z)`."),
+            (dict(bias_outside=True),
+             "the bias was added after the sigmoid, `sigmoid(w @ a) + b`.",
+             "the bias belongs inside the sigmoid, with the weighted sum: "
+             "`sigmoid(w @ a + b)`."),
             (dict(squash_last=False), "the output layer is missing its sigmoid.",
              "apply the sigmoid in every layer, the last one included."),
             (dict(squash=False), "no sigmoid was applied: these are the weighted inputs z.",
@@ -434,6 +512,13 @@ class Cost(_NetworkExercise):
             for value, message, hint in mistakes:
                 if np.isclose(got, value, rtol=_RTOL):
                     return wrong(f"{where}: {message}", hint)
+            X_train, y_train, _, _ = first_split(*load_digits())
+            if X.shape[1] == X_train.shape[1] and np.isclose(
+                    got, nn.cost(weights, biases, X_train, y_train), rtol=_RTOL):
+                return wrong(f"{where} `cost` gave the cost of the notebook's `X_train`, not "
+                             f"of the images it was given.",
+                             "use the function's parameters `X` and `y`, not `X_train` and "
+                             "`y_train` from outside it.")
             return wrong(f"{where} the cost is {got:.6g}; expected {expected:.6g}.",
                          "for each image compare the output with its one-hot target "
                          "(`np.eye(10)[label]`), add up the squared differences, then "
@@ -655,14 +740,38 @@ class Backprop(_NetworkExercise):
             return wrong(f"{where}: the weight gradients are right, the bias gradients not.",
                          "for one image the gradient for biases[l - 1] is layer l's delta "
                          "itself; average it over the images like the weights'.")
+        for index, (g, e) in enumerate(zip(got_w, exp_w)):
+            if not _close(g, e) and _close(g.T, e):
+                return wrong(f"{where}: grad_w[{index}] is transposed: its rows and columns "
+                             f"are swapped.",
+                             f"the gradient for weights[{index}] is `np.outer(delta, "
+                             f"activations[{index}])`, delta first, of shape (n_out, n_in) "
+                             f"like the weights; `np.outer(activations[{index}], delta)` "
+                             f"gives its transpose. (On this square network the shapes "
+                             f"still fit; on others they do not.)")
         if _close(got_w[-1], exp_w[-1]) and _close(got_b[-1], exp_b[-1]):
             return wrong(f"{where}: the output layer's gradients are right, an earlier "
                          "layer's are not.",
                          "carry the error back from layer l to layer l - 1 with "
                          "`delta = (weights[l - 1].T @ delta) * sigmoid_prime(zs[l - 2])`.")
-        return wrong(f"{where} the gradients differ from the reference.",
-                     "compare with finite differences, one parameter at a time, to find "
-                     "the first layer where they part.")
+        wrong_layers = [index for index, (g, e) in enumerate(zip(got, expected))
+                        if not _close(g, e)]
+        names = [f"grad_w[{i}]" if i < len(got_w) else f"grad_b[{i - len(got_w)}]"
+                 for i in wrong_layers]
+        return wrong(f"{where} {', '.join(names)} differ from the gradients of the cost.",
+                     "go through the steps once more, output layer first: the output error "
+                     "`delta = 2 * (a - t) * sigmoid_prime(z)` with the last layer's z, the "
+                     "gradients `np.outer(delta, activations[l - 1])` and `delta` for layer "
+                     "l, then `delta = (weights[l - 1].T @ delta) * sigmoid_prime(zs[l - 2])` "
+                     "to step back, and the average over the images.")
+
+    def error_hint(self, case, error):
+        if "broadcast" in error and len(case[0]) == 2:
+            return ("a gradient's shape does not fit the matrix it is added to. The gradient "
+                    "for `weights[l - 1]` has its shape, (n_out, n_in): `np.outer(delta, "
+                    "activations[l - 1])`, delta first; `np.outer(activations[l - 1], "
+                    "delta)` gives the transpose.")
+        return super().error_hint(case, error)
 
     @staticmethod
     def _one_image_verdict(weights, biases, X, y, got, where):
@@ -745,12 +854,20 @@ _CUTS = {
                    "never used.",
                    "loop over `range(0, len(X), batch_size)`; its end, `len(X)`, is already "
                    "excluded."),
+    "array_split": ("the batches are not of `batch_size` images: 7 images in batches of 3 "
+                    "should be 3, 3 and 1, and these are 3, 2 and 2, as `np.array_split` "
+                    "cuts them.",
+                    "`np.array_split` makes batches of nearly equal sizes, not of "
+                    "`batch_size`: cut with slices instead, `order[start:start + "
+                    "batch_size]` for `start` in `range(0, len(X), batch_size)`."),
 }
 
 
 def _batches(order, batch_size, cut="right"):
     """``order`` cut into batches of ``batch_size`` the way ``cut`` names."""
     n = len(order)
+    if cut == "array_split":
+        return [list(part) for part in np.array_split(order, -(-n // batch_size))]
     if cut == "drop_last":
         starts = range(0, n - n % batch_size, batch_size)
     elif cut == "stop_early":
@@ -795,7 +912,9 @@ class Train(_NetworkExercise):
     # epochs, batch size, learning rate and number of images of each case. The
     # first takes full batches; the others are judged against every order the
     # images could come in (and the first, over its epochs, too).
-    SETTINGS = ((3, 4, 0.5, 4), (1, 2, 1.0, 4), (1, 2, 1.0, 5))
+    # The last: 7 images in batches of 3 are 3, 3 and 1, where `np.array_split` makes
+    # 3, 2 and 2.
+    SETTINGS = ((3, 4, 0.5, 4), (1, 2, 1.0, 4), (1, 2, 1.0, 5), (1, 3, 1.0, 7))
     # Then the shuffle itself, on too many images to try every order: the same call
     # twice, so that a shuffle not drawn from `seed` shows as two different results,
     # and once with another seed, so that a shuffle that ignores it shows too.
@@ -1129,6 +1248,10 @@ class EvaluateBatch(_NetworkExercise):
              "biases[l - 1]`."),
             (_forward(weights, biases, X, bias=False)[0][-1], "the biases are missing.",
              "add `biases[l - 1]` in every layer l; broadcasting adds it to every row."),
+            (_forward(weights, biases, X, bias_outside=True)[0][-1],
+             "the bias was added after the sigmoid, `sigmoid(A @ w.T) + b`.",
+             "the bias belongs inside the sigmoid, with the weighted sum: "
+             "`sigmoid(A @ w.T + b)`."),
             (self._bias_by_column(weights, biases, X),
              "each bias was added to an image (a row) instead of to a unit (a column).",
              "with images in rows, each bias vector must line up with the columns: "

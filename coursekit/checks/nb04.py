@@ -1,9 +1,11 @@
 """Checks for notebook 04, the same network with scikit-learn.
 
 The judges fit the notebook's ``MLPClassifier`` themselves (well under a
-second, cached) and compare the learner's figures with that reference; when
-an answer is wrong they refit with the usual slips (the default activation,
-the default learning rate, another solver) to say which one it was.
+second, cached). Exercise 1 is judged on the learner's model itself, not on
+figures read off it: its settings, which name the usual slips (the default
+activation, the default learning rate, another solver), and the accuracies
+its fitted weights give, computed by the judge and compared with the
+reference's.
 """
 
 import warnings
@@ -18,7 +20,7 @@ from sklearn.neural_network import MLPClassifier
 from .. import nn
 from ..data import first_split, load_digits
 from .core import (
-    Exercise, as_float_array, as_float_arrays, correct, describe_shape, percentages,
+    Exercise, as_float_array, as_float_arrays, correct, describe_shape, plain,
     plain_or_name, wrong,
 )
 
@@ -72,19 +74,51 @@ def squared_distance_cost(probabilities, y):
     return float(np.mean(nn.squared_distances(probabilities, y)))
 
 
-#: Slips in the model's settings, each with what it changes and how to fix it.
-_SETTING_SLIPS = (
-    ({"activation": "relu"}, "the hidden units are ReLUs, scikit-learn's default.",
-     'pass `activation="logistic"` for sigmoid units.'),
-    ({"learning_rate_init": 0.001}, "the learning rate is scikit-learn's default, 0.001.",
-     "pass `learning_rate_init=0.1`."),
-    ({"solver": "sgd"}, "the model was trained with plain SGD.",
-     "keep scikit-learn's default solver, adam, which the figures of this notebook use."),
-    ({"hidden_layer_sizes": (100,)}, "the hidden layer has 100 units, the default.",
-     "pass `hidden_layer_sizes=(16,)`."),
-    ({"random_state": 0}, "the model was seeded with random_state=0.",
-     "this notebook's figures come from `random_state=1`, the source's seed."),
-)
+#: The settings the check compares, each with what a slip there means and how to fix it;
+#: every other setting must keep scikit-learn's default.
+_SETTING_SLIPS = {
+    "activation": ("the hidden units are {got}, not sigmoids.",
+                   'pass `activation="logistic"` for sigmoid units (the default is ReLU).'),
+    "learning_rate_init": ("the learning rate is {got}.", "pass `learning_rate_init=0.1`."),
+    "solver": ("the solver is {got}.",
+               "keep scikit-learn's default solver, adam, which the figures of this notebook "
+               "use (leave `solver` out)."),
+    "hidden_layer_sizes": ("the hidden layers are {got}.", "pass `hidden_layer_sizes=(16,)`: "
+                           "one hidden layer of 16 units."),
+    "random_state": ("the model was seeded with random_state={got}.",
+                     "pass `random_state=1`: this notebook's figures come from it, and without "
+                     "it every run starts from other weights."),
+    "max_iter": ("max_iter is {got}.", "pass `max_iter=100`."),
+}
+
+
+def _reference_settings():
+    return {name: plain_or_name(value) for name, value in
+            MLPClassifier(**MODEL_SETTINGS).get_params().items()}
+
+
+def _same_setting(got, expected):
+    if isinstance(expected, str) or expected is None or isinstance(got, str) or got is None:
+        return got == expected
+    try:
+        return bool(np.array_equal(np.atleast_1d(got), np.atleast_1d(expected)))
+    except (TypeError, ValueError):
+        return False
+
+
+def _shown(value):
+    if isinstance(value, np.ndarray):
+        return repr(tuple(value.tolist()))
+    return repr(value)
+
+
+def _predict(coefs, intercepts, X):
+    """What a logistic MLPClassifier with these weights predicts (the largest output)."""
+    a = X
+    for index, (w, b) in enumerate(zip(coefs, intercepts)):
+        z = a @ w + b
+        a = nn.sigmoid(z) if index < len(coefs) - 1 else z
+    return np.argmax(a, axis=1)
 
 
 class Fit(Exercise):
@@ -93,31 +127,70 @@ class Fit(Exercise):
     number = 1
     title = "train MLPClassifier"
     points = 1
-    answer_name = "accuracies"
+    answer_name = "model"
+
+    # The check judges the model itself, not figures typed from it: its settings, and
+    # the accuracies of its fitted weights, which the judge computes on the images.
+    def collect(self, answer, cases):
+        if isinstance(answer, type):
+            return {"value": {"type": "class", "name": answer.__name__}}
+        value = {"type": type(answer).__name__}
+        if hasattr(answer, "get_params") and callable(answer.get_params):
+            value["settings"] = {str(name): plain_or_name(setting)
+                                 for name, setting in answer.get_params().items()}
+        if hasattr(answer, "coefs_") and hasattr(answer, "intercepts_"):
+            value["coefs"] = [plain(c) for c in answer.coefs_]
+            value["intercepts"] = [plain(i) for i in answer.intercepts_]
+        return {"value": value}
 
     def judge(self, payload, cases):
-        got = as_float_array(payload["value"])
-        if got is None or got.shape != (2,):
-            return wrong(f"expected two numbers; got {describe_shape(payload['value'])}.",
-                         "set `accuracies = (train_accuracy, held_out_accuracy)`.")
+        value = payload["value"]
+        if value.get("type") == "class":
+            return wrong(f"`model` is the class {value.get('name')} itself, not a model made "
+                         f"from it.",
+                         "call the class to create the model, `model = MLPClassifier(...)` "
+                         "with the settings above, then `model.fit(X_train, y_train)`.")
+        if value.get("type") != "MLPClassifier" or "settings" not in value:
+            return wrong(f"`model` should be the fitted MLPClassifier; got this type: "
+                         f"{value.get('type')}.",
+                         "set `model = MLPClassifier(...)` with the settings above, then "
+                         "`model.fit(X_train, y_train)`.")
+        settings, reference = value["settings"], _reference_settings()
+        for name, (message, hint) in _SETTING_SLIPS.items():
+            got = settings.get(name)
+            if not _same_setting(got, reference[name]):
+                return wrong(message.format(got=_shown(got)), hint)
+        for name, expected in reference.items():
+            if not _same_setting(settings.get(name), expected):
+                return wrong(f"`{name}` is {_shown(settings.get(name))}; the exercise leaves "
+                             f"it at scikit-learn's default, {_shown(expected)}.",
+                             f"create the model with exactly the settings given, without "
+                             f"`{name}`.")
+        if "coefs" not in value:
+            return wrong("the settings are right, but `model` is not fitted yet.",
+                         "fit it: `model.fit(X_train, y_train)`.")
+        coefs, intercepts = as_float_arrays(value["coefs"], 2), as_float_arrays(
+            value["intercepts"], 2)
+        shapes = [(64, 16), (16, 10)]
+        if (coefs is None or intercepts is None
+                or [c.shape for c in coefs] != shapes
+                or [i.shape for i in intercepts] != [(16,), (10,)]):
+            return wrong("`model` was fitted on other data: its weights do not take the 64 "
+                         "pixels of a digit to the 10 digits.",
+                         "fit it on `X_train, y_train`, the first 1,000 images.")
+        X_train, y_train, X_held_out, y_held_out = _split()
+        got = np.array([np.mean(_predict(coefs, intercepts, X_train) == y_train),
+                        np.mean(_predict(coefs, intercepts, X_held_out) == y_held_out)])
         expected = np.array(_accuracies(fitted_model()))
-        if np.allclose(got, expected):
-            return correct(f"{expected[0]:.3f} on the training images, {expected[1]:.3f} "
-                           "on images 1000-1499.")
-        verdict = percentages(got, expected)
-        if verdict is not None:
-            return verdict
-        if np.allclose(got, expected[::-1]):
-            return wrong("the two accuracies are swapped.",
-                         "first the accuracy on the first 1,000 images, then on 1000-1499.")
-        for changes, message, hint in _SETTING_SLIPS:
-            if np.allclose(got, _accuracies(fitted_model(**changes))):
-                return wrong(message, hint)
-        return wrong(f"expected about ({expected[0]:.3f}, {expected[1]:.3f}); got "
-                     f"({got[0]:.3f}, {got[1]:.3f}).",
-                     "fit on `X_train, y_train` (the first 1,000 images) with exactly the "
-                     "settings given, `random_state=1` included (without it every run "
-                     "starts from other weights), then `model.score` on each part.")
+        if np.allclose(got, expected, rtol=0, atol=1e-12):
+            return correct(f"the notebook's model, fitted on the first 1,000 images: "
+                           f"{expected[0]:.3f} on them, {expected[1]:.3f} on images 1000-1499.")
+        return wrong(f"the settings are right, but the fitted model scores "
+                     f"({got[0]:.3f}, {got[1]:.3f}) where the notebook's scores "
+                     f"({expected[0]:.3f}, {expected[1]:.3f}).",
+                     "fit it once, from a fresh `MLPClassifier(...)`, on `X_train, y_train` "
+                     "(the first 1,000 images, scaled as loaded), not on other images and "
+                     "not with `partial_fit`.")
 
 
 class TrainedCost(Exercise):
@@ -271,6 +344,19 @@ class CopyWeights(Exercise):
     @staticmethod
     def _judge_case(coefs, intercepts, output):
         layers = len(coefs)
+        if isinstance(output, list) and len(output) == layers and all(
+                isinstance(pair, list) and len(pair) == 2 for pair in output):
+            first = [as_float_array(part) for part in output[0]]
+            if (all(part is not None for part in first)
+                    and first[0].shape == coefs[0].T.shape and np.allclose(first[0], coefs[0].T)
+                    and first[1].size == intercepts[0].size
+                    and np.allclose(first[1].ravel(), intercepts[0])):
+                return wrong("`to_network` returned one (weights, bias) pair per layer, not "
+                             "two lists.",
+                             "return a list of all the weight matrices and a list of all the "
+                             "bias vectors, `return weights, biases` with `weights = [c.T for "
+                             "c in coefs]` and `biases = list(intercepts)`: `zip` pairs them "
+                             "up, which is not what our network takes.")
         if not isinstance(output, list) or len(output) != 2:
             return wrong(f"`to_network` returned {describe_shape(output)}.",
                          "return two lists: `return weights, biases`.")
