@@ -14,7 +14,7 @@ widgets        the sliders over C (06) and over training snapshots (07)
 checks         one check per exercise, shared by the notebooks and the grader
 assign         solutions/ -> notebooks/ (solution blocks removed, outputs cleared)
 execute        re-execute solutions and store their outputs
-grade          grade a batch of submissions (``coursekit grade``)
+grading        grade a batch of submissions (``coursekit grade``)
 """
 
 __version__ = "0.1.0"

@@ -52,7 +52,7 @@ def _execute(args):
 
 
 def _grade(args):
-    from .grade import grade
+    from .grading import grade
 
     limits = {name: value for name, value in (("timeout", args.timeout),
                                               ("memory_limit", args.memory_limit))
@@ -113,7 +113,7 @@ def build_parser():
     grade.add_argument("--feedback", metavar="DIR",
                        help="write one Markdown feedback file per submission here")
     grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
-    # The defaults live in coursekit.grade, which is slow to import; the help
+    # The defaults live in coursekit.grading, which is slow to import; the help
     # quotes them (a test keeps the two in step).
     grade.add_argument("--timeout", type=int, metavar="SECONDS",
                        help="seconds each cell may run (default: 120)")

@@ -26,7 +26,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from coursekit import checks, grade, grade_kernel
+from coursekit import checks, grading as grade
+from coursekit.grading import answers, kernel, kernel_shim as grade_kernel
 from coursekit.checks import core
 from coursekit.cli import main
 from grading import submissions as build
@@ -276,8 +277,8 @@ def test_memory_beyond_the_limit_is_recorded_and_the_notebook_goes_on(batch):
 def test_a_kernel_whose_resident_memory_passes_the_limit_is_stopped(tmp_path, monkeypatch):
     # A submission running as a root that may lift its own RLIMIT_AS is caught
     # by the watch on its resident size; here the kernel simply starts without it.
-    environment = grade.kernel_environment
-    monkeypatch.setattr(grade, "kernel_environment", lambda private, limit: {
+    environment = kernel.kernel_environment
+    monkeypatch.setattr(kernel, "kernel_environment", lambda private, limit: {
         k: v for k, v in environment(private, limit).items()
         if k != grade_kernel.MEMORY_VARIABLE})
     notebook, points = build.memory_filler(1000)
@@ -466,25 +467,25 @@ def _answer(array_text):
 
 
 def test_answers_are_read_without_pickle_or_trusting_array_headers():
-    good = grade._read_answers(_answer(_encoded(np.arange(6.0).reshape(2, 3))))
+    good = answers.read_answers(_answer(_encoded(np.arange(6.0).reshape(2, 3))))
     assert np.array_equal(good[0]["value"], np.arange(6.0).reshape(2, 3))
-    assert grade._read_answers(_answer(_encoded(np.array([{"a": 1}], dtype=object)))) is None
-    assert grade._read_answers(_answer(_encoded(np.array(["text"])))) is None
+    assert answers.read_answers(_answer(_encoded(np.array([{"a": 1}], dtype=object)))) is None
+    assert answers.read_answers(_answer(_encoded(np.array(["text"])))) is None
     # A header that claims a huge array over a few bytes is refused before allocating.
     lying = io.BytesIO()
     np.lib.format.write_array_header_2_0(
         lying, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
     lying.write(np.zeros(2).tobytes())
-    assert grade._read_answers(_answer(base64.b64encode(lying.getvalue()).decode())) is None
-    assert grade._read_answers("[" * 100_000) is None
-    assert grade._read_answers("not json") is None
+    assert answers.read_answers(_answer(base64.b64encode(lying.getvalue()).decode())) is None
+    assert answers.read_answers("[" * 100_000) is None
+    assert answers.read_answers("not json") is None
 
 
 @pytest.mark.parametrize("exercise", list(checks.EXERCISES.values()),
                          ids=lambda exercise: exercise.id)
 def test_every_exercise_can_be_sent_to_a_kernel_and_back(exercise):
     # What the grader sends a kernel must be plain data that arrives unchanged.
-    request = grade._Request(exercise)
+    request = answers.Request(exercise)
     for cases in request.cases:
         back = core.decode(core.encode(cases))
         assert len(back) == len(cases)
@@ -509,26 +510,26 @@ def assert_same_data(sent, arrived):
 
 def test_an_answer_with_fewer_outputs_than_cases_does_not_pass():
     exercise = checks.get("01-scale-pixels")
-    request = grade._Request(exercise)
+    request = answers.Request(exercise)
     few = core.encode([{"outputs": []}, {"outputs": []}])
-    result, passed = request.verdict(grade._Run("done", answers=[few]), TIMEOUT)
+    result, passed = request.verdict(answers.Run("done", answers=[few]), TIMEOUT)
     assert not passed and result.status == core.ERROR
 
 
 def test_an_undefined_answer_is_missing():
-    request = grade._Request(checks.get("01-which-digit"))
+    request = answers.Request(checks.get("01-which-digit"))
     undefined = core.encode([{"undefined": True}, {"undefined": True}])
-    result, passed = request.verdict(grade._Run("done", answers=[undefined]), TIMEOUT)
+    result, passed = request.verdict(answers.Run("done", answers=[undefined]), TIMEOUT)
     assert not passed and result.status == core.MISSING and "predicted_digit" in result.message
 
 
 def test_the_grading_client_keeps_no_output_and_caps_answers(monkeypatch):
-    client = grade._GradingClient(nbformat.v4.new_notebook())
+    client = kernel.GradingClient(nbformat.v4.new_notebook())
     client.begin_cell()
     outs = []
     stream = {"msg_type": "stream", "content": {"name": "stdout", "text": "✅ " * 10**6}}
     assert client.output(outs, stream, None, 0) is None and outs == []
-    monkeypatch.setattr(grade, "_MAX_ANSWER_CHARS", 10)
+    monkeypatch.setattr(kernel, "MAX_ANSWER_CHARS", 10)
     for text in ("[1, 2]", "[" + "1, " * 20 + "1]"):
         answer = {"msg_type": "display_data",
                   "content": {"data": {grade_kernel.ANSWER_MIME: text}, "metadata": {}}}

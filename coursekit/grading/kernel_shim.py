@@ -1,6 +1,6 @@
 """The grader's two helpers that run in a submission's kernel.
 
-``python -m coursekit.grade_kernel -f CONNECTION_FILE`` is the kernel the
+``python -m coursekit.grading.kernel_shim -f CONNECTION_FILE`` is the kernel the
 grader starts: it caps the process's memory, then becomes an ordinary IPython
 kernel (``ipykernel_launcher``) with the same interpreter.
 
@@ -110,7 +110,7 @@ def collect(exercise_id, answer_name, case_texts):
         Cases encoded with :func:`coursekit.checks.core.encode`, one text per run.
     """
     if _collect is None:
-        raise RuntimeError("coursekit.grade_kernel.install() must run first")
+        raise RuntimeError("coursekit.grading.kernel_shim.install() must run first")
     _collect(exercise_id, answer_name, case_texts)
 
 
