@@ -28,6 +28,7 @@ import pytest
 
 from coursekit import checks, grading as grade
 from coursekit.grading import answers, kernel, kernel_shim as grade_kernel
+from coursekit.grading.feedback import escape_markdown
 from coursekit.checks import core
 from coursekit.cli import main
 from grading import submissions as build
@@ -108,7 +109,8 @@ def _slow_batch(root):
         "sleep_loop_01.ipynb": build.sleeping_and_looping(),
         "stubborn_01.ipynb": build.hanging_answer_then_stubborn(),
     }.items():
-        expected[label(build.save(notebook, folder / name))] = points
+        # Graded from the command line in ``root``: labelled relative to it.
+        expected[os.path.relpath(build.save(notebook, folder / name), root)] = points
     (root / "slow_scratch").mkdir()
     command = [sys.executable, "-m", "coursekit.cli", "grade", str(folder),
                "--out", str(root / "slow.csv"), "--jobs", "2",
@@ -278,8 +280,8 @@ def test_a_kernel_whose_resident_memory_passes_the_limit_is_stopped(tmp_path, mo
     # A submission running as a root that may lift its own RLIMIT_AS is caught
     # by the watch on its resident size; here the kernel simply starts without it.
     environment = kernel.kernel_environment
-    monkeypatch.setattr(kernel, "kernel_environment", lambda private, limit: {
-        k: v for k, v in environment(private, limit).items()
+    monkeypatch.setattr(kernel, "kernel_environment", lambda *args: {
+        k: v for k, v in environment(*args).items()
         if k != grade_kernel.MEMORY_VARIABLE})
     notebook, points = build.memory_filler(1000)
     submission = grade.read_submission(build.save(notebook, tmp_path / "fill.ipynb"))
@@ -349,7 +351,7 @@ def test_feedback_lists_every_exercise_with_its_points_and_message(batch):
             assert f"## {item.exercise.heading}: {item.points} / {item.exercise.points}" in text
             assert item.result.describe(item.exercise.heading) in text
         if grade_.status != "ok":
-            assert grade_.reason in text
+            assert escape_markdown(grade_.reason) in text
 
 
 def test_a_rerun_skips_what_is_graded_and_redo_grades_again(batch, tmp_path):
@@ -447,7 +449,10 @@ def test_directories_give_their_notebooks_but_not_hidden_copies(tmp_path):
     (tmp_path / "a.ipynb").write_text("{}")
     (tmp_path / "notes.txt").write_text("notes")
     found = grade.find_submissions([tmp_path, tmp_path / "a.ipynb"])
-    assert found == [(tmp_path / "a.ipynb", label(tmp_path / "a.ipynb"))]
+    assert found.files == [(tmp_path / "a.ipynb", label(tmp_path / "a.ipynb"))]
+    assert sorted(found.ignored) == [(label(tmp_path / ".ipynb_checkpoints"), "a hidden folder"),
+                                     (label(tmp_path / "notes.txt"),
+                                      "not a notebook (*.ipynb) file name")]
 
 
 def test_feedback_files_stay_inside_their_folder():
@@ -562,6 +567,8 @@ def test_the_command_line_help_quotes_the_real_defaults(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert f"(default: {grade.DEFAULT_TIMEOUT})" in text
     assert f"(default: {grade.DEFAULT_MEMORY_LIMIT})" in text
+    assert f"(default: {grade.DEFAULT_NOTEBOOK_TIMEOUT})" in text
+    assert f"(default: {grade.DEFAULT_PROCESS_LIMIT})" in text
 
 
 def test_json_python_cannot_convert_is_invalid_not_a_crash(tmp_path):

@@ -27,7 +27,8 @@ The modules, one step each
 --------------------------
 submissions   finding the files to grade and reading them (never running them)
 answers       one exercise's cases, and the verdict on the answer that comes back
-kernel        a submission's kernel: started, run cell by cell, stopped
+sandbox       the OS sandbox each kernel runs in (bubblewrap, cgroups), and what it sees
+kernel        a submission's kernel: started in its sandbox, run cell by cell, stopped
 kernel_shim   the grader's helpers that run inside that kernel (trusted for nothing)
 runner        grading one submission: its cells, its answers, its :class:`Grade`
 results       statuses and grades
@@ -44,7 +45,9 @@ import importlib
 _EXPORTS = {
     "grade": "batch", "BatchReport": "batch",
     "grade_submission": "runner", "DEFAULT_TIMEOUT": "runner",
-    "DEFAULT_MEMORY_LIMIT": "runner",
+    "DEFAULT_MEMORY_LIMIT": "runner", "DEFAULT_NOTEBOOK_TIMEOUT": "runner",
+    "DEFAULT_PROCESS_LIMIT": "sandbox", "SandboxError": "sandbox", "SANDBOXES": "sandbox",
+    "submission_label": "submissions", "Found": "submissions",
     "find_submissions": "submissions", "read_submission": "submissions",
     "known_notebooks": "submissions", "collection_points": "submissions",
     "Submission": "submissions", "CodeCell": "submissions",

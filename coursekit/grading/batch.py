@@ -1,6 +1,8 @@
 """The batch: every submission found, graded ``jobs`` at a time, into grades.csv and feedback."""
 
 import asyncio
+import dataclasses
+import importlib
 import signal
 import sys
 import traceback
@@ -8,10 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import checks
+from . import sandbox as sandboxes
 from .feedback import write_feedback
 from .gradebook import GradesFile
-from .results import ERROR, ungraded
-from .runner import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, grade_submission
+from .results import ERROR, clean_text, ungraded
+from .runner import (
+    DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_TIMEOUT, grade_submission,
+)
+from .sandbox import DEFAULT_PROCESS_LIMIT
 from .submissions import find_submissions, read_submission
 
 
@@ -24,11 +30,17 @@ class BatchReport:
     graded : list of Grade
         In the order they finished.
     skipped : list of str
-        Labels already in the grades file.
+        Labels already in the grades file, with the same content.
+    ignored : list of (str, str)
+        Files and folders met in the directories given and not graded, with the reason.
+    sandbox : {"bwrap", "none"}
+        The sandbox the kernels ran in.
     """
 
     graded: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
+    ignored: list = field(default_factory=list)
+    sandbox: str = ""
 
 
 class _Progress:
@@ -57,7 +69,8 @@ class _Progress:
 
 
 def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
-          memory_limit=DEFAULT_MEMORY_LIMIT, redo=False, progress=True):
+          memory_limit=DEFAULT_MEMORY_LIMIT, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT,
+          process_limit=DEFAULT_PROCESS_LIMIT, sandbox="auto", redo=False, progress=True):
     """Grade submissions into ``out`` (grades.csv), optionally writing feedback files.
 
     Parameters
@@ -65,7 +78,8 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     paths : iterable of path-like
         Notebooks, and directories whose ``*.ipynb`` files (at any depth) are graded.
     out : path-like
-        The grades CSV. Rows already there are kept and their submissions skipped.
+        The grades CSV. Rows already there are kept, and their submissions
+        skipped unless the file changed since.
     feedback : path-like, optional
         Directory for one Markdown file per submission graded.
     jobs : int, default=1
@@ -73,7 +87,14 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     timeout : int, default=DEFAULT_TIMEOUT
         Seconds each cell may run.
     memory_limit : int, default=DEFAULT_MEMORY_LIMIT
-        Megabytes each kernel may use; 0 for no limit.
+        Megabytes each kernel, with all it starts, may use; 0 for no limit.
+    notebook_timeout : int, default=DEFAULT_NOTEBOOK_TIMEOUT
+        Seconds each notebook may run in all.
+    process_limit : int, default=DEFAULT_PROCESS_LIMIT
+        Processes and threads each kernel's sandbox may hold; 0 for no limit.
+    sandbox : {"auto", "bwrap", "none"}, default="auto"
+        ``auto`` runs every kernel in bubblewrap, and refuses to grade where it
+        does not work; ``none`` runs them as this user, with a warning.
     redo : bool, default=False
         Grade again submissions that ``out`` already has.
     progress : bool, default=True
@@ -87,42 +108,89 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     ------
     ValueError
         On a bad argument, naming it.
+    coursekit.grading.sandbox.SandboxError
+        If the sandbox asked for does not work here (nothing is graded then).
     KeyboardInterrupt
         On SIGINT or SIGTERM, once every kernel is stopped; the rows written
         before stay, and the same call grades the rest.
     """
-    _validate(jobs=jobs, timeout=timeout, memory_limit=memory_limit, out=out, feedback=feedback)
+    _validate(jobs=jobs, timeout=timeout, memory_limit=memory_limit, out=out,
+              feedback=feedback, notebook_timeout=notebook_timeout,
+              process_limit=process_limit)
+    kind = sandboxes.choose(sandbox)
+    if kind == "none":
+        print("coursekit grade: WARNING: --sandbox none: every submission runs as your user, "
+              "with your files, your environment and this grader in its reach. Grade "
+              "untrusted notebooks with bubblewrap.", file=sys.stderr, flush=True)
     found = find_submissions(paths)
     grades_file = GradesFile(out)
-    submissions = [read_submission(path, label) for path, label in found]
-    done = set() if redo else grades_file.graded()
-    todo = [s for s in submissions if s.label not in done]
-    report = BatchReport(skipped=[s.label for s in submissions if s.label in done])
+    submissions = [read_submission(path, label) for path, label in found.files]
+    done = {} if redo else grades_file.graded()
+    # Graded again: what is new, what changed, and what no hash vouches for.
+    todo = [s for s in submissions if not s.sha256 or done.get(s.label) != s.sha256]
+    report = BatchReport(skipped=[s.label for s in submissions if s not in todo],
+                         ignored=found.ignored, sandbox=kind)
     needed = [e.id for s in submissions if s.notebook for e in checks.exercises_for(s.notebook)]
     grades_file.prepare(needed, replace=[s.label for s in todo])
     feedback = Path(feedback) if feedback is not None else None
     names = {}
     bar = _Progress(len(todo), progress)
+    # Everything this process will import is imported before any kernel starts.
+    preload(progress=bar.bar is not None)
+    view = sandboxes.KernelView.create() if kind == "bwrap" else None
 
     def finished(result):
-        grades_file.append(result.row())
         if feedback is not None:
-            write_feedback(feedback, result, names)
+            try:
+                write_feedback(feedback, result, names)
+            except OSError as exc:
+                # The grade stands, but a rerun must write the feedback: status error.
+                note = f"its feedback could not be written ({exc.strerror or exc})"
+                result = dataclasses.replace(
+                    result, status=ERROR,
+                    reason=clean_text("; ".join(filter(None, [result.reason, note]))))
+        grades_file.append(result.row())
         report.graded.append(result)
         bar.update(result)
 
+    settings = dict(timeout=timeout, memory_limit=memory_limit,
+                    notebook_timeout=notebook_timeout, process_limit=process_limit,
+                    sandbox=kind, view=view)
     try:
-        interrupted = asyncio.run(_grade_all(todo, jobs, timeout, memory_limit, finished))
+        interrupted = asyncio.run(_grade_all(todo, jobs, settings, finished))
     finally:
         bar.close()
+        if view is not None:
+            view.remove()
     if interrupted:
         raise KeyboardInterrupt
     return report
 
 
-def _validate(*, jobs, timeout, memory_limit, out, feedback):
+#: Modules the grader would otherwise import lazily, while kernels run.
+_LAZY_IMPORTS = ("zmq.utils.garbage", "jupyter_client.provisioning.local_provisioner",
+                 "jupyter_client.asynchronous.client", "nbclient.util", "binascii", "hashlib",
+                 "encodings.idna", "numpy.lib.format")
+
+
+def preload(progress=False):
+    """Import now what grading would import later, and touch every exercise's cases."""
+    for name in _LAZY_IMPORTS + (("tqdm",) if progress else ()):
+        importlib.import_module(name)
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    for entry_point in KernelProvisionerFactory.instance().provisioners.values():
+        entry_point.load()
+    for exercise in checks.EXERCISES.values():
+        exercise.cases(0)
+
+
+def _validate(*, jobs, timeout, memory_limit, out, feedback, notebook_timeout=1,
+              process_limit=0):
     for name, value, lowest in (("jobs", jobs, 1), ("timeout", timeout, 1),
-                                ("memory_limit", memory_limit, 0)):
+                                ("memory_limit", memory_limit, 0),
+                                ("notebook_timeout", notebook_timeout, 1),
+                                ("process_limit", process_limit, 0)):
         if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
             raise ValueError(f"{name} must be a whole number of at least {lowest}; got {value!r}")
     if Path(out).is_dir():
@@ -131,7 +199,7 @@ def _validate(*, jobs, timeout, memory_limit, out, feedback):
         raise ValueError(f"feedback: {feedback} exists and is not a directory")
 
 
-async def _grade_all(submissions, jobs, timeout, memory_limit, finished):
+async def _grade_all(submissions, jobs, settings, finished):
     """Grade ``submissions``, ``jobs`` at a time; return True if SIGINT or SIGTERM stopped it.
 
     Once interrupted, no more rows are written: a grade finished while its
@@ -143,7 +211,7 @@ async def _grade_all(submissions, jobs, timeout, memory_limit, finished):
     async def one(submission):
         async with slots:
             try:
-                result = await grade_submission(submission, timeout, memory_limit)
+                result = await grade_submission(submission, **settings)
             except Exception as exc:  # a grader bug must not stop the batch
                 print(f"coursekit grade: grading {submission.label} failed:", file=sys.stderr)
                 traceback.print_exc()

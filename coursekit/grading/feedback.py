@@ -22,18 +22,35 @@ def _fenced(text):
     return f"{fence}text\n{text}\n{fence}"
 
 
+def _code(text):
+    """``text`` as an inline code span: shown verbatim, no HTML, no Markdown."""
+    text = str(text).replace("\n", " ")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
+
+
+def escape_markdown(text):
+    """``text`` as plain prose in Markdown: every punctuation mark that could mean
+    something (HTML included) is backslash-escaped."""
+    text = str(text).replace("\n", " ")
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
 def feedback_markdown(grade):
     """The feedback for one submission, as Markdown.
 
-    Each exercise's verdict is the text the notebook's check cell prints.
+    Each exercise's verdict is the text the notebook's check cell prints, in a
+    fenced block; every other text the learner controls (the file name, the
+    reason) is escaped, so nothing in it renders as HTML or Markdown.
     """
-    lines = [f"# Feedback on {grade.submission}", ""]
+    lines = [f"# Feedback on {_code(grade.submission)}", ""]
     if grade.notebook is None:
-        lines += [f"This file could not be graded: {grade.reason}.", ""]
+        lines += [f"This file could not be graded: {escape_markdown(grade.reason)}.", ""]
         return "\n".join(lines)
     lines += [f"Notebook `{grade.notebook}`: **{grade.total} of {grade.max_total} points**.", ""]
     if grade.status != OK:
-        lines += [f"Note ({grade.status}): {grade.reason}.", ""]
+        lines += [f"Note ({grade.status}): {escape_markdown(grade.reason)}.", ""]
     lines += ["| Exercise | Points |", "|---|---|"]
     lines += [f"| {item.exercise.heading} | {item.points} / {item.exercise.points} |"
               for item in grade.exercises]

@@ -8,7 +8,22 @@ from pathlib import Path
 from .. import checks
 from .results import ERROR
 
-FIXED_COLUMNS = ("total", "max_total", "status", "reason")
+FIXED_COLUMNS = ("total", "max_total", "status", "reason", "sha256")
+# Every grades file has these (files from before the content hash included).
+_REQUIRED = FIXED_COLUMNS[:4]
+# A spreadsheet reads a cell starting with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def escape_cell(value):
+    """``value`` as a CSV cell no spreadsheet runs as a formula (a ``'`` in front)."""
+    value = str(value)
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def unescape_cell(value):
+    """The value :func:`escape_cell` escaped."""
+    return value[1:] if value.startswith("'") else value
 
 
 class GradesFile:
@@ -35,15 +50,21 @@ class GradesFile:
         complete = text[: text.rfind("\n") + 1]  # a last row cut short by an interruption
         reader = csv.DictReader(io.StringIO(complete, newline=""))
         columns = reader.fieldnames or []
-        if not columns or columns[0] != "submission" or not set(FIXED_COLUMNS) <= set(columns):
+        if not columns or columns[0] != "submission" or not set(_REQUIRED) <= set(columns):
             raise ValueError(f"out: {self.path} exists and is not a grades file "
-                             f"(no submission, {', '.join(FIXED_COLUMNS)} columns); "
+                             f"(no submission, {', '.join(_REQUIRED)} columns); "
                              f"choose another file")
-        return list(columns), list(reader), complete != text
+        rows = [{key: unescape_cell(value) if isinstance(value, str) else value
+                 for key, value in row.items()} for row in reader]
+        return list(columns), rows, complete != text
 
     def graded(self):
-        """Labels of the submissions already graded (a grader ``error`` does not count)."""
-        return {row["submission"] for row in self.rows if row.get("status") != ERROR}
+        """Submissions already graded: label -> content hash (a grader ``error`` does not count).
+
+        The hash is empty for a row written before grades files kept it.
+        """
+        return {row["submission"]: row.get("sha256") or "" for row in self.rows
+                if row.get("status") != ERROR}
 
     def prepare(self, exercise_ids, replace=()):
         """Make sure the file has these exercise columns and none of the ``replace`` rows."""
@@ -64,13 +85,19 @@ class GradesFile:
         with partial.open("w", encoding="utf-8", newline="") as stream:
             writer = csv.DictWriter(stream, self.columns, restval="", extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(self.rows)
+            writer.writerows(self._escaped(row) for row in self.rows)
         os.replace(partial, self.path)
+
+    @staticmethod
+    def _escaped(row):
+        return {key: escape_cell(value) if isinstance(value, str) else value
+                for key, value in row.items()}
 
     def append(self, row):
         """Append one row and push it to disk before returning."""
         with self.path.open("a", encoding="utf-8", newline="") as stream:
-            csv.DictWriter(stream, self.columns, restval="", extrasaction="ignore").writerow(row)
+            csv.DictWriter(stream, self.columns, restval="",
+                           extrasaction="ignore").writerow(self._escaped(row))
             stream.flush()
             os.fsync(stream.fileno())
         self.rows.append(row)

@@ -11,6 +11,8 @@ from pathlib import Path
 from queue import Empty
 
 import nbformat
+import zmq
+import zmq.asyncio
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from nbclient import NotebookClient
@@ -22,6 +24,9 @@ from .answers import Run
 from .results import clean_text
 
 MAX_ANSWER_CHARS = 64 * 2**20  # per answer; arrays travel base64-encoded
+#: The largest message the grader reads from a kernel: an answer and its envelope.
+MAX_MESSAGE_BYTES = MAX_ANSWER_CHARS + 2**20
+_RECEIVE_QUEUE = 8  # messages queued per channel before zmq drops the next
 _INTERRUPT_GRACE = 5  # seconds a kernel has to come back after an interrupt
 _IOPUB_WAIT = 10  # seconds to wait for a cell's last outputs after its reply
 STARTUP_TIMEOUT = 120
@@ -44,14 +49,20 @@ _kernel_log.propagate = False
 
 
 class _GraderKernelSpecs(KernelSpecManager):
-    """Knows one kernel: this interpreter, through coursekit.grading.kernel_shim's limits."""
+    """Knows one kernel: this interpreter, through kernel_shim's limits, in ``sandbox``."""
+
+    def __init__(self, sandbox, **kwargs):
+        super().__init__(**kwargs)
+        self.sandbox = sandbox
 
     def get_kernel_spec(self, kernel_name):
-        return KernelSpec(
-            argv=[sys.executable, "-m", "coursekit.grading.kernel_shim", "-f",
-                  "{connection_file}"],
-            display_name="coursekit grader", language="python", interrupt_mode="signal",
-        )
+        argv = [sys.executable, "-m", "coursekit.grading.kernel_shim", "-f",
+                "{connection_file}"]
+        # A signal cannot cross into the sandbox's PID namespace; ipykernel
+        # interrupts itself when asked over its control channel.
+        mode = "signal" if self.sandbox.kind == "none" else "message"
+        return KernelSpec(argv=self.sandbox.command(argv), display_name="coursekit grader",
+                          language="python", interrupt_mode=mode)
 
 
 class GradingClient(NotebookClient):
@@ -82,18 +93,19 @@ class GradingClient(NotebookClient):
         return None  # widgets need no front end here
 
 
-def kernel_environment(private, memory_limit):
+def kernel_environment(home, memory_limit, process_limit=0):
     """The environment of a submission's kernel.
 
-    Configuration directories point into ``private`` (a directory of this
+    Configuration directories point into ``home`` (a directory of this
     submission's own), so nothing one submission writes there reaches the next.
     """
+    home = Path(home)
     env = {key: value for key, value in os.environ.items()
            if key in _PASSED_VARIABLES or key.startswith("LC_")}
     env.update(
-        TMPDIR=str(private / "tmp"), IPYTHONDIR=str(private / "ipython"),
-        JUPYTER_CONFIG_DIR=str(private / "jupyter"), JUPYTER_DATA_DIR=str(private / "jupyter"),
-        MPLCONFIGDIR=str(private / "matplotlib"), PYTHONNOUSERSITE="1",
+        HOME=str(home), TMPDIR=str(home / "tmp"), IPYTHONDIR=str(home / "ipython"),
+        JUPYTER_CONFIG_DIR=str(home / "jupyter"), JUPYTER_DATA_DIR=str(home / "jupyter"),
+        MPLCONFIGDIR=str(home / "matplotlib"), PYTHONNOUSERSITE="1",
         MALLOC_ARENA_MAX="2", PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
     # One BLAS thread each, as when the solutions were executed: N kernels share the
@@ -101,21 +113,41 @@ def kernel_environment(private, memory_limit):
     env.update(KERNEL_ENV)
     if memory_limit:
         env[kernel_shim.MEMORY_VARIABLE] = str(memory_limit)
+    if process_limit:
+        env[kernel_shim.PROCESS_VARIABLE] = str(process_limit)
     return env
 
 
 class KernelSession:
-    """A fresh kernel for one submission, with its private directories."""
+    """A fresh kernel for one submission, in its sandbox.
 
-    def __init__(self, private, timeout, memory_limit):
-        self.private = private
+    Parameters
+    ----------
+    sandbox : coursekit.grading.sandbox.Sandbox
+    timeout : int
+        Seconds per cell, unless :meth:`run` is told otherwise.
+    memory_limit : int
+        Megabytes for the kernel and all it starts; 0 for none.
+    """
+
+    def __init__(self, sandbox, timeout, memory_limit):
+        self.sandbox = sandbox
+        self.private = sandbox.private
         self.timeout = timeout
         self.memory_limit = memory_limit
-        self.work = private / "work"
-        for folder in ("work", "tmp", "ipython", "jupyter", "matplotlib"):
-            (private / folder).mkdir()
-        self.km = AsyncKernelManager(kernel_name=_KERNEL_NAME,
-                                     kernel_spec_manager=_GraderKernelSpecs())
+        if sandbox.kind == "none":
+            for folder in ("work", "tmp", "ipython", "jupyter", "matplotlib"):
+                (self.private / folder).mkdir()
+        # Every message the kernel sends is read whole before it can be dropped:
+        # a cap on its size (the peer is disconnected beyond it) and on the queue
+        # keeps the grader's memory bounded whatever a submission prints.
+        self.context = zmq.asyncio.Context()
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        self.context.setsockopt(zmq.RCVHWM, _RECEIVE_QUEUE)
+        self.km = AsyncKernelManager(kernel_name=_KERNEL_NAME, context=self.context,
+                                     kernel_spec_manager=_GraderKernelSpecs(sandbox),
+                                     transport="ipc", ip=str(sandbox.ipc / "kernel"),
+                                     connection_file=str(sandbox.ipc / "kernel.json"))
         # nbclient writes each executed cell back into its notebook: one slot.
         self.client = GradingClient(
             nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell()]), km=self.km,
@@ -131,10 +163,14 @@ class KernelSession:
 
     async def start(self):
         """Start the kernel and install the shim; return a problem, or "" when ready."""
+        # Outside the sandbox the kernel starts in its own folder; inside, bwrap
+        # changes to the sandbox's working directory itself.
+        cwd = self.private / "work" if self.sandbox.kind == "none" else self.private
+        env = kernel_environment(self.sandbox.home, self.memory_limit,
+                                 self.sandbox.process_limit)
         try:
             await self.client.async_start_new_kernel(
-                cwd=str(self.work), env=kernel_environment(self.private, self.memory_limit),
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                cwd=str(cwd), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             await self.client.async_start_new_kernel_client()
         except Exception as exc:  # the kernel would not start: not the submission's fault
             return f"the kernel did not start ({type(exc).__name__}: {clean_text(exc)})"
@@ -192,7 +228,7 @@ class KernelSession:
         return False
 
     async def _death(self):
-        if self.over_memory:
+        if self.over_memory or self.sandbox.out_of_memory():
             return "memory"
         try:
             code = await self.km.provisioner.poll()
@@ -200,6 +236,8 @@ class KernelSession:
             code = None
         if code is None:
             return "it stopped answering"
+        if code > 128 and self.sandbox.kind != "none":
+            code = 128 - code  # bwrap passes on a signal's death as 128 + its number
         if code < 0:
             try:
                 return f"killed by {signal.Signals(-code).name}"
@@ -208,23 +246,27 @@ class KernelSession:
         return f"exit code {code}"
 
     async def _watch_memory(self):
-        # RLIMIT_AS is the first line; a submission running as root can raise it,
-        # so the resident size is watched from outside as well.
-        pid = self.km.provisioner.pid
+        # The cgroup (where there is one) and RLIMIT_AS are the first lines; a
+        # submission that raises its own RLIMIT_AS or spreads over processes is
+        # caught here, by the resident size of all the sandbox's processes.
+        root = self.km.provisioner.pid
         page = os.sysconf("SC_PAGE_SIZE")
         while True:
             await asyncio.sleep(_MEMORY_WATCH_INTERVAL)
-            try:
-                resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
-            except (OSError, ValueError, IndexError):
-                return
+            resident = 0
+            for pid in self.sandbox.processes(root):
+                try:
+                    resident += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+                except (OSError, ValueError, IndexError):
+                    continue
             if resident > self.memory_limit * 2**20:
                 self.over_memory = True
                 await self.km.signal_kernel(signal.SIGKILL)
+                self.sandbox.close()
                 return
 
     async def stop(self):
-        """Stop the kernel and everything in its process group."""
+        """Stop the kernel and everything in its sandbox."""
         if self.watch is not None:
             self.watch.cancel()
             self.watch = None
@@ -236,5 +278,8 @@ class KernelSession:
                 await self.km.shutdown_kernel(now=True)
             except Exception as exc:  # already gone; nothing left to stop
                 _kernel_log.debug("stopping a kernel: %s", exc)
+        # Whatever the kernel started (setsid, double forks) goes with it.
+        self.sandbox.close()
+        self.context.destroy(linger=0)
 
 

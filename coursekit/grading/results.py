@@ -46,6 +46,8 @@ class Grade:
         fault); a rerun grades it again.
     reason : str
         What happened, when the status is not ``ok``.
+    sha256 : str
+        The hash of the file graded (empty when it could not be read).
     """
 
     submission: str
@@ -53,6 +55,7 @@ class Grade:
     exercises: tuple
     status: str
     reason: str = ""
+    sha256: str = ""
 
     @property
     def total(self):
@@ -69,7 +72,7 @@ class Grade:
             row[item.exercise.id] = str(item.points)
         max_total = self.max_total
         row.update(total=str(self.total), max_total="" if max_total is None else str(max_total),
-                   status=self.status, reason=self.reason)
+                   status=self.status, reason=self.reason, sha256=self.sha256)
         return row
 
 
@@ -79,6 +82,7 @@ def ungraded(submission, status, reason):
         note = core.Result(core.ERROR, f"not graded: {reason}.")
         exercises = tuple(ExerciseGrade(e, note, 0)
                           for e in checks.exercises_for(submission.notebook))
-    return Grade(submission.label, submission.notebook, exercises, status, clean_text(reason))
+    return Grade(submission.label, submission.notebook, exercises, status, clean_text(reason),
+                 submission.sha256)
 
 

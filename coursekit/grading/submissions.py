@@ -1,8 +1,10 @@
 """Finding the files to grade and reading each one, without running it."""
 
+import hashlib
 import json
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import checks
@@ -45,12 +47,15 @@ class Submission:
     ----------
     path : Path
     label : str
-        How grades.csv names it: the path as given, or found in a directory given.
+        How grades.csv names it (:func:`submission_label`).
     notebook : str or None
         The notebook it answers, when known.
     cells : tuple of CodeCell
     problem : str
         Why it cannot be graded; empty when it can.
+    sha256 : str
+        The hash of the bytes read (empty when none could be), so that a
+        changed file is graded again.
     """
 
     path: Path
@@ -58,6 +63,7 @@ class Submission:
     notebook: str | None
     cells: tuple = ()
     problem: str = ""
+    sha256: str = ""
 
 
 def known_notebooks():
@@ -65,11 +71,45 @@ def known_notebooks():
     return list(dict.fromkeys(exercise.notebook for exercise in checks.EXERCISES.values()))
 
 
+def submission_label(path):
+    """How grades.csv names ``path``: one name however the path is spelt.
+
+    The folders are resolved (``./subs``, ``subs`` and ``/abs/subs`` are one),
+    the file itself is not (a symbolic link keeps its own name). The label is
+    relative to the working directory when the file is inside it.
+    """
+    path = Path(path)
+    real = Path(os.path.realpath(path.parent)) / path.name
+    try:
+        return str(real.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(real)
+
+
+@dataclass
+class Found:
+    """What :func:`find_submissions` found.
+
+    Attributes
+    ----------
+    files : list of (Path, str)
+        Each file to grade with its label, in the order given.
+    ignored : list of (str, str)
+        Each file or folder met and not graded, with the reason.
+    """
+
+    files: list = field(default_factory=list)
+    ignored: list = field(default_factory=list)
+
+
 def find_submissions(paths):
     """List the files to grade: each file given, and every ``*.ipynb`` in each directory.
 
-    Hidden files and folders (``.ipynb_checkpoints``) are skipped. A file listed
-    twice (by two routes) appears once.
+    ``*.ipynb`` in any case (``.IPYNB``). Inside a directory, hidden files and
+    folders (``.ipynb_checkpoints``), other file names and symbolic links to
+    folders are not graded, and listed with the reason. A file reached by two
+    routes or spellings appears once. Symbolic links to files are listed to
+    grade: :func:`read_submission` refuses them, so they get a row saying why.
 
     Parameters
     ----------
@@ -77,8 +117,7 @@ def find_submissions(paths):
 
     Returns
     -------
-    list of (Path, str)
-        Each file with its label, in the order given.
+    Found
 
     Raises
     ------
@@ -88,22 +127,42 @@ def find_submissions(paths):
     paths = [Path(p) for p in paths]
     if not paths:
         raise ValueError("paths: give at least one submission or directory of submissions")
-    found, seen = [], set()
+    found, seen = Found(), set()
+
+    def add(file):
+        label = submission_label(file)
+        if label not in seen:
+            seen.add(label)
+            found.files.append((file, label))
+
     for path in paths:
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*.ipynb")
-                           if p.is_file() and not any(part.startswith(".")
-                                                      for part in p.relative_to(path).parts))
-        elif path.exists():
-            files = [path]
+        if path.is_dir():  # named by the instructor: walked even through a link
+            _walk(path, add, found.ignored)
+        elif path.exists() or path.is_symlink():
+            add(path)
         else:
             raise ValueError(f"paths: no such file or directory: {path}")
-        for file in files:
-            key = file.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append((file, os.path.normpath(file)))
     return found
+
+
+def _walk(folder, add, ignored):
+    for root, folders, files in os.walk(folder):  # never into linked folders
+        root = Path(root)
+        for name in sorted(folders):
+            if name.startswith("."):
+                ignored.append((submission_label(root / name), "a hidden folder"))
+            elif (root / name).is_symlink():
+                ignored.append((submission_label(root / name),
+                                "a symbolic link to a folder, not followed"))
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            file = root / name
+            if name.startswith("."):
+                ignored.append((submission_label(file), "a hidden file"))
+            elif not name.lower().endswith(".ipynb"):
+                ignored.append((submission_label(file), "not a notebook (*.ipynb) file name"))
+            else:
+                add(file)
 
 
 def read_submission(path, label=None):
@@ -121,20 +180,23 @@ def read_submission(path, label=None):
         With ``problem`` set when the file cannot be graded.
     """
     path = Path(path)
-    label = os.path.normpath(path) if label is None else label
+    label = submission_label(path) if label is None else label
     by_name = _notebook_from_name(path.name)
+    digest = ""
 
     def invalid(problem, notebook=by_name):
-        return Submission(path, label, notebook, problem=problem)
+        return Submission(path, label, notebook, problem=problem, sha256=digest)
 
     try:
-        size = path.stat().st_size
-        if size > _MAX_SUBMISSION_BYTES:
-            return invalid(f"the file is {size / 2**20:.0f} MB; a notebook to grade may "
-                           f"have at most {_MAX_SUBMISSION_BYTES // 2**20} MB")
-        raw = path.read_bytes()
+        raw = _read_regular_file(path)
+    except _NotRegular as exc:
+        return invalid(str(exc))
     except OSError as exc:
         return invalid(f"the file cannot be read ({exc.strerror or exc})")
+    digest = hashlib.sha256(raw).hexdigest()
+    if len(raw) > _MAX_SUBMISSION_BYTES:
+        return invalid(f"the file is over {_MAX_SUBMISSION_BYTES // 2**20} MB, the most a "
+                       f"notebook to grade may have")
     if not raw.strip():
         return invalid("not a notebook: the file is empty")
     try:
@@ -160,7 +222,31 @@ def read_submission(path, label=None):
     cells, problem = _code_cells(data["cells"])
     if problem:
         return invalid(problem, notebook)
-    return Submission(path, label, notebook, cells)
+    return Submission(path, label, notebook, cells, sha256=digest)
+
+
+class _NotRegular(Exception):
+    """The path is not a regular file: a link, a pipe, a device."""
+
+
+def _read_regular_file(path):
+    """The bytes of ``path`` (at most one more than the size limit), refusing anything odd.
+
+    The file is opened without following a symbolic link and without blocking
+    on a pipe, and checked after opening, so it cannot be swapped in between.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                             | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if os.path.islink(path):
+            raise _NotRegular("a symbolic link, not a notebook file; hand in the file "
+                              "itself") from None
+        raise exc
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _NotRegular("not a regular file (a pipe, a device or a folder)")
+        return stream.read(_MAX_SUBMISSION_BYTES + 1)
 
 
 def _json_problem(text, error):
@@ -174,7 +260,7 @@ def _json_problem(text, error):
 
 
 def _notebook_from_name(name):
-    stem = name.rsplit(".", 1)[0] if name.endswith(".ipynb") else name
+    stem = name[: -len(".ipynb")] if name.lower().endswith(".ipynb") else name
     matches = [notebook for notebook in known_notebooks() if notebook in stem]
     return max(matches, key=len) if matches else None
 
