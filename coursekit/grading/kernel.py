@@ -65,6 +65,13 @@ class _GraderKernelSpecs(KernelSpecManager):
                           language="python", interrupt_mode=mode)
 
 
+class _BoundedKernelManager(AsyncKernelManager):
+    """A kernel manager whose clients share its zmq context (and its size limits)."""
+
+    def client(self, **kwargs):
+        return super().client(context=self.context, **kwargs)
+
+
 class GradingClient(NotebookClient):
     """An nbclient that keeps no outputs: only cell replies and the shim's answers."""
 
@@ -144,7 +151,7 @@ class KernelSession:
         self.context = zmq.asyncio.Context()
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
         self.context.setsockopt(zmq.RCVHWM, _RECEIVE_QUEUE)
-        self.km = AsyncKernelManager(kernel_name=_KERNEL_NAME, context=self.context,
+        self.km = _BoundedKernelManager(kernel_name=_KERNEL_NAME, context=self.context,
                                      kernel_spec_manager=_GraderKernelSpecs(sandbox),
                                      transport="ipc", ip=str(sandbox.ipc / "kernel"),
                                      connection_file=str(sandbox.ipc / "kernel.json"))
