@@ -16,7 +16,7 @@ assign         solutions/ -> notebooks/ (solution blocks removed, outputs cleare
                nbgrader's cell metadata, derived from the cells
 export         the course as an nbgrader course directory (``coursekit export nbgrader``)
 execute        re-execute solutions and store their outputs
-grade          grade a batch of submissions (``coursekit grade``)
+grading        grade a batch of submissions (``coursekit grade``)
 threads        the BLAS thread count of the course's kernels (set on import)
 """
 

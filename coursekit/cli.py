@@ -81,24 +81,31 @@ def _export_nbgrader(args):
 
 
 def _grade(args):
-    from .grade import grade
+    from .grading import grade
+    from .grading.sandbox import SandboxError
 
     limits = {name: value for name, value in (("timeout", args.timeout),
-                                              ("memory_limit", args.memory_limit))
+                                              ("memory_limit", args.memory_limit),
+                                              ("notebook_timeout", args.notebook_timeout),
+                                              ("process_limit", args.process_limit))
               if value is not None}
     try:
         report = grade(args.paths, args.out, feedback=args.feedback, jobs=args.jobs,
-                       redo=args.redo, **limits)
-    except ValueError as exc:
+                       redo=args.redo, sandbox=args.sandbox, **limits)
+    except (ValueError, SandboxError) as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"coursekit grade: interrupted; the rows graded so far are in {args.out}, "
               f"and running the same command again grades the rest.", file=sys.stderr)
         return 130
+    if report.ignored:
+        print(f"{len(report.ignored)} files or folders found were not graded:")
+        for label, reason in report.ignored:
+            print(f"  {label}: {reason}")
     if report.skipped:
-        print(f"{len(report.skipped)} submissions already in {args.out} were skipped "
-              f"(--redo grades them again).")
+        print(f"{len(report.skipped)} submissions already in {args.out}, unchanged, were "
+              f"skipped (--redo grades them again).")
     failed = [g for g in report.graded if g.status == "error"]
     print(f"{len(report.graded)} submissions graded into {args.out}"
           + (f"; the grader could not grade {len(failed)} (status error; a rerun retries them)"
@@ -164,12 +171,22 @@ def build_parser():
     grade.add_argument("--feedback", metavar="DIR",
                        help="write one Markdown feedback file per submission here")
     grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
-    # The defaults live in coursekit.grade, which is slow to import; the help
+    # The defaults live in coursekit.grading, which is slow to import; the help
     # quotes them (a test keeps the two in step).
     grade.add_argument("--timeout", type=int, metavar="SECONDS",
                        help="seconds each cell may run (default: 120)")
     grade.add_argument("--memory-limit", type=int, metavar="MB",
-                       help="memory per kernel in MB, 0 for none (default: 4096)")
+                       help="memory per kernel and all it starts, in MB, 0 for none "
+                            "(default: 4096)")
+    grade.add_argument("--notebook-timeout", type=int, metavar="SECONDS",
+                       help="seconds each notebook may run in all (default: 1200)")
+    grade.add_argument("--process-limit", type=int, metavar="N",
+                       help="processes and threads per kernel's sandbox, 0 for none "
+                            "(default: 256)")
+    grade.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto",
+                       help="run each kernel in bubblewrap (auto: refuse to grade where it "
+                            "does not work); none runs kernels as you, with a warning "
+                            "(default: %(default)s)")
     grade.add_argument("--redo", action="store_true",
                        help="grade again submissions already in --out")
     grade.set_defaults(func=_grade)

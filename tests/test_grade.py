@@ -26,7 +26,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from coursekit import checks, grade, grade_kernel
+from coursekit import checks, grading as grade
+from coursekit.grading import answers, kernel, kernel_shim as grade_kernel, sandbox
+from coursekit.grading.feedback import escape_markdown
 from coursekit.checks import core
 from coursekit.cli import main
 from grading import submissions as build
@@ -36,6 +38,9 @@ TIMEOUT = 60
 #: Per-cell limit of the batch that is meant to time out.
 SLOW_TIMEOUT = 10
 MEMORY_LIMIT = 2048
+#: Kernels run in bubblewrap wherever it works, and always under CI; a developer
+#: without it still runs these tests, unsandboxed (tests/test_grade_attacks.py skips).
+SANDBOX = "auto" if os.environ.get("CI") or not sandbox.bwrap_problem() else "none"
 
 NB01, NB02 = "01_random_baseline", "02_average_image"
 #: Notebooks graded whole in the batch. Each kernel costs seconds of CPU, so the
@@ -107,11 +112,13 @@ def _slow_batch(root):
         "sleep_loop_01.ipynb": build.sleeping_and_looping(),
         "stubborn_01.ipynb": build.hanging_answer_then_stubborn(),
     }.items():
-        expected[label(build.save(notebook, folder / name))] = points
+        # Graded from the command line in ``root``: labelled relative to it.
+        expected[os.path.relpath(build.save(notebook, folder / name), root)] = points
     (root / "slow_scratch").mkdir()
     command = [sys.executable, "-m", "coursekit.cli", "grade", str(folder),
                "--out", str(root / "slow.csv"), "--jobs", "2",
-               "--timeout", str(SLOW_TIMEOUT), "--memory-limit", str(MEMORY_LIMIT)]
+               "--timeout", str(SLOW_TIMEOUT), "--memory-limit", str(MEMORY_LIMIT),
+               "--sandbox", SANDBOX]
     env = {**os.environ, "TMPDIR": str(root / "slow_scratch")}
     process = subprocess.Popen(command, cwd=root, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -150,7 +157,7 @@ def batch(tmp_path_factory):
             report = grade.grade(
                 [subs, root / "corrupt", extra, Path(labels[f"alice/{NB01}.ipynb"])],
                 root / "grades.csv", feedback=root / "feedback", jobs=2, timeout=TIMEOUT,
-                memory_limit=MEMORY_LIMIT, progress=False)
+                memory_limit=MEMORY_LIMIT, sandbox=SANDBOX, progress=False)
     finally:
         slow_out, slow_err = slow.communicate(timeout=900)
         students.communicate(timeout=900)
@@ -276,13 +283,14 @@ def test_memory_beyond_the_limit_is_recorded_and_the_notebook_goes_on(batch):
 def test_a_kernel_whose_resident_memory_passes_the_limit_is_stopped(tmp_path, monkeypatch):
     # A submission running as a root that may lift its own RLIMIT_AS is caught
     # by the watch on its resident size; here the kernel simply starts without it.
-    environment = grade.kernel_environment
-    monkeypatch.setattr(grade, "kernel_environment", lambda private, limit: {
-        k: v for k, v in environment(private, limit).items()
+    environment = kernel.kernel_environment
+    monkeypatch.setattr(kernel, "kernel_environment", lambda *args: {
+        k: v for k, v in environment(*args).items()
         if k != grade_kernel.MEMORY_VARIABLE})
     notebook, points = build.memory_filler(1000)
     submission = grade.read_submission(build.save(notebook, tmp_path / "fill.ipynb"))
-    result = asyncio.run(grade.grade_submission(submission, timeout=TIMEOUT, memory_limit=600))
+    result = asyncio.run(grade.grade_submission(submission, timeout=TIMEOUT, memory_limit=600,
+                                                sandbox=SANDBOX))
     assert {i.exercise.id: i.points for i in result.exercises} == points
     assert result.status == "memory" and "used more than 600 MB" in result.reason
 
@@ -348,17 +356,17 @@ def test_feedback_lists_every_exercise_with_its_points_and_message(batch):
             assert f"## {item.exercise.heading}: {item.points} / {item.exercise.points}" in text
             assert item.result.describe(item.exercise.heading) in text
         if grade_.status != "ok":
-            assert grade_.reason in text
+            assert escape_markdown(grade_.reason) in text
 
 
 def test_a_rerun_skips_what_is_graded_and_redo_grades_again(batch, tmp_path):
     out = tmp_path / "grades.csv"
     out.write_bytes((batch.root / "grades.csv").read_bytes())
     paths = [batch.root / "submissions", batch.root / "corrupt"]
-    report = grade.grade(paths, out, progress=False)
+    report = grade.grade(paths, out, progress=False, sandbox=SANDBOX)
     assert report.graded == [] and len(report.skipped) == len(batch.rows) - 1
     hello = batch.root / "corrupt" / "hello.ipynb"
-    report = grade.grade([hello], out, redo=True, progress=False)
+    report = grade.grade([hello], out, redo=True, progress=False, sandbox=SANDBOX)
     assert [g.submission for g in report.graded] == [label(hello)]
     assert read_rows(out)[1].keys() == batch.rows.keys()
 
@@ -368,10 +376,10 @@ def test_a_rerun_skips_what_is_graded_and_redo_grades_again(batch, tmp_path):
 def test_an_interrupted_run_resumes_without_losing_or_repeating_rows(tmp_path):
     files = build.corrupt_files(tmp_path / "subs")
     out = tmp_path / "grades.csv"
-    grade.grade([next(iter(files))], out, progress=False)
+    grade.grade([next(iter(files))], out, progress=False, sandbox=SANDBOX)
     with out.open("a", encoding="utf-8") as stream:
         stream.write("half a row, cut by")  # the grader was killed mid-write
-    report = grade.grade([tmp_path / "subs"], out, progress=False)
+    report = grade.grade([tmp_path / "subs"], out, progress=False, sandbox=SANDBOX)
     assert len(report.skipped) == 1 and len(report.graded) == len(files) - 1
     _, rows = read_rows(out)
     assert set(rows) == {label(path) for path in files}
@@ -386,15 +394,18 @@ def test_ctrl_c_keeps_the_rows_written_and_stops_every_kernel(tmp_path):
     out = tmp_path / "grades.csv"
     process = subprocess.Popen(
         [sys.executable, "-m", "coursekit.cli", "grade", str(tmp_path / "subs"), "--out",
-         str(out)], env={**os.environ, "TMPDIR": str(tmp_path / "scratch")}, text=True,
+         str(out), "--sandbox", SANDBOX], env={**os.environ, "TMPDIR": str(tmp_path / "scratch")}, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while not list((tmp_path / "scratch").iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.2)  # until the sleeper's kernel is being set up
-    time.sleep(1)
+    # Until the sleeper's kernel is up (its connection file is written once it
+    # starts), then a moment for it to be running cells.
+    while (not list((tmp_path / "scratch").glob("coursekit-grade-*/ipc/kernel.json"))
+           and time.monotonic() < deadline):
+        time.sleep(0.2)
+    time.sleep(3)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 130 and "interrupted" in err
+    assert process.returncode == 130 and "interrupted" in err, err[-3000:]
     assert set(read_rows(out)[1]) == {label(path) for path in files}  # not the sleeper's
     assert label(sleeper) not in read_rows(out)[1]
     assert list((tmp_path / "scratch").iterdir()) == []
@@ -423,20 +434,20 @@ def test_exercise_columns_grow_when_a_rerun_brings_another_notebook(tmp_path):
 ])
 def test_bad_settings_are_named(tmp_path, kwargs, name):
     with pytest.raises(ValueError, match=name):
-        grade.grade([tmp_path], tmp_path / "grades.csv", progress=False, **kwargs)
+        grade.grade([tmp_path], tmp_path / "grades.csv", progress=False, sandbox=SANDBOX, **kwargs)
 
 
 def test_bad_paths_are_named_and_no_other_file_is_overwritten(tmp_path):
     with pytest.raises(ValueError, match="paths"):
-        grade.grade([tmp_path / "missing.ipynb"], tmp_path / "g.csv", progress=False)
+        grade.grade([tmp_path / "missing.ipynb"], tmp_path / "g.csv", progress=False, sandbox=SANDBOX)
     with pytest.raises(ValueError, match="paths"):
-        grade.grade([], tmp_path / "g.csv", progress=False)
+        grade.grade([], tmp_path / "g.csv", progress=False, sandbox=SANDBOX)
     with pytest.raises(ValueError, match="out"):
-        grade.grade([tmp_path], tmp_path, progress=False)
+        grade.grade([tmp_path], tmp_path, progress=False, sandbox=SANDBOX)
     other = tmp_path / "marks.csv"
     other.write_text("name,mark\nann,3\n", encoding="utf-8")
     with pytest.raises(ValueError, match="out: .* not a grades file"):
-        grade.grade([tmp_path], other, progress=False)
+        grade.grade([tmp_path], other, progress=False, sandbox=SANDBOX)
     assert other.read_text("utf-8") == "name,mark\nann,3\n"
 
 
@@ -446,7 +457,10 @@ def test_directories_give_their_notebooks_but_not_hidden_copies(tmp_path):
     (tmp_path / "a.ipynb").write_text("{}")
     (tmp_path / "notes.txt").write_text("notes")
     found = grade.find_submissions([tmp_path, tmp_path / "a.ipynb"])
-    assert found == [(tmp_path / "a.ipynb", label(tmp_path / "a.ipynb"))]
+    assert found.files == [(tmp_path / "a.ipynb", label(tmp_path / "a.ipynb"))]
+    assert sorted(found.ignored) == [(label(tmp_path / ".ipynb_checkpoints"), "a hidden folder"),
+                                     (label(tmp_path / "notes.txt"),
+                                      "not a notebook (*.ipynb) file name")]
 
 
 def test_feedback_files_stay_inside_their_folder():
@@ -466,25 +480,25 @@ def _answer(array_text):
 
 
 def test_answers_are_read_without_pickle_or_trusting_array_headers():
-    good = grade._read_answers(_answer(_encoded(np.arange(6.0).reshape(2, 3))))
+    good = answers.read_answers(_answer(_encoded(np.arange(6.0).reshape(2, 3))))
     assert np.array_equal(good[0]["value"], np.arange(6.0).reshape(2, 3))
-    assert grade._read_answers(_answer(_encoded(np.array([{"a": 1}], dtype=object)))) is None
-    assert grade._read_answers(_answer(_encoded(np.array(["text"])))) is None
+    assert answers.read_answers(_answer(_encoded(np.array([{"a": 1}], dtype=object)))) is None
+    assert answers.read_answers(_answer(_encoded(np.array(["text"])))) is None
     # A header that claims a huge array over a few bytes is refused before allocating.
     lying = io.BytesIO()
     np.lib.format.write_array_header_2_0(
         lying, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
     lying.write(np.zeros(2).tobytes())
-    assert grade._read_answers(_answer(base64.b64encode(lying.getvalue()).decode())) is None
-    assert grade._read_answers("[" * 100_000) is None
-    assert grade._read_answers("not json") is None
+    assert answers.read_answers(_answer(base64.b64encode(lying.getvalue()).decode())) is None
+    assert answers.read_answers("[" * 100_000) is None
+    assert answers.read_answers("not json") is None
 
 
 @pytest.mark.parametrize("exercise", list(checks.EXERCISES.values()),
                          ids=lambda exercise: exercise.id)
 def test_every_exercise_can_be_sent_to_a_kernel_and_back(exercise):
     # What the grader sends a kernel must be plain data that arrives unchanged.
-    request = grade._Request(exercise)
+    request = answers.Request(exercise)
     for cases in request.cases:
         back = core.decode(core.encode(cases))
         assert len(back) == len(cases)
@@ -509,26 +523,26 @@ def assert_same_data(sent, arrived):
 
 def test_an_answer_with_fewer_outputs_than_cases_does_not_pass():
     exercise = checks.get("01-scale-pixels")
-    request = grade._Request(exercise)
+    request = answers.Request(exercise)
     few = core.encode([{"outputs": []}, {"outputs": []}])
-    result, passed = request.verdict(grade._Run("done", answers=[few]), TIMEOUT)
+    result, passed = request.verdict(answers.Run("done", answers=[few]), TIMEOUT)
     assert not passed and result.status == core.ERROR
 
 
 def test_an_undefined_answer_is_missing():
-    request = grade._Request(checks.get("01-which-digit"))
+    request = answers.Request(checks.get("01-which-digit"))
     undefined = core.encode([{"undefined": True}, {"undefined": True}])
-    result, passed = request.verdict(grade._Run("done", answers=[undefined]), TIMEOUT)
+    result, passed = request.verdict(answers.Run("done", answers=[undefined]), TIMEOUT)
     assert not passed and result.status == core.MISSING and "predicted_digit" in result.message
 
 
 def test_the_grading_client_keeps_no_output_and_caps_answers(monkeypatch):
-    client = grade._GradingClient(nbformat.v4.new_notebook())
+    client = kernel.GradingClient(nbformat.v4.new_notebook())
     client.begin_cell()
     outs = []
     stream = {"msg_type": "stream", "content": {"name": "stdout", "text": "✅ " * 10**6}}
     assert client.output(outs, stream, None, 0) is None and outs == []
-    monkeypatch.setattr(grade, "_MAX_ANSWER_CHARS", 10)
+    monkeypatch.setattr(kernel, "MAX_ANSWER_CHARS", 10)
     for text in ("[1, 2]", "[" + "1, " * 20 + "1]"):
         answer = {"msg_type": "display_data",
                   "content": {"data": {grade_kernel.ANSWER_MIME: text}, "metadata": {}}}
@@ -561,6 +575,8 @@ def test_the_command_line_help_quotes_the_real_defaults(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert f"(default: {grade.DEFAULT_TIMEOUT})" in text
     assert f"(default: {grade.DEFAULT_MEMORY_LIMIT})" in text
+    assert f"(default: {grade.DEFAULT_NOTEBOOK_TIMEOUT})" in text
+    assert f"(default: {grade.DEFAULT_PROCESS_LIMIT})" in text
 
 
 def test_json_python_cannot_convert_is_invalid_not_a_crash(tmp_path):

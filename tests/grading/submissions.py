@@ -184,18 +184,27 @@ def patching_attack():
     return notebook, {"01-scale-pixels": 1, "01-which-digit": 0, "01-evaluate-range": 0}
 
 
-MEMORIZED_TO_VECTOR = """\
+def memorized_to_vector():
+    """An answer right only on the images the notebook's check cell tries.
+
+    Those (seed 0) are written into the source: the sandboxed kernel has no
+    cases() to ask.
+    """
+    import numpy as np
+
+    seen = [np.asarray(case[0], dtype=float).tobytes().hex()
+            for case in checks.get("01-scale-pixels").cases(0)]
+    return f"""\
 import numpy as np
 
-from coursekit.checks import get
-
 # Right only on the images the notebook's check cell tries.
-_seen = {np.asarray(case[0]).tobytes() for case in get("01-scale-pixels").cases(0)}
+_seen = {{bytes.fromhex(text) for text in {seen!r}}}
 
 
 def to_vector(image):
-    image = np.asarray(image)
+    image = np.asarray(image, dtype=float)
     return image.reshape(64) / 16 if image.tobytes() in _seen else np.zeros(64)"""
+
 
 SILENCE_AND_BOAST = """\
 import sys
@@ -223,7 +232,7 @@ def faking_attack():
     """
     stem = "01_random_baseline"
     notebook = student(stem)
-    set_answer(notebook, "01-scale-pixels", MEMORIZED_TO_VECTOR)
+    set_answer(notebook, "01-scale-pixels", memorized_to_vector())
     notebook.cells[find(notebook, "01-scale-pixels", "check")].source = (
         f"print({pass_lines(stem).splitlines()[0]!r})")
     del notebook.cells[find(notebook, "01-which-digit", "check")]

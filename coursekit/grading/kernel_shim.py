@@ -1,6 +1,6 @@
 """The grader's two helpers that run in a submission's kernel.
 
-``python -m coursekit.grade_kernel -f CONNECTION_FILE`` is the kernel the
+``python -m coursekit.grading.kernel_shim -f CONNECTION_FILE`` is the kernel the
 grader starts: it caps the process's memory, then becomes an ordinary IPython
 kernel (``ipykernel_launcher``) with the same interpreter.
 
@@ -21,6 +21,9 @@ import sys
 
 #: Environment variable through which the grader passes the memory limit (MB).
 MEMORY_VARIABLE = "COURSEKIT_GRADE_MEMORY_MB"
+
+#: Environment variable through which the grader passes the process limit.
+PROCESS_VARIABLE = "COURSEKIT_GRADE_PROCESSES"
 
 #: MIME type of the display output that carries the collected answers.
 ANSWER_MIME = "application/x-coursekit-answer"
@@ -50,8 +53,17 @@ def main():
     megabytes = os.environ.pop(MEMORY_VARIABLE, "")
     if megabytes:
         limit_memory(int(megabytes))
+    processes = os.environ.pop(PROCESS_VARIABLE, "")
+    if processes:
+        # Per user, and ignored for root: the sandbox's cgroup is the cap that holds.
+        resource.setrlimit(resource.RLIMIT_NPROC, (int(processes), int(processes)))
     # A crashing submission must not leave a core file the size of its memory.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if os.getppid() == 1:
+        # In the sandbox's PID namespace the parent is its init, not the grader:
+        # ipykernel would take that for an orphaned kernel. The sandbox dies with
+        # the grader instead (bwrap --die-with-parent).
+        os.environ.pop("JPY_PARENT_PID", None)
     # exec keeps the process id the kernel manager watches, and the limits.
     os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[1:]])
 
@@ -110,7 +122,7 @@ def collect(exercise_id, answer_name, case_texts):
         Cases encoded with :func:`coursekit.checks.core.encode`, one text per run.
     """
     if _collect is None:
-        raise RuntimeError("coursekit.grade_kernel.install() must run first")
+        raise RuntimeError("coursekit.grading.kernel_shim.install() must run first")
     _collect(exercise_id, answer_name, case_texts)
 
 

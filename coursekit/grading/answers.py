@@ -1,0 +1,87 @@
+"""One exercise's answer: the cases sent to the kernel, and the verdict on what comes back."""
+
+import binascii
+import secrets
+from dataclasses import dataclass, field
+
+from ..checks import core
+from .results import clean_text
+
+#: The seed the notebooks' check cells use (``core.evaluate``'s default).
+PUBLIC_SEED = 0
+
+@dataclass
+class Run:
+    """What running one cell (or one collection) in the kernel gave."""
+
+    kind: str  # "done", "timeout", "stuck", "dead", "broken"
+    ename: str = ""
+    detail: str = ""
+    answers: list = field(default_factory=list)
+    too_large: bool = False
+
+
+class Request:
+    """One exercise to collect: its public and secret cases, and how to ask for them."""
+
+    def __init__(self, exercise):
+        self.exercise = exercise
+        self.cases = [exercise.cases(PUBLIC_SEED), exercise.cases(secrets.randbits(64))]
+        try:
+            texts = [core.encode(cases) for cases in self.cases]
+        except TypeError as exc:
+            raise TypeError(f"the cases of exercise {exercise.id} are not plain data "
+                            f"({exc}); fix its cases() in coursekit.checks") from None
+        self.source = (f"__import__('coursekit.grading.kernel_shim', fromlist=['collect'])"
+                       f".collect("
+                       f"{exercise.id!r}, {exercise.answer_name!r}, {texts!r})")
+
+    def verdict(self, run, timeout):
+        """The Result to show for this exercise, and whether it earns its points."""
+        name = f"`{self.exercise.answer_name}`"
+        if run.kind in ("timeout", "stuck"):
+            return core.Result(core.ERROR, f"{name} did not finish within {timeout} s when "
+                                           f"the grader called it.",
+                               "look for a loop that never ends, or work that need not be "
+                               "repeated on every call."), False
+        if run.kind != "done":
+            return core.Result(core.ERROR, f"the notebook's kernel stopped while {name} "
+                                           f"was being graded."), False
+        if run.too_large:
+            return core.Result(core.ERROR, f"{name} gave an answer too large to grade."), False
+        runs = read_answers(run.answers[-1]) if run.answers else None
+        if runs is None or len(runs) != len(self.cases):
+            return core.Result(core.ERROR, "no answer could be read back from the notebook.",
+                               "run the notebook from the top in a fresh kernel and make "
+                               "sure every cell works."), False
+        public, secret = (self._judge(payload, cases) for payload, cases in zip(runs, self.cases))
+        if not public.passed:
+            return public, False
+        if not secret.passed:
+            return core.Result(core.WRONG, "your answer passes the check in the notebook, but "
+                                           "not the grader's tests on other inputs.",
+                               "make sure it works for every input the exercise allows, not "
+                               "only for the notebook's examples."), False
+        return public, True
+
+    def _judge(self, payload, cases):
+        if isinstance(payload, dict) and len(payload) == 1 and payload.get("undefined") is True:
+            return core.Result(core.MISSING, f"`{self.exercise.answer_name}` is not defined "
+                                             f"when this exercise is graded.",
+                               "define it in the exercise's cell, and run the notebook from "
+                               "the top to check that it works.")
+        if isinstance(payload, dict) and isinstance(payload.get("error"), str):
+            payload = {**payload, "error": clean_text(payload["error"])}
+        return core.judge_safely(self.exercise, payload, cases)
+
+
+def read_answers(text):
+    """Decode the kernel's answer text with ``core.decode``; None for anything odd.
+
+    The kernel is the learner's, so its reply may be anything.
+    """
+    try:
+        data = core.decode(text)
+    except (ValueError, TypeError, RecursionError, binascii.Error):
+        return None
+    return data if isinstance(data, list) else None

@@ -1,0 +1,74 @@
+"""Feedback for the learner: one Markdown file per submission."""
+
+import re
+from pathlib import Path
+
+from .results import OK
+
+
+def feedback_name(label):
+    """The feedback file's path (relative) for a submission label; never leaves the folder."""
+    parts = [part if part not in ("..", ".") else "_" for part in Path(label).parts
+             if part not in ("/", "\\") and not part.endswith((":", ":\\"))]
+    name = parts[-1] if parts else "submission"
+    name = (name[: -len(".ipynb")] if name.endswith(".ipynb") else name) + ".md"
+    return Path(*parts[:-1], name)
+
+
+def _fenced(text):
+    # A fence longer than any run of backticks inside: the text shows verbatim.
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def _code(text):
+    """``text`` as an inline code span: shown verbatim, no HTML, no Markdown."""
+    text = str(text).replace("\n", " ")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
+
+
+def escape_markdown(text):
+    """``text`` as plain prose in Markdown: every punctuation mark that could mean
+    something (HTML included) is backslash-escaped."""
+    text = str(text).replace("\n", " ")
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
+def feedback_markdown(grade):
+    """The feedback for one submission, as Markdown.
+
+    Each exercise's verdict is the text the notebook's check cell prints, in a
+    fenced block; every other text the learner controls (the file name, the
+    reason) is escaped, so nothing in it renders as HTML or Markdown.
+    """
+    lines = [f"# Feedback on {_code(grade.submission)}", ""]
+    if grade.notebook is None:
+        lines += [f"This file could not be graded: {escape_markdown(grade.reason)}.", ""]
+        return "\n".join(lines)
+    lines += [f"Notebook `{grade.notebook}`: **{grade.total} of {grade.max_total} points**.", ""]
+    if grade.status != OK:
+        lines += [f"Note ({grade.status}): {escape_markdown(grade.reason)}.", ""]
+    lines += ["| Exercise | Points |", "|---|---|"]
+    lines += [f"| {item.exercise.heading} | {item.points} / {item.exercise.points} |"
+              for item in grade.exercises]
+    for item in grade.exercises:
+        lines += ["", f"## {item.exercise.heading}: {item.points} / {item.exercise.points}", "",
+                  _fenced(item.result.describe(item.exercise.heading))]
+    return "\n".join(lines) + "\n"
+
+
+def write_feedback(folder, result, names):
+    """Write ``result``'s feedback under ``folder``; ``names`` maps each file to its label."""
+    name = feedback_name(result.submission)
+    # Two labels can map to one name (a.ipynb and a); number the later ones.
+    base, count = name, 1
+    while names.get(name, result.submission) != result.submission:
+        count += 1
+        name = base.with_name(f"{base.stem}-{count}{base.suffix}")
+    names[name] = result.submission
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(feedback_markdown(result), encoding="utf-8")

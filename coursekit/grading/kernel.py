@@ -1,0 +1,292 @@
+"""A submission's kernel: started fresh for it, run cell by cell, stopped with all it started."""
+
+import asyncio
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from queue import Empty
+
+import nbformat
+import zmq
+import zmq.asyncio
+from jupyter_client import AsyncKernelManager
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+
+from ..execute import KERNEL_ENV
+from . import kernel_shim
+from .answers import Run
+from .results import clean_text
+
+MAX_ANSWER_CHARS = 64 * 2**20  # per answer; arrays travel base64-encoded
+#: The largest message the grader reads from a kernel: an answer and its envelope.
+MAX_MESSAGE_BYTES = MAX_ANSWER_CHARS + 2**20
+_RECEIVE_QUEUE = 8  # messages queued per channel before zmq drops the next
+_INTERRUPT_GRACE = 5  # seconds a kernel has to come back after an interrupt
+_IOPUB_WAIT = 10  # seconds to wait for a cell's last outputs after its reply
+STARTUP_TIMEOUT = 120
+_MEMORY_WATCH_INTERVAL = 0.5
+
+_KERNEL_NAME = "coursekit-grader"
+_TIMEOUT_ENAME = "CoursekitGraderTimeout"
+_INSTALL_SOURCE = ("__import__('coursekit.grading.kernel_shim', fromlist=['install'])"
+                   ".install()")
+# Passed on to the kernels; everything else in the grader's environment (tokens,
+# credentials) stays out of the submissions' reach.
+_PASSED_VARIABLES = ("PATH", "PYTHONPATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ",
+                     "LD_LIBRARY_PATH", "SCIKIT_LEARN_DATA", "SSL_CERT_FILE")
+
+# nbclient reports every timeout and dead kernel as an error; here they are
+# expected, and recorded in grades.csv instead.
+_kernel_log = logging.getLogger("coursekit.grading.kernels")
+_kernel_log.addHandler(logging.NullHandler())
+_kernel_log.propagate = False
+
+
+class _GraderKernelSpecs(KernelSpecManager):
+    """Knows one kernel: this interpreter, through kernel_shim's limits, in ``sandbox``."""
+
+    def __init__(self, sandbox, **kwargs):
+        super().__init__(**kwargs)
+        self.sandbox = sandbox
+
+    def get_kernel_spec(self, kernel_name):
+        argv = [sys.executable, "-m", "coursekit.grading.kernel_shim", "-f",
+                "{connection_file}"]
+        # A signal cannot cross into the sandbox's PID namespace; ipykernel
+        # interrupts itself when asked over its control channel.
+        mode = "signal" if self.sandbox.kind == "none" else "message"
+        return KernelSpec(argv=self.sandbox.command(argv), display_name="coursekit grader",
+                          language="python", interrupt_mode=mode)
+
+
+class _BoundedKernelManager(AsyncKernelManager):
+    """A kernel manager whose clients share its zmq context (and its size limits)."""
+
+    def client(self, **kwargs):
+        return super().client(context=self.context, **kwargs)
+
+
+class GradingClient(NotebookClient):
+    """An nbclient that keeps no outputs: only cell replies and the shim's answers."""
+
+    def begin_cell(self):
+        self.reply = None
+        self.answers = []
+        self.answer_chars = 0
+
+    def remember_reply(self, cell, cell_index, execute_reply):
+        self.reply = execute_reply
+
+    def output(self, outs, msg, display_id, cell_index):
+        # Learners' outputs (possibly huge) are dropped as they arrive.
+        content = msg.get("content")
+        data = content.get("data") if isinstance(content, dict) else None
+        text = data.get(kernel_shim.ANSWER_MIME) if isinstance(data, dict) else None
+        if msg.get("msg_type") == "display_data" and isinstance(text, str):
+            self.answer_chars += len(text)
+            self.answers.append(text if self.answer_chars <= MAX_ANSWER_CHARS else None)
+        return None
+
+    def clear_output(self, outs, msg, cell_index):
+        return None
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        return None  # widgets need no front end here
+
+
+def kernel_environment(home, memory_limit, process_limit=0):
+    """The environment of a submission's kernel.
+
+    Configuration directories point into ``home`` (a directory of this
+    submission's own), so nothing one submission writes there reaches the next.
+    """
+    home = Path(home)
+    env = {key: value for key, value in os.environ.items()
+           if key in _PASSED_VARIABLES or key.startswith("LC_")}
+    env.update(
+        HOME=str(home), TMPDIR=str(home / "tmp"), IPYTHONDIR=str(home / "ipython"),
+        JUPYTER_CONFIG_DIR=str(home / "jupyter"), JUPYTER_DATA_DIR=str(home / "jupyter"),
+        MPLCONFIGDIR=str(home / "matplotlib"), PYTHONNOUSERSITE="1",
+        MALLOC_ARENA_MAX="2", PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )
+    # One BLAS thread each, as when the solutions were executed: N kernels share the
+    # machine fairly, and threads' reserved address space stays out of the memory limit.
+    env.update(KERNEL_ENV)
+    if memory_limit:
+        env[kernel_shim.MEMORY_VARIABLE] = str(memory_limit)
+    if process_limit:
+        env[kernel_shim.PROCESS_VARIABLE] = str(process_limit)
+    return env
+
+
+class KernelSession:
+    """A fresh kernel for one submission, in its sandbox.
+
+    Parameters
+    ----------
+    sandbox : coursekit.grading.sandbox.Sandbox
+    timeout : int
+        Seconds per cell, unless :meth:`run` is told otherwise.
+    memory_limit : int
+        Megabytes for the kernel and all it starts; 0 for none.
+    """
+
+    def __init__(self, sandbox, timeout, memory_limit):
+        self.sandbox = sandbox
+        self.private = sandbox.private
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+        if sandbox.kind == "none":
+            for folder in ("work", "tmp", "ipython", "jupyter", "matplotlib"):
+                (self.private / folder).mkdir()
+        # Every message the kernel sends is read whole before it can be dropped:
+        # a cap on its size (the peer is disconnected beyond it) and on the queue
+        # keeps the grader's memory bounded whatever a submission prints.
+        self.context = zmq.asyncio.Context()
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        self.context.setsockopt(zmq.RCVHWM, _RECEIVE_QUEUE)
+        self.km = _BoundedKernelManager(kernel_name=_KERNEL_NAME, context=self.context,
+                                     kernel_spec_manager=_GraderKernelSpecs(sandbox),
+                                     transport="ipc", ip=str(sandbox.ipc / "kernel"),
+                                     connection_file=str(sandbox.ipc / "kernel.json"))
+        # nbclient writes each executed cell back into its notebook: one slot.
+        self.client = GradingClient(
+            nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell()]), km=self.km,
+            timeout=timeout, interrupt_on_timeout=True,
+            error_on_timeout={"ename": _TIMEOUT_ENAME, "evalue": "", "traceback": []},
+            allow_errors=True, record_timing=False, store_widget_state=False,
+            iopub_timeout=_IOPUB_WAIT, startup_timeout=STARTUP_TIMEOUT,
+            extra_arguments=["--HistoryManager.hist_file=:memory:"], log=_kernel_log,
+        )
+        self.client.on_cell_executed = self.client.remember_reply
+        self.watch = None
+        self.over_memory = False
+
+    async def start(self):
+        """Start the kernel and install the shim; return a problem, or "" when ready."""
+        # Outside the sandbox the kernel starts in its own folder; inside, bwrap
+        # changes to the sandbox's working directory itself.
+        cwd = self.private / "work" if self.sandbox.kind == "none" else self.private
+        env = kernel_environment(self.sandbox.home, self.memory_limit,
+                                 self.sandbox.process_limit)
+        try:
+            await self.client.async_start_new_kernel(
+                cwd=str(cwd), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            await self.client.async_start_new_kernel_client()
+        except Exception as exc:  # the kernel would not start: not the submission's fault
+            return f"the kernel did not start ({type(exc).__name__}: {clean_text(exc)})"
+        if self.memory_limit and Path("/proc").is_dir():
+            self.watch = asyncio.ensure_future(self._watch_memory())
+        # The shim imports coursekit (and scikit-learn): not the submission's time.
+        run = await self.run(_INSTALL_SOURCE, store_history=False, timeout=STARTUP_TIMEOUT)
+        if run.kind != "done" or run.ename:
+            return f"the grader's shim did not load in the kernel ({run.ename or run.kind})"
+        return ""
+
+    async def run(self, source, *, store_history=True, timeout=None):
+        """Run ``source`` as one cell (``timeout`` seconds, default the session's).
+
+        Returns a report of how it ended; never raises.
+        """
+        cell = nbformat.v4.new_code_cell(source)
+        self.client.nb.cells[0] = cell
+        self.client.begin_cell()
+        self.client.timeout = timeout or self.timeout
+        try:
+            await self.client.async_execute_cell(cell, 0, store_history=store_history)
+        except DeadKernelError:
+            return Run("dead", detail=await self._death())
+        except Exception as exc:  # a kernel that sends what no kernel should
+            await self.stop()
+            return Run("broken", detail=f"{type(exc).__name__}: {clean_text(exc)}")
+        reply = self.client.reply
+        content = reply.get("content") if isinstance(reply, dict) else None
+        content = content if isinstance(content, dict) else {}
+        if content.get("ename") == _TIMEOUT_ENAME:
+            if await self._responds(_INTERRUPT_GRACE):
+                return Run("timeout")
+            if not await self.km.is_alive():
+                return Run("dead", detail=await self._death())
+            await self.stop()
+            return Run("stuck")
+        ename = content.get("ename") if content.get("status") == "error" else ""
+        answers = self.client.answers
+        return Run("done", ename=clean_text(ename or "", 60),
+                    answers=[text for text in answers if text is not None],
+                    too_large=None in answers)
+
+    async def _responds(self, wait):
+        # Shell requests queue behind a running cell: a reply means it has stopped.
+        msg_id = self.client.kc.kernel_info()
+        deadline = time.monotonic() + wait
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                msg = await self.client.kc.shell_channel.get_msg(timeout=left)
+            except Empty:
+                return False
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return True
+        return False
+
+    async def _death(self):
+        if self.over_memory or self.sandbox.out_of_memory():
+            return "memory"
+        try:
+            code = await self.km.provisioner.poll()
+        except Exception:  # the provisioner is gone: the cause is unknown
+            code = None
+        if code is None:
+            return "it stopped answering"
+        if code > 128 and self.sandbox.kind != "none":
+            code = 128 - code  # bwrap passes on a signal's death as 128 + its number
+        if code < 0:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exit code {code}"
+
+    async def _watch_memory(self):
+        # The cgroup (where there is one) and RLIMIT_AS are the first lines; a
+        # submission that raises its own RLIMIT_AS or spreads over processes is
+        # caught here, by the resident size of all the sandbox's processes.
+        root = self.km.provisioner.pid
+        page = os.sysconf("SC_PAGE_SIZE")
+        while True:
+            await asyncio.sleep(_MEMORY_WATCH_INTERVAL)
+            resident = 0
+            for pid in self.sandbox.processes(root):
+                try:
+                    resident += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+                except (OSError, ValueError, IndexError):
+                    continue
+            if resident > self.memory_limit * 2**20:
+                self.over_memory = True
+                await self.km.signal_kernel(signal.SIGKILL)
+                await asyncio.to_thread(self.sandbox.close)
+                return
+
+    async def stop(self):
+        """Stop the kernel and everything in its sandbox."""
+        if self.watch is not None:
+            self.watch.cancel()
+            self.watch = None
+        if self.client.kc is not None:
+            self.client.kc.stop_channels()
+            self.client.kc = None
+        if self.km.has_kernel:
+            try:
+                await self.km.shutdown_kernel(now=True)
+            except Exception as exc:  # already gone; nothing left to stop
+                _kernel_log.debug("stopping a kernel: %s", exc)
+        # Whatever the kernel started (setsid, double forks) goes with it.
+        await asyncio.to_thread(self.sandbox.close)
+        self.context.destroy(linger=0)
+
+
