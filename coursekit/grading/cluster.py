@@ -1,0 +1,236 @@
+"""Grading on a Dask cluster: each submission a task on the workers of a running scheduler.
+
+The client (``coursekit grade --scheduler tcp://HOST:PORT``) finds and reads
+the submissions, as a local batch does, and sends each one to the cluster as
+one task. On the worker, the task grades the submission in a fresh process of
+its own (``python -m coursekit.grading.cluster``), which does exactly what a
+local job does: a fresh kernel in its own sandbox, its answers judged in that
+process. The task returns the grade as plain data; only the client writes
+grades.csv and the feedback, one row as each result arrives, so an
+interrupted client resumes as a local batch does.
+
+Why a process per submission, not the worker itself: whatever a submission
+does to the process grading it (memory, a crash of the grader), the worker
+lives on and reports it as ``crashed``. That process dies with its worker
+(``PR_SET_PDEATHSIG``), and its kernel with it (bubblewrap's
+``--die-with-parent``).
+
+A worker that dies mid-task: the scheduler runs the task again on another
+worker, and the client, which writes a row per finished task, writes it once.
+A submission whose task kills worker after worker is given up on by the
+scheduler after ``distributed.scheduler.allowed-failures`` deaths (3 by
+default), and its row is ``crashed``.
+"""
+
+import ctypes
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+from .. import checks
+from ..checks import core
+from .results import CRASHED, ERROR, ExerciseGrade, Grade, clean_text, ungraded
+from .submissions import CodeCell, Submission
+
+#: Seconds the client waits for the scheduler to answer.
+CONNECT_TIMEOUT = 30
+_PR_SET_PDEATHSIG = 1
+_STATUSES = (core.CORRECT, core.WRONG, core.MISSING, core.ERROR)
+
+
+# ---------------------------------------------------------------- plain data
+
+def submission_to_data(submission):
+    """``submission`` as JSON-ready plain data."""
+    return {"path": str(submission.path), "label": submission.label,
+            "notebook": submission.notebook, "problem": submission.problem,
+            "sha256": submission.sha256,
+            "cells": [[cell.number, cell.source, cell.exercise] for cell in submission.cells]}
+
+
+def submission_from_data(data):
+    """The :class:`Submission` :func:`submission_to_data` gave."""
+    return Submission(Path(data["path"]), data["label"], data["notebook"],
+                      tuple(CodeCell(number, source, exercise)
+                            for number, source, exercise in data["cells"]),
+                      data["problem"], data["sha256"])
+
+
+def grade_to_data(grade):
+    """``grade`` as JSON-ready plain data (exercises by id)."""
+    return {"submission": grade.submission, "notebook": grade.notebook,
+            "status": grade.status, "reason": grade.reason, "sha256": grade.sha256,
+            "exercises": [[item.exercise.id, item.result.status, item.result.message,
+                           item.result.hint, item.points] for item in grade.exercises]}
+
+
+def grade_from_data(data, submission):
+    """The :class:`Grade` of ``submission`` that a worker sent as ``data``.
+
+    The client checks it against its own list of the notebook's exercises:
+    the same exercises in the same order, points within each one's maximum.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is not a grade of ``submission``.
+    """
+    exercises = checks.exercises_for(data["notebook"]) if data["notebook"] else []
+    items = data["exercises"]
+    if (data["submission"] != submission.label or data["notebook"] != submission.notebook
+            or [item[0] for item in items] != [e.id for e in exercises]):
+        raise ValueError(f"a worker sent a grade that is not {submission.label}'s")
+    graded = []
+    for exercise, (_, status, message, hint, points) in zip(exercises, items):
+        if status not in _STATUSES or not 0 <= int(points) <= exercise.points:
+            raise ValueError(f"a worker sent a malformed grade for {exercise.id}")
+        graded.append(ExerciseGrade(exercise, core.Result(status, message, hint), int(points)))
+    return Grade(submission.label, submission.notebook, tuple(graded), data["status"],
+                 data["reason"], data["sha256"])
+
+
+# ---------------------------------------------------------------- on the worker
+
+def grade_on_worker(submission_data, settings):
+    """The task each submission is: grade it in a fresh process here; return plain data.
+
+    Never raises on a bad submission: a grading process that dies gives a
+    ``crashed`` grade, one that cannot grade (no sandbox here) an ``error`` one.
+    """
+    with tempfile.TemporaryDirectory(prefix="coursekit-task-") as folder:
+        request, answer = Path(folder, "request.json"), Path(folder, "grade.json")
+        request.write_text(json.dumps({"submission": submission_data, "settings": settings}),
+                           encoding="utf-8")
+        process = subprocess.run(
+            [sys.executable, "-m", "coursekit.grading.cluster", str(request), str(answer),
+             str(os.getpid())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            start_new_session=True, check=False)
+        if process.returncode == 0 and answer.exists():
+            return json.loads(answer.read_text(encoding="utf-8"))
+    submission = submission_from_data(submission_data)
+    code = process.returncode
+    how = (f"signal {signal.Signals(-code).name}" if code < 0 and -code in
+           signal.valid_signals() else f"exit code {code}")
+    return grade_to_data(ungraded(submission, CRASHED,
+                                  f"the process grading it on a cluster worker died ({how})"))
+
+
+def _die_with(parent):
+    """Be killed when the worker that started this process dies (Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the call
+        os._exit(1)
+
+
+def _grade_request(request, answer, parent):
+    _die_with(parent)
+    import asyncio
+
+    from . import sandbox as sandboxes
+    from .batch import preload
+    from .runner import grade_submission
+
+    data = json.loads(Path(request).read_text(encoding="utf-8"))
+    submission = submission_from_data(data["submission"])
+    settings = data["settings"]
+    try:
+        kind = sandboxes.choose(settings.pop("sandbox"))
+    except sandboxes.SandboxError as exc:
+        grade = ungraded(submission, ERROR, f"on worker {os.uname().nodename}: {exc}")
+    else:
+        preload()
+        view = sandboxes.KernelView.create() if kind == "bwrap" else None
+        try:
+            grade = asyncio.run(grade_submission(submission, sandbox=kind, view=view,
+                                                 **settings))
+        finally:
+            if view is not None:
+                view.remove()
+    partial = Path(answer + ".partial")
+    partial.write_text(json.dumps(grade_to_data(grade)), encoding="utf-8")
+    os.replace(partial, answer)
+
+
+# ---------------------------------------------------------------- on the client
+
+def grade_on_cluster(submissions, scheduler, settings, finished):
+    """Grade ``submissions`` on the cluster of ``scheduler``, calling ``finished(grade)``
+    as each result arrives.
+
+    Returns
+    -------
+    bool
+        True if SIGINT or SIGTERM stopped it (no row is written after that).
+
+    Raises
+    ------
+    ValueError
+        If Dask is not installed or the scheduler cannot be reached.
+    """
+    try:
+        from distributed import Client, as_completed
+        from distributed.scheduler import KilledWorker
+    except ImportError:
+        raise ValueError("scheduler: grading on a cluster needs Dask: "
+                         "pip install 'coursekit[cluster]'") from None
+    local = [s for s in submissions if s.problem]
+    remote = [s for s in submissions if not s.problem]
+    for submission in local:  # nothing to run: no need for a worker
+        finished(ungraded(submission, "invalid", submission.problem))
+    if not remote:
+        return False
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ValueError(f"scheduler: cannot reach the Dask scheduler at {scheduler!r} "
+                         f"({exc}); give tcp://HOST:PORT of a running `dask scheduler`") \
+            from None
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread
+        previous = None
+    futures = {}
+    try:
+        batch = uuid.uuid4().hex[:8]
+        for submission in remote:
+            future = client.submit(grade_on_worker, submission_to_data(submission), settings,
+                                   key=f"coursekit-grade-{batch}-{len(futures)}", pure=False)
+            futures[future] = submission
+        for future in as_completed(futures, loop=client.loop):
+            submission = futures.pop(future)
+            try:
+                grade = grade_from_data(future.result(), submission)
+            except KilledWorker as exc:
+                grade = ungraded(submission, CRASHED,
+                                 f"every cluster worker that graded it died ({clean_text(exc)})")
+            except Exception as exc:  # a grader or cluster failure: a rerun retries it
+                grade = ungraded(submission, ERROR,
+                                 f"the cluster could not grade it ({type(exc).__name__}: {exc})")
+            finished(grade)
+    except KeyboardInterrupt:
+        client.cancel(list(futures), force=True)
+        return True
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        client.close()
+    return False
+
+
+if __name__ == "__main__":
+    _grade_request(sys.argv[1], sys.argv[2], int(sys.argv[3]))
