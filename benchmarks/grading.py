@@ -1,10 +1,14 @@
-"""Grading 20 submissions built from the solutions: `coursekit grade --jobs 1` and
-`--jobs 2`, against plain `jupyter nbconvert --execute` of the same 20 files.
+"""Grading the solutions as students' files, sandbox on, against plain execution.
 
-All three run one after another in this one run, on fresh copies, with the same
-one-BLAS-thread kernels (`coursekit.execute.KERNEL_ENV`).
+Side by side in one run, on fresh copies of the same ``COUNT`` files, with the
+same one-BLAS-thread kernels (``coursekit.execute.KERNEL_ENV``):
+``jupyter nbconvert --execute``, ``coursekit grade --jobs 1`` in bubblewrap (the
+default), the same with ``--sandbox none``, and ``--jobs 2`` in bubblewrap.
+Every graded row must be ``ok`` with full marks. ``COURSEKIT_BENCH_GRADING_COUNT``
+sets ``COUNT`` (default 14: each solution twice).
 """
 
+import csv
 import itertools
 import os
 import shutil
@@ -23,7 +27,7 @@ from coursekit.execute import kernel_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-COUNT = 20
+COUNT = int(os.environ.get("COURSEKIT_BENCH_GRADING_COUNT", "14"))
 OVERHEAD_TARGET = 1.3
 SPEEDUP_TARGET = 1.6
 
@@ -47,6 +51,19 @@ def timed(command, cwd):
     return seconds
 
 
+def _grade(scratch, name, *options):
+    submissions = make_submissions(scratch / name)
+    out = scratch / f"{name}.csv"
+    seconds = timed([str(BIN / "coursekit"), "grade", str(submissions), "--out", str(out),
+                     *options], cwd=scratch)
+    with out.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    full = sum(row["status"] == "ok" and row["total"] == row["max_total"] for row in rows)
+    if full != COUNT:
+        raise RuntimeError(f"{name}: only {full} of {COUNT} rows are ok with full marks")
+    return seconds
+
+
 def run():
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
@@ -56,25 +73,22 @@ def run():
             [str(BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
              "--output-dir", str(scratch / "executed"), *map(str, sorted(plain.iterdir()))],
             cwd=scratch)
-        for jobs in (1, 2):
-            submissions = make_submissions(scratch / f"jobs{jobs}")
-            out = scratch / f"grades{jobs}.csv"
-            times[f"jobs{jobs}"] = timed(
-                [str(BIN / "coursekit"), "grade", str(submissions), "--out", str(out),
-                 "--jobs", str(jobs)], cwd=scratch)
-            graded = out.read_text().splitlines()[1:]
-            full = sum(row.count(",ok,") for row in graded)
-            if full != COUNT:
-                raise RuntimeError(f"--jobs {jobs}: only {full} of {COUNT} rows are ok")
+        times["jobs1"] = _grade(scratch, "jobs1", "--jobs", "1")
+        times["jobs1-none"] = _grade(scratch, "jobs1-none", "--jobs", "1", "--sandbox", "none")
+        times["jobs2"] = _grade(scratch, "jobs2", "--jobs", "2")
     for name, seconds in times.items():
-        print(f"  {name:<10} {seconds:6.1f} s for {COUNT} submissions")
+        print(f"  {name:<11} {seconds:6.1f} s for {COUNT} submissions")
     overhead = times["jobs1"] / times["nbconvert"]
+    sandbox = times["jobs1"] / times["jobs1-none"]
     speedup = times["jobs1"] / times["jobs2"]
     return [
-        entry(f"grading {COUNT} submissions, --jobs 1", round(times["jobs1"], 1), "-", "s", True),
-        entry("grading overhead (--jobs 1 / nbconvert --execute)", round(overhead, 2),
-              f"<= {OVERHEAD_TARGET}", "x", overhead <= OVERHEAD_TARGET),
-        entry("grading speed-up (--jobs 2 vs --jobs 1)", round(speedup, 2),
+        entry(f"grading {COUNT} submissions, --jobs 1, bubblewrap", round(times["jobs1"], 1),
+              "-", "s", True),
+        entry("grading overhead (--jobs 1 in bubblewrap / nbconvert --execute)",
+              round(overhead, 2), f"<= {OVERHEAD_TARGET}", "x", overhead <= OVERHEAD_TARGET),
+        entry("cost of the sandbox (bubblewrap / --sandbox none, --jobs 1)", round(sandbox, 2),
+              "-", "x", True),
+        entry("grading speed-up (--jobs 2 vs --jobs 1, bubblewrap)", round(speedup, 2),
               f">= {SPEEDUP_TARGET}", "x", speedup >= SPEEDUP_TARGET),
     ]
 

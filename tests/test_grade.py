@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 
 from coursekit import checks, grading as grade
-from coursekit.grading import answers, kernel, kernel_shim as grade_kernel
+from coursekit.grading import answers, kernel, kernel_shim as grade_kernel, sandbox
 from coursekit.grading.feedback import escape_markdown
 from coursekit.checks import core
 from coursekit.cli import main
@@ -38,6 +38,9 @@ TIMEOUT = 60
 #: Per-cell limit of the batch that is meant to time out.
 SLOW_TIMEOUT = 10
 MEMORY_LIMIT = 2048
+#: Kernels run in bubblewrap wherever it works, and always under CI; a developer
+#: without it still runs these tests, unsandboxed (tests/test_grade_attacks.py skips).
+SANDBOX = "auto" if os.environ.get("CI") or not sandbox.bwrap_problem() else "none"
 
 NB01, NB02 = "01_random_baseline", "02_average_image"
 #: Notebooks graded whole in the batch. Each kernel costs seconds of CPU, so the
@@ -114,7 +117,8 @@ def _slow_batch(root):
     (root / "slow_scratch").mkdir()
     command = [sys.executable, "-m", "coursekit.cli", "grade", str(folder),
                "--out", str(root / "slow.csv"), "--jobs", "2",
-               "--timeout", str(SLOW_TIMEOUT), "--memory-limit", str(MEMORY_LIMIT)]
+               "--timeout", str(SLOW_TIMEOUT), "--memory-limit", str(MEMORY_LIMIT),
+               "--sandbox", SANDBOX]
     env = {**os.environ, "TMPDIR": str(root / "slow_scratch")}
     process = subprocess.Popen(command, cwd=root, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -153,7 +157,7 @@ def batch(tmp_path_factory):
             report = grade.grade(
                 [subs, root / "corrupt", extra, Path(labels[f"alice/{NB01}.ipynb"])],
                 root / "grades.csv", feedback=root / "feedback", jobs=2, timeout=TIMEOUT,
-                memory_limit=MEMORY_LIMIT, progress=False)
+                memory_limit=MEMORY_LIMIT, sandbox=SANDBOX, progress=False)
     finally:
         slow_out, slow_err = slow.communicate(timeout=900)
         students.communicate(timeout=900)
@@ -285,7 +289,8 @@ def test_a_kernel_whose_resident_memory_passes_the_limit_is_stopped(tmp_path, mo
         if k != grade_kernel.MEMORY_VARIABLE})
     notebook, points = build.memory_filler(1000)
     submission = grade.read_submission(build.save(notebook, tmp_path / "fill.ipynb"))
-    result = asyncio.run(grade.grade_submission(submission, timeout=TIMEOUT, memory_limit=600))
+    result = asyncio.run(grade.grade_submission(submission, timeout=TIMEOUT, memory_limit=600,
+                                                sandbox=SANDBOX))
     assert {i.exercise.id: i.points for i in result.exercises} == points
     assert result.status == "memory" and "used more than 600 MB" in result.reason
 
@@ -358,10 +363,10 @@ def test_a_rerun_skips_what_is_graded_and_redo_grades_again(batch, tmp_path):
     out = tmp_path / "grades.csv"
     out.write_bytes((batch.root / "grades.csv").read_bytes())
     paths = [batch.root / "submissions", batch.root / "corrupt"]
-    report = grade.grade(paths, out, progress=False)
+    report = grade.grade(paths, out, progress=False, sandbox=SANDBOX)
     assert report.graded == [] and len(report.skipped) == len(batch.rows) - 1
     hello = batch.root / "corrupt" / "hello.ipynb"
-    report = grade.grade([hello], out, redo=True, progress=False)
+    report = grade.grade([hello], out, redo=True, progress=False, sandbox=SANDBOX)
     assert [g.submission for g in report.graded] == [label(hello)]
     assert read_rows(out)[1].keys() == batch.rows.keys()
 
@@ -371,10 +376,10 @@ def test_a_rerun_skips_what_is_graded_and_redo_grades_again(batch, tmp_path):
 def test_an_interrupted_run_resumes_without_losing_or_repeating_rows(tmp_path):
     files = build.corrupt_files(tmp_path / "subs")
     out = tmp_path / "grades.csv"
-    grade.grade([next(iter(files))], out, progress=False)
+    grade.grade([next(iter(files))], out, progress=False, sandbox=SANDBOX)
     with out.open("a", encoding="utf-8") as stream:
         stream.write("half a row, cut by")  # the grader was killed mid-write
-    report = grade.grade([tmp_path / "subs"], out, progress=False)
+    report = grade.grade([tmp_path / "subs"], out, progress=False, sandbox=SANDBOX)
     assert len(report.skipped) == 1 and len(report.graded) == len(files) - 1
     _, rows = read_rows(out)
     assert set(rows) == {label(path) for path in files}
@@ -389,7 +394,7 @@ def test_ctrl_c_keeps_the_rows_written_and_stops_every_kernel(tmp_path):
     out = tmp_path / "grades.csv"
     process = subprocess.Popen(
         [sys.executable, "-m", "coursekit.cli", "grade", str(tmp_path / "subs"), "--out",
-         str(out)], env={**os.environ, "TMPDIR": str(tmp_path / "scratch")}, text=True,
+         str(out), "--sandbox", SANDBOX], env={**os.environ, "TMPDIR": str(tmp_path / "scratch")}, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while not list((tmp_path / "scratch").iterdir()) and time.monotonic() < deadline:
@@ -426,20 +431,20 @@ def test_exercise_columns_grow_when_a_rerun_brings_another_notebook(tmp_path):
 ])
 def test_bad_settings_are_named(tmp_path, kwargs, name):
     with pytest.raises(ValueError, match=name):
-        grade.grade([tmp_path], tmp_path / "grades.csv", progress=False, **kwargs)
+        grade.grade([tmp_path], tmp_path / "grades.csv", progress=False, sandbox=SANDBOX, **kwargs)
 
 
 def test_bad_paths_are_named_and_no_other_file_is_overwritten(tmp_path):
     with pytest.raises(ValueError, match="paths"):
-        grade.grade([tmp_path / "missing.ipynb"], tmp_path / "g.csv", progress=False)
+        grade.grade([tmp_path / "missing.ipynb"], tmp_path / "g.csv", progress=False, sandbox=SANDBOX)
     with pytest.raises(ValueError, match="paths"):
-        grade.grade([], tmp_path / "g.csv", progress=False)
+        grade.grade([], tmp_path / "g.csv", progress=False, sandbox=SANDBOX)
     with pytest.raises(ValueError, match="out"):
-        grade.grade([tmp_path], tmp_path, progress=False)
+        grade.grade([tmp_path], tmp_path, progress=False, sandbox=SANDBOX)
     other = tmp_path / "marks.csv"
     other.write_text("name,mark\nann,3\n", encoding="utf-8")
     with pytest.raises(ValueError, match="out: .* not a grades file"):
-        grade.grade([tmp_path], other, progress=False)
+        grade.grade([tmp_path], other, progress=False, sandbox=SANDBOX)
     assert other.read_text("utf-8") == "name,mark\nann,3\n"
 
 

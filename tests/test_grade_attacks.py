@@ -178,8 +178,9 @@ def _class(root):
     add(f"b3_disk_{NB01}.ipynb", *attacks.disk_filler())
     add(f"b4_html_{NB01}.ipynb", *attacks.html_in_a_cell())
     add(f"b5_bob_{NB01}.ipynb", build.student(NB01), attacks.zero(NB01), victim=True)
-    # Upper case still counts as a notebook.
-    add(f"B6_DAVE_{NB02}.IPYNB", build.solution(NB02), FULL[NB02], victim=True)
+    # Upper case still counts as a notebook (cut short: found, and no kernel spent).
+    (folder / f"B6_DAVE_{NB02}.IPYNB").write_text('{"cells": [', encoding="utf-8")
+    expected[f"class/B6_DAVE_{NB02}.IPYNB"] = attacks.zero(NB02)
     # Refused with a reason, no kernel: links, a pipe, odd metadata.
     for name, target in ((f"c1_link_{NB01}.ipynb", alice),
                          (f"c2_solution_link_{NB01}.ipynb", ROOT / "solutions" / f"{NB01}.ipynb")):

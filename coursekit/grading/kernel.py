@@ -269,7 +269,7 @@ class KernelSession:
             if resident > self.memory_limit * 2**20:
                 self.over_memory = True
                 await self.km.signal_kernel(signal.SIGKILL)
-                self.sandbox.close()
+                await asyncio.to_thread(self.sandbox.close)
                 return
 
     async def stop(self):
@@ -286,7 +286,7 @@ class KernelSession:
             except Exception as exc:  # already gone; nothing left to stop
                 _kernel_log.debug("stopping a kernel: %s", exc)
         # Whatever the kernel started (setsid, double forks) goes with it.
-        self.sandbox.close()
+        await asyncio.to_thread(self.sandbox.close)
         self.context.destroy(linger=0)
 
 

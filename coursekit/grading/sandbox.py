@@ -42,7 +42,8 @@ DEFAULT_PROCESS_LIMIT = 256
 #: The kernel's home and working directory inside the sandbox (a tmpfs).
 HOME = "/home/learner"
 WORK = f"{HOME}/work"
-#: Megabytes of the sandbox's tmpfs home (files a notebook writes; counted as memory).
+#: Megabytes of each of the sandbox's tmpfs, its home and /tmp (files a notebook
+#: writes; counted in its memory).
 HOME_MEGABYTES = 512
 
 #: coursekit modules holding the reference answers of exercises, and the last
@@ -142,7 +143,8 @@ def _system_arguments():
             arguments += ["--ro-bind", str(prefix), str(prefix)]
     if Path(sys.prefix) != Path(sys.prefix).resolve():  # a venv reached through a symlink
         arguments += ["--ro-bind", sys.prefix, sys.prefix]
-    arguments += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    arguments += ["--proc", "/proc", "--dev", "/dev",
+                  "--size", str(HOME_MEGABYTES * 2**20), "--tmpfs", "/tmp"]
     return arguments
 
 
@@ -450,7 +452,7 @@ class Sandbox:
         ipc = str(self.ipc)
         command = [shutil.which("bwrap"), *_namespace_arguments(), *_system_arguments(),
                    "--size", str(HOME_MEGABYTES * 2**20), "--tmpfs", HOME,
-                   "--dir", WORK, *self.view.arguments(self.notebook, self.order),
+                   "--dir", WORK, "--dir", f"{HOME}/tmp", *self.view.arguments(self.notebook, self.order),
                    "--bind", ipc, ipc, "--chdir", WORK, "--", *argv]
         return self.cgroup.join_command(command) if self.cgroup else command
 
