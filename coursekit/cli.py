@@ -63,7 +63,7 @@ def _grade(args):
     try:
         report = grade(args.paths, args.out, feedback=args.feedback, jobs=args.jobs,
                        redo=args.redo, sandbox=args.sandbox, scheduler=args.scheduler,
-                       roster=args.roster, **limits)
+                       roster=args.roster, report=args.report, **limits)
     except (ValueError, SandboxError) as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2
@@ -97,8 +97,7 @@ def _after_grading(args):
         if args.report:
             from .grading.report import write_report
 
-            path = write_report(args.out, args.report, paths=args.paths,
-                                feedback=args.feedback, roster=args.roster)
+            path = write_report(args.out, args.report, feedback=args.feedback)
             print(f"Instructor's report written to {path}.")
     except (ValueError, OSError) as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)

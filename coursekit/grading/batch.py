@@ -72,7 +72,7 @@ class _Progress:
 def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
           memory_limit=DEFAULT_MEMORY_LIMIT, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT,
           process_limit=DEFAULT_PROCESS_LIMIT, sandbox="auto", redo=False, progress=True,
-          scheduler=None, roster=None):
+          scheduler=None, roster=None, report=None):
     """Grade submissions into ``out`` (grades.csv), optionally writing feedback files.
 
     Parameters
@@ -109,6 +109,11 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         A CSV naming the student of each file (:mod:`.roster`); otherwise the
         student is read from the folders (nbgrader's ``submitted/<student>/``
         layout, or one folder per student).
+    report : path-like, optional
+        Folder of the instructor's report: each submission's details and its
+        HTML feedback are left there as it is graded
+        (:func:`coursekit.grading.report.record`; report.html is written by
+        :func:`coursekit.grading.report.write_report`).
 
     Returns
     -------
@@ -136,7 +141,7 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         print("coursekit grade: WARNING: --sandbox none: every submission runs as your user, "
               "with your files, your environment and this grader in its reach. Grade "
               "untrusted notebooks with bubblewrap.", file=sys.stderr, flush=True)
-    paths = list(paths)
+    paths, report_folder = list(paths), report
     found = find_submissions(paths)
     grades_file = GradesFile(out)
     students = students_of(found.files, roster, paths)
@@ -155,7 +160,18 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     preload(progress=bar.bar is not None)
     view = sandboxes.KernelView.create() if kind == "bwrap" and scheduler is None else None
 
+    by_label = {s.label: s for s in todo}
+    if report_folder is not None:
+        from .report import record
+
     def finished(result):
+        if report_folder is not None:
+            try:
+                record(report_folder, result, by_label[result.submission],
+                       students.get(result.submission, ""))
+            except OSError as exc:
+                print(f"coursekit grade: the report's page of {result.submission} could not "
+                      f"be written ({exc.strerror or exc})", file=sys.stderr)
         if feedback is not None:
             try:
                 write_feedback(feedback, result, names)

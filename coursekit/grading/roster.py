@@ -45,7 +45,7 @@ def student_from_path(path, given=()):
 def read_roster(path):
     """Read a roster CSV: one row per file, ``student`` and ``file`` columns.
 
-    The header names the two columns (``student``/``student_id``/``id`` and
+    The header names the two columns (``student``/``student id``/``id``/``username`` and
     ``file``/``path``/``submission``, any case); without a header the first
     column is the student, the second the file. Relative files are read from
     the roster's folder.
@@ -70,8 +70,8 @@ def read_roster(path):
         raise ValueError(f"roster: cannot read {path} ({exc})") from None
     if not rows:
         raise ValueError(f"roster: {path} is empty; give a CSV with student and file columns")
-    header = [cell.strip().lower() for cell in rows[0]]
-    student_col = next((header.index(n) for n in ("student", "student_id", "id")
+    header = [cell.strip().lower().replace(" ", "_") for cell in rows[0]]
+    student_col = next((header.index(n) for n in ("student", "student_id", "id", "username")
                         if n in header), None)
     file_col = next((header.index(n) for n in ("file", "path", "submission") if n in header),
                     None)
