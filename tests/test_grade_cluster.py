@@ -86,6 +86,10 @@ def cluster(tmp_path_factory):
                 process.wait()
         for log in logs:
             log.close()
+    left = grading_processes()
+    for process in left:
+        process.kill()
+    assert not left, "grading processes outlived their workers"
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +123,12 @@ def grading_processes():
     return found
 
 
+def orphans(client):
+    """Grading processes whose parent is not a live worker (none may be)."""
+    workers = set(client.run(os.getpid).values())
+    return [p for p in grading_processes() if p.ppid() not in workers]
+
+
 def test_the_cluster_gives_the_local_grades_row_for_row(cluster, classroom, tmp_path):
     address, _ = cluster
     submitted, local = classroom
@@ -135,7 +145,7 @@ def test_the_cluster_gives_the_local_grades_row_for_row(cluster, classroom, tmp_
               for row in local.values()}
     assert totals == {"alice01": ("4", "ok"), "alice02": ("4", "ok"), "bob01": ("0", "ok"),
                       "carol02": ("1", "ok"), "dave01": ("0", "invalid")}
-    assert not grading_processes()
+    assert not orphans(cluster[1])
 
 
 def test_a_worker_killed_mid_submission_loses_no_row_and_repeats_none(cluster, classroom,
@@ -162,7 +172,9 @@ def test_a_worker_killed_mid_submission_loses_no_row_and_repeats_none(cluster, c
     assert busy and rows_before < len(local)
     assert grader.returncode == 0, stderr
     assert by_label(read_rows(out)) == local
-    assert not grading_processes()
+    # The killed worker's grading process (and so its kernel) died with it.
+    assert not [p for p in grading_processes() if p.ppid() == pids[victim]]
+    assert not orphans(client)
 
 
 def test_an_interrupted_client_rerun_grades_the_rest_once(cluster, classroom, tmp_path):
@@ -189,7 +201,9 @@ def test_an_interrupted_client_rerun_grades_the_rest_once(cluster, classroom, tm
     assert rerun.returncode == 0, rerun.stderr
     assert f"{len(written)} submissions already in" in rerun.stdout
     assert by_label(read_rows(out)) == local
-    _wait_for(lambda: not grading_processes(), RUN_TIMEOUT, "the cancelled tasks to end")
+    _wait_for(lambda: not any(client.processing().values()), RUN_TIMEOUT,
+              "the cancelled tasks to end")
+    assert not orphans(client)
 
 
 KILL_MY_WORKER = """\

@@ -2,16 +2,16 @@
 
 The client (``coursekit grade --scheduler tcp://HOST:PORT``) finds and reads
 the submissions, as a local batch does, and sends each one to the cluster as
-one task. On the worker, the task grades the submission in a fresh process of
-its own (``python -m coursekit.grading.cluster``), which does exactly what a
-local job does: a fresh kernel in its own sandbox, its answers judged in that
-process. The task returns the grade as plain data; only the client writes
+one task. On the worker, the task hands the submission to a grading process
+of the worker's (``python -m coursekit.grading.cluster``, one per worker
+thread, started once), which does exactly what a local job does: a fresh
+kernel in its own sandbox, its answers judged in that process. The task returns the grade as plain data; only the client writes
 grades.csv and the feedback, one row as each result arrives, so an
 interrupted client resumes as a local batch does.
 
-Why a process per submission, not the worker itself: whatever a submission
+Why a process of its own, not the worker itself: whatever a submission
 does to the process grading it (memory, a crash of the grader), the worker
-lives on and reports it as ``crashed``. That process dies with its worker
+lives on, reports it as ``crashed`` and starts another. That process dies with its worker
 (``PR_SET_PDEATHSIG``), and its kernel with it (bubblewrap's
 ``--die-with-parent``).
 
@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 
@@ -96,33 +97,57 @@ def grade_from_data(data, submission):
 
 # ---------------------------------------------------------------- on the worker
 
+# Each worker thread keeps one grading process: Python and the grader's imports
+# (seconds: nbformat's JSON-schema formats alone compile a grammar) are paid
+# once per thread, not once per submission. It grades one submission at a time,
+# each in a fresh kernel and sandbox, as a local batch does; after a crash the
+# next submission gets a new one.
+_SERVERS = {}
+
+
+def _server(thread):
+    process = _SERVERS.get(thread)
+    if process is None or process.poll() is not None:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "coursekit.grading.cluster", str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            start_new_session=True)
+        _SERVERS[thread] = process
+    return process
+
+
 def grade_on_worker(submission_data, settings):
-    """The task each submission is: grade it in a fresh process here; return plain data.
+    """The task each submission is: grade it in this thread's grading process; return
+    plain data.
 
     Never raises on a bad submission: a grading process that dies gives a
     ``crashed`` grade, one that cannot grade (no sandbox here) an ``error`` one.
     """
+    thread = threading.get_ident()
     with tempfile.TemporaryDirectory(prefix="coursekit-task-") as folder:
         request, answer = Path(folder, "request.json"), Path(folder, "grade.json")
         request.write_text(json.dumps({"submission": submission_data, "settings": settings}),
                            encoding="utf-8")
-        process = subprocess.run(
-            [sys.executable, "-m", "coursekit.grading.cluster", str(request), str(answer),
-             str(os.getpid())],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            start_new_session=True, check=False)
-        if process.returncode == 0 and answer.exists():
+        process = _server(thread)
+        try:
+            process.stdin.write(f"{request}\t{answer}\n")
+            process.stdin.flush()
+            line = process.stdout.readline()
+        except OSError:
+            line = ""
+        if line == "done\n" and answer.exists():
             return json.loads(answer.read_text(encoding="utf-8"))
-    submission = submission_from_data(submission_data)
-    code = process.returncode
+    process.kill()
+    code = process.wait()
+    _SERVERS.pop(thread, None)
     how = (f"signal {signal.Signals(-code).name}" if code < 0 and -code in
            signal.valid_signals() else f"exit code {code}")
-    return grade_to_data(ungraded(submission, CRASHED,
+    return grade_to_data(ungraded(submission_from_data(submission_data), CRASHED,
                                   f"the process grading it on a cluster worker died ({how})"))
 
 
 def _die_with(parent):
-    """Be killed when the worker that started this process dies (Linux)."""
+    """Be killed when the worker thread that started this process ends (Linux)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -132,33 +157,42 @@ def _die_with(parent):
         os._exit(1)
 
 
-def _grade_request(request, answer, parent):
+def _serve(parent):
+    """Grade the requests named on stdin, one a line; answer ``done`` on the first stdout."""
     _die_with(parent)
+    protocol = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # anything else printed goes to stderr, never into the protocol
     import asyncio
 
     from . import sandbox as sandboxes
     from .batch import preload
     from .runner import grade_submission
 
-    data = json.loads(Path(request).read_text(encoding="utf-8"))
-    submission = submission_from_data(data["submission"])
-    settings = data["settings"]
+    preload()
+    views = {}
     try:
-        kind = sandboxes.choose(settings.pop("sandbox"))
-    except sandboxes.SandboxError as exc:
-        grade = ungraded(submission, ERROR, f"on worker {os.uname().nodename}: {exc}")
-    else:
-        preload()
-        view = sandboxes.KernelView.create() if kind == "bwrap" else None
-        try:
-            grade = asyncio.run(grade_submission(submission, sandbox=kind, view=view,
-                                                 **settings))
-        finally:
-            if view is not None:
-                view.remove()
-    partial = Path(answer + ".partial")
-    partial.write_text(json.dumps(grade_to_data(grade)), encoding="utf-8")
-    os.replace(partial, answer)
+        for line in sys.stdin:
+            request, answer = line.rstrip("\n").split("\t")
+            data = json.loads(Path(request).read_text(encoding="utf-8"))
+            submission = submission_from_data(data["submission"])
+            settings = data["settings"]
+            try:
+                kind = sandboxes.choose(settings.pop("sandbox"))
+            except sandboxes.SandboxError as exc:
+                grade = ungraded(submission, ERROR, f"on worker {os.uname().nodename}: {exc}")
+            else:
+                if kind == "bwrap" and kind not in views:
+                    views[kind] = sandboxes.KernelView.create()
+                grade = asyncio.run(grade_submission(submission, sandbox=kind,
+                                                     view=views.get(kind), **settings))
+            partial = Path(answer + ".partial")
+            partial.write_text(json.dumps(grade_to_data(grade)), encoding="utf-8")
+            os.replace(partial, answer)
+            protocol.write("done\n")
+            protocol.flush()
+    finally:
+        for view in views.values():
+            view.remove()
 
 
 # ---------------------------------------------------------------- on the client
@@ -233,4 +267,4 @@ def grade_on_cluster(submissions, scheduler, settings, finished):
 
 
 if __name__ == "__main__":
-    _grade_request(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    _serve(int(sys.argv[1]))
