@@ -76,9 +76,11 @@ def _our_processes(root):
     return found
 
 
-def _cgroups():
-    return {p.name for p in Path("/sys/fs/cgroup").glob("*/coursekit-grade-*")} | {
-        p.name for p in Path("/sys/fs/cgroup").glob("coursekit-grade-*")}
+def _cgroups(pids):
+    """cgroups the graders ``pids`` made that still exist."""
+    return {path.name for pid in pids for pattern in (f"coursekit-grade-{pid}-*",
+                                                        f"*/coursekit-grade-{pid}-*")
+            for path in Path("/sys/fs/cgroup").glob(pattern)}
 
 
 class _PeakMemory(threading.Thread):
@@ -224,7 +226,6 @@ def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("attacks")
     folder, formula, expected, victims, blocker = _class(root)
     limits_folder, limits_expected = _limits(root)
-    cgroups_before = _cgroups()
     files_before = _watched_files()
     out = root / "grades.csv"
     # The folder three times, spelt three ways: graded once.
@@ -244,7 +245,8 @@ def hostile(tmp_path_factory):
     shutil.copy(build.STUDENT / f"{NB01}.ipynb", folder / f"a5_carol_{NB01}.ipynb")
     shutil.copy(build.STUDENT / f"{NB01}.ipynb", folder / f"b7_late_{NB01}.ipynb")
     blocker.unlink()
-    rerun = _finish(_start(root, first_arguments, root / "scratch"), out)
+    second = _start(root, first_arguments, root / "scratch")
+    rerun = _finish(second, out)
     time.sleep(2)  # the escaped grandchild would wake up after the grader is gone
     left = _our_processes(root)
     for pid, _ in left:  # leave the machine clean even when the test fails
@@ -255,7 +257,8 @@ def hostile(tmp_path_factory):
     return Attacks(root=root, expected=expected, victims=victims, first=first_run,
                    rerun=rerun, limits=limits_run, limits_expected=limits_expected,
                    files_before=files_before, files_after=_watched_files(),
-                   left_behind=left, cgroups_left=_cgroups() - cgroups_before)
+                   left_behind=left,
+                   cgroups_left=_cgroups([first.pid, limits.pid, second.pid]))
 
 
 def points(row, exercise_ids):
