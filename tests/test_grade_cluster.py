@@ -21,6 +21,7 @@ import pytest
 distributed = pytest.importorskip("distributed")
 
 from coursekit.grading import batch  # noqa: E402
+from coursekit.grading.cluster import remove_stale_cgroups  # noqa: E402
 from grading import submissions as build  # noqa: E402
 
 NB01, NB02 = "01_random_baseline", "02_average_image"
@@ -175,6 +176,11 @@ def test_a_worker_killed_mid_submission_loses_no_row_and_repeats_none(cluster, c
     # The killed worker's grading process (and so its kernel) died with it.
     assert not [p for p in grading_processes() if p.ppid() == pids[victim]]
     assert not orphans(client)
+    # Its sandbox's cgroup is left: the next grading process removes it.
+    stale = [p for p in Path("/sys/fs/cgroup").glob("**/coursekit-grade-*")
+             if not psutil.pid_exists(int(p.name.split("-")[2]))]
+    remove_stale_cgroups()
+    assert not [p for p in stale if p.exists()]
 
 
 def test_an_interrupted_client_rerun_grades_the_rest_once(cluster, classroom, tmp_path):

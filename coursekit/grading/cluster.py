@@ -157,6 +157,28 @@ def _die_with(parent):
         os._exit(1)
 
 
+def remove_stale_cgroups():
+    """Remove the empty cgroups of graders that are gone (killed with their worker).
+
+    A grader removes its sandbox's cgroup when done; one killed (SIGKILL, with
+    its worker) cannot. Its name carries its grader's pid
+    (``coursekit-grade-<pid>-...``): the ones of dead graders are removed here
+    when empty (a cgroup with a process in it cannot be removed).
+    """
+    root = Path("/sys/fs/cgroup")
+    for folder in [*root.glob("coursekit-grade-*"), *root.glob("*/coursekit-grade-*")]:
+        try:
+            owner = int(folder.name.split("-")[2])
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        except (ValueError, IndexError, PermissionError):
+            continue
+
+
 def _serve(parent):
     """Grade the requests named on stdin, one a line; answer ``done`` on the first stdout."""
     _die_with(parent)
@@ -169,6 +191,7 @@ def _serve(parent):
     from .runner import grade_submission
 
     preload()
+    remove_stale_cgroups()
     views = {}
     try:
         for line in sys.stdin:
