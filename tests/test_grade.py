@@ -397,10 +397,12 @@ def test_ctrl_c_keeps_the_rows_written_and_stops_every_kernel(tmp_path):
          str(out), "--sandbox", SANDBOX], env={**os.environ, "TMPDIR": str(tmp_path / "scratch")}, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while (not list((tmp_path / "scratch").glob("coursekit-grade-*"))
+    # Until the sleeper's kernel is up (its connection file is written once it
+    # starts), then a moment for it to be running cells.
+    while (not list((tmp_path / "scratch").glob("coursekit-grade-*/ipc/kernel.json"))
            and time.monotonic() < deadline):
-        time.sleep(0.2)  # until the sleeper's kernel is being set up
-    time.sleep(1)
+        time.sleep(0.2)
+    time.sleep(3)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130 and "interrupted" in err, err[-3000:]
