@@ -2,7 +2,7 @@
 
 Each figure is measured side by side in one run, so that a noisy machine slows
 both sides of a ratio alike. `python benchmarks/run.py NAME...` runs only the
-named benchmarks (evaluation, training, course, grading).
+named benchmarks (evaluation, training, course, grading, grading_overhead).
 """
 
 import importlib
@@ -20,6 +20,7 @@ BENCHMARKS = {
     "training": "train_nn",
     "course": "course",
     "grading": "grading",
+    "grading_overhead": "grading_overhead",
 }
 
 

@@ -91,7 +91,8 @@ def _grade(args):
               if value is not None}
     try:
         report = grade(args.paths, args.out, feedback=args.feedback, jobs=args.jobs,
-                       redo=args.redo, sandbox=args.sandbox, **limits)
+                       redo=args.redo, sandbox=args.sandbox, scheduler=args.scheduler,
+                       roster=args.roster, report=args.report, **limits)
     except (ValueError, SandboxError) as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2
@@ -110,7 +111,27 @@ def _grade(args):
     print(f"{len(report.graded)} submissions graded into {args.out}"
           + (f"; the grader could not grade {len(failed)} (status error; a rerun retries them)"
              if failed else "") + ".")
-    return 1 if failed else 0
+    return _after_grading(args) or (1 if failed else 0)
+
+
+def _after_grading(args):
+    """--export and --report, from the whole grades file; 2 if one could not be written."""
+    try:
+        if args.export:
+            from .grading.lms import export_lms
+
+            for problem in export_lms(args.out, args.export):
+                print(f"  export: {problem}")
+            print(f"LMS gradebook written to {args.export}.")
+        if args.report:
+            from .grading.report import write_report
+
+            path = write_report(args.out, args.report, feedback=args.feedback)
+            print(f"Instructor's report written to {path}.")
+    except (ValueError, OSError) as exc:
+        print(f"coursekit grade: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def build_parser():
@@ -187,6 +208,18 @@ def build_parser():
                        help="run each kernel in bubblewrap (auto: refuse to grade where it "
                             "does not work); none runs kernels as you, with a warning "
                             "(default: %(default)s)")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="grade on the workers of this running Dask scheduler instead "
+                            "of --jobs here (needs coursekit[cluster])")
+    grade.add_argument("--roster", metavar="CSV",
+                       help="CSV of student,file naming each file's student (otherwise "
+                            "read from submitted/<student>/... or one folder per student)")
+    grade.add_argument("--export", metavar="CSV",
+                       help="write an LMS gradebook: one row per student, one column per "
+                            "notebook total (Canvas/Moodle import)")
+    grade.add_argument("--report", metavar="DIR",
+                       help="write the instructor's report.html (and per-student HTML "
+                            "feedback) here")
     grade.add_argument("--redo", action="store_true",
                        help="grade again submissions already in --out")
     grade.set_defaults(func=_grade)

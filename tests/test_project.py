@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def requirement_names(requirements):
-    return {re.split(r"[<>=!~ ]", line.strip(), maxsplit=1)[0].lower() for line in requirements}
+    return {re.split(r"[<>=!~ \[]", line.strip(), maxsplit=1)[0].lower()
+            for line in requirements}
 
 
 def declared_dependencies():

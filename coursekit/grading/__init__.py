@@ -35,6 +35,10 @@ results       statuses and grades
 gradebook     grades.csv
 feedback      the learner's Markdown feedback
 batch         the whole batch, ``jobs`` at a time (:func:`grade`)
+cluster       the batch on a Dask cluster (``--scheduler``): a task per submission
+roster        who handed in what: nbgrader's folders, one folder per student, a roster CSV
+lms           the LMS export: one row per student, one column per notebook total
+report        the instructor's report.html and each student's notebook with its verdicts
 
 The names below are imported on first use, so that the kernel (which imports
 :mod:`.kernel_shim`) never loads the grader's own machinery.

@@ -14,6 +14,7 @@ from . import sandbox as sandboxes
 from .feedback import write_feedback
 from .gradebook import GradesFile
 from .results import ERROR, clean_text, ungraded
+from .roster import students_of
 from .runner import (
     DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_TIMEOUT, grade_submission,
 )
@@ -70,7 +71,8 @@ class _Progress:
 
 def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
           memory_limit=DEFAULT_MEMORY_LIMIT, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT,
-          process_limit=DEFAULT_PROCESS_LIMIT, sandbox="auto", redo=False, progress=True):
+          process_limit=DEFAULT_PROCESS_LIMIT, sandbox="auto", redo=False, progress=True,
+          scheduler=None, roster=None, report=None):
     """Grade submissions into ``out`` (grades.csv), optionally writing feedback files.
 
     Parameters
@@ -99,6 +101,19 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         Grade again submissions that ``out`` already has.
     progress : bool, default=True
         Show progress on stderr.
+    scheduler : str, optional
+        Address (``tcp://HOST:PORT``) of a running Dask scheduler: every
+        submission is graded on its workers (:mod:`.cluster`) instead of
+        ``jobs`` at a time here. The sandbox is chosen on each worker.
+    roster : path-like, optional
+        A CSV naming the student of each file (:mod:`.roster`); otherwise the
+        student is read from the folders (nbgrader's ``submitted/<student>/``
+        layout, or one folder per student).
+    report : path-like, optional
+        Folder of the instructor's report: each submission's details and its
+        HTML feedback are left there as it is graded
+        (:func:`coursekit.grading.report.record`; report.html is written by
+        :func:`coursekit.grading.report.write_report`).
 
     Returns
     -------
@@ -117,13 +132,19 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     _validate(jobs=jobs, timeout=timeout, memory_limit=memory_limit, out=out,
               feedback=feedback, notebook_timeout=notebook_timeout,
               process_limit=process_limit)
-    kind = sandboxes.choose(sandbox)
+    if sandbox not in sandboxes.SANDBOXES:
+        raise ValueError(f"sandbox must be one of {', '.join(sandboxes.SANDBOXES)}; "
+                         f"got {sandbox!r}")
+    # On a cluster each worker chooses: this machine runs no kernel.
+    kind = sandbox if scheduler is not None else sandboxes.choose(sandbox)
     if kind == "none":
         print("coursekit grade: WARNING: --sandbox none: every submission runs as your user, "
               "with your files, your environment and this grader in its reach. Grade "
               "untrusted notebooks with bubblewrap.", file=sys.stderr, flush=True)
+    paths, report_folder = list(paths), report
     found = find_submissions(paths)
     grades_file = GradesFile(out)
+    students = students_of(found.files, roster, paths)
     submissions = [read_submission(path, label) for path, label in found.files]
     done = {} if redo else grades_file.graded()
     # Graded again: what is new, what changed, and what no hash vouches for.
@@ -137,9 +158,20 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     bar = _Progress(len(todo), progress)
     # Everything this process will import is imported before any kernel starts.
     preload(progress=bar.bar is not None)
-    view = sandboxes.KernelView.create() if kind == "bwrap" else None
+    view = sandboxes.KernelView.create() if kind == "bwrap" and scheduler is None else None
+
+    by_label = {s.label: s for s in todo}
+    if report_folder is not None:
+        from .report import record
 
     def finished(result):
+        if report_folder is not None:
+            try:
+                record(report_folder, result, by_label[result.submission],
+                       students.get(result.submission, ""))
+            except OSError as exc:
+                print(f"coursekit grade: the report's page of {result.submission} could not "
+                      f"be written ({exc.strerror or exc})", file=sys.stderr)
         if feedback is not None:
             try:
                 write_feedback(feedback, result, names)
@@ -149,7 +181,8 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
                 result = dataclasses.replace(
                     result, status=ERROR,
                     reason=clean_text("; ".join(filter(None, [result.reason, note]))))
-        grades_file.append(result.row())
+        grades_file.append({**result.row(), "student": students.get(result.submission, ""),
+                            "notebook": result.notebook or ""})
         report.graded.append(result)
         bar.update(result)
 
@@ -157,7 +190,13 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
                     notebook_timeout=notebook_timeout, process_limit=process_limit,
                     sandbox=kind, view=view)
     try:
-        interrupted = asyncio.run(_grade_all(todo, jobs, settings, finished))
+        if scheduler is not None:
+            from .cluster import grade_on_cluster
+
+            settings.pop("view")
+            interrupted = grade_on_cluster(todo, scheduler, settings, finished)
+        else:
+            interrupted = asyncio.run(_grade_all(todo, jobs, settings, finished))
     finally:
         bar.close()
         if view is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import checks
 from .results import ERROR
 
-FIXED_COLUMNS = ("total", "max_total", "status", "reason", "sha256")
+FIXED_COLUMNS = ("total", "max_total", "status", "reason", "sha256", "student", "notebook")
 # Every grades file has these (files from before the content hash included).
 _REQUIRED = FIXED_COLUMNS[:4]
 # A spreadsheet reads a cell starting with one of these as a formula.

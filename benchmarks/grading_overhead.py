@@ -1,0 +1,146 @@
+"""Where a submission's fixed cost goes, and the cluster's throughput with 1 and 2 workers.
+
+Fixed cost, each the best of ``REPEAT`` runs in turn, sandbox on:
+
+- ``process``: a cluster task's grading process up to its first kernel
+  (Python, the grader's imports, :func:`~coursekit.grading.batch.preload`,
+  the sandbox's view of coursekit);
+- ``empty``: grading a notebook of one ``pass`` cell (sandbox and cgroup set
+  up, kernel started, one cell, kernel stopped);
+- ``imports``: the same with notebook 01's set-up cell (numpy, matplotlib,
+  scikit-learn, coursekit), which every course notebook starts with.
+
+Cluster: ``COURSEKIT_BENCH_CLUSTER_COUNT`` copies of solution 01 (default 8)
+graded with ``--scheduler`` on a local ``dask scheduler`` with one, then two,
+``dask worker`` processes (one thread each).
+"""
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+try:
+    from common import entry
+except ImportError:
+    from .common import entry
+
+from coursekit.execute import kernel_environment
+from coursekit.grading import batch, read_submission
+from coursekit.grading import sandbox as sandboxes
+from coursekit.grading.runner import grade_submission
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+REPEAT = 3
+COUNT = int(os.environ.get("COURSEKIT_BENCH_CLUSTER_COUNT", "8"))
+SPEEDUP_TARGET = 1.7
+STEM = "01_random_baseline"
+
+
+def _setup_cell():
+    notebook = nbformat.read(ROOT / "solutions" / f"{STEM}.ipynb", as_version=4)
+    return next(cell.source for cell in notebook.cells if cell.cell_type == "code")
+
+
+def _notebook(folder, name, source):
+    notebook = nbformat.v4.new_notebook(metadata={"coursekit": {"notebook": STEM}},
+                                        cells=[nbformat.v4.new_code_cell(source)])
+    path = folder / f"{name}_{STEM}.ipynb"
+    nbformat.write(notebook, path)
+    return read_submission(path)
+
+
+def fixed_costs(folder):
+    kind = sandboxes.choose("auto")
+    view = sandboxes.KernelView.create() if kind == "bwrap" else None
+    batch.preload()
+    submissions = {"empty": _notebook(folder, "empty", "pass"),
+                   "imports": _notebook(folder, "imports", _setup_cell())}
+    best = {name: float("inf") for name in ("process", *submissions)}
+    probe = ("import time; start = time.perf_counter(); "
+             "from coursekit.grading import batch, sandbox; batch.preload(); "
+             "view = sandbox.KernelView.create(); view.remove()")
+    try:
+        for _ in range(REPEAT):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", probe], check=True, env=kernel_environment())
+            best["process"] = min(best["process"], time.perf_counter() - start)
+            for name, submission in submissions.items():
+                start = time.perf_counter()
+                grade = asyncio.run(grade_submission(submission, sandbox=kind, view=view))
+                best[name] = min(best[name], time.perf_counter() - start)
+                if grade.status != "ok":
+                    raise RuntimeError(f"{name}: {grade.status} ({grade.reason})")
+    finally:
+        if view is not None:
+            view.remove()
+    return best
+
+
+def _start(command, log):
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log,
+                            start_new_session=True)
+
+
+def cluster_seconds(folder, workers):
+    """Seconds to grade ``COUNT`` copies of solution 01 on ``workers`` local workers."""
+    subs = folder / f"subs{workers}"
+    subs.mkdir()
+    for number in range(COUNT):
+        shutil.copy(ROOT / "solutions" / f"{STEM}.ipynb", subs / f"s{number:02d}_{STEM}.ipynb")
+    scheduler_file = folder / f"scheduler{workers}.json"
+    common = ["--no-dashboard", "--scheduler-file", str(scheduler_file)]
+    log = (folder / f"cluster{workers}.log").open("w")
+    processes = [_start([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                         *common], log)]
+    try:
+        while not scheduler_file.exists():
+            time.sleep(0.2)
+        processes += [_start([str(BIN / "dask"), "worker", "--nthreads", "1", "--host",
+                              "127.0.0.1", *common], log) for _ in range(workers)]
+        address = json.loads(scheduler_file.read_text())["address"]
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=60)
+        out = folder / f"cluster{workers}.csv"
+        start = time.perf_counter()
+        subprocess.run([str(BIN / "coursekit"), "grade", str(subs), "--out", str(out),
+                        "--scheduler", address], check=True, capture_output=True,
+                       env=kernel_environment())
+        return time.perf_counter() - start
+    finally:
+        for process in reversed(processes):
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in reversed(processes):
+            process.wait(timeout=60)
+        log.close()
+
+
+def run():
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        costs = fixed_costs(scratch)
+        for name, seconds in costs.items():
+            print(f"  fixed cost {name:<8} {seconds:5.2f} s", flush=True)
+        one, two = cluster_seconds(scratch, 1), cluster_seconds(scratch, 2)
+    print(f"  cluster: {COUNT} submissions in {one:.1f} s on 1 worker, {two:.1f} s on 2")
+    return [
+        entry("grading: cluster task's process before its kernel (s)",
+              round(costs["process"], 2), None, "s", True),
+        entry("grading: one-cell notebook, sandbox + kernel start/stop (s)",
+              round(costs["empty"], 2), None, "s", True),
+        entry("grading: the course's set-up cell (imports) on top (s)",
+              round(costs["imports"] - costs["empty"], 2), None, "s", True),
+        entry("grading: cluster throughput, 2 workers vs 1", round(one / two, 2),
+              f">= {SPEEDUP_TARGET}", "x", one / two >= SPEEDUP_TARGET),
+    ]
