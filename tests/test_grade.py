@@ -584,3 +584,11 @@ def test_json_python_cannot_convert_is_invalid_not_a_crash(tmp_path):
     path.write_text('{"cells": [], "nbformat": ' + "9" * 5000 + "}")
     submission = grade.read_submission(path)
     assert submission.problem.startswith("not a notebook: the JSON cannot be read")
+
+
+def test_the_sandboxs_private_tmp_comes_before_the_python_environment_is_bound():
+    # A checkout under /tmp (CI clones there) keeps its venv visible in the sandbox.
+    arguments = sandbox._system_arguments()
+    tmpfs = arguments.index("/tmp", arguments.index("--tmpfs"))
+    binds = [i for i, argument in enumerate(arguments) if argument == "--ro-bind"]
+    assert binds and tmpfs < min(binds)

@@ -125,7 +125,10 @@ def _namespace_arguments():
 
 def _system_arguments():
     """Read-only binds of the system and the Python environment, at their own paths."""
-    arguments = []
+    # The private /tmp first: a checkout (and its venv) under /tmp is bound on top of it,
+    # not hidden by it.
+    arguments = ["--proc", "/proc", "--dev", "/dev",
+                 "--size", str(HOME_MEGABYTES * 2**20), "--tmpfs", "/tmp"]
     for name in ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/", name)
         if path.is_symlink():
@@ -143,8 +146,6 @@ def _system_arguments():
             arguments += ["--ro-bind", str(prefix), str(prefix)]
     if Path(sys.prefix) != Path(sys.prefix).resolve():  # a venv reached through a symlink
         arguments += ["--ro-bind", sys.prefix, sys.prefix]
-    arguments += ["--proc", "/proc", "--dev", "/dev",
-                  "--size", str(HOME_MEGABYTES * 2**20), "--tmpfs", "/tmp"]
     return arguments
 
 
