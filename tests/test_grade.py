@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 
 from coursekit import checks, grading as grade
-from coursekit.grading import answers, kernel, kernel_shim as grade_kernel, sandbox
+from coursekit.grading import answers, kernel, kernel_shim as grade_kernel, runner, sandbox
 from coursekit.grading.feedback import escape_markdown
 from coursekit.checks import core
 from coursekit.cli import main
@@ -390,11 +390,14 @@ def test_ctrl_c_keeps_the_rows_written_and_stops_every_kernel(tmp_path):
     files = build.corrupt_files(tmp_path / "subs")
     notebook, _ = build.sleeping_and_looping()
     sleeper = build.save(notebook, tmp_path / "subs" / "zz_sleeper.ipynb")
-    (tmp_path / "scratch").mkdir()
+    # A short TMPDIR of the test's own, so that the kernel's folder is found in it (a
+    # long one sends it to /tmp: its sockets' paths must stay short).
+    scratch = Path(tempfile.mkdtemp(prefix="ck-ctrl-c-", dir="/tmp"))
+    (tmp_path / "scratch").symlink_to(scratch)
     out = tmp_path / "grades.csv"
     process = subprocess.Popen(
         [sys.executable, "-m", "coursekit.cli", "grade", str(tmp_path / "subs"), "--out",
-         str(out), "--sandbox", SANDBOX], env={**os.environ, "TMPDIR": str(tmp_path / "scratch")}, text=True,
+         str(out), "--sandbox", SANDBOX], env={**os.environ, "TMPDIR": str(scratch)}, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     # Until the sleeper's kernel is up (its connection file is written once it
@@ -405,10 +408,34 @@ def test_ctrl_c_keeps_the_rows_written_and_stops_every_kernel(tmp_path):
     time.sleep(3)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 130 and "interrupted" in err, err[-3000:]
+    rows = read_rows(out)[1] if out.exists() else {}
+    assert process.returncode == 130 and "interrupted" in err, (
+        err[-3000:], rows.get(label(sleeper), {}).get("reason"))
     assert set(read_rows(out)[1]) == {label(path) for path in files}  # not the sleeper's
     assert label(sleeper) not in read_rows(out)[1]
-    assert list((tmp_path / "scratch").iterdir()) == []
+    assert list(scratch.iterdir()) == []
+    scratch.rmdir()
+
+
+def test_a_long_tmpdir_still_gives_kernel_sockets_a_path_short_enough(tmp_path, monkeypatch):
+    # Unix socket paths stop at 107 bytes: "File name too long" for every kernel otherwise.
+    long = tmp_path / ("deep" * 30)
+    long.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long))
+    folder = runner.private_folder()
+    try:
+        assert len(str(folder / "ipc" / "kernel-99")) <= 107
+        assert folder.name.startswith("coursekit-grade-")
+    finally:
+        folder.rmdir()
+    short = Path(tempfile.mkdtemp(prefix="ck-", dir="/tmp"))
+    monkeypatch.setattr(tempfile, "tempdir", str(short))
+    folder = runner.private_folder()
+    try:
+        assert folder.parent == short  # a short TMPDIR is kept
+    finally:
+        folder.rmdir()
+        short.rmdir()
 
 
 def test_a_row_is_on_disk_as_soon_as_it_is_appended(tmp_path):

@@ -473,3 +473,11 @@ def test_the_kernels_checks_have_no_judges(tmp_path):
     view.remove()
     assert not (tmp_path / "view").exists() or not any((tmp_path / "view").iterdir())
 
+
+
+def test_a_helper_class_the_answer_is_called_with_keeps_its_methods(tmp_path):
+    # 03-feedforward-batch calls the answer on row-counting images: without their
+    # methods in the kernel's checks, every right answer would earn 0 under the grader.
+    sandbox.KernelView(tmp_path / "view")
+    text = (tmp_path / "view" / "checks" / "nb03.py").read_text("utf-8")
+    assert "class _WatchedImages" in text and "def watch" in text and "def rows_read" in text

@@ -63,6 +63,25 @@ class _Settings:
         return time.monotonic() >= self.deadline
 
 
+#: The longest path a Unix socket may have (``sun_path`` is 108 bytes with its NUL).
+_SOCKET_PATH_LIMIT = 107
+#: What the kernel's sockets add to the private folder: ``/ipc/kernel-NN``.
+_SOCKET_SUFFIX = len("/ipc/kernel-99")
+
+
+def private_folder():
+    """A new private folder for one submission's kernel, in the temporary directory.
+
+    The kernel's sockets live in it (ZMQ's ``ipc`` transport), and a Unix socket's
+    path may not pass 107 bytes: under a long ``TMPDIR`` every kernel would fail to
+    start with "File name too long". The folder then goes to ``/tmp`` instead.
+    """
+    parent = tempfile.gettempdir()
+    if len(parent) + len("/coursekit-grade-xxxxxxxx") + _SOCKET_SUFFIX > _SOCKET_PATH_LIMIT:
+        parent = "/tmp"
+    return Path(tempfile.mkdtemp(prefix="coursekit-grade-", dir=parent))
+
+
 async def grade_submission(submission, timeout=DEFAULT_TIMEOUT,
                            memory_limit=DEFAULT_MEMORY_LIMIT, *,
                            notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, sandbox="auto",
@@ -105,7 +124,7 @@ async def grade_submission(submission, timeout=DEFAULT_TIMEOUT,
         requests = {exercise.id: Request(exercise) for exercise in exercises}
     except TypeError as exc:
         return ungraded(submission, ERROR, str(exc))
-    private = Path(tempfile.mkdtemp(prefix="coursekit-grade-"))
+    private = private_folder()
     events = _Events()
     box = session = None
     try:
