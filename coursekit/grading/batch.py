@@ -267,19 +267,14 @@ async def _grade_all(submissions, jobs, settings, finished):
         everything.cancel()  # each submission's kernel is stopped on the way out
 
     loop = asyncio.get_running_loop()
-
-    def on_signal(signum, frame):
-        # A plain handler, not loop.add_signal_handler: that one depends on the
-        # process's single wakeup fd, which code run while kernels start may take over,
-        # and a Ctrl-C then went unseen (the batch went on, the kernel starting died).
-        loop.call_soon_threadsafe(interrupt)
-
     previous = {}
     for signum in (signal.SIGINT, signal.SIGTERM):
         try:
-            previous[signum] = signal.signal(signum, on_signal)
-        except ValueError:  # not the main thread: the caller handles signals
+            handler = signal.getsignal(signum)
+            loop.add_signal_handler(signum, interrupt)
+        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread
             continue
+        previous[signum] = handler
     try:
         await everything
     except asyncio.CancelledError:
@@ -287,5 +282,6 @@ async def _grade_all(submissions, jobs, settings, finished):
             raise
     finally:
         for signum, handler in previous.items():
+            loop.remove_signal_handler(signum)
             signal.signal(signum, handler)
     return interrupted
