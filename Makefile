@@ -82,11 +82,12 @@ test-lowest:
 	.venv-lowest/bin/python -m pip install --quiet -r tests/lowest-versions.txt -e ".[test]"
 	PATH="$(CURDIR)/.venv-lowest/bin:$$PATH" .venv-lowest/bin/python -m pytest
 
-# Re-pin: the newest releases that fit pyproject.toml, for every platform and Python >= 3.11
-# (one version per package where one fits them all). Then re-execute and test.
-LOCK_FLAGS := --universal --python-version 3.11 --fork-strategy fewest --generate-hashes --quiet
-lock: $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet uv
+# Re-pin: the newest releases that fit pyproject.toml and requirements/constraints.txt, for
+# every platform and Python >= 3.11 (one version per package where one fits them all). Then
+# re-execute and test.
+LOCK_FLAGS := --universal --python-version 3.11 --fork-strategy fewest --generate-hashes --quiet \
+              -c requirements/constraints.txt
+lock: $(STAMP)
 	$(BIN)/python -m uv pip compile pyproject.toml $(addprefix --extra ,$(TEST_EXTRAS)) \
 	    $(LOCK_FLAGS) --upgrade -o $(TEST_LOCK)
 	$(BIN)/python -m uv pip compile pyproject.toml $(LOCK_FLAGS) -c $(TEST_LOCK) -o $(COURSE_LOCK)
