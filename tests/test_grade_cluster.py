@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import psutil
@@ -28,6 +29,9 @@ NB01, NB02 = "01_random_baseline", "02_average_image"
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 60
 RUN_TIMEOUT = 600
+# This file's workers carry it in their environment, and so do the grading processes they
+# start: the checks below count those alone, not another cluster's on the same machine.
+TAG = ("COURSEKIT_TEST_CLUSTER", uuid.uuid4().hex)
 
 
 def read_rows(path):
@@ -59,7 +63,7 @@ def cluster(tmp_path_factory):
     scheduler_file = folder / "scheduler.json"
     # One retry after a worker dies, so that a submission killing its worker is
     # given up on after two deaths (the default is 3 retries).
-    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1", TAG[0]: TAG[1]}
     common = ["--no-dashboard", "--scheduler-file", str(scheduler_file)]
     logs = [open(folder / f"{name}.log", "w") for name in ("scheduler", "worker1", "worker2")]
     processes = [subprocess.Popen(
@@ -115,12 +119,17 @@ def grade_command(submitted, out, address, *extra):
 
 
 def grading_processes():
-    """The processes the workers grade in (one per running task)."""
+    """The processes this file's workers grade in (one per worker thread)."""
     found = []
     for process in psutil.process_iter(["cmdline"]):
         command = process.info["cmdline"] or []
-        if "coursekit.grading.cluster" in command:
-            found.append(process)
+        if "coursekit.grading.cluster" not in command:
+            continue
+        try:
+            if process.environ().get(TAG[0]) == TAG[1]:
+                found.append(process)
+        except (psutil.AccessDenied, psutil.NoSuchProcess):
+            pass
     return found
 
 
