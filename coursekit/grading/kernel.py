@@ -36,6 +36,9 @@ _KERNEL_NAME = "coursekit-grader"
 _TIMEOUT_ENAME = "CoursekitGraderTimeout"
 _INSTALL_SOURCE = ("__import__('coursekit.grading.kernel_shim', fromlist=['install'])"
                    ".install()")
+_WARM_SOURCE = "__import__('coursekit.grading.kernel_shim', fromlist=['warm']).warm()"
+#: Seconds a kernel that waited in the pool has to answer before it is handed out.
+ALIVE_WAIT = 10
 # Passed on to the kernels; everything else in the grader's environment (tokens,
 # credentials) stays out of the submissions' reach.
 _PASSED_VARIABLES = ("PATH", "PYTHONPATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ",
@@ -168,8 +171,16 @@ class KernelSession:
         self.watch = None
         self.over_memory = False
 
-    async def start(self):
-        """Start the kernel and install the shim; return a problem, or "" when ready."""
+    async def start(self, warm=False):
+        """Start the kernel and install the shim; return a problem, or "" when ready.
+
+        Parameters
+        ----------
+        warm : bool, default=False
+            Also import the modules every course notebook's set-up cell imports
+            (:data:`coursekit.grading.kernel_shim.WARM_MODULES`), as a kernel
+            started ahead of its submission (:mod:`.pool`) does.
+        """
         # Outside the sandbox the kernel starts in its own folder; inside, bwrap
         # changes to the sandbox's working directory itself.
         cwd = self.private / "work" if self.sandbox.kind == "none" else self.private
@@ -187,7 +198,21 @@ class KernelSession:
         run = await self.run(_INSTALL_SOURCE, store_history=False, timeout=STARTUP_TIMEOUT)
         if run.kind != "done" or run.ename:
             return f"the grader's shim did not load in the kernel ({run.ename or run.kind})"
+        if warm:
+            run = await self.run(_WARM_SOURCE, store_history=False, timeout=STARTUP_TIMEOUT)
+            if run.kind != "done" or run.ename:
+                return f"the course's modules did not import in the kernel " \
+                       f"({run.ename or run.kind})"
         return ""
+
+    async def alive(self, wait=ALIVE_WAIT):
+        """Whether the kernel is still running and answers within ``wait`` seconds."""
+        if self.client.kc is None or self.over_memory or not await self.km.is_alive():
+            return False
+        try:
+            return await self.responds(wait)
+        except Exception:  # its channels are gone with it
+            return False
 
     async def run(self, source, *, store_history=True, timeout=None):
         """Run ``source`` as one cell (``timeout`` seconds, default the session's).
@@ -209,7 +234,7 @@ class KernelSession:
         content = reply.get("content") if isinstance(reply, dict) else None
         content = content if isinstance(content, dict) else {}
         if content.get("ename") == _TIMEOUT_ENAME:
-            if await self._responds(_INTERRUPT_GRACE):
+            if await self.responds(_INTERRUPT_GRACE):
                 return Run("timeout")
             if not await self.km.is_alive():
                 return Run("dead", detail=await self._death())
@@ -221,7 +246,8 @@ class KernelSession:
                     answers=[text for text in answers if text is not None],
                     too_large=None in answers)
 
-    async def _responds(self, wait):
+    async def responds(self, wait):
+        """Whether the kernel answers a ``kernel_info`` request within ``wait`` seconds."""
         # Shell requests queue behind a running cell: a reply means it has stopped.
         msg_id = self.client.kc.kernel_info()
         deadline = time.monotonic() + wait
