@@ -227,6 +227,7 @@ def _pool_attack(root):
     folder = root / "pool"
     expected = {}
     for name, (notebook, points) in {
+        f"p0_socket_folder_{NB01}.ipynb": attacks.socket_folder_filler(),
         f"p1_reach_{NB01}.ipynb": attacks.reaching_the_next_kernel(),
         f"p2_next_{NB01}.ipynb": attacks.next_in_line(),
         f"p3_trace_{NB01}.ipynb": attacks.next_in_line_with_a_trace(),
@@ -332,8 +333,15 @@ def test_an_attack_cannot_reach_the_kernel_started_ahead_for_the_next_submission
     for label, expected in hostile.pool_expected.items():
         row = hostile.pool.row(label)
         assert points(row, expected) == expected, row
-        assert row["status"] == "ok", row
+        assert row["status"] == ("crashed" if "socket_folder" in label else "ok"), row
     assert list((hostile.root / "scratch_pool").iterdir()) == []
+
+
+def test_the_socket_folder_cannot_fill_the_graders_disk(hostile):
+    # The kernel's one writable folder of the grader's is watched: past 16 MB the
+    # kernel is stopped, and the folder removed with it.
+    row = hostile.pool.row(f"pool/p0_socket_folder_{NB01}.ipynb")
+    assert "more than 16 MB into the grader's socket folder" in row["reason"], row
 
 
 def test_no_process_or_cgroup_is_left_behind(hostile):

@@ -259,8 +259,12 @@ async def _grade_all(submissions, jobs, settings, finished):
                        view=settings.pop("view"), timeout=settings.pop("timeout"),
                        memory_limit=settings.pop("memory_limit"),
                        process_limit=settings.pop("process_limit"))
-    # The semaphore lets submissions in in the order they are listed.
-    kernels.expect([s.notebook for s in submissions if not s.problem])
+    try:
+        # The semaphore lets submissions in in the order they are listed.
+        kernels.expect([s.notebook for s in submissions if not s.problem])
+    except BaseException:  # a kernel's folder could not be made: none may be left
+        await kernels.close()
+        raise
 
     async def one(submission):
         async with slots:

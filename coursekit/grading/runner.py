@@ -10,6 +10,7 @@ from .. import checks
 from ..checks import core
 from . import sandbox as sandboxes
 from .answers import Request
+from .kernel import IPC_FOLDER_BYTES
 from .pool import pool_for, private_folder  # noqa: F401 (private_folder: its old home)
 from .results import (
     CRASHED, ERROR, INVALID, MAX_TEXT, MEMORY, OK, SEVERITY, TIMEOUT, ExerciseGrade, Grade,
@@ -183,6 +184,9 @@ def _note(run, where, limit, settings, events):
     elif run.kind == "dead" and run.detail == "memory":
         events.add(MEMORY, f"the kernel used more than {settings.memory_limit} MB in {where} "
                            f"and was stopped")
+    elif run.kind == "dead" and run.detail == "disk":
+        events.add(CRASHED, f"the kernel wrote more than {IPC_FOLDER_BYTES // 2**20} MB into "
+                            f"the grader's socket folder in {where} and was stopped")
     elif run.kind == "dead":
         events.add(CRASHED, f"the kernel died ({run.detail}) in {where}")
     elif run.kind == "broken":

@@ -479,3 +479,23 @@ def next_in_line_with_a_trace():
     build.insert(notebook, build.first_code_cell(notebook),
                  f"import pathlib\n\n(pathlib.Path.home() / {TRACE!r}).write_text('mine')")
     return notebook, {**points, "01-which-digit": 0}
+
+
+SOCKET_FOLDER_FILLER = """\
+import os, time
+
+from ipykernel.connect import get_connection_file
+
+# The one folder of the grader's this kernel may write to is on the grader's disk:
+# fill it, and the grader, the classmates and the next kernels have no disk left.
+folder = os.path.dirname(get_connection_file())
+with open(os.path.join(folder, "filler"), "wb") as stream:
+    for _ in range(300):
+        stream.write(b"\\1" * 2**20)
+time.sleep(30)
+"""
+
+
+def socket_folder_filler():
+    """Writes hundreds of MB into the kernel's socket folder (on the grader's disk)."""
+    return notebook_of(NB01, SOCKET_FOLDER_FILLER), zero(NB01)
