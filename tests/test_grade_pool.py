@@ -262,3 +262,19 @@ def test_grades_with_the_pool_equal_grades_without_it_row_for_row(tmp_path):
     for label, row in rows_pooled.items():
         full = row["total"] == row["max_total"]
         assert row["status"] == "ok" and full == ("solution_" in label), row
+
+
+def test_the_socket_folder_watch_counts_bytes_on_disk_and_entries(tmp_path):
+    from coursekit.grading.kernel import _within
+
+    (tmp_path / "kernel.json").write_text("{}")
+    (tmp_path / "kernel-1").touch()
+    assert _within(tmp_path, 2**20, 8)
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "deep" / "er" / "big").write_bytes(b"\1" * 2**21)
+    assert not _within(tmp_path, 2**20, 8)  # found at any depth
+    (tmp_path / "deep" / "er" / "big").unlink()
+    for number in range(10):
+        (tmp_path / f"f{number}").touch()
+    assert not _within(tmp_path, 2**20, 8)
+    assert _within(tmp_path / "missing", 2**20, 8)

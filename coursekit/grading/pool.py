@@ -164,9 +164,10 @@ class KernelPool:
                 return slot.session, ""
             self._unclaimed.discard(slot)
             self._stop_later(slot.session)
-            if problem:
-                break
-            self.replaced += 1  # died while waiting: another, fresh, in its place
+            if problem and not pooled:
+                break  # started for this submission and failed: as without a pool
+            # Died while starting or waiting: another, fresh, in its place.
+            self.replaced += 1
         return None, problem or "no kernel stayed alive long enough to be handed out"
 
     async def give_back(self, session):
