@@ -126,11 +126,14 @@ def scratch(monkeypatch):
 
 
 def _identity(session):
-    """The kernel's outer process, told apart from a later one with the same pid."""
+    """The kernel's outer process (told apart from a later one with the same pid), its
+    connection key, its folder and its cgroup (where the machine gives one)."""
     pid = session.km.provisioner.pid
     stat = Path(f"/proc/{pid}/stat").read_text()
     started = stat[stat.rfind(")") + 2:].split()[19]
-    return pid, started, session.km.session.key
+    cgroup = session.sandbox.cgroup
+    return (pid, started, session.km.session.key, str(session.private),
+            tuple(map(str, cgroup.folders)) if cgroup is not None else None)
 
 
 def test_each_submission_gets_a_fresh_kernel_that_saw_nothing_of_the_one_before(
@@ -160,8 +163,12 @@ def test_each_submission_gets_a_fresh_kernel_that_saw_nothing_of_the_one_before(
     twice = rows[os.path.normpath(subs / f"t_twice_{NB01}.ipynb")]
     assert twice["01-which-digit"] == "0" and twice["01-scale-pixels"] == "1", twice
     assert len(report.graded) == 4 and len(handed) == 4
-    assert len(set(handed)) == 4  # four kernel processes, four connection keys
-    assert len({key for _, _, key in handed}) == 4
+    # Four kernel processes, four connection keys, four folders, four cgroups.
+    assert len({identity[:2] for identity in handed}) == 4
+    for field in (2, 3):
+        assert len({identity[field] for identity in handed}) == 4, field
+    if _kind() == "bwrap" and handed[0][4] is not None:
+        assert len({identity[4] for identity in handed}) == 4
     # A normal end: nothing left running, no cgroup, no kernel folder.
     assert leftovers(scratch) == []
     assert cgroups_of(os.getpid()) == []
