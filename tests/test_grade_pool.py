@@ -285,3 +285,55 @@ def test_the_socket_folder_watch_counts_bytes_on_disk_and_entries(tmp_path):
         (tmp_path / f"f{number}").touch()
     assert not _within(tmp_path, 2**20, 8)
     assert _within(tmp_path / "missing", 2**20, 8)
+
+
+NAMESPACES = ("pid", "mnt", "net", "ipc", "uts", "user", "cgroup")
+WHERE_AM_I = f"""\
+import os
+for name in {NAMESPACES!r}:
+    print(name, os.readlink(f"/proc/self/ns/{{name}}"))
+print("home", os.stat(os.path.expanduser("~")).st_dev)
+print("tmp", os.stat("/tmp").st_dev)
+"""
+
+
+def test_the_kernel_in_use_and_the_one_waiting_are_in_separate_sandboxes(scratch):
+    # Namespaces are told apart by their inode, the same in every namespace: the
+    # kernel running a submission and the one started ahead for the next share
+    # none, nor with the grader; nor their home and /tmp (tmpfs of their own).
+    if _kind() != "bwrap":
+        pytest.skip("the sandbox is bubblewrap's")
+
+    async def report(session):
+        lines = []
+        session.client.output = lambda outs, msg, display_id, index: lines.extend(
+            msg["content"].get("text", "").splitlines())
+        run = await session.run(WHERE_AM_I)
+        assert run.kind == "done" and not run.ename, run
+        return dict(line.split(" ", 1) for line in lines)
+
+    async def scenario():
+        pool = _pool(1)
+        pool.expect([NB01, NB01])
+        try:
+            session, problem = await pool.take(NB01)
+            assert problem == ""
+            [waiting] = pool.waiting
+            assert await waiting.task == ""
+            seen = await report(session), await report(waiting.session)
+            cgroups = session.sandbox.cgroup, waiting.session.sandbox.cgroup
+            await pool.give_back(session)
+            return seen, cgroups
+        finally:
+            await pool.close()
+            pool.view.remove()
+
+    (in_use, ahead), cgroups = asyncio.run(scenario())
+    grader = {name: os.readlink(f"/proc/self/ns/{name}") for name in NAMESPACES}
+    for name in NAMESPACES:
+        if name == "cgroup" and in_use[name] == grader[name]:
+            continue  # --unshare-cgroup-try: not every machine gives one
+        assert len({in_use[name], ahead[name], grader[name]}) == 3, name
+    assert in_use["home"] != ahead["home"] and in_use["tmp"] != ahead["tmp"]
+    if cgroups[0] is not None:
+        assert cgroups[0].folders != cgroups[1].folders
