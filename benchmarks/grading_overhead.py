@@ -8,11 +8,20 @@ Fixed cost, each the best of ``REPEAT`` runs in turn, sandbox on:
 - ``empty``: grading a notebook of one ``pass`` cell (sandbox and cgroup set
   up, kernel started, one cell, kernel stopped);
 - ``imports``: the same with notebook 01's set-up cell (numpy, matplotlib,
-  scikit-learn, coursekit), which every course notebook starts with.
+  scikit-learn, coursekit), which every course notebook starts with;
+- ``pool empty``, ``pool imports``: the same two, their kernel taken from a
+  :class:`~coursekit.grading.pool.KernelPool` where it was started ahead (and
+  imported the course's common modules) while nothing was timed: what a
+  submission pays on the critical path when the submission before it gave
+  its kernel time to start.
 
-Cluster: ``COURSEKIT_BENCH_CLUSTER_COUNT`` copies of solution 01 (default 8)
+Cluster: ``COURSEKIT_BENCH_CLUSTER_COUNT`` copies of solution 01 (default 16)
 graded with ``--scheduler`` on a local ``dask scheduler`` with one, then two,
-``dask worker`` processes (one thread each).
+``dask worker`` processes (one thread each), with each grading process's pool
+(the default) and without it (``--pool 0``): the wall clock of the whole
+``coursekit grade`` run (the client's start, each worker's grading process
+started and its first kernel cold, included), and the steady rate once every
+worker is warm, from Dask's task stream.
 """
 
 import asyncio
@@ -36,12 +45,14 @@ except ImportError:
 from coursekit.execute import kernel_environment
 from coursekit.grading import batch, read_submission
 from coursekit.grading import sandbox as sandboxes
-from coursekit.grading.runner import grade_submission
+from coursekit.grading.pool import pool_for
+from coursekit.grading.runner import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, grade_submission
+from coursekit.grading.sandbox import DEFAULT_PROCESS_LIMIT
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 REPEAT = 3
-COUNT = int(os.environ.get("COURSEKIT_BENCH_CLUSTER_COUNT", "8"))
+COUNT = int(os.environ.get("COURSEKIT_BENCH_CLUSTER_COUNT", "16"))
 SPEEDUP_TARGET = 1.7
 STEM = "01_random_baseline"
 
@@ -59,13 +70,29 @@ def _notebook(folder, name, source):
     return read_submission(path)
 
 
+async def _pooled(submission, kind, view):
+    """Seconds to grade ``submission`` with a kernel that was started ahead for it."""
+    pool = pool_for(1, kind=kind, view=view, timeout=DEFAULT_TIMEOUT,
+                    memory_limit=DEFAULT_MEMORY_LIMIT, process_limit=DEFAULT_PROCESS_LIMIT)
+    pool.expect([submission.notebook])
+    try:
+        for slot in pool.waiting:
+            await slot.task  # started ahead, untimed: the submission before ran meanwhile
+        start = time.perf_counter()
+        grade = await grade_submission(submission, pool=pool)
+        return time.perf_counter() - start, grade
+    finally:
+        await pool.close()
+
+
 def fixed_costs(folder):
     kind = sandboxes.choose("auto")
     view = sandboxes.KernelView.create() if kind == "bwrap" else None
     batch.preload()
     submissions = {"empty": _notebook(folder, "empty", "pass"),
                    "imports": _notebook(folder, "imports", _setup_cell())}
-    best = {name: float("inf") for name in ("process", *submissions)}
+    best = {name: float("inf") for name in ("process", *submissions,
+                                             *(f"pool {name}" for name in submissions))}
     probe = ("import time; start = time.perf_counter(); "
              "from coursekit.grading import batch, sandbox; batch.preload(); "
              "view = sandbox.KernelView.create(); view.remove()")
@@ -80,6 +107,10 @@ def fixed_costs(folder):
                 best[name] = min(best[name], time.perf_counter() - start)
                 if grade.status != "ok":
                     raise RuntimeError(f"{name}: {grade.status} ({grade.reason})")
+                seconds, grade = asyncio.run(_pooled(submission, kind, view))
+                best[f"pool {name}"] = min(best[f"pool {name}"], seconds)
+                if grade.status != "ok":
+                    raise RuntimeError(f"pool {name}: {grade.status} ({grade.reason})")
     finally:
         if view is not None:
             view.remove()
@@ -91,15 +122,31 @@ def _start(command, log):
                             start_new_session=True)
 
 
-def cluster_seconds(folder, workers):
-    """Seconds to grade ``COUNT`` copies of solution 01 on ``workers`` local workers."""
-    subs = folder / f"subs{workers}"
+def steady_rate(tasks):
+    """Submissions per second once every worker is warm: each worker's tasks after its
+    first (which pays its grading process's start and a cold kernel), summed."""
+    by_worker = {}
+    for task in tasks:
+        by_worker.setdefault(task["worker"], []).append(task["startstops"][0]["stop"])
+    rate = 0.0
+    for stops in by_worker.values():
+        stops.sort()
+        if len(stops) > 1:
+            rate += (len(stops) - 1) / (stops[-1] - stops[0])
+    return rate
+
+
+def cluster_seconds(folder, workers, *options):
+    """Seconds to grade ``COUNT`` copies of solution 01 on ``workers`` local workers, and
+    the steady rate (:func:`steady_rate`)."""
+    name = f"{workers}{''.join(options).replace(' ', '').replace('-', '')}"
+    subs = folder / f"subs{name}"
     subs.mkdir()
     for number in range(COUNT):
         shutil.copy(ROOT / "solutions" / f"{STEM}.ipynb", subs / f"s{number:02d}_{STEM}.ipynb")
-    scheduler_file = folder / f"scheduler{workers}.json"
+    scheduler_file = folder / f"scheduler{name}.json"
     common = ["--no-dashboard", "--scheduler-file", str(scheduler_file)]
-    log = (folder / f"cluster{workers}.log").open("w")
+    log = (folder / f"cluster{name}.log").open("w")
     processes = [_start([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
                          *common], log)]
     try:
@@ -108,16 +155,18 @@ def cluster_seconds(folder, workers):
         processes += [_start([str(BIN / "dask"), "worker", "--nthreads", "1", "--host",
                               "127.0.0.1", *common], log) for _ in range(workers)]
         address = json.loads(scheduler_file.read_text())["address"]
-        from distributed import Client
+        from distributed import Client, get_task_stream
 
         with Client(address, timeout=60) as client:
             client.wait_for_workers(workers, timeout=60)
-        out = folder / f"cluster{workers}.csv"
-        start = time.perf_counter()
-        subprocess.run([str(BIN / "coursekit"), "grade", str(subs), "--out", str(out),
-                        "--scheduler", address], check=True, capture_output=True,
-                       env=kernel_environment())
-        return time.perf_counter() - start
+            out = folder / f"cluster{name}.csv"
+            with get_task_stream(client) as stream:
+                start = time.perf_counter()
+                subprocess.run([str(BIN / "coursekit"), "grade", str(subs), "--out", str(out),
+                                "--scheduler", address, *options], check=True,
+                               capture_output=True, env=kernel_environment())
+                seconds = time.perf_counter() - start
+        return seconds, steady_rate(stream.data)
     finally:
         for process in reversed(processes):
             os.killpg(process.pid, signal.SIGTERM)
@@ -127,20 +176,38 @@ def cluster_seconds(folder, workers):
 
 
 def run():
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         costs = fixed_costs(scratch)
         for name, seconds in costs.items():
-            print(f"  fixed cost {name:<8} {seconds:5.2f} s", flush=True)
-        one, two = cluster_seconds(scratch, 1), cluster_seconds(scratch, 2)
-    print(f"  cluster: {COUNT} submissions in {one:.1f} s on 1 worker, {two:.1f} s on 2")
+            print(f"  fixed cost {name:<12} {seconds:5.2f} s", flush=True)
+        (one, rate1), (two, rate2) = cluster_seconds(scratch, 1), cluster_seconds(scratch, 2)
+        (bare_one, bare_rate1), (bare_two, bare_rate2) = (
+            cluster_seconds(scratch, 1, "--pool", "0"), cluster_seconds(scratch, 2, "--pool", "0"))
+    print(f"  cluster: {COUNT} submissions in {one:.1f} s on 1 worker, {two:.1f} s on 2; "
+          f"without the pool {bare_one:.1f} s and {bare_two:.1f} s")
+    print(f"  cluster, warm: {rate1:.2f} and {rate2:.2f} submissions/s on 1 and 2 workers; "
+          f"without the pool {bare_rate1:.2f} and {bare_rate2:.2f}")
+    print(f"  load average before: {load[0]:.1f}, after: {os.getloadavg()[0]:.1f}")
     return [
         entry("grading: cluster task's process before its kernel (s)",
               round(costs["process"], 2), None, "s", True),
-        entry("grading: one-cell notebook, sandbox + kernel start/stop (s)",
+        entry("grading: one-cell notebook, sandbox + kernel start/stop, no pool (s)",
               round(costs["empty"], 2), None, "s", True),
-        entry("grading: the course's set-up cell (imports) on top (s)",
+        entry("grading: the course's set-up cell (imports) on top, no pool (s)",
               round(costs["imports"] - costs["empty"], 2), None, "s", True),
-        entry("grading: cluster throughput, 2 workers vs 1", round(one / two, 2),
+        entry("grading: one-cell notebook, kernel started ahead in the pool (s)",
+              round(costs["pool empty"], 2), None, "s", True),
+        entry("grading: the course's set-up cell on top, pool (modules imported ahead) (s)",
+              round(costs["pool imports"] - costs["pool empty"], 2), None, "s", True),
+        entry("grading: cluster throughput, 2 workers vs 1 (whole runs)", round(one / two, 2),
               f">= {SPEEDUP_TARGET}", "x", one / two >= SPEEDUP_TARGET),
+        entry("grading: cluster throughput, 2 workers vs 1 (warm workers)",
+              round(rate2 / rate1, 2), f">= {SPEEDUP_TARGET}", "x",
+              rate2 / rate1 >= SPEEDUP_TARGET),
+        entry("grading: cluster, 1 worker, time with the pool / without",
+              round(one / bare_one, 2), None, "x", True),
+        entry("grading: cluster throughput without the pool, 2 workers vs 1 (whole / warm)",
+              f"{bare_one / bare_two:.2f} / {bare_rate2 / bare_rate1:.2f}", None, "x", True),
     ]

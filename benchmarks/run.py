@@ -41,7 +41,8 @@ def main(names):
     for row in rows:
         print(f"{row['name']:<{width}}  {row['value']:>9}  {row['unit']:<4}  "
               f"{str(row['target']):<8}  {'yes' if row['met'] else 'NO'}")
-    print(f"\nmachine: {machine()}")
+    print(f"\nmachine: {machine()}; load average (1, 5, 15 min) at the end: "
+          f"{', '.join(f'{value:.1f}' for value in os.getloadavg())}")
     if not names:
         (HERE / "results.json").write_text(json.dumps(rows, indent=2) + "\n")
         print(f"wrote {HERE / 'results.json'}")

@@ -92,7 +92,7 @@ def _grade(args):
     try:
         report = grade(args.paths, args.out, feedback=args.feedback, jobs=args.jobs,
                        redo=args.redo, sandbox=args.sandbox, scheduler=args.scheduler,
-                       roster=args.roster, report=args.report, **limits)
+                       roster=args.roster, report=args.report, pool=args.pool, **limits)
     except (ValueError, SandboxError) as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2
@@ -192,6 +192,10 @@ def build_parser():
     grade.add_argument("--feedback", metavar="DIR",
                        help="write one Markdown feedback file per submission here")
     grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
+    grade.add_argument("--pool", type=int, metavar="N",
+                       help="kernels started ahead, each in its own sandbox and used by one "
+                            "submission only (default: --jobs; 1 per grading process on a "
+                            "cluster; 0: start each when its turn comes)")
     # The defaults live in coursekit.grading, which is slow to import; the help
     # quotes them (a test keeps the two in step).
     grade.add_argument("--timeout", type=int, metavar="SECONDS",

@@ -390,6 +390,8 @@ def test_ctrl_c_keeps_the_rows_written_and_stops_every_kernel(tmp_path):
     files = build.corrupt_files(tmp_path / "subs")
     notebook, _ = build.sleeping_and_looping()
     sleeper = build.save(notebook, tmp_path / "subs" / "zz_sleeper.ipynb")
+    # Graded after the sleeper: its kernel waits in the pool when Ctrl-C comes.
+    later = build.save(build.solution(NB01), tmp_path / "subs" / f"zzz_later_{NB01}.ipynb")
     # A short TMPDIR of the test's own, so that the kernel's folder is found in it (a
     # long one sends it to /tmp: its sockets' paths must stay short).
     scratch = Path(tempfile.mkdtemp(prefix="ck-ctrl-c-", dir="/tmp"))
@@ -400,9 +402,10 @@ def test_ctrl_c_keeps_the_rows_written_and_stops_every_kernel(tmp_path):
          str(out), "--sandbox", SANDBOX], env={**os.environ, "TMPDIR": str(scratch)}, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    # Until the sleeper's kernel is up (its connection file is written once it
-    # starts), then a moment for it to be running cells.
-    while (not list((tmp_path / "scratch").glob("coursekit-grade-*/ipc/kernel.json"))
+    # Until the sleeper's kernel and the one started ahead for the next submission
+    # are up (a connection file is written once a kernel starts), then a moment for
+    # the sleeper to be running cells.
+    while (len(list((tmp_path / "scratch").glob("coursekit-grade-*/ipc/kernel.json"))) < 2
            and time.monotonic() < deadline):
         time.sleep(0.2)
     time.sleep(3)
@@ -412,9 +415,33 @@ def test_ctrl_c_keeps_the_rows_written_and_stops_every_kernel(tmp_path):
     assert process.returncode == 130 and "interrupted" in err, (
         err[-3000:], rows.get(label(sleeper), {}).get("reason"))
     assert set(read_rows(out)[1]) == {label(path) for path in files}  # not the sleeper's
-    assert label(sleeper) not in read_rows(out)[1]
+    assert label(sleeper) not in read_rows(out)[1] and label(later) not in read_rows(out)[1]
+    # No kernel, sandbox or cgroup of that grader is left, waiting or not.
+    left = _processes_naming(scratch)
+    assert left == []
+    assert not [path for pattern in (f"coursekit-grade-{process.pid}-*",
+                                     f"*/coursekit-grade-{process.pid}-*")
+                for path in Path("/sys/fs/cgroup").glob(pattern)]
     assert list(scratch.iterdir()) == []
     scratch.rmdir()
+
+
+def _processes_naming(folder):
+    """Processes whose command line names ``folder``, killed (and listed) if any."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if str(folder) in cmdline:
+                found.append(cmdline.replace("\0", " ")[:160])
+                try:
+                    os.kill(int(entry.name), signal.SIGKILL)
+                except OSError:
+                    pass
+    return found
 
 
 def test_a_long_tmpdir_still_gives_kernel_sockets_a_path_short_enough(tmp_path, monkeypatch):

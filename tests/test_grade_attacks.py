@@ -151,6 +151,8 @@ class Attacks:
     files_after: dict
     left_behind: list
     cgroups_left: set
+    pool: Run
+    pool_expected: dict
 
 
 def _class(root):
@@ -220,12 +222,28 @@ def _limits(root):
     return folder, expected
 
 
+def _pool_attack(root):
+    """The next submission's kernel, started while an attack runs (``--pool 1``)."""
+    folder = root / "pool"
+    expected = {}
+    for name, (notebook, points) in {
+        f"p0_socket_folder_{NB01}.ipynb": attacks.socket_folder_filler(),
+        f"p1_reach_{NB01}.ipynb": attacks.reaching_the_next_kernel(),
+        f"p2_next_{NB01}.ipynb": attacks.next_in_line(),
+        f"p3_trace_{NB01}.ipynb": attacks.next_in_line_with_a_trace(),
+        f"p4_decoy_{NB01}.ipynb": attacks.reaching_a_decoy(),
+    }.items():
+        expected[os.path.relpath(build.save(notebook, folder / name), root)] = points
+    return folder, expected
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     _require_bubblewrap()
     root = tmp_path_factory.mktemp("attacks")
     folder, formula, expected, victims, blocker = _class(root)
     limits_folder, limits_expected = _limits(root)
+    pool_folder, pool_expected = _pool_attack(root)
     files_before = _watched_files()
     out = root / "grades.csv"
     # The folder three times, spelt three ways: graded once.
@@ -240,6 +258,11 @@ def hostile(tmp_path_factory):
                     root / "scratch_limits")
     first_run = _finish(first, out, watch)
     limits_run = _finish(limits, root / "limits.csv")
+    # One job, one kernel started ahead: each submission's kernel waits while the
+    # one before runs.
+    pooled = _start(root, ["pool", "--out", "pool.csv", "--jobs", "1", "--pool", "1",
+                           "--timeout", "60"], root / "scratch_pool")
+    pool_run = _finish(pooled, root / "pool.csv")
     # A resubmission, a late blank notebook (would a poisoned grader pass it?),
     # and the feedback folder unblocked.
     shutil.copy(build.STUDENT / f"{NB01}.ipynb", folder / f"a5_carol_{NB01}.ipynb")
@@ -258,7 +281,8 @@ def hostile(tmp_path_factory):
                    rerun=rerun, limits=limits_run, limits_expected=limits_expected,
                    files_before=files_before, files_after=_watched_files(),
                    left_behind=left,
-                   cgroups_left=_cgroups([first.pid, limits.pid, second.pid]))
+                   cgroups_left=_cgroups([first.pid, limits.pid, second.pid, pooled.pid]),
+                   pool=pool_run, pool_expected=pool_expected)
 
 
 def points(row, exercise_ids):
@@ -299,6 +323,25 @@ def test_every_classmate_gets_full_marks_whatever_ran_beside_them(hostile):
         row = hostile.first.row(label)
         assert row["status"] == "ok" and row["reason"] == "", row
     assert int(hostile.first.row(f"class/a1_alice_{NB01}.ipynb")["total"]) == 4
+
+
+def test_an_attack_cannot_reach_the_kernel_started_ahead_for_the_next_submission(hostile):
+    # The attack saw no other kernel (no process, no connection file, no cgroup) and
+    # left nothing the next kernel found, though that kernel was running beside it;
+    # the controls show both looks can succeed.
+    assert hostile.pool.returncode == 0, hostile.pool.stderr[-3000:]
+    for label, expected in hostile.pool_expected.items():
+        row = hostile.pool.row(label)
+        assert points(row, expected) == expected, row
+        assert row["status"] == ("crashed" if "socket_folder" in label else "ok"), row
+    assert list((hostile.root / "scratch_pool").iterdir()) == []
+
+
+def test_the_socket_folder_cannot_fill_the_graders_disk(hostile):
+    # The kernel's one writable folder of the grader's is watched: past 16 MB the
+    # kernel is stopped, and the folder removed with it.
+    row = hostile.pool.row(f"pool/p0_socket_folder_{NB01}.ipynb")
+    assert "more than 16 MB into the grader's socket folder" in row["reason"], row
 
 
 def test_no_process_or_cgroup_is_left_behind(hostile):

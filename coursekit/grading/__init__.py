@@ -30,6 +30,7 @@ answers       one exercise's cases, and the verdict on the answer that comes bac
 sandbox       the OS sandbox each kernel runs in (bubblewrap, cgroups), and what it sees
 kernel        a submission's kernel: started in its sandbox, run cell by cell, stopped
 kernel_shim   the grader's helpers that run inside that kernel (trusted for nothing)
+pool          kernels started ahead of their submissions, each used once, then destroyed
 runner        grading one submission: its cells, its answers, its :class:`Grade`
 results       statuses and grades
 gradebook     grades.csv

@@ -18,6 +18,7 @@ from .roster import students_of
 from .runner import (
     DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_TIMEOUT, grade_submission,
 )
+from .pool import pool_for
 from .sandbox import DEFAULT_PROCESS_LIMIT
 from .submissions import find_submissions, read_submission
 
@@ -72,7 +73,7 @@ class _Progress:
 def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
           memory_limit=DEFAULT_MEMORY_LIMIT, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT,
           process_limit=DEFAULT_PROCESS_LIMIT, sandbox="auto", redo=False, progress=True,
-          scheduler=None, roster=None, report=None):
+          scheduler=None, roster=None, report=None, pool=None):
     """Grade submissions into ``out`` (grades.csv), optionally writing feedback files.
 
     Parameters
@@ -114,6 +115,12 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         HTML feedback are left there as it is graded
         (:func:`coursekit.grading.report.record`; report.html is written by
         :func:`coursekit.grading.report.write_report`).
+    pool : int, optional
+        Kernels started ahead of the submissions that will use them
+        (:mod:`.pool`), each in its own sandbox, each used by one submission
+        only; by default ``jobs`` (each job's next kernel starts while it
+        grades; on a cluster, one per grading process). 0 starts every kernel
+        when its submission's turn comes.
 
     Returns
     -------
@@ -131,7 +138,8 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     """
     _validate(jobs=jobs, timeout=timeout, memory_limit=memory_limit, out=out,
               feedback=feedback, notebook_timeout=notebook_timeout,
-              process_limit=process_limit)
+              process_limit=process_limit, pool=0 if pool is None else pool)
+    pool = (1 if scheduler is not None else jobs) if pool is None else pool
     if sandbox not in sandboxes.SANDBOXES:
         raise ValueError(f"sandbox must be one of {', '.join(sandboxes.SANDBOXES)}; "
                          f"got {sandbox!r}")
@@ -188,7 +196,7 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
 
     settings = dict(timeout=timeout, memory_limit=memory_limit,
                     notebook_timeout=notebook_timeout, process_limit=process_limit,
-                    sandbox=kind, view=view)
+                    sandbox=kind, view=view, pool=pool)
     try:
         if scheduler is not None:
             from .cluster import grade_on_cluster
@@ -225,8 +233,8 @@ def preload(progress=False):
 
 
 def _validate(*, jobs, timeout, memory_limit, out, feedback, notebook_timeout=1,
-              process_limit=0):
-    for name, value, lowest in (("jobs", jobs, 1), ("timeout", timeout, 1),
+              process_limit=0, pool=0):
+    for name, value, lowest in (("jobs", jobs, 1), ("timeout", timeout, 1), ("pool", pool, 0),
                                 ("memory_limit", memory_limit, 0),
                                 ("notebook_timeout", notebook_timeout, 1),
                                 ("process_limit", process_limit, 0)):
@@ -246,11 +254,22 @@ async def _grade_all(submissions, jobs, settings, finished):
     """
     slots = asyncio.Semaphore(jobs)
     interrupted = False
+    settings = dict(settings)
+    kernels = pool_for(settings.pop("pool"), kind=settings.pop("sandbox"),
+                       view=settings.pop("view"), timeout=settings.pop("timeout"),
+                       memory_limit=settings.pop("memory_limit"),
+                       process_limit=settings.pop("process_limit"))
+    try:
+        # The semaphore lets submissions in in the order they are listed.
+        kernels.expect([s.notebook for s in submissions if not s.problem])
+    except BaseException:  # a kernel's folder could not be made: none may be left
+        await kernels.close()
+        raise
 
     async def one(submission):
         async with slots:
             try:
-                result = await grade_submission(submission, **settings)
+                result = await grade_submission(submission, pool=kernels, **settings)
             except Exception as exc:  # a grader bug must not stop the batch
                 print(f"coursekit grade: grading {submission.label} failed:", file=sys.stderr)
                 traceback.print_exc()
@@ -281,6 +300,8 @@ async def _grade_all(submissions, jobs, settings, finished):
         if not interrupted:
             raise
     finally:
+        # Kernels still starting, waiting, or being stopped: none outlives the batch.
+        await kernels.close()
         for signum, handler in previous.items():
             loop.remove_signal_handler(signum)
             signal.signal(signum, handler)

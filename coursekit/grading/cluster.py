@@ -100,8 +100,8 @@ def grade_from_data(data, submission):
 # Each worker thread keeps one grading process: Python and the grader's imports
 # (seconds: nbformat's JSON-schema formats alone compile a grammar) are paid
 # once per thread, not once per submission. It grades one submission at a time,
-# each in a fresh kernel and sandbox, as a local batch does; after a crash the
-# next submission gets a new one.
+# each in a fresh kernel and sandbox, as a local batch does (the next one's
+# already starting: :mod:`.pool`); after a crash the next submission gets a new one.
 _SERVERS = {}
 
 
@@ -186,19 +186,30 @@ def _serve(parent):
     os.dup2(2, 1)  # anything else printed goes to stderr, never into the protocol
     import asyncio
 
-    from . import sandbox as sandboxes
     from .batch import preload
-    from .runner import grade_submission
 
     preload()
     remove_stale_cgroups()
-    views = {}
+    # One event loop for the process's life: the kernel pool's next kernel
+    # starts while this one waits for its next request.
+    asyncio.run(_serve_requests(protocol))
+
+
+async def _serve_requests(protocol):
+    import asyncio
+
+    from . import sandbox as sandboxes
+    from .pool import pool_for
+    from .runner import grade_submission
+
+    views, pool, pool_key = {}, None, None
     try:
-        for line in sys.stdin:
+        while line := await asyncio.to_thread(sys.stdin.readline):
             request, answer = line.rstrip("\n").split("\t")
             data = json.loads(Path(request).read_text(encoding="utf-8"))
             submission = submission_from_data(data["submission"])
             settings = data["settings"]
+            size = settings.pop("pool", 1)
             try:
                 kind = sandboxes.choose(settings.pop("sandbox"))
             except sandboxes.SandboxError as exc:
@@ -206,14 +217,25 @@ def _serve(parent):
             else:
                 if kind == "bwrap" and kind not in views:
                     views[kind] = sandboxes.KernelView.create()
-                grade = asyncio.run(grade_submission(submission, sandbox=kind,
-                                                     view=views.get(kind), **settings))
+                key = (kind, size, settings["timeout"], settings["memory_limit"],
+                       settings["process_limit"])
+                if key != pool_key:  # another batch's settings: its kernels would not do
+                    if pool is not None:
+                        await pool.close()
+                    pool, pool_key = pool_for(
+                        size, kind=kind, view=views.get(kind), timeout=settings["timeout"],
+                        memory_limit=settings["memory_limit"],
+                        process_limit=settings["process_limit"]), key
+                grade = await grade_submission(submission, pool=pool,
+                                               notebook_timeout=settings["notebook_timeout"])
             partial = Path(answer + ".partial")
             partial.write_text(json.dumps(grade_to_data(grade)), encoding="utf-8")
             os.replace(partial, answer)
             protocol.write("done\n")
             protocol.flush()
     finally:
+        if pool is not None:
+            await pool.close()
         for view in views.values():
             view.remove()
 

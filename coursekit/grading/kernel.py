@@ -31,11 +31,19 @@ _INTERRUPT_GRACE = 5  # seconds a kernel has to come back after an interrupt
 _IOPUB_WAIT = 10  # seconds to wait for a cell's last outputs after its reply
 STARTUP_TIMEOUT = 120
 _MEMORY_WATCH_INTERVAL = 0.5
+#: Bytes (on disk) and entries the kernel's socket folder may hold: a few sockets
+#: and the connection file. It is the one folder of the grader's the kernel may
+#: write to, on the grader's own disk, outside the sandbox's tmpfs and cgroup.
+IPC_FOLDER_BYTES = 16 * 2**20
+_IPC_FOLDER_ENTRIES = 64
 
 _KERNEL_NAME = "coursekit-grader"
 _TIMEOUT_ENAME = "CoursekitGraderTimeout"
 _INSTALL_SOURCE = ("__import__('coursekit.grading.kernel_shim', fromlist=['install'])"
                    ".install()")
+_WARM_SOURCE = "__import__('coursekit.grading.kernel_shim', fromlist=['warm']).warm()"
+#: Seconds a kernel that waited in the pool has to answer before it is handed out.
+ALIVE_WAIT = 10
 # Passed on to the kernels; everything else in the grader's environment (tokens,
 # credentials) stays out of the submissions' reach.
 _PASSED_VARIABLES = ("PATH", "PYTHONPATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ",
@@ -125,6 +133,25 @@ def kernel_environment(home, memory_limit, process_limit=0):
     return env
 
 
+def _within(folder, most_bytes, most_entries):
+    """Whether ``folder`` holds at most ``most_entries`` entries and ``most_bytes`` on disk."""
+    entries, used, todo = 0, 0, [folder]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as listing:
+                for entry in listing:
+                    entries += 1
+                    info = entry.stat(follow_symlinks=False)
+                    used += info.st_blocks * 512
+                    if entries > most_entries or used > most_bytes:
+                        return False
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(entry.path)
+        except OSError:  # removed meanwhile: nothing there to count
+            continue
+    return True
+
+
 class KernelSession:
     """A fresh kernel for one submission, in its sandbox.
 
@@ -167,9 +194,18 @@ class KernelSession:
         self.client.on_cell_executed = self.client.remember_reply
         self.watch = None
         self.over_memory = False
+        self.over_disk = False
 
-    async def start(self):
-        """Start the kernel and install the shim; return a problem, or "" when ready."""
+    async def start(self, warm=False):
+        """Start the kernel and install the shim; return a problem, or "" when ready.
+
+        Parameters
+        ----------
+        warm : bool, default=False
+            Also import the modules every course notebook's set-up cell imports
+            (:data:`coursekit.grading.kernel_shim.WARM_MODULES`), as a kernel
+            started ahead of its submission (:mod:`.pool`) does.
+        """
         # Outside the sandbox the kernel starts in its own folder; inside, bwrap
         # changes to the sandbox's working directory itself.
         cwd = self.private / "work" if self.sandbox.kind == "none" else self.private
@@ -181,13 +217,28 @@ class KernelSession:
             await self.client.async_start_new_kernel_client()
         except Exception as exc:  # the kernel would not start: not the submission's fault
             return f"the kernel did not start ({type(exc).__name__}: {clean_text(exc)})"
-        if self.memory_limit and Path("/proc").is_dir():
-            self.watch = asyncio.ensure_future(self._watch_memory())
+        if Path("/proc").is_dir():
+            self.watch = asyncio.ensure_future(self._watch())
         # The shim imports coursekit (and scikit-learn): not the submission's time.
         run = await self.run(_INSTALL_SOURCE, store_history=False, timeout=STARTUP_TIMEOUT)
         if run.kind != "done" or run.ename:
             return f"the grader's shim did not load in the kernel ({run.ename or run.kind})"
+        if warm:
+            run = await self.run(_WARM_SOURCE, store_history=False, timeout=STARTUP_TIMEOUT)
+            if run.kind != "done" or run.ename:
+                return f"the course's modules did not import in the kernel " \
+                       f"({run.ename or run.kind})"
         return ""
+
+    async def alive(self, wait=ALIVE_WAIT):
+        """Whether the kernel is still running and answers within ``wait`` seconds."""
+        if (self.client.kc is None or self.over_memory or self.over_disk
+                or not await self.km.is_alive()):
+            return False
+        try:
+            return await self.responds(wait)
+        except Exception:  # its channels are gone with it
+            return False
 
     async def run(self, source, *, store_history=True, timeout=None):
         """Run ``source`` as one cell (``timeout`` seconds, default the session's).
@@ -209,7 +260,7 @@ class KernelSession:
         content = reply.get("content") if isinstance(reply, dict) else None
         content = content if isinstance(content, dict) else {}
         if content.get("ename") == _TIMEOUT_ENAME:
-            if await self._responds(_INTERRUPT_GRACE):
+            if await self.responds(_INTERRUPT_GRACE):
                 return Run("timeout")
             if not await self.km.is_alive():
                 return Run("dead", detail=await self._death())
@@ -221,7 +272,8 @@ class KernelSession:
                     answers=[text for text in answers if text is not None],
                     too_large=None in answers)
 
-    async def _responds(self, wait):
+    async def responds(self, wait):
+        """Whether the kernel answers a ``kernel_info`` request within ``wait`` seconds."""
         # Shell requests queue behind a running cell: a reply means it has stopped.
         msg_id = self.client.kc.kernel_info()
         deadline = time.monotonic() + wait
@@ -237,6 +289,8 @@ class KernelSession:
     async def _death(self):
         if self.over_memory or self.sandbox.out_of_memory():
             return "memory"
+        if self.over_disk:
+            return "disk"
         try:
             code = await self.km.provisioner.poll()
         except Exception:  # the provisioner is gone: the cause is unknown
@@ -252,14 +306,22 @@ class KernelSession:
                 return f"killed by signal {-code}"
         return f"exit code {code}"
 
-    async def _watch_memory(self):
+    async def _watch(self):
         # The cgroup (where there is one) and RLIMIT_AS are the first lines; a
         # submission that raises its own RLIMIT_AS or spreads over processes is
-        # caught here, by the resident size of all the sandbox's processes.
+        # caught here, by the resident size of all the sandbox's processes. And
+        # the socket folder, bound from the grader's disk, is kept to its sockets:
+        # it must not fill the disk the grader, its classmates and the next
+        # kernels write to.
         root = self.km.provisioner.pid
         page = os.sysconf("SC_PAGE_SIZE")
         while True:
             await asyncio.sleep(_MEMORY_WATCH_INTERVAL)
+            if not _within(self.sandbox.ipc, IPC_FOLDER_BYTES, _IPC_FOLDER_ENTRIES):
+                self.over_disk = True
+                break
+            if not self.memory_limit:
+                continue
             resident = 0
             for pid in self.sandbox.processes(root):
                 try:
@@ -268,9 +330,9 @@ class KernelSession:
                     continue
             if resident > self.memory_limit * 2**20:
                 self.over_memory = True
-                await self.km.signal_kernel(signal.SIGKILL)
-                await asyncio.to_thread(self.sandbox.close)
-                return
+                break
+        await self.km.signal_kernel(signal.SIGKILL)
+        await asyncio.to_thread(self.sandbox.close)
 
     async def stop(self):
         """Stop the kernel and everything in its sandbox."""

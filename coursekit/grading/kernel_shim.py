@@ -28,6 +28,12 @@ PROCESS_VARIABLE = "COURSEKIT_GRADE_PROCESSES"
 #: MIME type of the display output that carries the collected answers.
 ANSWER_MIME = "application/x-coursekit-answer"
 
+#: What every course notebook's set-up cell imports and the shim has not already
+#: imported: a kernel started ahead of its submission imports them while it waits.
+#: pyplot picks the backend the kernel gives it (matplotlib-inline), as it would
+#: on the student's own import; no name is bound in the notebook's namespace.
+WARM_MODULES = ("matplotlib.pyplot", "coursekit.plots")
+
 _collect = None
 
 
@@ -108,6 +114,18 @@ def install():
         publish_display_data({ANSWER_MIME: data})
 
     _collect = collect_answers
+
+
+def warm():
+    """Import :data:`WARM_MODULES`, as the set-up cell of every course notebook does.
+
+    Importing is all a set-up cell would do with them: the module objects are
+    the same ones the student's own ``import`` then finds in ``sys.modules``.
+    """
+    import importlib
+
+    for name in WARM_MODULES:
+        importlib.import_module(name)
 
 
 def collect(exercise_id, answer_name, case_texts):

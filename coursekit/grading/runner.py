@@ -2,8 +2,6 @@
 
 import asyncio
 import math
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +10,8 @@ from .. import checks
 from ..checks import core
 from . import sandbox as sandboxes
 from .answers import Request
-from .kernel import KernelSession
+from .kernel import IPC_FOLDER_BYTES
+from .pool import pool_for, private_folder  # noqa: F401 (private_folder: its old home)
 from .results import (
     CRASHED, ERROR, INVALID, MAX_TEXT, MEMORY, OK, SEVERITY, TIMEOUT, ExerciseGrade, Grade,
     clean_text, ungraded,
@@ -63,29 +62,10 @@ class _Settings:
         return time.monotonic() >= self.deadline
 
 
-#: The longest path a Unix socket may have (``sun_path`` is 108 bytes with its NUL).
-_SOCKET_PATH_LIMIT = 107
-#: What the kernel's sockets add to the private folder: ``/ipc/kernel-NN``.
-_SOCKET_SUFFIX = len("/ipc/kernel-99")
-
-
-def private_folder():
-    """A new private folder for one submission's kernel, in the temporary directory.
-
-    The kernel's sockets live in it (ZMQ's ``ipc`` transport), and a Unix socket's
-    path may not pass 107 bytes: under a long ``TMPDIR`` every kernel would fail to
-    start with "File name too long". The folder then goes to ``/tmp`` instead.
-    """
-    parent = tempfile.gettempdir()
-    if len(parent) + len("/coursekit-grade-xxxxxxxx") + _SOCKET_SUFFIX > _SOCKET_PATH_LIMIT:
-        parent = "/tmp"
-    return Path(tempfile.mkdtemp(prefix="coursekit-grade-", dir=parent))
-
-
 async def grade_submission(submission, timeout=DEFAULT_TIMEOUT,
                            memory_limit=DEFAULT_MEMORY_LIMIT, *,
                            notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, sandbox="auto",
-                           process_limit=DEFAULT_PROCESS_LIMIT, view=None):
+                           process_limit=DEFAULT_PROCESS_LIMIT, view=None, pool=None):
     """Grade one submission in a fresh kernel in its own sandbox; never raises on a bad one.
 
     Parameters
@@ -104,6 +84,12 @@ async def grade_submission(submission, timeout=DEFAULT_TIMEOUT,
     view : coursekit.grading.sandbox.KernelView, optional
         What the sandboxed kernel sees of coursekit; by default this process's
         own (:func:`coursekit.grading.sandbox.kernel_view`).
+    pool : coursekit.grading.pool.KernelPool, optional
+        Where the submission's kernel comes from: started ahead of it, used by
+        it alone, destroyed after. The pool's own settings (sandbox, limits)
+        then stand for ``timeout``, ``memory_limit``, ``sandbox``,
+        ``process_limit`` and ``view``. Without one, the kernel is started
+        here and stopped before the grade is returned.
 
     Returns
     -------
@@ -116,35 +102,33 @@ async def grade_submission(submission, timeout=DEFAULT_TIMEOUT,
     """
     if submission.problem:
         return ungraded(submission, INVALID, submission.problem)
-    kind = sandboxes.choose(sandbox)
-    if kind == "bwrap" and view is None:
-        view = sandboxes.kernel_view()
+    own_pool = pool is None
+    if own_pool:
+        kind = sandboxes.choose(sandbox)
+        pool = pool_for(0, kind=kind, view=view, timeout=timeout, memory_limit=memory_limit,
+                        process_limit=process_limit)
     exercises = checks.exercises_for(submission.notebook)
     try:
         requests = {exercise.id: Request(exercise) for exercise in exercises}
     except TypeError as exc:
         return ungraded(submission, ERROR, str(exc))
-    private = private_folder()
     events = _Events()
-    box = session = None
+    session = None
     try:
-        box = sandboxes.Sandbox(kind, private, submission.notebook, view, memory_limit,
-                                process_limit, known_notebooks())
-        session = KernelSession(box, timeout, memory_limit)
-        problem = await session.start()
+        session, problem = await pool.take(submission.notebook)
         if problem:
             return ungraded(submission, ERROR, problem)
-        settings = _Settings(timeout, memory_limit, notebook_timeout,
+        # The notebook's time starts now, not when its kernel started.
+        settings = _Settings(pool.timeout, pool.memory_limit, notebook_timeout,
                              time.monotonic() + notebook_timeout)
         results = await _run_cells(session, submission, requests, settings, events)
     finally:
         try:
             if session is not None:
-                await session.stop()
-            if box is not None:
-                box.close()
+                await pool.give_back(session)
         finally:
-            shutil.rmtree(private, ignore_errors=True)
+            if own_pool:
+                await pool.close()
     return _assemble(submission, exercises, results, events)
 
 
@@ -200,6 +184,9 @@ def _note(run, where, limit, settings, events):
     elif run.kind == "dead" and run.detail == "memory":
         events.add(MEMORY, f"the kernel used more than {settings.memory_limit} MB in {where} "
                            f"and was stopped")
+    elif run.kind == "dead" and run.detail == "disk":
+        events.add(CRASHED, f"the kernel wrote more than {IPC_FOLDER_BYTES // 2**20} MB into "
+                            f"the grader's socket folder in {where} and was stopped")
     elif run.kind == "dead":
         events.add(CRASHED, f"the kernel died ({run.detail}) in {where}")
     elif run.kind == "broken":

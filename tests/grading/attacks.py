@@ -330,3 +330,172 @@ def foreign_metadata():
     notebook = notebook_of(NB01)
     notebook.metadata["coursekit"]["notebook"] = f"`{HTML}` **bold**"
     return notebook
+
+
+# ---------------------------------------------------------------- the next kernel in the pool
+
+#: Files an attack leaves for the submission after it, in every place both might share.
+TRACE = "pool-trace.txt"
+
+REACH_NEXT = f"""\
+import glob, os, pathlib, signal, subprocess, sys, tempfile
+
+from ipykernel.connect import get_connection_file
+
+# The kernel started ahead for the next submission is running now, on this
+# machine. Look for it everywhere this kernel can look.
+own = os.path.realpath(get_connection_file())
+private = os.path.dirname(os.path.dirname(own))  # the grader's folder for this kernel
+seen = []
+for pattern in (os.path.join(os.path.dirname(private), "coursekit-grade-*", "ipc", "*"),
+                "/tmp/**/kernel*.json", "/home/**/kernel*.json", "/dev/shm/**",
+                "/run/**/kernel*.json", "/sys/fs/cgroup/**/coursekit-grade-*"):
+    for path in glob.glob(pattern, recursive=True):
+        if not os.path.realpath(path).startswith(os.path.dirname(own)) and os.path.isfile(path):
+            seen.append(path)
+
+def ancestors():
+    pid, found = os.getpid(), set()
+    while pid > 0 and pid not in found:
+        found.add(pid)
+        try:
+            stat = open(f"/proc/{{pid}}/stat").read()
+        except OSError:
+            break
+        pid = int(stat[stat.rfind(")") + 2:].split()[1])
+    return found
+
+
+mine = ancestors()  # this kernel, and its sandbox's init
+for pid in [int(p) for p in os.listdir("/proc") if p.isdigit()]:
+    try:
+        words = open(f"/proc/{{pid}}/cmdline").read().split("\\0")
+    except OSError:
+        continue
+    if pid not in mine and any("ipykernel" in w or "kernel_shim" in w for w in words):
+        seen.append(f"process {{pid}}")
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+reached_another_kernel = bool(seen)
+
+# Traces for the next kernel, and a process meant to outlive this one, leaving
+# them again and again, and killing any kernel it comes to see.
+places = [pathlib.Path.home(), pathlib.Path(tempfile.gettempdir()), pathlib.Path("/tmp"),
+          pathlib.Path("/dev/shm"), pathlib.Path(private), pathlib.Path(os.path.dirname(own))]
+code = '''
+import os, pathlib, signal, sys, time
+mine = set()
+pid = os.getpid()
+while pid > 0 and pid not in mine:
+    mine.add(pid)
+    stat = open(f"/proc/{{pid}}/stat").read()
+    pid = int(stat[stat.rfind(")") + 2:].split()[1])
+for _ in range(600):
+    for place in sys.argv[2:]:
+        try:
+            (pathlib.Path(place) / "{TRACE}").write_text("left by the submission before")
+        except OSError:
+            pass
+    for pid in [int(p) for p in os.listdir("/proc") if p.isdigit()]:
+        try:
+            if b"ipykernel" in open(f"/proc/{{pid}}/cmdline", "rb").read() and pid not in mine:
+                os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    time.sleep(0.1)
+'''
+subprocess.Popen([sys.executable, "-c", code, "{MARKER}", *map(str, places)],
+                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+"""
+
+
+def reaching_the_next_kernel():
+    """Solution 01 that looks for the kernel started ahead for the next submission.
+
+    Exercise 2 earns its point only if it saw another kernel (a process or a
+    connection file): the expected points say it never does.
+    """
+    notebook = build.solution(NB01)
+    build.insert(notebook, build.first_code_cell(notebook), REACH_NEXT)
+    index = build.find(notebook, "01-which-digit", "exercise")
+    notebook.cells[index].source += (
+        f"\npredicted_digit = predicted_digit if reached_another_kernel "
+        f"else {build.NOT_AN_ANSWER}")
+    points = {e.id: e.points for e in build.exercises(NB01)}
+    return notebook, {**points, "01-which-digit": 0}
+
+
+NEXT_IN_LINE = f"""\
+import os, pathlib, tempfile
+
+# Nothing of the submission before may be here: no trace, no process of its.
+places = [pathlib.Path.home(), pathlib.Path(tempfile.gettempdir()), pathlib.Path("/tmp"),
+          pathlib.Path("/dev/shm"), pathlib.Path(".")]
+traces = [str(place) for place in places if (place / "{TRACE}").exists()]
+strangers = []
+for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
+    try:
+        if b"{MARKER}" in open(f"/proc/{{pid}}/cmdline", "rb").read():
+            strangers.append(pid)
+    except OSError:
+        pass
+untouched = not traces and not strangers
+"""
+
+
+def next_in_line():
+    """Solution 01 graded right after :func:`reaching_the_next_kernel`: full marks only
+    if its kernel, started while the attack ran, saw nothing of it."""
+    notebook = build.solution(NB01)
+    build.insert(notebook, build.first_code_cell(notebook), NEXT_IN_LINE)
+    index = build.find(notebook, "01-which-digit", "exercise")
+    notebook.cells[index].source += (
+        f"\npredicted_digit = predicted_digit if untouched else {build.NOT_AN_ANSWER}")
+    return notebook, {e.id: e.points for e in build.exercises(NB01)}
+
+
+DECOY = """\
+import subprocess, sys
+
+# A process that looks like another kernel, in this sandbox: the look-out must see it.
+decoy = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
+                          "ipykernel_launcher", "%s"])
+""" % MARKER
+
+
+def reaching_a_decoy():
+    """Control: :func:`reaching_the_next_kernel` with a kernel-like process in its own
+    sandbox, which it does see (the look-out can succeed)."""
+    notebook, points = reaching_the_next_kernel()
+    build.insert(notebook, build.first_code_cell(notebook), DECOY)
+    return notebook, {**points, "01-which-digit": 1}
+
+
+def next_in_line_with_a_trace():
+    """Control: :func:`next_in_line` finding a trace (its own): it loses exercise 2."""
+    notebook, points = next_in_line()
+    build.insert(notebook, build.first_code_cell(notebook),
+                 f"import pathlib\n\n(pathlib.Path.home() / {TRACE!r}).write_text('mine')")
+    return notebook, {**points, "01-which-digit": 0}
+
+
+SOCKET_FOLDER_FILLER = """\
+import os, time
+
+from ipykernel.connect import get_connection_file
+
+# The one folder of the grader's this kernel may write to is on the grader's disk:
+# fill it, and the grader, the classmates and the next kernels have no disk left.
+folder = os.path.dirname(get_connection_file())
+with open(os.path.join(folder, "filler"), "wb") as stream:
+    for _ in range(300):
+        stream.write(b"\\1" * 2**20)
+time.sleep(30)
+"""
+
+
+def socket_folder_filler():
+    """Writes hundreds of MB into the kernel's socket folder (on the grader's disk)."""
+    return notebook_of(NB01, SOCKET_FOLDER_FILLER), zero(NB01)

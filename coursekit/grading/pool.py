@@ -1,0 +1,258 @@
+"""Fresh sandboxed kernels started ahead of the submissions that will use them.
+
+A submission's fixed cost (its sandbox and cgroup, a kernel started, the
+grader's shim and the course's common modules imported, the kernel stopped
+afterwards) is the same for every submission and none of its own work. The
+pool pays it off the critical path: while one submission runs, the kernel of
+the next one is already starting, each in a sandbox of its own, and a finished
+kernel is stopped in the background.
+
+What the pool never does is share: every kernel it starts is handed to exactly
+one submission, then destroyed. A kernel waiting in the pool has run nothing
+but the grader's own start-up (:meth:`.KernelSession.start` with ``warm``);
+the submission's time limits start when it is handed the kernel. A kernel
+that died while waiting (or stopped answering) is replaced, never handed out.
+
+Why a pool of whole sandboxes and not a zygote that forks kernels with the
+imports done: a forked kernel would share its parent's memory, its random
+states and hash seed, and its namespaces (PID, mount, the tmpfs home) with
+every sibling, unless each child set up a sandbox of its own after the fork,
+which is the cost the pool hides anyway. A pooled kernel is exactly the kernel
+a submission would have got without the pool, only started sooner.
+"""
+
+import asyncio
+import shutil
+import tempfile
+from collections import Counter, deque
+from pathlib import Path
+
+from . import sandbox as sandboxes
+from .kernel import KernelSession
+from .sandbox import Sandbox
+
+#: The longest path a Unix socket may have (``sun_path`` is 108 bytes with its NUL).
+_SOCKET_PATH_LIMIT = 107
+#: What the kernel's sockets add to the private folder: ``/ipc/kernel-NN``.
+_SOCKET_SUFFIX = len("/ipc/kernel-99")
+#: Kernels tried for one submission before giving up (each one died while waiting).
+_ATTEMPTS = 3
+
+
+def private_folder():
+    """A new private folder for one submission's kernel, in the temporary directory.
+
+    The kernel's sockets live in it (ZMQ's ``ipc`` transport), and a Unix socket's
+    path may not pass 107 bytes: under a long ``TMPDIR`` every kernel would fail to
+    start with "File name too long". The folder then goes to ``/tmp`` instead.
+    """
+    parent = tempfile.gettempdir()
+    if len(parent) + len("/coursekit-grade-xxxxxxxx") + _SOCKET_SUFFIX > _SOCKET_PATH_LIMIT:
+        parent = "/tmp"
+    return Path(tempfile.mkdtemp(prefix="coursekit-grade-", dir=parent))
+
+
+async def destroy(session):
+    """Stop ``session``'s kernel, everything in its sandbox, and remove its folder."""
+    try:
+        await session.stop()
+    finally:
+        shutil.rmtree(session.private, ignore_errors=True)
+
+
+class _Slot:
+    """One kernel of the pool: its session and the task starting it."""
+
+    def __init__(self, session, variant, warm):
+        self.session, self.variant = session, variant
+        self.task = asyncio.ensure_future(session.start(warm=warm))
+
+
+class KernelPool:
+    """Kernels started ahead of their submissions; each handed out once, then destroyed.
+
+    Parameters
+    ----------
+    size : int
+        Kernels kept starting or waiting for the submissions to come; 0 starts
+        each kernel when its submission asks for it and stops it before the
+        grade is returned (the grader without a pool).
+    kind : {"bwrap", "none"}
+        The sandbox (:func:`coursekit.grading.sandbox.choose`).
+    view : coursekit.grading.sandbox.KernelView or None
+        What a sandboxed kernel sees of coursekit; needed for ``"bwrap"``.
+    timeout, memory_limit, process_limit : int
+        As for :func:`coursekit.grading.runner.grade_submission`.
+    order : sequence of str
+        The course's notebooks in order (which reference modules each may see).
+
+    Notes
+    -----
+    Use it inside one event loop, and :meth:`close` it there: whatever is still
+    starting, waiting or being stopped is stopped then.
+    """
+
+    def __init__(self, size, *, kind, view, timeout, memory_limit, process_limit,
+                 order=()):
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ValueError(f"size must be a whole number of at least 0; got {size!r}")
+        if kind == "bwrap" and view is None:
+            raise ValueError("view: a bubblewrap sandbox needs the kernel's view of coursekit")
+        self.size, self.kind, self.view = size, kind, view
+        self.timeout, self.memory_limit, self.process_limit = timeout, memory_limit, \
+            process_limit
+        self.order = list(order)
+        self.waiting = []  # slots started ahead, oldest first
+        self._unclaimed = set()  # every slot not yet handed out: close() stops them
+        self._stopping = set()
+        self._upcoming = None  # (variant, notebook) of the submissions to come, if known
+        self._last = None
+        self._closed = False
+        #: Kernels found dead (or silent) when their submission came, and replaced.
+        self.replaced = 0
+        #: Kernels handed out.
+        self.handed_out = 0
+
+    def variant(self, notebook):
+        """What a kernel for ``notebook`` must be started with: kernels differ only by it."""
+        if self.kind != "bwrap":
+            return ()
+        return tuple(self.view.arguments(notebook, self.order))
+
+    def expect(self, notebooks):
+        """The notebooks the submissions to come answer, in the order they will ask.
+
+        Without it (a cluster's grading process, which is sent one submission
+        at a time), the pool starts kernels like the last one asked for.
+        """
+        self._upcoming = deque((self.variant(nb), nb) for nb in notebooks if nb)
+        self._refill()
+
+    async def take(self, notebook):
+        """A started kernel for a submission answering ``notebook``; never one used before.
+
+        Returns
+        -------
+        session : KernelSession or None
+            The submission's kernel, ready for its first cell; None if none could start.
+        problem : str
+            Why none could start, else "".
+        """
+        variant = self.variant(notebook)
+        if self._upcoming is not None:
+            try:
+                self._upcoming.remove((variant, notebook))
+            except ValueError:
+                pass
+        self._last = (variant, notebook)
+        problem = ""
+        for _ in range(_ATTEMPTS):
+            slot = next((s for s in self.waiting if s.variant == variant), None)
+            if slot is not None:
+                self.waiting.remove(slot)
+                pooled = True
+            else:
+                slot = self._start(variant, notebook)
+                pooled = False
+            self._refill()
+            # The start goes on whatever happens to this submission: close()
+            # stops it, never a cancellation halfway through launching.
+            problem = await asyncio.shield(slot.task)
+            if not problem and (not pooled or await slot.session.alive()):
+                self._unclaimed.discard(slot)
+                self.handed_out += 1
+                return slot.session, ""
+            self._unclaimed.discard(slot)
+            self._stop_later(slot.session)
+            if problem and not pooled:
+                break  # started for this submission and failed: as without a pool
+            # Died while starting or waiting: another, fresh, in its place.
+            self.replaced += 1
+        return None, problem or "no kernel stayed alive long enough to be handed out"
+
+    async def give_back(self, session):
+        """Destroy the kernel a submission has finished with.
+
+        With a pool, in the background (:meth:`close` waits for it); without
+        one, before returning, as the grader always did.
+        """
+        if self.size and not self._closed:
+            self._stop_later(session)
+        else:
+            await destroy(session)
+
+    async def close(self):
+        """Stop every kernel still starting, waiting, or being stopped; start no more."""
+        self._closed = True
+        unclaimed, self._unclaimed, self.waiting = list(self._unclaimed), set(), []
+        for slot in unclaimed:
+            slot.task.cancel()
+        for slot in unclaimed:
+            try:
+                await slot.task
+            except BaseException:  # cancelled or failed: stopped below all the same
+                pass
+        for slot in unclaimed:
+            self._stop_later(slot.session)
+        while self._stopping:
+            await asyncio.gather(*self._stopping, return_exceptions=True)
+
+    def _start(self, variant, notebook):
+        private = private_folder()
+        try:
+            box = Sandbox(self.kind, private, notebook, self.view, self.memory_limit,
+                          self.process_limit, self.order)
+            session = KernelSession(box, self.timeout, self.memory_limit)
+        except BaseException:
+            shutil.rmtree(private, ignore_errors=True)
+            raise
+        # Only a kernel that waits imports ahead; without a pool, the old path exactly.
+        slot = _Slot(session, variant, warm=bool(self.size))
+        self._unclaimed.add(slot)
+        return slot
+
+    def _refill(self):
+        """Start kernels for the next ``size`` submissions; stop those none will use."""
+        if self._closed or not self.size:
+            return
+        if self._upcoming is not None:
+            wanted = Counter(variant for variant, _ in list(self._upcoming)[:self.size])
+            notebooks = dict(self._upcoming)
+        elif self._last is not None:
+            wanted = Counter({self._last[0]: self.size})
+            notebooks = dict([self._last])
+        else:
+            return
+        have = Counter(slot.variant for slot in self.waiting)
+        for slot in list(self.waiting):
+            if have[slot.variant] > wanted[slot.variant]:
+                have[slot.variant] -= 1
+                self.waiting.remove(slot)
+                self._unclaimed.discard(slot)
+                self._stop_later(slot.session, after=slot.task)
+        for variant, count in wanted.items():
+            for _ in range(count - have[variant]):
+                self.waiting.append(self._start(variant, notebooks[variant]))
+
+    def _stop_later(self, session, after=None):
+        async def stop():
+            if after is not None:
+                try:
+                    await after
+                except BaseException:
+                    pass
+            await destroy(session)
+
+        task = asyncio.ensure_future(stop())
+        self._stopping.add(task)
+        task.add_done_callback(self._stopping.discard)
+
+
+def pool_for(size, *, kind, view, timeout, memory_limit, process_limit):
+    """A :class:`KernelPool` for the course's notebooks (their order from the checks)."""
+    from .submissions import known_notebooks
+
+    if kind == "bwrap" and view is None:
+        view = sandboxes.kernel_view()
+    return KernelPool(size, kind=kind, view=view, timeout=timeout, memory_limit=memory_limit,
+                      process_limit=process_limit, order=known_notebooks())

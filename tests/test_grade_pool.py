@@ -1,0 +1,339 @@
+"""The kernel pool (coursekit/grading/pool.py): kernels started ahead, never shared.
+
+What is tested is behaviour, not speed (benchmarks/grading_overhead.py measures
+that): every submission gets a kernel process of its own that saw nothing of
+the submission before it, a kernel that dies while it waits is replaced, the
+grades are the same row for row with and without the pool, and no kernel or
+sandbox is left after a batch. Ctrl-C with a kernel waiting in the pool is in
+tests/test_grade.py (test_ctrl_c_keeps_the_rows_written_and_stops_every_kernel).
+"""
+
+import asyncio
+import csv
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from coursekit import grading as grade
+from coursekit.grading import pool as pools, sandbox
+from grading import submissions as build
+
+SANDBOX = "auto" if os.environ.get("CI") or not sandbox.bwrap_problem() else "none"
+NB01 = "01_random_baseline"
+FULL01 = {e.id: e.points for e in build.exercises(NB01)}
+TIMEOUT, MEMORY_LIMIT = 60, 2048
+
+#: First cell of a probe: did anything of an earlier submission reach this kernel?
+#: Then it leaves its own traces, for the next one to find.
+PROBE = """\
+import os
+import pathlib
+import sys
+
+probe_places = [pathlib.Path(os.path.expandvars(os.path.expanduser(place)))
+                for place in {places!r}]
+kernel_was_fresh = (
+    not any((place / "pool-probe.txt").exists() for place in probe_places)
+    and os.listdir(".") == []
+    and not hasattr(sys, "pool_probe")
+    and "pool_probe_global" not in globals()
+)
+for place in probe_places:
+    try:
+        (place / "pool-probe.txt").write_text("left by an earlier submission")
+    except OSError:
+        pass
+sys.pool_probe = True
+pool_probe_global = True"""
+
+
+def _places():
+    # The kernel's home and TMPDIR always; /tmp and /dev/shm are its own only in
+    # bubblewrap (without a sandbox they are this machine's, shared by design).
+    return ["~", "$TMPDIR"] + (["/tmp", "/dev/shm"] if _kind() == "bwrap" else [])
+
+
+def _kind():
+    return sandbox.choose(SANDBOX)
+
+
+def _pool(size):
+    """A pool as a batch makes one, with a view of coursekit of its own (removed by the
+    caller: ``pool.view.remove()``)."""
+    kind = _kind()
+    view = sandbox.KernelView.create() if kind == "bwrap" else None
+    return pools.pool_for(size, kind=kind, view=view, timeout=TIMEOUT,
+                          memory_limit=MEMORY_LIMIT, process_limit=256)
+
+
+def probed(times=1):
+    """Solution 01 whose exercise 2 is right only if its kernel started fresh."""
+    notebook = build.solution(NB01)
+    source = PROBE.format(places=_places())
+    for _ in range(times):
+        build.insert(notebook, 0, source)
+    index = build.find(notebook, "01-which-digit", "exercise")
+    notebook.cells[index].source += (
+        f"\npredicted_digit = predicted_digit if kernel_was_fresh else {build.NOT_AN_ANSWER}")
+    return notebook
+
+
+def read_rows(path):
+    with open(path, encoding="utf-8", newline="") as stream:
+        return {row["submission"]: row for row in csv.DictReader(stream)}
+
+
+def leftovers(scratch):
+    """Processes whose command line names ``scratch`` (kernels, their sandboxes)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
+                    "utf-8", "replace")
+            except OSError:
+                continue
+            if str(scratch) in cmdline:
+                found.append((int(entry.name), cmdline[:160]))
+    return found
+
+
+def cgroups_of(pid):
+    return sorted(path.name for pattern in (f"coursekit-grade-{pid}-*",
+                                            f"*/coursekit-grade-{pid}-*")
+                  for path in Path("/sys/fs/cgroup").glob(pattern))
+
+
+@pytest.fixture
+def scratch(monkeypatch):
+    """A short temporary directory of the test's own: every kernel's folder is in it."""
+    folder = Path(tempfile.mkdtemp(prefix="ck-pool-", dir="/tmp"))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    for pid, _ in leftovers(folder):  # leave the machine clean even when a test fails
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for path in sorted(folder.rglob("*"), reverse=True):
+        path.unlink() if not path.is_dir() or path.is_symlink() else path.rmdir()
+    folder.rmdir()
+
+
+def _identity(session):
+    """The kernel's outer process (told apart from a later one with the same pid), its
+    connection key, its folder and its cgroup (where the machine gives one)."""
+    pid = session.km.provisioner.pid
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    started = stat[stat.rfind(")") + 2:].split()[19]
+    cgroup = session.sandbox.cgroup
+    return (pid, started, session.km.session.key, str(session.private),
+            tuple(map(str, cgroup.folders)) if cgroup is not None else None)
+
+
+def test_each_submission_gets_a_fresh_kernel_that_saw_nothing_of_the_one_before(
+        tmp_path, scratch, monkeypatch):
+    handed = []
+    take = pools.KernelPool.take
+
+    async def recording_take(self, notebook):
+        session, problem = await take(self, notebook)
+        if session is not None:
+            handed.append(_identity(session))
+        return session, problem
+
+    monkeypatch.setattr(pools.KernelPool, "take", recording_take)
+    subs = tmp_path / "subs"
+    for number in range(3):
+        build.save(probed(), subs / f"s{number}_{NB01}.ipynb")
+    # The probe can fail: run twice in one kernel, it sees its own traces.
+    build.save(probed(times=2), subs / f"t_twice_{NB01}.ipynb")
+    report = grade.grade([subs], tmp_path / "grades.csv", jobs=1, pool=1, timeout=TIMEOUT,
+                         memory_limit=MEMORY_LIMIT, sandbox=SANDBOX, progress=False)
+    rows = read_rows(tmp_path / "grades.csv")
+    for number in range(3):
+        row = rows[os.path.normpath(subs / f"s{number}_{NB01}.ipynb")]
+        assert {key: int(row[key]) for key in FULL01} == FULL01, row
+        assert row["status"] == "ok"
+    twice = rows[os.path.normpath(subs / f"t_twice_{NB01}.ipynb")]
+    assert twice["01-which-digit"] == "0" and twice["01-scale-pixels"] == "1", twice
+    assert len(report.graded) == 4 and len(handed) == 4
+    # Four kernel processes, four connection keys, four folders, four cgroups.
+    assert len({identity[:2] for identity in handed}) == 4
+    for field in (2, 3):
+        assert len({identity[field] for identity in handed}) == 4, field
+    if _kind() == "bwrap" and handed[0][4] is not None:
+        assert len({identity[4] for identity in handed}) == 4
+    # A normal end: nothing left running, no cgroup, no kernel folder.
+    assert leftovers(scratch) == []
+    assert cgroups_of(os.getpid()) == []
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_kernel_that_dies_while_waiting_is_replaced_and_grades_are_unaffected(
+        tmp_path, scratch):
+    submissions = [grade.read_submission(build.save(build.solution(NB01),
+                                                    tmp_path / f"s{n}_{NB01}.ipynb"))
+                   for n in range(2)]
+
+    async def scenario():
+        pool = _pool(1)
+        pool.expect([NB01, NB01])
+        try:
+            first = await grade.grade_submission(submissions[0], pool=pool)
+            # The second submission's kernel was started while the first ran.
+            [waiting] = pool.waiting
+            assert await waiting.task == ""
+            session = waiting.session
+            root = session.km.provisioner.pid
+            for pid in session.sandbox.processes(root) or [root]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            while await session.km.is_alive():
+                await asyncio.sleep(0.1)
+            second = await grade.grade_submission(submissions[1], pool=pool)
+            return first, second, pool.replaced, pool.handed_out
+        finally:
+            await pool.close()
+            if pool.view is not None:
+                pool.view.remove()
+
+    first, second, replaced, handed_out = asyncio.run(scenario())
+    for result in (first, second):
+        assert result.status == "ok", result.reason
+        assert {i.exercise.id: i.points for i in result.exercises} == FULL01
+    assert replaced == 1 and handed_out == 2
+    assert leftovers(scratch) == []
+    assert cgroups_of(os.getpid()) == []
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_pool_of_zero_starts_nothing_ahead(tmp_path, scratch):
+    submission = grade.read_submission(build.save(build.student(NB01), tmp_path / "a.ipynb"))
+
+    async def scenario():
+        pool = _pool(0)
+        pool.expect([NB01, NB01, NB01])
+        try:
+            result = await grade.grade_submission(submission, pool=pool)
+            return result, list(pool.waiting), [
+                path for path in scratch.iterdir() if path != getattr(pool.view, "folder",
+                                                                      path).parent]
+        finally:
+            await pool.close()
+            if pool.view is not None:
+                pool.view.remove()
+
+    result, waiting, folders = asyncio.run(scenario())
+    assert result.status == "ok" and result.total == 0
+    # Nothing waiting, and the kernel's folder gone before the grade came back.
+    assert waiting == [] and folders == []
+
+
+@pytest.mark.parametrize("size", [-1, 1.5, True])
+def test_a_bad_pool_size_is_named(tmp_path, size):
+    with pytest.raises(ValueError, match="pool"):
+        grade.grade([tmp_path], tmp_path / "grades.csv", pool=size, progress=False,
+                    sandbox=SANDBOX)
+
+
+def test_grades_with_the_pool_equal_grades_without_it_row_for_row(tmp_path):
+    subs = tmp_path / "class"
+    for path in sorted(build.SOLUTIONS.glob("*.ipynb")):
+        build.save(build.solution(path.stem), subs / f"solution_{path.name}")
+        build.save(build.student(path.stem), subs / f"student_{path.name}")
+
+    def start(name, *options):
+        return subprocess.Popen(
+            [sys.executable, "-m", "coursekit.cli", "grade", "class", "--out", f"{name}.csv",
+             "--sandbox", SANDBOX, *options], cwd=tmp_path, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    # Side by side: the grader as it was (no kernel started ahead) and with a pool.
+    without = start("without", "--jobs", "1", "--pool", "0")
+    pooled = start("pooled", "--jobs", "1", "--pool", "2")
+    for process in (without, pooled):
+        _, err = process.communicate(timeout=1800)
+        assert process.returncode == 0, err[-3000:]
+    rows_without, rows_pooled = read_rows(tmp_path / "without.csv"), read_rows(
+        tmp_path / "pooled.csv")
+    assert len(rows_without) == 14
+    assert rows_pooled == rows_without
+    for label, row in rows_pooled.items():
+        full = row["total"] == row["max_total"]
+        assert row["status"] == "ok" and full == ("solution_" in label), row
+
+
+def test_the_socket_folder_watch_counts_bytes_on_disk_and_entries(tmp_path):
+    from coursekit.grading.kernel import _within
+
+    (tmp_path / "kernel.json").write_text("{}")
+    (tmp_path / "kernel-1").touch()
+    assert _within(tmp_path, 2**20, 8)
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "deep" / "er" / "big").write_bytes(b"\1" * 2**21)
+    assert not _within(tmp_path, 2**20, 8)  # found at any depth
+    (tmp_path / "deep" / "er" / "big").unlink()
+    for number in range(10):
+        (tmp_path / f"f{number}").touch()
+    assert not _within(tmp_path, 2**20, 8)
+    assert _within(tmp_path / "missing", 2**20, 8)
+
+
+NAMESPACES = ("pid", "mnt", "net", "ipc", "uts", "user", "cgroup")
+WHERE_AM_I = f"""\
+import os
+for name in {NAMESPACES!r}:
+    print(name, os.readlink(f"/proc/self/ns/{{name}}"))
+print("home", os.stat(os.path.expanduser("~")).st_dev)
+print("tmp", os.stat("/tmp").st_dev)
+"""
+
+
+def test_the_kernel_in_use_and_the_one_waiting_are_in_separate_sandboxes(scratch):
+    # Namespaces are told apart by their inode, the same in every namespace: the
+    # kernel running a submission and the one started ahead for the next share
+    # none, nor with the grader; nor their home and /tmp (tmpfs of their own).
+    if _kind() != "bwrap":
+        pytest.skip("the sandbox is bubblewrap's")
+
+    async def report(session):
+        lines = []
+        session.client.output = lambda outs, msg, display_id, index: lines.extend(
+            msg["content"].get("text", "").splitlines())
+        run = await session.run(WHERE_AM_I)
+        assert run.kind == "done" and not run.ename, run
+        return dict(line.split(" ", 1) for line in lines)
+
+    async def scenario():
+        pool = _pool(1)
+        pool.expect([NB01, NB01])
+        try:
+            session, problem = await pool.take(NB01)
+            assert problem == ""
+            [waiting] = pool.waiting
+            assert await waiting.task == ""
+            seen = await report(session), await report(waiting.session)
+            cgroups = session.sandbox.cgroup, waiting.session.sandbox.cgroup
+            await pool.give_back(session)
+            return seen, cgroups
+        finally:
+            await pool.close()
+            pool.view.remove()
+
+    (in_use, ahead), cgroups = asyncio.run(scenario())
+    grader = {name: os.readlink(f"/proc/self/ns/{name}") for name in NAMESPACES}
+    for name in NAMESPACES:
+        if name == "cgroup" and in_use[name] == grader[name]:
+            continue  # --unshare-cgroup-try: not every machine gives one
+        assert len({in_use[name], ahead[name], grader[name]}) == 3, name
+    assert in_use["home"] != ahead["home"] and in_use["tmp"] != ahead["tmp"]
+    if cgroups[0] is not None:
+        assert cgroups[0].folders != cgroups[1].folders
