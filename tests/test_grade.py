@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 
 from coursekit import checks, grading as grade
-from coursekit.grading import answers, kernel, kernel_shim as grade_kernel, runner, sandbox
+from coursekit.grading import answers, kernel, kernel_shim as grade_kernel, pool, runner, sandbox
 from coursekit.grading.feedback import escape_markdown
 from coursekit.checks import core
 from coursekit.cli import main
@@ -449,7 +449,7 @@ def test_a_long_tmpdir_still_gives_kernel_sockets_a_path_short_enough(tmp_path, 
     long = tmp_path / ("deep" * 30)
     long.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(long))
-    folder = runner.private_folder()
+    folder = pool.private_folder()
     try:
         assert len(str(folder / "ipc" / "kernel-99")) <= 107
         assert folder.name.startswith("coursekit-grade-")
@@ -457,7 +457,7 @@ def test_a_long_tmpdir_still_gives_kernel_sockets_a_path_short_enough(tmp_path, 
         folder.rmdir()
     short = Path(tempfile.mkdtemp(prefix="ck-", dir="/tmp"))
     monkeypatch.setattr(tempfile, "tempdir", str(short))
-    folder = runner.private_folder()
+    folder = pool.private_folder()
     try:
         assert folder.parent == short  # a short TMPDIR is kept
     finally:

@@ -11,7 +11,7 @@ from ..checks import core
 from . import sandbox as sandboxes
 from .answers import Request
 from .kernel import IPC_FOLDER_BYTES
-from .pool import pool_for, private_folder  # noqa: F401 (private_folder: its old home)
+from .pool import pool_for
 from .results import (
     CRASHED, ERROR, INVALID, MAX_TEXT, MEMORY, OK, SEVERITY, TIMEOUT, ExerciseGrade, Grade,
     clean_text, ungraded,
