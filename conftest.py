@@ -2,8 +2,8 @@
 
 import os
 
-from coursekit.execute import KERNEL_ENV
+from coursekit.threads import thread_environment
 
 # nbval's kernels inherit this process's environment; give them the same settings
 # as `coursekit execute`, which stored the outputs they are compared with.
-os.environ.update(KERNEL_ENV)
+os.environ.update(thread_environment())

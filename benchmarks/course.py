@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from coursekit.execute import kernel_environment
+from coursekit.threads import kernel_environment
 
 try:
     from common import entry

@@ -1,7 +1,7 @@
 """Grading the solutions as students' files, sandbox on, against plain execution.
 
 Side by side in one run, on fresh copies of the same ``COUNT`` files, with the
-same one-BLAS-thread kernels (``coursekit.execute.KERNEL_ENV``):
+same one-BLAS-thread kernels (``coursekit.threads.kernel_environment``):
 ``jupyter nbconvert --execute``, ``coursekit grade --jobs 1`` in bubblewrap (the
 default: one kernel started ahead in the pool), the same without the pool
 (``--pool 0``), the same with ``--sandbox none``, and ``--jobs 2`` in bubblewrap.
@@ -24,7 +24,7 @@ try:
 except ImportError:
     from .common import entry
 
-from coursekit.execute import kernel_environment
+from coursekit.threads import kernel_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

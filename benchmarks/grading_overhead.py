@@ -42,7 +42,7 @@ try:
 except ImportError:
     from .common import entry
 
-from coursekit.execute import kernel_environment
+from coursekit.threads import kernel_environment
 from coursekit.grading import batch, read_submission
 from coursekit.grading import sandbox as sandboxes
 from coursekit.grading.pool import pool_for

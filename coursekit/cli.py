@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from . import assign as assign_module
+from .authoring import assign as assign_module
 
 
 def _assign(args):
@@ -43,7 +43,7 @@ def _execute(args):
     from nbformat import ValidationError
     from nbformat.reader import NotJSONError
 
-    from .execute import ExecutionProblem, execute_notebook
+    from .authoring.execute import ExecutionProblem, execute_notebook
 
     failed = 0
     for path in args.paths:
@@ -62,7 +62,7 @@ def _execute(args):
 
 
 def _export_nbgrader(args):
-    from .export import ExportError, nbgrader_course
+    from .authoring.export import ExportError, nbgrader_course
 
     try:
         written = nbgrader_course(args.dir, args.solutions, assignment=args.assignment,

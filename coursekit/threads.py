@@ -58,6 +58,16 @@ def thread_environment():
     return {THREADS_VARIABLE: count, **dict.fromkeys(LIBRARY_VARIABLES, count)}
 
 
+def kernel_environment():
+    """The current environment with :func:`thread_environment` laid over it.
+
+    The environment of every kernel that stores or checks outputs: ``coursekit
+    execute``, nbval's kernels (the root ``conftest.py``), the grader's and the
+    benchmarks'.
+    """
+    return {**os.environ, **thread_environment()}
+
+
 def limit_threads():
     """Limit this process's BLAS and OpenMP libraries to :func:`blas_threads` threads.
 

@@ -6,9 +6,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from coursekit import assign as assign_module
+from coursekit.authoring import assign as assign_module
 from coursekit import checks
-from coursekit.assign import (
+from coursekit.authoring.assign import (
     AssignError, assign, nbgrader_metadata, strip_solutions, with_nbgrader_metadata,
 )
 from coursekit.cli import main

@@ -22,7 +22,8 @@ import pytest
 from nbclient import NotebookClient
 
 from coursekit import data
-from coursekit.execute import CELL_TIMEOUT, kernel_environment, problems
+from coursekit.authoring.execute import CELL_TIMEOUT, problems
+from coursekit.threads import kernel_environment
 
 N_TRAIN, N_TEST = 5, 3
 

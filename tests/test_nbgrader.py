@@ -23,9 +23,9 @@ import nbformat
 import pytest
 
 from coursekit import checks
-from coursekit.assign import CODE_PLACEHOLDER
+from coursekit.authoring.assign import CODE_PLACEHOLDER
 from coursekit.cli import main
-from coursekit.export import CELL_TIMEOUT, ExportError, nbgrader_course
+from coursekit.authoring.export import CELL_TIMEOUT, ExportError, nbgrader_course
 
 try:
     from nbgrader.api import Gradebook

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from coursekit import checks
-from coursekit.execute import problems
+from coursekit.authoring.execute import problems
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))

@@ -18,7 +18,7 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from ..execute import KERNEL_ENV
+from ..threads import thread_environment
 from . import kernel_shim
 from .answers import Run
 from .results import clean_text
@@ -125,7 +125,7 @@ def kernel_environment(home, memory_limit, process_limit=0):
     )
     # One BLAS thread each, as when the solutions were executed: N kernels share the
     # machine fairly, and threads' reserved address space stays out of the memory limit.
-    env.update(KERNEL_ENV)
+    env.update(thread_environment())
     if memory_limit:
         env[kernel_shim.MEMORY_VARIABLE] = str(memory_limit)
     if process_limit:

@@ -6,7 +6,7 @@ The directory holds what nbgrader reads from an instructor's course folder::
     DIR/source/<assignment>/<notebook>.ipynb
 
 The source notebooks are the solutions with their nbgrader cell metadata
-(:func:`coursekit.assign.nbgrader_metadata`, derived afresh, so the export is
+(:func:`coursekit.authoring.assign.nbgrader_metadata`, derived afresh, so the export is
 consistent even where solutions/ was not re-assigned). By default each notebook
 is an assignment of its own, named after it; ``assignment`` puts all of them in
 one. ``nbgrader generate_assignment`` then writes release versions whose cells

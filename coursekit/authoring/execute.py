@@ -5,26 +5,15 @@ outputs hold an error or anything written to stderr (warnings included) is
 not saved: nbval would store the problem as the expected output.
 """
 
-import os
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-from .threads import thread_environment
+from ..threads import kernel_environment
 
 #: Seconds one cell may run before execution is abandoned.
 CELL_TIMEOUT = 600
-
-#: Environment of every kernel that stores or checks outputs (here and under nbval):
-#: the BLAS thread count of :mod:`coursekit.threads` (one thread unless
-#: ``COURSEKIT_BLAS_THREADS`` says otherwise; ``make test-portable`` runs 2 and 3).
-KERNEL_ENV = thread_environment()
-
-
-def kernel_environment():
-    """The current environment with :data:`KERNEL_ENV` laid over it."""
-    return {**os.environ, **KERNEL_ENV}
 
 
 class ExecutionProblem(RuntimeError):

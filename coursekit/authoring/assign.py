@@ -170,7 +170,7 @@ def nbgrader_metadata(notebook, name="notebook", *, exercises=None):
         ``coursekit`` metadata names another exercise, malformed markers.
     """
     if exercises is None:
-        from .checks import EXERCISES as exercises
+        from ..checks import EXERCISES as exercises
     stem = Path(name).stem
     coursekit = notebook.metadata.get("coursekit")
     if isinstance(coursekit, dict) and isinstance(coursekit.get("notebook"), str):
