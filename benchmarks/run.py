@@ -2,7 +2,7 @@
 
 Each figure is measured side by side in one run, so that a noisy machine slows
 both sides of a ratio alike. `python benchmarks/run.py NAME...` runs only the
-named benchmarks (evaluation, training, course, grading, grading_overhead).
+named benchmarks (evaluation, training, course, grading, grading_overhead, nbgrader_peer).
 """
 
 import importlib
@@ -21,6 +21,7 @@ BENCHMARKS = {
     "course": "course",
     "grading": "grading",
     "grading_overhead": "grading_overhead",
+    "nbgrader_peer": "nbgrader_peer",
 }
 
 
