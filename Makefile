@@ -3,7 +3,7 @@ VENV   ?= .venv
 comma  := ,
 PYTHON ?= python3
 BIN    := $(VENV)/bin
-# The course's pinned versions, with hashes (README, "Installs that do not drift").
+# The course's pinned versions, with hashes (CONTRIBUTING.md, "Installs that do not drift").
 # course.txt: what the notebooks need; test.txt: that, plus what the tests need.
 COURSE_LOCK := requirements/course.txt
 TEST_LOCK   := requirements/test.txt
