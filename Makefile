@@ -10,7 +10,7 @@ TEST_LOCK   := requirements/test.txt
 COURSE_STAMP := $(VENV)/.installed-course
 STAMP        := $(VENV)/.installed
 # The extras of pyproject.toml that the tests install.
-TEST_EXTRAS := test nbgrader cluster
+TEST_EXTRAS := test nbgrader cluster similarity
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 # numpy's own loops without AVX2 and AVX-512 (numpy's x86-64 dispatch groups), as on an

@@ -134,6 +134,55 @@ def _after_grading(args):
     return 0
 
 
+def _similarity(args):
+    from .similarity import compare_class, write_outputs
+
+    try:
+        threshold = {} if args.threshold is None else {"threshold": args.threshold}
+        report = compare_class(args.paths, student_version=args.student_version,
+                               roster=args.roster, **threshold)
+        written = write_outputs(report, args.out, csv=args.csv)
+    except (ValueError, OSError) as exc:
+        print(f"coursekit similarity: {exc}", file=sys.stderr)
+        return 2
+    for notebook in report.notebooks:
+        flagged = sum(pair.flagged for pair in notebook.pairs)
+        print(f"{notebook.name}: {len(notebook.answers)} students, {len(notebook.pairs)} "
+              f"pairs compared, {flagged} at or above {report.threshold:.2f}"
+              + (f", {len(notebook.groups)} groups of three or more" if notebook.groups
+                 else ""))
+    if report.ignored:
+        print(f"{len(report.ignored)} files or folders were not compared (listed on the page).")
+    print("written: " + ", ".join(str(path) for path in written))
+    return 0
+
+
+def _add_similarity(commands):
+    similarity = commands.add_parser(
+        "similarity", help="rank pairs of students whose answer code is alike",
+        description="Compare every pair of students' own code per notebook (the student "
+                    "version's code left out), offline, and write a page ranking the pairs "
+                    "to look at, matches highlighted. A score is a reason to look, not a "
+                    "finding (docs/similarity.md).",
+    )
+    similarity.add_argument("paths", nargs="+", metavar="SUBMISSION_OR_DIR",
+                            help="notebooks, or directories of them: nbgrader's submitted/ "
+                                 "or one folder per student")
+    similarity.add_argument("--out", required=True, metavar="HTML", help="the page to write")
+    similarity.add_argument("--csv", metavar="FILE",
+                            help="also write one row per pair compared (notebook, student_a, "
+                                 "student_b, score, flagged, ...)")
+    similarity.add_argument("--threshold", type=float, default=None, metavar="SCORE",
+                            help="flag pairs scoring at least this, above 0 and at most 1 "
+                                 "(default: 0.5)")
+    similarity.add_argument("--student-version", default="notebooks", metavar="DIR",
+                            help="the student notebooks whose code is left out "
+                                 "(default: %(default)s)")
+    similarity.add_argument("--roster", metavar="CSV",
+                            help="CSV of student,file naming each file's student")
+    similarity.set_defaults(func=_similarity)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="coursekit", description="Tools for the handwritten-digits course."
@@ -227,6 +276,7 @@ def build_parser():
     grade.add_argument("--redo", action="store_true",
                        help="grade again submissions already in --out")
     grade.set_defaults(func=_grade)
+    _add_similarity(commands)
     return parser
 
 
