@@ -174,7 +174,7 @@ def _add_similarity(commands):
                                  "student_b, score, flagged, ...)")
     similarity.add_argument("--threshold", type=float, default=None, metavar="SCORE",
                             help="flag pairs scoring at least this, above 0 and at most 1 "
-                                 "(default: 0.5)")
+                                 "(default: 0.6)")
     similarity.add_argument("--student-version", default="notebooks", metavar="DIR",
                             help="the student notebooks whose code is left out "
                                  "(default: %(default)s)")

@@ -169,16 +169,17 @@ def compare_answers(answers, hash_arrays, threshold, evidence=EVIDENCE):
     if len(answers) < 2:
         return []
     scores, similarities = pair_scores(hash_arrays, evidence)
+    own = [_lines(answer.code.text) for answer in answers]
     pairs = []
-    for first, second in zip(*np.triu_indices(len(answers), k=1)):
+    for first, second in zip(*(index.tolist() for index in np.triu_indices(len(answers), 1))):
         a, b = sorted((answers[first], answers[second]), key=lambda answer: answer.student)
         if a.sha256 == b.sha256:
             identical = "file"
-        elif a.code.text.strip() and _lines(a.code.text) == _lines(b.code.text):
+        elif own[first] and own[first] == own[second]:
             identical = "code"
         else:
             identical = ""
-        score = 1.0 if identical and a.code.text.strip() else float(scores[first, second])
+        score = 1.0 if identical and own[first] else float(scores[first, second])
         pairs.append(Pair(a.notebook, a.student, b.student, score,
                           float(similarities[first, second]), score >= threshold, identical))
     pairs.sort(key=lambda pair: (-pair.score, -pair.similarity, pair.student_a,
@@ -188,5 +189,5 @@ def compare_answers(answers, hash_arrays, threshold, evidence=EVIDENCE):
 
 def _lines(text):
     """The code's lines without the cell headings, for telling identical code."""
-    return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.startswith("# cell ")]
+    return tuple(line.strip() for line in text.splitlines()
+                 if line.strip() and not line.startswith("# cell "))
