@@ -137,7 +137,8 @@ class Pair:
         Whether ``score`` reached the threshold.
     identical : str
         ``"file"`` for the same file (same SHA-256), ``"code"`` for the same
-        own code once the student version is left out, else ``""``.
+        own code once the student version, blank lines, comment lines and
+        indentation are left out, else ``""``.
     """
 
     notebook: str
@@ -188,6 +189,6 @@ def compare_answers(answers, hash_arrays, threshold, evidence=EVIDENCE):
 
 
 def _lines(text):
-    """The code's lines without the cell headings, for telling identical code."""
+    """The code's lines, stripped, without blank and comment lines (the cell headings too)."""
     return tuple(line.strip() for line in text.splitlines()
-                 if line.strip() and not line.startswith("# cell "))
+                 if line.strip() and not line.lstrip().startswith("#"))

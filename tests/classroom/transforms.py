@@ -177,8 +177,9 @@ def move_cells(student, rng):
                     if exercise not in chosen}, student.appended + (moved,))
 
 
-_LOOP = re.compile(r"^(\s*)(\w+) = \[\]\n\1for (.+) in (.+):\n\1    \2\.append\((.+)\)$",
-                   re.MULTILINE)
+# The loop's body must be the append alone: the line after it is not indented deeper.
+_LOOP = re.compile(r"^(\s*)(\w+) = \[\]\n\1for (.+) in (.+):\n\1    \2\.append\((.+)\)$"
+                   r"(?!\n\1[ \t])", re.MULTILINE)
 _COMPREHENSION = re.compile(r"^(\s*)(\w+) = \[(.+) for (.+?) in ([^\]]+)\]$", re.MULTILINE)
 
 
