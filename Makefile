@@ -79,7 +79,7 @@ test-mnist: $(STAMP)
 test-lowest:
 	$(PYTHON) -m venv .venv-lowest
 	.venv-lowest/bin/python -m pip install --quiet --upgrade pip
-	.venv-lowest/bin/python -m pip install --quiet -r tests/lowest-versions.txt -e ".[test]"
+	.venv-lowest/bin/python -m pip install --quiet -r tests/lowest-versions.txt -e ".[test,similarity]"
 	PATH="$(CURDIR)/.venv-lowest/bin:$$PATH" .venv-lowest/bin/python -m pytest
 
 # Re-pin: the newest releases that fit pyproject.toml and requirements/constraints.txt, for

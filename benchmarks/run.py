@@ -2,7 +2,8 @@
 
 Each figure is measured side by side in one run, so that a noisy machine slows
 both sides of a ratio alike. `python benchmarks/run.py NAME...` runs only the
-named benchmarks (evaluation, training, course, grading, grading_overhead, nbgrader_peer).
+named benchmarks (evaluation, training, course, grading, grading_overhead, nbgrader_peer,
+similarity).
 """
 
 import importlib
@@ -22,6 +23,7 @@ BENCHMARKS = {
     "grading": "grading",
     "grading_overhead": "grading_overhead",
     "nbgrader_peer": "nbgrader_peer",
+    "similarity": "similarity",
 }
 
 

@@ -26,6 +26,7 @@ tr.flagged td { background: #fff4e0; }
 .pair { margin: 1.5em 0; }
 .sides { display: flex; gap: 1em; }
 .side { flex: 1 1 0; min-width: 0; }
+h4 small { overflow-wrap: anywhere; font-weight: normal; }
 pre { background: #f8f8f8; border: 1px solid #ddd; padding: 0.5em; overflow-x: auto;
       white-space: pre-wrap; word-break: break-word; font-size: 0.85em; }
 mark { background: #ffd36b; }
