@@ -249,13 +249,27 @@ def test_one_folder_per_student_and_the_latest_attempt(tmp_path):
 
 def test_nbgrader_layout_uses_timestamp_txt(tmp_path):
     submitted = tmp_path / "submitted"
-    for student, answer in (("ann", LONG), ("bob", LONG)):
-        _notebook_file(submitted / student / "mlp" / "03_mlp_from_scratch.ipynb", answer)
-    # bob's timestamp says his file is older than its mtime: nbgrader's time decides
-    (submitted / "bob" / "mlp" / "timestamp.txt").write_text("2026-01-05 10:00:00.0 UTC")
+    _notebook_file(submitted / "ann" / "mlp" / "03_mlp_from_scratch.ipynb", LONG)
+    _notebook_file(submitted / "bob" / "mlp" / "03_mlp_from_scratch.ipynb", LONG)
+    other = _notebook_file(submitted / "bob" / "mlp-again" / "03_mlp_from_scratch.ipynb",
+                           "    return 0.5 * (1 + np.tanh(z / 2))\n")
+    # The second file is the newer on disk, but nbgrader recorded it as the earlier.
+    os.utime(other, (2_000_000_000, 2_000_000_000))
+    (submitted / "bob" / "mlp" / "timestamp.txt").write_text("2026-01-05 10:00:00.000000 UTC")
+    (submitted / "bob" / "mlp-again" / "timestamp.txt").write_text(
+        "2026-01-01 10:00:00.000000 UTC")
     report = compare_class([submitted], student_version=NOTEBOOKS)
     (pair,) = report.pairs
     assert (pair.student_a, pair.student_b) == ("ann", "bob") and pair.flagged
+    assert dict(report.ignored)[str(other)] == "an earlier attempt of bob"
+
+
+def test_the_help_quotes_the_real_default_threshold(capsys):
+    from coursekit.similarity import DEFAULT_THRESHOLD
+
+    with pytest.raises(SystemExit):
+        main(["similarity", "--help"])
+    assert f"(default: {DEFAULT_THRESHOLD})" in " ".join(capsys.readouterr().out.split())
 
 
 def test_hostile_text_is_escaped_in_page_and_csv(tmp_path):
