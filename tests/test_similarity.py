@@ -27,7 +27,7 @@ pytest.importorskip("copydetect", reason="coursekit similarity needs the similar
 from classroom import answers_nb03, generate, transforms  # noqa: E402
 from coursekit import checks  # noqa: E402
 from coursekit.cli import main  # noqa: E402
-from coursekit.similarity import compare_class, write_outputs  # noqa: E402
+from coursekit.similarity import compare_class, similarity_section, write_outputs  # noqa: E402
 from coursekit.similarity.answers import answer_code, given_code  # noqa: E402
 from coursekit.similarity.report import compare_answers_by_notebook  # noqa: E402
 from coursekit.similarity.sources import StudentAnswer  # noqa: E402
@@ -45,7 +45,7 @@ FUNCTIONS = {"03-network": "random_network", "03-sigmoid": "sigmoid",
 
 
 @pytest.mark.parametrize("module", ["answers", "fingerprints", "scoring", "clusters", "page",
-                                    "sources"])
+                                    "sources", "report"])
 def test_examples_in_the_docstrings(module):
     result = doctest.testmod(importlib.import_module(f"coursekit.similarity.{module}"))
     assert result.attempted and not result.failed
@@ -281,6 +281,9 @@ def test_hostile_text_is_escaped_in_page_and_csv(tmp_path):
     write_outputs(report, page, csv=table)
     text = page.read_text()
     assert "<script" not in text and "<b>bob" not in text
+    section = similarity_section(report)  # for the grading report's page
+    assert section.startswith('<section class="similarity">') and "<style>" in section
+    assert "<script" not in section and "&lt;b&gt;bob&lt;/b&gt;" in section
     assert "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "&lt;b&gt;bob&lt;/b&gt;" in text
     with table.open(newline="") as stream:

@@ -14,22 +14,27 @@ NEXT_SHOWN = 5
 #: At most this many pairs per notebook get their code side by side.
 MOST_SHOWN = 100
 
-_STYLE = """
+_PAGE_STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; max-width: 110em; }
-h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: 0.5em 0 1em; }
-th, td { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; }
-td.number { text-align: right; font-variant-numeric: tabular-nums; }
-tr.flagged td { background: #fff4e0; }
-.note { color: #555; max-width: 60em; }
-.badge { background: #eee; border-radius: 0.3em; padding: 0 0.4em; font-size: 0.9em; }
-.pair { margin: 1.5em 0; }
-.sides { display: flex; gap: 1em; }
-.side { flex: 1 1 0; min-width: 0; }
-h4 small { overflow-wrap: anywhere; font-weight: normal; }
-pre { background: #f8f8f8; border: 1px solid #ddd; padding: 0.5em; overflow-x: auto;
-      white-space: pre-wrap; word-break: break-word; font-size: 0.85em; }
-mark { background: #ffd36b; }
+h1 { font-size: 1.5em; }
+"""
+#: The section's own rules, all under ``.similarity``, so that it can sit in another page.
+SECTION_STYLE = """
+.similarity h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
+.similarity table { border-collapse: collapse; margin: 0.5em 0 1em; }
+.similarity th, .similarity td { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; }
+.similarity td.number { text-align: right; font-variant-numeric: tabular-nums; }
+.similarity tr.flagged td { background: #fff4e0; }
+.similarity .note { color: #555; max-width: 60em; }
+.similarity .badge { background: #eee; border-radius: 0.3em; padding: 0 0.4em; }
+.similarity .pair { margin: 1.5em 0; }
+.similarity .sides { display: flex; gap: 1em; }
+.similarity .side { flex: 1 1 0; min-width: 0; }
+.similarity h4 small { overflow-wrap: anywhere; font-weight: normal; }
+.similarity pre { background: #f8f8f8; border: 1px solid #ddd; padding: 0.5em;
+                  overflow-x: auto; white-space: pre-wrap; word-break: break-word;
+                  font-size: 0.85em; }
+.similarity mark { background: #ffd36b; }
 """
 
 
@@ -55,18 +60,22 @@ def highlighted(code, ranges):
     return "".join(parts)
 
 
-def section(report):
+def section(report, styled=False):
     """The report's body as an HTML fragment (a ``<section>``), for another page too.
 
     Parameters
     ----------
     report : SimilarityReport
+    styled : bool, default=False
+        Start the section with its own ``<style>`` (:data:`SECTION_STYLE`), for a
+        page that does not have it.
 
     Returns
     -------
     str
     """
     parts = ['<section class="similarity">',
+             f"<style>{SECTION_STYLE}</style>" if styled else "",
              "<p class=\"note\">Pairs of students whose own code (what the student version "
              "did not give them) is alike, ranked. The <b>score</b> (0 to 1) counts shared "
              "code by how few others in the class have it; the <b>similarity</b> counts all "
@@ -101,7 +110,7 @@ def page(report):
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
             "style-src 'unsafe-inline'\">"
             "<title>Similar answers across the class</title>"
-            f"<style>{_STYLE}</style></head><body>\n"
+            f"<style>{_PAGE_STYLE}{SECTION_STYLE}</style></head><body>\n"
             "<h1>Similar answers across the class</h1>\n"
             f"{section(report)}\n</body></html>\n")
 

@@ -152,10 +152,16 @@ def similarity_section(report):
     Returns
     -------
     str
-        A ``<section>``; every learner's text escaped. It uses the classes of
-        :func:`page.page`'s style (``pair``, ``sides``, ``side``, ``note``).
+        A ``<section class="similarity">`` with its own style, every rule under
+        that class; every learner's text escaped, no script.
+
+    Examples
+    --------
+    >>> html = similarity_section(SimilarityReport())
+    >>> html.startswith('<section class="similarity">')
+    True
     """
-    return page.section(report)
+    return page.section(report, styled=True)
 
 
 def write_outputs(report, out, csv=None):
