@@ -262,6 +262,7 @@ def test_nbgrader_layout_uses_timestamp_txt(tmp_path):
     (pair,) = report.pairs
     assert (pair.student_a, pair.student_b) == ("ann", "bob") and pair.flagged
     assert dict(report.ignored)[str(other)] == "an earlier attempt of bob"
+    assert len(report.ignored) == 1  # nbgrader's timestamp.txt files are not listed
 
 
 def test_the_help_quotes_the_real_default_threshold(capsys):

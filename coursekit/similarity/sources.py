@@ -151,7 +151,9 @@ def collect_answers(paths, given, roster=None):
     """
     found = find_submissions(paths)
     students = students_of(found.files, roster, given=paths)
-    collected = ClassAnswers(ignored=list(found.ignored))
+    # nbgrader's timestamp.txt beside every notebook is read, not a file left out.
+    collected = ClassAnswers(ignored=[(label, reason) for label, reason in found.ignored
+                                      if Path(label).name != TIMESTAMP_FILE])
     latest = {}
     for path, label in found.files:
         submission = read_submission(path, label)
