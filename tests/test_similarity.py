@@ -157,6 +157,19 @@ def test_the_student_version_is_left_out():
     assert answer_code([(1, "import numpy as np"), (3, 'check("f", f)')], given).text == ""
 
 
+def test_an_answer_padded_with_code_is_cut(tmp_path):
+    padding = "".join(f"    x{n} = {n} * z + {n}\n" for n in range(8000))  # about 200 KB
+    _notebook_file(tmp_path / "ann" / "03_mlp_from_scratch.ipynb", padding + LONG)
+    _notebook_file(tmp_path / "bob" / "03_mlp_from_scratch.ipynb", padding + LONG)
+    report = compare_class([tmp_path], student_version=NOTEBOOKS)
+    (notebook,) = report.notebooks
+    code = notebook.answer_of("ann").code
+    assert code.cut and len(code.text) == 100_000
+    page = tmp_path / "out.html"
+    write_outputs(report, page)
+    assert "only its first 100,000 characters compared" in page.read_text()
+
+
 def _answer(student, code, sha="", notebook="nb"):
     return StudentAnswer(student, notebook, f"{student}.ipynb", sha or f"sha-{student}",
                          answer_code([(1, code)]))

@@ -11,6 +11,11 @@ student version has, white space aside, is dropped.
 
 from dataclasses import dataclass
 
+#: The most characters of a student's own code compared. A course answer is a few
+#: thousand; a submission padded with megabytes of code would otherwise hold up
+#: the tokenizer (seconds per 100,000 characters) for the whole class.
+MAX_CHARACTERS = 100_000
+
 
 @dataclass(frozen=True)
 class GivenCode:
@@ -39,10 +44,13 @@ class AnswerCode:
         comment (comments are not compared, so the headings match nothing).
     cells : tuple of int
         The numbers of the kept cells, counted from 1 among all cells.
+    cut : bool
+        Whether the code was longer than :data:`MAX_CHARACTERS` and cut there.
     """
 
     text: str
     cells: tuple = ()
+    cut: bool = False
 
 
 def given_code(cells):
@@ -70,7 +78,7 @@ def given_code(cells):
                         if line.strip()))
 
 
-def answer_code(cells, given=GivenCode()):
+def answer_code(cells, given=GivenCode(), limit=MAX_CHARACTERS):
     """A student's own code: ``cells`` without what ``given`` already has.
 
     Parameters
@@ -79,6 +87,8 @@ def answer_code(cells, given=GivenCode()):
         Each code cell's number and source, in notebook order.
     given : GivenCode, optional
         The student version's code; nothing is left out without it.
+    limit : int, default=MAX_CHARACTERS
+        The most characters kept.
 
     Returns
     -------
@@ -104,4 +114,5 @@ def answer_code(cells, given=GivenCode()):
         if lines:
             kept.append(number)
             parts.append("\n".join([f"# cell {number}", *lines]))
-    return AnswerCode("\n".join(parts), tuple(kept))
+    text = "\n".join(parts)
+    return AnswerCode(text[:limit], tuple(kept), len(text) > limit)

@@ -155,9 +155,11 @@ def _pair(notebook, pair, rank):
     sides = []
     for student, prints, ranges in ((pair.student_a, first, ranges_first),
                                     (pair.student_b, second, ranges_second)):
-        label = notebook.answer_of(student).label
-        sides.append(f"<div class=\"side\"><h4>{e(student)} <small>({e(label)})</small>"
-                     f"</h4><pre>{highlighted(prints.code, ranges)}</pre></div>")
+        answer = notebook.answer_of(student)
+        cut = (f"; only its first {len(prints.code):,} characters compared"
+               if answer.code.cut else "")
+        sides.append(f"<div class=\"side\"><h4>{e(student)} <small>({e(answer.label)}{cut})"
+                     f"</small></h4><pre>{highlighted(prints.code, ranges)}</pre></div>")
     return (f"<div class=\"pair\" id=\"{e(f'{notebook.name}-{rank}')}\"><h3>{rank}. "
             f"{e(pair.student_a)} and {e(pair.student_b)}: score {pair.score:.2f}, "
             f"similarity {pair.similarity:.2f}</h3><div class=\"sides\">{''.join(sides)}"
