@@ -200,7 +200,9 @@ def test_identical_files_and_identical_code_are_named():
     pairs = {(p.student_a, p.student_b): p for p in
              compare_answers_by_notebook({"nb": answers}).pairs}
     assert pairs["ann", "bob"].identical == "file" and pairs["ann", "bob"].score == 1.0
-    assert pairs["ann", "cyd"].identical == "code" and pairs["ann", "cyd"].flagged
+    assert pairs["ann", "cyd"].identical == "code" and pairs["ann", "cyd"].similarity == 1.0
+    # Scored as any pair: three of the four have this short code, so it is common here.
+    assert pairs["ann", "cyd"].score < 0.5 and not pairs["ann", "cyd"].flagged
     assert pairs["ann", "dan"].identical == "" and not pairs["ann", "dan"].flagged
 
 

@@ -180,7 +180,9 @@ def compare_answers(answers, hash_arrays, threshold, evidence=EVIDENCE):
             identical = "code"
         else:
             identical = ""
-        score = 1.0 if identical and own[first] else float(scores[first, second])
+        # The same file, bytes and all, is never chance; the same own code can be, when
+        # it is short and the class writes it alike: that keeps its score.
+        score = 1.0 if identical == "file" else float(scores[first, second])
         pairs.append(Pair(a.notebook, a.student, b.student, score,
                           float(similarities[first, second]), score >= threshold, identical))
     pairs.sort(key=lambda pair: (-pair.score, -pair.similarity, pair.student_a,
