@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -253,6 +254,9 @@ def test_one_folder_per_student_and_the_latest_attempt(tmp_path):
                            "    return 0.5 * (1 + np.tanh(z / 2))\n")
     os.utime(later, (2_000_000_000, 2_000_000_000))
     _notebook_file(tmp_path / "loose.ipynb", LONG)
+    for student in ("cyd", "dan"):  # the student version handed in as it was: no answer
+        (tmp_path / student).mkdir()
+        shutil.copy(NOTEBOOKS / "03_mlp_from_scratch.ipynb", tmp_path / student)
     report = compare_class([tmp_path], student_version=NOTEBOOKS)
     (notebook,) = report.notebooks
     assert [answer.student for answer in notebook.answers] == ["ann", "bob"]
@@ -260,6 +264,7 @@ def test_one_folder_per_student_and_the_latest_attempt(tmp_path):
     reasons = dict(report.ignored)
     assert any("earlier attempt of bob" in reason for reason in reasons.values())
     assert any("names no student" in reason for reason in reasons.values())
+    assert sum("no code of the student's own" in reason for reason in reasons.values()) == 2
 
 
 def test_nbgrader_layout_uses_timestamp_txt(tmp_path):

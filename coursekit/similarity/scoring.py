@@ -174,7 +174,7 @@ def compare_answers(answers, hash_arrays, threshold, evidence=EVIDENCE):
     pairs = []
     for first, second in zip(*(index.tolist() for index in np.triu_indices(len(answers), 1))):
         a, b = sorted((answers[first], answers[second]), key=lambda answer: answer.student)
-        if a.sha256 == b.sha256:
+        if a.sha256 == b.sha256 and own[first]:
             identical = "file"
         elif own[first] and own[first] == own[second]:
             identical = "code"

@@ -180,5 +180,9 @@ def collect_answers(paths, given, roster=None):
             latest[key] = (stamp, StudentAnswer(student, submission.notebook, label,
                                                 submission.sha256, code))
     for (notebook, _), (_, answer) in sorted(latest.items()):
-        collected.notebooks.setdefault(notebook, []).append(answer)
+        if answer.code.text:
+            collected.notebooks.setdefault(notebook, []).append(answer)
+        else:  # every unanswered notebook would match every other
+            collected.ignored.append((answer.label, "no code of the student's own: only what "
+                                                    "the student version gives"))
     return collected
