@@ -142,7 +142,7 @@ def _similarity(args):
         report = compare_class(args.paths, student_version=args.student_version,
                                roster=args.roster, **threshold)
         written = write_outputs(report, args.out, csv=args.csv)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, ImportError) as exc:
         print(f"coursekit similarity: {exc}", file=sys.stderr)
         return 2
     for notebook in report.notebooks:

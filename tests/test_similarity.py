@@ -351,3 +351,15 @@ def test_cli_missing_path_is_named(tmp_path, capsys):
     status = main(["similarity", str(tmp_path / "nothing"), "--out", str(tmp_path / "o.html"),
                    "--student-version", str(NOTEBOOKS)])
     assert status == 2 and "paths: no such file or directory" in capsys.readouterr().err
+
+
+def test_cli_without_copydetect_says_how_to_install_it(tmp_path, capsys, monkeypatch):
+    # The course's own install (make lab) has no copydetect: it is the similarity extra.
+    monkeypatch.setitem(sys.modules, "copydetect", None)
+    for student in ("ann", "bob"):
+        _notebook_file(tmp_path / student / "03_mlp_from_scratch.ipynb", LONG)
+    status = main(["similarity", str(tmp_path), "--out", str(tmp_path / "o.html"),
+                   "--student-version", str(NOTEBOOKS)])
+    err = capsys.readouterr().err
+    assert status == 2 and "needs the package copydetect" in err and "[similarity]" in err
+    assert "Traceback" not in err and not (tmp_path / "o.html").exists()

@@ -63,7 +63,12 @@ def fingerprint(code, k=K):
     >>> bool(np.array_equal(a.hashes, b.hashes))
     True
     """
-    from copydetect import CodeFingerprint  # imports matplotlib: only when needed
+    try:
+        from copydetect import CodeFingerprint  # imports matplotlib: only when needed
+    except ImportError:  # an optional extra: the course's own install has no copydetect
+        raise ImportError("comparing code needs the package copydetect, the course's "
+                          "`similarity` extra: pip install -e '.[similarity]' (make test "
+                          "installs it)") from None
 
     detail = CodeFingerprint("answer.py", k, 1, language="python", fp=io.StringIO(code))
     hashes = np.array(sorted(int(value) for value in detail.hashes), dtype=np.int64)
