@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from coursekit import checks
-from coursekit.checks import core
+from coursekit import checks, judging
+from coursekit.checks import wire
 
 
 def test_every_exercise_has_a_unique_id_points_and_answer_name():
@@ -23,12 +23,12 @@ def test_numbers_are_consecutive_within_each_notebook():
 
 def test_get_unknown_id_lists_the_known_ones():
     with pytest.raises(KeyError, match="unknown exercise id 'nope'; known ids: 01-"):
-        checks.get("nope")
+        judging.get("nope")
 
 
 @pytest.mark.parametrize("unanswered", [None, ...])
 def test_unanswered_values_say_so(unanswered):
-    result = checks.evaluate(checks.get("01-which-digit"), unanswered)
+    result = judging.evaluate(judging.get("01-which-digit"), unanswered)
     assert result.status == checks.MISSING and "not answered yet" in result.message
 
 
@@ -36,23 +36,23 @@ def test_function_raising_not_implemented_is_unanswered():
     def to_vector(image):
         raise NotImplementedError()
 
-    assert checks.evaluate(checks.get("01-scale-pixels"), to_vector).status == checks.MISSING
+    assert judging.evaluate(judging.get("01-scale-pixels"), to_vector).status == checks.MISSING
 
 
 def test_a_crashing_answer_becomes_feedback_not_an_exception():
-    result = checks.evaluate(checks.get("01-scale-pixels"), lambda image: 1 / 0)
+    result = judging.evaluate(judging.get("01-scale-pixels"), lambda image: 1 / 0)
     assert result.status == checks.ERROR and "ZeroDivisionError" in result.message
 
 
 def test_a_value_given_for_a_function_is_explained():
-    result = checks.evaluate(checks.get("01-scale-pixels"), 3)
+    result = judging.evaluate(judging.get("01-scale-pixels"), 3)
     assert result.status == checks.ERROR and "should be a function" in result.message
 
 
 def test_an_answer_of_the_wrong_form_never_raises():
-    for exercise in checks.EXERCISES.values():
+    for exercise in judging.EXERCISES.values():
         for answer in ("text", [1, [2, 3]], {"a": 1}, object(), np.zeros((3, 3, 3))):
-            result = checks.evaluate(exercise, answer)
+            result = judging.evaluate(exercise, answer)
             assert not result.passed, (exercise.id, answer)
 
 
@@ -65,19 +65,19 @@ def test_check_prints_verdict_and_returns_nothing(capsys):
 
 
 def test_plain_converts_numbers_and_containers():
-    assert core.plain(np.int64(3)) == 3 and isinstance(core.plain(np.int64(3)), int)
-    assert core.plain(2.5) == 2.5
-    np.testing.assert_array_equal(core.plain([1, 2]), np.array([1, 2]))
-    stacked = core.plain([np.zeros(2), np.ones(2)])
+    assert wire.plain(np.int64(3)) == 3 and isinstance(wire.plain(np.int64(3)), int)
+    assert wire.plain(2.5) == 2.5
+    np.testing.assert_array_equal(wire.plain([1, 2]), np.array([1, 2]))
+    stacked = wire.plain([np.zeros(2), np.ones(2)])
     assert stacked.shape == (2, 2)
-    ragged = core.plain([np.zeros(2), np.ones(3)])
+    ragged = wire.plain([np.zeros(2), np.ones(3)])
     assert isinstance(ragged, list) and len(ragged) == 2
-    assert core.plain({"a": np.float32(1)}) == {"a": 1.0}
+    assert wire.plain({"a": np.float32(1)}) == {"a": 1.0}
 
 
 def test_plain_refuses_non_numbers():
     with pytest.raises(TypeError, match="expected numbers"):
-        core.plain(object())
+        wire.plain(object())
 
 
 def test_encode_decode_round_trip_without_pickle():
@@ -100,7 +100,7 @@ def test_decode_refuses_pickled_arrays():
 
 
 def test_judge_safely_reports_a_broken_payload():
-    result = checks.judge_safely(checks.get("01-which-digit"), "not a dict", [])
+    result = judging.judge_safely(judging.get("01-which-digit"), "not a dict", [])
     assert result.status == checks.ERROR
 
 
@@ -125,8 +125,8 @@ def test_decode_refuses_an_array_whose_header_lies():
     {"error": 3},
 ])
 def test_a_payload_step_1_cannot_produce_is_not_judged(payload):
-    exercise = checks.get("01-evaluate-range")
-    result = checks.judge_safely(exercise, payload, exercise.cases(0))
+    exercise = judging.get("01-evaluate-range")
+    result = judging.judge_safely(exercise, payload, exercise.cases(0))
     assert result.status == checks.ERROR and "could not be read" in result.message
 
 
@@ -239,7 +239,7 @@ def test_progress_survives_a_namespace_that_is_not_one(capsys):
 
 
 def test_check_never_raises_even_when_the_check_itself_fails(capsys, monkeypatch):
-    exercise = checks.get("01-evaluate-range")
+    exercise = judging.get("01-evaluate-range")
 
     def broken_cases(seed):
         raise MemoryError("no room for the cases")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from coursekit import checks
+from coursekit import checks, judging
 from coursekit.data import load_digits
 from verdicts import assert_wrong, verdict
 
@@ -125,11 +125,11 @@ def test_an_error_names_the_call_and_gives_its_own_hint():
 
 
 def test_index_error_hint_names_the_valid_images():
-    exercise = checks.get("01-evaluate-range")
+    exercise = judging.get("01-evaluate-range")
     cases = exercise.cases(0)
     right = [exercise.call(evaluate_right, case) for case in cases[:3]]
     payload = {"outputs": right, "error": "IndexError: index 1797 is out of bounds", "case": 3}
-    result = checks.judge_safely(exercise, payload, cases)
+    result = judging.judge_safely(exercise, payload, cases)
     assert result.status == checks.ERROR
     assert result.message.startswith("evaluate(classifier, 1700, 97) raised IndexError")
     assert "numbered 0 to 1796" in result.hint

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from coursekit import checks
+from coursekit import checks, judging
 from coursekit.checks import CORRECT, ERROR, MISSING
 from verdicts import assert_wrong, verdict
 
@@ -546,7 +546,7 @@ def test_network_with_a_fixed_pattern_fails(pattern):
 def test_train_stopping_one_batch_early_on_mini_batches():
     train = _train_cut(lambda order, size, n: [order[s:s + size]
                                                for s in range(0, n - size, size)])
-    exercise = checks.get("03-train")
+    exercise = judging.get("03-train")
     cases = exercise.cases(0)[1:2]  # 4 images in batches of 2: one of the two is skipped
     payload = exercise.collect(train, cases)
     assert_wrong(exercise.judge(payload, cases), "stops one batch early")
@@ -796,7 +796,7 @@ def test_hints_for_going_back_use_the_notebooks_convention():
                     delta = (weights[l - 1] @ delta) * sigmoid_prime(zs[l - 2])
         return [g / len(X) for g in grad_w], [g / len(X) for g in grad_b]
 
-    exercise = checks.get("03-backprop")
+    exercise = judging.get("03-backprop")
     cases = exercise.cases(0)[:1]  # the square network, where the mistake still runs
     result = exercise.judge(exercise.collect(untransposed_back, cases), cases)
     assert_wrong(result, "`weights[l - 1]` itself", "weights[l - 1].T @ delta")

@@ -11,7 +11,7 @@ from sklearn.neural_network import MLPClassifier
 
 from coursekit import nn
 from coursekit.checks import CORRECT, MISSING
-from coursekit.checks.nb04 import fitted_model, squared_distance_cost
+from coursekit.judging.nb04 import fitted_model, squared_distance_cost
 from coursekit.data import first_split, load_digits
 from verdicts import assert_wrong, verdict
 
@@ -223,11 +223,11 @@ def test_copy_weights_with_two_hard_coded_layers():
 
 
 def test_percentages_are_named_by_the_shared_helper():
-    from coursekit.checks import core
+    from coursekit.judging.plain_answers import percentages
 
-    assert_wrong(core.percentages([95.8, 100.0], [0.958, 1.0]), "percentages", "0.95")
-    assert core.percentages([0.958, 1.0], [0.958, 1.0]) is None
-    assert core.percentages([0.0], [0.0]) is None  # 0 is 0 in any unit
+    assert_wrong(percentages([95.8, 100.0], [0.958, 1.0]), "percentages", "0.95")
+    assert percentages([0.958, 1.0], [0.958, 1.0]) is None
+    assert percentages([0.0], [0.0]) is None  # 0 is 0 in any unit
 
 
 def test_copy_weights_returning_pairs_is_named():

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from coursekit import checks
-from coursekit.checks import core
+from coursekit import checks, judging
+from coursekit.checks import spec, wire
 
 
 def verdict(answer):
-    return checks.evaluate(checks.get("05-nudge"), answer)
+    return judging.evaluate(judging.get("05-nudge"), answer)
 
 
 def by_slicing(images, direction):
@@ -128,15 +128,15 @@ def test_unanswered_and_failing_answers():
 
 
 def test_the_judge_works_on_data_that_crossed_a_process_boundary():
-    exercise = checks.get("05-nudge")
+    exercise = judging.get("05-nudge")
     cases = exercise.cases(seed=3)
     for answer, status in ((by_slicing, checks.CORRECT), (rolled, checks.WRONG)):
-        payload = core.decode(core.encode(core.collect_safely(exercise, answer, cases)))
-        assert core.judge_safely(exercise, payload, cases).status == status
+        payload = wire.decode(wire.encode(spec.collect_safely(exercise, answer, cases)))
+        assert judging.judge_safely(exercise, payload, cases).status == status
 
 
 def test_cases_put_ink_on_every_border_and_cover_every_direction():
-    cases = checks.get("05-nudge").cases(seed=0)
+    cases = judging.get("05-nudge").cases(seed=0)
     assert {direction for _, direction in cases} == {"left", "right", "up", "down"}
     for images, _ in cases:
         assert images.shape[1:] == (8, 8) and images.min() > 0

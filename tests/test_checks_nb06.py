@@ -10,8 +10,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from coursekit import checks
-from coursekit.checks.nb06 import (
+from coursekit import checks, judging
+from coursekit.judging.nb06 import (
     DIGITS_CHOICE, FINAL_SETTINGS, MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, SEARCH_SETTINGS,
     digits_as_mnist,
 )
@@ -96,14 +96,14 @@ def test_best_row_unanswered_and_forgotten_return():
 
 
 def test_best_row_cases_have_labels_that_are_not_positions():
-    for data, index, column in checks.get("06-best-row").cases(0):
+    for data, index, column in judging.get("06-best-row").cases(0):
         table = pd.DataFrame(data, index=index)
         assert min(index) >= len(table)
         assert table["train_auc"].idxmax() != table["test_auc"].idxmax()
 
 
 def test_best_row_cases_travel_as_plain_data():
-    exercise = checks.get("06-best-row")
+    exercise = judging.get("06-best-row")
     cases = exercise.cases(1)
     decoded = checks.decode(checks.encode(cases))
     for (data, index, column), (data2, index2, column2) in zip(cases, decoded):
@@ -151,14 +151,14 @@ def test_scaled_pipeline_with_named_steps_passes():
 
 
 def test_the_judge_sees_plain_data_only(right_pipeline):
-    exercise = checks.get("06-scaled-pipeline")
+    exercise = judging.get("06-scaled-pipeline")
     cases = exercise.cases(0)
     payload = checks.decode(checks.encode(checks.collect_safely(exercise, right_pipeline,
                                                                 cases)))
     facts = payload["value"]
     assert facts["steps"] == ["StandardScaler", "LogisticRegression"]
     assert isinstance(facts["predictions"], np.ndarray)
-    assert checks.judge_safely(exercise, payload, cases).passed
+    assert judging.judge_safely(exercise, payload, cases).passed
 
 
 def quietly(fit, *args):

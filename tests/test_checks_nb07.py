@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, log_loss
 
-from coursekit import checks
+from coursekit import checks, judging
 from verdicts import verdict
 
 CLASSES = np.arange(10)
@@ -161,7 +161,7 @@ def test_train_in_periods_unanswered_and_forgotten_return():
 
 
 def test_train_in_periods_cases_hold_every_digit_and_travel_as_plain_data():
-    exercise = checks.get("07-train-in-periods")
+    exercise = judging.get("07-train-in-periods")
     cases = exercise.cases(0)
     for spec, X_train, y_train, X_valid, y_valid, periods in checks.decode(checks.encode(cases)):
         assert set(y_train) == set(y_valid) == set(CLASSES)
@@ -216,6 +216,6 @@ def test_confusion_rates_unanswered():
 
 
 def test_confusion_cases_hold_every_digit_and_a_digit_never_predicted():
-    cases = checks.get("07-confusion-rates").cases(0)
+    cases = judging.get("07-confusion-rates").cases(0)
     assert all(set(y_true) == set(CLASSES) for y_true, _ in cases)
     assert any(len(set(y_pred)) < 10 for _, y_pred in cases)

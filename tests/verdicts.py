@@ -1,11 +1,11 @@
 """What every check test does: judge an answer, and assert a wrong one is named."""
 
-from coursekit import checks
+from coursekit import checks, judging
 
 
 def verdict(exercise_id, answer):
     """The check's verdict on ``answer``, as the notebook's check cell computes it."""
-    return checks.evaluate(checks.get(exercise_id), answer)
+    return judging.evaluate(judging.get(exercise_id), answer)
 
 
 def assert_wrong(result, *words):

@@ -154,7 +154,7 @@ def nbgrader_metadata(notebook, name="notebook", *, exercises=None):
     name : str
         Names the notebook in error messages (its path).
     exercises : dict, optional
-        Exercise id -> :class:`coursekit.checks.Exercise`; default: the course's.
+        Exercise id -> :class:`coursekit.checks.ExerciseSpec`; default: the course's.
 
     Returns
     -------

@@ -1,5 +1,13 @@
 """Exercise checks: one per exercise, shared by the notebooks and the grader.
 
+This package is the kernel's side of every exercise (what a learner's or a
+graded kernel may import): the check cells' :func:`check` and :func:`progress`,
+the exercises' specs (``nb01`` ... ``nb07``), the verdicts (:mod:`.results`), the
+wire format (:mod:`.wire`) and the grader's shim (:mod:`.shim`). The judges live
+in :mod:`coursekit.judging`, which nothing here imports statically: the
+:mod:`.registry` finds a notebook's judges when asked, and a graded kernel, which
+cannot see them, prints that the grader judges the answer.
+
 In a notebook, a check cell calls ``check("<exercise id>", answer)``. It prints
 a confirmation when the answer is right, what is wrong and a hint when it is
 not, and says so when the answer is not given yet. The last cell of each
@@ -12,31 +20,37 @@ import difflib
 import inspect
 import os
 
-from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07
-from .core import (
-    CORRECT, ERROR, MISSING, WRONG, Exercise, Result, collect_safely, decode, encode,
-    evaluate, judge_safely,
-)
+from . import registry
+from .results import CORRECT, ERROR, MISSING, WRONG, Result
+from .spec import ExerciseSpec, collect_safely
+from .wire import decode, encode
 
-_MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07)
 
-#: Every exercise of the course, by id, in course order.
-EXERCISES = {exercise.id: exercise for module in _MODULES for exercise in module.EXERCISES}
+def __getattr__(name):
+    # EXERCISES imports every notebook's specs: only built when asked for.
+    if name == "EXERCISES":
+        return registry.all_specs()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def get(exercise_id):
-    """Return the :class:`Exercise` with this id; a clear KeyError lists the known ids."""
-    try:
-        return EXERCISES[exercise_id]
-    except (KeyError, TypeError):
-        raise KeyError(
-            f"unknown exercise id {exercise_id!r}; known ids: {', '.join(EXERCISES)}"
-        ) from None
+    """The :class:`ExerciseSpec` with this id; a clear KeyError lists the known ids.
+
+    Examples
+    --------
+    >>> get("01-which-digit").heading
+    'Exercise 2 (which digit do these scores name?)'
+    """
+    spec = registry.spec(exercise_id)
+    if spec is None:
+        raise KeyError(f"unknown exercise id {exercise_id!r}; known ids: "
+                       f"{', '.join(registry.all_specs())}")
+    return spec
 
 
 def exercises_for(notebook):
-    """The exercises of one notebook (its file stem, e.g. ``"01_random_baseline"``)."""
-    return [exercise for exercise in EXERCISES.values() if exercise.notebook == notebook]
+    """The exercise specs of one notebook (its file stem, e.g. ``"01_random_baseline"``)."""
+    return registry.specs(notebook)
 
 
 def _close_matches(word, candidates):
@@ -79,19 +93,23 @@ def check(exercise_id, answer):
         autogrades or validates): an autograder test cell earns its points
         exactly when it raises nothing.
     """
-    exercise = EXERCISES.get(exercise_id) if isinstance(exercise_id, str) else None
-    if exercise is None:
-        _report(_unknown("an exercise id", exercise_id, list(EXERCISES),
+    spec = registry.spec(exercise_id)
+    if spec is None:
+        _report(_unknown("an exercise id", exercise_id, list(registry.all_specs()),
                          "check cells are not meant to be edited: copy the cell's original "
                          "line back, e.g. from a fresh copy of the notebook."), passed=False)
         return
     try:
-        result = evaluate(exercise, answer)
+        exercise = registry.judge(exercise_id)
+        if exercise is None:  # a graded kernel: the judges are out of its reach
+            print(f"{spec.heading}: the grader judges this answer.")
+            return
+        result = exercise.evaluate(answer)
     except Exception as exc:  # a check must never stop a notebook, even on its own bug
         result = Result(ERROR, f"the check itself failed ({type(exc).__name__}: {exc}).",
                         "run the notebook from the top in a fresh kernel; if this stays, "
                         "tell your instructor, quoting this message.")
-    _report(result.describe(exercise.heading), passed=result.passed)
+    _report(result.describe(spec.heading), passed=result.passed)
 
 
 def _report(message, *, passed):
@@ -132,9 +150,12 @@ def progress(notebook, namespace=None):
     try:
         if isinstance(notebook, str) and notebook.endswith(".ipynb"):
             notebook = notebook[: -len(".ipynb")]  # the file's name is meant
-        exercises = exercises_for(notebook)
+        exercises = registry.judges(notebook)
+        if exercises is None:  # a graded kernel: the judges are out of its reach
+            print(f"{notebook}: the grader judges these answers.")
+            return
         if not exercises:
-            notebooks = sorted({exercise.notebook for exercise in EXERCISES.values()})
+            notebooks = sorted({spec.notebook for spec in registry.all_specs().values()})
             print(_unknown("a notebook", notebook, notebooks,
                            "pass the notebook's file name without `.ipynb`, e.g. "
                            "`progress(\"01_random_baseline\")`."))
@@ -162,7 +183,7 @@ def _user_namespace(caller):
 def _verdict_now(exercise, namespace):
     if exercise.answer_name not in namespace:
         return Result(MISSING, "not answered yet.")
-    return evaluate(exercise, namespace[exercise.answer_name])
+    return exercise.evaluate(namespace[exercise.answer_name])
 
 
 def _progress_text(verdicts):
@@ -184,7 +205,6 @@ def _progress_text(verdicts):
 
 
 __all__ = [
-    "CORRECT", "ERROR", "EXERCISES", "Exercise", "MISSING", "Result", "WRONG", "check",
-    "collect_safely", "decode", "encode", "evaluate", "exercises_for", "get", "judge_safely",
-    "progress",
+    "CORRECT", "ERROR", "EXERCISES", "ExerciseSpec", "MISSING", "Result", "WRONG", "check",
+    "collect_safely", "decode", "encode", "exercises_for", "get", "progress",
 ]

@@ -2,17 +2,17 @@
 
 Why a submission cannot grade itself
 ------------------------------------
-Each exercise is judged in the two steps of :mod:`coursekit.checks.core`, split
+Each exercise is judged in the two steps of :mod:`coursekit.checks.spec`, split
 across two processes:
 
 1. The submission runs, cell by cell, in a fresh kernel of its own
    (:mod:`.kernel`). Right after the cells of an exercise, the grader sends that
-   exercise's cases as plain data (:func:`coursekit.checks.core.encode`: JSON,
-   arrays as ``.npy`` bytes). A small shim in the kernel (:mod:`.kernel_shim`)
+   exercise's cases as plain data (:func:`coursekit.checks.wire.encode`: JSON,
+   arrays as ``.npy`` bytes). A small shim in the kernel (:mod:`coursekit.checks.shim`)
    calls the learner's answer on them and sends back what it returned, as plain
    data.
 2. The grader decodes that data itself (no pickle, every array's header
-   checked before it is read) and runs :func:`~coursekit.checks.core.judge_safely`
+   checked before it is read) and runs :func:`~coursekit.judging.judge_safely`
    in its own process, with its own copy of coursekit and numpy (:mod:`.answers`).
 
 The kernel is only an oracle: the verdict never depends on code that ran
@@ -29,7 +29,7 @@ submissions   finding the files to grade and reading them (never running them)
 answers       one exercise's cases, and the verdict on the answer that comes back
 sandbox       the OS sandbox each kernel runs in (bubblewrap, cgroups), and what it sees
 kernel        a submission's kernel: started in its sandbox, run cell by cell, stopped
-kernel_shim   the grader's helpers that run inside that kernel (trusted for nothing)
+              (inside it runs :mod:`coursekit.checks.shim`, trusted for nothing)
 pool          kernels started ahead of their submissions, each used once, then destroyed
 runner        grading one submission: its cells, its answers, its :class:`Grade`
 results       statuses and grades
@@ -41,8 +41,8 @@ roster        who handed in what: nbgrader's folders, one folder per student, a 
 lms           the LMS export: one row per student, one column per notebook total
 report        the instructor's report.html and each student's notebook with its verdicts
 
-The names below are imported on first use, so that the kernel (which imports
-:mod:`.kernel_shim`) never loads the grader's own machinery.
+The names below are imported on first use, so that importing one module never
+loads the whole grader.
 """
 
 import importlib

@@ -4,10 +4,11 @@ import binascii
 import secrets
 from dataclasses import dataclass, field
 
-from ..checks import core
+from .. import judging
+from ..checks import results as verdicts, wire
 from .results import clean_text
 
-#: The seed the notebooks' check cells use (``core.evaluate``'s default).
+#: The seed the notebooks' check cells use (``coursekit.judging.evaluate``'s default).
 PUBLIC_SEED = 0
 
 @dataclass
@@ -28,11 +29,11 @@ class Request:
         self.exercise = exercise
         self.cases = [exercise.cases(PUBLIC_SEED), exercise.cases(secrets.randbits(64))]
         try:
-            texts = [core.encode(cases) for cases in self.cases]
+            texts = [wire.encode(cases) for cases in self.cases]
         except TypeError as exc:
             raise TypeError(f"the cases of exercise {exercise.id} are not plain data "
-                            f"({exc}); fix its cases() in coursekit.checks") from None
-        self.source = (f"__import__('coursekit.grading.kernel_shim', fromlist=['collect'])"
+                            f"({exc}); fix its cases() in coursekit.judging") from None
+        self.source = (f"__import__('coursekit.checks.shim', fromlist=['collect'])"
                        f".collect("
                        f"{exercise.id!r}, {exercise.answer_name!r}, {texts!r})")
 
@@ -40,25 +41,25 @@ class Request:
         """The Result to show for this exercise, and whether it earns its points."""
         name = f"`{self.exercise.answer_name}`"
         if run.kind in ("timeout", "stuck"):
-            return core.Result(core.ERROR, f"{name} did not finish within {timeout} s when "
+            return verdicts.Result(verdicts.ERROR, f"{name} did not finish within {timeout} s when "
                                            f"the grader called it.",
                                "look for a loop that never ends, or work that need not be "
                                "repeated on every call."), False
         if run.kind != "done":
-            return core.Result(core.ERROR, f"the notebook's kernel stopped while {name} "
+            return verdicts.Result(verdicts.ERROR, f"the notebook's kernel stopped while {name} "
                                            f"was being graded."), False
         if run.too_large:
-            return core.Result(core.ERROR, f"{name} gave an answer too large to grade."), False
+            return verdicts.Result(verdicts.ERROR, f"{name} gave an answer too large to grade."), False
         runs = read_answers(run.answers[-1]) if run.answers else None
         if runs is None or len(runs) != len(self.cases):
-            return core.Result(core.ERROR, "no answer could be read back from the notebook.",
+            return verdicts.Result(verdicts.ERROR, "no answer could be read back from the notebook.",
                                "run the notebook from the top in a fresh kernel and make "
                                "sure every cell works."), False
         public, secret = (self._judge(payload, cases) for payload, cases in zip(runs, self.cases))
         if not public.passed:
             return public, False
         if not secret.passed:
-            return core.Result(core.WRONG, "your answer passes the check in the notebook, but "
+            return verdicts.Result(verdicts.WRONG, "your answer passes the check in the notebook, but "
                                            "not the grader's tests on other inputs.",
                                "make sure it works for every input the exercise allows, not "
                                "only for the notebook's examples."), False
@@ -66,22 +67,22 @@ class Request:
 
     def _judge(self, payload, cases):
         if isinstance(payload, dict) and len(payload) == 1 and payload.get("undefined") is True:
-            return core.Result(core.MISSING, f"`{self.exercise.answer_name}` is not defined "
+            return verdicts.Result(verdicts.MISSING, f"`{self.exercise.answer_name}` is not defined "
                                              f"when this exercise is graded.",
                                "define it in the exercise's cell, and run the notebook from "
                                "the top to check that it works.")
         if isinstance(payload, dict) and isinstance(payload.get("error"), str):
             payload = {**payload, "error": clean_text(payload["error"])}
-        return core.judge_safely(self.exercise, payload, cases)
+        return judging.judge_safely(self.exercise, payload, cases)
 
 
 def read_answers(text):
-    """Decode the kernel's answer text with ``core.decode``; None for anything odd.
+    """Decode the kernel's answer text with ``wire.decode``; None for anything odd.
 
     The kernel is the learner's, so its reply may be anything.
     """
     try:
-        data = core.decode(text)
+        data = wire.decode(text)
     except (ValueError, TypeError, RecursionError, binascii.Error):
         return None
     return data if isinstance(data, list) else None

@@ -9,7 +9,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import checks
+from .. import checks, judging
 from . import sandbox as sandboxes
 from .feedback import write_feedback
 from .gradebook import GradesFile
@@ -228,7 +228,7 @@ def preload(progress=False):
 
     for entry_point in KernelProvisionerFactory.instance().provisioners.values():
         entry_point.load()
-    for exercise in checks.EXERCISES.values():
+    for exercise in judging.EXERCISES.values():
         exercise.cases(0)
 
 

@@ -33,15 +33,15 @@ import threading
 import uuid
 from pathlib import Path
 
-from .. import checks
-from ..checks import core
+from .. import judging
+from ..checks import results as verdicts
 from .results import CRASHED, ERROR, ExerciseGrade, Grade, clean_text, ungraded
 from .submissions import CodeCell, Submission
 
 #: Seconds the client waits for the scheduler to answer.
 CONNECT_TIMEOUT = 30
 _PR_SET_PDEATHSIG = 1
-_STATUSES = (core.CORRECT, core.WRONG, core.MISSING, core.ERROR)
+_STATUSES = (verdicts.CORRECT, verdicts.WRONG, verdicts.MISSING, verdicts.ERROR)
 
 
 # ---------------------------------------------------------------- plain data
@@ -81,7 +81,7 @@ def grade_from_data(data, submission):
     ValueError
         If ``data`` is not a grade of ``submission``.
     """
-    exercises = checks.exercises_for(data["notebook"]) if data["notebook"] else []
+    exercises = judging.exercises_for(data["notebook"]) if data["notebook"] else []
     items = data["exercises"]
     if (data["submission"] != submission.label or data["notebook"] != submission.notebook
             or [item[0] for item in items] != [e.id for e in exercises]):
@@ -90,7 +90,7 @@ def grade_from_data(data, submission):
     for exercise, (_, status, message, hint, points) in zip(exercises, items):
         if status not in _STATUSES or not 0 <= int(points) <= exercise.points:
             raise ValueError(f"a worker sent a malformed grade for {exercise.id}")
-        graded.append(ExerciseGrade(exercise, core.Result(status, message, hint), int(points)))
+        graded.append(ExerciseGrade(exercise, verdicts.Result(status, message, hint), int(points)))
     return Grade(submission.label, submission.notebook, tuple(graded), data["status"],
                  data["reason"], data["sha256"])
 

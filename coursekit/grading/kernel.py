@@ -18,8 +18,8 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
+from ..checks import shim as kernel_shim
 from ..threads import thread_environment
-from . import kernel_shim
 from .answers import Run
 from .results import clean_text
 
@@ -39,9 +39,9 @@ _IPC_FOLDER_ENTRIES = 64
 
 _KERNEL_NAME = "coursekit-grader"
 _TIMEOUT_ENAME = "CoursekitGraderTimeout"
-_INSTALL_SOURCE = ("__import__('coursekit.grading.kernel_shim', fromlist=['install'])"
+_INSTALL_SOURCE = ("__import__('coursekit.checks.shim', fromlist=['install'])"
                    ".install()")
-_WARM_SOURCE = "__import__('coursekit.grading.kernel_shim', fromlist=['warm']).warm()"
+_WARM_SOURCE = "__import__('coursekit.checks.shim', fromlist=['warm']).warm()"
 #: Seconds a kernel that waited in the pool has to answer before it is handed out.
 ALIVE_WAIT = 10
 # Passed on to the kernels; everything else in the grader's environment (tokens,
@@ -64,7 +64,7 @@ class _GraderKernelSpecs(KernelSpecManager):
         self.sandbox = sandbox
 
     def get_kernel_spec(self, kernel_name):
-        argv = [sys.executable, "-m", "coursekit.grading.kernel_shim", "-f",
+        argv = [sys.executable, "-m", "coursekit.checks.shim", "-f",
                 "{connection_file}"]
         # A signal cannot cross into the sandbox's PID namespace; ipykernel
         # interrupts itself when asked over its control channel.
@@ -203,7 +203,7 @@ class KernelSession:
         ----------
         warm : bool, default=False
             Also import the modules every course notebook's set-up cell imports
-            (:data:`coursekit.grading.kernel_shim.WARM_MODULES`), as a kernel
+            (:data:`coursekit.checks.shim.WARM_MODULES`), as a kernel
             started ahead of its submission (:mod:`.pool`) does.
         """
         # Outside the sandbox the kernel starts in its own folder; inside, bwrap

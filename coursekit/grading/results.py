@@ -3,8 +3,8 @@
 import re
 from dataclasses import dataclass
 
-from .. import checks
-from ..checks import core
+from .. import judging
+from ..checks import results as verdicts
 
 # Statuses of a submission, from a clean run to no run at all.
 OK, TIMEOUT, MEMORY, CRASHED, INVALID, ERROR = (
@@ -25,8 +25,8 @@ def clean_text(text, limit=MAX_TEXT):
 class ExerciseGrade:
     """The grade of one exercise: the verdict the learner is shown, and the points."""
 
-    exercise: core.Exercise
-    result: core.Result
+    exercise: judging.Exercise
+    result: verdicts.Result
     points: int
 
 
@@ -79,9 +79,9 @@ class Grade:
 def ungraded(submission, status, reason):
     exercises = ()
     if submission.notebook:
-        note = core.Result(core.ERROR, f"not graded: {reason}.")
+        note = verdicts.Result(verdicts.ERROR, f"not graded: {reason}.")
         exercises = tuple(ExerciseGrade(e, note, 0)
-                          for e in checks.exercises_for(submission.notebook))
+                          for e in judging.exercises_for(submission.notebook))
     return Grade(submission.label, submission.notebook, exercises, status, clean_text(reason),
                  submission.sha256)
 

@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import checks
-from ..checks import core
+from .. import judging
+from ..checks import results as verdicts
 from . import sandbox as sandboxes
 from .answers import Request
 from .kernel import IPC_FOLDER_BYTES
@@ -107,7 +107,7 @@ async def grade_submission(submission, timeout=DEFAULT_TIMEOUT,
         kind = sandboxes.choose(sandbox)
         pool = pool_for(0, kind=kind, view=view, timeout=timeout, memory_limit=memory_limit,
                         process_limit=process_limit)
-    exercises = checks.exercises_for(submission.notebook)
+    exercises = judging.exercises_for(submission.notebook)
     try:
         requests = {exercise.id: Request(exercise) for exercise in exercises}
     except TypeError as exc:
@@ -157,8 +157,8 @@ async def _run_cells(session, submission, requests, settings, events):
                 return results
         for exercise in points.get(index, []):
             if exercise.id in timed_out:
-                results[exercise.id] = (core.Result(
-                    core.ERROR, f"a cell of this exercise ran past the {settings.timeout} s "
+                results[exercise.id] = (verdicts.Result(
+                    verdicts.ERROR, f"a cell of this exercise ran past the {settings.timeout} s "
                                 f"limit and was stopped, so it cannot count.",
                     "look for a loop that never ends, or work that takes too long."), False)
                 continue
@@ -205,8 +205,8 @@ def _assemble(submission, exercises, results, events):
             result, passed = results[exercise.id]
         else:
             missing += 1
-            result, passed = core.Result(
-                core.ERROR, "not graded: the notebook's kernel stopped before this answer "
+            result, passed = verdicts.Result(
+                verdicts.ERROR, "not graded: the notebook's kernel stopped before this answer "
                             "could be read.",
                 "make sure the notebook runs from top to bottom in a fresh kernel."), False
         graded.append(ExerciseGrade(exercise, result, exercise.points if passed else 0))

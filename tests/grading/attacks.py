@@ -61,12 +61,11 @@ for path in [os.path.join(folder, "nn.py"), *glob.glob(os.path.join(folder, "__p
 """
 
 REFERENCE_FROM_CHECKS = """\
-import coursekit.checks.nb03 as judges
+import coursekit.judging.nb03.networks as judges
 
-# The judges' own reference code, if any is left in the kernel.
-if hasattr(judges, "_forward"):
-    def feed_forward(weights, biases, x):
-        return judges._forward(weights, biases, x)[0]
+# The judges' own reference code, if it were in reach of the kernel.
+def feed_forward(weights, biases, x):
+    return judges.reference_forward(weights, biases, x)[0]
 """
 
 
@@ -108,10 +107,11 @@ def reading_solutions():
 
 POISON = """\
 import glob, os, site, sys
-import coursekit, coursekit.checks.core as core, zmq
+import coursekit, coursekit.checks.spec as spec, zmq
 
-payload = "\\ndef judge_safely(exercise, payload, cases):\\n    from coursekit.checks.core import Result\\n    return Result('correct', 'poisoned')\\n"
-targets = [core.__file__, os.path.join(os.path.dirname(coursekit.__file__), "checks", "core.py"),
+payload = "\\ndef judge_safely(exercise, payload, cases):\\n    from coursekit.checks.results import Result\\n    return Result('correct', 'poisoned')\\n"
+targets = [spec.__file__, os.path.join(os.path.dirname(coursekit.__file__), "judging", "base.py"),
+           os.path.join(os.path.dirname(coursekit.__file__), "checks", "wire.py"),
            os.path.join(os.path.dirname(zmq.__file__), "utils", "garbage.py")]
 targets += [os.path.join(p, "coursekit-poison.pth") for p in site.getsitepackages()]
 targets += [os.path.join(p, "sitecustomize.py") for p in site.getsitepackages()]
@@ -187,7 +187,7 @@ for path in set(connection_files):
         client = BlockingKernelClient(connection_file=path)
         client.load_connection_file()
         client.start_channels()
-        client.execute("import coursekit.checks.core as c; c.collect_safely = lambda *a: {'value': None}")
+        client.execute("import coursekit.checks.spec as c; c.collect_safely = lambda *a: {'value': None}")
         patched += 1
     except Exception:
         pass
@@ -372,7 +372,7 @@ for pid in [int(p) for p in os.listdir("/proc") if p.isdigit()]:
         words = open(f"/proc/{{pid}}/cmdline").read().split("\\0")
     except OSError:
         continue
-    if pid not in mine and any("ipykernel" in w or "kernel_shim" in w for w in words):
+    if pid not in mine and any("ipykernel" in w or "coursekit.checks.shim" in w for w in words):
         seen.append(f"process {{pid}}")
         try:
             os.kill(pid, signal.SIGKILL)

@@ -1,12 +1,12 @@
 """The grader's two helpers that run in a submission's kernel.
 
-``python -m coursekit.grading.kernel_shim -f CONNECTION_FILE`` is the kernel the
+``python -m coursekit.checks.shim -f CONNECTION_FILE`` is the kernel the
 grader starts: it caps the process's memory, then becomes an ordinary IPython
 kernel (``ipykernel_launcher``) with the same interpreter.
 
 :func:`install` and :func:`collect` are the kernel's side of grading: the
 grader calls ``collect`` after the cells that define an answer; it runs the
-exercise's step 1 (:func:`coursekit.checks.core.collect_safely`) on the cases
+exercise's step 1 (:func:`coursekit.checks.spec.collect_safely`) on the cases
 the grader sent and publishes the result as plain data.
 
 Nothing here is trusted by the grader. The submission's code runs in the same
@@ -88,7 +88,8 @@ def install():
     from IPython.display import publish_display_data
 
     from coursekit.checks import EXERCISES
-    from coursekit.checks.core import collect_safely, decode, encode
+    from coursekit.checks.spec import collect_safely
+    from coursekit.checks.wire import decode, encode
 
     namespace = get_ipython().user_ns
     exercises = dict(EXERCISES)
@@ -137,10 +138,10 @@ def collect(exercise_id, answer_name, case_texts):
     answer_name : str
         The name the answer is read under in the notebook's namespace.
     case_texts : list of str
-        Cases encoded with :func:`coursekit.checks.core.encode`, one text per run.
+        Cases encoded with :func:`coursekit.checks.wire.encode`, one text per run.
     """
     if _collect is None:
-        raise RuntimeError("coursekit.grading.kernel_shim.install() must run first")
+        raise RuntimeError("coursekit.checks.shim.install() must run first")
     _collect(exercise_id, answer_name, case_texts)
 
 

@@ -1,0 +1,75 @@
+"""The verdict on one answer, shared by the kernel's check cells and the grader.
+
+Four statuses: ``correct``, ``wrong``, ``missing`` (not answered yet) and
+``error`` (the answer, or reading it, raised).
+"""
+
+from dataclasses import dataclass
+
+CORRECT = "correct"
+WRONG = "wrong"
+MISSING = "missing"
+ERROR = "error"
+
+_SYMBOLS = {CORRECT: "✅", WRONG: "❌", MISSING: "✏️", ERROR: "⚠️"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict on one answer.
+
+    Attributes
+    ----------
+    status : {"correct", "wrong", "missing", "error"}
+    message : str
+        What is right or wrong, in a sentence.
+    hint : str
+        How to make progress (empty when correct).
+
+    Examples
+    --------
+    >>> print(Result(WRONG, "off by one.", "count from 0.").describe("Exercise 1 (a loop)"))
+    ❌ Exercise 1 (a loop): off by one.
+       Hint: count from 0.
+    """
+
+    status: str
+    message: str
+    hint: str = ""
+
+    @property
+    def passed(self):
+        return self.status == CORRECT
+
+    @property
+    def symbol(self):
+        """The sign a verdict starts with: ✅, ❌, ✏️ (not answered) or ⚠️ (an error)."""
+        return _SYMBOLS[self.status]
+
+    def describe(self, title):
+        text = f"{self.symbol} {title}: {self.message}"
+        if self.hint:
+            text += f"\n   Hint: {self.hint}"
+        return text
+
+
+def correct(message):
+    """A passing :class:`Result` saying why.
+
+    Examples
+    --------
+    >>> correct("right on every case.").passed
+    True
+    """
+    return Result(CORRECT, message)
+
+
+def wrong(message, hint=""):
+    """A failing :class:`Result`: what is wrong, and how to make progress.
+
+    Examples
+    --------
+    >>> wrong("off by one.", "count from 0.").status
+    'wrong'
+    """
+    return Result(WRONG, message, hint)

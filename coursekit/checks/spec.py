@@ -1,0 +1,138 @@
+"""What a kernel knows of an exercise: its name, its answer, and how to collect it.
+
+An exercise is judged in two steps so that grading can trust the verdict:
+
+1. *collect* runs next to the learner's answer (in the notebook's kernel). For
+   a value it converts the answer to plain data (:mod:`.wire`); for a function
+   it calls the function on *cases*, inputs that the judging side chose and
+   that travel as plain data.
+2. *judge* compares what was collected with a trusted reference and returns a
+   :class:`~.results.Result`. It only ever sees plain data, never the learner's
+   objects, so it can run in another process.
+
+This module holds step 1, and :class:`ExerciseSpec`, the part of an exercise
+that may run in a graded kernel: nothing secret. Step 2 (cases, references,
+judges, hints) lives in :mod:`coursekit.judging`, which a graded kernel cannot
+see. In a notebook both steps run in the kernel (:func:`coursekit.checks.check`);
+the grader runs only step 1 in the submission's kernel and step 2 in its own
+process.
+"""
+
+import numpy as np
+
+from .wire import plain, plain_or_name
+
+
+class ExerciseSpec:
+    """One exercise of one notebook, as its kernel knows it.
+
+    Subclasses set the class attributes; those whose function answer is not
+    called as ``func(*case)``, or whose value needs more than :func:`.wire.plain`,
+    override :meth:`call` or :meth:`collect`. Their judges subclass them in
+    :mod:`coursekit.judging`.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier, ``"<notebook number>-<slug>"``; grades use it.
+    notebook : str
+        Stem of the notebook file, e.g. ``"01_random_baseline"``.
+    number : int
+        The exercise's number within its notebook.
+    title : str
+    points : int
+    answer_name : str
+        The name the notebook's check cell passes to
+        :func:`coursekit.checks.check`; the grader reads the answer under this name.
+    kind : {"value", "function"}
+
+    Examples
+    --------
+    >>> class Twice(ExerciseSpec):
+    ...     id, notebook, number, title, answer_name = "00-twice", "00_demo", 1, "twice", "twice"
+    ...     kind = "function"
+    >>> Twice().collect(lambda x: 2 * x, [(1,), (5,)])
+    {'outputs': [2, 10]}
+    >>> Twice().heading
+    'Exercise 1 (twice)'
+    """
+
+    id = notebook = title = answer_name = ""
+    number = 0
+    points = 1
+    kind = "value"
+
+    @property
+    def heading(self):
+        return f"Exercise {self.number} ({self.title})"
+
+    def call(self, func, case):
+        """Call a function answer on one case; what it returns is plain data."""
+        return func(*case)
+
+    def collect(self, answer, cases):
+        """Plain data about ``answer``; for a function, its output on each case in turn.
+
+        A function that raises on a case stops the collection there: the payload
+        then holds the outputs so far, the error and the failing case's index.
+        """
+        if self.kind != "function":
+            return {"value": plain(answer)}
+        if not callable(answer):
+            raise TypeError(
+                f"`{self.answer_name}` should be a function; got {type(answer).__name__}."
+            )
+        outputs = []
+        for index, case in enumerate(cases):
+            try:
+                output = self.call(answer, case)
+            except NotImplementedError:
+                raise
+            except Exception as exc:  # the learner's bug, reported with the call that hit it
+                return {"outputs": outputs, "error": f"{type(exc).__name__}: {exc}",
+                        "case": index}
+            outputs.append(plain_or_name(output))
+        return {"outputs": outputs}
+
+
+def is_unanswered(answer):
+    """Whether ``answer`` is still the notebook's placeholder (``None`` or ``...``)."""
+    return answer is None or answer is Ellipsis
+
+
+def collect_safely(exercise, answer, cases):
+    """Run step 1, turning every failure into a payload instead of an exception.
+
+    Examples
+    --------
+    >>> class Half(ExerciseSpec):
+    ...     answer_name, kind = "half", "function"
+    >>> collect_safely(Half(), lambda x: x / 0, [(1,)])
+    {'outputs': [], 'error': 'ZeroDivisionError: division by zero', 'case': 0}
+    >>> collect_safely(Half(), ..., [(1,)])
+    {'unanswered': True}
+    """
+    if is_unanswered(answer):
+        return {"unanswered": True}
+    try:
+        return exercise.collect(answer, cases)
+    except NotImplementedError:
+        return {"unanswered": True}
+    except Exception as exc:  # a learner's bug must become feedback, not a traceback
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def collect_array(answer):
+    """Step 1 for a value that must be a numpy array: its numbers and whether it is one.
+
+    :func:`.wire.plain` turns a list of numbers into an array, so the judge would
+    not see that a list was given; later cells may rely on array methods
+    (``.T``, ``.shape``).
+
+    Examples
+    --------
+    >>> collect_array([1, 2])["value"]["array"]
+    False
+    """
+    return {"value": {"numbers": plain(answer), "type": type(answer).__name__,
+                      "array": isinstance(answer, np.ndarray)}}

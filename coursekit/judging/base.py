@@ -1,0 +1,154 @@
+"""Step 2 of every exercise, the trusted one: cases, judges, and judging any payload.
+
+:class:`Judge` is what the judge of an exercise adds to its spec
+(:class:`coursekit.checks.spec.ExerciseSpec`): the cases a function answer is
+called on (the grader draws them from a secret seed), the judge that compares
+what was collected with a reference, and the words that explain an error.
+:func:`judge_safely` judges whatever a kernel sent, well formed or not; it never
+raises. A graded kernel cannot import this package (docs/grading-security.md).
+"""
+
+import numpy as np
+
+from ..checks.results import ERROR, MISSING, WRONG, Result
+from ..checks.spec import ExerciseSpec, collect_safely
+
+
+class Judge:
+    """The trusted half of an exercise; a judge class is ``class X(Judge, specs.X)``.
+
+    Subclasses implement :meth:`judge`; those whose answer is a function also
+    implement :meth:`cases`.
+
+    Examples
+    --------
+    >>> from coursekit.checks.results import correct, wrong
+    >>> class Double(Exercise):
+    ...     id, number, title, answer_name, kind = "00-double", 1, "double", "double", "function"
+    ...     def cases(self, seed):
+    ...         return [(1,), (seed + 2,)]
+    ...     def judge(self, payload, cases):
+    ...         ok = all(out == 2 * x for (x,), out in zip(cases, payload["outputs"]))
+    ...         return correct("doubled.") if ok else wrong("not doubled.")
+    >>> Double().evaluate(lambda x: x + x).passed
+    True
+    >>> evaluate(Double(), lambda x: x + 1).message
+    'not doubled.'
+    """
+
+    def cases(self, seed):
+        """Inputs, as plain data, on which a function answer is called."""
+        return []
+
+    def judge(self, payload, cases):
+        raise NotImplementedError
+
+    def describe_case(self, case):
+        """How a call on ``case`` reads in feedback, e.g. ``to_vector(array of shape (8, 8))``."""
+        return f"{self.answer_name}({', '.join(_describe_argument(a) for a in case)})"
+
+    def error_hint(self, case, error):
+        """A hint for the error ``error`` (text) raised on ``case``; None for the general one."""
+        return None
+
+    def error_message(self, case, error):
+        """What the error ``error`` raised on ``case`` means; None to quote it as it is."""
+        return None
+
+    def evaluate(self, answer, seed=0):
+        """Judge ``answer`` in this process: :func:`evaluate` on this exercise."""
+        return evaluate(self, answer, seed)
+
+
+class Exercise(Judge, ExerciseSpec):
+    """An exercise with both halves in one class (tests, and exercises built on the fly)."""
+
+
+def _describe_argument(value):
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape}"
+    return repr(value)
+
+
+def judge_safely(exercise, payload, cases):
+    """Run step 2 on whatever step 1 produced; never raises."""
+    if not well_formed(exercise, payload, len(cases)):
+        return Result(ERROR, "the answer could not be read.",
+                      "run the notebook from the top in a fresh kernel and make sure every "
+                      "cell works.")
+    if payload.get("unanswered"):
+        return Result(
+            MISSING,
+            "not answered yet.",
+            "replace `...` or the `raise NotImplementedError()` line with your answer and run "
+            "that cell, then this one. If that cell showed an error, fix it first: this check "
+            "sees only what last ran without error.",
+        )
+    outputs = payload.get("outputs")
+    if "error" in payload:
+        if outputs:
+            # What worked before the failure may already show the mistake more clearly.
+            partial = _judge(exercise, {"outputs": outputs}, cases[: len(outputs)])
+            if not partial.passed:
+                return partial
+        index = payload.get("case")
+        case = cases[index] if isinstance(index, int) and 0 <= index < len(cases) else None
+        where = f"{exercise.describe_case(case)} raised" if case is not None else "your code raised"
+        hint = (case is not None and exercise.error_hint(case, str(payload["error"]))) or (
+            "read the error, fix the cell with your answer, run it, then run this one again."
+        )
+        message = case is not None and exercise.error_message(case, str(payload["error"]))
+        return Result(ERROR, message or f"{where} {payload['error']}", hint)
+    if exercise.kind == "function" and isinstance(outputs, list):
+        for case, output in zip(cases, outputs):
+            if output is None:
+                return Result(
+                    WRONG,
+                    f"{exercise.describe_case(case)} returned None.",
+                    "did you forget `return` (or use `print` instead)? A function hands its "
+                    "result back with `return`.",
+                )
+    return _judge(exercise, payload, cases)
+
+
+def _judge(exercise, payload, cases):
+    try:
+        return exercise.judge(payload, cases)
+    except Exception as exc:  # an answer of an unexpected form, e.g. a ragged list
+        return Result(
+            WRONG,
+            f"the answer has a form this check did not expect ({type(exc).__name__}: {exc}).",
+            "compare the type and shape of your answer with what the exercise asks for.",
+        )
+
+
+def evaluate(exercise, answer, seed=0):
+    """Judge ``answer`` in this process (what a notebook's check cell does)."""
+    cases = exercise.cases(seed)
+    return judge_safely(exercise, collect_safely(exercise, answer, cases), cases)
+
+
+def well_formed(exercise, payload, n_cases):
+    """Whether ``payload`` has a shape step 1 can produce for ``n_cases`` cases.
+
+    Judges pair outputs with cases, so a payload with fewer outputs than cases
+    would otherwise be judged on fewer cases; one from elsewhere (a patched
+    kernel) may hold anything.
+    """
+    if not isinstance(payload, dict):
+        return False
+    keys = set(payload)
+    if keys == {"unanswered"}:
+        return payload["unanswered"] is True
+    if keys == {"error"}:
+        return isinstance(payload["error"], str)
+    if exercise.kind != "function":
+        return keys == {"value"}
+    outputs = payload.get("outputs")
+    if not isinstance(outputs, list):
+        return False
+    if keys == {"outputs"}:
+        return len(outputs) == n_cases
+    case = payload.get("case")
+    return (keys == {"outputs", "error", "case"} and isinstance(payload["error"], str)
+            and type(case) is int and case == len(outputs) < n_cases)

@@ -1,0 +1,65 @@
+"""How judges read the plain data a kernel collected: numbers, shapes, and common slips."""
+
+import numpy as np
+
+from ..checks.results import wrong
+
+
+
+def as_float_array(value, shape=None):
+    """``value`` as a float array, or None when it is not numbers (of ``shape``)."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if shape is not None and array.shape != tuple(shape):
+        return None
+    return array
+
+
+def as_float_arrays(value, count):
+    """``value`` as a list of ``count`` float arrays (e.g. one per layer), or None.
+
+    :func:`plain` turns a list of equal-shaped arrays into one stacked array and a
+    ragged one into a list; both are accepted.
+    """
+    if isinstance(value, np.ndarray) and value.ndim >= 2 and len(value) == count:
+        return [np.asarray(part, dtype=float) for part in value]
+    if isinstance(value, list) and len(value) == count:
+        parts = [as_float_array(part) for part in value]
+        return None if any(part is None for part in parts) else parts
+    return None
+
+
+def percentages(got, expected):
+    """A wrong() verdict when ``got`` is ``expected`` (shares in [0, 1]) in percent, else None.
+
+    Shared by every check whose answer is a share, an accuracy or a rate, so that the
+    slip gets the same words everywhere.
+    """
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if got.shape == expected.shape and np.any(expected) and np.allclose(got, 100 * expected):
+        return wrong("these are percentages.",
+                     "give shares between 0 and 1, as `model.score` and `np.mean` return "
+                     "them: 0.95, not 95.")
+    return None
+
+
+def not_an_array(value, name, shape):
+    """A wrong() verdict when a :func:`collect_array` value is not a numpy array, else None."""
+    if value["array"] is True:
+        return None
+    return wrong(f"`{name}` is a {value['type']}, not a numpy array.",
+                 f"make it a numpy array of shape {shape}, e.g. with `np.array(...)` or "
+                 f"`np.stack(...)` around your list: the next cells use array operations "
+                 f"such as `.T` and `@` on it.")
+
+
+def describe_shape(value):
+    if isinstance(value, str) and value.startswith("<a ") and value.endswith(">"):
+        return value[1:-1]  # what plain_or_name made of an object that is not numbers
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    return f"{type(value).__name__} {value!r}"
