@@ -1,3 +1,10 @@
+import ast
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -249,3 +256,73 @@ def test_check_never_raises_even_when_the_check_itself_fails(capsys, monkeypatch
     out = capsys.readouterr().out
     assert out.startswith("⚠️ Exercise 3") and "the check itself failed" in out
     assert "MemoryError" in out
+
+
+def test_notebook_01s_check_imports_no_other_notebooks_specs_or_judges():
+    # A fresh interpreter: this one has imported every notebook's judges already.
+    code = ("import json, sys\n"
+            "from coursekit.checks import check, progress\n"
+            "check('01-which-digit', 4)\n"
+            "progress('01_random_baseline', namespace={'predicted_digit': 4})\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('coursekit'))))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    *printed, modules = result.stdout.strip().splitlines()
+    assert printed[0].startswith("✅ Exercise 2") and "1 of 3 exercises pass now" in printed[1]
+    modules = set(json.loads(modules))
+    assert {"coursekit.checks.nb01", "coursekit.judging.nb01"} <= modules
+    for later in range(2, 8):
+        assert f"coursekit.checks.nb0{later}" not in modules
+        assert not any(m.startswith(f"coursekit.judging.nb0{later}") for m in modules)
+    assert "coursekit.nn" not in modules and "coursekit.grading" not in modules
+
+
+def test_the_kernel_side_never_imports_the_trusted_side():
+    # The registry finds the judges by name when asked; an import statement would
+    # make every kernel, a graded one too, load them.
+    folder = Path(checks.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [(node.module or "")] + [f"{node.module or ''}.{a.name}" for a in node.names]
+                if node.level:
+                    names = ["coursekit." + "checks." * (node.level == 1) + n for n in names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            assert not any("judging" in n.split(".") or "grading" in n.split(".")
+                           for n in names), (path.name, ast.unparse(node))
+
+
+def test_a_kernel_without_the_judges_says_the_grader_judges(monkeypatch, capsys):
+    # What a graded kernel sees: importing coursekit.judging fails (the sandbox's
+    # stand-in raises ModuleNotFoundError under that name).
+    from coursekit.checks import registry
+
+    real_import = importlib.import_module
+
+    def no_judges(name, *args):
+        if name.startswith(registry.JUDGES):
+            raise ModuleNotFoundError(f"{name} is hidden", name=registry.JUDGES)
+        return real_import(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", no_judges)
+    registry._judges_of_module.cache_clear()
+    try:
+        checks.check("02-averages", np.zeros((10, 64)))
+        checks.progress("02_average_image", namespace={})
+        assert capsys.readouterr().out.splitlines() == [
+            "Exercise 2 (all ten averages): the grader judges this answer.",
+            "02_average_image: the grader judges these answers."]
+    finally:
+        registry._judges_of_module.cache_clear()
+    # A module the judges need that is missing is a broken install, not a graded kernel.
+    monkeypatch.setattr(importlib, "import_module", lambda name, *a: (_ for _ in ()).throw(
+        ModuleNotFoundError("No module named 'sympy'", name="sympy")))
+    try:
+        with pytest.raises(ModuleNotFoundError, match="sympy"):
+            registry.judge("02-averages")
+    finally:
+        registry._judges_of_module.cache_clear()

@@ -26,10 +26,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from coursekit import checks, grading as grade
-from coursekit.grading import answers, kernel, kernel_shim as grade_kernel, pool, runner, sandbox
+from coursekit import checks, grading as grade, judging
+from coursekit.grading import answers, kernel, pool, runner, sandbox
 from coursekit.grading.feedback import escape_markdown
-from coursekit.checks import core
+from coursekit.checks import shim as grade_kernel
 from coursekit.cli import main
 from grading import submissions as build
 
@@ -200,7 +200,7 @@ def test_every_untouched_student_notebook_earns_zero_with_status_ok(batch):
     for stem in STEMS:
         assert_points(batch, f"bob/{stem}.ipynb")
         for item in batch.grades[batch.labels[f"bob/{stem}.ipynb"]].exercises:
-            assert item.result.status == core.MISSING
+            assert item.result.status == checks.MISSING
 
 
 def test_a_partly_done_notebook_earns_the_points_of_its_right_answers(batch):
@@ -247,7 +247,7 @@ def test_patched_checks_numpy_and_builtins_earn_nothing(batch):
     results = {i.exercise.id: i.result for i in batch.grades[
         batch.labels["attacks/patches_01.ipynb"]].exercises}
     # The answer with no outputs is refused, not judged on zero cases.
-    assert results["01-evaluate-range"].status == core.ERROR
+    assert results["01-evaluate-range"].status == checks.ERROR
 
 
 def test_fake_passes_moved_checks_and_silenced_tracebacks_earn_nothing(batch):
@@ -257,7 +257,7 @@ def test_fake_passes_moved_checks_and_silenced_tracebacks_earn_nothing(batch):
 def test_an_answer_right_only_on_the_notebooks_inputs_earns_nothing(batch):
     key = batch.labels["attacks/fakes_01.ipynb"]
     result = batch.grades[key].exercises[0].result
-    assert result.status == core.WRONG
+    assert result.status == checks.WRONG
     assert "passes the check in the notebook, but not the grader's tests" in result.message
     text = (batch.root / "feedback" / grade.feedback_name(key)).read_text(encoding="utf-8")
     assert result.message in text
@@ -548,13 +548,13 @@ def test_answers_are_read_without_pickle_or_trusting_array_headers():
     assert answers.read_answers("not json") is None
 
 
-@pytest.mark.parametrize("exercise", list(checks.EXERCISES.values()),
+@pytest.mark.parametrize("exercise", list(judging.EXERCISES.values()),
                          ids=lambda exercise: exercise.id)
 def test_every_exercise_can_be_sent_to_a_kernel_and_back(exercise):
     # What the grader sends a kernel must be plain data that arrives unchanged.
     request = answers.Request(exercise)
     for cases in request.cases:
-        back = core.decode(core.encode(cases))
+        back = checks.decode(checks.encode(cases))
         assert len(back) == len(cases)
         for case, arrived in zip(cases, back):
             assert_same_data(tuple(case), tuple(arrived))
@@ -576,18 +576,18 @@ def assert_same_data(sent, arrived):
 
 
 def test_an_answer_with_fewer_outputs_than_cases_does_not_pass():
-    exercise = checks.get("01-scale-pixels")
+    exercise = judging.get("01-scale-pixels")
     request = answers.Request(exercise)
-    few = core.encode([{"outputs": []}, {"outputs": []}])
+    few = checks.encode([{"outputs": []}, {"outputs": []}])
     result, passed = request.verdict(answers.Run("done", answers=[few]), TIMEOUT)
-    assert not passed and result.status == core.ERROR
+    assert not passed and result.status == checks.ERROR
 
 
 def test_an_undefined_answer_is_missing():
-    request = answers.Request(checks.get("01-which-digit"))
-    undefined = core.encode([{"undefined": True}, {"undefined": True}])
+    request = answers.Request(judging.get("01-which-digit"))
+    undefined = checks.encode([{"undefined": True}, {"undefined": True}])
     result, passed = request.verdict(answers.Run("done", answers=[undefined]), TIMEOUT)
-    assert not passed and result.status == core.MISSING and "predicted_digit" in result.message
+    assert not passed and result.status == checks.MISSING and "predicted_digit" in result.message
 
 
 def test_the_grading_client_keeps_no_output_and_caps_answers(monkeypatch):
@@ -620,7 +620,7 @@ def test_a_bad_memory_limit_is_refused(megabytes):
 
 
 def test_the_public_seed_is_the_one_check_cells_use():
-    assert inspect.signature(core.evaluate).parameters["seed"].default == grade.PUBLIC_SEED
+    assert inspect.signature(judging.evaluate).parameters["seed"].default == grade.PUBLIC_SEED
 
 
 def test_the_command_line_help_quotes_the_real_defaults(capsys):

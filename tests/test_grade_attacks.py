@@ -55,8 +55,9 @@ def read_rows(path):
 
 
 def _watched_files():
-    files = [Path(coursekit.__file__).parent / "checks" / "core.py",
-             Path(zmq.__file__).parent / "utils" / "garbage.py"]
+    package = Path(coursekit.__file__).parent
+    files = [package / "checks" / "spec.py", package / "checks" / "wire.py",
+             package / "judging" / "base.py", Path(zmq.__file__).parent / "utils" / "garbage.py"]
     return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 
@@ -502,25 +503,214 @@ def test_sandbox_none_warns_on_every_run(tmp_path, capsys):
         assert "WARNING: --sandbox none" in capsys.readouterr().err
 
 
-def test_the_kernels_checks_have_no_judges(tmp_path):
-    view = sandbox.KernelView(tmp_path / "view")
-    for path in (tmp_path / "view" / "checks").glob("nb*.py"):
-        text = path.read_text(encoding="utf-8")
-        assert "def judge" not in text and "def cases" not in text, path.name
-    assert "def _forward" not in (tmp_path / "view" / "checks" / "nb03.py").read_text("utf-8")
-    assert "Not available while grading" in (tmp_path / "view" / "nn.py").read_text("utf-8")
-    hidden = view.arguments(NB03, [NB01, NB02, NB03, "04_mlp_scikit_learn"])
-    shown = view.arguments("04_mlp_scikit_learn", [NB01, NB02, NB03, "04_mlp_scikit_learn"])
-    nn_path = str(Path(coursekit.__file__).resolve().parent / "nn.py")
-    assert nn_path in hidden and nn_path not in shown
-    view.remove()
-    assert not (tmp_path / "view").exists() or not any((tmp_path / "view").iterdir())
+ORDER = [NB01, NB02, NB03, "04_mlp_scikit_learn"]
+
+#: Run in a graded kernel's sandbox: what it can import and read of coursekit.
+PROBE = """\
+import importlib, json, os, sys
+sys.path.insert(0, sys.argv[1])
+import coursekit
+from coursekit.checks import check, progress
+folder = os.path.dirname(coursekit.__file__)
+found = {"imported": {}, "listed": {}, "read": {}}
+for name in json.loads(sys.argv[2]):
+    try:
+        importlib.import_module(name)
+        found["imported"][name] = "imported"
+    except ImportError as exc:
+        found["imported"][name] = str(exc)
+for name in ("judging", os.path.join("judging", "__pycache__")):
+    try:
+        found["listed"][name] = sorted(os.listdir(os.path.join(folder, name)))
+    except OSError as exc:
+        found["listed"][name] = type(exc).__name__
+for path in json.loads(sys.argv[3]):
+    try:
+        with open(path, "rb") as stream:
+            found["read"][path] = stream.read().hex()
+    except OSError as exc:
+        found["read"][path] = type(exc).__name__
+check(sys.argv[4], None)
+progress(sys.argv[5], namespace={})
+print(json.dumps(found))
+"""
 
 
+def _in_graded_kernel(tmp_path, view, notebook, modules, paths, exercise_id, source=""):
+    """What ``PROBE`` finds in a bwrap sandbox showing ``view`` for ``notebook``."""
+    import json
 
-def test_a_helper_class_the_answer_is_called_with_keeps_its_methods(tmp_path):
-    # 03-feedforward-batch calls the answer on row-counting images: without their
-    # methods in the kernel's checks, every right answer would earn 0 under the grader.
-    sandbox.KernelView(tmp_path / "view")
-    text = (tmp_path / "view" / "checks" / "nb03.py").read_text("utf-8")
-    assert "class _WatchedImages" in text and "def watch" in text and "def rows_read" in text
+    private = tmp_path / f"private-{notebook}"
+    private.mkdir()
+    box = sandbox.Sandbox("bwrap", private, notebook, view, 1024, 256, ORDER)
+    try:
+        argv = [sys.executable, "-c", PROBE, str(source), json.dumps(modules),
+                json.dumps([str(p) for p in paths]), exercise_id, notebook]
+        result = subprocess.run(box.command(argv), capture_output=True, text=True, timeout=120)
+    finally:
+        box.close()
+    assert result.returncode == 0, result.stderr[-3000:]
+    *printed, found = result.stdout.strip().splitlines()
+    return printed, json.loads(found)
+
+
+def _trusted_files(package):
+    """Every file of the judges and of notebook 03's reference, compiled copies included."""
+    import compileall
+
+    # Compiled copies exist once the grader has imported them; make sure they do.
+    compileall.compile_dir(package / "judging", quiet=1)
+    compileall.compile_file(package / "nn.py", quiet=1)
+    files = sorted(p for p in (package / "judging").rglob("*") if p.is_file())
+    files += [package / "nn.py", *sorted(package.glob("__pycache__/nn.*"))]
+    assert any(p.suffix == ".pyc" for p in files) and len(files) > 20
+    return files
+
+
+def test_a_graded_kernel_cannot_import_or_read_the_judges_or_the_references(tmp_path):
+    _require_bubblewrap()
+    import pkgutil
+
+    import coursekit.judging
+
+    package = Path(coursekit.__file__).resolve().parent
+    judges = ["coursekit.judging"] + [
+        info.name for info in pkgutil.walk_packages(coursekit.judging.__path__, "coursekit.judging.")]
+    assert "coursekit.judging.nb03.networks" in judges and "coursekit.judging.nb06" in judges
+    files = _trusted_files(package)
+    stand_in = sandbox.STAND_IN.read_bytes().hex()
+    view = sandbox.KernelView()
+    for notebook, nn_hidden in ((NB03, True), ("04_mlp_scikit_learn", False)):
+        printed, found = _in_graded_kernel(tmp_path, view, notebook, judges + ["coursekit.nn"],
+                                           files, "03-sigmoid")
+        for name in judges:
+            assert "not available while a notebook is graded" in found["imported"][name], name
+        assert (found["imported"]["coursekit.nn"] != "imported") == nn_hidden
+        # The judges' folder holds the stand-in alone: no module, no compiled copy.
+        assert found["listed"] == {"judging": ["__init__.py"],
+                                   str(Path("judging", "__pycache__")): "FileNotFoundError"}
+        for path in files:
+            seen = found["read"][str(path)]
+            if package / "judging" not in path.parents and not nn_hidden:
+                assert seen == path.read_bytes().hex()  # notebook 04 imports coursekit.nn
+                continue
+            # Nothing of a real file: gone, /dev/null (unreadable there) or the stand-in.
+            assert seen in ("FileNotFoundError", "PermissionError", "", stand_in), path
+            assert seen != path.read_bytes().hex() or path == package / "judging" / "__init__.py"
+        # The check cells still run, and say who judges.
+        assert printed == ["Exercise 2 (the sigmoid): the grader judges this answer.",
+                           f"{notebook}: the grader judges these answers."]
+
+
+SPEC_08 = '''"""A notebook added after the sandbox was written."""
+
+from .spec import ExerciseSpec
+
+
+class Double(ExerciseSpec):
+    id, notebook, number, title = "08-double", "08_new_notebook", 1, "double a number"
+    answer_name, kind = "double", "function"
+
+
+EXERCISES = [Double()]
+'''
+
+JUDGE_08 = '''"""Its judge, as any other."""
+
+from ..checks import nb08 as specs
+from ..checks.results import correct, wrong
+from .base import Judge
+
+
+class Double(Judge, specs.Double):
+    def cases(self, seed):
+        return [(1,), (seed % 100 + 2,)]
+
+    def judge(self, payload, cases):
+        if all(out == 2 * x for (x,), out in zip(cases, payload["outputs"])):
+            return correct("doubled.")
+        return wrong("not doubled.", "multiply by 2.")
+
+
+EXERCISES = [Double()]
+'''
+
+CHECK_08 = """\
+import sys
+sys.path.insert(0, sys.argv[1])
+from coursekit.checks import check
+check("08-double", lambda x: 2 * x)
+check("08-double", lambda x: x + 1)
+import coursekit.judging.nb08
+"""
+
+
+def test_a_new_exercise_needs_no_sandbox_change(tmp_path):
+    _require_bubblewrap()
+    source = tmp_path / "source"
+    package = Path(coursekit.__file__).resolve().parent
+    shutil.copytree(package, source / "coursekit",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (source / "coursekit" / "checks" / "nb08.py").write_text(SPEC_08, encoding="utf-8")
+    (source / "coursekit" / "judging" / "nb08.py").write_text(JUDGE_08, encoding="utf-8")
+    # Where the judges are, the new check judges: right and wrong answers apart.
+    outside = subprocess.run([sys.executable, "-c", CHECK_08, str(source)],
+                             capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert outside.returncode == 0, outside.stderr[-3000:]
+    assert outside.stdout.splitlines() == [
+        "✅ Exercise 1 (double a number): doubled.",
+        "❌ Exercise 1 (double a number): not doubled.", "   Hint: multiply by 2."]
+    # The same view as for every notebook hides its judge, and names neither module.
+    view = sandbox.KernelView(source / "coursekit")
+    arguments = view.arguments("08_new_notebook", ORDER + ["08_new_notebook"])
+    named = [a for a in arguments if a.startswith(str(source))]
+    assert named == [str(source / "coursekit")] * 2 + [str(source / "coursekit" / "judging"),
+                                                      str(source / "coursekit" / "judging" / "__init__.py"),
+                                                      str(source / "coursekit" / "judging")]
+    printed, found = _in_graded_kernel(
+        tmp_path, view, "08_new_notebook", ["coursekit.judging.nb08", "coursekit.checks.nb08"],
+        [source / "coursekit" / "judging" / "nb08.py"], "08-double", source)
+    assert "not available while a notebook is graded" in found["imported"]["coursekit.judging.nb08"]
+    assert found["imported"]["coursekit.checks.nb08"] == "imported"
+    assert found["read"][str(source / "coursekit" / "judging" / "nb08.py")] == "FileNotFoundError"
+    assert printed == ["Exercise 1 (double a number): the grader judges this answer.",
+                       "08_new_notebook: the grader judges these answers."]
+
+
+def test_a_right_answer_still_passes_through_the_view(tmp_path):
+    # 03-feedforward-batch calls the answer on row-counting images, a class of the
+    # spec module: the kernel must have it whole, or every right answer would earn 0.
+    _require_bubblewrap()
+    from coursekit import judging
+    from coursekit.checks import wire
+
+    exercise = judging.get("03-feedforward-batch")
+    cases = exercise.cases(12345)
+    (tmp_path / "cases.txt").write_text(wire.encode(cases), encoding="utf-8")
+    code = """\
+import sys
+import numpy as np
+from coursekit.checks import get, spec, wire
+
+def evaluate_batch(weights, biases, X):
+    A = np.asarray(X, dtype=float)
+    for W, b in zip(weights, biases):
+        A = 1 / (1 + np.exp(-(A @ W.T + b)))
+    return A
+
+cases = [tuple(case) for case in wire.decode(open(sys.argv[1]).read())]
+print(wire.encode(spec.collect_safely(get("03-feedforward-batch"), evaluate_batch, cases)))
+"""
+    private = tmp_path / "private"
+    private.mkdir()
+    box = sandbox.Sandbox("bwrap", private, NB03, sandbox.KernelView(), 1024, 256, ORDER)
+    try:
+        command = box.command([sys.executable, "-c", code, str(private / "ipc" / "cases.txt")])
+        shutil.copy(tmp_path / "cases.txt", private / "ipc" / "cases.txt")
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        box.close()
+    assert result.returncode == 0, result.stderr[-3000:]
+    payload = wire.decode(result.stdout)
+    assert [output["rows_read"] for output in payload["outputs"]] == [0, 0, 0]
+    assert judging.judge_safely(exercise, payload, cases).passed

@@ -12,15 +12,12 @@ the machine lets the grader create one (cgroup v1 ``memory`` and ``pids``
 controllers, or v2); otherwise the kernel's own limits (``RLIMIT_AS``,
 ``RLIMIT_NPROC``) and a watch on the resident size of all its processes remain.
 
-The kernel sees coursekit through :class:`KernelView`: the exercise checks with
-their judges taken out (only what collects an answer is left), and the modules
-that hold a notebook's reference answers replaced, for that notebook, by a
-stand-in that says why.
+The kernel sees coursekit through :class:`KernelView`: all of it but the trusted
+package, coursekit/judging (cases, references, judges), and, for the notebooks
+whose exercises they answer, the reference modules; in their place it finds a
+stand-in that says why. Nothing is rewritten: the view is bind mounts only.
 """
 
-import ast
-import atexit
-import compileall
 import functools
 import os
 import secrets
@@ -29,7 +26,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -49,28 +45,14 @@ HOME_MEGABYTES = 512
 #: coursekit modules holding the reference answers of exercises, and the last
 #: notebook whose kernel may not see them: notebook 03 builds ``nn`` itself.
 REFERENCE_MODULES = {"nn": "03_mlp_from_scratch"}
+#: The package a graded kernel never sees: every exercise's cases, references and judges.
+TRUSTED_PACKAGE = "judging"
+#: What a graded kernel finds instead of a module it may not see (shipped beside this one).
+STAND_IN = Path(__file__).resolve().with_name("withheld.py")
 
 # Files of /etc a Python kernel needs; the rest (shadow, the machine's secrets) stay out.
 _ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "fonts", "localtime",
         "timezone", "passwd", "group", "nsswitch.conf", "mime.types", "ssl", "matplotlibrc")
-_STAND_IN = '''"""Not available while grading: {why}"""
-
-
-def __getattr__(name):
-    raise AttributeError(
-        f"coursekit.{module}.{{name}} is not available while this notebook is graded: "
-        f"{why}")
-'''
-_CHECK_STAND_IN = '''
-
-def check(exercise_id, answer):
-    """While grading, the grader judges each answer in its own process."""
-    print(f"{get(exercise_id).heading}: the grader judges this answer.")
-'''
-# The methods of an exercise that run in the kernel: the rest judge, or make cases.
-_COLLECT_SIDE = ("call", "collect")
-
-
 class SandboxError(RuntimeError):
     """The sandbox asked for cannot run here."""
 
@@ -155,130 +137,63 @@ def _package_dir():
     return Path(coursekit.__file__).resolve().parent
 
 
-def _prune_exercises(source):
-    """``source`` of a checks module with its judges taken out.
-
-    Each Exercise subclass keeps only the methods that collect an answer (and
-    those they call); then every top-level
-    function, class or assignment that nothing left refers to is dropped, so
-    the references the judges used are not in the file at all.
-    """
-    tree = ast.parse(source)
-    exercises = {"Exercise"}  # and the classes built on it, in the order they are defined
-    for node in tree.body:
-        bases = {getattr(base, "id", getattr(base, "attr", None))
-                 for base in getattr(node, "bases", ())}
-        # Only exercise classes lose their judges; a helper the answer is called
-        # with (notebook 03's row-counting images) keeps all its methods.
-        if isinstance(node, ast.ClassDef) and bases & exercises:
-            exercises.add(node.name)
-            methods = {item.name: item for item in node.body
-                       if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
-            kept = set(_COLLECT_SIDE) & set(methods)
-            while True:  # and the methods those call on self
-                more = {n.attr for name in kept for n in ast.walk(methods[name])
-                        if isinstance(n, ast.Attribute) and n.attr in methods} - kept
-                if not more:
-                    break
-                kept |= more
-            node.body = [item for item in node.body
-                         if item not in methods.values() or item.name in kept] or [ast.Pass()]
-
-    def defined(node):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return {node.name}
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-        return set()
-
-    def used(node):
-        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
-            n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
-
-    keep = [True] * len(tree.body)
-    while True:
-        needed = {"EXERCISES"}
-        for flag, node in zip(keep, tree.body):
-            if flag:
-                names = defined(node)
-                # A definition's own name does not keep it alive.
-                needed |= used(node) - names if names else used(node)
-        changed = False
-        for index, node in enumerate(tree.body):
-            names = defined(node)
-            if keep[index] and names and not names & needed:
-                keep[index], changed = False, True
-        if not changed:
-            break
-    tree.body = [node for flag, node in zip(keep, tree.body) if flag]
-    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
-
-
 @functools.cache
 def kernel_view():
-    """This process's :class:`KernelView`, built on first use and removed at exit."""
-    view = KernelView.create()
-    atexit.register(view.remove)
-    return view
+    """This process's :class:`KernelView`."""
+    return KernelView()
 
 
 class KernelView:
-    """The coursekit a submission's kernel sees, built once before any kernel starts.
+    """The coursekit a submission's kernel sees: all of it but the trusted code.
+
+    The package is bound read-only. Over coursekit/judging goes an empty
+    read-only folder holding one file, :data:`STAND_IN` as its ``__init__.py``:
+    the judges cannot be listed or read (their compiled copies went with the
+    folder), and importing the package or any module of it fails with a reason
+    (an empty folder alone would import, as an empty namespace package). For
+    the notebooks up to the one :data:`REFERENCE_MODULES` names, the stand-in
+    is bound over the reference module too, and ``/dev/null`` over its compiled
+    copies. Nothing is written or rewritten, so a new exercise, judge or
+    notebook needs no change here: its judge is in coursekit/judging.
 
     Parameters
     ----------
-    folder : path-like
-        An empty directory of the grader's; the view's files are written there
-        read-only and bound over the package inside each sandbox.
+    package : path-like, optional
+        The coursekit package folder to show; by default the one imported.
+
+    Examples
+    --------
+    >>> view = KernelView()
+    >>> "--remount-ro" in view.arguments("01_random_baseline", ["01_random_baseline"])
+    True
     """
+
+    def __init__(self, package=None):
+        self.package = Path(package) if package is not None else _package_dir()
 
     @classmethod
     def create(cls):
-        """A view in a fresh temporary folder; :meth:`remove` removes it."""
-        return cls(Path(tempfile.mkdtemp(prefix="coursekit-view-")) / "coursekit")
+        """The view of the imported package (what the grader's callers ask for)."""
+        return cls()
 
     def remove(self):
-        """Remove the view's folder (and the temporary folder holding it)."""
-        top = self.folder.parent if self.folder.parent.name.startswith(
-            "coursekit-view-") else self.folder
-        for path in [top, *top.rglob("*")]:
-            if path.is_dir() and not path.is_symlink():
-                path.chmod(0o755)
-        shutil.rmtree(top, ignore_errors=True)
-
-    def __init__(self, folder):
-        self.folder = Path(folder)
-        self.package = _package_dir()
-        checks = self.folder / "checks"
-        checks.mkdir(parents=True)
-        for source in sorted((self.package / "checks").glob("*.py")):
-            text = source.read_text(encoding="utf-8")
-            if source.name.startswith("nb"):
-                text = _prune_exercises(text)
-            elif source.name == "__init__.py":
-                text += _CHECK_STAND_IN
-            (checks / source.name).write_text(text, encoding="utf-8")
-        self.stand_ins = {}
-        for module, last in REFERENCE_MODULES.items():
-            why = (f"it holds the reference answers of {last} and of the notebooks before it; "
-                   f"write your own code, as the exercise asks.")
-            path = self.folder / f"{module}.py"
-            path.write_text(_STAND_IN.format(why=why, module=module), encoding="utf-8")
-            self.stand_ins[module] = (path, last)
-        compileall.compile_dir(self.folder, quiet=1)
-        for path in sorted(self.folder.rglob("*"), reverse=True):
-            path.chmod(0o555 if path.is_dir() else 0o444)
+        """Nothing to remove: the view is bind mounts only; kept for callers that own one."""
 
     def arguments(self, notebook, order):
-        """bwrap arguments that give the kernel this view for ``notebook``."""
+        """bwrap arguments that give the kernel this view for ``notebook``.
+
+        ``order`` is the course's notebooks in order: a reference module is
+        hidden from the notebooks up to the last one it answers.
+        """
         package = str(self.package)
+        trusted = f"{package}/{TRUSTED_PACKAGE}"
         arguments = ["--ro-bind", package, package,
-                     "--ro-bind", str(self.folder / "checks"), f"{package}/checks"]
-        for module, (path, last) in self.stand_ins.items():
+                     "--tmpfs", trusted, "--ro-bind", str(STAND_IN), f"{trusted}/__init__.py",
+                     "--remount-ro", trusted]
+        for module, last in REFERENCE_MODULES.items():
             position = order.index(last) if last in order else -1
             if notebook in order and order.index(notebook) <= position:
-                arguments += ["--ro-bind", str(path), f"{package}/{module}.py"]
+                arguments += ["--ro-bind", str(STAND_IN), f"{package}/{module}.py"]
                 # A compiled copy of the real module would bring it back.
                 for compiled in sorted(self.package.glob(f"__pycache__/{module}.*")):
                     arguments += ["--ro-bind", "/dev/null", str(compiled)]
