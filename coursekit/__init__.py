@@ -11,7 +11,8 @@ nn             the reference from-scratch network of notebooks 03 and 04
 training       mini-batches and first-layer snapshots for notebook 07
 digit_browser  the slider over the digits of notebook 01
 widgets        the sliders over C (06) and over training snapshots (07)
-checks         one check per exercise, shared by the notebooks and the grader
+checks         what a kernel runs of each exercise: check(), progress(), specs, wire format
+judging        what the grader trusts: cases, references, judges, hints (never in a kernel)
 assign         solutions/ -> notebooks/ (solution blocks removed, outputs cleared);
                nbgrader's cell metadata, derived from the cells
 export         the course as an nbgrader course directory (``coursekit export nbgrader``)

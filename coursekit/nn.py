@@ -4,7 +4,7 @@ This is the network of notebook 03 in vectorized form. Notebook 03's checks
 draw their random networks with it and take from it the reference sigmoid
 and its derivative, the cost and the gradient steps of training (feed-forward
 and backpropagation are judged against a reference of their own in
-``coursekit/checks/nb03.py``, which also reproduces the common slips).
+``coursekit/judging/nb03/``, which also reproduces the common slips).
 Notebook 04 uses it to run weights copied out of scikit-learn, and
 ``benchmarks/train_nn.py`` times its training against scikit-learn's.
 

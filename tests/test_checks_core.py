@@ -285,7 +285,8 @@ def test_the_kernel_side_never_imports_the_trusted_side():
     for path in sorted(folder.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom):
-                names = [(node.module or "")] + [f"{node.module or ''}.{a.name}" for a in node.names]
+                module = node.module or ""
+                names = [module] + [f"{module}.{alias.name}" for alias in node.names]
                 if node.level:
                     names = ["coursekit." + "checks." * (node.level == 1) + n for n in names]
             elif isinstance(node, ast.Import):

@@ -14,9 +14,7 @@ NOTEBOOK = "03_mlp_from_scratch"
 class NetworkExercise(ExerciseSpec):
     """A function exercise whose cases start with a network (weights, biases, ...).
 
-    The core stops at the first case that raises and judges the outputs before
-    it; the cases start with a square network, where transposed weights still
-    run, so the judge can name that mistake before a shape error hides it.
+    Its judge is :class:`coursekit.judging.nb03.networks.NetworkJudge`.
     """
 
     kind = "function"
@@ -175,4 +173,5 @@ class EvaluateBatch(NetworkExercise):
         return {"output": output, "rows_read": images.rows_read()}
 
 
-EXERCISES = [RandomNetwork(), Sigmoid(), FeedForward(), Cost(), SigmoidPrime(), Backprop(), Train(), EvaluateBatch()]
+EXERCISES = [RandomNetwork(), Sigmoid(), FeedForward(), Cost(), SigmoidPrime(), Backprop(),
+             Train(), EvaluateBatch()]

@@ -1,4 +1,4 @@
-"""How the grader judges the exercises of notebook 04, the same network with scikit-learn.
+"""Notebook 04's judges: cases, references and hints.
 
 The judges fit the notebook's ``MLPClassifier`` themselves (well under a
 second, cached). Exercise 1 is judged on the learner's model itself, not on

@@ -1,4 +1,4 @@
-"""How the grader judges the exercises of notebook 05, features from a Restricted Boltzmann Machine."""
+"""Notebook 05's judges: cases, references and hints."""
 
 import numpy as np
 

@@ -110,7 +110,8 @@ class Cost(NetworkJudge, specs.Cost):
         cases = []
         for sizes, count in ((DIGITS, 7), (SMALL, 3)):
             weights, biases = draw_network(rng, sizes)
-            cases.append((weights, biases, draw_images(rng, count, sizes[0]), draw_labels(rng, count)))
+            cases.append((weights, biases, draw_images(rng, count, sizes[0]),
+                          draw_labels(rng, count)))
         # The notebook's all-positive random network: the cost of saturated outputs.
         weights, biases = nn.init_network(DIGITS, init="uniform", random_state=rng)
         cases.append((weights, biases, X[:20], y[:20]))

@@ -51,8 +51,8 @@ def network_text(weights):
     return "-".join(str(n) for n in sizes)
 
 
-def reference_forward(weights, biases, x, *, transpose=False, bias=True, squash_last=True, squash=True,
-             bias_outside=False):
+def reference_forward(weights, biases, x, *, transpose=False, bias=True, squash_last=True,
+                      squash=True, bias_outside=False):
     """A feed-forward with one of the classic mistakes switched on (for diagnosis).
 
     Returns ``(None, None)`` when the mistake cannot run on this network
@@ -77,6 +77,13 @@ _SHAPE_WORDS = ("matmul", "aligned", "broadcast", "shape")
 
 
 class NetworkJudge(Judge, specs.NetworkExercise):
+    """A function exercise whose cases start with a network (weights, biases, ...).
+
+    The core stops at the first case that raises and judges the outputs before
+    it; the cases start with a square network, where transposed weights still
+    run, so the judge can name that mistake before a shape error hides it.
+    """
+
     def describe_case(self, case):
         return f"`{self.answer_name}` on a {network_text(case[0])} network"
 

@@ -101,8 +101,9 @@ class Train(NetworkJudge, specs.Train):
         cases = []
         for epochs, batch_size, learning_rate, count in self.SETTINGS + (self.SHUFFLE,):
             weights, biases = draw_network(rng, SMALL)
-            cases.append((weights, biases, draw_images(rng, count, SMALL[0]), draw_labels(rng, count),
-                          epochs, batch_size, learning_rate, int(rng.integers(1000))))
+            cases.append((weights, biases, draw_images(rng, count, SMALL[0]),
+                          draw_labels(rng, count), epochs, batch_size, learning_rate,
+                          int(rng.integers(1000))))
         other_seed = cases[-1][:-1] + ((cases[-1][-1] + 1) % 1000,)
         return cases + [cases[-1], other_seed]
 
