@@ -56,6 +56,7 @@ def specs(notebook):
     return [spec for spec in _specs_of_module(name) if spec.notebook == notebook] if name else []
 
 
+@functools.cache
 def all_specs():
     """Every exercise spec of the course, by id, in course order (imports every specs module)."""
     return {spec.id: spec for name in modules() for spec in _specs_of_module(name)}
