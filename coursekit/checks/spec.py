@@ -136,3 +136,69 @@ def collect_array(answer):
     """
     return {"value": {"numbers": plain(answer), "type": type(answer).__name__,
                       "array": isinstance(answer, np.ndarray)}}
+
+
+def array_facts(output):
+    """Step 1 for a function's output that must be a numpy array (the course's one rule).
+
+    Returns
+    -------
+    dict
+        ``"numbers"``: the output as :func:`.wire.plain_or_name` data; ``"type"``: the
+        name of its type; ``"array"``: whether it is a numpy array. :func:`.wire.plain`
+        alone would turn a list into an array, and the judge could not apply the rule.
+
+    Examples
+    --------
+    >>> array_facts([0.5, 1.0])["array"], array_facts([0.5, 1.0])["type"]
+    (False, 'list')
+    """
+    return {"numbers": plain_or_name(output), "type": type(output).__name__,
+            "array": isinstance(output, np.ndarray)}
+
+
+def user_namespace():
+    """The notebook's variables (IPython's user namespace), or {} outside IPython.
+
+    A check that must know whether the answer shares an object with another name of
+    the notebook (a model refitted in place) looks there, next to the answer.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # not installed: plain Python
+        return {}
+    shell = get_ipython()
+    return dict(shell.user_ns) if shell is not None else {}
+
+
+def names_bound_to(obj, namespace, *, besides=()):
+    """The public names of ``namespace`` that hold ``obj`` itself (not a copy), sorted.
+
+    Examples
+    --------
+    >>> model = object()
+    >>> names_bound_to(model, {"best_model": model, "_": model, "other": object()})
+    ['best_model']
+    """
+    return sorted(name for name, value in namespace.items()
+                  if value is obj and not name.startswith("_") and name not in besides
+                  and name not in ("In", "Out"))
+
+
+class QuestionSpec(ExerciseSpec):
+    """A checked question, answered by the letter of one option, e.g. ``answer = "b"``.
+
+    The letter travels as text; anything else travels as the name of its type, so
+    that the judge can say what came instead. The options and the right letter are
+    the judge's (:class:`coursekit.judging.questions.Question`).
+
+    Examples
+    --------
+    >>> class Demo(QuestionSpec):
+    ...     answer_name = "demo"
+    >>> Demo().collect(" B ", [])
+    {'value': ' B '}
+    """
+
+    def collect(self, answer, cases):
+        return {"value": plain_or_name(answer)}

@@ -46,13 +46,20 @@ def percentages(got, expected):
 
 
 def not_an_array(value, name, shape):
-    """A wrong() verdict when a :func:`collect_array` value is not a numpy array, else None."""
+    """A wrong() verdict when an array-or-not value is not a numpy array, else None.
+
+    ``value`` is what :func:`coursekit.checks.spec.collect_array` or
+    :func:`coursekit.checks.spec.array_facts` collected. This is the course's one rule
+    for containers (notebook 01 states it): where an exercise asks for an array, a list
+    of the right numbers is not yet the answer, because the next cells use array
+    operations on it.
+    """
     if value["array"] is True:
         return None
     return wrong(f"`{name}` is a {value['type']}, not a numpy array.",
-                 f"make it a numpy array of shape {shape}, e.g. with `np.array(...)` or "
-                 f"`np.stack(...)` around your list: the next cells use array operations "
-                 f"such as `.T` and `@` on it.")
+                 f"make it a numpy array of shape {shape}: leave out `.tolist()` or "
+                 f"`list(...)`, or put `np.array(...)` around your list: the next cells use "
+                 f"array operations such as `.T`, `.shape` and `@` on it.")
 
 
 def describe_shape(value):
