@@ -243,10 +243,6 @@ def test_evaluate_comparing_all_scores_with_the_label_is_explained():
     assert result.status == checks.ERROR and "np.argmax(classifier(x))" in result.hint
 
 
-def test_float_digit_equal_to_the_answer_is_accepted():
-    assert verdict("01-which-digit", 4.0).passed
-
-
 def test_an_answer_that_is_not_numbers_is_named_by_its_type():
     result = verdict("01-scale-pixels", lambda image: {1, 2, 3})
     assert result.status == checks.WRONG and "returned a set" in result.message

@@ -38,6 +38,11 @@ class WhichDigit(ExerciseSpec):
     points = 1
     answer_name = "predicted_digit"
 
+    def collect(self, answer, cases):
+        # plain() turns a list into an array and keeps 4.0 a float: the judge needs the
+        # type itself to apply the course's rule (a digit is a whole number).
+        return {"value": {"number": plain_or_name(answer), "type": type(answer).__name__}}
+
 
 class EvaluateRange(ExerciseSpec):
     id = "01-evaluate-range"

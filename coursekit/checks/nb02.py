@@ -3,7 +3,7 @@
 Their judges are in :mod:`coursekit.judging.nb02`.
 """
 
-from .spec import ExerciseSpec, collect_array
+from .spec import ExerciseSpec, array_facts, collect_array
 
 NOTEBOOK = "02_average_image"
 
@@ -40,6 +40,9 @@ class DotClassifier(ExerciseSpec):
     points = 2
     answer_name = "dot_classifier"
     kind = "function"
+
+    def call(self, func, case):
+        return array_facts(func(*case))
 
 
 EXERCISES = [AverageNine(), Averages(), DotClassifier()]

@@ -3,6 +3,8 @@
 Their judges are in :mod:`coursekit.judging.nb04`.
 """
 
+import types
+
 import numpy as np
 
 from .spec import ExerciseSpec
@@ -56,13 +58,17 @@ class CopyWeights(ExerciseSpec):
     def call(self, func, case):
         coefs, intercepts = case
         given = [c.copy() for c in coefs], [i.copy() for i in intercepts]
-        output = plain_or_name(func(*given))
+        returned = func(*given)
+        # A generator, `(c.T for c in coefs)`, is not numbers: name it before plain() does.
+        parts = returned if isinstance(returned, (tuple, list)) else ()
+        generators = [part for part in parts if isinstance(part, types.GeneratorType)]
+        output = plain_or_name(returned)
         # A learner who writes `coefs[i] = coefs[i].T` changes the model's own coefs_.
         changed = [name for name, part, kept in zip(("coefs", "intercepts"), given, case)
                    if len(part) != len(kept) or any(
                        not isinstance(p, np.ndarray) or p.shape != k.shape
                        or not np.array_equal(p, k) for p, k in zip(part, kept))]
-        return {"output": output, "changed": changed}
+        return {"output": output, "changed": changed, "generators": bool(generators)}
 
 
 EXERCISES = [Fit(), TrainedCost(), CopyWeights()]

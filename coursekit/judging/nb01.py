@@ -76,11 +76,19 @@ class ScalePixels(Judge, specs.ScalePixels):
 
 class WhichDigit(Judge, specs.WhichDigit):
     def judge(self, payload, cases):
-        value = payload["value"]
+        value, kind = payload["value"]["number"], payload["value"]["type"]
         answer = int(np.argmax(EXAMPLE_SCORES))
+        if kind in ("list", "tuple"):
+            return wrong(f"the answer is a {kind}, not one number.",
+                         "give the digit itself, one whole number: `int(np.argmax(scores))`, "
+                         "without brackets around it.")
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return wrong(f"the answer should be one number; got {describe_shape(value)}.",
                          "give the digit as a whole number, e.g. `predicted_digit = 7`.")
+        if isinstance(value, float) and value == answer:
+            return wrong(f"right digit, but {value!r} is a float: a digit is a whole number.",
+                         "give an int, e.g. `int(np.argmax(scores))`: later code uses a digit "
+                         "to index lists and arrays, which a float cannot do.")
         if value == answer:
             return correct(f"the largest score, {EXAMPLE_SCORES.max()}, sits at index {answer}.")
         if np.isclose(value, EXAMPLE_SCORES.max()):

@@ -125,7 +125,11 @@ class DotClassifier(Judge, specs.DotClassifier):
 
     def judge(self, payload, cases):
         reference = _averages()
-        for (x,), output in zip(cases, payload["outputs"]):
+        for (x,), facts in zip(cases, payload["outputs"]):
+            output = facts["numbers"]
+            if output is None:
+                return wrong("`dot_classifier(x)` returned None.",
+                             "did you forget `return` (or use `print` instead)?")
             out = as_float_array(output)
             if out is None or out.size != 10:
                 return wrong(f"for one image the classifier returned {describe_shape(output)}.",
@@ -133,6 +137,9 @@ class DotClassifier(Judge, specs.DotClassifier):
             out = out.reshape(10)
             expected = reference @ x
             if _same(out, expected):
+                verdict = not_an_array(facts, "dot_classifier(x)", "(10,)")
+                if verdict is not None:
+                    return verdict
                 continue
             ratio = out @ expected / (expected @ expected)
             if ratio > 0 and _same(out, ratio * expected):

@@ -189,6 +189,16 @@ class TrainedCost(Judge, specs.TrainedCost):
         probabilities, y = case
         return f"squared_cost(probabilities of shape {probabilities.shape}, y)"
 
+    def error_hint(self, case, error):
+        probabilities, _ = case
+        if "broadcast" in error and str(len(probabilities)) in error:
+            return (f"this check passes probabilities and labels of its own, here for "
+                    f"{len(probabilities)} images, and something in the function has another "
+                    "number of rows: does it use a name from outside it, such as the "
+                    "notebook's `y_train` or `model`? Use its own parameters, "
+                    "`probabilities` and `y`, so that it works on whatever it is given.")
+        return None
+
     def judge(self, payload, cases):
         for (probabilities, y), output in zip(cases, payload["outputs"]):
             verdict = self._judge_case(probabilities, y, output)
@@ -277,6 +287,12 @@ class CopyWeights(Judge, specs.CopyWeights):
             if result["output"] is None:
                 return wrong("`to_network` returned None.",
                              "did you forget `return weights, biases`?")
+            if result.get("generators"):
+                return wrong("`to_network` returned generators, `( ... for ...)`, not lists: "
+                             "a generator hands out its items once, on demand, and has no "
+                             "length or index.",
+                             "use square brackets for a list: `weights = [c.T for c in coefs]` "
+                             "and `biases = [b for b in intercepts]` (or `list(intercepts)`).")
             verdict = self._judge_case(coefs, intercepts, result["output"])
             if verdict is not None:
                 return verdict

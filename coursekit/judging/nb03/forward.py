@@ -90,6 +90,12 @@ class FeedForward(NetworkJudge, specs.FeedForward):
             (dict(squash=False), "no sigmoid was applied: these are the weighted inputs z.",
              "layer l's activation is `sigmoid(weights[l - 1] @ a + biases[l - 1])`."),
         ]
+        _, zs = reference_forward(weights, biases, x)
+        if close_to(got[0], expected[0]) and all(close_to(g, z) for g, z in zip(got[1:], zs)):
+            return wrong(f"on {network} the list holds each layer's weighted input z, not "
+                         "its activation: the next layer was fed sigmoid(z), but z was stored.",
+                         "append the activation itself, `a = sigmoid(z)`, then "
+                         "`activations.append(a)`.")
         for switches, message, hint in mistakes:
             variant, _ = reference_forward(weights, biases, x, **switches)
             if variant is not None and all(close_to(g, v) for g, v in zip(got, variant)):

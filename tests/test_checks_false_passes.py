@@ -1,0 +1,317 @@
+"""Issue 22's table of wrong answers that passed, and its hints that named the wrong slip.
+
+Each answer here was accepted (or answered with a hint about another slip) when the
+course was tried as a new student would; each must now be rejected with a hint that
+names it. The right answers next to them show that the stricter checks still accept
+what the notebooks teach.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import confusion_matrix, log_loss
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from coursekit import checks
+from coursekit.checks import spec
+from coursekit.judging.nb06 import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS
+from coursekit.data import load_digits, stratified_split
+from verdicts import assert_wrong, verdict
+
+X, y = load_digits()
+X_TRAIN, X_TEST, Y_TRAIN, Y_TEST = stratified_split(X, y, test_size=0.2, random_state=0)
+AVERAGES = np.stack([X[1000:][y[1000:] == d].mean(axis=0) for d in range(10)])
+TEN = np.arange(10)
+
+
+# ---------------------------------------------------------------- 01 and 02: containers
+
+def test_01_which_digit_a_float_is_not_a_digit():
+    assert_wrong(verdict("01-which-digit", 4.0), "4.0", "whole number", "int(")
+    assert_wrong(verdict("01-which-digit", np.float64(4.0)), "whole number")
+
+
+def test_01_which_digit_a_list_is_named_as_a_list():
+    result = verdict("01-which-digit", [4])
+    assert_wrong(result, "a list", "one number")
+    assert "array" not in result.message
+
+
+@pytest.mark.parametrize("answer", [4, np.int64(4), np.argmax([0, 0, 0, 0, 1.0])])
+def test_01_which_digit_whole_numbers_pass(answer):
+    assert verdict("01-which-digit", answer).passed
+
+
+def test_02_dot_classifier_a_list_is_not_an_array():
+    assert_wrong(verdict("02-dot-classifier", lambda x: list(AVERAGES @ x)), "list",
+                 "numpy array")
+    assert_wrong(verdict("02-dot-classifier", lambda x: (AVERAGES @ x).tolist()), "list",
+                 "numpy array")
+
+
+# ---------------------------------------------------------------- 05: nudge
+
+def by_slicing(images, direction):
+    out = np.zeros_like(images)
+    if direction == "left":
+        out[:, :, :-1] = images[:, :, 1:]
+    elif direction == "right":
+        out[:, :, 1:] = images[:, :, :-1]
+    elif direction == "up":
+        out[:, :-1] = images[:, 1:]
+    else:
+        out[:, 1:] = images[:, :-1]
+    return out
+
+
+def test_05_nudge_a_list_is_not_an_array():
+    assert_wrong(verdict("05-nudge", lambda images, d: by_slicing(images, d).tolist()),
+                 "list", "numpy array")
+
+
+def typo(images, direction):
+    out = np.zeros_like(images)
+    if direction == "left":
+        out[:, :, :-1] = images[:, :, 1:]
+    elif direction == "rigth":
+        out[:, :, 1:] = images[:, :, :-1]
+    elif direction == "up":
+        out[:, :-1] = images[:, 1:]
+    elif direction == "down":
+        out[:, 1:] = images[:, :-1]
+    return out
+
+
+def one_wrong_direction(images, direction):
+    if direction == "down":
+        return by_slicing(images, "up")
+    return by_slicing(images, direction)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (typo, ("'right'", "all 0", "spelled")),
+    (one_wrong_direction, ("'down'", "opposite way", "'left', 'right' and 'up' are right")),
+    (lambda images, d: by_slicing(images, d).astype(int), ("whole numbers", "astype(int)")),
+])
+def test_05_nudge_hints_name_the_slip(answer, words):
+    assert_wrong(verdict("05-nudge", answer), *words)
+
+
+# ---------------------------------------------------------------- 06: best row
+
+def sorted_in_place(table, column):
+    table.sort_values(column, inplace=True)
+    return table.iloc[-1]
+
+
+def test_06_best_row_sorting_the_callers_table_is_caught():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas 3.1 deprecates inplace: a notebook only warns
+        result = verdict("06-best-row", sorted_in_place)
+    assert_wrong(result, "changed the table", "inplace")
+
+
+def test_06_best_row_table_max_is_named():
+    assert_wrong(verdict("06-best-row", lambda table, column: table.max()),
+                 "largest value of every column", "idxmax")
+
+
+# ---------------------------------------------------------------- 06: scaled pipeline
+
+def quick_fit(model, X_fit, y_fit):
+    # The search's loose tolerance keeps the test quick; the final one is set back after.
+    tol = model[-1].tol
+    model[-1].set_params(tol=SEARCH_SETTINGS["tol"])
+    model.fit(X_fit, y_fit)
+    model[-1].set_params(tol=tol)
+    return model
+
+
+def test_06_scaled_pipeline_that_refits_best_model_is_caught(monkeypatch):
+    best_model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    best_model.set_params(tol=SEARCH_SETTINGS["tol"]).fit(X_TRAIN, Y_TRAIN)
+    best_model.set_params(tol=FINAL_SETTINGS["tol"])
+    scaled_model = quick_fit(make_pipeline(StandardScaler(), best_model), X_TRAIN, Y_TRAIN)
+    monkeypatch.setattr(spec, "user_namespace",
+                        lambda: {"best_model": best_model, "scaled_model": scaled_model})
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "`best_model`",
+                 "new LogisticRegression")
+
+
+def test_06_scaled_pipeline_with_its_own_model_passes_next_to_best_model(monkeypatch):
+    best_model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    scaled_model = quick_fit(make_pipeline(StandardScaler(), clone(best_model)),
+                             X_TRAIN, Y_TRAIN)
+    monkeypatch.setattr(spec, "user_namespace",
+                        lambda: {"best_model": best_model, "scaled_model": scaled_model})
+    assert verdict("06-scaled-pipeline", scaled_model).passed
+
+
+def test_06_scaled_pipeline_without_dividing_by_the_spread_is_caught():
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    scaled_model = quick_fit(make_pipeline(StandardScaler(with_std=False), model),
+                             X_TRAIN, Y_TRAIN)
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "standard deviation",
+                 "with_std")
+
+
+def test_06_scaled_pipeline_the_deprecated_penalty_is_named():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn >= 1.8 warns that penalty is deprecated
+        model = LogisticRegression(penalty="l1", C=100.0, **FINAL_SETTINGS)
+        scaled_model = quick_fit(make_pipeline(StandardScaler(), model), X_TRAIN, Y_TRAIN)
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "penalty", "l1_ratio")
+
+
+# ---------------------------------------------------------------- 07: train in periods
+
+def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+    train, valid = [], []
+    for _ in range(periods):
+        model.partial_fit(X_train, y_train, classes=TEN)
+        train.append(log_loss(y_train, model.predict_proba(X_train), labels=TEN))
+        valid.append(log_loss(y_valid, model.predict_proba(X_valid), labels=TEN))
+    return train, valid
+
+
+def on_a_clone(model, *args):
+    return train_in_periods(clone(model), *args)
+
+
+def one_extra_fit(model, X_train, y_train, X_valid, y_valid, periods):
+    model.partial_fit(X_train, y_train, classes=TEN)
+    return train_in_periods(model, X_train, y_train, X_valid, y_valid, periods)
+
+
+def classes_from_labels(model, X_train, y_train, X_valid, y_valid, periods):
+    train, valid = [], []
+    for _ in range(periods):
+        model.partial_fit(X_train, y_train, classes=np.unique(y_train))
+        train.append(log_loss(y_train, model.predict_proba(X_train), labels=TEN))
+        valid.append(log_loss(y_valid, model.predict_proba(X_valid), labels=TEN))
+    return train, valid
+
+
+def in_bits(model, *args):
+    return [list(np.array(part) / np.log(2)) for part in train_in_periods(model, *args)]
+
+
+def rounded(model, *args):
+    return [list(np.round(part, 2)) for part in train_in_periods(model, *args)]
+
+
+@pytest.mark.parametrize("answer, words", [
+    (on_a_clone, ("not trained", "the model it was given")),
+    (one_extra_fit, ("one more", "exactly `periods`")),
+    (classes_from_labels, ("np.unique", "np.arange(10)")),
+    (in_bits, ("log2", "natural")),
+    (rounded, ("rounded",)),
+])
+def test_07_train_in_periods_slips_are_named(answer, words):
+    assert_wrong(verdict("07-train-in-periods", answer), *words)
+
+
+def test_07_train_in_periods_without_labels_in_log_loss_gets_a_hint():
+    def no_labels(model, X_train, y_train, X_valid, y_valid, periods):
+        train, valid = [], []
+        for _ in range(periods):
+            model.partial_fit(X_train, y_train, classes=TEN)
+            train.append(log_loss(y_train, model.predict_proba(X_train)))
+            valid.append(log_loss(y_valid, model.predict_proba(X_valid)))
+        return train, valid
+
+    result = verdict("07-train-in-periods", no_labels)
+    assert result.status == checks.ERROR, result
+    assert "labels=np.arange(10)" in result.hint
+
+
+def test_07_train_in_periods_with_a_global_names_it():
+    def global_parts(model, X_train_, y_train_, X_valid_, y_valid_, periods):
+        return train_in_periods(model, X_TRAIN, y_train_, X_valid_, y_valid_, periods)
+
+    result = verdict("07-train-in-periods", global_parts)
+    assert result.status == checks.ERROR, result
+    assert "outside" in result.hint and "parameters" in result.hint
+
+
+def test_07_the_right_answer_passes():
+    assert verdict("07-train-in-periods", train_in_periods).passed
+
+
+# ---------------------------------------------------------------- 07: confusion rates
+
+def rates(y_true, y_pred):
+    counts = confusion_matrix(y_true, y_pred, labels=range(10))
+    with np.errstate(invalid="ignore"):
+        return counts / counts.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("answer", [
+    rates,
+    lambda t, p: confusion_matrix(t, p, labels=range(10), normalize="true"),
+    lambda t, p: np.nan_to_num(rates(t, p)),
+])
+def test_07_confusion_rates_right_answers_pass(answer):
+    result = verdict("07-confusion-rates", answer)
+    assert result.passed, result
+
+
+def test_07_confusion_rates_without_labels_is_caught():
+    def no_labels(y_true, y_pred):
+        counts = confusion_matrix(y_true, y_pred)
+        return counts / counts.sum(axis=1, keepdims=True)
+
+    assert_wrong(verdict("07-confusion-rates", no_labels), "labels=range(10)")
+
+
+def test_07_confusion_rates_a_list_is_not_an_array():
+    assert_wrong(verdict("07-confusion-rates", lambda t, p: rates(t, p).tolist()), "list",
+                 "numpy array")
+
+
+def test_07_confusion_rates_swapped_arguments_are_named_with_a_nan_row():
+    def swapped(y_true, y_pred):
+        return rates(y_pred, y_true)
+
+    assert_wrong(verdict("07-confusion-rates", swapped), "swapped", "y_true, y_pred")
+
+
+# ---------------------------------------------------------------- 03 and 04: hints
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_03_feedforward_storing_z_instead_of_the_activation_is_named():
+    def stores_z(weights, biases, x):
+        activations, a = [x], x
+        for w, b in zip(weights, biases):
+            z = w @ a + b
+            activations.append(z)  # the slip: z kept, sigmoid(z) fed on
+            a = sigmoid(z)
+        return activations
+
+    assert_wrong(verdict("03-feedforward", stores_z), "weighted input", "sigmoid(z)")
+
+
+def test_04_copy_weights_generators_are_named():
+    def generators(coefs, intercepts):
+        return (c.T for c in coefs), (b for b in intercepts)
+
+    assert_wrong(verdict("04-copy-weights", generators), "generator", "[c.T for c in coefs]")
+
+
+def test_04_cost_with_the_notebooks_labels_names_the_global():
+    _, y_first = load_digits()
+
+    def global_labels(probabilities, y_):
+        return np.mean(np.sum((probabilities - np.eye(10)[y_first[:1000]]) ** 2, axis=1))
+
+    result = verdict("04-cost", global_labels)
+    assert result.status == checks.ERROR, result
+    assert "outside" in result.hint and "parameters" in result.hint
