@@ -1,10 +1,18 @@
 """The check of notebook 05 accepts right nudges and tells wrong ones apart."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import BernoulliRBM
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from coursekit import checks, judging
 from coursekit.checks import spec, wire
+from coursekit.judging.nb05 import LOGISTIC_SETTINGS, RBM_ACCURACY, RBM_SETTINGS, nudged_split
+from verdicts import assert_wrong
 
 
 def verdict(answer):
@@ -31,18 +39,26 @@ def by_padding(images, direction):
     return padded[:, row:row + 8, col:col + 8]
 
 
-def as_lists(images, direction):
-    return by_slicing(images, direction).tolist()
+def with_copies(images, direction):
+    # Another correct way: np.roll, then blank the row or column that wrapped around.
+    axis, step = {"left": (2, -1), "right": (2, 1), "up": (1, -1), "down": (1, 1)}[direction]
+    out = np.roll(images, step, axis=axis)
+    edge = {"left": np.s_[:, :, -1], "right": np.s_[:, :, 0], "up": np.s_[:, -1],
+            "down": np.s_[:, 0]}[direction]
+    out[edge] = 0
+    return out
 
 
-@pytest.mark.parametrize("answer", [by_slicing, by_padding, as_lists])
+@pytest.mark.parametrize("answer", [by_slicing, by_padding, with_copies])
 def test_right_answers_pass(answer):
     result = verdict(answer)
     assert result.passed, result
 
 
-def test_the_exercise_is_registered_for_notebook_05():
-    assert [e.id for e in checks.exercises_for("05_rbm_features")] == ["05-nudge"]
+def test_the_exercises_are_registered_for_notebook_05_in_order():
+    assert [e.id for e in checks.exercises_for("05_rbm_features")] == [
+        "05-nudge", "05-why-chance", "05-rbm-pipeline", "05-own-scale"]
+    assert [e.number for e in checks.exercises_for("05_rbm_features")] == [1, 2, 3, 4]
 
 
 def rolled(images, direction):
@@ -140,3 +156,155 @@ def test_cases_put_ink_on_every_border_and_cover_every_direction():
     assert {direction for _, direction in cases} == {"left", "right", "up", "down"}
     for images, _ in cases:
         assert images.shape[1:] == (8, 8) and images.min() > 0
+
+
+# ---------------------------------------------------------------- exercise 2, a question
+
+@pytest.mark.parametrize("answer", ["b", "B", " b ", "(b)", "b)"])
+def test_why_chance_right_letter_passes_with_its_explanation(answer):
+    result = judging.evaluate(judging.get("05-why-chance"), answer)
+    assert result.passed, result
+    assert "below" in result.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("a", ("weak penalty", "n_iter_")),
+    ("c", ("0 iterations",)),
+    ("d", ("0.789",)),
+    ("e", ("not one of the options",)),
+    (2, ("not a letter", "in quotes")),
+])
+def test_why_chance_wrong_letters_are_explained(answer, words):
+    assert_wrong(judging.evaluate(judging.get("05-why-chance"), answer), *words)
+
+
+def test_why_chance_unanswered():
+    assert judging.evaluate(judging.get("05-why-chance"), ...).status == checks.MISSING
+
+
+# ---------------------------------------------------------------- exercise 3
+
+X_TRAIN, X_TEST, Y_TRAIN, Y_TEST = nudged_split()
+
+
+def rbm_pipeline(logistic=None, **rbm_changes):
+    rbm = BernoulliRBM(**{**RBM_SETTINGS, **rbm_changes})
+    logistic = logistic or LogisticRegression(**LOGISTIC_SETTINGS)
+    return Pipeline([("rbm", rbm), ("logistic", logistic)])
+
+
+@pytest.fixture(scope="module")
+def fitted_pipeline():
+    return rbm_pipeline().fit(X_TRAIN, Y_TRAIN)
+
+
+def pipeline_verdict(answer, monkeypatch=None, namespace=None):
+    if monkeypatch is not None:
+        monkeypatch.setattr(spec, "user_namespace", lambda: namespace)
+    return judging.evaluate(judging.get("05-rbm-pipeline"), answer)
+
+
+def test_rbm_pipeline_the_notebooks_pipeline_passes(fitted_pipeline, monkeypatch):
+    namespace = {"rbm": fitted_pipeline[0], "rbm_features": fitted_pipeline}
+    result = pipeline_verdict(fitted_pipeline, monkeypatch, namespace)
+    assert result.passed, result
+    assert f"{RBM_ACCURACY:.3f}" in result.message
+
+
+def test_rbm_pipeline_make_pipeline_passes_too(fitted_pipeline):
+    # The same fitted steps under make_pipeline's names.
+    answer = make_pipeline(fitted_pipeline[0], fitted_pipeline[1])
+    assert pipeline_verdict(answer).passed
+
+
+def test_rbm_pipeline_a_new_rbm_next_to_the_notebooks_is_named(fitted_pipeline, monkeypatch):
+    namespace = {"rbm": BernoulliRBM(**RBM_SETTINGS), "rbm_features": fitted_pipeline}
+    assert_wrong(pipeline_verdict(fitted_pipeline, monkeypatch, namespace),
+                 "not the notebook's `rbm`", "`rbm` itself")
+
+
+def test_rbm_pipeline_fitted_on_the_test_part_is_caught():
+    answer = rbm_pipeline().fit(X_TEST, Y_TEST)
+    assert_wrong(pipeline_verdict(answer), "fitted on test images", "training part only")
+
+
+@pytest.mark.parametrize("answer, words", [
+    (rbm_pipeline(LogisticRegression(C=100, solver="newton-cg", tol=1)), ("tol=1",
+                                                                            "newton-cholesky")),
+    (rbm_pipeline(LogisticRegression()), ("C=1.0", "solver='lbfgs'")),
+    (rbm_pipeline(n_components=64), ("n_components=64",)),
+    (rbm_pipeline(), ("not fitted", "fit(X_train, y_train)")),
+    (make_pipeline(StandardScaler(), LogisticRegression(**LOGISTIC_SETTINGS)), ("steps",)),
+    (LogisticRegression(**LOGISTIC_SETTINGS), ("not a pipeline",)),
+    (Pipeline([("logistic", LogisticRegression(**LOGISTIC_SETTINGS)),
+               ("rbm", BernoulliRBM(**RBM_SETTINGS))]), ("steps",)),
+    (0.945, ("a float, not a pipeline",)),
+])
+def test_rbm_pipeline_wrong_builds_are_named(answer, words):
+    assert_wrong(pipeline_verdict(answer), *words)
+
+
+def test_rbm_pipeline_on_shuffled_labels_is_caught():
+    labels = np.random.default_rng(0).permutation(Y_TRAIN)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        answer = rbm_pipeline(n_iter=10).fit(X_TRAIN, labels)
+    assert_wrong(pipeline_verdict(answer), "classifies only", "own labels")
+
+
+# ---------------------------------------------------------------- exercise 4
+
+def own_scale(weights):
+    size = np.abs(weights).max(axis=1, keepdims=True)
+    return np.where(size > 0, weights / np.where(size > 0, size, 1), 0.0)
+
+
+def own_scale_in_a_loop(weights):
+    out = np.zeros_like(weights)
+    for index, row in enumerate(weights):
+        if np.abs(row).max() > 0:
+            out[index] = row / np.abs(row).max()
+    return out
+
+
+def own_scale_with_a_floor(weights):
+    return weights / np.maximum(np.abs(weights).max(axis=1, keepdims=True), 1e-12)
+
+
+@pytest.mark.parametrize("answer", [own_scale, own_scale_in_a_loop, own_scale_with_a_floor])
+def test_own_scale_right_answers_pass(answer):
+    result = judging.evaluate(judging.get("05-own-scale"), answer)
+    assert result.passed, result
+
+
+def in_place_scale(weights):
+    weights /= np.maximum(np.abs(weights).max(axis=1, keepdims=True), 1e-12)
+    return weights
+
+
+def nan_for_zeros(weights):
+    with np.errstate(invalid="ignore"):
+        return weights / np.abs(weights).max(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (lambda w: w / np.abs(w).max(), ("same number", "axis=1")),
+    (lambda w: own_scale(w) if False else w / np.where(w.max(axis=1, keepdims=True) == 0, 1,
+                                                       w.max(axis=1, keepdims=True)),
+     ("largest *value*", "np.abs")),
+    (lambda w: w / np.maximum(np.abs(w).max(axis=0, keepdims=True), 1e-12), ("column",
+                                                                               "axis=1")),
+    (nan_for_zeros, ("NaN", "row of zeros")),
+    (in_place_scale, ("changed the weights", "weights / size")),
+    (lambda w: own_scale(w).tolist(), ("list", "numpy array")),
+    (lambda w: own_scale(w).reshape(-1, 8, 8), ("expected the shape",)),
+    (lambda w: w, ("differs",)),
+])
+def test_own_scale_slips_are_named(answer, words):
+    assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
+
+
+def test_own_scale_cases_hold_a_row_of_zeros_and_travel_as_plain_data():
+    exercise = judging.get("05-own-scale")
+    cases = checks.decode(checks.encode(exercise.cases(0)))
+    assert any((np.abs(weights).max(axis=1) == 0).any() for (weights,) in cases)

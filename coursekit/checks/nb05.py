@@ -3,9 +3,15 @@
 Their judges are in :mod:`coursekit.judging.nb05`.
 """
 
-import numpy as np
+import numbers
 
-from .spec import ExerciseSpec
+import numpy as np
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from . import spec as specs_module
+from .spec import ExerciseSpec, QuestionSpec, array_facts
 from .wire import plain
 
 NOTEBOOK = "05_rbm_features"
@@ -26,7 +32,8 @@ class Nudge(ExerciseSpec):
         output = func(given, direction)
         # A function that shifts the images in place would silently change the
         # learner's data set, so we note whether the copy handed in changed.
-        collected = {"changed_input": not np.array_equal(given, images)}
+        collected = {"changed_input": not np.array_equal(given, images),
+                     "array": isinstance(output, np.ndarray), "type": type(output).__name__}
         try:
             collected["output"] = plain(output)
         except TypeError:  # not numbers: only its type can travel to the judge
@@ -34,4 +41,84 @@ class Nudge(ExerciseSpec):
         return collected
 
 
-EXERCISES = [Nudge()]
+class WhyChance(QuestionSpec):
+    id = "05-why-chance"
+    notebook = NOTEBOOK
+    number = 2
+    title = "why the example's settings score like chance"
+    points = 1
+    answer_name = "why_chance"
+
+
+#: The settings of the pipeline's two steps that the judge reads.
+RBM_PARAMS = ("n_components", "learning_rate", "n_iter", "random_state")
+LOGISTIC_PARAMS = ("C", "solver", "tol")
+
+
+class RbmPipeline(ExerciseSpec):
+    id = "05-rbm-pipeline"
+    notebook = NOTEBOOK
+    number = 3
+    title = "RBM features, then logistic regression, in one pipeline"
+    points = 2
+    answer_name = "rbm_features"
+
+    def collect(self, answer, cases):
+        facts = _describe_rbm_pipeline(answer, cases[0][0])
+        if isinstance(answer, Pipeline) and answer.steps:
+            # Later cells read `rbm.components_` and `rbm.transform`: the pipeline must
+            # train the notebook's own `rbm`, not a new one next to it.
+            namespace = specs_module.user_namespace()
+            if "rbm" in namespace:
+                facts["rbm_is_notebooks"] = answer.steps[0][1] is namespace["rbm"]
+        return {"value": plain(facts)}
+
+
+def _settings(model, names):
+    params = model.get_params() if hasattr(model, "get_params") else {}
+    out = {}
+    for name in names:
+        value = params.get(name)
+        ok = value is None or isinstance(value, (str, numbers.Real))
+        out[name] = value if ok and not isinstance(value, bool) else repr(value)
+    return out
+
+
+def _describe_rbm_pipeline(model, X_test):
+    """Plain facts about the learner's pipeline (runs next to the answer, may call it)."""
+    is_pipeline = isinstance(model, Pipeline)
+    parts = [step for _, step in model.steps] if is_pipeline else [model]
+    facts = {"is_pipeline": is_pipeline, "steps": [type(part).__name__ for part in parts],
+             "fitted": False}
+    if not is_pipeline or len(parts) != 2:
+        return facts
+    facts["rbm"] = _settings(parts[0], RBM_PARAMS)
+    facts["logistic"] = _settings(parts[1], LOGISTIC_PARAMS)
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        return facts
+    facts["fitted"] = True
+    if getattr(model, "n_features_in_", None) == X_test.shape[1]:
+        facts["predictions"] = model.predict(X_test)
+    return facts
+
+
+class OwnScale(ExerciseSpec):
+    id = "05-own-scale"
+    notebook = NOTEBOOK
+    number = 4
+    title = "each component on its own colour scale"
+    points = 1
+    answer_name = "own_scale"
+    kind = "function"
+
+    def call(self, func, case):
+        (weights,) = case
+        given = weights.copy()
+        facts = array_facts(func(given))
+        facts["changed_input"] = not np.array_equal(given, weights)
+        return facts
+
+
+EXERCISES = [Nudge(), WhyChance(), RbmPipeline(), OwnScale()]

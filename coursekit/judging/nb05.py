@@ -1,13 +1,18 @@
 """Notebook 05's judges: cases, references and hints."""
 
+import functools
+import numbers
+
 import numpy as np
+from sklearn.model_selection import train_test_split
 
 from ..checks import nb05 as specs
 from ..checks.results import correct, wrong
-from ..data import DIRECTIONS
+from ..data import DIRECTIONS, load_digits, nudge_dataset
 from ..data import nudge as reference_nudge
 from .base import Judge
-from .plain_answers import as_float_array, describe_shape
+from .plain_answers import as_float_array, describe_shape, not_an_array
+from .questions import Question
 
 _OPPOSITE = {"left": "right", "right": "left", "up": "down", "down": "up"}
 # Where each direction moves the ink, as (axis, step) of np.roll on (n, 8, 8) images.
@@ -26,10 +31,20 @@ class Nudge(Judge, specs.Nudge):
         return [(images, direction) for images in batches for direction in DIRECTIONS]
 
     def judge(self, payload, cases):
-        for (images, direction), collected in zip(cases, payload["outputs"]):
-            verdict = self._judge_one(images, direction, collected)
-            if verdict is not None:
-                return verdict
+        verdicts = [(direction, self._judge_one(images, direction, collected))
+                    for (images, direction), collected in zip(cases, payload["outputs"])]
+        for direction, verdict in verdicts:
+            if verdict is None:
+                continue
+            # One direction wrong among right ones (a typo, one slice off): say which work.
+            right = [d for d in DIRECTIONS if all(v is None for d2, v in verdicts if d2 == d)]
+            if right and verdict.status == "wrong":
+                names = [repr(d) for d in right]
+                listed = (names[0] if len(names) == 1
+                          else ", ".join(names[:-1]) + " and " + names[-1])
+                verdict = wrong(f"{verdict.message} ({listed} {'is' if len(names) == 1 else 'are'} "
+                                f"right.)", verdict.hint)
+            return verdict
         return correct("every direction moves the ink one pixel and fills the gap with 0.")
 
     def _judge_one(self, images, direction, collected):
@@ -59,10 +74,20 @@ class Nudge(Judge, specs.Nudge):
                          "build the result in a new array, e.g. `np.zeros_like(images)`, "
                          "and copy the shifted pixels into it.")
         if np.allclose(out, expected):
-            return None
+            return not_an_array(collected, call, "(n, 8, 8)")
+        if np.asarray(output).dtype.kind in "iub" and np.allclose(out, np.trunc(expected)):
+            return wrong(f"{call} returned whole numbers: the pixels, fractions in [0, 1], "
+                         "were cut down to 0.",
+                         "keep the images' own type: no `.astype(int)`, and start from "
+                         "`np.zeros_like(images)`, which has the type of `images`.")
         return self._diagnose(images, direction, out, expected, call)
 
     def _diagnose(self, images, direction, out, expected, call):
+        if not np.any(out):
+            return wrong(f"{call} returned all 0s: no pixel was copied for {direction!r}.",
+                         f"does your code recognize {direction!r}? Check that it is spelled "
+                         f"exactly so in your `if` (a typo such as 'rigth' never matches), "
+                         f"and that its slice copies the pixels.")
         if np.allclose(out, images):
             return wrong(f"{call} returned the images unchanged.",
                          "move every pixel one step: for 'left', the pixel in column j "
@@ -111,4 +136,203 @@ def _where_from(direction):
     }[direction]
 
 
-EXERCISES = [Nudge()]
+# ---------------------------------------------------------------- exercise 2
+
+
+class WhyChance(Question, specs.WhyChance):
+    options = {
+        "a": ("`C=100` holds the weights back so strongly that they all stay 0.",
+              "`C=100` is a weak penalty (the smaller `C`, the stronger it is), and the "
+              "model did not even start: `n_iter_` is 0."),
+        "b": ("The gradient is already smaller than `tol=1` at the start, so the solver "
+              "stops before its first step.",
+              "the solver stops as soon as the gradient is below `tol`; averaged over the "
+              "images it starts far below 1, so no step is taken and every weight stays 0."),
+        "c": ("The newton-cg solver cannot fit ten classes at once.",
+              "newton-cg fits ten classes well once it runs; here it ran 0 iterations."),
+        "d": ("7,188 training images are too few for 64 weights per digit.",
+              "7,188 images are plenty for 650 weights; with the same images a solver that "
+              "runs reaches 0.789."),
+    }
+    right = "b"
+
+
+# ---------------------------------------------------------------- exercise 3
+
+#: The scikit-learn example's RBM, as the notebook builds it.
+RBM_SETTINGS = {"n_components": 100, "learning_rate": 0.06, "n_iter": 10, "random_state": 0}
+#: The classifier's settings that work on current scikit-learn.
+LOGISTIC_SETTINGS = {"C": 6000.0, "solver": "newton-cholesky", "tol": 1e-8}
+#: What the notebook's pipeline scores on its test part (its stored output shows 0.945).
+#: A pipeline fitted on the training part with these settings lands here to the third
+#: decimal on every machine (newton-cholesky solves to the one minimum).
+RBM_ACCURACY = 0.945
+#: Below it: fitted on fewer or other images; above it: the test images were seen.
+RBM_ACCURACY_SLACK = 0.006
+
+
+@functools.lru_cache(maxsize=1)
+def nudged_split():
+    """The notebook's split of the nudged digits: X_train, X_test, y_train, y_test."""
+    X, y = load_digits()
+    X_nudged, y_nudged = nudge_dataset(X, y)
+    return tuple(train_test_split(X_nudged, y_nudged, test_size=0.2, random_state=0))
+
+
+class RbmPipeline(Judge, specs.RbmPipeline):
+    def cases(self, seed):
+        _, X_test, _, _ = nudged_split()
+        return [(X_test,)]
+
+    def judge(self, payload, cases):
+        facts = payload["value"]
+        if not isinstance(facts, dict) or "steps" not in facts:
+            return wrong("`rbm_features` is not a scikit-learn model.", _BUILD_PIPELINE)
+        steps = list(facts["steps"])
+        if not facts["is_pipeline"]:
+            return wrong(f"`rbm_features` is a {steps[0]}, not a pipeline.", _BUILD_PIPELINE)
+        if steps != ["BernoulliRBM", "LogisticRegression"]:
+            return wrong(f"the pipeline's steps are {steps}; expected the RBM, then the "
+                         "logistic regression.", _BUILD_PIPELINE)
+        if facts.get("rbm_is_notebooks") is False:
+            return wrong("the pipeline's RBM is a new BernoulliRBM, not the notebook's `rbm`: "
+                         "`rbm` stays untrained, and the cells below that draw "
+                         "`rbm.components_` would show nothing it learned.",
+                         "put `rbm` itself into the pipeline: `Pipeline([(\"rbm\", rbm), "
+                         "(\"logistic\", LogisticRegression(...))])`.")
+        different = [f"{name}={facts['rbm'].get(name)!r}" for name, value in RBM_SETTINGS.items()
+                     if not _same_setting(facts["rbm"].get(name), value)]
+        if different:
+            return wrong(f"the RBM's settings differ from the example's: {', '.join(different)}.",
+                         "use the notebook's `rbm` as it is: 100 components, learning rate "
+                         "0.06, 10 iterations, `random_state=0`.")
+        logistic = facts["logistic"]
+        if _same_setting(logistic.get("tol"), 1.0):
+            return wrong("the LogisticRegression has `tol=1`, the example's setting: its "
+                         "solver stops before its first step.",
+                         "use the working settings: `LogisticRegression(C=6000, "
+                         "solver=\"newton-cholesky\", tol=1e-8)`.")
+        different = [f"{name}={logistic.get(name)!r}" for name, value in LOGISTIC_SETTINGS.items()
+                     if not _same_setting(logistic.get(name), value)]
+        if different:
+            return wrong(f"the LogisticRegression's settings differ from the working ones: "
+                         f"{', '.join(different)}.",
+                         "use `LogisticRegression(C=6000, solver=\"newton-cholesky\", "
+                         "tol=1e-8)`: a weak penalty, and a solver that goes all the way.")
+        if not facts["fitted"]:
+            return wrong("`rbm_features` is built but not fitted yet.",
+                         "fit it on the training part: `.fit(X_train, y_train)`.")
+        _, _, _, y_test = nudged_split()
+        predictions = as_float_array(facts.get("predictions"), shape=y_test.shape)
+        if predictions is None:
+            return wrong("the pipeline gave no predictions for the test images.",
+                         "fit it on the notebook's `X_train` of 64 pixels per image.")
+        accuracy = float(np.mean(predictions == y_test))
+        if accuracy > RBM_ACCURACY + RBM_ACCURACY_SLACK:
+            return wrong(f"the pipeline classifies {accuracy:.3f} of the test images, more "
+                         f"than one that never saw them can ({RBM_ACCURACY}): it was fitted "
+                         "on test images.",
+                         "fit it on the training part only: `.fit(X_train, y_train)`.")
+        if accuracy < RBM_ACCURACY - RBM_ACCURACY_SLACK:
+            return wrong(f"the pipeline has the right settings but classifies only "
+                         f"{accuracy:.3f} of the test images (expected {RBM_ACCURACY}): it "
+                         "was fitted on other images or labels.",
+                         "fit it on the whole training part and its own labels: "
+                         "`.fit(X_train, y_train)`.")
+        return correct(f"the example's RBM, then a logistic regression that converges; "
+                       f"accuracy on the test part {accuracy:.3f}.")
+
+
+_BUILD_PIPELINE = ("chain the two: `Pipeline([(\"rbm\", rbm), (\"logistic\", "
+                   "LogisticRegression(C=6000, solver=\"newton-cholesky\", tol=1e-8))])`, "
+                   "then `.fit(X_train, y_train)`.")
+
+
+def _same_setting(got, expected):
+    if isinstance(expected, str) or expected is None:
+        return got == expected
+    return isinstance(got, numbers.Real) and not isinstance(got, bool) and bool(
+        np.isclose(got, expected, rtol=1e-9, atol=0))
+
+
+# ---------------------------------------------------------------- exercise 4
+
+
+class OwnScale(Judge, specs.OwnScale):
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        cases = []
+        for n in (6, 1, 4):
+            # Rows of very different sizes, mostly negative or mostly positive, so that
+            # one scale for all or the largest value instead of the largest size shows.
+            weights = rng.normal(size=(n, 64)) * rng.uniform(0.05, 3, size=(n, 1))
+            weights -= rng.uniform(-1, 1, size=(n, 1)) * np.abs(weights).max(axis=1,
+                                                                              keepdims=True)
+            cases.append((weights,))
+        # A unit whose weights are all 0 (it learned nothing) must stay blank, not NaN.
+        cases[0][0][2] = 0.0
+        return cases
+
+    def describe_case(self, case):
+        return f"own_scale(array of shape {case[0].shape})"
+
+    def judge(self, payload, cases):
+        for case, facts in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(case, facts)
+            if verdict is not None:
+                return verdict
+        return correct("every row divided by its own largest absolute weight, so each tile "
+                       "uses the whole colour scale; a row of zeros stays 0.")
+
+    def _judge_case(self, case, facts):
+        (weights,) = case
+        call = self.describe_case(case)
+        output = facts["numbers"]
+        if output is None:
+            return wrong(f"{call} returned None.",
+                         "did you forget `return` (or use `print` instead)?")
+        out = as_float_array(output)
+        if out is None or out.shape != weights.shape:
+            return wrong(f"{call} returned {describe_shape(output)}; expected the shape it "
+                         f"was given, {weights.shape}.",
+                         "one row per component, 64 weights each, as `plot_weight_tiles` "
+                         "takes them.")
+        size = np.abs(weights).max(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = np.where(size > 0, weights / size, 0.0)
+            by_max = weights / weights.max(axis=1, keepdims=True)
+        if np.any(np.isnan(out)) and np.allclose(out[size[:, 0] > 0], expected[size[:, 0] > 0]):
+            return wrong(f"{call} turned a row of zeros into NaN (0 divided by 0).",
+                         "leave a row whose weights are all 0 as it is: divide only where "
+                         "the largest size is above 0, e.g. `np.where(size > 0, weights / "
+                         "size, 0)` or divide by `np.maximum(size, 1e-12)`.")
+        if np.allclose(out, expected):
+            if facts.get("changed_input"):
+                return wrong(f"{call} changed the weights it was given.",
+                             "build a new array: `weights / size`, not `weights /= size`: "
+                             "in place it would rescale the RBM's own `components_`.")
+            return not_an_array(facts, call, str(weights.shape))
+        if np.allclose(out, weights / np.abs(weights).max()):
+            return wrong(f"{call} divided every row by the same number, the largest size of "
+                         "all weights: faint components stay faint.",
+                         "divide each row by its own largest size: "
+                         "`np.abs(weights).max(axis=1, keepdims=True)`.")
+        if np.allclose(np.nan_to_num(out), np.nan_to_num(by_max)):
+            return wrong(f"{call} divided each row by its largest *value*; for a row of mostly "
+                         "negative weights that is small or negative, and the tile flips or "
+                         "overflows.",
+                         "divide by the largest *size*, `np.abs(weights).max(axis=1, "
+                         "keepdims=True)`.")
+        column = np.abs(weights).max(axis=0, keepdims=True)
+        by_column = weights / np.where(column > 0, column, 1)
+        if np.allclose(np.nan_to_num(out), np.nan_to_num(by_column)):
+            return wrong(f"{call} divided each column (pixel) by its largest size, not each "
+                         "row (component).",
+                         "take the maximum along each row: `axis=1`, with `keepdims=True` so "
+                         "that it divides row by row.")
+        return wrong(f"{call} differs from each row divided by its own largest absolute weight.",
+                     "`size = np.abs(weights).max(axis=1, keepdims=True)`, then "
+                     "`weights / size`, leaving rows of zeros at 0.")
+
+
+EXERCISES = [Nudge(), WhyChance(), RbmPipeline(), OwnScale()]
