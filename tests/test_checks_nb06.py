@@ -16,16 +16,18 @@ from coursekit.judging.nb06 import (
     digits_as_mnist,
 )
 from coursekit.data import load_digits, stratified_split
-from verdicts import verdict
+from verdicts import assert_wrong, verdict
 
 X, y = load_digits()
 X_TRAIN, X_TEST, Y_TRAIN, Y_TEST = stratified_split(X, y, test_size=0.2, random_state=0)
 
 
 
-def test_every_exercise_of_06_is_covered():
-    assert {e.id for e in checks.exercises_for("06_logistic_grid_search")} == {
-        "06-best-row", "06-scaled-pipeline"}
+def test_every_exercise_of_06_is_covered_in_order():
+    assert [e.id for e in checks.exercises_for("06_logistic_grid_search")] == [
+        "06-grid-table", "06-under-over", "06-best-row", "06-refit-matches",
+        "06-scaled-pipeline"]
+    assert [e.number for e in checks.exercises_for("06_logistic_grid_search")] == [1, 2, 3, 4, 5]
 
 
 # ---------------------------------------------------------------- exercise 1
@@ -292,3 +294,98 @@ def test_on_mnist_the_settings_are_checked_too(mnist_model, changes, phrase):
     model[-1].set_params(**changes)
     result = verdict("06-scaled-pipeline", model)
     assert result.status == checks.WRONG and phrase in result.message, result
+
+
+# ---------------------------------------------------------------- the grid's table
+
+def grid_table(l1_ratios, C_values):
+    rows = []
+    for l1_ratio in l1_ratios:
+        for C in C_values:
+            rows.append({"penalty": "L1" if l1_ratio == 1 else "L2", "l1_ratio": l1_ratio,
+                         "C": C})
+    return pd.DataFrame(rows)
+
+
+def grid_table_by_product(l1_ratios, C_values):
+    import itertools
+
+    pairs = list(itertools.product(l1_ratios, C_values))
+    return pd.DataFrame({"l1_ratio": [r for r, _ in pairs], "C": [c for _, c in pairs],
+                         "penalty": [{1: "L1", 0: "L2"}[r] for r, _ in pairs]})
+
+
+def grid_table_with_room_for_scores(l1_ratios, C_values):
+    table = grid_table(l1_ratios, C_values)
+    table["train_auc"] = np.nan
+    table["test_auc"] = np.nan
+    return table
+
+
+@pytest.mark.parametrize("answer", [grid_table, grid_table_by_product,
+                                    grid_table_with_room_for_scores])
+def test_grid_table_right_answers_pass(answer):
+    result = verdict("06-grid-table", answer)
+    assert result.passed, result
+
+
+def zipped(l1_ratios, C_values):
+    return pd.DataFrame([{"penalty": "L1" if r == 1 else "L2", "l1_ratio": r, "C": c}
+                         for r, c in zip(l1_ratios, C_values)])
+
+
+def c_outside(l1_ratios, C_values):
+    return pd.DataFrame([{"penalty": "L1" if r == 1 else "L2", "l1_ratio": r, "C": c}
+                         for c in C_values for r in l1_ratios])
+
+
+def notebook_values(l1_ratios, C_values):
+    return grid_table((1, 0), np.logspace(-2, 2, 25))
+
+
+def sorts_its_argument(l1_ratios, C_values):
+    l1_ratios.sort()
+    return grid_table(l1_ratios, C_values)
+
+
+GRID_WRONG = [
+    (zipped, ("paired up one to one", "itertools.product")),
+    (c_outside, ("another order", "outside")),
+    (notebook_values, ("rows; expected", "arguments")),
+    (lambda r, c: grid_table(r, c).rename(columns={"C": "c"}), ("without 'C'", "exactly")),
+    (lambda r, c: grid_table(r, c).assign(penalty=lambda t: t["penalty"].str.lower()),
+     ("penalty", '"L1" for 1')),
+    (lambda r, c: grid_table(r, c).assign(C=lambda t: t["C"].map(str)), ("numbers",)),
+    (lambda r, c: grid_table(r, c).to_dict("records"), ("a list, not a pandas DataFrame",
+                                                         "pd.DataFrame(rows)")),
+    (sorts_its_argument, ("changed the lists", "do not sort")),
+]
+
+
+@pytest.mark.parametrize("answer, words", GRID_WRONG)
+def test_grid_table_slips_are_named(answer, words):
+    assert_wrong(verdict("06-grid-table", answer), *words)
+
+
+def test_grid_table_cases_travel_as_plain_data():
+    exercise = judging.get("06-grid-table")
+    cases = exercise.cases(0)
+    assert checks.decode(checks.encode(cases)) is not None
+    payload = checks.decode(checks.encode(checks.collect_safely(exercise, grid_table, cases)))
+    assert judging.judge_safely(exercise, payload, cases).passed
+
+
+# ---------------------------------------------------------------- the questions
+
+@pytest.mark.parametrize("exercise_id, right, wrong_words", [
+    ("06-under-over", "a", {"b": "other way round", "c": "under-fitting", "d": "0.5"}),
+    ("06-refit-matches", "b", {"a": "tol=0.01", "c": "same `x_train`", "d": "same test part"}),
+])
+def test_questions_accept_the_right_letter_and_explain_each_wrong_one(exercise_id, right,
+                                                                      wrong_words):
+    for form in (right, right.upper(), f" ({right}) "):
+        assert verdict(exercise_id, form).passed, form
+    for letter, words in wrong_words.items():
+        assert_wrong(verdict(exercise_id, letter), words)
+    assert_wrong(verdict(exercise_id, 1), "not a letter")
+    assert verdict(exercise_id, ...).status == checks.MISSING

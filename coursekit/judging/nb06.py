@@ -9,6 +9,7 @@ from ..checks.results import correct, wrong
 from ..data import load_digits, stratified_split
 from .base import Judge
 from .plain_answers import as_float_array, describe_shape
+from .questions import Question
 
 #: The notebook's split of the digits: 20 % test, stratified, seed 0.
 DIGITS_TEST_SIZE = 0.2
@@ -70,6 +71,109 @@ def _mnist_like_test():
     return digits_as_mnist(X[rows]), y[rows]
 
 
+# ---------------------------------------------------------------- the grid's table
+
+
+def penalty_name(l1_ratio):
+    """How the notebook's tables name a penalty: "L1" for l1_ratio 1, "L2" for 0."""
+    return {1.0: "L1", 0.0: "L2"}.get(float(l1_ratio), f"elastic net {float(l1_ratio):g}")
+
+
+class GridTable(Judge, specs.GridTable):
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        # Other values of C than the notebook's, the penalties in both orders and one
+        # alone: an answer that ignores an argument (or zips the two) shows.
+        return [((1, 0), tuple(np.logspace(-2, 2, 5))),
+                ((0, 1), tuple(np.round(np.sort(rng.uniform(0.1, 50, 3)), 3))),
+                ((1,), (0.5, 2.0)),
+                ((0, 1), (7.0,))]
+    def describe_case(self, case):
+        l1_ratios, C_values = case
+        return f"grid_table({tuple(l1_ratios)}, {len(C_values)} values of C)"
+
+    def judge(self, payload, cases):
+        for case, facts in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(case, facts)
+            if verdict is not None:
+                return verdict
+        return correct("one row per pair of penalty and C, all values of C for each penalty "
+                       "in turn, with the penalty's name next to its l1_ratio.")
+
+    def _judge_case(self, case, facts):
+        l1_ratios, C_values = case
+        call = self.describe_case(case)
+        if facts.get("type") != "DataFrame":
+            return wrong(f"{call} returned a {facts.get('type')}, not a pandas DataFrame.",
+                         "collect the rows in a list of dicts, then "
+                         "`return pd.DataFrame(rows)`.")
+        columns = list(facts.get("columns") or [])
+        missing = [c for c in ("penalty", "l1_ratio", "C") if c not in columns]
+        if missing:
+            return wrong(f"{call}: the table has the columns {columns}, without "
+                         f"{', '.join(repr(c) for c in missing)}.",
+                         "name the columns exactly `penalty`, `l1_ratio` and `C`: the next "
+                         "cells read them by name.")
+        if facts.get("changed_input"):
+            return wrong(f"{call} changed the lists it was given.",
+                         "read `l1_ratios` and `C_values`; do not sort or extend them.")
+        expected = [(float(r), float(c)) for r in l1_ratios for c in C_values]
+        # plain() made an array of a column of numbers; text or a mix stays a list.
+        ratios, Cs = (facts[name] for name in ("l1_ratio", "C"))
+        if not all(isinstance(v, np.ndarray) and v.dtype.kind in "iuf" for v in (ratios, Cs)):
+            return wrong(f"{call}: `l1_ratio` and `C` should hold numbers.",
+                         "store the numbers themselves, not text such as '0.01'.")
+        got = [(float(r), float(c)) for r, c in zip(ratios, Cs)]
+        if len(got) == min(len(l1_ratios), len(C_values)) and len(got) < len(expected):
+            return wrong(f"{call} has {len(got)} rows, not {len(expected)}: the values were "
+                         "paired up one to one (as `zip` does), not every penalty with every C.",
+                         "loop over both, one inside the other: `for l1_ratio in l1_ratios: "
+                         "for C in C_values:` (or `itertools.product`).")
+        if len(got) != len(expected) or not np.allclose(
+                sorted(got), sorted(expected), rtol=1e-9, atol=0):
+            return wrong(f"{call} has {len(got)} rows; expected {len(expected)}, one for each "
+                         f"of the {len(l1_ratios)} penalties with each of the "
+                         f"{len(C_values)} values of C.",
+                         "build the rows from the arguments `l1_ratios` and `C_values`, not "
+                         "from the notebook's own values.")
+        if not np.allclose(got, expected, rtol=1e-9, atol=0):
+            return wrong(f"{call} has the right rows in another order.",
+                         "all values of C for the first l1_ratio, then all for the next: "
+                         "the loop over the penalties outside, the one over C inside. The "
+                         "notebook fills the scores in that order.")
+        names = [penalty_name(r) for r, _ in expected]
+        if list(facts.get("penalty") or []) != names:
+            return wrong(f"{call}: the `penalty` column holds {list(facts['penalty'])[:4]}..., "
+                         f"expected {names[:4]}....",
+                         "name each row's penalty from its l1_ratio: \"L1\" for 1, \"L2\" "
+                         "for 0.")
+        return None
+
+
+class UnderOver(Question, specs.UnderOver):
+    options = {
+        "a": ("Under-fitting at the smallest values of C, where both parts score low; "
+              "over-fitting at the largest, where the training score keeps rising and the "
+              "test score no longer follows.",
+              "a strong penalty leaves the model too simple for either part; a weak one lets "
+              "it learn details of the training images that do not carry over."),
+        "b": ("Under-fitting at the largest values of C, over-fitting at the smallest.",
+              "the other way round: a small C is a strong penalty, and L1 with C = 0.01 "
+              "scores 0.5 on both parts, a coin toss: too simple, not too flexible."),
+        "c": ("Over-fitting at the smallest values of C, since there the training and test "
+              "scores are equal.",
+              "equal scores on both parts are not over-fitting; equal *low* scores mean the "
+              "model learned too little: under-fitting."),
+        "d": ("Neither: every setting scores above 0.99 on the test part.",
+              "the table's first rows say otherwise: L1 with C = 0.01 scores 0.5, and up to "
+              "C = 0.02 it stays below 0.95."),
+    }
+    right = "a"
+
+
+# ---------------------------------------------------------------- the best row
+
+
 class BestRow(Judge, specs.BestRow):
     def cases(self, seed):
         rng = np.random.default_rng(seed)
@@ -92,7 +196,6 @@ class BestRow(Judge, specs.BestRow):
             index = rng.permutation(2 * n_c) + 100
             cases.append((table, index, column))
         return cases
-
     def describe_case(self, case):
         _, index, column = case
         return f"best_row(table of {len(index)} rows, {column!r})"
@@ -128,7 +231,19 @@ class BestRow(Judge, specs.BestRow):
                 return wrong(f"{call} returned {what}, not one row of the table.",
                              "return a row (a pandas Series): `table.loc[...]`.")
             got = output.get("label")
+            if got is None:
+                return wrong(f"{call} returned a Series with no row label: the largest value "
+                             "of every column, each taken from its own row (`table.max()` "
+                             "does that), not one row of the table.",
+                             "find the label of the best row with `table[column].idxmax()`, "
+                             "then return `table.loc[label]`.")
             if got == best and np.isclose(output.get("C", np.nan), table.loc[best, "C"]):
+                if output.get("changed_input"):
+                    return wrong(f"{call} returned the right row, but changed the table it was "
+                                 "given (sorted or reordered it in place).",
+                                 "leave `table` as it is: no `inplace=True`, and no assigning "
+                                 "into it. `sort_values` without `inplace` returns a sorted "
+                                 "copy; `table[column].idxmax()` needs no sorting at all.")
                 continue
             other = "train_auc" if column == "test_auc" else "test_auc"
             if got == int(table[column].idxmin()):
@@ -144,13 +259,34 @@ class BestRow(Judge, specs.BestRow):
         return correct("the row with the largest value in the column asked for, found by label.")
 
 
+class RefitMatches(Question, specs.RefitMatches):
+    options = {
+        "a": ("Exactly: the same training images and the same setting give the same model.",
+              "the setting is the same, but not the way it was fitted: the grid stopped at "
+              "`tol=0.01`, starting from the weights of the C before it."),
+        "b": ("Closely but not exactly: the grid's fit started from the previous C's weights "
+              "and stopped at `tol=0.01`, the final fit started from zeros and went on to "
+              "`tol=1e-3`, so the weights differ a little and so do the scores.",
+              "the same setting reached by two roads: on a flat optimum the two stop at "
+              "slightly different weights that score almost alike."),
+        "c": ("No: the final model was trained on more images than the grid's models.",
+              "both were fitted on the same `X_train`; only the test part scored them."),
+        "d": ("No: cross-validation chose it, so its score comes from other images.",
+              "cross-validation chose the setting, but both scores here are measured on the "
+              "same test part."),
+    }
+    right = "b"
+
+
+# ---------------------------------------------------------------- the scaler
+
+
 class ScaledPipeline(Judge, specs.ScaledPipeline):
     def cases(self, seed):
         # Images on which a fitted answer is asked for predictions: the digits' test
         # part, and for a model of MNIST's 784 pixels digits drawn the MNIST way.
         _, X_test, _, _ = _digits_split()
         return [(X_test,), (_mnist_like_test()[0],)]
-
     def judge(self, payload, cases):
         facts = payload["value"]
         if not isinstance(facts, dict) or "steps" not in facts:
@@ -181,6 +317,29 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
         if not facts["fitted"]:
             return wrong("scaled_model is built but not fitted yet.",
                          "fit it on the training part: `scaled_model.fit(X_train, y_train)`.")
+        shared = [name for name in facts.get("shared_with") or () if isinstance(name, str)]
+        if shared:
+            return wrong(f"the pipeline's LogisticRegression is `{shared[0]}` itself, not a "
+                         f"new model: fitting the pipeline refitted `{shared[0]}` on "
+                         "standardized pixels, and the cells below that use it (the "
+                         "comparison with the raw-pixel model) now see another model.",
+                         "give the pipeline a new LogisticRegression of its own: "
+                         "`make_pipeline(StandardScaler(), LogisticRegression(**best, "
+                         "**FINAL_SETTINGS))`, then run the cell that fits "
+                         f"`{shared[0]}` again.")
+        if facts.get("with_mean") is False or facts.get("with_std") is False:
+            missing = [text for flag, text in (("with_mean", "subtract each pixel's mean"),
+                                               ("with_std", "divide by its standard deviation"))
+                       if facts.get(flag) is False]
+            return wrong(f"the StandardScaler does not {' and '.join(missing)}: "
+                         "standardizing does both.",
+                         "use `StandardScaler()` with its defaults, without `with_mean=False` "
+                         "or `with_std=False`.")
+        if facts.get("penalty") not in (None, "deprecated"):
+            return wrong(f"the LogisticRegression sets `penalty={facts['penalty']!r}`, "
+                         "which scikit-learn deprecated in version 1.8.",
+                         "choose the penalty with `l1_ratio` (1 for L1, 0 for L2), as the "
+                         "search did: `LogisticRegression(**best, **FINAL_SETTINGS)`.")
         verdict = _judge_scaler(facts)
         if verdict is not None:
             return verdict
@@ -299,4 +458,4 @@ def _judge_scaler(facts):
                  "`scaled_model.fit(X_train, y_train)`.")
 
 
-EXERCISES = [BestRow(), ScaledPipeline()]
+EXERCISES = [GridTable(), UnderOver(), BestRow(), RefitMatches(), ScaledPipeline()]
