@@ -7,15 +7,15 @@ import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, log_loss
 
 from coursekit import checks, judging
-from verdicts import verdict
+from verdicts import assert_wrong, verdict
 
 CLASSES = np.arange(10)
 
 
 
-def test_every_exercise_of_07_is_covered():
-    assert {e.id for e in checks.exercises_for("07_weight_visualization")} == {
-        "07-train-in-periods", "07-confusion-rates"}
+def test_every_exercise_of_07_is_covered_in_order():
+    assert [e.id for e in checks.exercises_for("07_weight_visualization")] == [
+        "07-train-in-periods", "07-confusion-rates", "07-unit-weights", "07-what-tiles-show"]
 
 
 # ---------------------------------------------------------------- exercise 1
@@ -40,7 +40,7 @@ def periods_loop(measure, *, fit="partial", record_before=False, classes=CLASSES
 
 
 def loss(model, X, y):
-    return log_loss(y, model.predict_proba(X))
+    return log_loss(y, model.predict_proba(X), labels=CLASSES)
 
 
 def accuracy(model, X, y):
@@ -52,13 +52,18 @@ def test_train_in_periods_right_answer_passes():
     assert result.passed, result
 
 
-def test_train_in_periods_classes_from_the_labels_pass_too():
-    # Every digit is in the cases' training part, so np.unique(y_train) is np.arange(10).
-    def right(model, X_train, y_train, X_valid, y_valid, periods):
-        return periods_loop(loss, classes=np.unique(y_train))(
-            model, X_train, y_train, X_valid, y_valid, periods)
+def test_train_in_periods_other_right_forms_pass():
+    def by_hand(model, X_train, y_train, X_valid, y_valid, periods):
+        # The log loss written out, with the natural logarithm, and one list of pairs
+        # turned into two lists at the end.
+        history = []
+        for _ in range(periods):
+            model.partial_fit(X_train, y_train, classes=list(range(10)))
+            history.append([-np.mean(np.log(model.predict_proba(X)[np.arange(len(y)), y]))
+                            for X, y in ((X_train, y_train), (X_valid, y_valid))])
+        return np.array(history).T
 
-    assert verdict("07-train-in-periods", right).passed
+    assert verdict("07-train-in-periods", by_hand).passed
 
 
 def swapped(model, X_train, y_train, X_valid, y_valid, periods):
@@ -160,12 +165,16 @@ def test_train_in_periods_unanswered_and_forgotten_return():
     assert result.status == checks.WRONG and "returned None" in result.message
 
 
-def test_train_in_periods_cases_hold_every_digit_and_travel_as_plain_data():
+def test_train_in_periods_cases_travel_as_plain_data_and_one_lacks_a_digit():
     exercise = judging.get("07-train-in-periods")
     cases = exercise.cases(0)
+    lacking = 0
     for spec, X_train, y_train, X_valid, y_valid, periods in checks.decode(checks.encode(cases)):
-        assert set(y_train) == set(y_valid) == set(CLASSES)
+        assert set(y_valid) == set(CLASSES)
+        lacking += len(set(CLASSES) - set(y_train)) == 1
         assert spec["kind"] in ("linear", "network") and periods >= 2
+    # The case that makes `classes=np.arange(10)` (and `labels=`) matter.
+    assert lacking == 1
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -179,7 +188,6 @@ def by_hand(y_true, y_pred):
 
 @pytest.mark.parametrize("answer", [
     lambda t, p: confusion_matrix(t, p, labels=range(10), normalize="true"),
-    lambda t, p: confusion_matrix(t, p, normalize="true"),
     by_hand,
 ])
 def test_confusion_rates_right_answers_pass(answer):
@@ -215,7 +223,73 @@ def test_confusion_rates_unanswered():
     assert verdict("07-confusion-rates", ...).status == checks.MISSING
 
 
-def test_confusion_cases_hold_every_digit_and_a_digit_never_predicted():
+def test_confusion_cases_hold_a_digit_never_predicted_and_one_never_seen():
     cases = judging.get("07-confusion-rates").cases(0)
-    assert all(set(y_true) == set(CLASSES) for y_true, _ in cases)
-    assert any(len(set(y_pred)) < 10 for _, y_pred in cases)
+    assert sum(set(y_true) == set(CLASSES) for y_true, _ in cases) == 2
+    assert any(set(y_true) == set(CLASSES) and len(set(y_pred)) < 10 for y_true, y_pred in cases)
+    # Without `labels=range(10)` this case gives a 9x9 matrix.
+    assert any(len(set(y_true) | set(y_pred)) == 9 for y_true, y_pred in cases)
+
+
+# ---------------------------------------------------------------- exercise 3
+
+@pytest.mark.parametrize("answer", [
+    lambda network: network.coefs_[0].T,
+    lambda network: np.transpose(network.coefs_[0]).copy(),
+    lambda network: np.array([network.coefs_[0][:, j] for j in range(network.coefs_[0].shape[1])]),
+])
+def test_unit_weights_right_answers_pass(answer):
+    result = verdict("07-unit-weights", answer)
+    assert result.passed, result
+
+
+def transposes_in_place(network):
+    network.coefs_[0] = network.coefs_[0].T
+    return network.coefs_[0]
+
+
+UNIT_WRONG = [
+    (lambda network: network.coefs_[0], ("one row per *pixel*", ".T")),
+    (lambda network: network.coefs_[0].reshape(network.coefs_[0].shape[::-1]),
+     ("reshaped", "transpose")),
+    (lambda network: network.coefs_[1].T, ("output* layer", "coefs_[0]")),
+    (lambda network: network.intercepts_[0], ("biases", "coefs_[0]")),
+    (lambda network: network.coefs_[0].T.reshape(-1, 8, 8), ("shape (5, 8, 8)",
+                                                             "flat row per unit")),
+    (lambda network: network.coefs_[0].T.tolist(), ("list", "numpy array")),
+    (transposes_in_place, ("changed the network", "without assigning")),
+    (lambda network: network.coefs_[0].T * 2, ("differs",)),
+]
+
+
+@pytest.mark.parametrize("answer, words", UNIT_WRONG)
+def test_unit_weights_slips_are_named(answer, words):
+    assert_wrong(verdict("07-unit-weights", answer), *words)
+
+
+def test_unit_weights_a_network_from_the_notebook_is_named():
+    from coursekit.checks.nb07 import small_network
+
+    notebook_network = small_network({"hidden": 32, "pixels": 64, "images": 100,
+                                      "random_state": 0})
+    assert_wrong(verdict("07-unit-weights", lambda network: notebook_network.coefs_[0].T),
+                 "network it was given")
+
+
+# ---------------------------------------------------------------- exercise 4
+
+def test_what_tiles_show_accepts_the_right_letter_and_explains_each_wrong_one():
+    for form in ("b", "B", "(b)"):
+        assert verdict("07-what-tiles-show", form).passed
+    for letter, words in {"a": "whole digit", "c": "doubled", "d": "32 units"}.items():
+        assert_wrong(verdict("07-what-tiles-show", letter), words)
+    assert_wrong(verdict("07-what-tiles-show", "blobs"), "not one of the options")
+
+
+def test_unit_weights_judged_across_the_wire_as_the_grader_does():
+    # The grader sends the cases to the kernel as encoded text; they come back as lists.
+    exercise = judging.get("07-unit-weights")
+    cases = [tuple(case) for case in checks.decode(checks.encode(exercise.cases(0)))]
+    payload = checks.decode(checks.encode(checks.collect_safely(
+        exercise, lambda network: network.coefs_[0].T, cases)))
+    assert judging.judge_safely(exercise, payload, exercise.cases(0)).passed

@@ -3,15 +3,20 @@
 Their judges are in :mod:`coursekit.judging.nb07`.
 """
 
+import numpy as np
 from sklearn.linear_model import SGDClassifier
 from sklearn.neural_network import MLPClassifier
 
-from .spec import ExerciseSpec
+from ..data import load_digits
+from .spec import ExerciseSpec, QuestionSpec, array_facts
+from .wire import plain, plain_or_name
 
 NOTEBOOK = "07_weight_visualization"
+CLASSES = np.arange(10)
 
 
 # ---------------------------------------------------------------- exercise 1
+
 
 def build_model(spec):
     """A fresh, seeded model from a plain description (so cases travel as plain data).
@@ -43,13 +48,34 @@ class TrainInPeriods(ExerciseSpec):
     points = 2
     answer_name = "train_in_periods"
     kind = "function"
-
     def call(self, func, case):
-        spec, X_train, y_train, X_valid, y_valid, periods = case
-        return func(build_model(spec), X_train, y_train, X_valid, y_valid, periods)
+        spec, *parts, periods = case
+        model = build_model(spec)
+        given = [part.copy() for part in parts]
+        collected = {}
+        try:
+            collected["losses"] = plain_or_name(func(model, *given, periods))
+        except NotImplementedError:
+            raise
+        except Exception as exc:  # judged with what the model learned, see judge()
+            collected["raised"] = f"{type(exc).__name__}: {exc}"
+        # The notebook's next cells use the model it passed in (`linear`, `network`):
+        # what that model knows after the call is part of the answer.
+        classes = getattr(model, "classes_", None)
+        collected["classes"] = None if classes is None else plain_or_name(classes)
+        try:
+            collected["final"] = plain(model.predict_proba(parts[2]))
+        except Exception:  # not fitted, or fitted on something else
+            collected["final"] = None
+        collected["changed_input"] = [
+            name for name, part, kept in zip(("X_train", "y_train", "X_valid", "y_valid"),
+                                             given, parts)
+            if part.shape != kept.shape or not np.array_equal(part, kept)]
+        return collected
 
 
 # ---------------------------------------------------------------- exercise 2
+
 
 class RowNormalizedConfusion(ExerciseSpec):
     id = "07-confusion-rates"
@@ -59,6 +85,60 @@ class RowNormalizedConfusion(ExerciseSpec):
     points = 1
     answer_name = "row_normalized_confusion"
     kind = "function"
+    def call(self, func, case):
+        # A right answer divides 0 by 0 in the row of a digit without images: the NaN
+        # that gives is accepted, and numpy's warning about it would only distract.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return array_facts(func(*case))
 
 
-EXERCISES = [TrainInPeriods(), RowNormalizedConfusion()]
+# ---------------------------------------------------------------- exercise 3
+
+
+def small_network(spec):
+    """A network trained for one pass on a few digits, rebuilt alike on both sides.
+
+    Parameters
+    ----------
+    spec : dict
+        ``{"hidden": int, "pixels": 64 or 16, "images": int, "random_state": int}``;
+        16 pixels are every fourth pixel of the digits, so that an answer that
+        assumes 8x8 images shows.
+    """
+    X, y = load_digits()
+    X, y = X[: spec["images"]], y[: spec["images"]]
+    if spec["pixels"] == 16:
+        X = X[:, ::4]
+    network = MLPClassifier(hidden_layer_sizes=(spec["hidden"],),
+                            random_state=spec["random_state"])
+    return network.partial_fit(X, y, classes=CLASSES)
+
+
+class UnitWeights(ExerciseSpec):
+    id = "07-unit-weights"
+    notebook = NOTEBOOK
+    number = 3
+    title = "one row of weights per hidden unit"
+    points = 1
+    answer_name = "unit_weights"
+    kind = "function"
+    def call(self, func, case):
+        (spec,) = case
+        network = small_network(spec)
+        kept = [w.copy() for w in network.coefs_]
+        facts = array_facts(func(network))
+        facts["changed_network"] = len(kept) != len(network.coefs_) or any(
+            a.shape != b.shape or not np.array_equal(a, b) for a, b in zip(kept, network.coefs_))
+        return facts
+
+
+class WhatTilesShow(QuestionSpec):
+    id = "07-what-tiles-show"
+    notebook = NOTEBOOK
+    number = 4
+    title = "what the first layer's tiles show"
+    points = 1
+    answer_name = "what_tiles_show"
+
+
+EXERCISES = [TrainInPeriods(), RowNormalizedConfusion(), UnitWeights(), WhatTilesShow()]

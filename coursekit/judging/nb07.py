@@ -4,12 +4,15 @@ import numpy as np
 from sklearn.metrics import accuracy_score, log_loss
 
 from ..checks import nb07 as specs
-from ..checks.nb07 import build_model
-from ..checks.results import correct, wrong
+from ..checks.nb07 import CLASSES, build_model, small_network
+from ..checks.results import ERROR, Result, correct, wrong
 from ..data import load_digits, stratified_split
 from .base import Judge
-from .plain_answers import as_float_array, describe_shape
-CLASSES = np.arange(10)
+from .plain_answers import as_float_array, describe_shape, not_an_array
+from .questions import Question
+
+
+# ---------------------------------------------------------------- exercise 1
 
 
 def shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods, *, runs=16):
@@ -40,9 +43,11 @@ def reference_history(spec, X_train, y_train, X_valid, y_valid, periods):
 
     Returns
     -------
-    dict of str to ndarray of shape (2, periods)
-        ``"loss"``: log loss on the training and validation parts after each
-        period; ``"accuracy"``: the same for accuracy.
+    dict of str to ndarray
+        ``"loss"``: log loss on the training and validation parts after each period,
+        shape (2, periods); ``"accuracy"``: the same for accuracy; ``"final"``: the
+        trained model's probabilities for the validation images, what the notebook's
+        next cells see of the model.
     """
     model = build_model(spec)
     history = {"loss": [[], []], "accuracy": [[], []]}
@@ -51,7 +56,14 @@ def reference_history(spec, X_train, y_train, X_valid, y_valid, periods):
         for row, (X, y) in enumerate(((X_train, y_train), (X_valid, y_valid))):
             history["loss"][row].append(log_loss(y, model.predict_proba(X), labels=CLASSES))
             history["accuracy"][row].append(accuracy_score(y, model.predict(X)))
-    return {key: np.array(value) for key, value in history.items()}
+    history = {key: np.array(value) for key, value in history.items()}
+    history["final"] = model.predict_proba(X_valid)
+    return history
+
+
+#: Decimals to which a learner might round the losses before returning them.
+_ROUNDINGS = (1, 2, 3, 4)
+_CLOSE = {"rtol": 1e-4, "atol": 1e-6}
 
 
 class TrainInPeriods(Judge, specs.TrainInPeriods):
@@ -66,9 +78,15 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
             {"kind": "linear", "alpha": 1e-3, "random_state": int(rng.integers(1000))},
             {"kind": "network", "hidden": 8, "batch_size": 32, "learning_rate_init": 0.01,
              "random_state": int(rng.integers(1000))},
+            {"kind": "linear", "alpha": 1e-2, "random_state": int(rng.integers(1000))},
         ]
-        return [(spec, X_train, y_train, X_valid, y_valid, periods)
-                for spec, periods in zip(specs, (4, 3))]
+        # The last training part has no image of one digit, as a small or unlucky one
+        # may not: only `classes=np.arange(10)` then still knows all ten digits.
+        missing = int(rng.integers(10))
+        kept = y_train != missing
+        parts = [(X_train, y_train), (X_train, y_train), (X_train[kept], y_train[kept])]
+        return [(spec, X_part, y_part, X_valid, y_valid, periods)
+                for spec, (X_part, y_part), periods in zip(specs, parts, (4, 3, 2))]
 
     def describe_case(self, case):
         spec, *_, periods = case
@@ -82,61 +100,148 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         if "NotFittedError" in error:
             return ("measure the losses *after* the period's `partial_fit`: before the first "
                     "one the model has not learned anything it could predict with.")
+        if "different number of classes" in error or "classes in labels" in error:
+            return ("this check's training part has no image of one digit, as a small part "
+                    "may not: tell `log_loss` all ten digits too, "
+                    "`log_loss(y, model.predict_proba(X), labels=np.arange(10))`.")
+        if "inconsistent numbers of samples" in error:
+            return ("the images and labels it was given do not go together: does the "
+                    "function use a name from outside it, such as the notebook's `X_train` "
+                    "or `y_valid`? Use its own parameters, so that it works on whatever it "
+                    "is given (this check passes parts of its own).")
         return None
 
     def judge(self, payload, cases):
         for case, output in zip(cases, payload["outputs"]):
-            spec, X_train, y_train, X_valid, y_valid, periods = case
-            call = self.describe_case(case)
-            out = as_float_array(output)
-            if out is None or out.ndim != 2 or out.shape[0] != 2:
-                if out is not None and out.shape == (periods, 2):
-                    return wrong(f"{call} returned {periods} pairs, one per period.",
-                                 "return two lists, `train_losses, valid_losses`, each with "
-                                 "one number per period.")
-                return wrong(f"{call} returned {describe_shape(output)}.",
-                             "return two lists of numbers: `return train_losses, valid_losses`.")
-            if out.shape[1] != periods:
-                return wrong(f"{call} recorded {out.shape[1]} numbers per part, not {periods}.",
-                             "record both losses once at the end of every period, and run "
-                             "exactly `periods` periods.")
-            expected = reference_history(spec, X_train, y_train, X_valid, y_valid, periods)
-            loss, accuracy = expected["loss"], expected["accuracy"]
-            if np.allclose(out, loss, rtol=1e-4, atol=1e-6):
-                continue
-            if np.allclose(out, loss[::-1], rtol=1e-4, atol=1e-6):
-                return wrong(f"{call}: the training and validation losses are swapped.",
-                             "return the training losses first, then the validation losses.")
-            if np.allclose(out, accuracy) or np.allclose(out, 1 - accuracy):
-                what = "accuracy" if np.allclose(out, accuracy) else "error rate"
-                return wrong(f"{call} recorded the {what}, not the log loss.",
-                             "use `log_loss(y, model.predict_proba(X))`: it also counts "
-                             "how confident the right and wrong answers are.")
-            if periods > 1 and np.allclose(out, out[:, :1]) and not np.allclose(loss, loss[:, :1]):
-                return wrong(f"{call} recorded the same losses in every period.",
-                             "call `model.partial_fit(...)` each period: `fit` starts "
-                             "training again from scratch, so nothing accumulates.")
-            shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
-            if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
-                return wrong(f"{call} recorded losses like those of a training that visits the "
-                             "images in another order (first period: training "
-                             f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
-                             f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
-                             "pass the whole training part to `partial_fit`, as it is: did you "
-                             "shuffle or sample it first? `partial_fit` already visits the "
-                             "images in a shuffled order, drawn from the model's "
-                             "`random_state`, so runs repeat exactly and can be compared.")
-            if np.allclose(out[:, 0], loss[:, 0], rtol=1e-4, atol=1e-6):
-                return wrong(f"{call} is right after the first period but not after later ones.",
-                             "each period is exactly one `partial_fit` on the whole training "
-                             "part, then both losses; nothing else changes the model.")
-            return wrong(f"{call} recorded losses that differ from the expected ones "
-                         f"(first period: training {loss[0, 0]:.3f}, validation {loss[1, 0]:.3f}).",
-                         "in each period call `model.partial_fit(X_train, y_train, "
-                         "classes=np.arange(10))` once, on the whole training part, then "
-                         "append `log_loss(y, model.predict_proba(X))` for each part.")
+            verdict = self._judge_case(case, output)
+            if verdict is not None:
+                return verdict
         return correct("one partial_fit per period and both log losses after it, for the "
-                       "linear model and the network.")
+                       "linear model and the network, also on a training part that lacks "
+                       "a digit; the model passed in is the one trained.")
+
+    def _judge_case(self, case, output):
+        spec, X_train, y_train, X_valid, y_valid, periods = case
+        call = self.describe_case(case)
+        classes = output.get("classes")
+        classes = None if classes is None else as_float_array(classes)
+        if classes is not None and (classes.shape != CLASSES.shape
+                                    or not np.array_equal(classes, CLASSES)):
+            absent = sorted(set(CLASSES) - set(np.unique(y_train)))
+            return wrong(f"{call}: the model knows the digits {classes.astype(int).tolist()} "
+                         f"only; this training part has no image of {absent}, so "
+                         "`np.unique(y_train)` leaves that digit out.",
+                         "pass all ten digits, whatever the part holds: "
+                         "`classes=np.arange(10)`.")
+        if "raised" in output:
+            error = str(output["raised"])
+            hint = self.error_hint(case, error) or (
+                "read the error, fix the cell with your answer, run it, then run this one "
+                "again.")
+            return Result(ERROR, f"{call} raised {error}", hint)
+        losses = output.get("losses")
+        if losses is None:
+            return wrong(f"{call} returned None.",
+                         "did you forget `return train_losses, valid_losses`?")
+        out = as_float_array(losses)
+        if out is None or out.ndim != 2 or out.shape[0] != 2:
+            if out is not None and out.shape == (periods, 2):
+                return wrong(f"{call} returned {periods} pairs, one per period.",
+                             "return two lists, `train_losses, valid_losses`, each with "
+                             "one number per period.")
+            return wrong(f"{call} returned {describe_shape(losses)}.",
+                         "return two lists of numbers: `return train_losses, valid_losses`.")
+        if out.shape[1] != periods:
+            return wrong(f"{call} recorded {out.shape[1]} numbers per part, not {periods}.",
+                         "record both losses once at the end of every period, and run "
+                         "exactly `periods` periods.")
+        expected = reference_history(spec, X_train, y_train, X_valid, y_valid, periods)
+        loss = expected["loss"]
+        if np.allclose(out, loss, **_CLOSE):
+            return self._judge_model(call, output, expected)
+        return self._diagnose(case, call, out, expected)
+
+    @staticmethod
+    def _judge_model(call, output, expected):
+        """The losses are right: is the model passed in left as the next cells need it?"""
+        final = output.get("final")
+        final = None if final is None else as_float_array(final)
+        if final is None:
+            return wrong(f"{call} recorded the right losses, but the model it was given is "
+                         "not trained after the call: did it train a copy (`clone(model)`, "
+                         "a new model)?",
+                         "train the model passed in, `model.partial_fit(...)`: the next "
+                         "cells use `linear` and `network` themselves.")
+        if final.shape != expected["final"].shape or not np.allclose(
+                final, expected["final"], **_CLOSE):
+            return wrong(f"{call} recorded the right losses, but the model it was given is "
+                         "not the model those losses describe: it was trained further, or "
+                         "another model was trained.",
+                         "train the model passed in, one `partial_fit` per period and "
+                         "nothing after the loop: the next cells use it as it is.")
+        changed = output.get("changed_input") or []
+        if changed:
+            return wrong(f"{call} changed {', '.join(map(str, changed))}, which it was given.",
+                         "leave the parts as they are (no `np.random.shuffle` or assignment "
+                         "into them): the notebook uses them again for the next model.")
+        return None
+
+    def _diagnose(self, case, call, out, expected):
+        spec, X_train, y_train, X_valid, y_valid, periods = case
+        loss, accuracy = expected["loss"], expected["accuracy"]
+        if np.allclose(out, loss[::-1], **_CLOSE):
+            return wrong(f"{call}: the training and validation losses are swapped.",
+                         "return the training losses first, then the validation losses.")
+        if np.allclose(out, accuracy) or np.allclose(out, 1 - accuracy):
+            what = "accuracy" if np.allclose(out, accuracy) else "error rate"
+            return wrong(f"{call} recorded the {what}, not the log loss.",
+                         "use `log_loss(y, model.predict_proba(X))`: it also counts "
+                         "how confident the right and wrong answers are.")
+        if np.allclose(out, loss / np.log(2), **_CLOSE) or np.allclose(
+                out, loss / np.log(10), **_CLOSE):
+            base = "log2" if np.allclose(out, loss / np.log(2), **_CLOSE) else "log10"
+            return wrong(f"{call} recorded the log loss in another unit: with {base} "
+                         "instead of the natural logarithm.",
+                         "use scikit-learn's `log_loss`, or `-np.mean(np.log(p))` with the "
+                         "natural logarithm `np.log`, as the curves in this course do.")
+        for decimals in _ROUNDINGS:
+            if np.allclose(out, np.round(loss, decimals), rtol=0, atol=1e-9):
+                return wrong(f"{call} recorded losses rounded to {decimals} decimal(s).",
+                             "return the losses as `log_loss` gives them; round only when "
+                             "printing, e.g. with `:.3f`.")
+        if periods > 1 and np.allclose(out, out[:, :1]) and not np.allclose(loss, loss[:, :1]):
+            return wrong(f"{call} recorded the same losses in every period.",
+                         "call `model.partial_fit(...)` each period: `fit` starts "
+                         "training again from scratch, so nothing accumulates.")
+        longer = reference_history(spec, X_train, y_train, X_valid, y_valid, periods + 1)
+        if np.allclose(out, longer["loss"][:, 1:], **_CLOSE):
+            return wrong(f"{call} recorded the losses one period late: the model had one "
+                         "more `partial_fit` than the periods, e.g. one before the loop.",
+                         "run exactly `periods` periods, each one `partial_fit` then both "
+                         "losses, and no `partial_fit` before the loop.")
+        shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
+        if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
+            return wrong(f"{call} recorded losses like those of a training that visits the "
+                         "images in another order (first period: training "
+                         f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
+                         f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
+                         "pass the whole training part to `partial_fit`, as it is: did you "
+                         "shuffle or sample it first? `partial_fit` already visits the "
+                         "images in a shuffled order, drawn from the model's "
+                         "`random_state`, so runs repeat exactly and can be compared.")
+        if np.allclose(out[:, 0], loss[:, 0], **_CLOSE):
+            return wrong(f"{call} is right after the first period but not after later ones.",
+                         "each period is exactly one `partial_fit` on the whole training "
+                         "part, then both losses; nothing else changes the model.")
+        return wrong(f"{call} recorded losses that differ from the expected ones "
+                     f"(first period: training {loss[0, 0]:.3f}, validation {loss[1, 0]:.3f}).",
+                     "in each period call `model.partial_fit(X_train, y_train, "
+                     "classes=np.arange(10))` once, on the whole training part, then "
+                     "append `log_loss(y, model.predict_proba(X), labels=np.arange(10))` "
+                     "for each part.")
+
+
+# ---------------------------------------------------------------- exercise 2
 
 
 class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
@@ -158,54 +263,187 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
         # A digit that is never predicted: its column is all zeros.
         y_true, y_pred = cases[0]
         cases[0] = (y_true, np.where(y_pred == 7, 1, y_pred))
+        # A part without any image of one digit, never predicted either: only
+        # `labels=range(10)` keeps its row and column. Its row has nothing to share out.
+        y_true, y_pred = cases[2]
+        absent = y_true != 5
+        cases[2] = (y_true[absent], np.where(y_pred[absent] == 5, 6, y_pred[absent]))
         return cases
 
     def judge(self, payload, cases):
-        for (y_true, y_pred), output in zip(cases, payload["outputs"]):
-            out = as_float_array(output)
-            if out is None or out.shape != (10, 10):
-                return wrong(f"the function returned {describe_shape(output)}; expected a "
-                             f"10x10 array.",
-                             "one row per true digit, one column per predicted digit.")
-            counts = np.zeros((10, 10))
-            np.add.at(counts, (y_true, y_pred), 1)
+        for (y_true, y_pred), facts in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(y_true, y_pred, facts)
+            if verdict is not None:
+                return verdict
+        return correct("each row gives where the images of one true digit went, summing to 1, "
+                       "also for a digit that is never predicted or never appears.")
+
+    @staticmethod
+    def _judge_case(y_true, y_pred, facts):
+        output = facts["numbers"]
+        if output is None:
+            return wrong("`row_normalized_confusion` returned None.",
+                         "did you forget `return` (or use `print` instead)?")
+        out = as_float_array(output)
+        present = np.union1d(y_true, y_pred).size
+        if out is not None and out.shape == (present, present) and present < 10:
+            absent = sorted(set(CLASSES) - set(y_true) - set(y_pred))
+            return wrong(f"on a part where digit {absent[0]} has no image and is never "
+                         f"predicted, the function returned a {present}x{present} array: "
+                         "that digit's row and column are missing.",
+                         "tell `confusion_matrix` all ten digits, whatever the part holds: "
+                         "`confusion_matrix(y_true, y_pred, labels=range(10))`.")
+        if out is None or out.shape != (10, 10):
+            return wrong(f"the function returned {describe_shape(output)}; expected a "
+                         f"10x10 array.",
+                         "one row per true digit, one column per predicted digit.")
+        counts = np.zeros((10, 10))
+        np.add.at(counts, (y_true, y_pred), 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
             expected = counts / counts.sum(axis=1, keepdims=True)
-            if np.allclose(out, expected):
-                continue
-            with np.errstate(invalid="ignore", divide="ignore"):
-                by_column = counts / counts.sum(axis=0, keepdims=True)
-            if np.allclose(out, 100 * expected):
-                return wrong("these are percentages: each row sums to 100.",
-                             "give shares between 0 and 1, each row summing to 1: leave out "
-                             "the `* 100` (format a share as a percentage only when printing "
-                             "it, with `:.0%`).")
-            if np.allclose(out, expected, atol=0.01):
-                return wrong("the shares are close to the right ones but rounded.",
-                             "return the shares unrounded; round only when printing them.")
-            if np.allclose(out, counts):
-                return wrong("these are counts, not shares.",
-                             "divide each row by its total: `counts / counts.sum(axis=1, "
-                             "keepdims=True)`.")
-            if np.allclose(out, counts / counts.sum()):
-                return wrong("every cell is divided by the number of all images.",
-                             "divide each row by its own total, so each row sums to 1.")
-            if np.allclose(out, by_column, equal_nan=True) or np.allclose(
-                out, np.nan_to_num(by_column)
-            ):
-                return wrong("each column sums to 1: you divided by the column totals.",
-                             "divide by the row totals, `sum(axis=1, keepdims=True)`: a row "
-                             "says where the images of one true digit went.")
-            if np.allclose(out, expected.T):
-                return wrong("the matrix is transposed: the columns sum to 1.",
-                             "rows are the true digits, columns the predictions: "
-                             "`confusion_matrix(y_true, y_pred)` in that order.")
-            if np.allclose(out, np.nan_to_num(by_column.T)):
-                return wrong("rows and columns are swapped: the rows hold the predicted digits.",
-                             "pass the labels first: `confusion_matrix(y_true, y_pred, ...)`.")
-            return wrong("the shares differ from those of the true digits' images.",
-                         "count with `confusion_matrix(y_true, y_pred, labels=range(10))`, then "
-                         "divide each row by its total (or pass `normalize=\"true\"`).")
-        return correct("each row gives where the images of one true digit went, summing to 1.")
+            by_column = counts / counts.sum(axis=0, keepdims=True)
+        if _same_rates(out, expected):
+            return not_an_array(facts, "row_normalized_confusion(y_true, y_pred)", "(10, 10)")
+        if _same_rates(out, 100 * expected):
+            return wrong("these are percentages: each row sums to 100.",
+                         "give shares between 0 and 1, each row summing to 1: leave out "
+                         "the `* 100` (format a share as a percentage only when printing "
+                         "it, with `:.0%`).")
+        if _same_rates(out, expected, atol=0.01):
+            return wrong("the shares are close to the right ones but rounded.",
+                         "return the shares unrounded; round only when printing them.")
+        if np.allclose(out, counts):
+            return wrong("these are counts, not shares.",
+                         "divide each row by its total: `counts / counts.sum(axis=1, "
+                         "keepdims=True)`.")
+        if np.allclose(out, counts / counts.sum()):
+            return wrong("every cell is divided by the number of all images.",
+                         "divide each row by its own total, so each row sums to 1.")
+        if _same_rates(out, by_column):
+            return wrong("each column sums to 1: you divided by the column totals.",
+                         "divide by the row totals, `sum(axis=1, keepdims=True)`: a row "
+                         "says where the images of one true digit went.")
+        if _same_rates(out, expected.T):
+            return wrong("the matrix is transposed: the columns sum to 1.",
+                         "rows are the true digits, columns the predictions: "
+                         "`confusion_matrix(y_true, y_pred)` in that order.")
+        if _same_rates(out, by_column.T):
+            return wrong("rows and columns are swapped: the rows hold the predicted digits "
+                         "(a digit that is never predicted gets an empty row).",
+                         "pass the true labels first: `confusion_matrix(y_true, y_pred, "
+                         "labels=range(10))`.")
+        return wrong("the shares differ from those of the true digits' images.",
+                     "count with `confusion_matrix(y_true, y_pred, labels=range(10))`, then "
+                     "divide each row by its total (or pass `normalize=\"true\"`).")
 
 
-EXERCISES = [TrainInPeriods(), RowNormalizedConfusion()]
+def _same_rates(got, expected, atol=1e-8):
+    """Equal shares; where ``expected`` divides 0 by 0 (NaN), ``got`` may hold 0 or NaN.
+
+    scikit-learn's ``normalize=`` writes 0 there, dividing by hand gives NaN: both say
+    that there was nothing to share out.
+    """
+    missing = np.isnan(expected)
+    if np.any(np.isnan(got) & ~missing):
+        return False
+    return bool(np.allclose(np.nan_to_num(got), np.nan_to_num(expected), atol=atol))
+
+
+# ---------------------------------------------------------------- exercise 3
+
+
+class UnitWeights(Judge, specs.UnitWeights):
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        # Fewer units than pixels first, where a reshape and a transpose differ in shape
+        # or order; 64 units on 64 pixels, where a forgotten transpose keeps the shape;
+        # 16-pixel images, where an answer that assumes 8x8 shows.
+        return [({"hidden": hidden, "pixels": pixels, "images": 200,
+                  "random_state": int(rng.integers(1000))},)
+                for hidden, pixels in ((5, 64), (64, 64), (12, 16))]
+
+    def describe_case(self, case):
+        (spec,) = case
+        return (f"unit_weights(a network of {spec['hidden']} hidden units on "
+                f"{spec['pixels']}-pixel images)")
+
+    def judge(self, payload, cases):
+        for case, facts in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(case, facts)
+            if verdict is not None:
+                return verdict
+        return correct("one row per hidden unit, one weight per pixel: `coefs_[0].T`; the "
+                       "network is left as it was.")
+
+    def _judge_case(self, case, facts):
+        call = self.describe_case(case)
+        output = facts["numbers"]
+        if output is None:
+            return wrong(f"{call} returned None.",
+                         "did you forget `return` (or use `print` instead)?")
+        network = small_network(case[0])
+        first, second = network.coefs_
+        expected = first.T
+        out = as_float_array(output)
+        if out is None:
+            return wrong(f"{call} returned {describe_shape(output)}.",
+                         "return a numpy array with one row per hidden unit.")
+        if out.shape == second.T.shape and np.allclose(out, second.T) or (
+                out.shape == second.shape and np.allclose(out, second)):
+            return wrong(f"{call} returned the weights of the *output* layer, `coefs_[1]`.",
+                         "the first layer's weights, from the pixels to the hidden units, "
+                         "are `coefs_[0]`.")
+        if out.shape == network.intercepts_[0].shape and np.allclose(out, network.intercepts_[0]):
+            return wrong(f"{call} returned the first layer's biases, `intercepts_[0]`.",
+                         "the weights are in `coefs_[0]`, one column per hidden unit.")
+        if out.size == expected.size and out.shape != expected.shape and np.allclose(
+                out.reshape(expected.shape), expected):
+            return wrong(f"{call} returned the right weights in shape {out.shape}.",
+                         f"keep one flat row per unit, shape {expected.shape}: "
+                         "`plot_weight_tiles` draws each row as an image itself.")
+        if out.shape == first.shape and np.allclose(out, first):
+            return wrong(f"{call} returned `coefs_[0]` as it is: one row per *pixel*, one "
+                         "column per unit.",
+                         "transpose it, `network.coefs_[0].T`, to get one row per unit.")
+        if out.shape == expected.shape and np.allclose(out, first.reshape(expected.shape)):
+            return wrong(f"{call} reshaped `coefs_[0]` to one row per unit: that keeps the "
+                         "numbers in their order and cuts them into rows, mixing the units' "
+                         "weights.",
+                         "transpose instead: `network.coefs_[0].T` turns columns (units) "
+                         "into rows.")
+        if out.shape != expected.shape:
+            return wrong(f"{call} returned {describe_shape(output)}; expected "
+                         f"{expected.shape}, one row per hidden unit.",
+                         "use the network it was given, `network.coefs_[0].T`, not a size "
+                         "or a network from the notebook.")
+        if not np.allclose(out, expected):
+            return wrong(f"{call} differs from the first layer's weights, one row per unit.",
+                         "return `network.coefs_[0].T`.")
+        if facts.get("changed_network"):
+            return wrong(f"{call} changed the network's own weights.",
+                         "read `coefs_[0]` without assigning to it: `network.coefs_[0].T` "
+                         "is a new view, and the network keeps predicting as before.")
+        return not_an_array(facts, call, str(expected.shape))
+
+
+class WhatTilesShow(Question, specs.WhatTilesShow):
+    options = {
+        "a": ("Each unit has become a picture of one whole digit, which it recognises.",
+              "no tile looks like a whole digit: each unit weighs ink in some places against "
+              "ink in others, and the output layer combines the units."),
+        "b": ("Blurry blobs that sharpen into parts of strokes, ink here weighed against ink "
+              "there; a few units stay close to their random start.",
+              "the units respond to parts of digits, not whole ones, and units that never "
+              "fire (dead units) keep their random pattern."),
+        "c": ("Only noise: the first layer keeps its random start and the output layer does "
+              "all the learning.",
+              "the tiles after 1,000 steps differ clearly from those after 10, and the "
+              "typical weight has doubled: the first layer learned."),
+        "d": ("The average image of each digit, as in notebook 02.",
+              "there are 32 units, not 10 digits, and the tiles are red and blue patterns, "
+              "not averages of ink."),
+    }
+    right = "b"
+
+
+EXERCISES = [TrainInPeriods(), RowNormalizedConfusion(), UnitWeights(), WhatTilesShow()]
