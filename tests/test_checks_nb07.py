@@ -281,7 +281,7 @@ def test_unit_weights_a_network_from_the_notebook_is_named():
 def test_what_tiles_show_accepts_the_right_letter_and_explains_each_wrong_one():
     for form in ("b", "B", "(b)"):
         assert verdict("07-what-tiles-show", form).passed
-    for letter, words in {"a": "whole digit", "c": "doubled", "d": "32 units"}.items():
+    for letter, words in {"a": "whole digit", "c": "differ clearly", "d": "more units than digits"}.items():
         assert_wrong(verdict("07-what-tiles-show", letter), words)
     assert_wrong(verdict("07-what-tiles-show", "blobs"), "not one of the options")
 

@@ -437,11 +437,11 @@ class WhatTilesShow(Question, specs.WhatTilesShow):
               "fire (dead units) keep their random pattern."),
         "c": ("Only noise: the first layer keeps its random start and the output layer does "
               "all the learning.",
-              "the tiles after 1,000 steps differ clearly from those after 10, and the "
-              "typical weight has doubled: the first layer learned."),
+              "the tiles after 1,000 steps differ clearly from those after 10: the first "
+              "layer learned, and the output layer builds on what it found."),
         "d": ("The average image of each digit, as in notebook 02.",
-              "there are 32 units, not 10 digits, and the tiles are red and blue patterns, "
-              "not averages of ink."),
+              "there are more units than digits (32 here, 112 on MNIST), and the tiles are "
+              "red and blue patterns, not averages of ink."),
     }
     right = "b"
 
