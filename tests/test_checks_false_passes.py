@@ -315,3 +315,32 @@ def test_04_cost_with_the_notebooks_labels_names_the_global():
     result = verdict("04-cost", global_labels)
     assert result.status == checks.ERROR, result
     assert "outside" in result.hint and "parameters" in result.hint
+
+
+# ---------------------------------------------------------------- the rule, everywhere
+
+def test_03_functions_that_return_arrays_reject_a_list():
+    assert_wrong(verdict("03-sigmoid", lambda z: (1 / (1 + np.exp(-np.asarray(z)))).tolist()),
+                 "list", "numpy array")
+    assert_wrong(verdict("03-sigmoid-prime",
+                         lambda z: list(sigmoid(z) * (1 - sigmoid(z)))), "list", "numpy array")
+
+    def batch_as_lists(weights, biases, X):
+        A = X
+        for w, b in zip(weights, biases):
+            A = sigmoid(A @ w.T + b)
+        return A.tolist()
+
+    assert_wrong(verdict("03-feedforward-batch", batch_as_lists), "list", "numpy array")
+
+
+def test_03_sigmoid_of_one_number_may_be_a_plain_float():
+    assert verdict("03-sigmoid", lambda z: 1 / (1 + np.exp(-z))).passed
+    import math
+
+    def with_math_for_numbers(z):
+        if np.ndim(z) == 0:
+            return 1 / (1 + math.exp(-z))
+        return 1 / (1 + np.exp(-z))
+
+    assert verdict("03-sigmoid", with_math_for_numbers).passed

@@ -5,7 +5,7 @@ Their judges are in :mod:`coursekit.judging.nb03`.
 
 import numpy as np
 
-from .spec import ExerciseSpec
+from .spec import ExerciseSpec, array_facts
 from .wire import plain_or_name
 
 NOTEBOOK = "03_mlp_from_scratch"
@@ -45,6 +45,9 @@ class Sigmoid(ExerciseSpec):
     answer_name = "sigmoid"
     kind = "function"
 
+    def call(self, func, case):
+        return array_facts(func(*case))
+
 
 # ---------------------------------------------------------------- exercise 3
 
@@ -78,6 +81,9 @@ class SigmoidPrime(ExerciseSpec):
     points = 1
     answer_name = "sigmoid_prime"
     kind = "function"
+
+    def call(self, func, case):
+        return array_facts(func(*case))
 
 
 class Backprop(NetworkExercise):
@@ -168,9 +174,9 @@ class EvaluateBatch(NetworkExercise):
     def call(self, func, case):
         weights, biases, X = case
         images = _WatchedImages.watch(X)
-        output = plain_or_name(func([w.copy() for w in weights], [b.copy() for b in biases],
-                                    images))
-        return {"output": output, "rows_read": images.rows_read()}
+        returned = func([w.copy() for w in weights], [b.copy() for b in biases], images)
+        return {"output": plain_or_name(returned), "rows_read": images.rows_read(),
+                "array": isinstance(returned, np.ndarray), "type": type(returned).__name__}
 
 
 EXERCISES = [RandomNetwork(), Sigmoid(), FeedForward(), Cost(), SigmoidPrime(), Backprop(),

@@ -5,7 +5,7 @@ import numpy as np
 from ... import nn
 from ...checks import nb03 as specs
 from ...checks.results import correct, wrong
-from ..plain_answers import as_float_array, as_float_arrays, describe_shape
+from ..plain_answers import as_float_array, as_float_arrays, describe_shape, not_an_array
 from .networks import (
     DEEP, DIGITS, NetworkJudge, SQUARE, close_to, draw_images, draw_network, network_text,
     reference_forward,
@@ -30,7 +30,8 @@ class EvaluateBatch(NetworkJudge, specs.EvaluateBatch):
             if output is None:
                 return wrong("`evaluate_batch` returned None.",
                              "did you forget `return`?")
-            verdict = self._judge_case(weights, biases, X, output)
+            verdict = self._judge_case(weights, biases, X, output) or not_an_array(
+                result, "evaluate_batch(weights, biases, X)", "(n_images, n_outputs)")
             if verdict is not None:
                 return verdict
         for (weights, biases, X), result in zip(cases, results):

@@ -6,7 +6,7 @@ from ... import nn
 from ...checks import nb03 as specs
 from ...checks.results import correct, wrong
 from ..base import Judge
-from ..plain_answers import as_float_array, as_float_arrays, describe_shape
+from ..plain_answers import as_float_array, as_float_arrays, describe_shape, not_an_array
 from .networks import DEEP, DIGITS, close_to, one_number_at_a_time
 
 
@@ -169,7 +169,11 @@ class Sigmoid(Judge, specs.Sigmoid):
                 (float(rng.normal(scale=4)),)]
 
     def judge(self, payload, cases):
-        for (z,), output in zip(cases, payload["outputs"]):
+        for (z,), facts in zip(cases, payload["outputs"]):
+            output = facts["numbers"]
+            if output is None:
+                return wrong("`sigmoid` returned None.",
+                             "did you forget `return` (or use `print` instead)?")
             got = as_float_array(output)
             if got is not None and np.ndim(z) == 0 and got.size == 1:
                 got = got.reshape(())  # a number given back as an array of one is fine
@@ -182,6 +186,9 @@ class Sigmoid(Judge, specs.Sigmoid):
                              "keeps the shape of `z`.")
             expected = nn.sigmoid(z)
             if close_to(got, expected):
+                verdict = np.ndim(z) and not_an_array(facts, "sigmoid(z)", str(np.shape(z)))
+                if verdict:
+                    return verdict
                 continue
             if close_to(got, nn.sigmoid(-z)):
                 return wrong("the curve runs the wrong way: it falls as z grows.",

@@ -6,7 +6,7 @@ from ... import nn
 from ...checks import nb03 as specs
 from ...checks.results import correct, wrong
 from ..base import Judge
-from ..plain_answers import as_float_array, as_float_arrays, describe_shape
+from ..plain_answers import as_float_array, as_float_arrays, describe_shape, not_an_array
 from .networks import (
     DEEP, DIGITS, NetworkJudge, SMALL, SQUARE, close_to, draw_images, draw_labels,
     draw_network, network_text, one_number_at_a_time, reference_forward,
@@ -19,7 +19,11 @@ class SigmoidPrime(Judge, specs.SigmoidPrime):
         return [(np.linspace(-6, 6, 13),), (rng.normal(scale=3, size=(2, 5)),)]
 
     def judge(self, payload, cases):
-        for (z,), output in zip(cases, payload["outputs"]):
+        for (z,), facts in zip(cases, payload["outputs"]):
+            output = facts["numbers"]
+            if output is None:
+                return wrong("`sigmoid_prime` returned None.",
+                             "did you forget `return` (or use `print` instead)?")
             if isinstance(output, str) and output.startswith("<a "):
                 # collect() describes objects that are not numbers, e.g. SymPy's, this way.
                 return wrong(f"`sigmoid_prime` returned {output[1:-1]} object, not numbers: "
@@ -33,6 +37,9 @@ class SigmoidPrime(Judge, specs.SigmoidPrime):
                              "work element by element, keeping the shape of `z`.")
             s = nn.sigmoid(z)
             if close_to(got, s * (1 - s)):
+                verdict = not_an_array(facts, "sigmoid_prime(z)", str(z.shape))
+                if verdict is not None:
+                    return verdict
                 continue
             if close_to(got, z * (1 - z)):
                 return wrong("you applied the formula to z itself: z (1 - z).",
