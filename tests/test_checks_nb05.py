@@ -11,7 +11,10 @@ from sklearn.preprocessing import StandardScaler
 
 from coursekit import checks, judging
 from coursekit.checks import spec, wire
-from coursekit.judging.nb05 import LOGISTIC_SETTINGS, RBM_ACCURACY, RBM_SETTINGS, nudged_split
+from coursekit.data import DIRECTIONS
+from coursekit.judging.nb05 import (
+    LOGISTIC_SETTINGS, RBM_ACCURACY, RBM_SETTINGS, nudged_split, reference_nudge,
+)
 from verdicts import assert_wrong
 
 
@@ -308,3 +311,32 @@ def test_own_scale_cases_hold_a_row_of_zeros_and_travel_as_plain_data():
     exercise = judging.get("05-own-scale")
     cases = checks.decode(checks.encode(exercise.cases(0)))
     assert any((np.abs(weights).max(axis=1) == 0).any() for (weights,) in cases)
+
+
+# ---------------------------------------------------------------- the reference itself
+
+_ALL = slice(None)
+
+
+@pytest.mark.parametrize("direction, source, target, vacated", [
+    ("left", (_ALL, _ALL, slice(1, None)), (_ALL, _ALL, slice(None, -1)), (_ALL, _ALL, -1)),
+    ("right", (_ALL, _ALL, slice(None, -1)), (_ALL, _ALL, slice(1, None)), (_ALL, _ALL, 0)),
+    ("up", (_ALL, slice(1, None), _ALL), (_ALL, slice(None, -1), _ALL), (_ALL, -1, _ALL)),
+    ("down", (_ALL, slice(None, -1), _ALL), (_ALL, slice(1, None), _ALL), (_ALL, 0, _ALL)),
+])
+def test_the_reference_moves_ink_one_pixel_and_fills_with_zero(direction, source, target,
+                                                                 vacated):
+    images = np.random.default_rng(0).random((5, 8, 8))
+    before = images.copy()
+    shifted = reference_nudge(images, direction)
+    assert shifted.shape == images.shape
+    np.testing.assert_array_equal(shifted[target], images[source])
+    np.testing.assert_array_equal(shifted[vacated], 0)
+    np.testing.assert_array_equal(images, before)
+    assert reference_nudge(np.zeros((2, 28, 28)), direction).shape == (2, 28, 28)
+
+
+def test_the_reference_passes_its_own_check_and_names_unknown_directions():
+    assert verdict(reference_nudge).passed
+    with pytest.raises(ValueError, match="direction must be one of"):
+        reference_nudge(np.zeros((1, 8, 8)), "north")

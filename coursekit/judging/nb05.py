@@ -9,7 +9,6 @@ from sklearn.model_selection import train_test_split
 from ..checks import nb05 as specs
 from ..checks.results import correct, wrong
 from ..data import DIRECTIONS, load_digits, nudge_dataset
-from ..data import nudge as reference_nudge
 from .base import Judge
 from .plain_answers import as_float_array, describe_shape, not_an_array
 from .questions import Question
@@ -20,6 +19,34 @@ _ROLL = {"left": (2, -1), "right": (2, 1), "up": (1, -1), "down": (1, 1)}
 # The row or column a shift leaves empty.
 _VACATED = {"left": (slice(None), slice(None), -1), "right": (slice(None), slice(None), 0),
             "up": (slice(None), -1, slice(None)), "down": (slice(None), 0, slice(None))}
+
+
+def reference_nudge(images, direction):
+    """``images`` of shape (n, side, side) moved one pixel towards ``direction``, filled with 0.
+
+    The reference answer of 05-nudge. It lives here, on the trusted side, and
+    nowhere a graded kernel can import: handed in as an answer, it would pass.
+
+    Examples
+    --------
+    >>> image = np.zeros((1, 8, 8)); image[0, 3, 4] = 1
+    >>> [tuple(map(int, np.argwhere(reference_nudge(image, d)[0])[0])) for d in DIRECTIONS]
+    [(3, 3), (3, 5), (2, 4), (4, 4)]
+    """
+    images = np.asarray(images)
+    shifted = np.zeros_like(images)
+    if direction == "left":
+        shifted[:, :, :-1] = images[:, :, 1:]
+    elif direction == "right":
+        shifted[:, :, 1:] = images[:, :, :-1]
+    elif direction == "up":
+        shifted[:, :-1, :] = images[:, 1:, :]
+    elif direction == "down":
+        shifted[:, 1:, :] = images[:, :-1, :]
+    else:
+        raise ValueError(f"direction must be one of {', '.join(map(repr, DIRECTIONS))}; "
+                         f"got {direction!r}")
+    return shifted
 
 
 class Nudge(Judge, specs.Nudge):
@@ -175,7 +202,7 @@ RBM_ACCURACY_SLACK = 0.006
 def nudged_split():
     """The notebook's split of the nudged digits: X_train, X_test, y_train, y_test."""
     X, y = load_digits()
-    X_nudged, y_nudged = nudge_dataset(X, y)
+    X_nudged, y_nudged = nudge_dataset(X, y, reference_nudge)
     return tuple(train_test_split(X_nudged, y_nudged, test_size=0.2, random_state=0))
 
 
