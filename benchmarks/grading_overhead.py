@@ -3,7 +3,7 @@
 Fixed cost, each the best of ``REPEAT`` runs in turn, sandbox on:
 
 - ``process``: a cluster task's grading process up to its first kernel
-  (Python, the grader's imports, :func:`~coursekit.grading.batch.preload`,
+  (Python, the grader's imports, :func:`~coursekit.grading.runner.preload`,
   the sandbox's view of coursekit);
 - ``empty``: grading a notebook of one ``pass`` cell (sandbox and cgroup set
   up, kernel started, one cell, kernel stopped);
@@ -43,11 +43,10 @@ except ImportError:
     from .common import entry
 
 from coursekit.threads import kernel_environment
-from coursekit.grading import batch, read_submission
-from coursekit.grading import sandbox as sandboxes
-from coursekit.grading.pool import pool_for
-from coursekit.grading.runner import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, grade_submission
-from coursekit.grading.sandbox import DEFAULT_PROCESS_LIMIT
+from coursekit.grading.api import (
+    GradeSettings, KernelView, choose_sandbox, grade_submission, pool_for, preload,
+    read_submission,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -72,12 +71,10 @@ def _notebook(folder, name, source):
 
 async def _pooled(submission, kind, view):
     """Seconds to grade ``submission`` with a kernel that was started ahead for it."""
-    pool = pool_for(1, kind=kind, view=view, timeout=DEFAULT_TIMEOUT,
-                    memory_limit=DEFAULT_MEMORY_LIMIT, process_limit=DEFAULT_PROCESS_LIMIT)
+    pool = pool_for(GradeSettings(pool=1, sandbox=kind), view)
     pool.expect([submission.notebook])
     try:
-        for slot in pool.waiting:
-            await slot.task  # started ahead, untimed: the submission before ran meanwhile
+        await pool.ahead()  # started ahead, untimed: the submission before ran meanwhile
         start = time.perf_counter()
         grade = await grade_submission(submission, pool=pool)
         return time.perf_counter() - start, grade
@@ -86,16 +83,16 @@ async def _pooled(submission, kind, view):
 
 
 def fixed_costs(folder):
-    kind = sandboxes.choose("auto")
-    view = sandboxes.KernelView.create() if kind == "bwrap" else None
-    batch.preload()
+    kind = choose_sandbox("auto")
+    view = KernelView.create() if kind == "bwrap" else None
+    preload()
     submissions = {"empty": _notebook(folder, "empty", "pass"),
                    "imports": _notebook(folder, "imports", _setup_cell())}
     best = {name: float("inf") for name in ("process", *submissions,
                                              *(f"pool {name}" for name in submissions))}
     probe = ("import time; start = time.perf_counter(); "
-             "from coursekit.grading import batch, sandbox; batch.preload(); "
-             "view = sandbox.KernelView.create(); view.remove()")
+             "from coursekit.grading import api; api.preload(); "
+             "view = api.KernelView.create(); view.remove()")
     try:
         for _ in range(REPEAT):
             start = time.perf_counter()
@@ -103,7 +100,8 @@ def fixed_costs(folder):
             best["process"] = min(best["process"], time.perf_counter() - start)
             for name, submission in submissions.items():
                 start = time.perf_counter()
-                grade = asyncio.run(grade_submission(submission, sandbox=kind, view=view))
+                grade = asyncio.run(grade_submission(submission, GradeSettings(sandbox=kind),
+                                                     view=view))
                 best[name] = min(best[name], time.perf_counter() - start)
                 if grade.status != "ok":
                     raise RuntimeError(f"{name}: {grade.status} ({grade.reason})")

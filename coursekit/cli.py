@@ -81,8 +81,7 @@ def _export_nbgrader(args):
 
 
 def _grade(args):
-    from .grading import grade
-    from .grading.sandbox import SandboxError
+    from .grading import SandboxError, grade
 
     limits = {name: value for name, value in (("timeout", args.timeout),
                                               ("memory_limit", args.memory_limit),
@@ -92,7 +91,8 @@ def _grade(args):
     try:
         report = grade(args.paths, args.out, feedback=args.feedback, jobs=args.jobs,
                        redo=args.redo, sandbox=args.sandbox, scheduler=args.scheduler,
-                       roster=args.roster, report=args.report, pool=args.pool, **limits)
+                       roster=args.roster, report=args.report, pool=args.pool,
+                       export=args.export, **limits)
     except (ValueError, SandboxError) as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2
@@ -111,27 +111,20 @@ def _grade(args):
     print(f"{len(report.graded)} submissions graded into {args.out}"
           + (f"; the grader could not grade {len(failed)} (status error; a rerun retries them)"
              if failed else "") + ".")
-    return _after_grading(args) or (1 if failed else 0)
+    return _after_grading(args, report) or (1 if failed else 0)
 
 
-def _after_grading(args):
-    """--export and --report, from the whole grades file; 2 if one could not be written."""
-    try:
-        if args.export:
-            from .grading.lms import export_lms
-
-            for problem in export_lms(args.out, args.export):
-                print(f"  export: {problem}")
-            print(f"LMS gradebook written to {args.export}.")
-        if args.report:
-            from .grading.report import write_report
-
-            path = write_report(args.out, args.report, feedback=args.feedback)
-            print(f"Instructor's report written to {path}.")
-    except (ValueError, OSError) as exc:
-        print(f"coursekit grade: {exc}", file=sys.stderr)
-        return 2
-    return 0
+def _after_grading(args, report):
+    """What --export and --report wrote; 2 if one could not be written."""
+    if report.exported is not None:
+        for problem in report.exported:
+            print(f"  export: {problem}")
+        print(f"LMS gradebook written to {args.export}.")
+    if report.class_report is not None:
+        print(f"Instructor's report written to {report.class_report}.")
+    for problem in report.problems:
+        print(f"coursekit grade: {problem}", file=sys.stderr)
+    return 2 if report.problems else 0
 
 
 def _similarity(args):

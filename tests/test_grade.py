@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 
 from coursekit import checks, grading as grade, judging
-from coursekit.grading import answers, kernel, pool, runner, sandbox
+from coursekit.grading import answers, kernel
 from coursekit.grading.feedback import escape_markdown
 from coursekit.checks import shim as grade_kernel
 from coursekit.cli import main
@@ -40,7 +40,7 @@ SLOW_TIMEOUT = 10
 MEMORY_LIMIT = 2048
 #: Kernels run in bubblewrap wherever it works, and always under CI; a developer
 #: without it still runs these tests, unsandboxed (tests/test_grade_attacks.py skips).
-SANDBOX = "auto" if os.environ.get("CI") or not sandbox.bwrap_problem() else "none"
+SANDBOX = "auto" if os.environ.get("CI") or not grade.bwrap_problem() else "none"
 
 NB01, NB02 = "01_random_baseline", "02_average_image"
 #: Notebooks graded whole in the batch. Each kernel costs seconds of CPU, so the
@@ -289,8 +289,8 @@ def test_a_kernel_whose_resident_memory_passes_the_limit_is_stopped(tmp_path, mo
         if k != grade_kernel.MEMORY_VARIABLE})
     notebook, points = build.memory_filler(1000)
     submission = grade.read_submission(build.save(notebook, tmp_path / "fill.ipynb"))
-    result = asyncio.run(grade.grade_submission(submission, timeout=TIMEOUT, memory_limit=600,
-                                                sandbox=SANDBOX))
+    settings = grade.GradeSettings(timeout=TIMEOUT, memory_limit=600, sandbox=SANDBOX)
+    result = asyncio.run(grade.grade_submission(submission, settings))
     assert {i.exercise.id: i.points for i in result.exercises} == points
     assert result.status == "memory" and "used more than 600 MB" in result.reason
 
@@ -449,7 +449,7 @@ def test_a_long_tmpdir_still_gives_kernel_sockets_a_path_short_enough(tmp_path, 
     long = tmp_path / ("deep" * 30)
     long.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(long))
-    folder = pool.private_folder()
+    folder = grade.private_folder()
     try:
         assert len(str(folder / "ipc" / "kernel-99")) <= 107
         assert folder.name.startswith("coursekit-grade-")
@@ -457,7 +457,7 @@ def test_a_long_tmpdir_still_gives_kernel_sockets_a_path_short_enough(tmp_path, 
         folder.rmdir()
     short = Path(tempfile.mkdtemp(prefix="ck-", dir="/tmp"))
     monkeypatch.setattr(tempfile, "tempdir", str(short))
-    folder = pool.private_folder()
+    folder = grade.private_folder()
     try:
         assert folder.parent == short  # a short TMPDIR is kept
     finally:
@@ -642,7 +642,7 @@ def test_json_python_cannot_convert_is_invalid_not_a_crash(tmp_path):
 
 def test_the_sandboxs_private_tmp_comes_before_the_python_environment_is_bound():
     # A checkout under /tmp (CI clones there) keeps its venv visible in the sandbox.
-    arguments = sandbox._system_arguments()
+    arguments = grade.system_arguments()
     tmpfs = arguments.index("/tmp", arguments.index("--tmpfs"))
     binds = [i for i, argument in enumerate(arguments) if argument == "--ro-bind"]
     assert binds and tmpfs < min(binds)

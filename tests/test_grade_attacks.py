@@ -28,7 +28,7 @@ import pytest
 import zmq
 
 import coursekit
-from coursekit.grading import sandbox
+from coursekit.grading import GradeSettings, sandbox
 from coursekit.grading.gradebook import unescape_cell
 from grading import attacks, submissions as build
 
@@ -504,6 +504,8 @@ def test_sandbox_none_warns_on_every_run(tmp_path, capsys):
 
 
 ORDER = [NB01, NB02, NB03, "04_mlp_scikit_learn"]
+#: A bubblewrap sandbox of 1 GB and 256 processes, for the kernels these tests start by hand.
+LIMITS = GradeSettings(sandbox="bwrap", memory_limit=1024, process_limit=256)
 
 #: Run in a graded kernel's sandbox: what it can import and read of coursekit.
 PROBE = """\
@@ -542,7 +544,7 @@ def _in_graded_kernel(tmp_path, view, notebook, modules, paths, exercise_id, sou
 
     private = tmp_path / f"private-{notebook}"
     private.mkdir()
-    box = sandbox.Sandbox("bwrap", private, notebook, view, 1024, 256, ORDER)
+    box = sandbox.Sandbox(LIMITS, private, notebook, view, ORDER)
     try:
         argv = [sys.executable, "-c", PROBE, str(source), json.dumps(modules),
                 json.dumps([str(p) for p in paths]), exercise_id, notebook]
@@ -703,7 +705,7 @@ print(wire.encode(spec.collect_safely(get("03-feedforward-batch"), evaluate_batc
 """
     private = tmp_path / "private"
     private.mkdir()
-    box = sandbox.Sandbox("bwrap", private, NB03, sandbox.KernelView(), 1024, 256, ORDER)
+    box = sandbox.Sandbox(LIMITS, private, NB03, sandbox.KernelView(), ORDER)
     try:
         command = box.command([sys.executable, "-c", code, str(private / "ipc" / "cases.txt")])
         shutil.copy(tmp_path / "cases.txt", private / "ipc" / "cases.txt")

@@ -21,8 +21,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from coursekit.grading import batch  # noqa: E402
-from coursekit.grading.cluster import remove_stale_cgroups  # noqa: E402
+from coursekit.grading import api  # noqa: E402
 from grading import submissions as build  # noqa: E402
 
 NB01, NB02 = "01_random_baseline", "02_average_image"
@@ -109,7 +108,7 @@ def classroom(tmp_path_factory):
     (submitted / "dave" / "01").mkdir(parents=True)
     (submitted / "dave" / "01" / f"{NB01}.ipynb").write_text("", encoding="utf-8")
     local = root / "local.csv"
-    batch.grade([submitted], local, jobs=2, progress=False)
+    api.grade([submitted], local, jobs=2, progress=False)
     return submitted, by_label(read_rows(local))
 
 
@@ -123,7 +122,7 @@ def grading_processes():
     found = []
     for process in psutil.process_iter(["cmdline"]):
         command = process.info["cmdline"] or []
-        if "coursekit.grading.cluster" not in command:
+        if api.GRADING_PROCESS_MODULE not in command:
             continue
         try:
             if process.environ().get(TAG[0]) == TAG[1]:
@@ -143,7 +142,7 @@ def test_the_cluster_gives_the_local_grades_row_for_row(cluster, classroom, tmp_
     address, _ = cluster
     submitted, local = classroom
     out = tmp_path / "cluster.csv"
-    report = batch.grade([submitted], out, scheduler=address, progress=False)
+    report = api.grade([submitted], out, scheduler=address, progress=False)
     assert len(report.graded) == len(local) == 5
     assert by_label(read_rows(out)) == local
     students = {row["submission"].split("/submitted/")[1]: row["student"]
@@ -188,7 +187,7 @@ def test_a_worker_killed_mid_submission_loses_no_row_and_repeats_none(cluster, c
     # Its sandbox's cgroup is left: the next grading process removes it.
     stale = [p for p in Path("/sys/fs/cgroup").glob("**/coursekit-grade-*")
              if not psutil.pid_exists(int(p.name.split("-")[2]))]
-    remove_stale_cgroups()
+    api.remove_stale_cgroups()
     assert not [p for p in stale if p.exists()]
 
 

@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 
 from coursekit import grading as grade
-from coursekit.grading import pool as pools, sandbox
 from grading import submissions as build
 
-SANDBOX = "auto" if os.environ.get("CI") or not sandbox.bwrap_problem() else "none"
+SANDBOX = "auto" if os.environ.get("CI") or not grade.bwrap_problem() else "none"
 NB01 = "01_random_baseline"
 FULL01 = {e.id: e.points for e in build.exercises(NB01)}
 TIMEOUT, MEMORY_LIMIT = 60, 2048
@@ -59,16 +58,17 @@ def _places():
 
 
 def _kind():
-    return sandbox.choose(SANDBOX)
+    return grade.choose_sandbox(SANDBOX)
 
 
 def _pool(size):
     """A pool as a batch makes one, with a view of coursekit of its own (removed by the
     caller: ``pool.view.remove()``)."""
     kind = _kind()
-    view = sandbox.KernelView.create() if kind == "bwrap" else None
-    return pools.pool_for(size, kind=kind, view=view, timeout=TIMEOUT,
-                          memory_limit=MEMORY_LIMIT, process_limit=256)
+    view = grade.KernelView.create() if kind == "bwrap" else None
+    return grade.pool_for(grade.GradeSettings(pool=size, timeout=TIMEOUT,
+                                              memory_limit=MEMORY_LIMIT, process_limit=256,
+                                              sandbox=kind), view)
 
 
 def probed(times=1):
@@ -139,7 +139,7 @@ def _identity(session):
 def test_each_submission_gets_a_fresh_kernel_that_saw_nothing_of_the_one_before(
         tmp_path, scratch, monkeypatch):
     handed = []
-    take = pools.KernelPool.take
+    take = grade.KernelPool.take
 
     async def recording_take(self, notebook):
         session, problem = await take(self, notebook)
@@ -147,7 +147,7 @@ def test_each_submission_gets_a_fresh_kernel_that_saw_nothing_of_the_one_before(
             handed.append(_identity(session))
         return session, problem
 
-    monkeypatch.setattr(pools.KernelPool, "take", recording_take)
+    monkeypatch.setattr(grade.KernelPool, "take", recording_take)
     subs = tmp_path / "subs"
     for number in range(3):
         build.save(probed(), subs / f"s{number}_{NB01}.ipynb")
@@ -187,9 +187,8 @@ def test_a_kernel_that_dies_while_waiting_is_replaced_and_grades_are_unaffected(
         try:
             first = await grade.grade_submission(submissions[0], pool=pool)
             # The second submission's kernel was started while the first ran.
-            [waiting] = pool.waiting
-            assert await waiting.task == ""
-            session = waiting.session
+            [(session, problem)] = await pool.ahead()
+            assert problem == ""
             root = session.km.provisioner.pid
             for pid in session.sandbox.processes(root) or [root]:
                 try:
@@ -223,7 +222,7 @@ def test_a_pool_of_zero_starts_nothing_ahead(tmp_path, scratch):
         pool.expect([NB01, NB01, NB01])
         try:
             result = await grade.grade_submission(submission, pool=pool)
-            return result, list(pool.waiting), [
+            return result, await pool.ahead(), [
                 path for path in scratch.iterdir() if path != getattr(pool.view, "folder",
                                                                       path).parent]
         finally:
@@ -272,19 +271,17 @@ def test_grades_with_the_pool_equal_grades_without_it_row_for_row(tmp_path):
 
 
 def test_the_socket_folder_watch_counts_bytes_on_disk_and_entries(tmp_path):
-    from coursekit.grading.kernel import _within
-
     (tmp_path / "kernel.json").write_text("{}")
     (tmp_path / "kernel-1").touch()
-    assert _within(tmp_path, 2**20, 8)
+    assert grade.within_limits(tmp_path, 2**20, 8)
     (tmp_path / "deep" / "er").mkdir(parents=True)
     (tmp_path / "deep" / "er" / "big").write_bytes(b"\1" * 2**21)
-    assert not _within(tmp_path, 2**20, 8)  # found at any depth
+    assert not grade.within_limits(tmp_path, 2**20, 8)  # found at any depth
     (tmp_path / "deep" / "er" / "big").unlink()
     for number in range(10):
         (tmp_path / f"f{number}").touch()
-    assert not _within(tmp_path, 2**20, 8)
-    assert _within(tmp_path / "missing", 2**20, 8)
+    assert not grade.within_limits(tmp_path, 2**20, 8)
+    assert grade.within_limits(tmp_path / "missing", 2**20, 8)
 
 
 NAMESPACES = ("pid", "mnt", "net", "ipc", "uts", "user", "cgroup")
@@ -318,10 +315,10 @@ def test_the_kernel_in_use_and_the_one_waiting_are_in_separate_sandboxes(scratch
         try:
             session, problem = await pool.take(NB01)
             assert problem == ""
-            [waiting] = pool.waiting
-            assert await waiting.task == ""
-            seen = await report(session), await report(waiting.session)
-            cgroups = session.sandbox.cgroup, waiting.session.sandbox.cgroup
+            [(waiting, problem)] = await pool.ahead()
+            assert problem == ""
+            seen = await report(session), await report(waiting)
+            cgroups = session.sandbox.cgroup, waiting.sandbox.cgroup
             await pool.give_back(session)
             return seen, cgroups
         finally:

@@ -25,47 +25,45 @@ secret cases is revealed.
 
 The modules, one step each
 --------------------------
+settings      how a batch is graded: one frozen GradeSettings, checked where it is made
 submissions   finding the files to grade and reading them (never running them)
+roster        who handed in what: nbgrader's folders, one folder per student, a roster CSV
 answers       one exercise's cases, and the verdict on the answer that comes back
-sandbox       the OS sandbox each kernel runs in (bubblewrap, cgroups), and what it sees
+sandbox/      the OS sandbox each kernel runs in: bubblewrap, cgroups, the kernel's view
 kernel        a submission's kernel: started in its sandbox, run cell by cell, stopped
               (inside it runs :mod:`coursekit.checks.shim`, trusted for nothing)
 pool          kernels started ahead of their submissions, each used once, then destroyed
 runner        grading one submission: its cells, its answers, its :class:`Grade`
-results       statuses and grades
+results       statuses and grades (and their plain-data form)
+backends/     where a batch is graded: local jobs, a Dask cluster's client and workers
 gradebook     grades.csv
 feedback      the learner's Markdown feedback
-batch         the whole batch, ``jobs`` at a time (:func:`grade`)
-cluster       the batch on a Dask cluster (``--scheduler``): a task per submission
-roster        who handed in what: nbgrader's folders, one folder per student, a roster CSV
-lms           the LMS export: one row per student, one column per notebook total
 report        the instructor's report.html and each student's notebook with its verdicts
+lms           the LMS export: one row per student, one column per notebook total
+outputs/      what a batch makes of each grade: grades.csv, feedback, report, export, progress
+batch         the whole batch (:func:`grade`): settings, plan, backend, outputs
+api           the public API (re-exported here)
 
-The names below are imported on first use, so that importing one module never
-loads the whole grader.
+The names of :mod:`.api` are imported on first use, so that importing one module
+never loads the whole grader.
 """
 
 import importlib
 
-_EXPORTS = {
-    "grade": "batch", "BatchReport": "batch",
-    "grade_submission": "runner", "DEFAULT_TIMEOUT": "runner",
-    "DEFAULT_MEMORY_LIMIT": "runner", "DEFAULT_NOTEBOOK_TIMEOUT": "runner",
-    "DEFAULT_PROCESS_LIMIT": "sandbox", "SandboxError": "sandbox", "SANDBOXES": "sandbox",
-    "submission_label": "submissions", "Found": "submissions",
-    "find_submissions": "submissions", "read_submission": "submissions",
-    "known_notebooks": "submissions", "collection_points": "submissions",
-    "Submission": "submissions", "CodeCell": "submissions",
-    "Grade": "results", "ExerciseGrade": "results",
-    "GradesFile": "gradebook", "FIXED_COLUMNS": "gradebook",
-    "feedback_markdown": "feedback", "feedback_name": "feedback",
-    "kernel_environment": "kernel", "PUBLIC_SEED": "answers",
-}
-
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "DEFAULT_MEMORY_LIMIT", "DEFAULT_NOTEBOOK_TIMEOUT", "DEFAULT_PROCESS_LIMIT",
+    "DEFAULT_TIMEOUT", "FIXED_COLUMNS", "GRADING_PROCESS_MODULE", "PUBLIC_SEED", "SANDBOXES",
+    "BatchReport", "CodeCell", "ExerciseGrade", "Found", "Grade", "GradeSettings",
+    "GradesFile", "KernelPool", "KernelView", "Plan", "SandboxError", "Submission",
+    "backend_for", "bwrap_problem", "choose_sandbox", "collection_points", "export_lms",
+    "feedback_markdown", "feedback_name", "find_submissions", "grade", "grade_submission",
+    "kernel_environment", "known_notebooks", "plan_batch", "pool_for", "preload",
+    "private_folder", "read_submission", "remove_stale_cgroups", "submission_label",
+    "system_arguments", "within_limits", "write_report",
+]
 
 
 def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    if name in __all__:
+        return getattr(importlib.import_module(".api", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

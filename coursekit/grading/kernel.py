@@ -133,8 +133,18 @@ def kernel_environment(home, memory_limit, process_limit=0):
     return env
 
 
-def _within(folder, most_bytes, most_entries):
-    """Whether ``folder`` holds at most ``most_entries`` entries and ``most_bytes`` on disk."""
+def within_limits(folder, most_bytes, most_entries):
+    """Whether ``folder`` holds at most ``most_entries`` entries and ``most_bytes`` on disk.
+
+    Counted at any depth, in blocks on disk (a sparse file counts what it
+    holds); a folder removed meanwhile holds nothing.
+
+    Examples
+    --------
+    >>> within_limits("/no/such/folder", 0, 0)
+    True
+    """
+
     entries, used, todo = 0, 0, [folder]
     while todo:
         try:
@@ -158,17 +168,17 @@ class KernelSession:
     Parameters
     ----------
     sandbox : coursekit.grading.sandbox.Sandbox
-    timeout : int
-        Seconds per cell, unless :meth:`run` is told otherwise.
-    memory_limit : int
-        Megabytes for the kernel and all it starts; 0 for none.
+    settings : coursekit.grading.settings.GradeSettings
+        Its ``timeout`` (seconds per cell, unless :meth:`run` is told
+        otherwise) and ``memory_limit`` (megabytes for the kernel and all it
+        starts; 0 for none).
     """
 
-    def __init__(self, sandbox, timeout, memory_limit):
+    def __init__(self, sandbox, settings):
         self.sandbox = sandbox
         self.private = sandbox.private
-        self.timeout = timeout
-        self.memory_limit = memory_limit
+        self.timeout = settings.timeout
+        self.memory_limit = settings.memory_limit
         if sandbox.kind == "none":
             for folder in ("work", "tmp", "ipython", "jupyter", "matplotlib"):
                 (self.private / folder).mkdir()
@@ -185,7 +195,7 @@ class KernelSession:
         # nbclient writes each executed cell back into its notebook: one slot.
         self.client = GradingClient(
             nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell()]), km=self.km,
-            timeout=timeout, interrupt_on_timeout=True,
+            timeout=self.timeout, interrupt_on_timeout=True,
             error_on_timeout={"ename": _TIMEOUT_ENAME, "evalue": "", "traceback": []},
             allow_errors=True, record_timing=False, store_widget_state=False,
             iopub_timeout=_IOPUB_WAIT, startup_timeout=STARTUP_TIMEOUT,
@@ -317,7 +327,7 @@ class KernelSession:
         page = os.sysconf("SC_PAGE_SIZE")
         while True:
             await asyncio.sleep(_MEMORY_WATCH_INTERVAL)
-            if not _within(self.sandbox.ipc, IPC_FOLDER_BYTES, _IPC_FOLDER_ENTRIES):
+            if not within_limits(self.sandbox.ipc, IPC_FOLDER_BYTES, _IPC_FOLDER_ENTRIES):
                 self.over_disk = True
                 break
             if not self.memory_limit:

@@ -30,6 +30,7 @@ from pathlib import Path
 from . import sandbox as sandboxes
 from .kernel import KernelSession
 from .sandbox import Sandbox
+from .submissions import known_notebooks
 
 #: The longest path a Unix socket may have (``sun_path`` is 108 bytes with its NUL).
 _SOCKET_PATH_LIMIT = 107
@@ -73,16 +74,15 @@ class KernelPool:
 
     Parameters
     ----------
-    size : int
-        Kernels kept starting or waiting for the submissions to come; 0 starts
-        each kernel when its submission asks for it and stops it before the
-        grade is returned (the grader without a pool).
-    kind : {"bwrap", "none"}
-        The sandbox (:func:`coursekit.grading.sandbox.choose`).
+    settings : coursekit.grading.settings.GradeSettings
+        Its ``pool`` is the number of kernels kept starting or waiting for the
+        submissions to come; 0 starts each kernel when its submission asks for
+        it and stops it before the grade is returned (the grader without a
+        pool). Its ``sandbox`` is the one chosen here (``"bwrap"`` or
+        ``"none"``: :meth:`~coursekit.grading.settings.GradeSettings.in_sandbox`),
+        and its limits are each kernel's.
     view : coursekit.grading.sandbox.KernelView or None
         What a sandboxed kernel sees of coursekit; needed for ``"bwrap"``.
-    timeout, memory_limit, process_limit : int
-        As for :func:`coursekit.grading.runner.grade_submission`.
     order : sequence of str
         The course's notebooks in order (which reference modules each may see).
 
@@ -92,17 +92,16 @@ class KernelPool:
     starting, waiting or being stopped is stopped then.
     """
 
-    def __init__(self, size, *, kind, view, timeout, memory_limit, process_limit,
-                 order=()):
-        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-            raise ValueError(f"size must be a whole number of at least 0; got {size!r}")
-        if kind == "bwrap" and view is None:
+    def __init__(self, settings, *, view, order=()):
+        if settings.sandbox not in ("bwrap", "none"):
+            raise ValueError(f"settings: the sandbox must be chosen (bwrap or none) before "
+                             f"kernels start; got {settings.sandbox!r}")
+        if settings.sandbox == "bwrap" and view is None:
             raise ValueError("view: a bubblewrap sandbox needs the kernel's view of coursekit")
-        self.size, self.kind, self.view = size, kind, view
-        self.timeout, self.memory_limit, self.process_limit = timeout, memory_limit, \
-            process_limit
+        self.settings, self.view = settings, view
+        self.size, self.kind = settings.pool, settings.sandbox
         self.order = list(order)
-        self.waiting = []  # slots started ahead, oldest first
+        self._waiting = []  # slots started ahead, oldest first
         self._unclaimed = set()  # every slot not yet handed out: close() stops them
         self._stopping = set()
         self._upcoming = None  # (variant, notebook) of the submissions to come, if known
@@ -118,6 +117,17 @@ class KernelPool:
         if self.kind != "bwrap":
             return ()
         return tuple(self.view.arguments(notebook, self.order))
+
+    async def ahead(self):
+        """The kernels started ahead and waiting, once each has started.
+
+        Returns
+        -------
+        list of (KernelSession, str)
+            Each waiting kernel's session and why it could not start ("" when
+            it did), oldest first. They stay in the pool, for the submissions to come.
+        """
+        return [(slot.session, await asyncio.shield(slot.task)) for slot in list(self._waiting)]
 
     def expect(self, notebooks):
         """The notebooks the submissions to come answer, in the order they will ask.
@@ -147,9 +157,9 @@ class KernelPool:
         self._last = (variant, notebook)
         problem = ""
         for _ in range(_ATTEMPTS):
-            slot = next((s for s in self.waiting if s.variant == variant), None)
+            slot = next((s for s in self._waiting if s.variant == variant), None)
             if slot is not None:
-                self.waiting.remove(slot)
+                self._waiting.remove(slot)
                 pooled = True
             else:
                 slot = self._start(variant, notebook)
@@ -184,7 +194,7 @@ class KernelPool:
     async def close(self):
         """Stop every kernel still starting, waiting, or being stopped; start no more."""
         self._closed = True
-        unclaimed, self._unclaimed, self.waiting = list(self._unclaimed), set(), []
+        unclaimed, self._unclaimed, self._waiting = list(self._unclaimed), set(), []
         for slot in unclaimed:
             slot.task.cancel()
         for slot in unclaimed:
@@ -200,9 +210,8 @@ class KernelPool:
     def _start(self, variant, notebook):
         private = private_folder()
         try:
-            box = Sandbox(self.kind, private, notebook, self.view, self.memory_limit,
-                          self.process_limit, self.order)
-            session = KernelSession(box, self.timeout, self.memory_limit)
+            box = Sandbox(self.settings, private, notebook, self.view, self.order)
+            session = KernelSession(box, self.settings)
         except BaseException:
             shutil.rmtree(private, ignore_errors=True)
             raise
@@ -223,16 +232,16 @@ class KernelPool:
             notebooks = dict([self._last])
         else:
             return
-        have = Counter(slot.variant for slot in self.waiting)
-        for slot in list(self.waiting):
+        have = Counter(slot.variant for slot in self._waiting)
+        for slot in list(self._waiting):
             if have[slot.variant] > wanted[slot.variant]:
                 have[slot.variant] -= 1
-                self.waiting.remove(slot)
+                self._waiting.remove(slot)
                 self._unclaimed.discard(slot)
                 self._stop_later(slot.session, after=slot.task)
         for variant, count in wanted.items():
             for _ in range(count - have[variant]):
-                self.waiting.append(self._start(variant, notebooks[variant]))
+                self._waiting.append(self._start(variant, notebooks[variant]))
 
     def _stop_later(self, session, after=None):
         async def stop():
@@ -248,11 +257,17 @@ class KernelPool:
         task.add_done_callback(self._stopping.discard)
 
 
-def pool_for(size, *, kind, view, timeout, memory_limit, process_limit):
-    """A :class:`KernelPool` for the course's notebooks (their order from the checks)."""
-    from .submissions import known_notebooks
+def pool_for(settings, view=None):
+    """A :class:`KernelPool` for the course's notebooks (their order from the checks).
 
-    if kind == "bwrap" and view is None:
+    Parameters
+    ----------
+    settings : coursekit.grading.settings.GradeSettings
+        With the sandbox chosen here.
+    view : coursekit.grading.sandbox.KernelView, optional
+        For ``"bwrap"``; by default this process's own
+        (:func:`coursekit.grading.sandbox.kernel_view`).
+    """
+    if settings.sandbox == "bwrap" and view is None:
         view = sandboxes.kernel_view()
-    return KernelPool(size, kind=kind, view=view, timeout=timeout, memory_limit=memory_limit,
-                      process_limit=process_limit, order=known_notebooks())
+    return KernelPool(settings, view=view, order=known_notebooks())

@@ -20,7 +20,6 @@ import urllib.parse
 from pathlib import Path
 
 from .. import checks
-from .cluster import grade_to_data
 from .feedback import feedback_name
 from .gradebook import GradesFile
 from .results import ERROR, INVALID, OK
@@ -122,7 +121,7 @@ def _notebook_cells(path):
 def record(folder, grade, submission, student=""):
     """Leave ``grade``'s details and its student page under ``folder``."""
     folder = Path(folder)
-    data = grade_to_data(grade)
+    data = grade.to_data()
     data["student"] = student
     data_path = folder / "data" / _name(grade.submission, ".json")
     page_path = folder / "students" / _name(grade.submission, ".html")

@@ -9,7 +9,10 @@ from ..checks import results as verdicts
 # Statuses of a submission, from a clean run to no run at all.
 OK, TIMEOUT, MEMORY, CRASHED, INVALID, ERROR = (
     "ok", "timeout", "memory", "crashed", "invalid", "error")
+STATUSES = (OK, TIMEOUT, MEMORY, CRASHED, INVALID, ERROR)
 SEVERITY = {OK: 0, TIMEOUT: 1, MEMORY: 2, CRASHED: 3}
+# What an exercise's verdict may be.
+_VERDICTS = (verdicts.CORRECT, verdicts.WRONG, verdicts.MISSING, verdicts.ERROR)
 
 #: Characters of learner-controlled text kept in a message.
 MAX_TEXT = 300
@@ -75,8 +78,59 @@ class Grade:
                    status=self.status, reason=self.reason, sha256=self.sha256)
         return row
 
+    def to_data(self):
+        """This grade as JSON-ready plain data (exercises by id).
+
+        Examples
+        --------
+        >>> Grade("a.ipynb", None, (), INVALID, "not a notebook").to_data()["status"]
+        'invalid'
+        """
+        return {"submission": self.submission, "notebook": self.notebook,
+                "status": self.status, "reason": self.reason, "sha256": self.sha256,
+                "exercises": [[item.exercise.id, item.result.status, item.result.message,
+                               item.result.hint, item.points] for item in self.exercises]}
+
+    @classmethod
+    def from_data(cls, data, submission):
+        """The grade of ``submission`` that :meth:`to_data` gave (on a cluster's worker).
+
+        It is checked against this process's own list of the notebook's
+        exercises: the same exercises in the same order, points within each
+        one's maximum, a known status.
+
+        Raises
+        ------
+        ValueError
+            If ``data`` is not a grade of ``submission``.
+
+        Examples
+        --------
+        >>> grade = Grade("a.ipynb", None, (), INVALID, "not a notebook")
+        >>> class Submission:
+        ...     label, notebook = "a.ipynb", None
+        >>> Grade.from_data(grade.to_data(), Submission) == grade
+        True
+        """
+        exercises = judging.exercises_for(data["notebook"]) if data["notebook"] else []
+        items = data["exercises"]
+        if (data["submission"] != submission.label or data["notebook"] != submission.notebook
+                or [item[0] for item in items] != [e.id for e in exercises]):
+            raise ValueError(f"a worker sent a grade that is not {submission.label}'s")
+        graded = []
+        for exercise, (_, status, message, hint, points) in zip(exercises, items):
+            if status not in _VERDICTS or not 0 <= int(points) <= exercise.points:
+                raise ValueError(f"a worker sent a malformed grade for {exercise.id}")
+            graded.append(ExerciseGrade(exercise, verdicts.Result(status, message, hint),
+                                        int(points)))
+        if data["status"] not in STATUSES:
+            raise ValueError(f"a worker sent a grade of unknown status for {submission.label}")
+        return cls(submission.label, submission.notebook, tuple(graded), data["status"],
+                   data["reason"], data["sha256"])
+
 
 def ungraded(submission, status, reason):
+    """The grade of a ``submission`` whose answers were not judged: every exercise 0."""
     exercises = ()
     if submission.notebook:
         note = verdicts.Result(verdicts.ERROR, f"not graded: {reason}.")

@@ -1,10 +1,11 @@
 """Grading one submission: its cells run in its own kernel, its answers judged here."""
 
 import asyncio
+import dataclasses
+import importlib
 import math
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from .. import judging
 from ..checks import results as verdicts
@@ -16,18 +17,37 @@ from .results import (
     CRASHED, ERROR, INVALID, MAX_TEXT, MEMORY, OK, SEVERITY, TIMEOUT, ExerciseGrade, Grade,
     clean_text, ungraded,
 )
-from .sandbox import DEFAULT_PROCESS_LIMIT
-from .submissions import collection_points, known_notebooks
+from .settings import GradeSettings
+from .submissions import collection_points
 
-#: Seconds a cell (or a call of an answer on the grader's cases) may run.
-DEFAULT_TIMEOUT = 120
-#: Megabytes a submission's kernel and everything it starts may use (0: no limit).
-DEFAULT_MEMORY_LIMIT = 4096
-#: Seconds a whole notebook may run (all its cells and the grader's calls together).
-DEFAULT_NOTEBOOK_TIMEOUT = 1200
 # Collecting calls an answer on the public and the secret cases: twice what the
 # check cell does, so twice the time.
 _COLLECT_TIME_FACTOR = 2
+#: Modules the grader would otherwise import lazily, while kernels run.
+_LAZY_IMPORTS = ("zmq.utils.garbage", "jupyter_client.provisioning.local_provisioner",
+                 "jupyter_client.asynchronous.client", "nbclient.util", "binascii", "hashlib",
+                 "encodings.idna", "numpy.lib.format")
+
+
+def preload(progress=False):
+    """Import now what grading would import later, and touch every exercise's cases.
+
+    Called before any kernel starts, so that no import (and no first use of an
+    exercise's cases) competes with the kernels for the machine later.
+
+    Parameters
+    ----------
+    progress : bool, default=False
+        Also import tqdm (the progress bar on a terminal).
+    """
+    for name in _LAZY_IMPORTS + (("tqdm",) if progress else ()):
+        importlib.import_module(name)
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    for entry_point in KernelProvisionerFactory.instance().provisioners.values():
+        entry_point.load()
+    for exercise in judging.EXERCISES.values():
+        exercise.cases(0)
 
 
 class _Events:
@@ -47,11 +67,11 @@ class _Events:
 
 
 @dataclass(frozen=True)
-class _Settings:
-    timeout: int
-    memory_limit: int
-    notebook_timeout: int
-    deadline: float = 0.0
+class _Clock:
+    """A notebook's limits, and when its time in all runs out."""
+
+    settings: GradeSettings
+    deadline: float
 
     def limit(self, seconds):
         """``seconds``, cut to what is left of the notebook's time (at least 1 s)."""
@@ -62,34 +82,22 @@ class _Settings:
         return time.monotonic() >= self.deadline
 
 
-async def grade_submission(submission, timeout=DEFAULT_TIMEOUT,
-                           memory_limit=DEFAULT_MEMORY_LIMIT, *,
-                           notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, sandbox="auto",
-                           process_limit=DEFAULT_PROCESS_LIMIT, view=None, pool=None):
+async def grade_submission(submission, settings=None, *, pool=None, view=None):
     """Grade one submission in a fresh kernel in its own sandbox; never raises on a bad one.
 
     Parameters
     ----------
     submission : Submission
-    timeout : int
-        Seconds per cell.
-    memory_limit : int
-        Megabytes for the kernel and everything it starts; 0 for no limit.
-    notebook_timeout : int
-        Seconds all the notebook's cells (and the grader's calls) may take together.
-    sandbox : {"auto", "bwrap", "none"}
-        See :func:`coursekit.grading.sandbox.choose`.
-    process_limit : int
-        Processes (threads included) the sandbox may hold; 0 for no limit.
-    view : coursekit.grading.sandbox.KernelView, optional
-        What the sandboxed kernel sees of coursekit; by default this process's
-        own (:func:`coursekit.grading.sandbox.kernel_view`).
+    settings : GradeSettings, optional
+        The limits; by default ``pool``'s, else the defaults.
     pool : coursekit.grading.pool.KernelPool, optional
         Where the submission's kernel comes from: started ahead of it, used by
-        it alone, destroyed after. The pool's own settings (sandbox, limits)
-        then stand for ``timeout``, ``memory_limit``, ``sandbox``,
-        ``process_limit`` and ``view``. Without one, the kernel is started
-        here and stopped before the grade is returned.
+        it alone, destroyed after (its settings then stand for the kernel's
+        sandbox and limits). Without one, a kernel is started here, in the
+        sandbox ``settings`` asks for, and stopped before the grade is returned.
+    view : coursekit.grading.sandbox.KernelView, optional
+        Without a pool, what the sandboxed kernel sees of coursekit; by default
+        this process's own (:func:`coursekit.grading.sandbox.kernel_view`).
 
     Returns
     -------
@@ -98,47 +106,52 @@ async def grade_submission(submission, timeout=DEFAULT_TIMEOUT,
     Raises
     ------
     coursekit.grading.sandbox.SandboxError
-        If the sandbox asked for does not work here.
+        If, without a pool, the sandbox asked for does not work here.
     """
+    settings = settings or (pool.settings if pool is not None else GradeSettings())
     if submission.problem:
         return ungraded(submission, INVALID, submission.problem)
-    own_pool = pool is None
-    if own_pool:
-        kind = sandboxes.choose(sandbox)
-        pool = pool_for(0, kind=kind, view=view, timeout=timeout, memory_limit=memory_limit,
-                        process_limit=process_limit)
+    if pool is not None:
+        return await _grade_in(pool, submission, settings)
+    pool = pool_for(_own_pool_settings(settings), view)
+    try:
+        return await _grade_in(pool, submission, settings)
+    finally:
+        await pool.close()
+
+
+def _own_pool_settings(settings):
+    """``settings`` for a pool of no kernel started ahead, in the sandbox chosen here."""
+    return dataclasses.replace(settings, pool=0, sandbox=sandboxes.choose(settings.sandbox))
+
+
+async def _grade_in(pool, submission, settings):
+    """Grade ``submission`` with a kernel of ``pool``, given back to it after."""
     exercises = judging.exercises_for(submission.notebook)
     try:
         requests = {exercise.id: Request(exercise) for exercise in exercises}
     except TypeError as exc:
         return ungraded(submission, ERROR, str(exc))
     events = _Events()
-    session = None
+    session, problem = await pool.take(submission.notebook)
+    if problem:
+        return ungraded(submission, ERROR, problem)
     try:
-        session, problem = await pool.take(submission.notebook)
-        if problem:
-            return ungraded(submission, ERROR, problem)
         # The notebook's time starts now, not when its kernel started.
-        settings = _Settings(pool.timeout, pool.memory_limit, notebook_timeout,
-                             time.monotonic() + notebook_timeout)
-        results = await _run_cells(session, submission, requests, settings, events)
+        clock = _Clock(settings, time.monotonic() + settings.notebook_timeout)
+        results = await _run_cells(session, submission, requests, clock, events)
     finally:
-        try:
-            if session is not None:
-                await pool.give_back(session)
-        finally:
-            if own_pool:
-                await pool.close()
+        await pool.give_back(session)
     return _assemble(submission, exercises, results, events)
 
 
-async def _run_cells(session, submission, requests, settings, events):
-    cells = submission.cells
+async def _run_cells(session, submission, requests, clock, events):
+    cells, settings = submission.cells, clock.settings
     points = collection_points(cells, list(r.exercise for r in requests.values()))
     timed_out, results = set(), {}
 
     def out_of_time(where):
-        if not settings.expired():
+        if not clock.expired():
             return False
         events.add(TIMEOUT, f"the notebook ran past its {settings.notebook_timeout} s limit "
                             f"in all before {where}, which did not run")
@@ -149,7 +162,7 @@ async def _run_cells(session, submission, requests, settings, events):
             cell = cells[index]
             if out_of_time(cell.describe()):
                 return results
-            limit = settings.limit(settings.timeout)
+            limit = clock.limit(settings.timeout)
             run = await session.run(cell.source, timeout=limit)
             if run.kind in ("timeout", "stuck") and cell.exercise:
                 timed_out.add(cell.exercise)
@@ -164,7 +177,7 @@ async def _run_cells(session, submission, requests, settings, events):
                 continue
             if out_of_time(f"grading {exercise.heading}"):
                 return results
-            limit = settings.limit(_COLLECT_TIME_FACTOR * settings.timeout)
+            limit = clock.limit(_COLLECT_TIME_FACTOR * settings.timeout)
             run = await session.run(requests[exercise.id].source, store_history=False,
                                     timeout=limit)
             results[exercise.id] = await asyncio.to_thread(

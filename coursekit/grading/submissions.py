@@ -65,6 +65,27 @@ class Submission:
     problem: str = ""
     sha256: str = ""
 
+    def to_data(self):
+        """This submission as JSON-ready plain data (for a cluster's worker).
+
+        Examples
+        --------
+        >>> submission = Submission(Path("a.ipynb"), "a.ipynb", None, (CodeCell(1, "x = 1"),))
+        >>> Submission.from_data(submission.to_data()) == submission
+        True
+        """
+        return {"path": str(self.path), "label": self.label, "notebook": self.notebook,
+                "problem": self.problem, "sha256": self.sha256,
+                "cells": [[cell.number, cell.source, cell.exercise] for cell in self.cells]}
+
+    @classmethod
+    def from_data(cls, data):
+        """The submission :meth:`to_data` gave."""
+        return cls(Path(data["path"]), data["label"], data["notebook"],
+                   tuple(CodeCell(number, source, exercise)
+                         for number, source, exercise in data["cells"]),
+                   data["problem"], data["sha256"])
+
 
 def known_notebooks():
     """Notebooks (file stems) that have exercises, in course order."""

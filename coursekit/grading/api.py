@@ -1,0 +1,49 @@
+"""The grader's public API: what the command line, the tests and the benchmarks use.
+
+Everything here is documented where it is defined; nothing outside
+coursekit.grading needs a name from any other of its modules.
+
+Examples
+--------
+>>> from coursekit.grading import api
+>>> api.GradeSettings(jobs=2).pool
+1
+"""
+
+from .answers import PUBLIC_SEED
+from .backends import GRADING_PROCESS_MODULE, backend_for
+from .batch import BatchReport, Plan, grade, plan_batch
+from .feedback import feedback_markdown, feedback_name
+from .gradebook import FIXED_COLUMNS, GradesFile
+from .kernel import kernel_environment, within_limits
+from .lms import export_lms
+from .pool import KernelPool, pool_for, private_folder
+from .report import write_report
+from .results import ExerciseGrade, Grade
+from .runner import grade_submission, preload
+from .sandbox import (
+    DEFAULT_PROCESS_LIMIT, SANDBOXES, KernelView, SandboxError, bwrap_problem, choose,
+    remove_stale_cgroups, system_arguments,
+)
+from .settings import (
+    DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_TIMEOUT, GradeSettings,
+)
+from .submissions import (
+    CodeCell, Found, Submission, collection_points, find_submissions, known_notebooks,
+    read_submission, submission_label,
+)
+
+#: :func:`coursekit.grading.sandbox.choose` under the name the grader's callers know it by.
+choose_sandbox = choose
+
+__all__ = [
+    "DEFAULT_MEMORY_LIMIT", "DEFAULT_NOTEBOOK_TIMEOUT", "DEFAULT_PROCESS_LIMIT",
+    "DEFAULT_TIMEOUT", "FIXED_COLUMNS", "GRADING_PROCESS_MODULE", "PUBLIC_SEED", "SANDBOXES",
+    "BatchReport", "CodeCell", "ExerciseGrade", "Found", "Grade", "GradeSettings",
+    "GradesFile", "KernelPool", "KernelView", "Plan", "SandboxError", "Submission",
+    "backend_for", "bwrap_problem", "choose_sandbox", "collection_points", "export_lms",
+    "feedback_markdown", "feedback_name", "find_submissions", "grade", "grade_submission",
+    "kernel_environment", "known_notebooks", "plan_batch", "pool_for", "preload",
+    "private_folder", "read_submission", "remove_stale_cgroups", "submission_label",
+    "system_arguments", "within_limits", "write_report",
+]

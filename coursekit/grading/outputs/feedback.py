@@ -1,0 +1,23 @@
+"""The learner's feedback as an output: one Markdown file per grade."""
+
+from pathlib import Path
+
+from ..feedback import write_feedback
+from .base import Output
+
+
+class FeedbackFiles(Output):
+    """Writes each grade's Markdown feedback under ``folder``.
+
+    A feedback file that cannot be written makes its row ``error``
+    (:meth:`Output.failed`): the grade stands, and a rerun writes the feedback.
+    """
+
+    what = "feedback"
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.names = {}  # file -> label, so that two labels never share a file
+
+    def on_result(self, grade, submission):
+        write_feedback(self.folder, grade, self.names)

@@ -1,0 +1,105 @@
+"""The OS sandbox every submission's kernel runs in: bubblewrap, and cgroups where allowed.
+
+bubblewrap      the sandbox itself, and whether it works here (:func:`choose`)
+cgroups         memory and process caps for the whole sandbox, and a kill
+view            what the kernel sees of coursekit (:class:`KernelView`)
+
+:class:`Sandbox` puts the three together for one submission's kernel.
+"""
+
+import os
+from pathlib import Path
+
+from .bubblewrap import (
+    DEFAULT_PROCESS_LIMIT, HOME, HOME_MEGABYTES, SANDBOXES, WORK, SandboxError, bwrap_command,
+    bwrap_problem, choose, namespace_arguments, system_arguments,
+)
+from .cgroups import Cgroup, remove_stale_cgroups
+from .view import REFERENCE_MODULES, STAND_IN, TRUSTED_PACKAGE, KernelView, kernel_view
+
+__all__ = ["DEFAULT_PROCESS_LIMIT", "HOME", "HOME_MEGABYTES", "REFERENCE_MODULES",
+           "SANDBOXES", "STAND_IN", "TRUSTED_PACKAGE", "WORK", "Cgroup", "KernelView", "Sandbox", "SandboxError",
+           "bwrap_command", "bwrap_problem", "choose", "kernel_view", "namespace_arguments",
+           "remove_stale_cgroups", "system_arguments", "tree_pids"]
+
+
+def tree_pids(root):
+    """``root`` and every process descended from it (read from /proc)."""
+    children = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rfind(")") + 2:].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+class Sandbox:
+    """Where one submission's kernel runs.
+
+    Parameters
+    ----------
+    settings : coursekit.grading.settings.GradeSettings
+        Its ``sandbox`` (``"bwrap"`` or ``"none"``, as chosen here), and its
+        ``memory_limit`` (megabytes) and ``process_limit`` for the whole
+        sandbox, 0 for none.
+    private : Path
+        The grader's folder for this submission; only ``private / "ipc"`` is
+        seen by the kernel (at the same path).
+    notebook : str
+        The notebook the submission answers (which reference modules to hide).
+    view : KernelView or None
+        Needed for ``"bwrap"``.
+    order : sequence of str
+        The course's notebooks in order (which reference modules each may see).
+    """
+
+    def __init__(self, settings, private, notebook, view, order=()):
+        self.kind, self.private, self.notebook = settings.sandbox, Path(private), notebook
+        self.view, self.memory_limit = view, settings.memory_limit
+        self.process_limit = settings.process_limit
+        self.order = list(order)
+        self.ipc = self.private / "ipc"
+        self.ipc.mkdir(mode=0o700)
+        self.cgroup = None
+        if self.kind == "bwrap":
+            self.cgroup = Cgroup.create(self.memory_limit * 2**20, self.process_limit)
+
+    @property
+    def home(self):
+        return Path(HOME) if self.kind == "bwrap" else self.private
+
+    @property
+    def work(self):
+        return Path(WORK) if self.kind == "bwrap" else self.private / "work"
+
+    def command(self, argv):
+        """The command that runs ``argv`` (the kernel) in this sandbox."""
+        if self.kind != "bwrap":
+            return list(argv)
+        command = bwrap_command(argv, ipc=str(self.ipc),
+                                view_arguments=self.view.arguments(self.notebook, self.order))
+        return self.cgroup.join_command(command) if self.cgroup else command
+
+    def processes(self, root):
+        """Every process of the sandbox whose outer process is ``root``."""
+        if self.cgroup is not None:
+            return self.cgroup.processes()
+        return tree_pids(root)
+
+    def out_of_memory(self):
+        return self.cgroup is not None and self.cgroup.out_of_memory()
+
+    def close(self):
+        """Kill whatever is left in the sandbox, and remove its cgroup."""
+        if self.cgroup is not None:
+            self.cgroup.close()
+            self.cgroup = None
