@@ -38,8 +38,10 @@ $(STAMP): $(VENV)/bin/python pyproject.toml $(TEST_LOCK)
 lab: $(COURSE_STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
+# lint-imports: the architecture's contracts ([tool.importlinter] in pyproject.toml).
 test: $(STAMP)
 	$(BIN)/coursekit assign --check
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # The stored outputs as another machine computes them: nbval strict on every solution with
