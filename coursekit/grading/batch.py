@@ -103,20 +103,16 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         is by default ``jobs`` (each job's next kernel starts while it grades;
         on a cluster, one per grading process). ``sandbox="none"`` grades with
         a warning on stderr.
-    redo : bool, default=False
-        Grade again submissions that ``out`` already has.
-    progress : bool, default=True
-        Show progress on stderr.
+    redo, progress : bool, default=False, True
+        Grade again submissions that ``out`` already has; show progress on stderr.
     scheduler : str, optional
-        Address (``tcp://HOST:PORT``) of a running Dask scheduler: every
-        submission is graded on its workers instead of ``jobs`` at a time
-        here. The sandbox is chosen on each worker.
+        ``tcp://HOST:PORT`` of a running Dask scheduler: every submission is graded
+        on its workers (each chooses the sandbox) instead of ``jobs`` at a time here.
     roster : path-like, optional
-        A CSV naming the student of each file (:mod:`.roster`); otherwise the
-        student is read from the folders.
+        A CSV naming the student of each file; otherwise the folders do (:mod:`.roster`).
     report : path-like, optional
-        Folder of the instructor's report: each submission's details and its
-        HTML feedback as it is graded, then report.html (:mod:`.report`).
+        Folder of the instructor's report: each submission's page as it is graded,
+        then report.html (:mod:`.report`).
     export : path-like, optional
         The LMS gradebook to write once the batch is done (:mod:`.lms`).
 
@@ -133,12 +129,13 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     KeyboardInterrupt
         On SIGINT or SIGTERM, once every kernel is stopped; the rows written
         before stay, and the same call grades the rest.
+
     """
-    if pool is None:
-        pool = 1 if scheduler is not None else jobs
-    settings = GradeSettings(jobs=jobs, pool=pool, timeout=timeout,
-                             memory_limit=memory_limit, notebook_timeout=notebook_timeout,
-                             process_limit=process_limit, sandbox=sandbox)
+    default_pool = 1 if scheduler is not None else jobs
+    settings = GradeSettings(jobs=jobs, pool=default_pool if pool is None else pool,
+                             timeout=timeout, memory_limit=memory_limit,
+                             notebook_timeout=notebook_timeout, process_limit=process_limit,
+                             sandbox=sandbox)
     _check_files(out, feedback)
     settings = _choose_sandbox(settings, scheduler)
     plan = plan_batch(paths, out, roster=roster, redo=redo)
