@@ -1,0 +1,215 @@
+"""The grader as a pipeline: its settings, its outputs, its plain data, its backends.
+
+No kernel starts here: the batches grade files that are not notebooks (no kernel is
+needed for them), so each test takes a fraction of a second.
+"""
+
+import dataclasses
+import importlib
+
+import pytest
+
+from coursekit import checks
+from coursekit.checks import core
+from coursekit import grading
+from coursekit.grading import api
+from coursekit.grading.outputs import (
+    FeedbackFiles, GradesCsv, Output, Outputs, Progress, ReportRecord,
+)
+from coursekit.grading.results import ExerciseGrade, Grade
+
+NB01 = "01_random_baseline"
+
+
+# ---------------------------------------------------------------- settings
+
+@pytest.mark.parametrize("name, value", [
+    ("jobs", 0), ("jobs", 1.5), ("jobs", True), ("pool", -1), ("pool", "2"),
+    ("timeout", 0), ("memory_limit", -1), ("notebook_timeout", 0), ("process_limit", -5),
+])
+def test_each_bad_setting_is_refused_naming_it(name, value):
+    with pytest.raises(ValueError, match=f"^{name} must be .*; got {value!r}"):
+        api.GradeSettings(**{name: value})
+
+
+def test_a_bad_sandbox_is_refused_naming_it():
+    with pytest.raises(ValueError, match="sandbox must be one of auto, bwrap, none"):
+        api.GradeSettings(sandbox="docker")
+
+
+def test_settings_are_frozen_and_cross_the_wire_unchanged():
+    settings = api.GradeSettings(jobs=3, pool=0, timeout=9, memory_limit=0,
+                                 notebook_timeout=99, process_limit=7, sandbox="none")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.timeout = 1
+    assert api.GradeSettings.from_data(settings.to_data()) == settings
+    # What crossed a network is checked again.
+    with pytest.raises(ValueError, match="timeout"):
+        api.GradeSettings.from_data({**settings.to_data(), "timeout": -1})
+
+
+def test_kernels_started_for_other_limits_do_not_serve():
+    settings = api.GradeSettings(sandbox="none")
+    assert settings.same_kernels(dataclasses.replace(settings, jobs=4, notebook_timeout=5))
+    for change in ({"timeout": 5}, {"memory_limit": 5}, {"process_limit": 5}, {"pool": 3},
+                   {"sandbox": "bwrap"}):
+        assert not settings.same_kernels(dataclasses.replace(settings, **change)), change
+
+
+def test_grade_checks_its_settings_before_anything_is_read(tmp_path):
+    with pytest.raises(ValueError, match="^notebook_timeout must be"):
+        api.grade([tmp_path / "missing.ipynb"], tmp_path / "g.csv", notebook_timeout=0)
+    assert not (tmp_path / "g.csv").exists()
+
+
+# ---------------------------------------------------------------- plain data
+
+def _grade_of_01(points=(1, 0, 2), label="alice.ipynb"):
+    exercises = checks.exercises_for(NB01)
+    items = tuple(ExerciseGrade(exercise, core.Result(core.CORRECT if p else core.WRONG,
+                                                      f"said {p}", "a hint"), p)
+                  for exercise, p in zip(exercises, points))
+    return Grade(label, NB01, items, "ok", "", "ab" * 32)
+
+
+class _Submitted:
+    label, notebook = "alice.ipynb", NB01
+
+
+def test_a_grade_crosses_the_wire_unchanged():
+    grade = _grade_of_01()
+    assert api.Grade.from_data(grade.to_data(), _Submitted) == grade
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda data: data["exercises"][0].__setitem__(4, 99),  # more than the exercise's points
+    lambda data: data["exercises"][0].__setitem__(4, -1),
+    lambda data: data["exercises"][0].__setitem__(1, "brilliant"),  # no such verdict
+    lambda data: data["exercises"].reverse(),  # not the notebook's exercises in order
+    lambda data: data["exercises"].pop(),
+    lambda data: data.__setitem__("submission", "mallory.ipynb"),
+    lambda data: data.__setitem__("status", "excellent"),
+])
+def test_a_grade_that_is_not_the_submissions_is_refused(tamper):
+    data = _grade_of_01().to_data()
+    tamper(data)
+    with pytest.raises(ValueError, match="a worker sent"):
+        api.Grade.from_data(data, _Submitted)
+
+
+def test_a_submission_crosses_the_wire_unchanged(tmp_path):
+    path = tmp_path / f"x_{NB01}.ipynb"
+    path.write_text('{"cells": [{"cell_type": "code", "source": "x = 1", "metadata": {}}], '
+                    '"metadata": {}, "nbformat": 4, "nbformat_minor": 5}', encoding="utf-8")
+    submission = api.read_submission(path)
+    assert submission.cells and not submission.problem
+    assert api.Submission.from_data(submission.to_data()) == submission
+
+
+# ---------------------------------------------------------------- outputs
+
+class _Recorder(Output):
+    def __init__(self):
+        self.seen, self.closed = [], None
+
+    def on_result(self, grade, submission):
+        self.seen.append((grade.status, grade.reason))
+
+    def close(self, finished):
+        self.closed = finished
+        return ""
+
+
+class _Broken(Output):
+    what = "thing"
+
+    def on_result(self, grade, submission):
+        raise OSError(28, "No space left on device")
+
+    def close(self, finished):
+        raise ValueError("thing: cannot be written")
+
+
+def test_an_output_that_fails_for_a_row_makes_it_that_rows_problem_only():
+    after = _Recorder()
+    outputs = Outputs([_Broken(), after])
+    first = outputs.on_result(_grade_of_01(), None)
+    assert first.status == "error"
+    assert first.reason == "its thing could not be written (No space left on device)"
+    assert first.exercises == _grade_of_01().exercises  # the points stand
+    assert after.seen == [("error", first.reason)]
+    # Closing goes on past the one that fails, and says what it could not do.
+    assert outputs.close(finished=True) == ["thing: cannot be written"]
+    assert after.closed is True
+
+
+def test_a_report_page_or_a_progress_line_that_fails_leaves_the_grade_as_it_is(
+        tmp_path, capsys):
+    blocked = tmp_path / "report"
+    blocked.write_text("a file where the report's folder should be")
+    grade = _grade_of_01()
+    result = Outputs([ReportRecord(blocked, {}), _Recorder()]).on_result(grade, _Submitted)
+    assert result == grade
+    assert "the report's page of alice.ipynb could not be written" in capsys.readouterr().err
+    progress = Progress(1, enabled=True)
+    assert progress.failed(grade, OSError("closed")) == grade
+
+
+def test_a_feedback_file_that_fails_makes_the_row_an_error(tmp_path):
+    blocked = tmp_path / "feedback"
+    blocked.write_text("a file where the feedback folder should be")
+    result = Outputs([FeedbackFiles(blocked)]).on_result(_grade_of_01(), _Submitted)
+    assert result.status == "error" and "its feedback could not be written" in result.reason
+
+
+def test_a_grades_row_that_cannot_be_written_does_not_stop_the_batch(tmp_path, capsys):
+    grades = api.GradesFile(tmp_path / "grades.csv")
+    grades.prepare([e.id for e in checks.exercises_for(NB01)])
+    grades.path = tmp_path / "a folder now"  # the file is gone, a folder in its place
+    grades.path.mkdir()
+    after = _Recorder()
+    result = Outputs([GradesCsv(grades, {}), after]).on_result(_grade_of_01(), _Submitted)
+    # Not in the file, so a rerun grades it; the outputs after it still have it.
+    assert result == _grade_of_01() and after.seen == [("ok", "")]
+    assert "the row of alice.ipynb could not be written to" in capsys.readouterr().err
+
+
+def test_a_batch_whose_report_cannot_be_written_still_writes_every_row(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("a", "b"):
+        (subs / f"{name}_{NB01}.ipynb").write_text("{", encoding="utf-8")
+    blocked = tmp_path / "report"
+    blocked.write_text("a file where the report's folder should be")
+    summary = api.grade([subs], tmp_path / "grades.csv", report=blocked,
+                        export=tmp_path / "lms.csv", sandbox="none", progress=False)
+    assert [g.status for g in summary.graded] == ["invalid", "invalid"]
+    rows = api.GradesFile(tmp_path / "grades.csv").rows
+    assert len(rows) == 2
+    # The export is written; the report's folder is named in what could not be.
+    assert summary.exported is not None and (tmp_path / "lms.csv").exists()
+    assert summary.class_report is None
+    assert len(summary.problems) == 1 and "report" in summary.problems[0]
+
+
+# ---------------------------------------------------------------- backends and the API
+
+def test_the_factory_chooses_the_backend():
+    settings = api.GradeSettings(sandbox="none")
+    assert type(api.backend_for(settings)).__name__ == "LocalJobs"
+    assert type(api.backend_for(settings, scheduler="tcp://127.0.0.1:1")).__name__ == \
+        "DaskClient"
+    assert type(api.backend_for(settings, on_worker=True)).__name__ == "DaskWorker"
+    for backend in (api.backend_for(settings), api.backend_for(settings, on_worker=True)):
+        assert backend.settings is settings
+
+
+def test_the_package_exports_exactly_the_public_api():
+    assert sorted(grading.__all__) == sorted(api.__all__)
+    for name in api.__all__:
+        assert getattr(grading, name) is getattr(api, name), name
+
+
+def test_the_grading_process_module_is_the_one_that_exists():
+    module = importlib.import_module(api.GRADING_PROCESS_MODULE)
+    assert callable(module.serve)
