@@ -144,7 +144,6 @@ def within_limits(folder, most_bytes, most_entries):
     >>> within_limits("/no/such/folder", 0, 0)
     True
     """
-
     entries, used, todo = 0, 0, [folder]
     while todo:
         try:
