@@ -9,8 +9,8 @@ import importlib
 
 import pytest
 
-from coursekit import checks
-from coursekit.checks import core
+from coursekit import judging
+from coursekit.checks import results as verdicts
 from coursekit import grading
 from coursekit.grading import api
 from coursekit.grading.outputs import (
@@ -65,8 +65,8 @@ def test_grade_checks_its_settings_before_anything_is_read(tmp_path):
 # ---------------------------------------------------------------- plain data
 
 def _grade_of_01(points=(1, 0, 2), label="alice.ipynb"):
-    exercises = checks.exercises_for(NB01)
-    items = tuple(ExerciseGrade(exercise, core.Result(core.CORRECT if p else core.WRONG,
+    exercises = judging.exercises_for(NB01)
+    items = tuple(ExerciseGrade(exercise, verdicts.Result(verdicts.CORRECT if p else verdicts.WRONG,
                                                       f"said {p}", "a hint"), p)
                   for exercise, p in zip(exercises, points))
     return Grade(label, NB01, items, "ok", "", "ab" * 32)
@@ -164,7 +164,7 @@ def test_a_feedback_file_that_fails_makes_the_row_an_error(tmp_path):
 
 def test_a_grades_row_that_cannot_be_written_does_not_stop_the_batch(tmp_path, capsys):
     grades = api.GradesFile(tmp_path / "grades.csv")
-    grades.prepare([e.id for e in checks.exercises_for(NB01)])
+    grades.prepare([e.id for e in judging.exercises_for(NB01)])
     grades.path = tmp_path / "a folder now"  # the file is gone, a folder in its place
     grades.path.mkdir()
     after = _Recorder()
