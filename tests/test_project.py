@@ -1,5 +1,6 @@
 """The project's set-up files agree with each other and with the README."""
 
+import ast
 import os
 import re
 import subprocess
@@ -84,3 +85,25 @@ def test_the_coursekit_command_is_installed():
     out = subprocess.run(["coursekit", "--help"], capture_output=True, text=True,
                          env={"PATH": str(Path(sys.executable).parent)})
     assert out.returncode == 0 and "assign" in out.stdout
+
+
+def _code_lines(function):
+    """Lines of a function's body, its docstring left out."""
+    body = function.body
+    first = body[0]
+    has_docstring = (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                     and isinstance(first.value.value, str))
+    start = body[1].lineno if has_docstring and len(body) > 1 else first.lineno
+    return function.end_lineno - start + 1
+
+
+def test_no_function_of_the_grader_runs_past_sixty_lines():
+    # The grader is a pipeline of small steps (CONTRIBUTING.md, "Layout"): a longer
+    # function is doing more than one of them.
+    long = []
+    for path in sorted((ROOT / "coursekit" / "grading").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if _code_lines(node) > 60:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert long == []
