@@ -1,21 +1,10 @@
 """How many BLAS and OpenMP threads the course's kernels use.
 
-The course's matrices are small (at most a few thousand rows of 64 or 784 values), so
-extra BLAS threads buy nothing and, on a laptop with two cores and a browser open, they
-fight over the cores: notebook 05's fits took minutes instead of seconds with two
-threads on a busy two-core machine. Importing :mod:`coursekit` therefore limits every
-BLAS and OpenMP library of the process to :func:`blas_threads` threads (1 unless
-``COURSEKIT_BLAS_THREADS`` says otherwise), with :mod:`threadpoolctl` for the libraries
-already loaded and the usual environment variables for those loaded later.
-
-Never more threads than the process has processors, as OpenBLAS itself caps
-``OPENBLAS_NUM_THREADS``: a thread that waits for another spins on its core, and with more
-threads than cores the one it waits for runs only when the scheduler next takes a core
-away, every few milliseconds. Three threads on two cores made one of notebook 05's matrix
-products 200 times slower than one thread (0.4 s instead of 2 ms).
-
-The stored outputs do not depend on this choice: ``make test-portable`` re-runs every
-solution with 2 and 3 threads (where there are 3 processors) and compares.
+Importing :mod:`coursekit` limits every BLAS and OpenMP library of the process to
+:func:`blas_threads` threads (1 unless ``COURSEKIT_BLAS_THREADS`` says otherwise, and
+never more than the process has processors), with :mod:`threadpoolctl` for the libraries
+already loaded and the usual environment variables for those loaded later. Why, and what
+more threads cost, is in CONTRIBUTING.md ("Threads") and benchmarks/README.md.
 """
 
 import os
