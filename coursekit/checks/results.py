@@ -6,6 +6,8 @@ Four statuses: ``correct``, ``wrong``, ``missing`` (not answered yet) and
 
 from dataclasses import dataclass
 
+from .quoting import MESSAGE_CHARS, shorten
+
 CORRECT = "correct"
 WRONG = "wrong"
 MISSING = "missing"
@@ -36,6 +38,12 @@ class Result:
     status: str
     message: str
     hint: str = ""
+
+    def __post_init__(self):
+        # Verdicts quote learners' values; whatever a judge quoted, a verdict stays
+        # small in feedback, reports and every copy of them.
+        object.__setattr__(self, "message", shorten(str(self.message), MESSAGE_CHARS))
+        object.__setattr__(self, "hint", shorten(str(self.hint), MESSAGE_CHARS))
 
     @property
     def passed(self):

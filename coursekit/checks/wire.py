@@ -11,8 +11,11 @@ import base64
 import io
 import json
 import numbers
+import sys
 
 import numpy as np
+
+from .bounds import WIRE_BOUNDS
 
 
 
@@ -65,17 +68,21 @@ def encode(data):
     return json.dumps(_to_json(data))
 
 
-def decode(text):
+def decode(text, bounds=WIRE_BOUNDS):
     """Inverse of :func:`encode`; never unpickles anything.
 
-    Only arrays of numbers whose header matches their data are accepted.
+    Only arrays of numbers whose header matches their data are accepted, and
+    nothing past ``bounds`` (:class:`coursekit.checks.bounds.Bounds`) is built:
+    the text is measured before it is parsed, each array before it is decoded.
 
     Raises
     ------
     ValueError, TypeError
-        For text that is not such data.
+        For text that is not such data (:class:`coursekit.checks.bounds.TooLarge`,
+        a ValueError, for text past ``bounds``).
     """
-    return _from_json(json.loads(text))
+    bounds.check_text(text)
+    return _from_json(json.loads(text), bounds.budget(), 0)
 
 
 def _to_json(data):
@@ -92,13 +99,17 @@ def _to_json(data):
     return data
 
 
-def _from_json(data):
+def _from_json(data, budget, depth):
     if isinstance(data, dict):
+        budget.enter(depth + 1)
         if set(data) == {"__ndarray__"}:
-            return _read_array(data["__ndarray__"])
-        return {k: _from_json(v) for k, v in data.items()}
+            return _read_array(data["__ndarray__"], budget)
+        return {k: _from_json(v, budget, depth + 1) for k, v in data.items()}
     if isinstance(data, list):
-        return [_from_json(v) for v in data]
+        budget.enter(depth + 1)
+        return [_from_json(v, budget, depth + 1) for v in data]
+    if isinstance(data, str):
+        budget.spend(sys.getsizeof(data), "a string")
     return data
 
 
@@ -106,12 +117,13 @@ def _from_json(data):
 _MAX_ARRAY_HEADER = 10_000
 
 
-def _read_array(text):
+def _read_array(text, budget):
     # The text may come from a learner's kernel: np.load would trust the header's
     # shape and allocate whatever it claims, so read the header first and accept
     # only numbers whose size matches the bytes that follow.
     if not isinstance(text, str):
         raise TypeError("an array must travel as base64 text")
+    budget.spend(len(text) * 3 // 4, "an array")
     raw = base64.b64decode(text, validate=True)
     stream = io.BytesIO(raw)
     version = np.lib.format.read_magic(stream)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .. import judging
 from ..checks import results as verdicts, wire
+from ..checks.bounds import TooLarge
 from .results import clean_text
 
 #: The seed the notebooks' check cells use (``coursekit.judging.evaluate``'s default).
@@ -50,7 +51,11 @@ class Request:
                                            f"was being graded."), False
         if run.too_large:
             return verdicts.Result(verdicts.ERROR, f"{name} gave an answer too large to grade."), False
-        runs = read_answers(run.answers[-1]) if run.answers else None
+        try:
+            runs = read_answers(run.answers[-1]) if run.answers else None
+        except TooLarge as exc:
+            return verdicts.Result(verdicts.ERROR, f"{name} gave an answer too large to grade "
+                                                   f"({exc})."), False
         if runs is None or len(runs) != len(self.cases):
             return verdicts.Result(verdicts.ERROR, "no answer could be read back from the notebook.",
                                "run the notebook from the top in a fresh kernel and make "
@@ -79,10 +84,18 @@ class Request:
 def read_answers(text):
     """Decode the kernel's answer text with ``wire.decode``; None for anything odd.
 
-    The kernel is the learner's, so its reply may be anything.
+    The kernel is the learner's, so its reply may be anything; nothing past
+    :data:`coursekit.checks.bounds.WIRE_BOUNDS` is built.
+
+    Raises
+    ------
+    coursekit.checks.bounds.TooLarge
+        If the text would decode to more than the bounds allow.
     """
     try:
         data = wire.decode(text)
+    except TooLarge:
+        raise
     except (ValueError, TypeError, RecursionError, binascii.Error):
         return None
     return data if isinstance(data, list) else None

@@ -17,16 +17,14 @@ from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
+from traitlets import default
 
 from ..checks import shim as kernel_shim
 from ..threads import thread_environment
 from .answers import Run
+from .kernel_messages import MAX_ANSWER_CHARS, MAX_MESSAGE_BYTES, RECEIVE_QUEUE, BoundedSession
 from .results import clean_text
 
-MAX_ANSWER_CHARS = 64 * 2**20  # per answer; arrays travel base64-encoded
-#: The largest message the grader reads from a kernel: an answer and its envelope.
-MAX_MESSAGE_BYTES = MAX_ANSWER_CHARS + 2**20
-_RECEIVE_QUEUE = 8  # messages queued per channel before zmq drops the next
 _INTERRUPT_GRACE = 5  # seconds a kernel has to come back after an interrupt
 _IOPUB_WAIT = 10  # seconds to wait for a cell's last outputs after its reply
 STARTUP_TIMEOUT = 120
@@ -74,7 +72,12 @@ class _GraderKernelSpecs(KernelSpecManager):
 
 
 class _BoundedKernelManager(AsyncKernelManager):
-    """A kernel manager whose clients share its zmq context (and its size limits)."""
+    """A kernel manager whose clients share its zmq context (and its size limits), and
+    read messages through a :class:`.BoundedSession`."""
+
+    @default("session")
+    def _bounded_session(self):
+        return BoundedSession(parent=self)
 
     def client(self, **kwargs):
         return super().client(context=self.context, **kwargs)
@@ -186,7 +189,7 @@ class KernelSession:
         # keeps the grader's memory bounded whatever a submission prints.
         self.context = zmq.asyncio.Context()
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-        self.context.setsockopt(zmq.RCVHWM, _RECEIVE_QUEUE)
+        self.context.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE)
         self.km = _BoundedKernelManager(kernel_name=_KERNEL_NAME, context=self.context,
                                      kernel_spec_manager=_GraderKernelSpecs(sandbox),
                                      transport="ipc", ip=str(sandbox.ipc / "kernel"),

@@ -10,6 +10,7 @@ raises. A graded kernel cannot import this package (docs/grading-security.md).
 
 import numpy as np
 
+from ..checks.quoting import quote
 from ..checks.results import ERROR, MISSING, WRONG, Result
 from ..checks.spec import ExerciseSpec, collect_safely
 
@@ -67,7 +68,7 @@ class Exercise(Judge, ExerciseSpec):
 def _describe_argument(value):
     if isinstance(value, np.ndarray):
         return f"array of shape {value.shape}"
-    return repr(value)
+    return quote(value)
 
 
 def judge_safely(exercise, payload, cases):

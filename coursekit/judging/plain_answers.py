@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..checks.quoting import quote
 from ..checks.results import wrong
 
 
@@ -69,4 +70,4 @@ def describe_shape(value):
         return f"an array of shape {value.shape}"
     if isinstance(value, list):
         return f"a list of {len(value)} items"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {quote(value)}"

@@ -1,0 +1,91 @@
+"""How the grader reads a kernel's messages: bounded, and what it does not need left unparsed.
+
+Every message a submission's kernel sends is parsed in the grader's process
+before anyone looks at it. A print costs the grader only its bytes, but a
+display output can be a JSON document (``{"application/json": [[]] * 10**7}``)
+that costs a gigabyte once parsed. So:
+
+- the socket refuses a message past :data:`MAX_MESSAGE_BYTES` (zmq's
+  ``MAXMSGSIZE``: the kernel is disconnected) and queues at most
+  :data:`RECEIVE_QUEUE` of them (:class:`coursekit.grading.kernel.KernelSession`);
+- every part is measured before it is parsed (:class:`coursekit.checks.bounds.Bounds`);
+- the content of output the grader does not need (prints, displays, results,
+  errors: everything but the shim's answers), once past :data:`UNPARSED_OUTPUT_BYTES`,
+  is dropped as bytes, never parsed.
+"""
+
+import json
+
+from jupyter_client.session import Session
+
+from ..checks.bounds import WIRE_BOUNDS, Bounds
+from ..checks import shim
+
+#: The largest answer text the grader reads (the shim's display output).
+MAX_ANSWER_CHARS = WIRE_BOUNDS.chars
+#: The largest message the socket takes: an answer escaped inside its envelope.
+MAX_MESSAGE_BYTES = 2 * MAX_ANSWER_CHARS + 2**20
+#: Messages queued per channel before zmq drops the next (the grader's memory:
+#: at most this many times :data:`MAX_MESSAGE_BYTES` per channel).
+RECEIVE_QUEUE = 4
+#: Output content past this size is dropped unparsed unless it carries an answer.
+UNPARSED_OUTPUT_BYTES = 64 * 2**10
+#: What one part of a message (header, metadata, content) may decode to.
+PART_BOUNDS = Bounds(chars=MAX_MESSAGE_BYTES, values=100_000, depth=64,
+                     decoded_bytes=4 * MAX_MESSAGE_BYTES)
+#: Output message types the grader reads nothing from but the shim's answers.
+_OUTPUTS = frozenset({"stream", "display_data", "update_display_data", "execute_result",
+                      "error", "execute_input", "clear_output"})
+_ANSWER_KEY = json.dumps(shim.ANSWER_MIME).encode()
+
+
+def bounded_unpack(data):
+    """Parse one JSON part of a message, refusing one past :data:`PART_BOUNDS` unparsed.
+
+    Raises
+    ------
+    coursekit.checks.bounds.TooLarge
+        If the part may hold more than the bounds allow.
+
+    Examples
+    --------
+    >>> bounded_unpack(b'{"a": 1}')
+    {'a': 1}
+    """
+    PART_BOUNDS.check_text(data)
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        data = bytes(data).decode("utf-8", "replace")
+    return json.loads(data)
+
+
+def needed(msg_type, content):
+    """Whether the grader parses a message's ``content`` (bytes) at all.
+
+    Examples
+    --------
+    >>> needed("stream", b'{"name": "stdout", "text": "' + b"x" * 2**20 + b'"}')
+    False
+    >>> needed("execute_reply", b'{"status": "ok"}')
+    True
+    """
+    if msg_type not in _OUTPUTS or len(content) <= UNPARSED_OUTPUT_BYTES:
+        return True
+    return msg_type == "display_data" and _ANSWER_KEY in content
+
+
+class BoundedSession(Session):
+    """A jupyter_client Session that parses only what the grader needs, within bounds."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.unpack = bounded_unpack
+
+    def deserialize(self, msg_list, content=True, copy=True):
+        """Session.deserialize, with output content the grader does not need left unread."""
+        message = super().deserialize(msg_list, content=False, copy=copy)
+        raw = message["content"]
+        raw = raw if isinstance(raw, bytes) else bytes(raw)
+        if not content:
+            return message
+        message["content"] = bounded_unpack(raw) if needed(message["msg_type"], raw) else {}
+        return message
