@@ -3,7 +3,12 @@
 import re
 from pathlib import Path
 
+from ..checks.quoting import shorten
 from .results import OK
+
+#: Characters of one submission's feedback at most (verdicts are cut before, each
+#: to :data:`coursekit.checks.quoting.MESSAGE_CHARS`; this holds whatever they add to).
+FEEDBACK_CHARS = 200_000
 
 
 def feedback_name(label):
@@ -57,7 +62,7 @@ def feedback_markdown(grade):
     for item in grade.exercises:
         lines += ["", f"## {item.exercise.heading}: {item.points} / {item.exercise.points}", "",
                   _fenced(item.result.describe(item.exercise.heading))]
-    return "\n".join(lines) + "\n"
+    return shorten("\n".join(lines), FEEDBACK_CHARS) + "\n"
 
 
 def write_feedback(folder, result, names):

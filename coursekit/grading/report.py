@@ -20,6 +20,7 @@ import urllib.parse
 from pathlib import Path
 
 from .. import checks
+from ..checks.quoting import shorten
 from .feedback import feedback_name
 from .gradebook import GradesFile
 from .results import ERROR, INVALID, OK
@@ -60,10 +61,10 @@ def student_page(grade, submission, student=""):
     ----------
     grade : Grade
     submission : Submission
-        The file graded; its cells are read again for display only.
+        The file graded: its cells as grading read them (``submission.shown``),
+        never read again.
     student : str
     """
-    cells = _notebook_cells(submission.path)
     items = {item.exercise.id: item for item in grade.exercises}
     # Where the grader read each answer: after the last cell with its id.
     by_cell = {}
@@ -89,7 +90,7 @@ def student_page(grade, submission, student=""):
                          f"<strong>{html.escape(exercise.heading)}: {item.points} / "
                          f"{exercise.points}</strong><pre>{html.escape(text)}</pre></div>")
 
-    for number, kind, source in cells:
+    for number, kind, source in submission.shown:
         if kind == "code":
             parts.append(f"<pre><code>{html.escape(source)}</code></pre>")
         else:
@@ -97,25 +98,6 @@ def student_page(grade, submission, student=""):
         verdicts(number)
     verdicts(None)
     return _page(title, "\n".join(parts))
-
-
-def _notebook_cells(path):
-    """(number, kind, source) of every cell, or none when the file cannot be read again."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        raw = data["cells"]
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
-        return []
-    cells = []
-    for number, cell in enumerate(raw if isinstance(raw, list) else [], start=1):
-        if not isinstance(cell, dict):
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(part for part in source if isinstance(part, str))
-        cells.append((number, "code" if cell.get("cell_type") == "code" else "markdown",
-                      source if isinstance(source, str) else ""))
-    return cells
 
 
 def record(folder, grade, submission, student=""):
@@ -189,6 +171,11 @@ def class_summary(rows, details):
 def write_report(grades, folder, feedback=None):
     """Write ``folder/report.html`` for the class in ``grades``; return its path.
 
+    The details are read one file at a time, keeping only each exercise's
+    message (cut to :data:`DETAIL_MESSAGE_CHARS`), and the page is written
+    section by section: the report's memory grows with the class, not with
+    what the submissions' verdicts hold.
+
     Parameters
     ----------
     grades : path-like
@@ -202,24 +189,47 @@ def write_report(grades, folder, feedback=None):
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"report: {folder} exists and is not a directory")
     rows = GradesFile(grades).rows
-    details = {}
-    for path in sorted((folder / "data").rglob("*.json")) if (folder / "data").is_dir() else []:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            details[data["submission"]] = data
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
+    details = dict(_read_details(folder / "data"))
     summary = class_summary(rows, details)
-    parts = [f"<h1>Class report: {len(rows)} submissions, "
-             f"{len({r.get('student') for r in rows if r.get('student')})} students</h1>"]
-    parts += _exercise_section(summary["exercises"])
-    parts += _totals_section(summary["totals"])
-    parts += _status_section(summary["statuses"])
-    parts += _students_section(rows, folder, feedback)
+    del details
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "report.html"
-    path.write_text(_page("Class report", "\n".join(parts)), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as stream:
+        head, tail = _page("Class report", "\0").split("\0")
+        stream.write(head)
+        stream.write(f"<h1>Class report: {len(rows)} submissions, "
+                     f"{len({r.get('student') for r in rows if r.get('student')})} "
+                     f"students</h1>\n")
+        for section in (_exercise_section(summary["exercises"]),
+                        _totals_section(summary["totals"]),
+                        _status_section(summary["statuses"]),
+                        _students_section(rows, folder, feedback)):
+            for part in section:
+                stream.write(part + "\n")
+        stream.write(tail)
     return path
+
+
+#: Characters of each exercise's message the class report keeps from a details file.
+DETAIL_MESSAGE_CHARS = 500
+#: Details files larger than this are not read (the grader writes a few kilobytes).
+DETAIL_FILE_BYTES = 4 * 2**20
+
+
+def _read_details(data_folder):
+    """(label, compact details) for each details file, one file in memory at a time."""
+    if not data_folder.is_dir():
+        return
+    for path in sorted(data_folder.rglob("*.json")):
+        try:
+            if path.stat().st_size > DETAIL_FILE_BYTES:
+                continue
+            data = json.loads(path.read_text(encoding="utf-8"))
+            exercises = [[item[0], item[1], shorten(str(item[2]), DETAIL_MESSAGE_CHARS)]
+                         for item in data["exercises"]]
+            yield data["submission"], {"sha256": data.get("sha256"), "exercises": exercises}
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            continue
 
 
 def _exercise_section(exercises):

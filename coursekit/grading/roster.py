@@ -4,6 +4,7 @@ import csv
 import os
 from pathlib import Path
 
+from .names import safe_name
 from .submissions import submission_label
 
 #: The folder nbgrader collects into: ``submitted/<student>/<assignment>/<notebook>.ipynb``.
@@ -30,7 +31,7 @@ def student_from_path(path, given=()):
     if NBGRADER_FOLDER in parts[:-1]:
         index = len(parts) - 1 - parts[::-1].index(NBGRADER_FOLDER)
         if index + 2 < len(parts):  # a student folder, and the file below it
-            return parts[index + 1]
+            return safe_name(parts[index + 1])
     for folder in given:
         folder = Path(os.path.realpath(folder))
         try:
@@ -38,7 +39,7 @@ def student_from_path(path, given=()):
         except ValueError:
             continue
         if len(inside.parts) >= 2:
-            return inside.parts[0]
+            return safe_name(inside.parts[0])
     return ""
 
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import checks
+from .names import safe_name
 from .results import clean_text
+from .shown_cells import shown_cells
 
 _MAX_SUBMISSION_BYTES = 50 * 2**20
 
@@ -56,6 +58,9 @@ class Submission:
     sha256 : str
         The hash of the bytes read (empty when none could be), so that a
         changed file is graded again.
+    shown : tuple of (int, str, str)
+        What its report page shows of it (:func:`.shown_cells`), from the
+        bytes read here; empty when it was refused.
     """
 
     path: Path
@@ -64,6 +69,7 @@ class Submission:
     cells: tuple = ()
     problem: str = ""
     sha256: str = ""
+    shown: tuple = ()
 
     def to_data(self):
         """This submission as JSON-ready plain data (for a cluster's worker).
@@ -97,14 +103,15 @@ def submission_label(path):
 
     The folders are resolved (``./subs``, ``subs`` and ``/abs/subs`` are one),
     the file itself is not (a symbolic link keeps its own name). The label is
-    relative to the working directory when the file is inside it.
+    relative to the working directory when the file is inside it, and written
+    with :func:`~coursekit.grading.names.safe_name` (any bytes, one line of UTF-8).
     """
     path = Path(path)
     real = Path(os.path.realpath(path.parent)) / path.name
     try:
-        return str(real.relative_to(Path.cwd().resolve()))
+        return safe_name(str(real.relative_to(Path.cwd().resolve())))
     except ValueError:
-        return str(real)
+        return safe_name(str(real))
 
 
 @dataclass
@@ -243,7 +250,8 @@ def read_submission(path, label=None):
     cells, problem = _code_cells(data["cells"])
     if problem:
         return invalid(problem, notebook)
-    return Submission(path, label, notebook, cells, sha256=digest)
+    return Submission(path, label, notebook, cells, sha256=digest,
+                      shown=shown_cells(data["cells"]))
 
 
 class _NotRegular(Exception):
