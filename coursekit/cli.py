@@ -86,7 +86,8 @@ def _grade(args):
     limits = {name: value for name, value in (("timeout", args.timeout),
                                               ("memory_limit", args.memory_limit),
                                               ("notebook_timeout", args.notebook_timeout),
-                                              ("process_limit", args.process_limit))
+                                              ("process_limit", args.process_limit),
+                                              ("cpu_limit", args.cpu_limit))
               if value is not None}
     try:
         report = grade(args.paths, args.out, feedback=args.feedback, jobs=args.jobs,
@@ -250,6 +251,9 @@ def build_parser():
     grade.add_argument("--process-limit", type=int, metavar="N",
                        help="processes and threads per kernel's sandbox, 0 for none "
                             "(default: 256)")
+    grade.add_argument("--cpu-limit", type=float, metavar="CPUS",
+                       help="processors' worth of time per kernel's sandbox, however many "
+                            "processes it runs; 0 for no cap (default: 1)")
     grade.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto",
                        help="run each kernel in bubblewrap (auto: refuse to grade where it "
                             "does not work); none runs kernels as you, with a warning "

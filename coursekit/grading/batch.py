@@ -21,8 +21,8 @@ from .outputs import (
 from .roster import students_of
 from .runner import preload
 from .settings import (
-    DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_PROCESS_LIMIT, DEFAULT_TIMEOUT,
-    GradeSettings,
+    DEFAULT_CPU_LIMIT, DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_PROCESS_LIMIT,
+    DEFAULT_TIMEOUT, GradeSettings,
 )
 from .submissions import find_submissions, read_submission
 
@@ -86,7 +86,8 @@ class Plan:
 def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
           memory_limit=DEFAULT_MEMORY_LIMIT, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT,
           process_limit=DEFAULT_PROCESS_LIMIT, sandbox="auto", redo=False, progress=True,
-          scheduler=None, roster=None, report=None, pool=None, export=None):
+          scheduler=None, roster=None, report=None, pool=None, export=None,
+          cpu_limit=DEFAULT_CPU_LIMIT):
     """Grade submissions into ``out`` (grades.csv), and whatever else is asked for.
 
     Parameters
@@ -98,7 +99,7 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         skipped unless the file changed since (:func:`plan_batch`).
     feedback : path-like, optional
         Directory for one Markdown file per submission graded.
-    jobs, timeout, memory_limit, notebook_timeout, process_limit, sandbox, pool
+    jobs, timeout, memory_limit, notebook_timeout, process_limit, sandbox, pool, cpu_limit
         As :class:`~coursekit.grading.settings.GradeSettings` has them; ``pool``
         is by default ``jobs`` (each job's next kernel starts while it grades;
         on a cluster, one per grading process). ``sandbox="none"`` grades with
@@ -135,7 +136,7 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     settings = GradeSettings(jobs=jobs, pool=default_pool if pool is None else pool,
                              timeout=timeout, memory_limit=memory_limit,
                              notebook_timeout=notebook_timeout, process_limit=process_limit,
-                             sandbox=sandbox)
+                             sandbox=sandbox, cpu_limit=cpu_limit)
     _check_files(out, feedback)
     settings = _choose_sandbox(settings, scheduler)
     plan = plan_batch(paths, out, roster=roster, redo=redo)

@@ -8,8 +8,8 @@ reader follows ``--timeout`` by following ``settings.timeout``.
 import dataclasses
 from dataclasses import dataclass
 
-from ..validation import check_whole_number
-from .sandbox import DEFAULT_PROCESS_LIMIT, SANDBOXES
+from ..validation import check_positive_number, check_whole_number
+from .sandbox import DEFAULT_CPU_LIMIT, DEFAULT_PROCESS_LIMIT, SANDBOXES
 
 #: Seconds a cell (or a call of an answer on the grader's cases) may run.
 DEFAULT_TIMEOUT = 120
@@ -42,6 +42,10 @@ class GradeSettings:
         Seconds each notebook may run in all.
     process_limit : int, default=DEFAULT_PROCESS_LIMIT
         Processes and threads each kernel's sandbox may hold; 0 for no limit.
+    cpu_limit : float, default=DEFAULT_CPU_LIMIT
+        Processors' worth of time each kernel's sandbox may use, however many
+        processes, threads or sessions it runs; 0 for no cap (where the machine
+        has no CPU controller the grader may use, none holds, and it says so).
     sandbox : {"auto", "bwrap", "none"}, default="auto"
         The sandbox asked for; :meth:`in_sandbox` gives the settings with the one
         chosen on this machine (:func:`coursekit.grading.sandbox.choose`).
@@ -71,11 +75,19 @@ class GradeSettings:
     notebook_timeout: int = DEFAULT_NOTEBOOK_TIMEOUT
     process_limit: int = DEFAULT_PROCESS_LIMIT
     sandbox: str = "auto"
+    cpu_limit: float = DEFAULT_CPU_LIMIT
 
     def __post_init__(self):
         for name, lowest in _LOWEST.items():
             object.__setattr__(self, name, check_whole_number(getattr(self, name), name,
                                                               low=lowest))
+        if self.cpu_limit != 0 or isinstance(self.cpu_limit, bool):
+            try:
+                cpus = check_positive_number(self.cpu_limit, "cpu_limit")
+            except ValueError:
+                raise ValueError(f"cpu_limit must be a positive number, or 0 for no cap; "
+                                 f"got {self.cpu_limit!r}.") from None
+            object.__setattr__(self, "cpu_limit", cpus)
         if self.sandbox not in SANDBOXES:
             raise ValueError(f"sandbox must be one of {', '.join(SANDBOXES)}; "
                              f"got {self.sandbox!r}")
@@ -90,7 +102,7 @@ class GradeSettings:
         Kernels differ by their sandbox and limits, and a pool by its size; the
         jobs and the notebook's time in all are not the kernel's.
         """
-        fields = ("pool", "timeout", "memory_limit", "process_limit", "sandbox")
+        fields = ("pool", "timeout", "memory_limit", "process_limit", "sandbox", "cpu_limit")
         return all(getattr(self, name) == getattr(other, name) for name in fields)
 
     def to_data(self):

@@ -14,13 +14,14 @@ from .bubblewrap import (
     DEFAULT_PROCESS_LIMIT, HOME, HOME_MEGABYTES, SANDBOXES, WORK, SandboxError, bwrap_command,
     bwrap_problem, choose, namespace_arguments, system_arguments,
 )
-from .cgroups import Cgroup, remove_stale_cgroups
+from .cgroups import DEFAULT_CPU_LIMIT, Cgroup, remove_stale_cgroups, warn_no_cpu_cap
 from .view import REFERENCE_MODULES, STAND_IN, TRUSTED_PACKAGE, KernelView, kernel_view
 
-__all__ = ["DEFAULT_PROCESS_LIMIT", "HOME", "HOME_MEGABYTES", "REFERENCE_MODULES",
-           "SANDBOXES", "STAND_IN", "TRUSTED_PACKAGE", "WORK", "Cgroup", "KernelView", "Sandbox", "SandboxError",
-           "bwrap_command", "bwrap_problem", "choose", "kernel_view", "namespace_arguments",
-           "remove_stale_cgroups", "system_arguments", "tree_pids"]
+__all__ = ["DEFAULT_CPU_LIMIT", "DEFAULT_PROCESS_LIMIT", "HOME", "HOME_MEGABYTES",
+           "REFERENCE_MODULES", "SANDBOXES", "STAND_IN", "TRUSTED_PACKAGE", "WORK", "Cgroup",
+           "KernelView", "Sandbox", "SandboxError", "bwrap_command", "bwrap_problem", "choose",
+           "kernel_view", "namespace_arguments", "remove_stale_cgroups", "system_arguments",
+           "tree_pids"]
 
 
 def tree_pids(root):
@@ -49,8 +50,8 @@ class Sandbox:
     ----------
     settings : coursekit.grading.settings.GradeSettings
         Its ``sandbox`` (``"bwrap"`` or ``"none"``, as chosen here), and its
-        ``memory_limit`` (megabytes) and ``process_limit`` for the whole
-        sandbox, 0 for none.
+        ``memory_limit`` (megabytes), ``process_limit`` and ``cpu_limit``
+        (processors' worth of time) for the whole sandbox, 0 for none.
     private : Path
         The grader's folder for this submission; only ``private / "ipc"`` is
         seen by the kernel (at the same path).
@@ -71,7 +72,10 @@ class Sandbox:
         self.ipc.mkdir(mode=0o700)
         self.cgroup = None
         if self.kind == "bwrap":
-            self.cgroup = Cgroup.create(self.memory_limit * 2**20, self.process_limit)
+            self.cgroup = Cgroup.create(self.memory_limit * 2**20, self.process_limit,
+                                        settings.cpu_limit)
+            if settings.cpu_limit and not (self.cgroup and self.cgroup.cpu_limited):
+                warn_no_cpu_cap()
 
     @property
     def home(self):

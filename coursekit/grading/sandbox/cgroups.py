@@ -1,15 +1,19 @@
-"""cgroups: one per sandbox, capping its memory and processes, and killing all of them.
+"""cgroups: one per sandbox, capping its memory, processes and CPU, and killing all of them.
 
 Memory and process counts are capped for the whole sandbox by a cgroup when
 the machine lets the grader create one (cgroup v1 ``memory`` and ``pids``
 controllers, or v2); otherwise the kernel's own limits (``RLIMIT_AS``,
 ``RLIMIT_NPROC``) and a watch on the resident size of all its processes remain.
+Its CPU time is capped too where a CPU controller is available (v1 ``cpu``, or
+``cpu`` delegated in v2); where none is, the grader says so once per run.
 """
 
+import functools
 import os
 import secrets
 import shlex
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -17,26 +21,49 @@ from pathlib import Path
 ROOT = Path("/sys/fs/cgroup")
 #: Every sandbox's cgroup is named ``<PREFIX><grader's pid>-<random>``.
 PREFIX = "coursekit-grade-"
+#: Processors' worth of time one sandbox may use at once, however many processes it runs.
+DEFAULT_CPU_LIMIT = 1.0
+#: The period (microseconds) over which the CPU cap is counted.
+CPU_PERIOD_US = 100_000
 
 
 class Cgroup:
-    """A cgroup holding every process of one sandbox: memory and process caps, and a kill."""
+    """A cgroup holding every process of one sandbox: memory, process and CPU caps, and a kill.
+
+    Attributes
+    ----------
+    cpu_limited : bool
+        Whether the CPU cap holds: the machine has a CPU controller the grader
+        may use (cgroup v1 ``cpu``, or ``cpu`` enabled for the grader's cgroup
+        in v2). Without one, the sandbox's processes compete for the processors
+        like any others: a submission running many busy processes slows its
+        classmates (the grader says so on stderr, once per run).
+    """
 
     def __init__(self, folders, version):
         self.folders, self.version = folders, version
+        self.cpu_limited = False
 
     @classmethod
-    def create(cls, memory_bytes, processes):
-        """A fresh cgroup with these caps (0: none), or None where the machine allows none."""
+    def create(cls, memory_bytes, processes, cpus=0):
+        """A fresh cgroup with these caps (0: none), or None where the machine allows none.
+
+        ``cpus`` is the processors' worth of time its processes may use together
+        (``1.5``: one and a half), whatever their number, threads or sessions.
+        """
         # Named for the grader's process, so that whatever outlives it can be told apart.
         name = f"{PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
         root = ROOT
         try:
             if (root / "cgroup.controllers").exists():
-                return cls._create_v2(root, name, memory_bytes, processes)
-            return cls._create_v1(root, name, memory_bytes, processes)
+                group = cls._create_v2(root, name, memory_bytes, processes)
+            else:
+                group = cls._create_v1(root, name, memory_bytes, processes)
         except OSError:
             return None
+        if group is not None and cpus:
+            group._limit_cpu(root, name, cpus)
+        return group
 
     @classmethod
     def _create_v1(cls, root, name, memory_bytes, processes):
@@ -78,6 +105,25 @@ class Cgroup:
             group.close()
             raise
         return group
+
+    def _limit_cpu(self, root, name, cpus):
+        quota = max(1000, round(cpus * CPU_PERIOD_US))
+        try:
+            if self.version == 1:
+                if not os.access(root / "cpu", os.W_OK):
+                    return
+                folder = root / "cpu" / name
+                folder.mkdir()
+                self.folders.append(folder)
+                (folder / "cpu.cfs_period_us").write_text(str(CPU_PERIOD_US))
+                (folder / "cpu.cfs_quota_us").write_text(str(quota))
+            elif "cpu" in (self.folders[0] / "cgroup.controllers").read_text().split():
+                (self.folders[0] / "cpu.max").write_text(f"{quota} {CPU_PERIOD_US}")
+            else:
+                return
+        except OSError:
+            return
+        self.cpu_limited = True
 
     def join_command(self, argv):
         """``argv`` run by a shell that first moves itself into this cgroup."""
@@ -124,6 +170,16 @@ class Cgroup:
                     break
                 except OSError:  # the last processes are still being reaped
                     time.sleep(0.1)
+
+
+@functools.cache
+def warn_no_cpu_cap():
+    """Say once per run that kernels are not held to their CPU share here."""
+    print("coursekit grade: WARNING: no CPU controller this grader may use (cgroup v1 `cpu`, "
+          "or `cpu` delegated in v2): kernels are not held to --cpu-limit, and a submission "
+          "running many busy processes slows the ones graded beside it. Grade with --jobs 1 "
+          "there, or give the grader a cgroup with the cpu controller.", file=sys.stderr,
+          flush=True)
 
 
 def remove_stale_cgroups():
