@@ -12,6 +12,7 @@ arrays, each array's size known from its text before it is decoded.
 Plain: this module is imported by a learner's kernel as well as the grader.
 """
 
+import re
 from dataclasses import dataclass
 
 #: Bytes a parsed JSON value may cost at most, its slot in its container included
@@ -20,6 +21,9 @@ VALUE_BYTES = 100
 # Every JSON value but the first follows one of these: a container's opening, an
 # item separator, or a key's colon. Characters inside strings only add to the count.
 _BEFORE_A_VALUE = (",", ":", "[", "{")
+# A JSON string once its escaped backslashes and quotes are gone: no quote inside.
+_STRING = re.compile('"[^"]*"')
+_BYTES_STRING = re.compile(b'"[^"]*"')
 
 
 class TooLarge(ValueError):
@@ -69,6 +73,8 @@ class Bounds:
             raise TooLarge(f"the text is {len(text):,} characters long, more than "
                            f"{self.chars:,}")
         values = value_bound(text)
+        if values > self.values:  # perhaps only inside strings: count outside them
+            values = value_bound(text, outside_strings=True)
         if values > self.values:
             raise TooLarge(f"the text holds up to {values:,} values, more than {self.values:,}")
         return values
@@ -78,8 +84,12 @@ class Bounds:
         return Budget(self)
 
 
-def value_bound(text):
-    """An upper bound on the JSON values in ``text`` (str or bytes), found without parsing.
+def value_bound(text, outside_strings=False):
+    r"""An upper bound on the JSON values in ``text`` (str or bytes), found without parsing.
+
+    Counted in C (:meth:`str.count`); with ``outside_strings``, the strings'
+    contents are taken out first (a few copies of the text, no parsing), so a
+    long string of commas counts as one value.
 
     Examples
     --------
@@ -87,7 +97,15 @@ def value_bound(text):
     5
     >>> value_bound(b"[]")
     2
+    >>> value_bound('["a, b, \\", c", 1]'), value_bound('["a, b, \\", c", 1]', True)
+    (6, 3)
     """
+    if outside_strings:
+        if isinstance(text, str):
+            text = _STRING.sub('""', text.replace("\\\\", "").replace('\\"', ""))
+        else:
+            text = _BYTES_STRING.sub(b'""', bytes(text).replace(b"\\\\", b"")
+                                     .replace(b'\\"', b""))
     if isinstance(text, str):
         return 1 + sum(text.count(mark) for mark in _BEFORE_A_VALUE)
     return 1 + sum(text.count(mark.encode()) for mark in _BEFORE_A_VALUE)
@@ -127,3 +145,8 @@ class Budget:
 #: course (the largest, notebook 06's pipeline cases, is about 2.3 MB of text with
 #: a few hundred values), far below what would strain the grader.
 WIRE_BOUNDS = Bounds(chars=8 * 2**20, values=250_000, depth=64, decoded_bytes=32 * 2**20)
+
+#: The largest message a graded kernel may send the grader: an answer of
+#: :data:`WIRE_BOUNDS` escaped inside its envelope. Past it the grader's socket drops
+#: the connection; the kernel's shim sends a note in place of a larger output.
+MESSAGE_BYTES = 2 * WIRE_BOUNDS.chars + 2**20

@@ -91,8 +91,10 @@ def install():
     from coursekit.checks.spec import collect_safely
     from coursekit.checks.wire import decode, encode
 
-    namespace = get_ipython().user_ns
+    shell = get_ipython()
+    namespace = shell.user_ns
     exercises = dict(EXERCISES)
+    _bound_outputs(shell.kernel.session)
 
     def collect_answers(exercise_id, answer_name, case_texts):
         exercise = exercises[exercise_id]
@@ -115,6 +117,43 @@ def install():
         publish_display_data({ANSWER_MIME: data})
 
     _collect = collect_answers
+
+
+#: Output message types whose content a note may replace.
+_OUTPUTS = ("stream", "display_data", "update_display_data", "execute_result", "error")
+
+
+def _bound_outputs(session):
+    """Send a note in place of an output larger than the grader's socket takes.
+
+    A message past :data:`coursekit.checks.bounds.MESSAGE_BYTES` would cut the
+    kernel's output channel to the grader, and every answer after it with it:
+    an honest notebook that displays a huge table would lose its grade. (A
+    submission can undo this; it only loses its own answers then.)
+    """
+    from coursekit.checks.bounds import MESSAGE_BYTES
+
+    serialize = session.serialize
+
+    def bounded(msg, ident=None):
+        frames = serialize(msg, ident)
+        size = sum(len(frame) for frame in frames)
+        if size <= MESSAGE_BYTES or msg.get("msg_type") not in _OUTPUTS:
+            return frames
+        note = f"(an output of {size:,} bytes, too large to send to the grader)"
+        content = msg.get("content") or {}
+        if msg["msg_type"] == "stream":
+            small = {"name": content.get("name", "stdout"), "text": note}
+        elif msg["msg_type"] == "error":
+            small = {"ename": str(content.get("ename", "Error"))[:100], "evalue": note,
+                     "traceback": []}
+        else:
+            small = {"data": {"text/plain": note}, "metadata": {}, "transient": {}}
+            if "execution_count" in content:
+                small["execution_count"] = content["execution_count"]
+        return serialize({**msg, "content": small}, ident)
+
+    session.serialize = bounded
 
 
 def warm():

@@ -11,20 +11,21 @@ that costs a gigabyte once parsed. So:
 - every part is measured before it is parsed (:class:`coursekit.checks.bounds.Bounds`);
 - the content of output the grader does not need (prints, displays, results,
   errors: everything but the shim's answers), once past :data:`UNPARSED_OUTPUT_BYTES`,
-  is dropped as bytes, never parsed.
+  is dropped as bytes, never parsed; output past the bounds is dropped too, and
+  a reply past them stops the kernel (the grader cannot go on without it).
 """
 
 import json
 
 from jupyter_client.session import Session
 
-from ..checks.bounds import WIRE_BOUNDS, Bounds
 from ..checks import shim
+from ..checks.bounds import MESSAGE_BYTES, WIRE_BOUNDS, Bounds, TooLarge
 
 #: The largest answer text the grader reads (the shim's display output).
 MAX_ANSWER_CHARS = WIRE_BOUNDS.chars
 #: The largest message the socket takes: an answer escaped inside its envelope.
-MAX_MESSAGE_BYTES = 2 * MAX_ANSWER_CHARS + 2**20
+MAX_MESSAGE_BYTES = MESSAGE_BYTES
 #: Messages queued per channel before zmq drops the next (the grader's memory:
 #: at most this many times :data:`MAX_MESSAGE_BYTES` per channel).
 RECEIVE_QUEUE = 4
@@ -87,5 +88,11 @@ class BoundedSession(Session):
         raw = raw if isinstance(raw, bytes) else bytes(raw)
         if not content:
             return message
-        message["content"] = bounded_unpack(raw) if needed(message["msg_type"], raw) else {}
+        message["content"] = {}
+        if needed(message["msg_type"], raw):
+            try:
+                message["content"] = bounded_unpack(raw)
+            except TooLarge:
+                if message["msg_type"] not in _OUTPUTS:
+                    raise  # a reply the grader cannot do without: the kernel misbehaves
         return message

@@ -14,10 +14,12 @@ NBGRADER_FOLDER = "submitted"
 def student_from_path(path, given=()):
     """The student a submission's folders name, or ``""``.
 
-    nbgrader's layout (``.../submitted/<student>/<assignment>/<file>``) names
-    the folder after ``submitted``; otherwise, under a directory given to
-    grade, the first folder below it (one folder per student). A file given
-    on its own, or straight inside a directory given, names no one.
+    nbgrader's layout (``.../submitted/<student>/<assignment>/<file>``, at that
+    depth, with no other ``submitted`` folder in the path) names the folder
+    after ``submitted``; a path with a ``submitted`` folder otherwise names no
+    one. Elsewhere, under a directory given to grade, the first folder below
+    it names the student (one folder per student). A file given on its own, or
+    straight inside a directory given, names no one.
 
     Parameters
     ----------
@@ -29,9 +31,12 @@ def student_from_path(path, given=()):
     real = Path(os.path.realpath(Path(path).parent)) / Path(path).name
     parts = real.parts
     if NBGRADER_FOLDER in parts[:-1]:
-        index = len(parts) - 1 - parts[::-1].index(NBGRADER_FOLDER)
-        if index + 2 < len(parts):  # a student folder, and the file below it
-            return safe_name(parts[index + 1])
+        # nbgrader's layout at its depth, and only one `submitted` in the path: a
+        # student who hands in `submitted/alice/<assignment>/<file>` inside their
+        # own folder would otherwise be graded as alice. Anything else names no one.
+        if parts.count(NBGRADER_FOLDER) == 1 and parts[-4:-3] == (NBGRADER_FOLDER,):
+            return safe_name(parts[-3])
+        return ""
     for folder in given:
         folder = Path(os.path.realpath(folder))
         try:
