@@ -384,6 +384,7 @@ def test_a_cpu_hog_uses_at_most_its_share(cpu_runs):
         name = Path(hog.rows[0]["submission"]).parent.name
         text = (root / f"feedback_{name}" / name / f"a_hog_{NB01}.md").read_text("utf-8")
         used = float(re.search(r"cpu-used ([0-9.]+)", text).group(1))
+        print(f"\nthe hog's processes used {used:.2f} CPUs")
         # 32 busy processes in sessions of their own and forks, on a sandbox held to
         # one CPU: at most one CPU's worth of time, whatever the machine's load.
         assert used <= sandbox.DEFAULT_CPU_LIMIT * CPU_SLACK, used
