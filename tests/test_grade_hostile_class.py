@@ -29,7 +29,7 @@ from jupyter_client.session import Session
 
 from coursekit import checks
 from coursekit.checks import core
-from coursekit.checks.bounds import WIRE_BOUNDS, TooLarge
+from coursekit.checks.bounds import WIRE_BOUNDS, Bounds, TooLarge
 from coursekit.checks.quoting import MESSAGE_CHARS
 from coursekit.grading import kernel_shim, report, sandbox
 from coursekit.grading.feedback import FEEDBACK_CHARS
@@ -423,17 +423,16 @@ def _peak_while(function, *args):
     ("[" + "1.5, " * 2_200_000 + "1]", "characters"),
 ])
 def test_the_wire_refuses_what_would_swell_before_building_it(text, what):
-    problem, peak = _peak_while(core.decode, text,
-                                WIRE_BOUNDS.__class__(chars=WIRE_BOUNDS.chars,
-                                                      values=WIRE_BOUNDS.values, depth=64,
-                                                      decoded_bytes=4 * 2**20))
+    bounds = Bounds(chars=WIRE_BOUNDS.chars, values=WIRE_BOUNDS.values, depth=64,
+                    decoded_bytes=4 * 2**20)
+    problem, peak = _peak_while(core.decode, text, bounds)
     assert problem is not None and what.split()[0] in str(problem), problem
     assert peak < 2 * len(text) + 2**20, peak  # nothing built past the text itself
 
 
 def test_an_array_is_refused_before_it_is_decoded():
     text = core.encode({"value": np.zeros(2**20)})  # 8 MB of data, about 11 MB of text
-    bounds = WIRE_BOUNDS.__class__(chars=2**25, values=100, depth=8, decoded_bytes=2**20)
+    bounds = Bounds(chars=2**25, values=100, depth=8, decoded_bytes=2**20)
     problem, peak = _peak_while(core.decode, text, bounds)
     assert problem is not None and "an array" in str(problem)
     # The parsed text, and not the 8 MB of numbers it would have made.

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .. import judging
 from ..checks import results as verdicts
+from ..checks.quoting import shorten
 
 # Statuses of a submission, from a clean run to no run at all.
 OK, TIMEOUT, MEMORY, CRASHED, INVALID, ERROR = (
@@ -19,9 +20,25 @@ MAX_TEXT = 300
 
 
 def clean_text(text, limit=MAX_TEXT):
-    """Learner-controlled text made safe for one line of a CSV or a message."""
-    text = re.sub(r"[\x00-\x1f\x7f]+", " ", str(text)).strip()
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """Learner-controlled text made safe for one line of a CSV or a message.
+
+    Cut to ``limit`` characters, saying how long it was when cut.
+
+    Examples
+    --------
+    >>> clean_text("two\\nlines")
+    'two lines'
+    >>> clean_text("e" * 1000, 40)
+    'eeeeeeee… (cut: 1,000 characters in all)'
+    """
+    text = str(text)
+    length = len(text)
+    # A huge text is cut before it is cleaned, not copied whole.
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text[: 4 * limit]).strip()
+    if length <= 4 * limit:
+        return shorten(text, limit)
+    note = f"… (cut: {length:,} characters in all)"
+    return text[: max(0, limit - len(note))] + note
 
 
 @dataclass(frozen=True)
