@@ -564,3 +564,17 @@ def test_the_sandbox_cgroup_holds_a_cpu_cap(tmp_path):
     finally:
         group.close()
     assert not any(folder.exists() for folder in group.folders)
+
+
+def test_an_answer_the_shim_found_too_large_is_too_large_here():
+    import nbformat
+
+    from coursekit.grading import kernel
+
+    client = kernel.GradingClient(nbformat.v4.new_notebook())
+    client.begin_cell()
+    for text in ("[1, 2]", kernel_shim.ANSWER_TOO_LARGE):
+        message = {"msg_type": "display_data",
+                   "content": {"data": {kernel_shim.ANSWER_MIME: text}, "metadata": {}}}
+        client.output([], message, None, 0)
+    assert client.answers == ["[1, 2]", None]

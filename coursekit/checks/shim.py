@@ -28,6 +28,9 @@ PROCESS_VARIABLE = "COURSEKIT_GRADE_PROCESSES"
 #: MIME type of the display output that carries the collected answers.
 ANSWER_MIME = "application/x-coursekit-answer"
 
+#: What the shim sends in place of an answer past the grader's bounds.
+ANSWER_TOO_LARGE = "too large"
+
 #: What every course notebook's set-up cell imports and the shim has not already
 #: imported: a kernel started ahead of its submission imports them while it waits.
 #: pyplot picks the backend the kernel gives it (matplotlib-inline), as it would
@@ -88,6 +91,7 @@ def install():
     from IPython.display import publish_display_data
 
     from coursekit.checks import EXERCISES
+    from coursekit.checks.bounds import WIRE_BOUNDS
     from coursekit.checks.spec import collect_safely
     from coursekit.checks.wire import decode, encode
 
@@ -114,6 +118,8 @@ def install():
             problem = {"error": f"{type(exc).__name__} while the answer was sent to the "
                                 f"grader: {exc}"}
             data = encode([problem] * len(case_texts))
+        if len(data) > WIRE_BOUNDS.chars:  # say so, rather than cut the channel
+            data = ANSWER_TOO_LARGE
         publish_display_data({ANSWER_MIME: data})
 
     _collect = collect_answers

@@ -101,7 +101,9 @@ class GradingClient(NotebookClient):
         text = data.get(kernel_shim.ANSWER_MIME) if isinstance(data, dict) else None
         if msg.get("msg_type") == "display_data" and isinstance(text, str):
             self.answer_chars += len(text)
-            self.answers.append(text if self.answer_chars <= MAX_ANSWER_CHARS else None)
+            too_large = (self.answer_chars > MAX_ANSWER_CHARS
+                         or text == kernel_shim.ANSWER_TOO_LARGE)
+            self.answers.append(None if too_large else text)
         return None
 
     def clear_output(self, outs, msg, cell_index):
