@@ -160,7 +160,7 @@ def _class(root):
     add(folder / f"a6_deep_{NB01}.ipynb", *hostile.deep_answer(200))
     add(folder / f"a7_string_3mb_{NB01}.ipynb", *hostile.huge_string_value(3))
     add(folder / f"a8_string_30mb_{NB01}.ipynb", *hostile.huge_string_value(30))
-    add(folder / f"a9_error_6mb_{NB01}.ipynb", *hostile.huge_error())
+    add(folder / f"a9_error_3mb_{NB01}.ipynb", *hostile.huge_error())
     add(folder / f"b1_string_list_{NB02}.ipynb", *hostile.huge_string_in_a_list())
     add(folder / f"b2_display_bomb_{NB01}.ipynb", *hostile.display_bomb())
     add(folder / f"b3_result_bomb_{NB01}.ipynb", *hostile.result_bomb())
@@ -281,7 +281,8 @@ def test_a_huge_value_is_quoted_cut_with_its_size(hostile_class):
     assert "(a str of 3,145,738 characters)" in text, text[:3000]
     assert len(text) < 10_000
     assert "too large to grade" in _feedback(hostile_class, f"a8_string_30mb_{NB01}.md")
-    assert "ValueError: eeee" in _feedback(hostile_class, f"a9_error_6mb_{NB01}.md")
+    text = _feedback(hostile_class, f"a9_error_3mb_{NB01}.md")
+    assert "ValueError: eeee" in text and "3,145,740 characters in all" in text, text[-2000:]
 
 
 def test_output_the_grader_does_not_need_costs_it_nothing(hostile_class):

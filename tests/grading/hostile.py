@@ -77,10 +77,10 @@ def huge_string_value(megabytes, exercise_id="01-which-digit"):
 
 
 def huge_error():
-    """``to_vector`` raising an error whose message is 6 MB of text."""
+    """``to_vector`` raising an error whose message is 3 MB of text (sent for both runs)."""
     return _function_answer("01-scale-pixels", """\
 def to_vector(image):
-    raise ValueError("e" * 6 * 2**20)
+    raise ValueError("e" * 3 * 2**20)
 """)
 
 
