@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 import zmq
@@ -31,10 +32,10 @@ from coursekit import checks
 from coursekit.checks import core
 from coursekit.checks.bounds import WIRE_BOUNDS, Bounds, TooLarge
 from coursekit.checks.quoting import MESSAGE_CHARS
-from coursekit.grading import kernel_shim, report, sandbox
+from coursekit.grading import kernel, kernel_shim, report, sandbox
 from coursekit.grading.feedback import FEEDBACK_CHARS
 from coursekit.grading.gradebook import unescape_cell
-from coursekit.grading.kernel_messages import BoundedSession
+from coursekit.grading.kernel_messages import MAX_MESSAGE_BYTES, BoundedSession
 from coursekit.grading.names import safe_name
 from coursekit.grading.results import OK, Grade, ExerciseGrade
 from coursekit.grading.submissions import read_submission
@@ -477,8 +478,6 @@ def test_a_message_part_past_its_bounds_is_refused_unparsed():
 
 
 def test_the_socket_refuses_a_message_past_its_cap():
-    from coursekit.grading.kernel_messages import MAX_MESSAGE_BYTES
-
     context = zmq.Context()
     try:
         context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
@@ -568,10 +567,6 @@ def test_the_sandbox_cgroup_holds_a_cpu_cap(tmp_path):
 
 
 def test_an_answer_the_shim_found_too_large_is_too_large_here():
-    import nbformat
-
-    from coursekit.grading import kernel
-
     client = kernel.GradingClient(nbformat.v4.new_notebook())
     client.begin_cell()
     for text in ("[1, 2]", kernel_shim.ANSWER_TOO_LARGE):

@@ -1,9 +1,10 @@
 """What of a submission its report page shows: its cells as the grader read them, bounded.
 
-The page is built from the bytes grading read (:func:`~coursekit.grading.submissions.read_submission`),
-never from a second open of the path: between the two, the path could have
-become a link to a classmate's notebook or to the instructor's solutions. A
-file refused before it was read shows nothing of its content, only its reason.
+The page is built from the bytes grading read
+(:func:`~coursekit.grading.submissions.read_submission`), never from a second
+open of the path: between the two, the path could have become a link to a
+classmate's notebook or to the instructor's solutions. A file refused before
+it was read shows nothing of its content, only its reason.
 """
 
 from coursekit.checks.quoting import shorten
