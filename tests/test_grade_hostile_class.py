@@ -33,11 +33,11 @@ from coursekit.checks import core
 from coursekit.checks.bounds import WIRE_BOUNDS, Bounds, TooLarge
 from coursekit.checks.quoting import MESSAGE_CHARS
 from coursekit.grading import kernel, kernel_shim, report, sandbox
-from coursekit.grading.feedback import FEEDBACK_CHARS
+from coursekit.grading.feedback import FEEDBACK_CHARS, write_feedback
 from coursekit.grading.gradebook import unescape_cell
 from coursekit.grading.kernel_messages import MAX_MESSAGE_BYTES, BoundedSession
 from coursekit.grading.names import safe_name
-from coursekit.grading.results import OK, Grade, ExerciseGrade
+from coursekit.grading.results import OK, ExerciseGrade, Grade, clean_text
 from coursekit.grading.submissions import read_submission
 from grading import hostile, submissions as build
 from grading.attacks import NB01, NB02
@@ -574,3 +574,14 @@ def test_an_answer_the_shim_found_too_large_is_too_large_here():
                    "content": {"data": {kernel_shim.ANSWER_MIME: text}, "metadata": {}}}
         client.output([], message, None, 0)
     assert client.answers == ["[1, 2]", None]
+
+
+def test_a_lone_surrogate_in_an_answer_is_written_as_an_escape(tmp_path):
+    # JSON may hold "\\udcff", which no UTF-8 file can: the feedback is still written.
+    exercise = checks.get("01-which-digit")
+    result = core.judge_safely(exercise, {"value": "caf\udce9"}, exercise.cases(0))
+    grade_ = Grade(f"x_{NB01}.ipynb", NB01, tuple(
+        ExerciseGrade(e, result if e is exercise else core.Result(core.CORRECT, "fine"), 0)
+        for e in checks.exercises_for(NB01)), OK, clean_text("\udcff reason"))
+    write_feedback(tmp_path, grade_, {})
+    assert "caf\\udce9" in (tmp_path / f"x_{NB01}.md").read_text(encoding="utf-8")

@@ -26,10 +26,26 @@ def shorten(text, limit):
     >>> shorten("x" * 100, 40)
     'xxxxxxxxxx… (cut: 100 characters in all)'
     """
-    if len(text) <= limit:
-        return text
-    note = f"… (cut: {len(text):,} characters in all)"
-    return text[: max(0, limit - len(note))] + note
+    if len(text) > limit:
+        note = f"… (cut: {len(text):,} characters in all)"
+        text = text[: max(0, limit - len(note))] + note
+    return encodable(text)
+
+
+def encodable(text):
+    """``text`` with any lone surrogate (JSON's ``"\\udcff"``) written as an escape, so
+    that it can be written as UTF-8.
+
+    Examples
+    --------
+    >>> encodable("caf\\udce9")
+    'caf\\\\udce9'
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _quoter(limit):

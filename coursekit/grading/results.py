@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .. import judging
 from ..checks import results as verdicts
-from ..checks.quoting import shorten
+from ..checks.quoting import encodable, shorten
 
 # Statuses of a submission, from a clean run to no run at all.
 OK, TIMEOUT, MEMORY, CRASHED, INVALID, ERROR = (
@@ -38,7 +38,7 @@ def clean_text(text, limit=MAX_TEXT):
     if length <= 4 * limit:
         return shorten(text, limit)
     note = f"… (cut: {length:,} characters in all)"
-    return text[: max(0, limit - len(note))] + note
+    return encodable(text[: max(0, limit - len(note))] + note)
 
 
 @dataclass(frozen=True)
