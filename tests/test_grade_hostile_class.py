@@ -28,17 +28,18 @@ import pytest
 import zmq
 from jupyter_client.session import Session
 
-from coursekit import checks
-from coursekit.checks import core
+from coursekit import judging
+from coursekit.checks import results, shim, wire
 from coursekit.checks.bounds import WIRE_BOUNDS, Bounds, TooLarge
 from coursekit.checks.quoting import MESSAGE_CHARS
-from coursekit.grading import kernel, kernel_shim, report, sandbox
+from coursekit.grading import kernel, report, sandbox
 from coursekit.grading.feedback import FEEDBACK_CHARS, write_feedback
 from coursekit.grading.gradebook import unescape_cell
 from coursekit.grading.kernel_messages import MAX_MESSAGE_BYTES, BoundedSession
 from coursekit.grading.names import safe_name
 from coursekit.grading.results import OK, ExerciseGrade, Grade, clean_text
 from coursekit.grading.submissions import read_submission
+from coursekit.judging.plain_answers import describe_shape
 from grading import hostile, submissions as build
 from grading.attacks import NB01, NB02
 
@@ -427,26 +428,26 @@ def _peak_while(function, *args):
 def test_the_wire_refuses_what_would_swell_before_building_it(text, what):
     bounds = Bounds(chars=WIRE_BOUNDS.chars, values=WIRE_BOUNDS.values, depth=64,
                     decoded_bytes=4 * 2**20)
-    problem, peak = _peak_while(core.decode, text, bounds)
+    problem, peak = _peak_while(wire.decode, text, bounds)
     assert problem is not None and what.split()[0] in str(problem), problem
     assert peak < 2 * len(text) + 2**20, peak  # nothing built past the text itself
 
 
 def test_an_array_is_refused_before_it_is_decoded():
-    text = core.encode({"value": np.zeros(2**20)})  # 8 MB of data, about 11 MB of text
+    text = wire.encode({"value": np.zeros(2**20)})  # 8 MB of data, about 11 MB of text
     bounds = Bounds(chars=2**25, values=100, depth=8, decoded_bytes=2**20)
-    problem, peak = _peak_while(core.decode, text, bounds)
+    problem, peak = _peak_while(wire.decode, text, bounds)
     assert problem is not None and "an array" in str(problem)
     # The parsed text, and not the 8 MB of numbers it would have made.
     assert peak < 1.2 * len(text), (peak, len(text))
 
 
 def test_the_wire_still_carries_every_exercises_cases_and_real_answers():
-    for exercise in checks.EXERCISES.values():
+    for exercise in judging.EXERCISES.values():
         cases = exercise.cases(0)
-        assert len(core.decode(core.encode(cases))) == len(cases), exercise.id
+        assert len(wire.decode(wire.encode(cases))) == len(cases), exercise.id
     answer = [{"outputs": [np.arange(784.0), "<a set>", [1.5, "x"]]}] * 2
-    assert core.decode(core.encode(answer))[1]["outputs"][2] == [1.5, "x"]
+    assert wire.decode(wire.encode(answer))[1]["outputs"][2] == [1.5, "x"]
 
 
 def test_output_the_grader_does_not_need_is_never_parsed():
@@ -458,7 +459,7 @@ def test_output_the_grader_does_not_need_is_never_parsed():
     problem, peak = _peak_while(reader.deserialize, frames[start + 1:])
     assert problem is None and peak < 2**20, peak
     assert reader.deserialize(frames[start + 1:])["content"] == {}
-    answer = {"data": {kernel_shim.ANSWER_MIME: "[1, 2]"}, "metadata": {}}
+    answer = {"data": {shim.ANSWER_MIME: "[1, 2]"}, "metadata": {}}
     frames = sender.serialize(sender.msg("display_data", content=answer))
     assert reader.deserialize(frames[start + 1:])["content"] == answer
     # A message the kernel did not sign is refused as before.
@@ -496,10 +497,10 @@ def test_the_socket_refuses_a_message_past_its_cap():
 
 
 def test_a_verdict_quoting_a_value_is_cut_with_its_size():
-    result = core.Result(core.WRONG, "got " + "x" * 10**6, "y" * 10**6)
+    result = results.Result(results.WRONG, "got " + "x" * 10**6, "y" * 10**6)
     assert len(result.message) <= MESSAGE_CHARS and "1,000,004 characters" in result.message
     assert len(result.hint) <= MESSAGE_CHARS
-    assert "a str of 3,000,000 characters" in core.describe_shape("z" * 3_000_000)
+    assert "a str of 3,000,000 characters" in describe_shape("z" * 3_000_000)
 
 
 def test_names_that_differ_stay_different_once_made_safe():
@@ -522,8 +523,8 @@ def test_the_report_page_shows_what_grading_read_not_what_the_path_holds_later(t
     path.unlink()
     path.symlink_to(ROOT / "solutions" / f"{NB01}.ipynb")
     grade_ = Grade(submission.label, NB01,
-                   tuple(ExerciseGrade(e, core.Result(core.CORRECT, "fine"), e.points)
-                         for e in checks.exercises_for(NB01)), OK, "", submission.sha256)
+                   tuple(ExerciseGrade(e, results.Result(results.CORRECT, "fine"), e.points)
+                         for e in judging.exercises_for(NB01)), OK, "", submission.sha256)
     page = report.student_page(grade_, submission)
     assert hostile.CLASSMATE_MARKER in page
     assert hostile.SOLUTION_MARKER not in page
@@ -569,19 +570,19 @@ def test_the_sandbox_cgroup_holds_a_cpu_cap(tmp_path):
 def test_an_answer_the_shim_found_too_large_is_too_large_here():
     client = kernel.GradingClient(nbformat.v4.new_notebook())
     client.begin_cell()
-    for text in ("[1, 2]", kernel_shim.ANSWER_TOO_LARGE):
+    for text in ("[1, 2]", shim.ANSWER_TOO_LARGE):
         message = {"msg_type": "display_data",
-                   "content": {"data": {kernel_shim.ANSWER_MIME: text}, "metadata": {}}}
+                   "content": {"data": {shim.ANSWER_MIME: text}, "metadata": {}}}
         client.output([], message, None, 0)
     assert client.answers == ["[1, 2]", None]
 
 
 def test_a_lone_surrogate_in_an_answer_is_written_as_an_escape(tmp_path):
     # JSON may hold "\\udcff", which no UTF-8 file can: the feedback is still written.
-    exercise = checks.get("01-which-digit")
-    result = core.judge_safely(exercise, {"value": "caf\udce9"}, exercise.cases(0))
+    exercise = judging.get("01-which-digit")
+    result = judging.judge_safely(exercise, {"value": "caf\udce9"}, exercise.cases(0))
     grade_ = Grade(f"x_{NB01}.ipynb", NB01, tuple(
-        ExerciseGrade(e, result if e is exercise else core.Result(core.CORRECT, "fine"), 0)
-        for e in checks.exercises_for(NB01)), OK, clean_text("\udcff reason"))
+        ExerciseGrade(e, result if e is exercise else results.Result(results.CORRECT, "fine"), 0)
+        for e in judging.exercises_for(NB01)), OK, clean_text("\udcff reason"))
     write_feedback(tmp_path, grade_, {})
     assert "caf\\udce9" in (tmp_path / f"x_{NB01}.md").read_text(encoding="utf-8")

@@ -145,10 +145,7 @@ def fake_answer_bomb():
 # ---------------------------------------------------------------- secret cases
 
 STASH = """\
-try:
-    import coursekit.checks.shim as shim
-except ImportError:
-    import coursekit.grading.kernel_shim as shim
+import coursekit.checks.shim as shim
 
 # Whatever the grader sends to collect answers (public cases, then secret ones),
 # kept for later.
