@@ -3,7 +3,7 @@
 A verdict that quotes an answer verbatim is as large as the answer: a 60 MB
 string answer made 150 MB of feedback per submission. Every quote of a
 learner's value goes through :func:`quote`, and every verdict through
-:func:`shorten` (:class:`coursekit.checks.core.Result` does it itself).
+:func:`shorten` (:class:`coursekit.checks.results.Result` does it itself).
 
 Plain: imported by a learner's kernel as well as the grader.
 """
