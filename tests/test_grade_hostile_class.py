@@ -342,7 +342,7 @@ def test_a_notebook_in_another_assignments_folder_counts_only_for_its_own(hostil
 
 # ---------------------------------------------------------------- CPU
 
-HOLD = 30  # seconds the hog (or the sleeper) keeps running after measuring
+HOLD = 15  # seconds the hog (or the sleeper) keeps running after measuring
 
 
 @pytest.fixture(scope="module")
