@@ -580,7 +580,8 @@ def test_an_answer_the_shim_found_too_large_is_too_large_here():
 def test_a_lone_surrogate_in_an_answer_is_written_as_an_escape(tmp_path):
     # JSON may hold "\\udcff", which no UTF-8 file can: the feedback is still written.
     exercise = judging.get("01-which-digit")
-    result = judging.judge_safely(exercise, {"value": "caf\udce9"}, exercise.cases(0))
+    payload = {"value": {"number": "caf\udce9", "type": "str"}}
+    result = judging.judge_safely(exercise, payload, exercise.cases(0))
     grade_ = Grade(f"x_{NB01}.ipynb", NB01, tuple(
         ExerciseGrade(e, result if e is exercise else results.Result(results.CORRECT, "fine"), 0)
         for e in judging.exercises_for(NB01)), OK, clean_text("\udcff reason"))
