@@ -38,6 +38,7 @@ from coursekit.grading.gradebook import unescape_cell
 from coursekit.grading.kernel_messages import MAX_MESSAGE_BYTES, BoundedSession
 from coursekit.grading.names import safe_name
 from coursekit.grading.results import OK, ExerciseGrade, Grade, clean_text
+from coursekit.grading.settings import GradeSettings
 from coursekit.grading.submissions import read_submission
 from coursekit.judging.plain_answers import describe_shape
 from grading import hostile, submissions as build
@@ -587,3 +588,24 @@ def test_a_lone_surrogate_in_an_answer_is_written_as_an_escape(tmp_path):
         for e in judging.exercises_for(NB01)), OK, clean_text("\udcff reason"))
     write_feedback(tmp_path, grade_, {})
     assert "caf\\udce9" in (tmp_path / f"x_{NB01}.md").read_text(encoding="utf-8")
+
+
+def test_the_cpu_limit_setting_reaches_each_sandboxs_cgroup(tmp_path):
+    settings = GradeSettings(cpu_limit=0.25).in_sandbox("bwrap")
+    box = sandbox.Sandbox(settings, tmp_path, NB01, view=None)
+    try:
+        if box.cgroup is None or not box.cgroup.cpu_limited:
+            pytest.skip("no cgroup with a CPU controller here (the grader warns)")
+        folder = next((f for f in box.cgroup.folders if f.parent.name == "cpu"), None)
+        if folder is not None:
+            assert (folder / "cpu.cfs_quota_us").read_text().strip() == "25000"
+        else:
+            assert (box.cgroup.folders[0] / "cpu.max").read_text().split()[0] == "25000"
+    finally:
+        box.close()
+
+
+@pytest.mark.parametrize("cpus", [-1, True, "1", float("nan")])
+def test_a_bad_cpu_limit_is_named(cpus):
+    with pytest.raises(ValueError, match="cpu_limit must be a positive number, or 0"):
+        GradeSettings(cpu_limit=cpus)

@@ -82,7 +82,8 @@ class Submission:
         """
         return {"path": str(self.path), "label": self.label, "notebook": self.notebook,
                 "problem": self.problem, "sha256": self.sha256,
-                "cells": [[cell.number, cell.source, cell.exercise] for cell in self.cells]}
+                "cells": [[cell.number, cell.source, cell.exercise] for cell in self.cells],
+                "shown": [list(cell) for cell in self.shown]}
 
     @classmethod
     def from_data(cls, data):
@@ -90,7 +91,8 @@ class Submission:
         return cls(Path(data["path"]), data["label"], data["notebook"],
                    tuple(CodeCell(number, source, exercise)
                          for number, source, exercise in data["cells"]),
-                   data["problem"], data["sha256"])
+                   data["problem"], data["sha256"],
+                   tuple((number, kind, source) for number, kind, source in data["shown"]))
 
 
 def known_notebooks():
