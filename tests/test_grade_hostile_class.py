@@ -381,6 +381,7 @@ def _ratio(times):
                                                NB01)])
 
 
+@pytest.mark.cpu_share
 def test_a_cpu_hog_uses_at_most_its_share(cpu_runs):
     root, pairs = cpu_runs
     for times in pairs:
@@ -394,6 +395,7 @@ def test_a_cpu_hog_uses_at_most_its_share(cpu_runs):
         assert used <= sandbox.DEFAULT_CPU_LIMIT * CPU_SLACK, used
 
 
+@pytest.mark.cpu_share
 def test_an_honest_notebook_beside_a_cpu_hog_keeps_its_time(cpu_runs):
     _, pairs = cpu_runs
     for times in pairs:
