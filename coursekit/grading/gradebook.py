@@ -46,7 +46,7 @@ class GradesFile:
     def _read(self):
         if not self.path.exists() or self.path.stat().st_size == 0:
             return None, [], False
-        text = self.path.read_text(encoding="utf-8")
+        text = self.path.read_text(encoding="utf-8-sig")
         complete = text[: text.rfind("\n") + 1]  # a last row cut short by an interruption
         reader = csv.DictReader(io.StringIO(complete, newline=""))
         columns = reader.fieldnames or []
