@@ -173,9 +173,10 @@ def test_one_folder_per_student_and_other_depths(tmp_path):
     put(tmp_path, "class/loose.ipynb")
     put(tmp_path, "class/bob/week1/nb01.ipynb")
     found = discover([tmp_path / "class"])
-    assert [f.student for f in found.files] == ["ann"]
-    assert sorted(Path(label).name for label, _ in found.ignored) == ["loose.ipynb",
-                                                                      "nb01.ipynb"]
+    assert [(f.student, f.path.name) for f in found.files] == [("", "loose.ipynb"),
+                                                              ("ann", "nb01.ipynb")]
+    assert [Path(label).parts[-3:] for label, _ in found.ignored] == [
+        ("bob", "week1", "nb01.ipynb")]
     # A file given on its own names no one: graded, counted for no one.
     alone = discover([tmp_path / "class" / "loose.ipynb"])
     assert [(f.student, f.assignment) for f in alone.files] == [("", "")]
@@ -187,6 +188,7 @@ def test_the_layout_is_read_from_the_nearest_folder_given():
         "ann", "nb01", "")
     assert layout_of("/elsewhere/x.ipynb", [course]) == ("", "", "")
     assert layout_of("/c/submitted/x.ipynb", [course])[2]  # not a student's folder
+    assert layout_of("/c/submitted/x.ipynb", [course / "submitted"]) == ("", "", "")
 
 
 def test_a_roster_of_files_decides_for_every_file(tmp_path):

@@ -8,7 +8,9 @@ documented depth below a folder given to grade, or from a roster:
   ``timestamp.txt`` beside the notebook;
 * one folder per student: ``<student>/<notebook>.ipynb``.
 
-A file at any other depth is not graded, and is listed with the reason: a
+A file given on its own, or straight inside a folder given, is graded for no
+one (its grade is kept; no export counts it). A file at any other depth is
+not graded, and is listed with the reason: a
 student cannot hand in a ``submitted/alice/...`` tree inside their own folder
 and be graded as alice. A roster that lists files decides for every file (a
 file it does not list is not graded); a roster of students only keeps the
@@ -224,7 +226,7 @@ def layout_of(path, folders):
     -------
     student, assignment, problem : str
         ``problem`` is empty when the file is where a layout puts one; all three
-        are empty for a file outside every folder given (given on its own).
+        are empty for a file given on its own or straight inside a folder given.
 
     Examples
     --------
@@ -249,6 +251,8 @@ def layout_of(path, folders):
         return parts[1], parts[2], ""
     if len(parts) == 2 and parts[0] != NBGRADER_FOLDER:
         return parts[0], "", ""
+    if len(parts) == 1:
+        return "", "", ""  # straight inside a folder given: graded, counted for no one
     return "", "", (f"at depth {len(parts)} below {folder}: a file is graded only at "
                     f"{NBGRADER_FOLDER}/<student>/<assignment>/<notebook>.ipynb (nbgrader) or "
                     f"<student>/<notebook>.ipynb (one folder per student)")
