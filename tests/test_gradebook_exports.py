@@ -188,3 +188,22 @@ def test_a_grades_file_saved_by_a_spreadsheet_is_read_not_refused(tmp_path):
     grades = GradesFile(path)
     assert grades.columns[0] == "submission"
     assert grades.rows[0]["total"] == "2" and grades.graded() == {"ann/nb01.ipynb": "ab"}
+
+
+# ---------------------------------------------------------------- one student's history
+
+def test_a_student_s_history_lists_every_attempt_and_grading_and_which_counts(store):
+    from coursekit.grading import history
+
+    assert doctest.testmod(history).failed == 0
+    [late] = [a for a in store.attempts(student="ann") if a.file.endswith("/a2")]
+    store.finish(late.id, status="ok", reason="", regrade=True, verdicts=[
+        Verdict("nb01.ex1", 2, 2, "correct"), Verdict("nb01.ex2", 0, 3, "wrong")])
+    text = "\n".join(history.student_history(store, "ann", DEADLINES))
+    assert text.startswith("ann: 2 attempts\n  nb01\n")
+    first, second = text.split("    attempt ")[1:]
+    assert "on time" in first and "COUNTS" not in first and "graded " in first
+    assert "30.0 h late, 20% off; COUNTS: 1.6" in second  # the latest grading stands
+    assert "regraded" in second and "differs from the first: nb01.ex2: 3 (correct) then 0 (wrong)" in second
+    with pytest.raises(ValueError, match="student: no attempt of 'zed' .* ann, bob"):
+        history.student_history(store, "zed")
