@@ -234,3 +234,20 @@ def test_a_grader_killed_at_random_moments_and_resumed_grades_every_attempt_once
         pytest.fail("the graders never finished")
     assert kills >= 3, "the test must kill graders mid-way to prove anything"
     check_graded_once(path, log, 30)
+
+
+def test_the_bytes_of_an_attempt_are_kept_for_a_regrade_and_checked(tmp_path):
+    import hashlib
+
+    data = b'{"cells": []}' * 1000
+    digest = hashlib.sha256(data).hexdigest()
+    with Store(tmp_path / "gb.db") as store:
+        assert store.content(digest) is None
+        store.keep_content(digest, data)
+        store.keep_content(digest, data)  # kept once
+        assert store.content(digest) == data
+        with pytest.raises(ValueError, match="do not hash to"):
+            store.keep_content(digest, data + b" ")
+    db = sqlite3.connect(tmp_path / "gb.db")
+    assert db.execute("SELECT length(data) FROM contents").fetchone()[0] < len(data) / 10
+    db.close()

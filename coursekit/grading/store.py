@@ -1,7 +1,7 @@
 """The gradebook's record: every attempt and every grading of it, in one SQLite file.
 
 An *attempt* is one file's content handed in by one student (a resubmission
-is a new attempt; the first stays). A *grading* is one run of the grader on
+is a new attempt; the first stays, and so do its bytes, for a regrade). A *grading* is one run of the grader on
 an attempt, with the points and the verdict of each exercise; a regrade adds
 a grading and changes none. Nothing is updated in place but an attempt's
 state (pending, claimed, graded).
@@ -16,11 +16,13 @@ again.
 """
 
 import dataclasses
+import hashlib
 import json
 import os
 import secrets
 import socket
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -67,6 +69,10 @@ CREATE TABLE gradings (
     grader TEXT NOT NULL
 );
 CREATE INDEX gradings_by_attempt ON gradings (attempt);
+CREATE TABLE contents (
+    sha256 TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -328,6 +334,25 @@ class Store:
             row = db.execute(f"SELECT {_ATTEMPT} FROM attempts WHERE file = ? AND sha256 = ?"
                              f" AND student = ?", (str(file), sha256, student)).fetchone()
         return _attempt(row)
+
+    def keep_content(self, sha256, data):
+        """Keep a file's bytes (compressed), so that a regrade reads what was handed in.
+
+        nbgrader's collect replaces a student's earlier submission in place: the
+        gradebook is the only copy of an earlier attempt left. Bytes whose hash
+        is not ``sha256`` are refused.
+        """
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ValueError(f"content: the bytes given do not hash to {sha256}")
+        with self._writing() as db:
+            db.execute("INSERT OR IGNORE INTO contents (sha256, data) VALUES (?, ?)",
+                       (sha256, zlib.compress(data, 6)))
+
+    def content(self, sha256):
+        """The bytes kept for ``sha256``, or None."""
+        row = self._db.execute("SELECT data FROM contents WHERE sha256 = ?",
+                               (sha256,)).fetchone()
+        return None if row is None else zlib.decompress(row[0])
 
     def attempt(self, attempt_id):
         """The attempt ``attempt_id``.
