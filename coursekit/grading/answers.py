@@ -24,11 +24,20 @@ class Run:
 
 
 class Request:
-    """One exercise to collect: its public and secret cases, and how to ask for them."""
+    """One exercise to collect: its public and secret cases, and how to ask for them.
 
-    def __init__(self, exercise):
+    Parameters
+    ----------
+    exercise : Exercise
+    seed : int, optional
+        The seed of the secret cases: the one kept with the submission's attempt,
+        so that a regrade judges the same inputs; a new one is drawn by default.
+    """
+
+    def __init__(self, exercise, seed=None):
         self.exercise = exercise
-        self.cases = [exercise.cases(PUBLIC_SEED), exercise.cases(secrets.randbits(64))]
+        seed = secrets.randbits(64) if seed is None else seed
+        self.cases = [exercise.cases(PUBLIC_SEED), exercise.cases(seed)]
         try:
             texts = [wire.encode(cases) for cases in self.cases]
         except TypeError as exc:

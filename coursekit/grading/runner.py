@@ -129,7 +129,7 @@ async def _grade_in(pool, submission, settings):
     """Grade ``submission`` with a kernel of ``pool``, given back to it after."""
     exercises = judging.exercises_for(submission.notebook)
     try:
-        requests = {exercise.id: Request(exercise) for exercise in exercises}
+        requests = {exercise.id: Request(exercise, submission.seed) for exercise in exercises}
     except TypeError as exc:
         return ungraded(submission, ERROR, str(exc))
     events = _Events()

@@ -61,6 +61,10 @@ class Submission:
     shown : tuple of (int, str, str)
         What its report page shows of it (:func:`.shown_cells`), from the
         bytes read here; empty when it was refused.
+    seed : int or None
+        The seed of its secret cases, kept with its attempt in the gradebook
+        (:mod:`coursekit.grading.store`) so that a regrade draws the same
+        inputs; None draws a new one.
     """
 
     path: Path
@@ -70,18 +74,22 @@ class Submission:
     problem: str = ""
     sha256: str = ""
     shown: tuple = ()
+    seed: int | None = None
 
     def to_data(self):
         """This submission as JSON-ready plain data (for a cluster's worker).
 
         Examples
         --------
-        >>> submission = Submission(Path("a.ipynb"), "a.ipynb", None, (CodeCell(1, "x = 1"),))
+        >>> submission = Submission(Path("a.ipynb"), "a.ipynb", None, (CodeCell(1, "x = 1"),),
+        ...                         seed=2**64 - 1)
         >>> Submission.from_data(submission.to_data()) == submission
         True
         """
         return {"path": str(self.path), "label": self.label, "notebook": self.notebook,
                 "problem": self.problem, "sha256": self.sha256,
+                # A string: JSON readers may round integers past 2**53.
+                "seed": None if self.seed is None else str(self.seed),
                 "cells": [[cell.number, cell.source, cell.exercise] for cell in self.cells],
                 "shown": [list(cell) for cell in self.shown]}
 
@@ -92,7 +100,8 @@ class Submission:
                    tuple(CodeCell(number, source, exercise)
                          for number, source, exercise in data["cells"]),
                    data["problem"], data["sha256"],
-                   tuple((number, kind, source) for number, kind, source in data["shown"]))
+                   tuple((number, kind, source) for number, kind, source in data["shown"]),
+                   None if data.get("seed") is None else int(data["seed"]))
 
 
 def known_notebooks():
@@ -195,7 +204,7 @@ def _walk(folder, add, ignored):
                 add(file)
 
 
-def read_submission(path, label=None):
+def read_submission(path, label=None, content=None):
     """Read a submission without running it; never raises on a bad file.
 
     Parameters
@@ -203,6 +212,9 @@ def read_submission(path, label=None):
     path : path-like
     label : str, optional
         Defaults to ``path`` as a string.
+    content : bytes, optional
+        The file's bytes, already read (:func:`read_regular_file`), or kept in
+        the gradebook for a regrade; by default the file is read.
 
     Returns
     -------
@@ -211,15 +223,15 @@ def read_submission(path, label=None):
     """
     path = Path(path)
     label = submission_label(path) if label is None else label
-    by_name = _notebook_from_name(path.name)
+    by_name = notebook_from_name(path.name)
     digest = ""
 
     def invalid(problem, notebook=by_name):
         return Submission(path, label, notebook, problem=problem, sha256=digest)
 
     try:
-        raw = _read_regular_file(path)
-    except _NotRegular as exc:
+        raw = read_regular_file(path) if content is None else content
+    except NotRegularFile as exc:
         return invalid(str(exc))
     except OSError as exc:
         return invalid(f"the file cannot be read ({exc.strerror or exc})")
@@ -256,11 +268,11 @@ def read_submission(path, label=None):
                       shown=shown_cells(data["cells"]))
 
 
-class _NotRegular(Exception):
+class NotRegularFile(Exception):
     """The path is not a regular file: a link, a pipe, a device."""
 
 
-def _read_regular_file(path):
+def read_regular_file(path):
     """The bytes of ``path`` (at most one more than the size limit), refusing anything odd.
 
     The file is opened without following a symbolic link and without blocking
@@ -271,12 +283,12 @@ def _read_regular_file(path):
                              | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         if os.path.islink(path):
-            raise _NotRegular("a symbolic link, not a notebook file; hand in the file "
+            raise NotRegularFile("a symbolic link, not a notebook file; hand in the file "
                               "itself") from None
         raise exc
     with os.fdopen(descriptor, "rb") as stream:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise _NotRegular("not a regular file (a pipe, a device or a folder)")
+            raise NotRegularFile("not a regular file (a pipe, a device or a folder)")
         return stream.read(_MAX_SUBMISSION_BYTES + 1)
 
 
@@ -290,7 +302,14 @@ def _json_problem(text, error):
             f"column {error.colno} (was the file cut short?)")
 
 
-def _notebook_from_name(name):
+def notebook_from_name(name):
+    """The notebook a file name names (the longest the course has in it), or None.
+
+    Examples
+    --------
+    >>> notebook_from_name("carol_02_average_image.ipynb")
+    '02_average_image'
+    """
     stem = name[: -len(".ipynb")] if name.lower().endswith(".ipynb") else name
     matches = [notebook for notebook in known_notebooks() if notebook in stem]
     return max(matches, key=len) if matches else None
