@@ -14,7 +14,7 @@ from coursekit.checks import results as verdicts
 from coursekit import grading
 from coursekit.grading import api
 from coursekit.grading.outputs import (
-    FeedbackFiles, GradesCsv, Output, Outputs, Progress, ReportRecord,
+    FeedbackFiles, GradebookRecord, Output, Outputs, Progress, ReportRecord,
 )
 from coursekit.grading.results import ExerciseGrade, Grade
 
@@ -162,16 +162,17 @@ def test_a_feedback_file_that_fails_makes_the_row_an_error(tmp_path):
     assert result.status == "error" and "its feedback could not be written" in result.reason
 
 
-def test_a_grades_row_that_cannot_be_written_does_not_stop_the_batch(tmp_path, capsys):
-    grades = api.GradesFile(tmp_path / "grades.csv")
-    grades.prepare([e.id for e in judging.exercises_for(NB01)])
-    grades.path = tmp_path / "a folder now"  # the file is gone, a folder in its place
-    grades.path.mkdir()
-    after = _Recorder()
-    result = Outputs([GradesCsv(grades, {}), after]).on_result(_grade_of_01(), _Submitted)
-    # Not in the file, so a rerun grades it; the outputs after it still have it.
+def test_a_grade_that_cannot_be_recorded_does_not_stop_the_batch(tmp_path, capsys):
+    with api.Store(tmp_path / "gradebook.db") as store:
+        attempt = store.add("alice.ipynb", "ab", student="alice", notebook=NB01)
+        store.claim()
+        store.close()  # the gradebook is gone from under the batch
+        after = _Recorder()
+        record = GradebookRecord(store, {"alice.ipynb": attempt}, set(), None, api.Deadlines())
+        result = Outputs([record, after]).on_result(_grade_of_01(), _Submitted)
+    # Not recorded, so a rerun grades it; the outputs after it still have it.
     assert result == _grade_of_01() and after.seen == [("ok", "")]
-    assert "the row of alice.ipynb could not be written to" in capsys.readouterr().err
+    assert "the grade of alice.ipynb could not be recorded in" in capsys.readouterr().err
 
 
 def test_a_batch_whose_report_cannot_be_written_still_writes_every_row(tmp_path):

@@ -1,11 +1,10 @@
-"""Who handed in what (roster, folders), the LMS export, and the instructor's report.
+"""Who handed in what (roster, folders), and the instructor's report.
 
 The report is built from a real (local) grading of a small class made from
 solutions/ and notebooks/, one of whose students writes HTML and script into
 every text the report shows; the page is opened in Debian's Chromium.
 """
 
-import csv
 import os
 import re
 from pathlib import Path
@@ -13,9 +12,7 @@ from pathlib import Path
 import pytest
 
 from coursekit.cli import main
-from coursekit.grading import GradesFile
-from coursekit.grading.lms import export_lms
-from coursekit.grading.roster import read_roster, student_from_path, students_of
+from coursekit.grading.identity import discover, layout_of, read_roster
 from grading import submissions as build
 from test_browser import CHROMIUM, CHROMIUM_ARGS, require, sync_api
 
@@ -28,16 +25,20 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 # ---------------------------------------------------------------- students
 
 def test_nbgrader_layout_names_the_folder_after_submitted(tmp_path):
-    path = tmp_path / "course" / "submitted" / "s123" / "ps1" / f"{NB01}.ipynb"
-    assert student_from_path(path, [tmp_path]) == "s123"
+    course = tmp_path / "course"
+    path = course / "submitted" / "s123" / "ps1" / f"{NB01}.ipynb"
+    assert layout_of(path, [course]) == ("s123", "ps1", "")
+    assert layout_of(path, [course / "submitted"]) == ("s123", "ps1", "")
 
 
 def test_one_folder_per_student_below_the_directory_given(tmp_path):
     given = tmp_path / "class"
-    assert student_from_path(given / "alice" / f"{NB01}.ipynb", [given]) == "alice"
-    assert student_from_path(given / "alice" / "late" / f"{NB01}.ipynb", [given]) == "alice"
-    assert student_from_path(given / f"{NB01}.ipynb", [given]) == ""
-    assert student_from_path(tmp_path / "x.ipynb", []) == ""
+    assert layout_of(given / "alice" / f"{NB01}.ipynb", [given]) == ("alice", "", "")
+    # Deeper is no documented layout: not graded, whoever's folder it is in.
+    assert "a file is graded only at" in layout_of(
+        given / "alice" / "late" / f"{NB01}.ipynb", [given])[2]
+    assert layout_of(given / f"{NB01}.ipynb", [given]) == ("", "", "")
+    assert layout_of(tmp_path / "x.ipynb", []) == ("", "", "")
 
 
 def test_a_roster_names_each_file_and_overrides_the_folders(tmp_path):
@@ -45,18 +46,13 @@ def test_a_roster_names_each_file_and_overrides_the_folders(tmp_path):
              for name in ("a.ipynb", "b.ipynb")]
     roster = tmp_path / "roster.csv"
     roster.write_text("Student ID,File\ns1,in/a.ipynb\n", encoding="utf-8")
-    found = [(f, os.path.relpath(f)) for f in files]
-    students = students_of([(p, str(read_label(p))) for p, _ in found], roster, [tmp_path])
-    assert list(students.values()) == ["s1", "in"]
+    found = discover([tmp_path / "in"], read_roster(roster))
+    assert [(f.path, f.student) for f in found.files] == [(files[0], "s1")]
+    assert found.ignored == [(str(files[1]), "not in the roster, which lists every file "
+                                             "to grade")]
     headless = tmp_path / "plain.csv"
     headless.write_text(f"s2,{files[1]}\n", encoding="utf-8")
-    assert list(read_roster(headless).values()) == ["s2"]
-
-
-def read_label(path):
-    from coursekit.grading import submission_label
-
-    return submission_label(path)
+    assert list(read_roster(headless).files.values()) == ["s2"]
 
 
 @pytest.mark.parametrize("text, words", [
@@ -73,45 +69,6 @@ def test_a_bad_roster_is_named_with_its_line(tmp_path, text, words):
     with pytest.raises(ValueError, match="roster") as error:
         read_roster(roster)
     assert words in str(error.value)
-
-
-# ---------------------------------------------------------------- LMS export
-
-def write_grades(path, rows):
-    columns = ["submission", "01-scale-pixels", "total", "max_total", "status", "reason",
-               "sha256", "student", "notebook"]
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, columns, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def test_the_lms_export_has_one_row_per_student_and_a_column_per_notebook(tmp_path):
-    grades = tmp_path / "grades.csv"
-    write_grades(grades, [
-        dict(submission="a/01.ipynb", total=4, max_total=4, status="ok", student="s1",
-             notebook=NB01),
-        dict(submission="a/02.ipynb", total=3, max_total=4, status="ok", student="s1",
-             notebook=NB02),
-        dict(submission="b/01.ipynb", total=1, max_total=4, status="timeout", student="=s2",
-             notebook=NB01),
-        dict(submission="b/01-again.ipynb", total=2, max_total=4, status="ok",
-             student="=s2", notebook=NB01),
-        dict(submission="c/01.ipynb", total=0, max_total=4, status="error", student="s3",
-             notebook=NB01),
-        dict(submission="nobody.ipynb", total=4, max_total=4, status="ok", notebook=NB01),
-    ])
-    out = tmp_path / "lms.csv"
-    problems = export_lms(grades, out)
-    assert out.read_text(encoding="utf-8").splitlines() == [
-        f"student,{NB01},{NB02}", "s1,4,3", "'=s2,2,"]
-    assert any("more than once" in p for p in problems)
-    assert any("nobody.ipynb" in p for p in problems)
-
-
-def test_the_export_of_a_missing_grades_file_is_named(tmp_path):
-    with pytest.raises(ValueError, match="export"):
-        export_lms(tmp_path / "none.csv", tmp_path / "lms.csv")
 
 
 # ---------------------------------------------------------------- the report

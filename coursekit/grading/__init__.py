@@ -17,8 +17,9 @@ across two processes:
 
 The kernel is only an oracle: the verdict never depends on code that ran
 there, on what cells printed, or on the check cells (which may be edited,
-deleted or moved). The cases come from a secret seed drawn afresh for every
-submission, so answers cannot be prepared for them; they are judged together
+deleted or moved). The cases come from a secret seed drawn for every
+attempt (and kept with it in the gradebook, so that a regrade judges the same
+inputs), so answers cannot be prepared for them; they are judged together
 with the public cases the notebook's own check cell uses, and the feedback
 quotes the verdict on those, as the check cell does, so nothing about the
 secret cases is revealed.
@@ -27,7 +28,8 @@ The modules, one step each
 --------------------------
 settings      how a batch is graded: one frozen GradeSettings, checked where it is made
 submissions   finding the files to grade and reading them (never running them)
-roster        who handed in what: nbgrader's folders, one folder per student, a roster CSV
+identity      who handed in what, for which assignment, when: nbgrader's layout, a roster
+deadlines     due dates, the late policy, times in UTC
 answers       one exercise's cases, and the verdict on the answer that comes back
 sandbox/      the OS sandbox each kernel runs in: bubblewrap, cgroups, the kernel's view
 kernel        a submission's kernel: started in its sandbox, run cell by cell, stopped
@@ -36,11 +38,13 @@ pool          kernels started ahead of their submissions, each used once, then d
 runner        grading one submission: its cells, its answers, its :class:`Grade`
 results       statuses and grades (and their plain-data form)
 backends/     where a batch is graded: local jobs, a Dask cluster's client and workers
-gradebook     grades.csv
+store         the gradebook: every attempt and grading, in SQLite (claims, seeds)
+gradebook     grades.csv as it is read
+exports       the gradebook's views: grades.csv, Canvas's, Moodle's and the plain export
+history       one student's attempts and gradings, for a dispute
 feedback      the learner's Markdown feedback
 report        the instructor's report.html and each student's notebook with its verdicts
-lms           the LMS export: one row per student, one column per notebook total
-outputs/      what a batch makes of each grade: grades.csv, feedback, report, export, progress
+outputs/      what a batch makes of each grade: the record, feedback, report, export, progress
 batch         the whole batch (:func:`grade`): settings, plan, backend, outputs
 api           the public API (re-exported here)
 
@@ -53,13 +57,14 @@ import importlib
 __all__ = [
     "DEFAULT_MEMORY_LIMIT", "DEFAULT_NOTEBOOK_TIMEOUT", "DEFAULT_PROCESS_LIMIT",
     "DEFAULT_TIMEOUT", "FIXED_COLUMNS", "GRADING_PROCESS_MODULE", "PUBLIC_SEED", "SANDBOXES",
-    "BatchReport", "CodeCell", "ExerciseGrade", "Found", "Grade", "GradeSettings",
-    "GradesFile", "KernelPool", "KernelView", "Plan", "SandboxError", "Submission",
-    "backend_for", "bwrap_problem", "choose_sandbox", "collection_points", "export_lms",
-    "feedback_markdown", "feedback_name", "find_submissions", "grade", "grade_submission",
-    "kernel_environment", "known_notebooks", "plan_batch", "pool_for", "preload",
-    "private_folder", "read_submission", "remove_stale_cgroups", "submission_label",
-    "system_arguments", "within_limits", "write_report",
+    "BatchReport", "CodeCell", "Deadlines", "ExerciseGrade", "Found", "Grade", "GradeSettings",
+    "GradesFile", "KernelPool", "KernelView", "LatePolicy", "Plan", "SandboxError", "Store",
+    "Submission", "backend_for", "bwrap_problem", "choose_sandbox", "collection_points",
+    "default_store", "discover", "export", "feedback_markdown", "feedback_name",
+    "find_submissions", "grade", "grade_submission", "kernel_environment", "known_notebooks",
+    "plan_batch", "pool_for", "preload", "private_folder", "read_roster", "read_submission",
+    "regrade", "remove_stale_cgroups", "student_history", "submission_label",
+    "system_arguments", "within_limits", "write_report", "write_view",
 ]
 
 

@@ -12,11 +12,14 @@ Examples
 
 from .answers import PUBLIC_SEED
 from .backends import GRADING_PROCESS_MODULE, backend_for
-from .batch import BatchReport, Plan, grade, plan_batch
+from .batch import BatchReport, Plan, default_store, grade, plan_batch, regrade
+from .deadlines import Deadlines, LatePolicy
+from .exports import export, write_view
 from .feedback import feedback_markdown, feedback_name
 from .gradebook import FIXED_COLUMNS, GradesFile
+from .history import student_history
+from .identity import discover, read_roster
 from .kernel import kernel_environment, within_limits
-from .lms import export_lms
 from .pool import KernelPool, pool_for, private_folder
 from .report import write_report
 from .results import ExerciseGrade, Grade
@@ -28,6 +31,7 @@ from .sandbox import (
 from .settings import (
     DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_TIMEOUT, GradeSettings,
 )
+from .store import Store
 from .submissions import (
     CodeCell, Found, Submission, collection_points, find_submissions, known_notebooks,
     read_submission, submission_label,
@@ -39,11 +43,12 @@ choose_sandbox = choose
 __all__ = [
     "DEFAULT_MEMORY_LIMIT", "DEFAULT_NOTEBOOK_TIMEOUT", "DEFAULT_PROCESS_LIMIT",
     "DEFAULT_TIMEOUT", "FIXED_COLUMNS", "GRADING_PROCESS_MODULE", "PUBLIC_SEED", "SANDBOXES",
-    "BatchReport", "CodeCell", "ExerciseGrade", "Found", "Grade", "GradeSettings",
-    "GradesFile", "KernelPool", "KernelView", "Plan", "SandboxError", "Submission",
-    "backend_for", "bwrap_problem", "choose_sandbox", "collection_points", "export_lms",
-    "feedback_markdown", "feedback_name", "find_submissions", "grade", "grade_submission",
-    "kernel_environment", "known_notebooks", "plan_batch", "pool_for", "preload",
-    "private_folder", "read_submission", "remove_stale_cgroups", "submission_label",
-    "system_arguments", "within_limits", "write_report",
+    "BatchReport", "CodeCell", "Deadlines", "ExerciseGrade", "Found", "Grade", "GradeSettings",
+    "GradesFile", "KernelPool", "KernelView", "LatePolicy", "Plan", "SandboxError", "Store",
+    "Submission", "backend_for", "bwrap_problem", "choose_sandbox", "collection_points",
+    "default_store", "discover", "export", "feedback_markdown", "feedback_name",
+    "find_submissions", "grade", "grade_submission", "kernel_environment", "known_notebooks",
+    "plan_batch", "pool_for", "preload", "private_folder", "read_roster", "read_submission",
+    "regrade", "remove_stale_cgroups", "student_history", "submission_label",
+    "system_arguments", "within_limits", "write_report", "write_view",
 ]

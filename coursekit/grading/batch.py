@@ -11,20 +11,25 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dataclasses
+
 from .. import checks
 from . import sandbox as sandboxes
 from .backends import backend_for
-from .gradebook import GradesFile
+from .deadlines import Deadlines
+from .identity import assignment_flags, discover, read_roster
 from .outputs import (
-    ClassReport, FeedbackFiles, GradesCsv, LmsExport, Outputs, Progress, ReportRecord,
+    ClassReport, FeedbackFiles, GradebookRecord, LmsExport, Outputs, Progress, ReportRecord,
 )
-from .roster import students_of
 from .runner import preload
 from .settings import (
     DEFAULT_CPU_LIMIT, DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_PROCESS_LIMIT,
     DEFAULT_TIMEOUT, GradeSettings,
 )
-from .submissions import find_submissions, read_submission
+from .store import Store
+from .submissions import (
+    NotRegularFile, known_notebooks, notebook_from_name, read_regular_file, read_submission,
+)
 
 
 @dataclass
@@ -65,38 +70,47 @@ class Plan:
     Attributes
     ----------
     todo : list of Submission
-        To grade, in the order found.
+        To grade, in the order found, each with its attempt's seed.
     skipped : list of str
-        Already in the grades file with the same content.
+        Already graded with the same content (or being graded by another grader).
     ignored : list of (str, str)
         Met and not graded, with the reason.
     students : dict
         Submission label -> student id (``""`` when unknown).
-    grades_file : GradesFile
-        Ready for the rows of ``todo`` (their old rows gone, every column there).
+    store : Store
+        The gradebook; ``todo``'s attempts are claimed in it by this grader.
+    attempts : dict
+        Label of each submission in ``todo`` -> its attempt.
+    regrades : set of int
+        Attempts in ``todo`` already graded, graded again (``redo``).
     """
 
     todo: list
     skipped: list
     ignored: list
     students: dict
-    grades_file: GradesFile
+    store: Store
+    attempts: dict = field(default_factory=dict)
+    regrades: set = field(default_factory=set)
 
 
 def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
           memory_limit=DEFAULT_MEMORY_LIMIT, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT,
           process_limit=DEFAULT_PROCESS_LIMIT, sandbox="auto", redo=False, progress=True,
           scheduler=None, roster=None, report=None, pool=None, export=None,
-          cpu_limit=DEFAULT_CPU_LIMIT):
-    """Grade submissions into ``out`` (grades.csv), and whatever else is asked for.
+          cpu_limit=DEFAULT_CPU_LIMIT, store=None, deadlines=None, export_format="plain",
+          missing="blank"):
+    """Grade submissions into the gradebook, and write grades.csv and whatever else is asked for.
 
     Parameters
     ----------
     paths : iterable of path-like
-        Notebooks, and directories whose ``*.ipynb`` files (at any depth) are graded.
+        Notebooks, and directories walked for ``*.ipynb`` files; who handed in
+        each is read from nbgrader's layout or one folder per student
+        (:mod:`.identity`).
     out : path-like
-        The grades CSV. Rows already there are kept, and their submissions
-        skipped unless the file changed since (:func:`plan_batch`).
+        grades.csv: a view of the gradebook, one row per attempt, rewritten
+        as the batch goes (a copy edited in a spreadsheet is kept beside it).
     feedback : path-like, optional
         Directory for one Markdown file per submission graded.
     jobs, timeout, memory_limit, notebook_timeout, process_limit, sandbox, pool, cpu_limit
@@ -105,17 +119,27 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         on a cluster, one per grading process). ``sandbox="none"`` grades with
         a warning on stderr.
     redo, progress : bool, default=False, True
-        Grade again submissions that ``out`` already has; show progress on stderr.
+        Grade again (a regrade, kept beside the first grading, with the same
+        seed) what is graded already; show progress on stderr.
     scheduler : str, optional
         ``tcp://HOST:PORT`` of a running Dask scheduler: every submission is graded
         on its workers (each chooses the sandbox) instead of ``jobs`` at a time here.
     roster : path-like, optional
-        A CSV naming the student of each file; otherwise the folders do (:mod:`.roster`).
+        A roster CSV (:func:`~coursekit.grading.identity.read_roster`): the
+        students, their LMS identities, and, when it lists files, who handed in each.
     report : path-like, optional
         Folder of the instructor's report: each submission's page as it is graded,
         then report.html (:mod:`.report`).
     export : path-like, optional
-        The LMS gradebook to write once the batch is done (:mod:`.lms`).
+        The LMS gradebook to write once the batch is done (:mod:`.exports`).
+    store : path-like, optional
+        The gradebook (:mod:`.store`); by default ``gradebook.db`` beside ``out``.
+        Every attempt is kept there; what is graded already is skipped.
+    deadlines : Deadlines, optional
+        Due dates and the late policy, for the exports and grades.csv.
+    export_format : {"plain", "canvas", "moodle"}, default="plain"
+    missing : {"blank", "zero"}, default="blank"
+        What the export shows for a notebook not handed in.
 
     Returns
     -------
@@ -128,9 +152,8 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     coursekit.grading.sandbox.SandboxError
         If the sandbox asked for does not work here (nothing is graded then).
     KeyboardInterrupt
-        On SIGINT or SIGTERM, once every kernel is stopped; the rows written
+        On SIGINT or SIGTERM, once every kernel is stopped; the grades recorded
         before stay, and the same call grades the rest.
-
     """
     default_pool = 1 if scheduler is not None else jobs
     settings = GradeSettings(jobs=jobs, pool=default_pool if pool is None else pool,
@@ -138,15 +161,36 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
                              notebook_timeout=notebook_timeout, process_limit=process_limit,
                              sandbox=sandbox, cpu_limit=cpu_limit)
     _check_files(out, feedback)
+    _check_export(export_format, missing)
     settings = _choose_sandbox(settings, scheduler)
-    plan = plan_batch(paths, out, roster=roster, redo=redo)
-    summary = BatchReport(skipped=plan.skipped, ignored=plan.ignored, sandbox=settings.sandbox)
-    outputs = _outputs(plan, out, feedback=feedback, report=report, export=export,
-                       progress=progress)
-    # Everything this process will import is imported before any kernel starts.
-    preload()
-    _run(backend_for(settings, scheduler=scheduler), plan, outputs, summary)
+    deadlines = deadlines or Deadlines()
+    roster = read_roster(roster) if roster is not None else None
+    with Store(default_store(out) if store is None else store) as gradebook:
+        plan = plan_batch(paths, gradebook, roster=roster, redo=redo, deadlines=deadlines)
+        summary = BatchReport(skipped=plan.skipped, ignored=plan.ignored,
+                              sandbox=settings.sandbox)
+        outputs = _outputs(plan, out, feedback=feedback, report=report, progress=progress,
+                           export=export, lms=dict(fmt=export_format, deadlines=deadlines,
+                                                   roster=roster, missing=missing))
+        # Everything this process will import is imported before any kernel starts.
+        preload()
+        _run(backend_for(settings, scheduler=scheduler), plan, outputs, summary)
     return summary
+
+
+def default_store(out):
+    """Where the gradebook of a grades.csv lives unless told: ``gradebook.db`` beside it."""
+    return Path(out).with_name("gradebook.db")
+
+
+def _check_export(export_format, missing):
+    from .exports import FORMATS, MISSING
+
+    if export_format not in FORMATS:
+        raise ValueError(f"export_format must be one of {', '.join(FORMATS)}; "
+                         f"got {export_format!r}")
+    if missing not in MISSING:
+        raise ValueError(f"missing must be one of {', '.join(MISSING)}; got {missing!r}")
 
 
 def _check_files(out, feedback):
@@ -168,11 +212,23 @@ def _choose_sandbox(settings, scheduler):
     return settings
 
 
-def plan_batch(paths, out, *, roster=None, redo=False):
-    """Find the submissions in ``paths``, read them, and decide which to grade.
+def plan_batch(paths, store, *, roster=None, redo=False, deadlines=None):
+    """Find the submissions in ``paths``, record their attempts, and claim those to grade.
 
-    Graded again: what is new, what changed (its content hash), and what no
-    hash vouches for; with ``redo``, everything.
+    Each file found is an attempt in ``store`` (the same file with the same
+    content, of the same student, is the same attempt, with the same seed).
+    Graded now: the attempts not graded yet, and those whose grader died;
+    with ``redo``, the graded ones too (as regrades). An attempt another
+    grader is grading is left to it.
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+    store : Store
+    roster : Roster, optional
+    redo : bool, default=False
+    deadlines : Deadlines, optional
+        Its ``assignments`` say which notebooks each nbgrader assignment holds.
 
     Returns
     -------
@@ -181,34 +237,137 @@ def plan_batch(paths, out, *, roster=None, redo=False):
     Raises
     ------
     ValueError
-        Naming ``paths``, ``out`` or ``roster`` when one is not what it should be.
+        Naming ``paths`` when one is not what it should be.
     """
-    paths = list(paths)
-    found = find_submissions(paths)
-    grades_file = GradesFile(out)
-    students = students_of(found.files, roster, paths)
-    submissions = [read_submission(path, label) for path, label in found.files]
-    done = {} if redo else grades_file.graded()
-    todo = [s for s in submissions if not s.sha256 or done.get(s.label) != s.sha256]
-    needed = [e.id for s in submissions if s.notebook for e in checks.exercises_for(s.notebook)]
-    grades_file.prepare(needed, replace=[s.label for s in todo])
+    deadlines = deadlines or Deadlines()
+    found = discover(paths, roster)
+    store.requeue_errors()
+    attempts, submissions = {}, []
+    for handed in found.files:
+        submission, raw = _read(handed)
+        flags = handed.flags + assignment_flags(handed, submission.notebook,
+                                                notebook_from_name(handed.path.name),
+                                                deadlines.assignments)
+        attempt = store.add(handed.label, submission.sha256, student=handed.student,
+                            assignment=handed.assignment, notebook=submission.notebook or "",
+                            submitted_at=handed.submitted_at, time_source=handed.time_source,
+                            flags=flags)
+        if raw is not None and submission.sha256:
+            store.keep_content(submission.sha256, raw)
+        attempts[handed.label] = attempt
+        submissions.append(dataclasses.replace(submission, seed=attempt.seed))
+    claimed = {a.id for a in store.claim(ids=[a.id for a in attempts.values()
+                                               if a.state != "graded"], limit=None)}
+    regrades = {a.id for a in attempts.values() if redo and a.state == "graded"}
+    todo = [s for s in submissions if attempts[s.label].id in claimed | regrades]
     return Plan(todo, [s.label for s in submissions if s not in todo], found.ignored,
-                students, grades_file)
+                {label: a.student for label, a in attempts.items()}, store,
+                {s.label: attempts[s.label] for s in todo}, regrades)
 
 
-def _outputs(plan, out, *, feedback, report, export, progress):
+def _read(handed):
+    """The submission a file handed in is, and its bytes (None if they could not be read)."""
+    try:
+        raw = read_regular_file(handed.path)
+    except (OSError, NotRegularFile):
+        raw = None  # read_submission says why
+    return read_submission(handed.path, handed.label, content=raw), raw
+
+
+def regrade(store, *, student=None, file=None, attempt=None, settings=None, out=None,
+            deadlines=None):
+    """Grade again one student's attempts, one file's, or one attempt, each with its own seed.
+
+    The bytes graded are those the gradebook kept for each attempt (the file
+    may have been replaced since), and the secret cases are drawn from the
+    attempt's seed, so the verdict is the first one, unless the grader has
+    changed. Each regrade is kept beside the gradings before it.
+
+    Parameters
+    ----------
+    store : Store
+    student : str, optional
+    file : path-like, optional
+    attempt : int, optional
+        One of the three (an attempt by its number in the gradebook).
+    settings : GradeSettings, optional
+    out : path-like, optional
+        grades.csv, rewritten from the gradebook after.
+    deadlines : Deadlines, optional
+
+    Returns
+    -------
+    list of (Attempt, Grading, Grading)
+        Each attempt regraded, the grading that stood before, and the regrade
+        (``None`` before when it had none).
+
+    Raises
+    ------
+    ValueError
+        Naming ``student`` or ``file`` when the gradebook has no attempt of it.
+    """
+    from .submissions import submission_label
+
+    if [student, file, attempt].count(None) != 2:
+        raise ValueError("regrade: give a student, a file or an attempt (one of the three)")
+    if attempt is not None:
+        attempts = [store.attempt(attempt)]
+    elif file is not None:
+        attempts = store.attempts(file=submission_label(file))
+    else:
+        attempts = store.attempts(student=student)
+    if not attempts:
+        what = f"student {student!r}" if file is None else f"file {file}"
+        raise ValueError(f"regrade: no attempt of {what} in {store.path}")
+    before = {a.id: store.current(a.id) for a in attempts}
+    todo = []
+    for attempt in attempts:
+        raw = store.content(attempt.sha256)
+        submission = read_submission(attempt.file, attempt.file, content=raw)
+        if submission.sha256 != attempt.sha256:
+            submission = dataclasses.replace(
+                submission, cells=(), sha256=attempt.sha256,
+                problem="the gradebook did not keep this attempt's bytes, and the file has "
+                        "changed since")
+        todo.append(dataclasses.replace(submission, seed=attempt.seed))
+    settings = _choose_sandbox(settings or GradeSettings(), None)
+    plan = Plan(todo, [], [], {a.file: a.student for a in attempts}, store,
+                {a.file: a for a in attempts}, {a.id for a in attempts})
+    record = GradebookRecord(store, plan.attempts, plan.regrades, out, deadlines or Deadlines(),
+                             list(checks.EXERCISES))
+    preload()
+    _run(backend_for(settings), plan, Outputs([record]), BatchReport())
+    return [(a, before[a.id], store.gradings(a.id)[-1]) for a in attempts]
+
+
+def _outputs(plan, out, *, feedback, report, export, lms, progress):
     """The batch's outputs, in the order each grade goes through them."""
     outputs = []
     if report is not None:
         outputs.append(ReportRecord(report, plan.students))
     if feedback is not None:
-        outputs.append(FeedbackFiles(feedback))  # before the row: it may make it an error
-    outputs += [GradesCsv(plan.grades_file, plan.students), Progress(len(plan.todo), progress)]
+        outputs.append(FeedbackFiles(feedback))  # before the record: it may make it an error
+    order = list(checks.EXERCISES)
+    outputs += [GradebookRecord(plan.store, plan.attempts, plan.regrades, out,
+                                lms["deadlines"], order),
+                Progress(len(plan.todo), progress)]
     if export is not None:
-        outputs.append(LmsExport(export, out))
+        notebooks = known_notebooks()
+        possible = {n: sum(e.points for e in checks.exercises_for(n)) for n in notebooks}
+        outputs.append(LmsExport(export, plan.store, lms["fmt"], deadlines=lms["deadlines"],
+                                 roster=lms["roster"], missing=lms["missing"],
+                                 notebooks=_exported_notebooks(plan.store, notebooks,
+                                                               lms["deadlines"]),
+                                 points_possible=possible))
     if report is not None:
         outputs.append(ClassReport(report, out, feedback))
     return Outputs(outputs)
+
+
+def _exported_notebooks(store, notebooks, deadlines):
+    """The export's columns: the course's notebooks someone handed in, or that are due."""
+    handed = {a.notebook for a in store.attempts()} | set(deadlines.due)
+    return [n for n in notebooks if n in handed]
 
 
 def _run(backend, plan, outputs, summary):

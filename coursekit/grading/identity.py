@@ -135,6 +135,11 @@ def read_roster(path):
         rows, first = rows[1:], 2
     else:
         columns, first = {"student": 0, "file": 1}, 1
+        short = next((line for line, row in enumerate(rows, start=1) if len(row) < 2), None)
+        if short is not None:
+            raise ValueError(f"roster: {path} line {short} has no header naming a student "
+                             f"column, and no student and file columns; expected "
+                             f"`student,file` rows or a header")
     return _roster_rows(path, rows, columns, first)
 
 
