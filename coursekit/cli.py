@@ -1,6 +1,7 @@
 """The ``coursekit`` command."""
 
 import argparse
+import dataclasses
 import sys
 
 from .authoring import assign as assign_module
@@ -93,7 +94,8 @@ def _grade(args):
         report = grade(args.paths, args.out, feedback=args.feedback, jobs=args.jobs,
                        redo=args.redo, sandbox=args.sandbox, scheduler=args.scheduler,
                        roster=args.roster, report=args.report, pool=args.pool,
-                       export=args.export, **limits)
+                       export=args.export, store=args.store, deadlines=_deadlines(args),
+                       export_format=args.export_format, missing=args.missing, **limits)
     except (ValueError, SandboxError) as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2
@@ -113,6 +115,92 @@ def _grade(args):
           + (f"; the grader could not grade {len(failed)} (status error; a rerun retries them)"
              if failed else "") + ".")
     return _after_grading(args, report) or (1 if failed else 0)
+
+
+def _deadlines(args):
+    """The due dates and late policy the options give (the file's, then the options')."""
+    from .grading.deadlines import Deadlines, LatePolicy
+    from .grading.submissions import known_notebooks
+
+    deadlines = (Deadlines.read(args.due_dates, known_notebooks()) if args.due_dates
+                 else Deadlines())
+    policy = deadlines.policy
+    if args.late_policy is not None or args.late_cap is not None or args.grace is not None:
+        policy = LatePolicy.parse(
+            args.late_policy if args.late_policy is not None else
+            (f"{policy.percent}%/{policy.kind[4:]}" if policy.kind.startswith("per-")
+             else policy.kind),
+            policy.cap if args.late_cap is None else args.late_cap,
+            policy.grace_minutes if args.grace is None else args.grace)
+    return dataclasses.replace(deadlines, policy=policy)
+
+
+def _store_path(args):
+    from .grading.batch import default_store
+
+    if args.store is None and args.out is None:
+        raise ValueError("store: give --store (the gradebook) or --out (it is then "
+                         "gradebook.db beside it)")
+    return args.store if args.store is not None else default_store(args.out)
+
+
+def _grades(args):
+    from .grading.history import student_history
+    from .grading.store import Store
+
+    try:
+        deadlines = _deadlines(args)
+        with Store(_store_path(args)) as store:
+            lines = student_history(store, args.student, deadlines)
+    except ValueError as exc:
+        print(f"coursekit grades: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0
+
+
+def _regrade(args):
+    from .grading import SandboxError
+    from .grading.batch import regrade
+    from .grading.history import differences
+    from .grading.settings import GradeSettings
+    from .grading.store import Store
+
+    student = file = attempt = None
+    if args.file:
+        file = args.which
+    elif args.attempt:
+        if not args.which.isdigit():
+            print(f"coursekit regrade: --attempt takes an attempt's number (coursekit grades "
+                  f"lists them); got {args.which!r}", file=sys.stderr)
+            return 2
+        attempt = int(args.which)
+    else:
+        student = args.which
+    limits = {name: value for name, value in (("timeout", args.timeout),
+                                              ("memory_limit", args.memory_limit))
+              if value is not None}
+    try:
+        settings = GradeSettings(sandbox=args.sandbox, pool=0, **limits)
+        with Store(_store_path(args)) as store:
+            done = regrade(store, student=student, file=file, attempt=attempt,
+                           settings=settings,
+                           out=args.out, deadlines=_deadlines(args))
+    except (ValueError, SandboxError) as exc:
+        print(f"coursekit regrade: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("coursekit regrade: interrupted; the regrades recorded so far are kept.",
+              file=sys.stderr)
+        return 130
+    changed = 0
+    for attempt, before, after in done:
+        lines = differences(before, after) if before is not None else ["no grading before"]
+        changed += bool(lines)
+        print(f"attempt {attempt.id} ({attempt.student or 'no student'}, {attempt.file}): "
+              f"{after.status}, {after.total:g}/{after.max_total:g} with seed kept; "
+              + ("the same verdicts as before." if not lines else "DIFFERS: " + "; ".join(lines)))
+    return 1 if changed else 0
 
 
 def _after_grading(args, report):
@@ -177,6 +265,27 @@ def _add_similarity(commands):
     similarity.set_defaults(func=_similarity)
 
 
+def _store_options(parser):
+    parser.add_argument("--store", metavar="DB", help="the gradebook")
+    parser.add_argument("--out", metavar="CSV",
+                        help="grades.csv (rewritten from the gradebook); without --store, "
+                             "the gradebook is gradebook.db beside it")
+
+
+def _deadline_options(parser):
+    parser.add_argument("--due-dates", metavar="TOML",
+                        help="due dates per notebook and the late policy: [due] "
+                             "NOTEBOOK = 2026-10-01T23:59:00+02:00, [late] policy = "
+                             '"10%%/day", cap = 50, grace_minutes = 10')
+    parser.add_argument("--late-policy", metavar="POLICY",
+                        help="none, zero, or a percentage per day or hour begun: 10%%/day, "
+                             "5%%/hour (default: the --due-dates file's, else none)")
+    parser.add_argument("--late-cap", type=float, metavar="PERCENT",
+                        help="the most percent a late policy takes off (default: 100)")
+    parser.add_argument("--grace", type=float, metavar="MINUTES",
+                        help="minutes after the due time still on time (default: 0)")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="coursekit", description="Tools for the handwritten-digits course."
@@ -226,8 +335,10 @@ def build_parser():
     grade = commands.add_parser(
         "grade", help="grade submitted notebooks into a CSV (and feedback files)",
         description="Run each submission in a fresh kernel and judge its answers in this "
-                    "process. Rows already in --out are skipped, so an interrupted run "
-                    "continues where it stopped.",
+                    "process. Every attempt is kept in the gradebook (--store); what it has "
+                    "graded already is skipped, so an interrupted run continues where it "
+                    "stopped, and two runs on one gradebook share the work. --out is "
+                    "rewritten from it: one row per attempt.",
     )
     grade.add_argument("paths", nargs="+", metavar="SUBMISSION_OR_DIR",
                        help="notebooks, or directories whose *.ipynb files are graded")
@@ -262,18 +373,71 @@ def build_parser():
                        help="grade on the workers of this running Dask scheduler instead "
                             "of --jobs here (needs coursekit[cluster])")
     grade.add_argument("--roster", metavar="CSV",
-                       help="CSV of student,file naming each file's student (otherwise "
-                            "read from submitted/<student>/... or one folder per student)")
+                       help="CSV of the students (a student column; any of file, "
+                            "submitted_at, name, first/last name, email, id number, canvas "
+                            "id, sis user id, sis login id, section), or Canvas's gradebook "
+                            "export as it is; listing files, it decides every file's student "
+                            "(otherwise read from submitted/<student>/<assignment>/ or one "
+                            "folder per student)")
+    grade.add_argument("--store", metavar="DB",
+                       help="the gradebook, every attempt and grading (default: "
+                            "gradebook.db beside --out)")
     grade.add_argument("--export", metavar="CSV",
                        help="write an LMS gradebook: one row per student, one column per "
-                            "notebook total (Canvas/Moodle import)")
+                            "notebook, the attempt handed in last, late penalty applied")
+    grade.add_argument("--export-format", choices=("plain", "canvas", "moodle"),
+                       default="plain",
+                       help="plain: student, notebooks; canvas: Canvas's grade import "
+                            "(Student, ID, SIS User ID, SIS Login ID, Section, a Points "
+                            "Possible row); moodle: Moodle's CSV import (names, ID number, "
+                            "email, username) (default: %(default)s)")
+    grade.add_argument("--missing", choices=("blank", "zero"), default="blank",
+                       help="what the export shows for a notebook not handed in "
+                            "(default: %(default)s)")
+    _deadline_options(grade)
     grade.add_argument("--report", metavar="DIR",
                        help="write the instructor's report.html (and per-student HTML "
                             "feedback) here")
     grade.add_argument("--redo", action="store_true",
-                       help="grade again submissions already in --out")
+                       help="grade again what is graded already (a regrade, with each "
+                            "attempt's seed, kept beside the first grading)")
     grade.set_defaults(func=_grade)
     _add_similarity(commands)
+
+
+
+    grades = commands.add_parser(
+        "grades", help="list one student's attempts and gradings (for a dispute)",
+        description="Every attempt of STUDENT in the gradebook, oldest first: when it was "
+                    "handed in and how late, its file and content hash, each grading and "
+                    "regrade, its flags, and which attempt counts.")
+    grades.add_argument("student", metavar="STUDENT")
+    _store_options(grades)
+    _deadline_options(grades)
+    grades.set_defaults(func=_grades)
+
+    regrade = commands.add_parser(
+        "regrade", help="grade one student's attempts (or one file) again, with their seeds",
+        description="Grade again, in a fresh kernel, the bytes the gradebook kept for each "
+                    "attempt of STUDENT (or of a file, or one attempt), drawing the secret cases "
+                    "from the seed recorded for that attempt: the verdict is reproduced "
+                    "unless the grader changed. Each regrade is kept beside the gradings "
+                    "before it. Exits 1 if a verdict differs.")
+    regrade.add_argument("which", metavar="STUDENT")
+    which = regrade.add_mutually_exclusive_group()
+    which.add_argument("--file", action="store_true",
+                       help="STUDENT is a submitted file: regrade its attempts")
+    which.add_argument("--attempt", action="store_true",
+                       help="STUDENT is an attempt's number (coursekit grades lists them)")
+    _store_options(regrade)
+    _deadline_options(regrade)
+    regrade.add_argument("--timeout", type=int, metavar="SECONDS",
+                         help="seconds each cell may run (default: 120)")
+    regrade.add_argument("--memory-limit", type=int, metavar="MB",
+                         help="memory per kernel, in MB, 0 for none (default: 4096)")
+    regrade.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto",
+                         help="as coursekit grade's (default: %(default)s)")
+    regrade.set_defaults(func=_regrade)
     return parser
 
 
