@@ -140,7 +140,7 @@ def _store_path(args):
 
     if args.store is None and args.out is None:
         raise ValueError("store: give --store (the gradebook) or --out (it is then "
-                         "gradebook.db beside it)")
+                         "beside it: grades.db for grades.csv)")
     return args.store if args.store is not None else default_store(args.out)
 
 
@@ -269,7 +269,7 @@ def _store_options(parser):
     parser.add_argument("--store", metavar="DB", help="the gradebook")
     parser.add_argument("--out", metavar="CSV",
                         help="grades.csv (rewritten from the gradebook); without --store, "
-                             "the gradebook is gradebook.db beside it")
+                             "the gradebook is beside it (grades.db for grades.csv)")
 
 
 def _deadline_options(parser):
@@ -380,8 +380,8 @@ def build_parser():
                             "(otherwise read from submitted/<student>/<assignment>/ or one "
                             "folder per student)")
     grade.add_argument("--store", metavar="DB",
-                       help="the gradebook, every attempt and grading (default: "
-                            "gradebook.db beside --out)")
+                       help="the gradebook, every attempt and grading (default: beside "
+                            "--out: grades.db for grades.csv)")
     grade.add_argument("--export", metavar="CSV",
                        help="write an LMS gradebook: one row per student, one column per "
                             "notebook, the attempt handed in last, late penalty applied")

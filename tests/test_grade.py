@@ -28,6 +28,7 @@ import pytest
 
 from coursekit import checks, grading as grade, judging
 from coursekit.grading import answers, kernel
+from coursekit.grading.exports import VIEW_COLUMNS
 from coursekit.grading.feedback import escape_markdown
 from coursekit.checks import shim as grade_kernel
 from coursekit.cli import main
@@ -346,7 +347,7 @@ def test_one_row_per_file_and_same_names_in_two_folders_kept_apart(batch):
 
 def test_columns_are_the_union_of_the_batchs_exercises(batch):
     ids = [e.id for stem in STEMS for e in build.exercises(stem)]
-    assert batch.columns == ["submission", *ids, *grade.FIXED_COLUMNS]
+    assert batch.columns == ["submission", *ids, *VIEW_COLUMNS]
 
 
 def test_feedback_lists_every_exercise_with_its_points_and_message(batch):
@@ -361,14 +362,19 @@ def test_feedback_lists_every_exercise_with_its_points_and_message(batch):
 
 def test_a_rerun_skips_what_is_graded_and_redo_grades_again(batch, tmp_path):
     out = tmp_path / "grades.csv"
-    out.write_bytes((batch.root / "grades.csv").read_bytes())
+    # The gradebook knows what is graded, whatever grades.csv is written to.
+    store = grade.default_store(batch.root / "grades.csv")
     paths = [batch.root / "submissions", batch.root / "corrupt"]
-    report = grade.grade(paths, out, progress=False, sandbox=SANDBOX)
+    report = grade.grade(paths, out, progress=False, sandbox=SANDBOX, store=store)
     assert report.graded == [] and len(report.skipped) == len(batch.rows) - 1
+    assert read_rows(out)[1].keys() == batch.rows.keys()
     hello = batch.root / "corrupt" / "hello.ipynb"
-    report = grade.grade([hello], out, redo=True, progress=False, sandbox=SANDBOX)
+    report = grade.grade([hello], out, redo=True, progress=False, sandbox=SANDBOX, store=store)
     assert [g.submission for g in report.graded] == [label(hello)]
     assert read_rows(out)[1].keys() == batch.rows.keys()
+    with grade.Store(store) as gradebook:  # the regrade is kept beside the first grading
+        [attempt] = gradebook.attempts(file=label(hello))
+        assert [g.regrade for g in gradebook.gradings(attempt.id)] == [False, True]
 
 
 # ---------------------------------------------------------------- fast tests
@@ -463,23 +469,6 @@ def test_a_long_tmpdir_still_gives_kernel_sockets_a_path_short_enough(tmp_path, 
     finally:
         folder.rmdir()
         short.rmdir()
-
-
-def test_a_row_is_on_disk_as_soon_as_it_is_appended(tmp_path):
-    grades = grade.GradesFile(tmp_path / "grades.csv")
-    grades.prepare(["01-scale-pixels"])
-    grades.append({"submission": "a.ipynb", "total": "0", "status": "invalid"})
-    assert read_rows(tmp_path / "grades.csv")[1]["a.ipynb"]["status"] == "invalid"
-
-
-def test_exercise_columns_grow_when_a_rerun_brings_another_notebook(tmp_path):
-    grades = grade.GradesFile(tmp_path / "grades.csv")
-    grades.prepare(["02-averages"])
-    grades.append({"submission": "b.ipynb", "02-averages": "1", "status": "ok"})
-    grade.GradesFile(tmp_path / "grades.csv").prepare(["01-which-digit"])
-    columns, rows = read_rows(tmp_path / "grades.csv")
-    assert columns[1:3] == ["01-which-digit", "02-averages"]
-    assert rows["b.ipynb"]["02-averages"] == "1" and rows["b.ipynb"]["01-which-digit"] == ""
 
 
 @pytest.mark.parametrize("kwargs, name", [

@@ -17,6 +17,7 @@ from .. import checks
 from . import sandbox as sandboxes
 from .backends import backend_for
 from .deadlines import Deadlines
+from .gradebook import GradesFile
 from .identity import assignment_flags, discover, read_roster
 from .outputs import (
     ClassReport, FeedbackFiles, GradebookRecord, LmsExport, Outputs, Progress, ReportRecord,
@@ -28,7 +29,8 @@ from .settings import (
 )
 from .store import Store
 from .submissions import (
-    NotRegularFile, known_notebooks, notebook_from_name, read_regular_file, read_submission,
+    NotRegularFile, absolute_path, known_notebooks, notebook_from_name, read_regular_file,
+    read_submission, submission_label,
 )
 
 
@@ -133,7 +135,8 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     export : path-like, optional
         The LMS gradebook to write once the batch is done (:mod:`.exports`).
     store : path-like, optional
-        The gradebook (:mod:`.store`); by default ``gradebook.db`` beside ``out``.
+        The gradebook (:mod:`.store`); by default beside ``out``
+        (:func:`default_store`: ``grades.db`` for ``grades.csv``).
         Every attempt is kept there; what is graded already is skipped.
     deadlines : Deadlines, optional
         Due dates and the late policy, for the exports and grades.csv.
@@ -165,8 +168,10 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     settings = _choose_sandbox(settings, scheduler)
     deadlines = deadlines or Deadlines()
     roster = read_roster(roster) if roster is not None else None
+    found = discover(paths, roster)  # every path checked before the gradebook is opened
     with Store(default_store(out) if store is None else store) as gradebook:
-        plan = plan_batch(paths, gradebook, roster=roster, redo=redo, deadlines=deadlines)
+        plan = plan_batch(paths, gradebook, roster=roster, redo=redo, deadlines=deadlines,
+                          found=found)
         summary = BatchReport(skipped=plan.skipped, ignored=plan.ignored,
                               sandbox=settings.sandbox)
         outputs = _outputs(plan, out, feedback=feedback, report=report, progress=progress,
@@ -179,8 +184,15 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
 
 
 def default_store(out):
-    """Where the gradebook of a grades.csv lives unless told: ``gradebook.db`` beside it."""
-    return Path(out).with_name("gradebook.db")
+    """Where the gradebook of a grades CSV lives unless told: beside it, ``grades.db`` for
+    ``grades.csv``.
+
+    Examples
+    --------
+    >>> default_store("marks/grades.csv").as_posix()
+    'marks/grades.db'
+    """
+    return Path(out).with_suffix(".db")
 
 
 def _check_export(export_format, missing):
@@ -196,6 +208,7 @@ def _check_export(export_format, missing):
 def _check_files(out, feedback):
     if Path(out).is_dir():
         raise ValueError(f"out: {out} is a directory; give the CSV file to write")
+    GradesFile(out)  # another file is never taken for grades.csv (raises, naming out)
     if feedback is not None and Path(feedback).exists() and not Path(feedback).is_dir():
         raise ValueError(f"feedback: {feedback} exists and is not a directory")
 
@@ -212,7 +225,7 @@ def _choose_sandbox(settings, scheduler):
     return settings
 
 
-def plan_batch(paths, store, *, roster=None, redo=False, deadlines=None):
+def plan_batch(paths, store, *, roster=None, redo=False, deadlines=None, found=None):
     """Find the submissions in ``paths``, record their attempts, and claim those to grade.
 
     Each file found is an attempt in ``store`` (the same file with the same
@@ -229,6 +242,9 @@ def plan_batch(paths, store, *, roster=None, redo=False, deadlines=None):
     redo : bool, default=False
     deadlines : Deadlines, optional
         Its ``assignments`` say which notebooks each nbgrader assignment holds.
+    found : Discovered, optional
+        What :func:`~coursekit.grading.identity.discover` found in ``paths``, if
+        it was called already.
 
     Returns
     -------
@@ -240,7 +256,7 @@ def plan_batch(paths, store, *, roster=None, redo=False, deadlines=None):
         Naming ``paths`` when one is not what it should be.
     """
     deadlines = deadlines or Deadlines()
-    found = discover(paths, roster)
+    found = discover(paths, roster) if found is None else found
     store.requeue_errors()
     attempts, submissions = {}, []
     for handed in found.files:
@@ -248,7 +264,8 @@ def plan_batch(paths, store, *, roster=None, redo=False, deadlines=None):
         flags = handed.flags + assignment_flags(handed, submission.notebook,
                                                 notebook_from_name(handed.path.name),
                                                 deadlines.assignments)
-        attempt = store.add(handed.label, submission.sha256, student=handed.student,
+        attempt = store.add(str(absolute_path(handed.path)), submission.sha256,
+                            student=handed.student,
                             assignment=handed.assignment, notebook=submission.notebook or "",
                             submitted_at=handed.submitted_at, time_source=handed.time_source,
                             flags=flags)
@@ -306,14 +323,12 @@ def regrade(store, *, student=None, file=None, attempt=None, settings=None, out=
     ValueError
         Naming ``student`` or ``file`` when the gradebook has no attempt of it.
     """
-    from .submissions import submission_label
-
     if [student, file, attempt].count(None) != 2:
         raise ValueError("regrade: give a student, a file or an attempt (one of the three)")
     if attempt is not None:
         attempts = [store.attempt(attempt)]
     elif file is not None:
-        attempts = store.attempts(file=submission_label(file))
+        attempts = store.attempts(file=str(absolute_path(file)))
     else:
         attempts = store.attempts(student=student)
     if not attempts:
@@ -323,7 +338,7 @@ def regrade(store, *, student=None, file=None, attempt=None, settings=None, out=
     todo = []
     for attempt in attempts:
         raw = store.content(attempt.sha256)
-        submission = read_submission(attempt.file, attempt.file, content=raw)
+        submission = read_submission(attempt.file, submission_label(attempt.file), content=raw)
         if submission.sha256 != attempt.sha256:
             submission = dataclasses.replace(
                 submission, cells=(), sha256=attempt.sha256,
@@ -331,8 +346,9 @@ def regrade(store, *, student=None, file=None, attempt=None, settings=None, out=
                         "changed since")
         todo.append(dataclasses.replace(submission, seed=attempt.seed))
     settings = _choose_sandbox(settings or GradeSettings(), None)
-    plan = Plan(todo, [], [], {a.file: a.student for a in attempts}, store,
-                {a.file: a for a in attempts}, {a.id for a in attempts})
+    labels = [submission.label for submission in todo]
+    plan = Plan(todo, [], [], {label: a.student for label, a in zip(labels, attempts)}, store,
+                dict(zip(labels, attempts)), {a.id for a in attempts})
     record = GradebookRecord(store, plan.attempts, plan.regrades, out, deadlines or Deadlines(),
                              list(checks.EXERCISES))
     preload()

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .deadlines import Deadlines, format_time
 from .gradebook import FIXED_COLUMNS, escape_cell
+from .submissions import submission_label
 
 #: The export formats :func:`export` writes.
 FORMATS = ("plain", "canvas", "moodle")
@@ -261,7 +262,10 @@ VIEW_COLUMNS = (*FIXED_COLUMNS, "assignment", "submitted_at", "time_source", "la
 
 
 def view_rows(store, deadlines=None, exercise_order=()):
-    """The grades view: one row per attempt (every attempt kept), as dicts of strings.
+    """The grades view: one row per attempt graded (every one kept), as dicts of strings.
+
+    The ``submission`` column is the file's label (relative to the working
+    directory when inside it); the gradebook knows the file by its absolute path.
 
     Parameters
     ----------
@@ -281,29 +285,28 @@ def view_rows(store, deadlines=None, exercise_order=()):
     rows, exercises = [], set()
     for attempt in store.attempts():
         gradings = store.gradings(attempt.id)
-        grading = store.current(attempt.id) or (gradings[-1] if gradings else None)
+        if not gradings:
+            continue  # found, not graded yet
+        grading = store.current(attempt.id) or gradings[-1]
         late = deadlines.late_by(attempt.notebook, attempt.submitted_at)
-        row = {"submission": attempt.file, "sha256": attempt.sha256, "student": attempt.student,
+        row = {"submission": submission_label(attempt.file), "sha256": attempt.sha256, "student": attempt.student,
                "notebook": attempt.notebook, "assignment": attempt.assignment,
                "submitted_at": _when(attempt) if attempt.submitted_at else "",
                "time_source": attempt.time_source,
                "late_hours": number(late / timedelta(hours=1)) if late else "",
                "counts": "yes" if attempt.id in counting else "",
-               "gradings": str(len(gradings)), "status": attempt.state, "reason": "",
-               "total": "", "max_total": ""}
-        flags = list(attempt.flags)
-        if grading is not None:
-            deduction = deadlines.policy.deduction(late)
-            row.update(total=number(grading.total), max_total=number(grading.max_total),
-                       status=grading.status, reason=grading.reason,
-                       graded_at=format_time(grading.graded_at),
-                       late_deduction=number(deduction) if deduction else "",
-                       counted_total=number(deadlines.policy.apply(grading.total, late)))
-            flags += [f for f in grading.flags if f not in flags]
-            for verdict in grading.verdicts:
-                row[verdict.exercise] = number(verdict.points)
-                exercises.add(verdict.exercise)
-        row["flags"] = "; ".join(flags)
+               "gradings": str(len(gradings))}
+        deduction = deadlines.policy.deduction(late)
+        row.update(total=number(grading.total),
+                   max_total=number(grading.max_total) if attempt.notebook else "",
+                   status=grading.status, reason=grading.reason,
+                   graded_at=format_time(grading.graded_at),
+                   late_deduction=number(deduction) if deduction else "",
+                   counted_total=number(deadlines.policy.apply(grading.total, late)))
+        for verdict in grading.verdicts:
+            row[verdict.exercise] = number(verdict.points)
+            exercises.add(verdict.exercise)
+        row["flags"] = "; ".join(dict.fromkeys([*attempt.flags, *grading.flags]))
         rows.append(row)
     order = {e: i for i, e in enumerate(exercise_order)}
     ids = sorted(exercises, key=lambda e: (order.get(e, len(order)), e))

@@ -115,14 +115,23 @@ def submission_label(path):
     The folders are resolved (``./subs``, ``subs`` and ``/abs/subs`` are one),
     the file itself is not (a symbolic link keeps its own name). The label is
     relative to the working directory when the file is inside it, and written
-    with :func:`~coursekit.grading.names.safe_name` (any bytes, one line of UTF-8).
+    with :func:`~coursekit.grading.names.safe_name` (any bytes, one line of UTF-8):
+    it is for people to read. The gradebook knows a file by :func:`absolute_path`.
     """
-    path = Path(path)
-    real = Path(os.path.realpath(path.parent)) / path.name
+    real = absolute_path(path)
     try:
         return safe_name(str(real.relative_to(Path.cwd().resolve())))
     except ValueError:
         return safe_name(str(real))
+
+
+def absolute_path(path):
+    """``path`` with its folders resolved (not the file: a link keeps its name), absolute.
+
+    How the gradebook knows a file, whatever the working directory.
+    """
+    path = Path(path)
+    return Path(os.path.realpath(path.parent)) / path.name
 
 
 @dataclass
