@@ -209,3 +209,15 @@ def test_a_student_s_history_lists_every_attempt_and_grading_and_which_counts(st
     assert "regraded" in second and "differs from the first: nb01.ex2: 3 (correct) then 0 (wrong)" in second
     with pytest.raises(ValueError, match="student: no attempt of 'zed' .* ann, bob"):
         history.student_history(store, "zed")
+
+
+def test_a_file_handed_in_by_two_students_is_flagged_in_grades_csv(store):
+    [bob] = [a for a in store.attempts(student="bob") if a.file.endswith("/b1")]
+    copy = store.add("/course/submitted/cy/nb01/b1", bob.sha256, student="cy", notebook="nb01",
+                     submitted_at=DUE)
+    grade(store, copy, (2, 0))
+    _, rows = view_rows(store, DEADLINES)
+    flags = {Path(row["submission"]).parts[-3]: row["flags"] for row in rows}
+    assert flags["cy"] == "the same file as 'bob' handed in"
+    assert flags["bob"] == "the same file as 'cy' handed in"
+    assert flags["ann"] == ""

@@ -283,7 +283,8 @@ def view_rows(store, deadlines=None, exercise_order=()):
     counting = {item.attempt.id for item in table.values()}
     deadlines = deadlines or Deadlines()
     rows, exercises = [], set()
-    for attempt in store.attempts():
+    everyone = store.attempts()
+    for attempt in everyone:
         gradings = store.gradings(attempt.id)
         if not gradings:
             continue  # found, not graded yet
@@ -306,7 +307,12 @@ def view_rows(store, deadlines=None, exercise_order=()):
         for verdict in grading.verdicts:
             row[verdict.exercise] = number(verdict.points)
             exercises.add(verdict.exercise)
-        row["flags"] = "; ".join(dict.fromkeys([*attempt.flags, *grading.flags]))
+        shared = sorted({other.student for other in everyone if other.sha256 == attempt.sha256
+                         and other.sha256 and other.student != attempt.student})
+        flags = [*attempt.flags, *grading.flags]
+        if shared:
+            flags.append(f"the same file as {', '.join(map(repr, shared))} handed in")
+        row["flags"] = "; ".join(dict.fromkeys(flags))
         rows.append(row)
     order = {e: i for i, e in enumerate(exercise_order)}
     ids = sorted(exercises, key=lambda e: (order.get(e, len(order)), e))
