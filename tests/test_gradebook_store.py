@@ -1,5 +1,6 @@
 """The gradebook's store: every attempt kept, each graded once, nothing torn by a kill."""
 
+import csv
 import doctest
 import random
 import signal
@@ -264,3 +265,26 @@ def test_the_seed_of_an_attempt_gives_its_secret_cases_again_and_another_seed_ot
     differ = [e.id for e in checks.EXERCISES.values()
               if core.encode(Request(e, 1).cases[1]) != core.encode(Request(e, 2).cases[1])]
     assert len(differ) >= len(checks.EXERCISES) // 2  # most exercises' cases use the seed
+
+
+def test_two_coursekit_grade_runs_at_once_on_one_gradebook_grade_each_file_once(tmp_path):
+    # Files that are not notebooks: graded (invalid) without a kernel, so the two runs overlap.
+    for k in range(24):
+        folder = tmp_path / "class" / f"s{k:02d}"
+        folder.mkdir(parents=True)
+        (folder / "01_random_baseline.ipynb").write_text("{" * (k + 1), encoding="utf-8")
+    command = [sys.executable, "-m", "coursekit.cli", "grade", str(tmp_path / "class"),
+               "--out", str(tmp_path / "grades.csv"), "--sandbox", "none"]
+    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    with Store(tmp_path / "grades.db") as store:
+        attempts = store.attempts()
+        assert len(attempts) == 24
+        for attempt in attempts:
+            [grading] = store.gradings(attempt.id)
+            assert grading.status == "invalid"
+    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as stream:
+        rows = [row["submission"] for row in csv.DictReader(stream)]
+    assert sorted(rows) == sorted(set(rows)) and len(rows) == 24
