@@ -263,3 +263,18 @@ def test_an_assignment_folder_whose_notebook_answers_another_is_flagged(tmp_path
     assert assignment_flags(handed, "nb01", "nb01") == ()
     assert assignment_flags(handed, "nb02", "nb02", {"nb01": ("nb01", "nb02")}) == ()
     assert "notebook mismatch" in assignment_flags(handed, "nb01", "nb02")[0]
+
+
+def test_the_feedback_of_late_work_says_how_late_and_what_it_costs():
+    from coursekit.grading.feedback import feedback_markdown
+    from coursekit.grading.results import Grade
+
+    deadlines = Deadlines({"01_random_baseline": datetime(2026, 10, 1, 22, tzinfo=UTC)},
+                          LatePolicy("per-hour", 5, cap=20))
+    late = deadlines.lateness_note("01_random_baseline", datetime(2026, 10, 2, 1, tzinfo=UTC))
+    assert late == ("Handed in 2026-10-02 01:00 UTC, 3.0 hours after the due time "
+                    "(2026-10-01 22:00 UTC): 15% off (5% off per hour late, at most 20%).")
+    assert deadlines.lateness_note("01_random_baseline",
+                                   datetime(2026, 10, 1, 21, tzinfo=UTC)) == ""
+    text = feedback_markdown(Grade("a.ipynb", "01_random_baseline", (), "ok"), late)
+    assert f"points**.\n\n{late}\n" in text

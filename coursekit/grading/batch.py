@@ -362,7 +362,10 @@ def _outputs(plan, out, *, feedback, report, export, lms, progress):
     if report is not None:
         outputs.append(ReportRecord(report, plan.students))
     if feedback is not None:
-        outputs.append(FeedbackFiles(feedback))  # before the record: it may make it an error
+        late = {label: lms["deadlines"].lateness_note(a.notebook, a.submitted_at)
+                for label, a in plan.attempts.items()}
+        # Before the record: a feedback file not written makes the grade an error.
+        outputs.append(FeedbackFiles(feedback, late))
     order = list(checks.EXERCISES)
     outputs += [GradebookRecord(plan.store, plan.attempts, plan.regrades, out,
                                 lms["deadlines"], order),

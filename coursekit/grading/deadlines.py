@@ -221,6 +221,26 @@ class Deadlines:
             return timedelta(0)
         return submitted_at - due
 
+    def lateness_note(self, notebook, submitted_at, max_points=None):
+        """A sentence for the learner on how late ``submitted_at`` is, or ``""`` if on time.
+
+        Examples
+        --------
+        >>> due = Deadlines({"nb01": parse_time("2026-10-01T22:00Z", "due")},
+        ...                 LatePolicy("per-day", 10))
+        >>> due.lateness_note("nb01", parse_time("2026-10-02T10:00Z", "t"))
+        'Handed in 2026-10-02 10:00 UTC, 12.0 hours after the due time (2026-10-01 22:00 UTC): 10% off (10% off per day late, at most 100%).'
+        """
+        late_by = self.late_by(notebook, submitted_at)
+        if not late_by:
+            return ""
+        hours = late_by / timedelta(hours=1)
+        how = f"{hours:.1f} hours" if hours < 48 else f"{hours / 24:.1f} days"
+        cost = self.policy.deduction(late_by)
+        return (f"Handed in {submitted_at:%Y-%m-%d %H:%M} UTC, {how} after the due time "
+                f"({self.due[notebook]:%Y-%m-%d %H:%M} UTC): {cost:g}% off "
+                f"({self.policy.describe()}).")
+
     def notebooks_of(self, assignment):
         """The notebooks ``assignment`` may hold."""
         return tuple(self.assignments.get(assignment, (assignment,)))

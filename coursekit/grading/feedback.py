@@ -42,18 +42,27 @@ def escape_markdown(text):
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
-def feedback_markdown(grade):
+def feedback_markdown(grade, late=""):
     """The feedback for one submission, as Markdown.
 
     Each exercise's verdict is the text the notebook's check cell prints, in a
     fenced block; every other text the learner controls (the file name, the
     reason) is escaped, so nothing in it renders as HTML or Markdown.
+
+    Parameters
+    ----------
+    grade : Grade
+    late : str, optional
+        A sentence on its lateness and what it costs (the instructor's words,
+        :func:`coursekit.grading.deadlines.Deadlines.lateness_note`).
     """
     lines = [f"# Feedback on {_code(grade.submission)}", ""]
     if grade.notebook is None:
         lines += [f"This file could not be graded: {escape_markdown(grade.reason)}.", ""]
         return "\n".join(lines)
     lines += [f"Notebook `{grade.notebook}`: **{grade.total} of {grade.max_total} points**.", ""]
+    if late:
+        lines += [late, ""]
     if grade.status != OK:
         lines += [f"Note ({grade.status}): {escape_markdown(grade.reason)}.", ""]
     lines += ["| Exercise | Points |", "|---|---|"]
@@ -65,8 +74,10 @@ def feedback_markdown(grade):
     return shorten("\n".join(lines), FEEDBACK_CHARS) + "\n"
 
 
-def write_feedback(folder, result, names):
-    """Write ``result``'s feedback under ``folder``; ``names`` maps each file to its label."""
+def write_feedback(folder, result, names, late=""):
+    """Write ``result``'s feedback under ``folder``; ``names`` maps each file to its label.
+
+    ``late`` is :func:`feedback_markdown`'s."""
     name = feedback_name(result.submission)
     # Two labels can map to one name (a.ipynb and a); number the later ones.
     base, count = name, 1
@@ -76,4 +87,4 @@ def write_feedback(folder, result, names):
     names[name] = result.submission
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(feedback_markdown(result), encoding="utf-8")
+    path.write_text(feedback_markdown(result, late), encoding="utf-8")
