@@ -97,6 +97,9 @@ def graded_class(tmp_path_factory):
 def test_the_report_shows_pass_shares_totals_statuses_and_links(graded_class):
     page = (graded_class / "report" / "report.html").read_text(encoding="utf-8")
     assert "<h1>Class report: 2 submissions, 2 students</h1>" in page
+    # Each attempt's status, reason, time, whether it counts and its flags.
+    assert "<th>Reason</th><th>Handed in</th><th>Counts</th><th>Flags</th>" in page
+    assert page.count("<td>yes</td>") == 2
     # Alice passed everything, the other student nothing.
     assert page.count("<td>1 / 2 (50%)</td>") == 3
     assert page.count("data:image/png;base64,") == 2

@@ -292,7 +292,8 @@ def _status_section(statuses):
 
 def _students_section(rows, folder, feedback):
     parts = ["<h2>Submissions</h2>", "<table><tr><th>Student</th><th>Submission</th>"
-             "<th>Notebook</th><th>Total</th><th>Status</th><th>Feedback</th></tr>"]
+             "<th>Notebook</th><th>Total</th><th>Status</th><th>Reason</th><th>Handed in</th>"
+             "<th>Counts</th><th>Flags</th><th>Feedback</th></tr>"]
     for row in sorted(rows, key=lambda r: (r.get("student") or "", r["submission"])):
         links = []
         page = folder / "students" / _name(row["submission"], ".html")
@@ -306,8 +307,21 @@ def _students_section(rows, folder, feedback):
             "<tr>" + "".join(f"<td>{html.escape(str(row.get(key) or ''))}</td>" for key in
                              ("student", "submission", "notebook"))
             + f"<td>{html.escape(row.get('total', ''))} / {html.escape(row.get('max_total') or '')}"
-            f"</td><td>{html.escape(row.get('status', ''))}</td><td>{' · '.join(links)}</td></tr>")
+            f"</td><td>{html.escape(row.get('status', ''))}</td>"
+            f"<td>{html.escape(row.get('reason') or '')}</td><td>{_handed_in(row)}</td>"
+            f"<td>{html.escape(row.get('counts') or '')}</td>"
+            f"<td>{html.escape(row.get('flags') or '')}</td><td>{' · '.join(links)}</td></tr>")
     return parts + ["</table>"]
+
+
+def _handed_in(row):
+    """When a row's attempt was handed in, and how late, as HTML (grades.csv's columns)."""
+    text = html.escape((row.get("submitted_at") or "")[:16].replace("T", " "))
+    if row.get("late_hours"):
+        text += f", {html.escape(row['late_hours'])} h late"
+        if row.get("late_deduction"):
+            text += f" (&minus;{html.escape(row['late_deduction'])}%)"
+    return text
 
 
 def _link(target, text):
