@@ -42,6 +42,7 @@ store         the gradebook: every attempt and grading, in SQLite (claims, seeds
 gradebook     grades.csv as it is read
 exports       the gradebook's views: grades.csv, Canvas's, Moodle's and the plain export
 history       one student's attempts and gradings, for a dispute
+integrity     flags for check cells edited, moved or removed, check or a helper redefined
 feedback      the learner's Markdown feedback
 report        the instructor's report.html and each student's notebook with its verdicts
 outputs/      what a batch makes of each grade: the record, feedback, report, export, progress

@@ -19,6 +19,7 @@ from .backends import backend_for
 from .deadlines import Deadlines
 from .gradebook import GradesFile
 from .identity import assignment_flags, discover, read_roster
+from .integrity import integrity_flags
 from .outputs import (
     ClassReport, FeedbackFiles, GradebookRecord, LmsExport, Outputs, Progress, ReportRecord,
 )
@@ -264,6 +265,8 @@ def plan_batch(paths, store, *, roster=None, redo=False, deadlines=None, found=N
         flags = handed.flags + assignment_flags(handed, submission.notebook,
                                                 notebook_from_name(handed.path.name),
                                                 deadlines.assignments)
+        if submission.notebook:
+            flags += integrity_flags(submission, checks.exercises_for(submission.notebook))
         attempt = store.add(str(absolute_path(handed.path)), submission.sha256,
                             student=handed.student,
                             assignment=handed.assignment, notebook=submission.notebook or "",
