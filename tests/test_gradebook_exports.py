@@ -221,3 +221,15 @@ def test_a_file_handed_in_by_two_students_is_flagged_in_grades_csv(store):
     assert flags["cy"] == "the same file as 'bob' handed in"
     assert flags["bob"] == "the same file as 'cy' handed in"
     assert flags["ann"] == ""
+
+
+def test_a_regrade_names_what_it_cannot_regrade(store):
+    from coursekit.grading.batch import regrade
+
+    with pytest.raises(ValueError, match="regrade: no attempt of student 'zed'"):
+        regrade(store, student="zed")
+    with pytest.raises(ValueError, match="regrade: give a student, a file or an attempt"):
+        regrade(store, student="ann", attempt=1)
+    [pending] = [a for a in store.attempts() if a.file.endswith("/b2")]
+    with pytest.raises(ValueError, match=f"attempt {pending.id} has not been graded yet"):
+        regrade(store, attempt=pending.id)

@@ -334,9 +334,13 @@ def regrade(store, *, student=None, file=None, attempt=None, settings=None, out=
         attempts = store.attempts(file=str(absolute_path(file)))
     else:
         attempts = store.attempts(student=student)
+    what = (f"attempt {attempt}" if attempt is not None
+            else f"student {student!r}" if file is None else f"file {file}")
     if not attempts:
-        what = f"student {student!r}" if file is None else f"file {file}"
         raise ValueError(f"regrade: no attempt of {what} in {store.path}")
+    attempts = [a for a in attempts if store.gradings(a.id)]
+    if not attempts:  # nothing to reproduce: coursekit grade grades it the first time
+        raise ValueError(f"regrade: {what} has not been graded yet; coursekit grade grades it")
     before = {a.id: store.current(a.id) for a in attempts}
     todo = []
     for attempt in attempts:
