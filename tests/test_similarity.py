@@ -249,9 +249,11 @@ LONG = ("    value = np.asarray(z, dtype=float)\n    out = np.empty_like(value)\
 
 def test_one_folder_per_student_and_the_latest_attempt(tmp_path):
     _notebook_file(tmp_path / "ann" / "03_mlp_from_scratch.ipynb", LONG)
-    _notebook_file(tmp_path / "bob" / "first" / "03_mlp_from_scratch.ipynb", LONG)
-    later = _notebook_file(tmp_path / "bob" / "second" / "03_mlp_from_scratch.ipynb",
+    _notebook_file(tmp_path / "bob" / "03_mlp_from_scratch.ipynb", LONG)
+    later = _notebook_file(tmp_path / "bob" / "03_mlp_from_scratch (2).ipynb",
                            "    return 0.5 * (1 + np.tanh(z / 2))\n")
+    # Deeper than one folder per student: no documented layout, not compared.
+    _notebook_file(tmp_path / "bob" / "old" / "03_mlp_from_scratch.ipynb", LONG)
     os.utime(later, (2_000_000_000, 2_000_000_000))
     _notebook_file(tmp_path / "loose.ipynb", LONG)
     for student in ("cyd", "dan"):  # the student version handed in as it was: no answer
@@ -264,6 +266,7 @@ def test_one_folder_per_student_and_the_latest_attempt(tmp_path):
     reasons = dict(report.ignored)
     assert any("earlier attempt of bob" in reason for reason in reasons.values())
     assert any("names no student" in reason for reason in reasons.values())
+    assert any("a file is graded only at" in reason for reason in reasons.values())
     assert sum("no code of the student's own" in reason for reason in reasons.values()) == 2
 
 
@@ -295,8 +298,9 @@ def test_the_help_quotes_the_real_default_threshold(capsys):
 
 def test_hostile_text_is_escaped_in_page_and_csv(tmp_path):
     hostile = "    s = '</pre><script>alert(1)</script>'\n" + LONG
-    _notebook_file(tmp_path / "=cmd|' /C calc'!A0" / "03_mlp_from_scratch.ipynb", hostile)
-    _notebook_file(tmp_path / "<b>bob</b>" / "03_mlp_from_scratch.ipynb", hostile)
+    # (No "/" in the names: a folder inside a student's folder is no documented layout.)
+    _notebook_file(tmp_path / "=cmd|' -C calc'!A0" / "03_mlp_from_scratch.ipynb", hostile)
+    _notebook_file(tmp_path / "<b>bob<b>" / "03_mlp_from_scratch.ipynb", hostile)
     report = compare_class([tmp_path], student_version=NOTEBOOKS)
     page, table = tmp_path / "out.html", tmp_path / "out.csv"
     write_outputs(report, page, csv=table)
@@ -304,12 +308,12 @@ def test_hostile_text_is_escaped_in_page_and_csv(tmp_path):
     assert "<script" not in text and "<b>bob" not in text
     section = similarity_section(report)  # for the grading report's page
     assert section.startswith('<section class="similarity">') and "<style>" in section
-    assert "<script" not in section and "&lt;b&gt;bob&lt;/b&gt;" in section
+    assert "<script" not in section and "&lt;b&gt;bob&lt;b&gt;" in section
     assert "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    assert "&lt;b&gt;bob&lt;/b&gt;" in text
+    assert "&lt;b&gt;bob&lt;b&gt;" in text
     with table.open(newline="") as stream:
         rows = list(csv.DictReader(stream))
-    assert rows[0]["student_a"] == "'<b>bob</b>" or rows[0]["student_b"].startswith("'=")
+    assert rows[0]["student_a"] == "<b>bob<b>" or rows[0]["student_b"].startswith("'=")
     assert all(not row[column].startswith("=") for row in rows for column in row)
 
 

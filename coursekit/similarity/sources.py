@@ -1,25 +1,19 @@
 """Each student's latest notebook, found the way ``coursekit grade`` finds them.
 
-The files and their students come from :mod:`coursekit.grading.submissions`
-and :mod:`coursekit.grading.roster` (nbgrader's
-``submitted/<student>/<assignment>/``, one folder per student, or a roster
-CSV), so both commands agree on who handed in what. A student with several
-files for one notebook is compared on the latest: by nbgrader's
-``timestamp.txt`` beside the file when there is one, else by the file's
-modification time.
+The files, their students and their times come from
+:func:`coursekit.grading.identity.discover` (nbgrader's
+``submitted/<student>/<assignment>/`` with its ``timestamp.txt``, one folder per
+student, or a roster CSV), so both commands agree on who handed in what and
+when. A student with several files for one notebook is compared on the one
+handed in last.
 """
 
-import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
-from ..grading.roster import students_of
-from ..grading.submissions import find_submissions, read_submission
+from ..grading.identity import discover, read_roster
+from ..grading.submissions import read_submission
 from .answers import answer_code, given_code
-
-#: nbgrader's record of when a student submitted, beside the notebooks.
-TIMESTAMP_FILE = "timestamp.txt"
 
 
 @dataclass(frozen=True)
@@ -58,41 +52,6 @@ class ClassAnswers:
 
     notebooks: dict = field(default_factory=dict)
     ignored: list = field(default_factory=list)
-
-
-def submitted_at(path):
-    """When ``path`` was submitted: nbgrader's ``timestamp.txt`` beside it, else its mtime.
-
-    Parameters
-    ----------
-    path : path-like
-
-    Returns
-    -------
-    datetime
-        Aware, in UTC.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> _ = (folder / "timestamp.txt").write_text("2026-03-01 09:30:00.000000 UTC\\n")
-    >>> _ = (folder / "a.ipynb").write_text("{}")
-    >>> submitted_at(folder / "a.ipynb").isoformat()
-    '2026-03-01T09:30:00+00:00'
-    """
-    path = Path(path)
-    try:
-        text = (path.parent / TIMESTAMP_FILE).read_text(encoding="utf-8").strip()
-        stamp = datetime.fromisoformat(text.removesuffix("UTC").strip())
-        return stamp.replace(tzinfo=stamp.tzinfo or timezone.utc).astimezone(timezone.utc)
-    except (OSError, UnicodeDecodeError, ValueError):
-        pass
-    try:
-        seconds = os.lstat(path).st_mtime
-    except OSError:
-        seconds = 0.0
-    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 def student_versions(folder):
@@ -148,16 +107,22 @@ def collect_answers(paths, given, roster=None):
     ValueError
         Naming ``paths`` or ``roster``, if they name nothing that exists or
         cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "notes.txt").write_text("not a notebook")
+    >>> collected = collect_answers([folder], given={})
+    >>> collected.notebooks, [reason for _, reason in collected.ignored]
+    ({}, ['not a notebook (*.ipynb) file name'])
     """
-    found = find_submissions(paths)
-    students = students_of(found.files, roster, given=paths)
-    # nbgrader's timestamp.txt beside every notebook is read, not a file left out.
-    collected = ClassAnswers(ignored=[(label, reason) for label, reason in found.ignored
-                                      if Path(label).name != TIMESTAMP_FILE])
+    found = discover(paths, read_roster(roster) if roster is not None else None)
+    collected = ClassAnswers(ignored=list(found.ignored))
     latest = {}
-    for path, label in found.files:
-        submission = read_submission(path, label)
-        student = students.get(label, "")
+    for handed in found.files:
+        label, student = handed.label, handed.student
+        submission = read_submission(handed.path, label)
         if submission.problem:
             collected.ignored.append((label, submission.problem))
         elif not student:
@@ -168,7 +133,7 @@ def collect_answers(paths, given, roster=None):
                                              f"to leave out"))
         else:
             key = (submission.notebook, student)
-            stamp = submitted_at(path)
+            stamp = handed.submitted_at
             if key in latest and latest[key][0] >= stamp:
                 collected.ignored.append((label, f"an earlier attempt of {student}"))
                 continue
