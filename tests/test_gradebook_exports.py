@@ -233,3 +233,17 @@ def test_a_regrade_names_what_it_cannot_regrade(store):
     [pending] = [a for a in store.attempts() if a.file.endswith("/b2")]
     with pytest.raises(ValueError, match=f"attempt {pending.id} has not been graded yet"):
         regrade(store, attempt=pending.id)
+
+
+def test_grades_csv_is_current_after_each_grade_of_a_small_class(store, tmp_path):
+    from coursekit.grading.outputs import GradebookRecord
+    from coursekit.grading.results import Grade
+
+    attempt = hand_in(store, "cy", "c1", DUE)
+    [claimed] = store.claim(ids=[attempt.id])
+    view = tmp_path / "grades.csv"
+    record = GradebookRecord(store, {"c1": claimed}, set(), view, DEADLINES)
+    record.on_result(Grade("c1", "nb01", (), "invalid", "not a notebook"), None)
+    rows = {Path(row["submission"]).name: row for row in GradesFile(view).rows}
+    assert rows["c1"]["status"] == "invalid" and rows["c1"]["reason"] == "not a notebook"
+    assert record.close(finished=True) == ""

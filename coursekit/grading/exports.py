@@ -258,7 +258,7 @@ def _write_rows(path, rows):
 
 #: The columns of the grades view after the exercises' (the first are grades.csv's own).
 VIEW_COLUMNS = (*FIXED_COLUMNS, "assignment", "submitted_at", "time_source", "late_hours",
-                "late_deduction", "counted_total", "counts", "graded_at", "gradings", "flags")
+                "late_deduction", "counted_total", "counts", "gradings", "flags")
 
 
 def view_rows(store, deadlines=None, exercise_order=()):
@@ -301,7 +301,6 @@ def view_rows(store, deadlines=None, exercise_order=()):
         row.update(total=number(grading.total),
                    max_total=number(grading.max_total) if attempt.notebook else "",
                    status=grading.status, reason=grading.reason,
-                   graded_at=format_time(grading.graded_at),
                    late_deduction=number(deduction) if deduction else "",
                    counted_total=number(deadlines.policy.apply(grading.total, late)))
         for verdict in grading.verdicts:

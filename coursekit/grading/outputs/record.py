@@ -6,9 +6,10 @@ from ..exports import write_view
 from ..store import Verdict
 from .base import Output, describe_error, warn
 
-#: Seconds between two rewrites of grades.csv while a batch runs (and once at its end):
-#: a rewrite reads the whole gradebook, about a second for 1,400 attempts.
-VIEW_EVERY = 30.0
+#: A rewrite of grades.csv reads the whole gradebook (about a second for 1,400 attempts):
+#: while a batch runs, the next waits this many times as long as the last took, so that
+#: a small class's file is current after every grade and a large one's costs little.
+VIEW_SPACING = 10
 
 
 def verdicts_of(grade):
@@ -41,14 +42,14 @@ class GradebookRecord(Output):
         self.store, self.attempts, self.regrades = store, attempts, set(regrades)
         self.view, self.deadlines, self.order = view, deadlines, tuple(exercise_order)
         self.recorded, self.kept = set(), []
-        self.last_view = time.monotonic()
+        self.next_view = time.monotonic()
 
     def on_result(self, grade, submission):
         attempt = self.attempts[grade.submission]
         self.store.finish(attempt.id, status=grade.status, reason=grade.reason,
                           verdicts=verdicts_of(grade), regrade=attempt.id in self.regrades)
         self.recorded.add(attempt.id)
-        if time.monotonic() - self.last_view > VIEW_EVERY:
+        if time.monotonic() >= self.next_view:
             self._write_view()
 
     def failed(self, grade, error):
@@ -60,12 +61,14 @@ class GradebookRecord(Output):
     def _write_view(self):
         if self.view is None:
             return
+        start = time.monotonic()
         kept = write_view(self.store, self.view, self.deadlines, self.order)
         if kept is not None:
             self.kept.append(kept)
             warn(f"{self.view} had been edited since it was written; that copy is kept "
                  f"as {kept}")
-        self.last_view = time.monotonic()
+        now = time.monotonic()
+        self.next_view = now + VIEW_SPACING * (now - start)
 
     def close(self, finished):
         for attempt in self.attempts.values():
