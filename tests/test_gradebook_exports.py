@@ -209,6 +209,7 @@ def test_a_student_s_history_lists_every_attempt_and_grading_and_which_counts(st
     assert "regraded" in second and "differs from the first: nb01.ex2: 3 (correct) then 0 (wrong)" in second
     with pytest.raises(ValueError, match="student: no attempt of 'zed' .* ann, bob"):
         history.student_history(store, "zed")
+    assert "no due date given" in "\n".join(history.student_history(store, "ann"))
 
 
 def test_a_file_handed_in_by_two_students_is_flagged_in_grades_csv(store):

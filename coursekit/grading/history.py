@@ -87,8 +87,10 @@ def student_history(store, student, deadlines=None):
 
 def _attempt_lines(store, attempt, counts, deadlines):
     late_by = deadlines.late_by(attempt.notebook, attempt.submitted_at)
+    lateness = (_lateness(late_by, deadlines.policy) if attempt.notebook in deadlines.due
+                else "no due date given")
     lines = [f"    attempt {attempt.id}: handed in {_moment(attempt.submitted_at)} "
-             f"({attempt.time_source}), {_lateness(late_by, deadlines.policy)}"
+             f"({attempt.time_source}), {lateness}"
              + (f"; COUNTS: {number(counts.points)}" if counts else ""),
              f"      {attempt.file}"
              + (f" (assignment {attempt.assignment})" if attempt.assignment else "")
