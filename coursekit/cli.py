@@ -110,6 +110,9 @@ def _grade(args):
     if report.skipped:
         print(f"{len(report.skipped)} submissions already in {args.out}, unchanged, were "
               f"skipped (--redo grades them again).")
+    if report.busy:
+        print(f"{len(report.busy)} submissions being graded by another grader on the same "
+              f"gradebook were left to it.")
     failed = [g for g in report.graded if g.status == "error"]
     print(f"{len(report.graded)} submissions graded into {args.out}"
           + (f"; the grader could not grade {len(failed)} (status error; a rerun retries them)"

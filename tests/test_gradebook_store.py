@@ -279,6 +279,8 @@ def test_two_coursekit_grade_runs_at_once_on_one_gradebook_grade_each_file_once(
                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
+    said = "\n".join(stdout for stdout, _ in outputs)
+    assert "submissions graded into" in said
     with Store(tmp_path / "grades.db") as store:
         attempts = store.attempts()
         assert len(attempts) == 24

@@ -55,6 +55,8 @@ class BatchReport:
         The instructor's report.html, once it is written.
     problems : list of str
         The outputs of the whole batch (export, report) that could not be written.
+    busy : list of str
+        Labels another grader on the same gradebook is grading: left to it.
     """
 
     graded: list = field(default_factory=list)
@@ -64,6 +66,7 @@ class BatchReport:
     exported: list | None = None
     class_report: Path | None = None
     problems: list = field(default_factory=list)
+    busy: list = field(default_factory=list)
 
 
 @dataclass
@@ -75,7 +78,7 @@ class Plan:
     todo : list of Submission
         To grade, in the order found, each with its attempt's seed.
     skipped : list of str
-        Already graded with the same content (or being graded by another grader).
+        Already graded with the same content.
     ignored : list of (str, str)
         Met and not graded, with the reason.
     students : dict
@@ -86,6 +89,8 @@ class Plan:
         Label of each submission in ``todo`` -> its attempt.
     regrades : set of int
         Attempts in ``todo`` already graded, graded again (``redo``).
+    busy : list of str
+        Claimed by another grader on the same gradebook, now: left to it.
     """
 
     todo: list
@@ -95,6 +100,7 @@ class Plan:
     store: Store
     attempts: dict = field(default_factory=dict)
     regrades: set = field(default_factory=set)
+    busy: list = field(default_factory=list)
 
 
 def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
@@ -174,7 +180,7 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         plan = plan_batch(paths, gradebook, roster=roster, redo=redo, deadlines=deadlines,
                           found=found)
         summary = BatchReport(skipped=plan.skipped, ignored=plan.ignored,
-                              sandbox=settings.sandbox)
+                              sandbox=settings.sandbox, busy=plan.busy)
         outputs = _outputs(plan, out, feedback=feedback, report=report, progress=progress,
                            export=export, lms=dict(fmt=export_format, deadlines=deadlines,
                                                    roster=roster, missing=missing))
@@ -280,9 +286,11 @@ def plan_batch(paths, store, *, roster=None, redo=False, deadlines=None, found=N
                                                if a.state != "graded"], limit=None)}
     regrades = {a.id for a in attempts.values() if redo and a.state == "graded"}
     todo = [s for s in submissions if attempts[s.label].id in claimed | regrades]
-    return Plan(todo, [s.label for s in submissions if s not in todo], found.ignored,
-                {label: a.student for label, a in attempts.items()}, store,
-                {s.label: attempts[s.label] for s in todo}, regrades)
+    busy = [s.label for s in submissions if s not in todo
+            and attempts[s.label].state != "graded"]
+    return Plan(todo, [s.label for s in submissions if s not in todo and s.label not in busy],
+                found.ignored, {label: a.student for label, a in attempts.items()}, store,
+                {s.label: attempts[s.label] for s in todo}, regrades, busy)
 
 
 def _read(handed):
