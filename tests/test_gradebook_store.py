@@ -255,16 +255,16 @@ def test_the_bytes_of_an_attempt_are_kept_for_a_regrade_and_checked(tmp_path):
 
 
 def test_the_seed_of_an_attempt_gives_its_secret_cases_again_and_another_seed_others():
-    from coursekit import checks
-    from coursekit.checks import core
+    from coursekit import judging
+    from coursekit.checks import wire
     from coursekit.grading.answers import Request
 
-    for exercise in checks.EXERCISES.values():
+    for exercise in judging.EXERCISES.values():
         once, again = Request(exercise, 2**64 - 5), Request(exercise, 2**64 - 5)
-        assert core.encode(once.cases) == core.encode(again.cases), exercise.id
-    differ = [e.id for e in checks.EXERCISES.values()
-              if core.encode(Request(e, 1).cases[1]) != core.encode(Request(e, 2).cases[1])]
-    assert len(differ) >= len(checks.EXERCISES) // 2  # most exercises' cases use the seed
+        assert wire.encode(once.cases) == wire.encode(again.cases), exercise.id
+    differ = [e.id for e in judging.EXERCISES.values()
+              if wire.encode(Request(e, 1).cases[1]) != wire.encode(Request(e, 2).cases[1])]
+    assert len(differ) >= len(judging.EXERCISES) // 2  # most exercises' cases use the seed
 
 
 def test_two_coursekit_grade_runs_at_once_on_one_gradebook_grade_each_file_once(tmp_path):
