@@ -19,6 +19,7 @@ from .backends import backend_for
 from .deadlines import Deadlines
 from .gradebook import GradesFile
 from .identity import assignment_flags, discover, read_roster
+from .names import safe_name
 from .integrity import integrity_flags
 from .outputs import (
     ClassReport, FeedbackFiles, GradebookRecord, LmsExport, Outputs, Progress, ReportRecord,
@@ -273,7 +274,7 @@ def plan_batch(paths, store, *, roster=None, redo=False, deadlines=None, found=N
                                                 deadlines.assignments)
         if submission.notebook:
             flags += integrity_flags(submission, checks.exercises_for(submission.notebook))
-        attempt = store.add(str(absolute_path(handed.path)), submission.sha256,
+        attempt = store.add(safe_name(str(absolute_path(handed.path))), submission.sha256,
                             student=handed.student,
                             assignment=handed.assignment, notebook=submission.notebook or "",
                             submitted_at=handed.submitted_at, time_source=handed.time_source,
@@ -339,7 +340,7 @@ def regrade(store, *, student=None, file=None, attempt=None, settings=None, out=
     if attempt is not None:
         attempts = [store.attempt(attempt)]
     elif file is not None:
-        attempts = store.attempts(file=str(absolute_path(file)))
+        attempts = store.attempts(file=safe_name(str(absolute_path(file))))
     else:
         attempts = store.attempts(student=student)
     what = (f"attempt {attempt}" if attempt is not None

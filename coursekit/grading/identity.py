@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .deadlines import NBGRADER_TIMESTAMP, file_time, parse_time, read_nbgrader_timestamp
+from .names import safe_name
 from .submissions import find_submissions, submission_label
 
 #: The folder nbgrader collects into: ``submitted/<student>/<assignment>/<notebook>.ipynb``.
@@ -250,15 +251,17 @@ def layout_of(path, folders):
     if not inside:
         return "", "", ""
     folder, parts = max(inside, key=lambda item: len(item[0].parts))  # the nearest
+    # Folder names are any bytes: kept and shown as safe_name writes them.
     if folder.name == NBGRADER_FOLDER and len(parts) == 3:
-        return parts[0], parts[1], ""
+        return safe_name(parts[0]), safe_name(parts[1]), ""
     if parts[0] == NBGRADER_FOLDER and len(parts) == 4:
-        return parts[1], parts[2], ""
+        return safe_name(parts[1]), safe_name(parts[2]), ""
     if len(parts) == 2 and parts[0] != NBGRADER_FOLDER:
-        return parts[0], "", ""
+        return safe_name(parts[0]), "", ""
     if len(parts) == 1:
         return "", "", ""  # straight inside a folder given: graded, counted for no one
-    return "", "", (f"at depth {len(parts)} below {folder}: a file is graded only at "
+    where = safe_name(str(folder))
+    return "", "", (f"at depth {len(parts)} below {where}: a file is graded only at "
                     f"{NBGRADER_FOLDER}/<student>/<assignment>/<notebook>.ipynb (nbgrader) or "
                     f"<student>/<notebook>.ipynb (one folder per student)")
 
