@@ -196,8 +196,9 @@ def _class(root):
     # notebook handed in inside another assignment's folder.
     submitted = root / "course" / "submitted"
     add(submitted / "alice" / "ps1" / f"{NB01}.ipynb", *hostile.honest(NB01), True)
-    add(submitted / "mallory" / "ps1" / "submitted" / "alice" / "ps1" / f"{NB01}.ipynb",
-        *hostile.honest(NB01))
+    # Not graded at all: no documented layout puts a file there (test below).
+    nested = submitted / "mallory" / "ps1" / "submitted" / "alice" / "ps1" / f"{NB01}.ipynb"
+    build.save(hostile.honest(NB01)[0], nested)
     add(submitted / "bob" / NB02 / f"{NB01}.ipynb", build.student(NB01), hostile.zero(NB01))
     return expected, honest
 
@@ -330,8 +331,10 @@ def test_a_wrapped_collector_sees_only_its_own_fresh_secret_cases(hostile_class)
 def test_a_notebook_inside_a_classmates_path_is_not_graded_as_theirs(hostile_class):
     base = "course/submitted"
     assert hostile_class.first.row(f"{base}/alice/ps1/{NB01}.ipynb")["student"] == "alice"
-    nested = hostile_class.first.row(f"{base}/mallory/ps1/submitted/alice/ps1/{NB01}.ipynb")
-    assert nested["student"] == "", nested  # not alice: no documented layout names anyone
+    nested = f"{base}/mallory/ps1/submitted/alice/ps1/{NB01}.ipynb"
+    # Not graded as alice's, nor at all: listed as not graded, with the reason.
+    assert nested not in {row["submission"] for row in hostile_class.first.rows}
+    assert f"{nested}: at depth 7 below" in hostile_class.first.stdout
 
 
 def test_a_notebook_in_another_assignments_folder_counts_only_for_its_own(hostile_class):

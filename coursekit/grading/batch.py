@@ -285,7 +285,9 @@ def plan_batch(paths, store, *, roster=None, redo=False, deadlines=None, found=N
         submissions.append(dataclasses.replace(submission, seed=attempt.seed))
     claimed = {a.id for a in store.claim(ids=[a.id for a in attempts.values()
                                                if a.state != "graded"], limit=None)}
-    regrades = {a.id for a in attempts.values() if redo and a.state == "graded"}
+    # Graded again: with redo, everything; else what no content hash vouches for (a link).
+    regrades = {a.id for a in attempts.values()
+                if a.state == "graded" and (redo or not a.sha256)}
     todo = [s for s in submissions if attempts[s.label].id in claimed | regrades]
     busy = [s.label for s in submissions if s not in todo
             and attempts[s.label].state != "graded"]
