@@ -17,6 +17,7 @@ from .. import checks
 from . import sandbox as sandboxes
 from .backends import backend_for
 from .deadlines import Deadlines
+from .exports import label_of
 from .gradebook import GradesFile
 from .identity import assignment_flags, discover, read_roster
 from .names import safe_name
@@ -32,7 +33,7 @@ from .settings import (
 from .store import Store
 from .submissions import (
     NotRegularFile, absolute_path, known_notebooks, notebook_from_name, read_regular_file,
-    read_submission, submission_label,
+    read_submission,
 )
 
 
@@ -356,7 +357,7 @@ def regrade(store, *, student=None, file=None, attempt=None, settings=None, out=
     todo = []
     for attempt in attempts:
         raw = store.content(attempt.sha256)
-        submission = read_submission(attempt.file, submission_label(attempt.file), content=raw)
+        submission = read_submission(attempt.file, label_of(attempt.file), content=raw)
         if submission.sha256 != attempt.sha256:
             submission = dataclasses.replace(
                 submission, cells=(), sha256=attempt.sha256,

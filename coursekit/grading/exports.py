@@ -32,7 +32,6 @@ from pathlib import Path
 
 from .deadlines import Deadlines, format_time
 from .gradebook import FIXED_COLUMNS, escape_cell
-from .submissions import submission_label
 
 #: The export formats :func:`export` writes.
 FORMATS = ("plain", "canvas", "moodle")
@@ -115,6 +114,23 @@ def _after(one, other):
 
 def _when(attempt):
     return format_time(attempt.submitted_at) if attempt.submitted_at else "an unknown time"
+
+
+def label_of(file):
+    """How grades.csv names a file the gradebook knows (its absolute path, already made safe):
+    relative to the working directory when inside it, as
+    :func:`~coursekit.grading.submissions.submission_label` does.
+
+    Examples
+    --------
+    >>> import os
+    >>> label_of(os.path.join(os.getcwd(), "class", "a.ipynb")) == os.path.join("class", "a.ipynb")
+    True
+    >>> label_of("/elsewhere/a.ipynb")
+    '/elsewhere/a.ipynb'
+    """
+    here = str(Path.cwd().resolve()) + os.sep
+    return file[len(here):] if file.startswith(here) else file
 
 
 def number(value):
@@ -290,7 +306,7 @@ def view_rows(store, deadlines=None, exercise_order=()):
             continue  # found, not graded yet
         grading = store.current(attempt.id) or gradings[-1]
         late = deadlines.late_by(attempt.notebook, attempt.submitted_at)
-        row = {"submission": submission_label(attempt.file), "sha256": attempt.sha256, "student": attempt.student,
+        row = {"submission": label_of(attempt.file), "sha256": attempt.sha256, "student": attempt.student,
                "notebook": attempt.notebook, "assignment": attempt.assignment,
                "submitted_at": _when(attempt) if attempt.submitted_at else "",
                "time_source": attempt.time_source,
