@@ -1,28 +1,10 @@
 """Grade learners' notebooks in a batch: ``coursekit grade``.
 
-Why a submission cannot grade itself
-------------------------------------
-Each exercise is judged in the two steps of :mod:`coursekit.checks.spec`, split
-across two processes:
-
-1. The submission runs, cell by cell, in a fresh kernel of its own
-   (:mod:`.kernel`). Right after the cells of an exercise, the grader sends that
-   exercise's cases as plain data (:func:`coursekit.checks.wire.encode`: JSON,
-   arrays as ``.npy`` bytes). A small shim in the kernel (:mod:`coursekit.checks.shim`)
-   calls the learner's answer on them and sends back what it returned, as plain
-   data.
-2. The grader decodes that data itself (no pickle, every array's header
-   checked before it is read) and runs :func:`~coursekit.judging.judge_safely`
-   in its own process, with its own copy of coursekit and numpy (:mod:`.answers`).
-
-The kernel is only an oracle: the verdict never depends on code that ran
-there, on what cells printed, or on the check cells (which may be edited,
-deleted or moved). The cases come from a secret seed drawn for every
-attempt (and kept with it in the gradebook, so that a regrade judges the same
-inputs), so answers cannot be prepared for them; they are judged together
-with the public cases the notebook's own check cell uses, and the feedback
-quotes the verdict on those, as the check cell does, so nothing about the
-secret cases is revealed.
+Each exercise is judged in two steps split across two processes: the learner's
+answer is called in the submission's sandboxed kernel, on cases sent as plain data;
+what it returns comes back as plain data and is judged here, by
+:mod:`coursekit.judging`. Why that makes the verdict the grader's own, and what the
+sandbox guarantees, is the threat model: docs/grading-security.md.
 
 The modules, one step each
 --------------------------

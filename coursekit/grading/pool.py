@@ -13,12 +13,8 @@ but the grader's own start-up (:meth:`.KernelSession.start` with ``warm``);
 the submission's time limits start when it is handed the kernel. A kernel
 that died while waiting (or stopped answering) is replaced, never handed out.
 
-Why a pool of whole sandboxes and not a zygote that forks kernels with the
-imports done: a forked kernel would share its parent's memory, its random
-states and hash seed, and its namespaces (PID, mount, the tmpfs home) with
-every sibling, unless each child set up a sandbox of its own after the fork,
-which is the cost the pool hides anyway. A pooled kernel is exactly the kernel
-a submission would have got without the pool, only started sooner.
+Why whole sandboxes and not a zygote that forks kernels: docs/grading-security.md
+("Kernels started ahead share nothing").
 """
 
 import asyncio
