@@ -247,6 +247,35 @@ def test_rbm_pipeline_wrong_builds_are_named(answer, words):
     assert_wrong(pipeline_verdict(answer), *words)
 
 
+@pytest.mark.parametrize("change, words", [
+    ({"class_weight": "balanced"}, ("class_weight='balanced'", "drop `class_weight")),
+    ({"fit_intercept": False}, ("fit_intercept=False", "drop `fit_intercept")),
+])
+def test_rbm_pipeline_another_logistic_setting_is_named(fitted_pipeline, change, words):
+    # Both score within the accuracy's slack: only the settings tell them apart.
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS, **change).fit(
+        fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN)
+    assert_wrong(pipeline_verdict(Pipeline([("rbm", fitted_pipeline[0]),
+                                            ("logistic", logistic)])), *words)
+
+
+def test_rbm_pipeline_a_solver_stopped_early_is_named_as_such(fitted_pipeline):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the ConvergenceWarning is the slip itself
+        logistic = LogisticRegression(**LOGISTIC_SETTINGS, max_iter=3).fit(
+            fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN)
+    result = pipeline_verdict(Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic)]))
+    assert_wrong(result, "max_iter=3", "before it converges")
+    assert "test images" not in result.message
+
+
+def test_rbm_pipeline_settings_that_change_nothing_pass(fitted_pipeline):
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS, max_iter=500, warm_start=True).fit(
+        fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN)
+    assert pipeline_verdict(Pipeline([("rbm", fitted_pipeline[0]),
+                                      ("logistic", logistic)])).passed
+
+
 def test_rbm_pipeline_on_shuffled_labels_is_caught():
     labels = np.random.default_rng(0).permutation(Y_TRAIN)
     with warnings.catch_warnings():

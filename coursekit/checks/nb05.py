@@ -50,9 +50,8 @@ class WhyChance(QuestionSpec):
     answer_name = "why_chance"
 
 
-#: The settings of the pipeline's two steps that the judge reads.
+#: The settings of the RBM that the judge reads (of the logistic step it reads them all).
 RBM_PARAMS = ("n_components", "learning_rate", "n_iter", "random_state")
-LOGISTIC_PARAMS = ("C", "solver", "tol")
 
 
 class RbmPipeline(ExerciseSpec):
@@ -74,13 +73,18 @@ class RbmPipeline(ExerciseSpec):
         return {"value": plain(facts)}
 
 
-def _settings(model, names):
-    params = model.get_params() if hasattr(model, "get_params") else {}
+def _settings(model, names=None):
+    """``model``'s parameters ``names`` (all of them when None) as plain values.
+
+    Numbers, text, True/False and None travel as they are; anything else (a dict
+    of class weights, an object) as its ``repr``.
+    """
+    params = model.get_params(deep=False) if hasattr(model, "get_params") else {}
     out = {}
-    for name in names:
+    for name in params if names is None else names:
         value = params.get(name)
-        ok = value is None or isinstance(value, (str, numbers.Real))
-        out[name] = value if ok and not isinstance(value, bool) else repr(value)
+        ok = value is None or isinstance(value, (str, bool, numbers.Real))
+        out[str(name)] = plain(value) if ok else repr(value)
     return out
 
 
@@ -93,7 +97,7 @@ def _describe_rbm_pipeline(model, X_test):
     if not is_pipeline or len(parts) != 2:
         return facts
     facts["rbm"] = _settings(parts[0], RBM_PARAMS)
-    facts["logistic"] = _settings(parts[1], LOGISTIC_PARAMS)
+    facts["logistic"] = _settings(parts[1])
     try:
         check_is_fitted(model)
     except NotFittedError:

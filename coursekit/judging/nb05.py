@@ -4,6 +4,7 @@ import functools
 import numbers
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 from ..checks import nb05 as specs
@@ -246,6 +247,9 @@ class RbmPipeline(Judge, specs.RbmPipeline):
                          f"{', '.join(different)}.",
                          "use `LogisticRegression(C=6000, solver=\"newton-cholesky\", "
                          "tol=1e-8)`: a weak penalty, and a solver that goes all the way.")
+        verdict = _judge_other_logistic_settings(logistic)
+        if verdict is not None:
+            return verdict
         if not facts["fitted"]:
             return wrong("`rbm_features` is built but not fitted yet.",
                          "fit it on the training part: `.fit(X_train, y_train)`.")
@@ -275,9 +279,42 @@ _BUILD_PIPELINE = ("chain the two: `Pipeline([(\"rbm\", rbm), (\"logistic\", "
                    "then `.fit(X_train, y_train)`.")
 
 
+#: Parameters that do not change what newton-cholesky fits: not compared (it solves to
+#: the one minimum, so a warm start from an earlier fit ends where a cold one does).
+_NOT_COMPARED = ("n_jobs", "verbose", "random_state", "warm_start")
+
+
+@functools.lru_cache(maxsize=1)
+def reference_logistic_params():
+    """Every parameter of ``LogisticRegression(**LOGISTIC_SETTINGS)``, defaults included."""
+    return LogisticRegression(**LOGISTIC_SETTINGS).get_params(deep=False)
+
+
+def _judge_other_logistic_settings(logistic):
+    """Name the first parameter (past C, solver, tol) that differs; None when none does."""
+    for name, expected in reference_logistic_params().items():
+        if name in LOGISTIC_SETTINGS or name in _NOT_COMPARED:
+            continue
+        got = logistic.get(name)
+        if name == "max_iter" and isinstance(got, numbers.Integral) and not isinstance(
+                got, bool) and got < expected:
+            return wrong(f"the LogisticRegression has `max_iter={got}`: its solver stops "
+                         f"after {got} iterations, before it converges.",
+                         f"leave `max_iter` at its default ({expected}): "
+                         "`LogisticRegression(C=6000, solver=\"newton-cholesky\", tol=1e-8)`.")
+        if name == "max_iter" and isinstance(got, numbers.Integral) and not isinstance(got, bool):
+            continue  # more room than the solver needs changes nothing
+        if not _same_setting(got, expected):
+            return wrong(f"the LogisticRegression sets `{name}={got!r}`; the working settings "
+                         f"leave it at {expected!r}, and the model it fits is another one.",
+                         f"drop `{name}=...`: `LogisticRegression(C=6000, "
+                         "solver=\"newton-cholesky\", tol=1e-8)` and nothing else.")
+    return None
+
+
 def _same_setting(got, expected):
-    if isinstance(expected, str) or expected is None:
-        return got == expected
+    if isinstance(expected, (str, bool)) or expected is None:
+        return type(got) is type(expected) and got == expected
     return isinstance(got, numbers.Real) and not isinstance(got, bool) and bool(
         np.isclose(got, expected, rtol=1e-9, atol=0))
 
