@@ -223,6 +223,28 @@ def test_scaled_pipeline_wrong_answers_fail_with_their_own_hint(name, build, phr
     assert hint in result.hint, result
 
 
+def test_scaled_pipeline_a_solver_stopped_early_is_named():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # saga's ConvergenceWarning is the slip itself
+        model = scaled(max_iter=50).fit(X_TRAIN, Y_TRAIN)
+    assert_wrong(verdict("06-scaled-pipeline", model), "max_iter=50", "before it converges",
+                 "**FINAL_SETTINGS")
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"class_weight": "balanced"}, ("class_weight='balanced'", "drop `class_weight")),
+    ({"fit_intercept": False}, ("fit_intercept=False", "drop `fit_intercept")),
+])
+def test_scaled_pipeline_another_setting_is_named(change, words):
+    assert_wrong(verdict("06-scaled-pipeline", quick_fit(scaled(**change), X_TRAIN, Y_TRAIN)),
+                 *words)
+
+
+def test_scaled_pipeline_more_passes_than_needed_still_pass():
+    assert verdict("06-scaled-pipeline", quick_fit(scaled(max_iter=5000), X_TRAIN,
+                                                   Y_TRAIN)).passed
+
+
 def test_scaled_pipeline_unanswered():
     assert verdict("06-scaled-pipeline", ...).status == checks.MISSING
 

@@ -3,15 +3,13 @@
 Their judges are in :mod:`coursekit.judging.nb05`.
 """
 
-import numbers
-
 import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from . import spec as specs_module
-from .spec import ExerciseSpec, QuestionSpec, array_facts
+from .spec import ExerciseSpec, QuestionSpec, array_facts, model_settings
 from .wire import plain
 
 NOTEBOOK = "05_rbm_features"
@@ -73,21 +71,6 @@ class RbmPipeline(ExerciseSpec):
         return {"value": plain(facts)}
 
 
-def _settings(model, names=None):
-    """``model``'s parameters ``names`` (all of them when None) as plain values.
-
-    Numbers, text, True/False and None travel as they are; anything else (a dict
-    of class weights, an object) as its ``repr``.
-    """
-    params = model.get_params(deep=False) if hasattr(model, "get_params") else {}
-    out = {}
-    for name in params if names is None else names:
-        value = params.get(name)
-        ok = value is None or isinstance(value, (str, bool, numbers.Real))
-        out[str(name)] = plain(value) if ok else repr(value)
-    return out
-
-
 def _describe_rbm_pipeline(model, X_test):
     """Plain facts about the learner's pipeline (runs next to the answer, may call it)."""
     is_pipeline = isinstance(model, Pipeline)
@@ -96,8 +79,8 @@ def _describe_rbm_pipeline(model, X_test):
              "fitted": False}
     if not is_pipeline or len(parts) != 2:
         return facts
-    facts["rbm"] = _settings(parts[0], RBM_PARAMS)
-    facts["logistic"] = _settings(parts[1])
+    facts["rbm"] = model_settings(parts[0], RBM_PARAMS)
+    facts["logistic"] = model_settings(parts[1])
     try:
         check_is_fitted(model)
     except NotFittedError:

@@ -18,6 +18,8 @@ the grader runs only step 1 in the submission's kernel and step 2 in its own
 process.
 """
 
+import numbers
+
 import numpy as np
 
 from .wire import plain, plain_or_name
@@ -155,6 +157,27 @@ def array_facts(output):
     """
     return {"numbers": plain_or_name(output), "type": type(output).__name__,
             "array": isinstance(output, np.ndarray)}
+
+
+def model_settings(model, names=None):
+    """``model``'s parameters ``names`` (all of them when None) as plain values.
+
+    Numbers, text, True/False and None travel as they are; anything else (a dict
+    of class weights, an estimator) as its ``repr``, which the judge can only name.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> model_settings(LogisticRegression(class_weight={0: 2}), ("C", "class_weight"))
+    {'C': 1.0, 'class_weight': '{0: 2}'}
+    """
+    params = model.get_params(deep=False) if hasattr(model, "get_params") else {}
+    out = {}
+    for name in params if names is None else names:
+        value = params.get(name)
+        ok = value is None or isinstance(value, (str, bool, numbers.Real))
+        out[str(name)] = plain(value) if ok else repr(value)
+    return out
 
 
 def user_namespace():

@@ -1,8 +1,12 @@
 """Notebook 06's judges: cases, references and hints."""
 
+import functools
+import numbers
+
 import numpy as np
 import pandas as pd
 from scipy.ndimage import center_of_mass, shift, zoom
+from sklearn.linear_model import LogisticRegression
 
 from ..checks import nb06 as specs
 from ..checks.results import correct, wrong
@@ -381,7 +385,6 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
 
 def _judge_settings(facts):
     """Are the model's settings the chosen ones with FINAL_SETTINGS? None when they are."""
-    # max_iter only caps a solver that converges before it: it is not compared.
     compared = ("solver", "tol", "random_state")
     got = {name: facts.get(name) for name in compared}
     if got["solver"] == "lbfgs" and facts.get("C") == 1.0 and got["tol"] == 1e-4:
@@ -402,6 +405,9 @@ def _judge_settings(facts):
                      f"model's: {', '.join(different)}.",
                      f"pass `**FINAL_SETTINGS` ({expected}): "
                      "`LogisticRegression(**best, **FINAL_SETTINGS)`.")
+    verdict = _judge_other_settings(facts.get("settings"))
+    if verdict is not None:
+        return verdict
     C, l1_ratio = facts.get("C"), facts.get("l1_ratio")
     if facts.get("n_features") == 784:
         chosen = (l1_ratio in SEARCH_GRID["l1_ratio"]
@@ -417,6 +423,48 @@ def _judge_settings(facts):
                      "take the search's choice: `LogisticRegression(**best, "
                      "**FINAL_SETTINGS)`, where `best = search.best_params_`.")
     return None
+
+
+#: Read one by one above (C, l1_ratio, penalty, solver, tol, random_state), or without
+#: effect on the model the final fit ends at (n_jobs, verbose, warm_start on a new model).
+_NOT_COMPARED = ("C", "l1_ratio", "penalty", "solver", "tol", "random_state", "n_jobs",
+                 "verbose", "warm_start")
+
+
+@functools.lru_cache(maxsize=1)
+def final_model_params():
+    """Every parameter of ``LogisticRegression(**FINAL_SETTINGS)``, defaults included."""
+    return LogisticRegression(**FINAL_SETTINGS).get_params(deep=False)
+
+
+def _judge_other_settings(settings):
+    """Name the first other parameter that differs from the final model's; None if none."""
+    settings = settings if isinstance(settings, dict) else {}
+    for name, expected in final_model_params().items():
+        if name in _NOT_COMPARED:
+            continue
+        got = settings.get(name)
+        whole = isinstance(got, numbers.Integral) and not isinstance(got, bool)
+        if name == "max_iter" and whole and got < expected:
+            return wrong(f"the LogisticRegression has `max_iter={got}`: saga stops after {got} "
+                         f"passes, before it converges (the ConvergenceWarning says so).",
+                         f"the final settings give it {expected}: "
+                         "`LogisticRegression(**best, **FINAL_SETTINGS)`.")
+        if name == "max_iter" and whole:
+            continue  # more passes than saga needs change nothing
+        if not _same_value(got, expected):
+            return wrong(f"the LogisticRegression sets `{name}={got!r}`; the final model "
+                         f"leaves it at {expected!r}.",
+                         f"drop `{name}=...`: `LogisticRegression(**best, **FINAL_SETTINGS)` "
+                         "and nothing else.")
+    return None
+
+
+def _same_value(got, expected):
+    if isinstance(expected, (str, bool)) or expected is None:
+        return type(got) is type(expected) and got == expected
+    return isinstance(got, numbers.Real) and not isinstance(got, bool) and bool(
+        np.isclose(got, expected, rtol=1e-9, atol=0))
 
 
 def _judge_scaler(facts):
