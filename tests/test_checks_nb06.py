@@ -370,7 +370,12 @@ def sorts_its_argument(l1_ratios, C_values):
     return grid_table(l1_ratios, C_values)
 
 
+def rounds_C(l1_ratios, C_values):
+    return grid_table(l1_ratios, [round(c, 3) for c in C_values])
+
+
 GRID_WRONG = [
+    (rounds_C, ("rounded", "exactly as given")),
     (zipped, ("paired up one to one", "itertools.product")),
     (c_outside, ("another order", "outside")),
     (notebook_values, ("rows; expected", "arguments")),

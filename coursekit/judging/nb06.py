@@ -78,6 +78,10 @@ def _mnist_like_test():
 # ---------------------------------------------------------------- the grid's table
 
 
+#: How close a table's C must be to the argument given: float precision, nothing rounded.
+C_RTOL = 1e-12
+
+
 def penalty_name(l1_ratio):
     """How the notebook's tables name a penalty: "L1" for l1_ratio 1, "L2" for 0."""
     return {1.0: "L1", 0.0: "L2"}.get(float(l1_ratio), f"elastic net {float(l1_ratio):g}")
@@ -87,9 +91,10 @@ class GridTable(Judge, specs.GridTable):
     def cases(self, seed):
         rng = np.random.default_rng(seed)
         # Other values of C than the notebook's, the penalties in both orders and one
-        # alone: an answer that ignores an argument (or zips the two) shows.
+        # alone: an answer that ignores an argument (or zips the two) shows. Values of C
+        # with every digit used: an answer that rounds them shows too.
         return [((1, 0), tuple(np.logspace(-2, 2, 5))),
-                ((0, 1), tuple(np.round(np.sort(rng.uniform(0.1, 50, 3)), 3))),
+                ((0, 1), tuple(np.sort(rng.uniform(0.1, 50, 3)))),
                 ((1,), (0.5, 2.0)),
                 ((0, 1), (7.0,))]
     def describe_case(self, case):
@@ -133,14 +138,20 @@ class GridTable(Judge, specs.GridTable):
                          "paired up one to one (as `zip` does), not every penalty with every C.",
                          "loop over both, one inside the other: `for l1_ratio in l1_ratios: "
                          "for C in C_values:` (or `itertools.product`).")
+        rounded = _rounded_C(got, expected)
+        if rounded is not None:
+            return wrong(f"{call}: the `C` column holds {rounded[0]!r} where the argument was "
+                         f"{rounded[1]!r}: the values of C were rounded or changed.",
+                         "store each value of `C_values` exactly as given: no `round` and "
+                         "no formatting; the search is fitted with these very numbers.")
         if len(got) != len(expected) or not np.allclose(
-                sorted(got), sorted(expected), rtol=1e-9, atol=0):
+                sorted(got), sorted(expected), rtol=C_RTOL, atol=0):
             return wrong(f"{call} has {len(got)} rows; expected {len(expected)}, one for each "
                          f"of the {len(l1_ratios)} penalties with each of the "
                          f"{len(C_values)} values of C.",
                          "build the rows from the arguments `l1_ratios` and `C_values`, not "
                          "from the notebook's own values.")
-        if not np.allclose(got, expected, rtol=1e-9, atol=0):
+        if not np.allclose(got, expected, rtol=C_RTOL, atol=0):
             return wrong(f"{call} has the right rows in another order.",
                          "all values of C for the first l1_ratio, then all for the next: "
                          "the loop over the penalties outside, the one over C inside. The "
@@ -152,6 +163,19 @@ class GridTable(Judge, specs.GridTable):
                          "name each row's penalty from its l1_ratio: \"L1\" for 1, \"L2\" "
                          "for 0.")
         return None
+
+
+def _rounded_C(got, expected):
+    """(C in the table, C given) for the first C near its argument but not it, else None."""
+    if len(got) != len(expected):
+        return None
+    for (got_ratio, got_C), (ratio, C) in zip(sorted(got), sorted(expected)):
+        if got_ratio != ratio or not np.isclose(got_C, C, rtol=1e-2, atol=0):
+            return None  # another table altogether, not the same one rounded
+    for (_, got_C), (_, C) in zip(sorted(got), sorted(expected)):
+        if not np.isclose(got_C, C, rtol=C_RTOL, atol=0):
+            return got_C, C
+    return None
 
 
 class UnderOver(Question, specs.UnderOver):
