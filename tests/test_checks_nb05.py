@@ -1,5 +1,6 @@
 """The check of notebook 05 accepts right nudges and tells wrong ones apart."""
 
+import copy
 import warnings
 
 import numpy as np
@@ -13,7 +14,8 @@ from coursekit import checks, judging
 from coursekit.checks import spec, wire
 from coursekit.data import DIRECTIONS
 from coursekit.judging.nb05 import (
-    LOGISTIC_SETTINGS, RBM_ACCURACY, RBM_SETTINGS, nudged_split, reference_nudge,
+    LOGISTIC_SETTINGS, RBM_ACCURACY, RBM_ACCURACY_SLACK, RBM_SETTINGS, nudged_split,
+    reference_nudge,
 )
 from verdicts import assert_wrong
 
@@ -274,6 +276,14 @@ def test_rbm_pipeline_settings_that_change_nothing_pass(fitted_pipeline):
         fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN)
     assert pipeline_verdict(Pipeline([("rbm", fitted_pipeline[0]),
                                       ("logistic", logistic)])).passed
+
+
+def test_rbm_pipeline_an_rbm_trained_further_after_the_fit_is_caught(fitted_pipeline):
+    answer = copy.deepcopy(fitted_pipeline)
+    answer[0].partial_fit(X_TRAIN[:10])
+    assert np.mean(answer.predict(X_TEST) == Y_TEST) > RBM_ACCURACY - RBM_ACCURACY_SLACK
+    assert_wrong(pipeline_verdict(answer), "changed after the pipeline was fitted",
+                 "no `rbm.partial_fit`")
 
 
 def test_rbm_pipeline_on_shuffled_labels_is_caught():

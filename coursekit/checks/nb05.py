@@ -61,7 +61,10 @@ class RbmPipeline(ExerciseSpec):
     answer_name = "rbm_features"
 
     def collect(self, answer, cases):
-        facts = _describe_rbm_pipeline(answer, cases[0][0])
+        X_test, X_train, y_train = cases[0]
+        facts = _describe_rbm_pipeline(answer, X_test)
+        if "predictions" in facts:
+            facts["optimality_gap"] = optimality_gap(answer, X_train, y_train)
         if isinstance(answer, Pipeline) and answer.steps:
             # Later cells read `rbm.components_` and `rbm.transform`: the pipeline must
             # train the notebook's own `rbm`, not a new one next to it.
@@ -89,6 +92,30 @@ def _describe_rbm_pipeline(model, X_test):
     if getattr(model, "n_features_in_", None) == X_test.shape[1]:
         facts["predictions"] = model.predict(X_test)
     return facts
+
+
+def optimality_gap(model, X_train, y_train):
+    """How far the logistic step is from its minimum on the RBM's features *as they are now*.
+
+    A logistic regression fitted to convergence has a gradient of (almost) 0 on the
+    features it was fitted on. If the RBM was trained further after the pipeline's
+    fit (``rbm.partial_fit``), its features moved and the gradient is far from 0.
+    The gradient of the mean cross-entropy plus ``||coef||^2 / (2 C n)`` is returned as
+    its largest absolute entry; None for a model this cannot be computed for.
+    """
+    features = model[0].transform(X_train)
+    logistic = model[-1]
+    coef = np.asarray(logistic.coef_, dtype=float)
+    classes = np.asarray(logistic.classes_)
+    if coef.shape != (len(classes), features.shape[1]) or len(classes) < 3:
+        return None
+    scores = features @ coef.T + np.asarray(logistic.intercept_, dtype=float)
+    probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    residual = probabilities - (np.asarray(y_train)[:, None] == classes)
+    n = len(features)
+    gradient = residual.T @ features / n + coef / (float(logistic.C) * n)
+    return float(max(np.abs(gradient).max(), np.abs(residual.mean(axis=0)).max()))
 
 
 class OwnScale(ExerciseSpec):

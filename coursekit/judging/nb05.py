@@ -197,6 +197,10 @@ LOGISTIC_SETTINGS = {"C": 6000.0, "solver": "newton-cholesky", "tol": 1e-8}
 RBM_ACCURACY = 0.945
 #: Below it: fitted on fewer or other images; above it: the test images were seen.
 RBM_ACCURACY_SLACK = 0.006
+#: The logistic step's largest gradient entry on the RBM's current features
+#: (:func:`coursekit.checks.nb05.optimality_gap`): about 3e-9 right after the pipeline's
+#: fit (newton-cholesky, tol=1e-8), about 6e-3 once `rbm.partial_fit` moved one batch of 10.
+OPTIMALITY_GAP = 1e-5
 
 
 @functools.lru_cache(maxsize=1)
@@ -209,8 +213,10 @@ def nudged_split():
 
 class RbmPipeline(Judge, specs.RbmPipeline):
     def cases(self, seed):
-        _, X_test, _, _ = nudged_split()
-        return [(X_test,)]
+        # The training part too: the kernel checks that the logistic step still fits
+        # the RBM's features (no `rbm.partial_fit` after the pipeline's fit).
+        X_train, X_test, y_train, _ = nudged_split()
+        return [(X_test, X_train, y_train)]
 
     def judge(self, payload, cases):
         facts = payload["value"]
@@ -270,6 +276,15 @@ class RbmPipeline(Judge, specs.RbmPipeline):
                          "was fitted on other images or labels.",
                          "fit it on the whole training part and its own labels: "
                          "`.fit(X_train, y_train)`.")
+        gap = facts.get("optimality_gap")
+        if isinstance(gap, numbers.Real) and not gap <= OPTIMALITY_GAP:
+            return wrong("the pipeline's RBM changed after the pipeline was fitted (trained "
+                         "further, e.g. with `rbm.partial_fit`): the logistic regression no "
+                         "longer fits the features the RBM gives now, and the cells below "
+                         "read weights the pipeline was not fitted with.",
+                         "fit the pipeline last: no `rbm.partial_fit` or `rbm.fit` after "
+                         "`.fit(X_train, y_train)`; run the cells from `rbm = BernoulliRBM(...)` "
+                         "again.")
         return correct(f"the example's RBM, then a logistic regression that converges; "
                        f"accuracy on the test part {accuracy:.3f}.")
 
