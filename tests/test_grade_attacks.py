@@ -115,9 +115,13 @@ class Run:
     peak_mb: float = 0.0
 
     def row(self, label):
-        matching = [row for row in self.rows if row["submission"] == label]
+        matching = self.attempts(label)
         assert len(matching) == 1, (label, [r["submission"] for r in self.rows])
         return matching[0]
+
+    def attempts(self, label):
+        """Every row of ``label``: the gradebook keeps each attempt (content) of a file."""
+        return [row for row in self.rows if row["submission"] == label]
 
 
 def _start(root, arguments, scratch):
@@ -305,11 +309,14 @@ def test_the_grader_survives_every_attack(hostile):
     assert hostile.limits.returncode == 0, hostile.limits.stderr[-3000:]
 
 
-def test_every_submission_has_exactly_one_row(hostile):
+def test_every_attempt_has_exactly_one_row(hostile):
     labels = [row["submission"] for row in hostile.first.rows]
     assert sorted(labels) == sorted(hostile.expected)
+    # The rerun adds the file handed in late and carol's changed resubmission, a second
+    # attempt of the same file; nothing else is graded twice.
     after = [row["submission"] for row in hostile.rerun.rows]
-    assert sorted(after) == sorted([*hostile.expected, f"class/b7_late_{NB01}.ipynb"])
+    assert sorted(after) == sorted([*hostile.expected, f"class/b7_late_{NB01}.ipynb",
+                                    f"class/a5_carol_{NB01}.ipynb"])
 
 
 def test_no_attack_earns_a_point(hostile):
@@ -441,11 +448,14 @@ def test_files_met_and_not_graded_are_listed_with_the_reason(hostile):
     assert f"class/.hidden_{NB01}.ipynb: a hidden file" in out
 
 
-def test_a_changed_resubmission_is_graded_again(hostile):
+def test_a_changed_resubmission_is_graded_again_and_the_first_attempt_kept(hostile):
     label = f"class/a5_carol_{NB01}.ipynb"
-    before, after = hostile.first.row(label), hostile.rerun.row(label)
-    assert before["total"] == "4" and after["total"] == "0", (before, after)
-    assert before["sha256"] != after["sha256"]
+    before = hostile.first.row(label)
+    attempts = {row["sha256"]: row for row in hostile.rerun.attempts(label)}
+    assert len(attempts) == 2 and before["sha256"] in attempts, attempts
+    (after,) = [row for sha, row in attempts.items() if sha != before["sha256"]]
+    assert before["total"] == attempts[before["sha256"]]["total"] == "4"
+    assert after["total"] == "0", after
     # The unchanged ones are not graded again.
     assert "unchanged, were skipped" in hostile.rerun.stdout
 
