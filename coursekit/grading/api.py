@@ -40,15 +40,5 @@ from .submissions import (
 #: :func:`coursekit.grading.sandbox.choose` under the name the grader's callers know it by.
 choose_sandbox = choose
 
-__all__ = [
-    "DEFAULT_MEMORY_LIMIT", "DEFAULT_NOTEBOOK_TIMEOUT", "DEFAULT_PROCESS_LIMIT",
-    "DEFAULT_TIMEOUT", "FIXED_COLUMNS", "GRADING_PROCESS_MODULE", "PUBLIC_SEED", "SANDBOXES",
-    "BatchReport", "CodeCell", "Deadlines", "ExerciseGrade", "Found", "Grade", "GradeSettings",
-    "GradesFile", "KernelPool", "KernelView", "LatePolicy", "Plan", "SandboxError", "Store",
-    "Submission", "backend_for", "bwrap_problem", "choose_sandbox", "collection_points",
-    "default_store", "discover", "export", "feedback_markdown", "feedback_name",
-    "find_submissions", "grade", "grade_submission", "kernel_environment", "known_notebooks",
-    "plan_batch", "pool_for", "preload", "private_folder", "read_roster", "read_submission",
-    "regrade", "remove_stale_cgroups", "student_history", "submission_label",
-    "system_arguments", "within_limits", "write_report", "write_view",
-]
+# The names are listed once, in the package, which loads this module on first use.
+from . import __all__
