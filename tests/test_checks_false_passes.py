@@ -21,6 +21,7 @@ from coursekit import checks
 from coursekit.checks import spec
 from coursekit.judging.nb06 import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS
 from coursekit.data import load_digits, stratified_split
+from nudges import by_slicing
 from verdicts import assert_wrong, verdict
 
 X, y = load_digits()
@@ -55,19 +56,6 @@ def test_02_dot_classifier_a_list_is_not_an_array():
 
 
 # ---------------------------------------------------------------- 05: nudge
-
-def by_slicing(images, direction):
-    out = np.zeros_like(images)
-    if direction == "left":
-        out[:, :, :-1] = images[:, :, 1:]
-    elif direction == "right":
-        out[:, :, 1:] = images[:, :, :-1]
-    elif direction == "up":
-        out[:, :-1] = images[:, 1:]
-    else:
-        out[:, 1:] = images[:, :-1]
-    return out
-
 
 def test_05_nudge_a_list_is_not_an_array():
     assert_wrong(verdict("05-nudge", lambda images, d: by_slicing(images, d).tolist()),

@@ -17,24 +17,12 @@ from coursekit.judging.nb05 import (
     LOGISTIC_SETTINGS, RBM_ACCURACY, RBM_ACCURACY_SLACK, RBM_SETTINGS, nudged_split,
     reference_nudge,
 )
+from nudges import by_slicing
 from verdicts import assert_wrong
 
 
 def verdict(answer):
     return judging.evaluate(judging.get("05-nudge"), answer)
-
-
-def by_slicing(images, direction):
-    out = np.zeros_like(images)
-    if direction == "left":
-        out[:, :, :-1] = images[:, :, 1:]
-    elif direction == "right":
-        out[:, :, 1:] = images[:, :, :-1]
-    elif direction == "up":
-        out[:, :-1] = images[:, 1:]
-    else:
-        out[:, 1:] = images[:, :-1]
-    return out
 
 
 def by_padding(images, direction):
