@@ -7,9 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.metrics import confusion_matrix
 
 from coursekit import checks, judging
-from coursekit.checks import wire
+from coursekit.checks import spec, wire
+from coursekit.data import load_digits
+from verdicts import assert_wrong, verdict
 
 
 def test_every_exercise_has_a_unique_id_points_and_answer_name():
@@ -327,3 +330,68 @@ def test_a_kernel_without_the_judges_says_the_grader_judges(monkeypatch, capsys)
             registry.judge("02-averages")
     finally:
         registry._judges_of_module.cache_clear()
+
+
+# ---------------------------------------------------------------- inputs changed in place
+
+X_DIGITS, Y_DIGITS = load_digits()
+AVERAGES_02 = np.stack([X_DIGITS[1000:][Y_DIGITS[1000:] == d].mean(axis=0) for d in range(10)])
+
+
+def sort_then_count(y_true, y_pred):
+    y_pred.sort()  # the slip: the notebook's predictions are reordered under it
+    return confusion_matrix(y_true, y_pred, labels=range(10), normalize="true")
+
+
+def count_then_sort(y_true, y_pred):
+    rates = confusion_matrix(y_true, y_pred, labels=range(10), normalize="true")
+    y_pred.sort()  # a right result, and still the notebook's array is changed
+    return rates
+
+
+def scaled_in_place(x):
+    x /= np.linalg.norm(x) or 1
+    return AVERAGES_02 @ x
+
+
+def sigmoid_in_place(z):
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1
+    np.reciprocal(z, out=z)
+    return z
+
+
+@pytest.mark.parametrize("exercise_id, answer, name", [
+    ("07-confusion-rates", sort_then_count, "`y_pred`"),
+    ("07-confusion-rates", count_then_sort, "`y_pred`"),
+    ("02-dot-classifier", scaled_in_place, "`x`"),
+    ("03-sigmoid", sigmoid_in_place, "`z`"),
+])
+def test_a_function_that_changes_its_arguments_in_place_is_named(exercise_id, answer, name):
+    # Without the copy, the first answer passed: its judge computed the reference from
+    # the sorted predictions; the third and fourth return right values.
+    assert_wrong(verdict(exercise_id, answer), name, "in place", "copy")
+
+
+def test_a_changed_argument_crosses_the_wire_and_bad_reports_are_refused():
+    exercise = judging.get("07-confusion-rates")
+    cases = exercise.cases(0)
+    payload = wire.decode(wire.encode(spec.collect_safely(exercise, sort_then_count, cases)))
+    assert payload["changed"] == {"case": 0, "names": ["y_pred"]}
+    assert_wrong(judging.judge_safely(exercise, payload, cases), "in place")
+    for bad in ({"case": len(cases), "names": ["y"]}, {"case": 0, "names": []},
+                {"case": 0, "names": [1]}, {"case": "0", "names": ["y"]},
+                {"case": 0, "names": ["y"], "more": 1}):
+        assert judging.judge_safely(exercise, {**payload, "changed": bad},
+                                    cases).status == checks.ERROR
+    odd = {**payload, "changed": {"case": 0, "names": ["<b>" * 30, "argument 2"]}}
+    result = judging.judge_safely(exercise, odd, cases)
+    assert "<b>" not in result.message and "an argument, argument 2" in result.message
+
+
+def test_arguments_a_function_does_not_touch_pass_unchanged():
+    def reordered_copies(y_true, y_pred):
+        return confusion_matrix(np.sort(y_true), y_pred[np.argsort(y_true, kind="stable")],
+                                labels=range(10), normalize="true")
+    assert verdict("07-confusion-rates", reordered_copies).passed

@@ -22,6 +22,7 @@ import numbers
 
 import numpy as np
 
+from .inputs import changed_arguments, snapshot
 from .wire import plain, plain_or_name
 
 
@@ -76,7 +77,9 @@ class ExerciseSpec:
         """Plain data about ``answer``; for a function, its output on each case in turn.
 
         A function that raises on a case stops the collection there: the payload
-        then holds the outputs so far, the error and the failing case's index.
+        then holds the outputs so far, the error and the failing case's index. A call
+        that changed its arguments in place adds ``changed``: the first such case's
+        index and the names of those arguments (:mod:`.inputs`).
         """
         if self.kind != "function":
             return {"value": plain(answer)}
@@ -84,17 +87,21 @@ class ExerciseSpec:
             raise TypeError(
                 f"`{self.answer_name}` should be a function; got {type(answer).__name__}."
             )
-        outputs = []
+        outputs, payload = [], {}
         for index, case in enumerate(cases):
+            kept = snapshot(case)
             try:
                 output = self.call(answer, case)
             except NotImplementedError:
                 raise
             except Exception as exc:  # the learner's bug, reported with the call that hit it
                 return {"outputs": outputs, "error": f"{type(exc).__name__}: {exc}",
-                        "case": index}
+                        "case": index, **payload}
             outputs.append(plain_or_name(output))
-        return {"outputs": outputs}
+            names = [] if "changed" in payload else changed_arguments(answer, kept, case)
+            if names:
+                payload["changed"] = {"case": index, "names": names}
+        return {"outputs": outputs, **payload}
 
 
 def is_unanswered(answer):

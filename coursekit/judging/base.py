@@ -85,6 +85,9 @@ def judge_safely(exercise, payload, cases):
             "that cell, then this one. If that cell showed an error, fix it first: this check "
             "sees only what last ran without error.",
         )
+    changed = _changed_inputs(exercise, payload.get("changed"), cases)
+    if changed is not None:
+        return changed
     outputs = payload.get("outputs")
     if "error" in payload:
         if outputs:
@@ -110,6 +113,31 @@ def judge_safely(exercise, payload, cases):
                     "result back with `return`.",
                 )
     return _judge(exercise, payload, cases)
+
+
+def _changed_inputs(exercise, changed, cases):
+    """The verdict on a function that changed its arguments in place; None if it did not."""
+    if changed is None:
+        return None
+    names = ", ".join(_argument_name(name) for name in changed["names"])
+    return Result(
+        WRONG,
+        f"{exercise.describe_case(cases[changed['case']])} changed {names} in place. The "
+        "notebook passes its own data to this function and reads it again in the cells "
+        "below, so they would see other values.",
+        "work on a copy, or build a new result: `x / n` instead of `x /= n`, `np.sort(y)` "
+        "instead of `y.sort()`, `x.copy()` before filling or shifting.",
+    )
+
+
+def _argument_name(name):
+    # The names come from the kernel: only a short identifier is quoted as it is.
+    if name.isidentifier() and len(name) <= 40:
+        return f"`{name}`"
+    return name if name in _NUMBERED else "an argument"
+
+
+_NUMBERED = {f"argument {i}" for i in range(1, 17)}
 
 
 def _judge(exercise, payload, cases):
@@ -150,6 +178,21 @@ def well_formed(exercise, payload, n_cases):
         return False
     if keys == {"outputs"}:
         return len(outputs) == n_cases
+    if "changed" in keys:
+        if not _well_formed_changed(payload["changed"], len(outputs)):
+            return False
+        keys = keys - {"changed"}
+    if keys == {"outputs"}:
+        return len(outputs) == n_cases
     case = payload.get("case")
     return (keys == {"outputs", "error", "case"} and isinstance(payload["error"], str)
             and type(case) is int and case == len(outputs) < n_cases)
+
+
+def _well_formed_changed(changed, n_outputs):
+    """Whether ``changed`` names a case that returned and at least one argument by name."""
+    if not isinstance(changed, dict) or set(changed) != {"case", "names"}:
+        return False
+    case, names = changed["case"], changed["names"]
+    return (type(case) is int and 0 <= case < n_outputs and isinstance(names, list)
+            and 0 < len(names) <= 16 and all(isinstance(name, str) for name in names))
