@@ -274,6 +274,37 @@ def test_rbm_pipeline_an_rbm_trained_further_after_the_fit_is_caught(fitted_pipe
                  "no `rbm.partial_fit`")
 
 
+def assembled(rbm_images):
+    """The RBM fitted on `rbm_images` by hand, the logistic step on its training features."""
+    rbm = BernoulliRBM(**RBM_SETTINGS).fit(rbm_images)
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS).fit(rbm.transform(X_TRAIN), Y_TRAIN)
+    return Pipeline([("rbm", rbm), ("logistic", logistic)])
+
+
+def test_rbm_pipeline_assembled_from_steps_fitted_on_the_training_part_passes():
+    assert pipeline_verdict(assembled(X_TRAIN)).passed
+
+
+@pytest.mark.parametrize("rbm_images", [
+    np.vstack([X_TRAIN, X_TEST]),  # all of X_nudged, in the notebook's order or not
+    np.vstack([X_TEST, X_TRAIN]),
+    np.vstack([X_TRAIN, X_TRAIN]),
+], ids=["train-then-test", "test-then-train", "train-twice-over"])
+def test_rbm_pipeline_an_rbm_that_saw_other_images_is_caught(rbm_images):
+    # Each scores within the accuracy's slack: only what the RBM learned tells. (An RBM
+    # trained on the test part alone scores below it and is named for that.)
+    answer = assembled(rbm_images)
+    assert abs(np.mean(answer.predict(X_TEST) == Y_TEST) - RBM_ACCURACY) <= RBM_ACCURACY_SLACK
+    assert_wrong(pipeline_verdict(answer), "learned other components", "training part only")
+
+
+def test_rbm_pipeline_an_unfitted_rbm_step_is_named():
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS).fit(
+        np.random.default_rng(0).random((len(X_TRAIN), 100)), Y_TRAIN)
+    answer = Pipeline([("rbm", BernoulliRBM(**RBM_SETTINGS)), ("logistic", logistic)])
+    assert_wrong(pipeline_verdict(answer), "its RBM is not", "fit the whole pipeline")
+
+
 def test_rbm_pipeline_on_shuffled_labels_is_caught():
     labels = np.random.default_rng(0).permutation(Y_TRAIN)
     with warnings.catch_warnings():

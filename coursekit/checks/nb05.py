@@ -85,6 +85,15 @@ def _describe_rbm_pipeline(model, X_test):
     facts["rbm"] = model_settings(parts[0], RBM_PARAMS)
     facts["logistic"] = model_settings(parts[1])
     try:
+        check_is_fitted(parts[0])
+    except (NotFittedError, TypeError):
+        facts["rbm_fitted"] = False
+    else:
+        # What the RBM learned tells which images it was trained on: the judge
+        # compares it with an RBM of the same settings trained on the training part.
+        facts["rbm_fitted"] = True
+        facts["components"] = getattr(parts[0], "components_", None)
+    try:
         check_is_fitted(model)
     except NotFittedError:
         return facts

@@ -6,6 +6,7 @@ import numbers
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
+from sklearn.neural_network import BernoulliRBM
 
 from ..checks import nb05 as specs
 from ..checks.results import correct, wrong
@@ -259,6 +260,11 @@ class RbmPipeline(Judge, specs.RbmPipeline):
         if not facts["fitted"]:
             return wrong("`rbm_features` is built but not fitted yet.",
                          "fit it on the training part: `.fit(X_train, y_train)`.")
+        if facts.get("rbm_fitted") is False:
+            return wrong("the pipeline's logistic regression is fitted but its RBM is not, so "
+                         "the pipeline cannot turn images into features.",
+                         "fit the whole pipeline, not one of its steps: "
+                         "`rbm_features.fit(X_train, y_train)`.")
         _, _, _, y_test = nudged_split()
         predictions = as_float_array(facts.get("predictions"), shape=y_test.shape)
         if predictions is None:
@@ -285,8 +291,38 @@ class RbmPipeline(Judge, specs.RbmPipeline):
                          "fit the pipeline last: no `rbm.partial_fit` or `rbm.fit` after "
                          "`.fit(X_train, y_train)`; run the cells from `rbm = BernoulliRBM(...)` "
                          "again.")
+        verdict = _judge_rbm_training(facts.get("components"))
+        if verdict is not None:
+            return verdict
         return correct(f"the example's RBM, then a logistic regression that converges; "
                        f"accuracy on the test part {accuracy:.3f}.")
+
+
+#: How far an RBM trained on the training part may be from the reference one: thread
+#: counts and processors change the last bits of its sums, images seen change whole
+#: components (training on the test part too moves them by about 0.5).
+COMPONENTS_TOLERANCE = 1e-6
+
+
+@functools.lru_cache(maxsize=1)
+def reference_components():
+    """What the example's RBM learns from the training part alone (0.6 s, once a process)."""
+    X_train, _, _, _ = nudged_split()
+    return BernoulliRBM(**RBM_SETTINGS).fit(X_train).components_
+
+
+def _judge_rbm_training(components):
+    """None when the RBM learned what one trained on ``X_train`` alone learns."""
+    reference = reference_components()
+    given = as_float_array(components, shape=reference.shape)
+    if given is not None and np.abs(given - reference).max() <= COMPONENTS_TOLERANCE:
+        return None
+    return wrong("the pipeline classifies well, but its RBM learned other components than "
+                 "the same RBM trained on the training part alone: it saw other images, "
+                 "such as the test part or all of `X_nudged` (the RBM uses no labels, but "
+                 "images it trained on are no longer unseen), or it was trained further after its fit.",
+                 "fit the pipeline once, on the training part only: "
+                 "`rbm_features.fit(X_train, y_train)`; the pipeline trains the RBM itself.")
 
 
 _BUILD_PIPELINE = ("chain the two: `Pipeline([(\"rbm\", rbm), (\"logistic\", "
