@@ -66,6 +66,18 @@ def test_train_in_periods_other_right_forms_pass():
     assert verdict("07-train-in-periods", by_hand).passed
 
 
+def test_train_in_periods_float32_losses_and_validation_measured_first_pass():
+    def float32_losses(model, X_train, y_train, X_valid, y_valid, periods):
+        train, valid = [], []
+        for _ in range(periods):
+            model.partial_fit(X_train, y_train, classes=np.arange(10))
+            valid.append(np.float32(loss(model, X_valid, y_valid)))
+            train.append(np.float32(loss(model, X_train, y_train)))
+        return tuple(train), tuple(valid)
+
+    assert verdict("07-train-in-periods", float32_losses).passed
+
+
 def swapped(model, X_train, y_train, X_valid, y_valid, periods):
     train, valid = periods_loop(loss)(model, X_train, y_train, X_valid, y_valid, periods)
     return valid, train
@@ -108,14 +120,66 @@ def half_the_training_part(model, X_train, y_train, X_valid, y_valid, periods):
     return train, valid
 
 
+def one_part_twice(part):
+    def answer(model, X_train, y_train, X_valid, y_valid, periods):
+        train, valid = periods_loop(loss)(model, X_train, y_train, X_valid, y_valid, periods)
+        return (train, train) if part == "training" else (valid, valid)
+    return answer
+
+
+def trained_on(parts):
+    """A loop that trains on the validation part, or on both parts, instead of the training part."""
+    def answer(model, X_train, y_train, X_valid, y_valid, periods):
+        X_fit, y_fit = ((X_valid, y_valid) if parts == "validation" else
+                        (np.concatenate([X_train, X_valid]), np.concatenate([y_train, y_valid])))
+        train, valid = [], []
+        for _ in range(periods):
+            model.partial_fit(X_fit, y_fit, classes=CLASSES)
+            train.append(loss(model, X_train, y_train))
+            valid.append(loss(model, X_valid, y_valid))
+        return train, valid
+    return answer
+
+
+def one_period_too_many(model, X_train, y_train, X_valid, y_valid, periods):
+    return periods_loop(loss)(model, X_train, y_train, X_valid, y_valid, periods + 1)
+
+
+def validation_measured_on_training_images(model, X_train, y_train, X_valid, y_valid, periods):
+    train, valid = [], []
+    for _ in range(periods):
+        model.partial_fit(X_train, y_train, classes=CLASSES)
+        train.append(loss(model, X_train, y_train))
+        valid.append(log_loss(y_valid, model.predict_proba(X_train[:len(y_valid)]),
+                              labels=CLASSES))
+    return train, valid
+
+
+def own_answer_loss(model, X, y):
+    return float(-np.mean(np.log(model.predict_proba(X).max(axis=1))))
+
+
 TRAIN_WRONG = [
+    (one_part_twice("training"), "training losses twice", "X_valid, y_valid"),
+    (one_part_twice("validation"), "validation losses twice", "X_train, y_train"),
+    (validation_measured_on_training_images, "validation losses are not", "X_valid, y_valid"),
+    (trained_on("validation"), "on the validation part", "training part only"),
+    (trained_on("both"), "training and validation parts together", "training part only"),
+    (one_period_too_many, "one period too many", "range(periods)"),
+    (periods_loop(lambda m, X, y: -loss(m, X, y)), "minus sign", "positive"),
+    (periods_loop(lambda m, X, y: log_loss(y, m.predict_proba(X), labels=CLASSES,
+                                           normalize=False)), "sum", "normalize=False"),
+    (periods_loop(lambda m, X, y: 100 * accuracy(m, X, y)), "accuracy in percent", "log_loss"),
+    (periods_loop(own_answer_loss), "model's own answer", "true"),
+    (periods_loop(lambda m, X, y: loss(m, X, y) / np.log(10)), "log10", "natural"),
+    (periods_loop(lambda m, X, y: round(loss(m, X, y), 3)), "rounded to 3", "round only"),
     (shuffled_each_period, "another order", "shuffle"),
     (half_the_training_part, "expected", "whole training part"),
     (swapped, "swapped", "training losses first"),
     (periods_loop(accuracy), "recorded the accuracy", "log_loss"),
     (periods_loop(error_rate), "recorded the error rate", "log_loss"),
     (pairs, "pairs, one per period", "two lists"),
-    (one_period_short, "numbers per part", "exactly `periods` periods"),
+    (one_period_short, "one period short", "range(1, periods)"),
     (periods_loop(squared_probability_error), "differ from the expected", "log_loss"),
 ]
 
@@ -203,6 +267,11 @@ CONFUSION_WRONG = [
      "labels first"),
     (lambda t, p: by_hand(t, p).T, "transposed", "rows are the true digits"),
     (lambda t, p: by_hand(t, p)[:9], "10x10", "one row per true digit"),
+    (lambda t, p: confusion_matrix(t, p, labels=range(9), normalize="true"),
+     "labels=range(9)` leaves out digit 9", "counts 0, 1, ..., 9"),
+    (lambda t, p: confusion_matrix(t, p, labels=range(8), normalize="true"),
+     "digits 8 to 9", "range(10)"),
+    (lambda t, p: tuple(by_hand(t, p)), "is a tuple", "around your tuple"),
     (lambda t, p: by_hand(t, p) + 0.05, "differ", "normalize"),
     (lambda t, p: 100 * by_hand(t, p), "percentages", "between 0 and 1"),
     (lambda t, p: confusion_matrix(t, p, labels=range(10), normalize="true") * 100,
@@ -259,7 +328,30 @@ UNIT_WRONG = [
     (lambda network: network.coefs_[0].T.tolist(), ("list", "numpy array")),
     (transposes_in_place, ("changed the network", "without assigning")),
     (lambda network: network.coefs_[0].T * 2, ("differs",)),
+    (lambda network: tuple(network.coefs_[0].T), ("a tuple", "around your tuple")),
 ]
+
+
+def refits(how):
+    """A unit_weights that trains the network it is given before reading its weights."""
+    def unit_weights(network):
+        from coursekit.data import load_digits
+        X, y = load_digits()
+        X = X[:100] if network.n_features_in_ == 64 else X[:100, ::4]
+        if how == "fit":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # fit's warning that it stopped early
+                network.fit(X, y[:100])
+        else:
+            network.partial_fit(X, y[:100])
+        return network.coefs_[0].T
+    return unit_weights
+
+
+@pytest.mark.parametrize("how", ["fit", "partial_fit"])
+def test_unit_weights_a_refit_inside_is_named(how):
+    assert_wrong(verdict("07-unit-weights", refits(how)), "trained the network",
+                 "only read the weights")
 
 
 @pytest.mark.parametrize("answer, words", UNIT_WRONG)

@@ -38,24 +38,34 @@ def shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods, *, runs=1
     return np.array(histories)
 
 
-def reference_history(spec, X_train, y_train, X_valid, y_valid, periods):
+def reference_history(spec, X_train, y_train, X_valid, y_valid, periods, *, fit_on=None):
     """What a right ``train_in_periods`` records, plus what common slips record instead.
+
+    Parameters
+    ----------
+    fit_on : (X, y), optional
+        Images to train on instead of the training part: the history of an answer that
+        trains on the wrong part, measured on the right ones.
 
     Returns
     -------
     dict of str to ndarray
         ``"loss"``: log loss on the training and validation parts after each period,
-        shape (2, periods); ``"accuracy"``: the same for accuracy; ``"final"``: the
-        trained model's probabilities for the validation images, what the notebook's
-        next cells see of the model.
+        shape (2, periods); ``"accuracy"``: the same for accuracy; ``"own"``: the log
+        loss of the model's own answer (its largest probability) instead of the true
+        digit's; ``"final"``: the trained model's probabilities for the validation
+        images, what the notebook's next cells see of the model.
     """
     model = build_model(spec)
-    history = {"loss": [[], []], "accuracy": [[], []]}
+    X_fit, y_fit = (X_train, y_train) if fit_on is None else fit_on
+    history = {"loss": [[], []], "accuracy": [[], []], "own": [[], []]}
     for _ in range(periods):
-        model.partial_fit(X_train, y_train, classes=CLASSES)
+        model.partial_fit(X_fit, y_fit, classes=CLASSES)
         for row, (X, y) in enumerate(((X_train, y_train), (X_valid, y_valid))):
-            history["loss"][row].append(log_loss(y, model.predict_proba(X), labels=CLASSES))
+            probabilities = model.predict_proba(X)
+            history["loss"][row].append(log_loss(y, probabilities, labels=CLASSES))
             history["accuracy"][row].append(accuracy_score(y, model.predict(X)))
+            history["own"][row].append(-np.mean(np.log(probabilities.max(axis=1))))
     history = {key: np.array(value) for key, value in history.items()}
     history["final"] = model.predict_proba(X_valid)
     return history
@@ -127,7 +137,7 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         classes = None if classes is None else as_float_array(classes)
         if classes is not None and (classes.shape != CLASSES.shape
                                     or not np.array_equal(classes, CLASSES)):
-            absent = sorted(set(CLASSES) - set(np.unique(y_train)))
+            absent = sorted(int(d) for d in set(CLASSES) - set(np.unique(y_train)))
             return wrong(f"{call}: the model knows the digits {classes.astype(int).tolist()} "
                          f"only; this training part has no image of {absent}, so "
                          "`np.unique(y_train)` leaves that digit out.",
@@ -152,9 +162,7 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
             return wrong(f"{call} returned {describe_shape(losses)}.",
                          "return two lists of numbers: `return train_losses, valid_losses`.")
         if out.shape[1] != periods:
-            return wrong(f"{call} recorded {out.shape[1]} numbers per part, not {periods}.",
-                         "record both losses once at the end of every period, and run "
-                         "exactly `periods` periods.")
+            return _count_slip(call, out.shape[1], periods)
         expected = reference_history(spec, X_train, y_train, X_valid, y_valid, periods)
         loss = expected["loss"]
         if np.allclose(out, loss, **_CLOSE):
@@ -187,58 +195,141 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         return None
 
     def _diagnose(self, case, call, out, expected):
-        spec, X_train, y_train, X_valid, y_valid, periods = case
-        loss, accuracy = expected["loss"], expected["accuracy"]
-        if np.allclose(out, loss[::-1], **_CLOSE):
-            return wrong(f"{call}: the training and validation losses are swapped.",
-                         "return the training losses first, then the validation losses.")
-        if np.allclose(out, accuracy) or np.allclose(out, 1 - accuracy):
-            what = "accuracy" if np.allclose(out, accuracy) else "error rate"
-            return wrong(f"{call} recorded the {what}, not the log loss.",
-                         "use `log_loss(y, model.predict_proba(X))`: it also counts "
-                         "how confident the right and wrong answers are.")
-        if np.allclose(out, loss / np.log(2), **_CLOSE) or np.allclose(
-                out, loss / np.log(10), **_CLOSE):
-            base = "log2" if np.allclose(out, loss / np.log(2), **_CLOSE) else "log10"
-            return wrong(f"{call} recorded the log loss in another unit: with {base} "
-                         "instead of the natural logarithm.",
-                         "use scikit-learn's `log_loss`, or `-np.mean(np.log(p))` with the "
-                         "natural logarithm `np.log`, as the curves in this course do.")
-        for decimals in _ROUNDINGS:
-            if np.allclose(out, np.round(loss, decimals), rtol=0, atol=1e-9):
-                return wrong(f"{call} recorded losses rounded to {decimals} decimal(s).",
-                             "return the losses as `log_loss` gives them; round only when "
-                             "printing, e.g. with `:.3f`.")
-        if periods > 1 and np.allclose(out, out[:, :1]) and not np.allclose(loss, loss[:, :1]):
-            return wrong(f"{call} recorded the same losses in every period.",
-                         "call `model.partial_fit(...)` each period: `fit` starts "
-                         "training again from scratch, so nothing accumulates.")
-        longer = reference_history(spec, X_train, y_train, X_valid, y_valid, periods + 1)
-        if np.allclose(out, longer["loss"][:, 1:], **_CLOSE):
-            return wrong(f"{call} recorded the losses one period late: the model had one "
-                         "more `partial_fit` than the periods, e.g. one before the loop.",
-                         "run exactly `periods` periods, each one `partial_fit` then both "
-                         "losses, and no `partial_fit` before the loop.")
-        shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
-        if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
-            return wrong(f"{call} recorded losses like those of a training that visits the "
-                         "images in another order (first period: training "
-                         f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
-                         f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
-                         "pass the whole training part to `partial_fit`, as it is: did you "
-                         "shuffle or sample it first? `partial_fit` already visits the "
-                         "images in a shuffled order, drawn from the model's "
-                         "`random_state`, so runs repeat exactly and can be compared.")
-        if np.allclose(out[:, 0], loss[:, 0], **_CLOSE):
-            return wrong(f"{call} is right after the first period but not after later ones.",
-                         "each period is exactly one `partial_fit` on the whole training "
-                         "part, then both losses; nothing else changes the model.")
+        """Name the slip behind losses that are not the expected ones."""
+        for slip in (_part_slip, _unit_slip, _period_slip, _data_slip):
+            verdict = slip(case, call, out, expected)
+            if verdict is not None:
+                return verdict
+        loss = expected["loss"]
         return wrong(f"{call} recorded losses that differ from the expected ones "
                      f"(first period: training {loss[0, 0]:.3f}, validation {loss[1, 0]:.3f}).",
                      "in each period call `model.partial_fit(X_train, y_train, "
                      "classes=np.arange(10))` once, on the whole training part, then "
                      "append `log_loss(y, model.predict_proba(X), labels=np.arange(10))` "
                      "for each part.")
+
+
+def _count_slip(call, recorded, periods):
+    """Too many or too few numbers per part: name the loop that gives them."""
+    if recorded == periods + 1:
+        return wrong(f"{call} recorded {recorded} numbers per part, one period too many.",
+                     "run exactly `periods` periods, `for _ in range(periods):`, and record "
+                     "only after each period's `partial_fit` (not once more before the loop).")
+    if recorded == periods - 1:
+        return wrong(f"{call} recorded {recorded} numbers per part, one period short.",
+                     "`range(periods)` runs `periods` times; `range(1, periods)` runs one "
+                     "time less. Record both losses in every period.")
+    return wrong(f"{call} recorded {recorded} numbers per part, not {periods}.",
+                 "record both losses once at the end of every period, and run "
+                 "exactly `periods` periods.")
+
+
+def _part_slip(case, call, out, expected):
+    """Losses of the wrong part: swapped, one part twice, or one part right and one not."""
+    loss = expected["loss"]
+    if np.allclose(out, loss[::-1], **_CLOSE):
+        return wrong(f"{call}: the training and validation losses are swapped.",
+                     "return the training losses first, then the validation losses.")
+    for row, part in enumerate(("training", "validation")):
+        if np.allclose(out, loss[[row, row]], **_CLOSE):
+            return wrong(f"{call} returned the {part} losses twice, as both lists.",
+                         "measure each part with its own images and labels: the training "
+                         "losses with `X_train, y_train`, the validation losses with "
+                         "`X_valid, y_valid`.")
+    for row, (part, other, names) in enumerate((
+            ("training", "validation", "X_valid, y_valid"),
+            ("validation", "training", "X_train, y_train"))):
+        if np.allclose(out[row], loss[row], **_CLOSE):
+            return wrong(f"{call}: the {part} losses are right, the {other} losses are not.",
+                         f"measure the {other} part with its own images and labels, "
+                         f"`{names}`, the same way as the {part} part.")
+    return None
+
+
+def _unit_slip(case, call, out, expected):
+    """Another measure than the mean log loss: accuracy, another log, a sign, a sum, rounding."""
+    spec, X_train, y_train, X_valid, y_valid, periods = case
+    loss, accuracy = expected["loss"], expected["accuracy"]
+    for scale, what in ((1, ""), (100, " in percent")):
+        for measure, name in ((accuracy, "accuracy"), (1 - accuracy, "error rate")):
+            if np.allclose(out, scale * measure):
+                return wrong(f"{call} recorded the {name}{what}, not the log loss.",
+                             "use `log_loss(y, model.predict_proba(X))`: it also counts "
+                             "how confident the right and wrong answers are.")
+    for base, factor in (("log2", np.log(2)), ("log10", np.log(10))):
+        if np.allclose(out, loss / factor, **_CLOSE):
+            return wrong(f"{call} recorded the log loss in another unit: with {base} "
+                         "instead of the natural logarithm.",
+                         "use scikit-learn's `log_loss`, or `-np.mean(np.log(p))` with the "
+                         "natural logarithm `np.log`, as the curves in this course do.")
+    if np.allclose(out, -loss, **_CLOSE):
+        return wrong(f"{call} recorded negative losses: the minus sign is missing.",
+                     "the log loss is the mean of *minus* the log of the right digit's "
+                     "probability; `log_loss` gives it as a positive number.")
+    sizes = np.array([[len(y_train)], [len(y_valid)]])
+    if np.allclose(out, loss * sizes, **_CLOSE):
+        return wrong(f"{call} recorded the sum of the images' losses, not their mean.",
+                     "average over the images (`log_loss` does, unless given "
+                     "`normalize=False`), so that parts of different sizes compare.")
+    if np.allclose(out, expected["own"], **_CLOSE):
+        return wrong(f"{call} scored the probability of the model's own answer, the largest "
+                     "one, not the probability of the true digit.",
+                     "take each image's probability of its *true* digit, "
+                     "`probabilities[np.arange(len(y)), y]`, or let `log_loss(y, ...)` pick it.")
+    for decimals in _ROUNDINGS:
+        if np.allclose(out, np.round(loss, decimals), rtol=0, atol=1e-9):
+            return wrong(f"{call} recorded losses rounded to {decimals} decimal(s).",
+                         "return the losses as `log_loss` gives them; round only when "
+                         "printing, e.g. with `:.3f`.")
+    return None
+
+
+def _period_slip(case, call, out, expected):
+    """The periods themselves: no accumulation, one period late, or drift after the first."""
+    spec, X_train, y_train, X_valid, y_valid, periods = case
+    loss = expected["loss"]
+    if periods > 1 and np.allclose(out, out[:, :1]) and not np.allclose(loss, loss[:, :1]):
+        return wrong(f"{call} recorded the same losses in every period.",
+                     "call `model.partial_fit(...)` each period: `fit` starts "
+                     "training again from scratch, so nothing accumulates.")
+    longer = reference_history(spec, X_train, y_train, X_valid, y_valid, periods + 1)
+    if np.allclose(out, longer["loss"][:, 1:], **_CLOSE):
+        return wrong(f"{call} recorded the losses one period late: the model had one "
+                     "more `partial_fit` than the periods, e.g. one before the loop.",
+                     "run exactly `periods` periods, each one `partial_fit` then both "
+                     "losses, and no `partial_fit` before the loop.")
+    return None
+
+
+def _data_slip(case, call, out, expected):
+    """Trained on other images: the validation part, both parts, or a reshuffled part."""
+    spec, X_train, y_train, X_valid, y_valid, periods = case
+    loss = expected["loss"]
+    both = (np.concatenate([X_train, X_valid]), np.concatenate([y_train, y_valid]))
+    for fit_on, what in (((X_valid, y_valid), "the validation part"),
+                         (both, "the training and validation parts together")):
+        history = reference_history(spec, X_train, y_train, X_valid, y_valid, periods,
+                                    fit_on=fit_on)
+        if np.allclose(out, history["loss"], **_CLOSE):
+            return wrong(f"{call} trained the model on {what}.",
+                         "train on the training part only, `model.partial_fit(X_train, "
+                         "y_train, ...)`: the validation part only watches, so that its "
+                         "loss tells how the model does on images it never learned from.")
+    shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
+    if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
+        return wrong(f"{call} recorded losses like those of a training that visits the "
+                     "images in another order (first period: training "
+                     f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
+                     f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
+                     "pass the whole training part to `partial_fit`, as it is: did you "
+                     "shuffle or sample it first? `partial_fit` already visits the "
+                     "images in a shuffled order, drawn from the model's "
+                     "`random_state`, so runs repeat exactly and can be compared.")
+    if np.allclose(out[:, 0], loss[:, 0], **_CLOSE):
+        return wrong(f"{call} is right after the first period but not after later ones.",
+                     "each period is exactly one `partial_fit` on the whole training "
+                     "part, then both losses; nothing else changes the model.")
+    return None
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -293,6 +384,9 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
                          "that digit's row and column are missing.",
                          "tell `confusion_matrix` all ten digits, whatever the part holds: "
                          "`confusion_matrix(y_true, y_pred, labels=range(10))`.")
+        short = _short_labels(out, y_true, y_pred)
+        if short is not None:
+            return short
         if out is None or out.shape != (10, 10):
             return wrong(f"the function returned {describe_shape(output)}; expected a "
                          f"10x10 array.",
@@ -335,6 +429,27 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
         return wrong("the shares differ from those of the true digits' images.",
                      "count with `confusion_matrix(y_true, y_pred, labels=range(10))`, then "
                      "divide each row by its total (or pass `normalize=\"true\"`).")
+
+
+def _short_labels(out, y_true, y_pred):
+    """A wrong() verdict when ``out`` is the matrix of ``labels=range(k)``, k < 10, else None."""
+    if out is None or out.ndim != 2 or out.shape[0] != out.shape[1] or not 0 < len(out) < 10:
+        return None
+    k = len(out)
+    counts = np.zeros((k, k))
+    kept = (y_true < k) & (y_pred < k)
+    np.add.at(counts, (y_true[kept], y_pred[kept]), 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = counts / counts.sum(axis=1, keepdims=True)
+        totals = np.bincount(y_true, minlength=10)[:k]
+        of_all = counts / np.where(totals > 0, totals, np.nan)[:, None]
+    if not (_same_rates(out, shares) or _same_rates(out, of_all)):
+        return None
+    left_out = "digit 9" if k == 9 else f"digits {k} to 9"
+    return wrong(f"the function returned a {k}x{k} array: `labels=range({k})` leaves out "
+                 f"{left_out}.",
+                 "`range(10)` counts 0, 1, ..., 9, all ten digits: "
+                 "`confusion_matrix(y_true, y_pred, labels=range(10))`.")
 
 
 def _same_rates(got, expected, atol=1e-8):
@@ -411,6 +526,12 @@ class UnitWeights(Judge, specs.UnitWeights):
                          "weights.",
                          "transpose instead: `network.coefs_[0].T` turns columns (units) "
                          "into rows.")
+        if facts.get("trained"):
+            return wrong(f"{call} trained the network it was given (`fit` or `partial_fit`) "
+                         "before reading its weights: the notebook's network changes, and "
+                         "the weights returned are those of the retrained network.",
+                         "only read the weights, `network.coefs_[0].T`: the network is "
+                         "fitted already, and the cells below draw it as it is.")
         if out.shape != expected.shape:
             return wrong(f"{call} returned {describe_shape(output)}; expected "
                          f"{expected.shape}, one row per hidden unit.",
