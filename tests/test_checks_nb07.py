@@ -15,7 +15,10 @@ CLASSES = np.arange(10)
 
 def test_every_exercise_of_07_is_covered_in_order():
     assert [e.id for e in checks.exercises_for("07_weight_visualization")] == [
-        "07-train-in-periods", "07-confusion-rates", "07-unit-weights", "07-what-tiles-show"]
+        "07-train-in-periods", "07-confusion-rates", "07-tune-linear", "07-better-network",
+        "07-unit-weights", "07-what-tiles-show"]
+    assert [e.number for e in checks.exercises_for("07_weight_visualization")] == [
+        1, 2, 3, 4, 5, 6]
 
 
 # ---------------------------------------------------------------- exercise 1
@@ -385,3 +388,253 @@ def test_unit_weights_judged_across_the_wire_as_the_grader_does():
     payload = checks.decode(checks.encode(checks.collect_safely(
         exercise, lambda network: network.coefs_[0].T, cases)))
     assert judging.judge_safely(exercise, payload, exercise.cases(0)).passed
+
+
+# ---------------------------------------------------------------- exercises 3 and 4
+
+from sklearn.neural_network import MLPClassifier  # noqa: E402
+
+from coursekit.checks import spec  # noqa: E402
+from coursekit.judging.nb07 import notebook_parts  # noqa: E402
+
+PARTS = notebook_parts()
+(X_TRAIN, Y_TRAIN), (X_VALID, Y_VALID), (X_TEST, Y_TEST) = (
+    PARTS["train"], PARTS["valid"], PARTS["test"])
+
+
+def make_linear(batch_size, learning_rate):
+    return MLPClassifier(hidden_layer_sizes=(), solver="sgd", batch_size=batch_size,
+                         learning_rate_init=learning_rate, random_state=0)
+
+
+def make_network(hidden=(64,), **settings):
+    settings = {"solver": "sgd", "batch_size": 32, "learning_rate_init": 0.1,
+                "random_state": 0, **settings}
+    return MLPClassifier(hidden_layer_sizes=hidden, **settings)
+
+
+def trained(model, periods, X=X_TRAIN, y=Y_TRAIN):
+    for _ in range(periods):
+        model.partial_fit(X, y, classes=CLASSES)
+    return model
+
+
+def valid_accuracy(model, X=X_VALID, y=Y_VALID):
+    return accuracy_score(y, model.predict(X))
+
+
+def notebook(**names):
+    """The notebook's namespace after its loading cell, plus ``names``."""
+    return {"X_train": X_TRAIN, "y_train": Y_TRAIN, "X_valid": X_VALID, "y_valid": Y_VALID,
+            "X_test": X_TEST, "y_test": Y_TEST, **names}
+
+
+def judged(monkeypatch, exercise_id, answer, namespace):
+    monkeypatch.setattr(spec, "user_namespace", lambda: namespace)
+    return verdict(exercise_id, answer)
+
+
+def tuned(batch_size=128, learning_rate=0.1, periods=20, **names):
+    """A tuned linear model and the notebook that made it (the solution's knobs by default)."""
+    model = trained(make_linear(batch_size, learning_rate), periods)
+    return model, notebook(tuned_linear=model, LINEAR_PERIODS=periods,
+                           linear_accuracy=valid_accuracy(model), **names)
+
+
+@pytest.mark.parametrize("knobs, report", [
+    ((128, 0.1, 20), valid_accuracy),
+    ((32, 0.3, 10), valid_accuracy),
+    ((32, 0.2, 15), lambda model: round(valid_accuracy(model), 3)),
+    ((16, 0.2, 10), lambda model: np.float64(model.score(X_VALID, Y_VALID))),
+])
+def test_tune_linear_right_answers_pass(monkeypatch, knobs, report):
+    model, names = tuned(*knobs)
+    names["linear_accuracy"] = report(model)
+    kept = [w.copy() for w in model.coefs_]
+    result = judged(monkeypatch, "07-tune-linear", model, names)
+    assert result.passed, result
+    # The check reads the model and leaves it as the next cells need it.
+    assert all(np.array_equal(a, b) for a, b in zip(kept, model.coefs_))
+
+
+def refit_after_measuring(measure_after):
+    model, names = tuned()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fit's warning that it stopped early
+        model.fit(X_TRAIN, Y_TRAIN)
+    if measure_after:
+        names["linear_accuracy"] = valid_accuracy(model)
+    return model, names
+
+
+def reported(part, scale=1):
+    def make():
+        model, names = tuned()
+        X, y = {"test": (X_TEST, Y_TEST), "train": (X_TRAIN, Y_TRAIN)}.get(
+            part, (X_VALID, Y_VALID))
+        names["linear_accuracy"] = scale * valid_accuracy(model, X, y)
+        return model, names
+    return make
+
+
+def trained_on(X, y, periods=10, *, extra=None):
+    def make():
+        model = trained(make_linear(32, 0.1), periods, X, y)
+        if extra is not None:
+            trained(model, 1, *extra)
+        return model, notebook(LINEAR_PERIODS=periods + (extra is not None),
+                               linear_accuracy=valid_accuracy(model))
+    return make
+
+
+def shuffled_labels_in_place():
+    model, names = tuned()
+    y_train = Y_TRAIN.copy()
+    np.random.default_rng(0).shuffle(y_train)  # the images stay where they were
+    names["y_train"] = y_train
+    return model, names
+
+
+TUNE_WRONG = {
+    "measured on the test part": (reported("test"), ("test part", "untouched",
+                                                     "y_valid")),
+    "measured on the training part": (reported("train"), ("training part", "remembers",
+                                                          "X_valid")),
+    "in percent": (reported("valid", 100), ("percentage", "between 0 and 1")),
+    "a small learning rate": (lambda: tuned(200, 0.001, 3), ("under the bar",
+                                                             "raise the learning rate")),
+    "a tinier learning rate": (lambda: tuned(32, 0.0005, 20), ("under the bar",
+                                                               "raise the learning rate")),
+    "too few steps": (lambda: tuned(1000, 0.1, 2), ("under the bar", "more steps",
+                                                    "smaller batch")),
+    "one period": (lambda: tuned(200, 0.1, 1), ("under the bar", "more periods")),
+    "trained on the test part": (trained_on(X_TEST, Y_TEST), ("trained on the test part",
+                                                              "training part only")),
+    "trained on the validation part": (trained_on(X_VALID, Y_VALID), ("validation part",)),
+    "trained on training and validation": (
+        trained_on(np.concatenate([X_TRAIN, X_VALID]), np.concatenate([Y_TRAIN, Y_VALID])),
+        ("training and validation parts together",)),
+    "one pass more on the validation part": (
+        trained_on(X_TRAIN, Y_TRAIN, extra=(X_VALID, Y_VALID)), ("1 of its 11 passes",)),
+    "refit after measuring": (lambda: refit_after_measuring(False), ("LINEAR_PERIODS",
+                                                                     "fit")),
+    "refit, then measured": (lambda: refit_after_measuring(True), ("LINEAR_PERIODS",)),
+    "labels shuffled in place": (shuffled_labels_in_place, ("y_train", "changed",
+                                                            "permutation")),
+}
+
+
+@pytest.mark.parametrize("slip", TUNE_WRONG)
+def test_tune_linear_slips_are_named(monkeypatch, slip):
+    make, words = TUNE_WRONG[slip]
+    model, names = make()
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), *words)
+
+
+def test_tune_linear_reported_accuracy_that_no_longer_describes_the_model(monkeypatch):
+    model, names = tuned()
+    names["linear_accuracy"] = valid_accuracy(model) - 0.02  # measured before more training
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "scores",
+                 "trained again")
+
+
+@pytest.mark.parametrize("answer, words", [
+    (..., None),
+    (0.96, ("is a float", "make_linear")),
+    (make_linear(32, 0.1), ("not trained",)),
+    (trained(make_network((16,)), 3), ("hidden layers (16,)", "hidden_layer_sizes=()")),
+])
+def test_tune_linear_model_slips(monkeypatch, answer, words):
+    names = notebook(LINEAR_PERIODS=3, linear_accuracy=0.96)
+    result = judged(monkeypatch, "07-tune-linear", answer, names)
+    if words is None:
+        assert result.status == checks.MISSING, result
+    else:
+        assert_wrong(result, *words)
+
+
+def test_tune_linear_without_its_accuracy_says_which_name(monkeypatch):
+    model, names = tuned()
+    names["linear_accuracy"] = ...
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "linear_accuracy",
+                 "accuracy_score(y_valid")
+
+
+def with_network(network, **names):
+    linear, namespace = tuned()
+    accuracy = valid_accuracy(network) if hasattr(network, "coefs_") else 0.97
+    namespace.update({"better_network": network, "network_accuracy": accuracy, **names})
+    return namespace
+
+
+@pytest.mark.parametrize("network", [
+    lambda: trained(make_network(), 20),
+    lambda: trained(make_network((128,), solver="adam", learning_rate_init=0.003), 15),
+    lambda: trained(make_network((32,), solver="adam", learning_rate_init=0.003), 20),
+    lambda: make_network((64,), max_iter=300, early_stopping=True, solver="adam",
+                         learning_rate_init=0.01).fit(X_TRAIN, Y_TRAIN),
+], ids=["sgd-64", "adam-128", "the notebook's network", "fit-early-stopping"])
+def test_better_network_right_answers_pass(monkeypatch, network):
+    model = network()
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert result.passed, result
+
+
+def test_better_network_that_only_matches_or_stays_under_is_named(monkeypatch):
+    linear, _ = tuned()
+    target = valid_accuracy(linear)
+    for hidden, periods in (((64, 32), 20), ((8,), 3)):
+        model = trained(make_network(hidden), periods)
+        how = "only matches" if valid_accuracy(model) == target else "stays under"
+        assert_wrong(judged(monkeypatch, "07-better-network", model, with_network(model)),
+                     how, "more hidden units")
+
+
+def better_network_slips():
+    right = trained(make_network(), 20)
+    return [
+        (right, with_network(right, network_accuracy=valid_accuracy(right, X_TRAIN,
+                                                                    Y_TRAIN)),
+         ("training part", "X_valid")),
+        (right, with_network(right, network_accuracy=valid_accuracy(right, X_TEST, Y_TEST)),
+         ("test part",)),
+        (trained(trained(make_network(), 20), 2, X_VALID, Y_VALID), None,
+         ("validation part", "2 of its 22 passes")),
+        (trained(make_network(), 20, X_TEST, Y_TEST), None, ("trained on the test part",)),
+        (make_network().fit(np.concatenate([X_TRAIN, X_VALID]),
+                            np.concatenate([Y_TRAIN, Y_VALID])), None,
+         ("training and validation parts together",)),
+        (trained(make_linear(32, 0.1), 10), None, ("no hidden layer",)),
+        (make_network(), None, ("not trained",)),
+        (right, with_network(right, tuned_linear=None), ("no trained `tuned_linear`",
+                                                         "exercise 3")),
+        (right, with_network(right, tuned_linear=trained(make_linear(200, 0.001), 3)),
+         ("under the bar", "*tuned* model")),
+    ]
+
+
+def test_better_network_slips_are_named(monkeypatch):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fit's warning that it stopped early
+        cases = better_network_slips()
+    for model, names, words in cases:
+        names = names or with_network(model)
+        assert_wrong(judged(monkeypatch, "07-better-network", model, names), *words)
+
+
+def test_the_judges_split_is_the_notebooks():
+    from coursekit.data import load_dataset, stratified_split
+
+    X, y = load_dataset("digits")
+    X_rest, X_test, y_rest, y_test = stratified_split(X, y, test_size=0.2, random_state=0)
+    X_train, X_valid, _, _ = stratified_split(X_rest, y_rest, test_size=0.2, random_state=0)
+    assert np.array_equal(X_train, X_TRAIN) and np.array_equal(X_valid, X_VALID)
+    assert np.array_equal(X_test, X_TEST) and len(X_train) == 1149
+
+
+def test_tune_linear_judged_across_the_wire_as_the_grader_does(monkeypatch):
+    model, names = tuned()
+    monkeypatch.setattr(spec, "user_namespace", lambda: names)
+    exercise = judging.get("07-tune-linear")
+    payload = checks.decode(checks.encode(checks.collect_safely(exercise, model, [])))
+    assert judging.judge_safely(exercise, payload, []).passed

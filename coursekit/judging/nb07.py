@@ -1,5 +1,7 @@
 """Notebook 07's judges: cases, references and hints."""
 
+import functools
+
 import numpy as np
 from sklearn.metrics import accuracy_score, log_loss
 
@@ -547,6 +549,245 @@ class UnitWeights(Judge, specs.UnitWeights):
         return not_an_array(facts, call, str(expected.shape))
 
 
+# ---------------------------------------------------------------- exercises 3 and 4
+
+#: The validation accuracy the tuned linear model must reach, by the images' pixels:
+#: the digits, and MNIST (the Crash Course exercise's figure for its linear model).
+LINEAR_BAR = {64: 0.95, 784: 0.90}
+#: How close a reported accuracy must be to the recomputed one (rounded to 3 decimals
+#: passes; one image of the digits' validation part is 0.0035).
+_REPORTED_TOLERANCE = 6e-4
+_ACTIVATIONS = {"identity": lambda z: z, "relu": lambda z: np.maximum(z, 0),
+                "logistic": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh}
+
+
+@functools.lru_cache(maxsize=1)
+def notebook_parts():
+    """The notebook's training, validation and test parts of the digits, split as it does."""
+    X, y = load_digits()
+    X_rest, X_test, y_rest, y_test = stratified_split(X, y, test_size=0.2, random_state=0)
+    X_train, X_valid, y_train, y_valid = stratified_split(X_rest, y_rest, test_size=0.2,
+                                                          random_state=0)
+    return {"train": (X_train, y_train), "valid": (X_valid, y_valid), "test": (X_test, y_test)}
+
+
+def part_accuracies(facts):
+    """Part -> (images, accuracy) of the model ``facts`` describe (:func:`trained_model_facts`).
+
+    On the digits the judge recomputes each accuracy from the model's weights on its
+    own copy of the notebook's parts; on MNIST, which it does not have, it reads what
+    the kernel measured on the notebook's parts.
+    """
+    if facts.get("pixels") != 64:
+        return {part: (int(value["size"]), float(value["accuracy"]))
+                for part, value in (facts.get("parts") or {}).items()}
+    activation = _ACTIVATIONS[facts["activation"]]
+    classes = np.asarray(facts["classes"])
+    out = {}
+    for part, (X, y) in notebook_parts().items():
+        scores = X
+        layers = list(zip(facts["coefs"], facts["intercepts"]))
+        for depth, (weights, biases) in enumerate(layers):
+            scores = scores @ np.asarray(weights, dtype=float) + np.asarray(biases, dtype=float)
+            if depth < len(layers) - 1:
+                scores = activation(scores)
+        out[part] = (len(y), float(np.mean(classes[np.argmax(scores, axis=1)] == y)))
+    return out
+
+
+def model_slip(facts, name, *, linear):
+    """A wrong() verdict for a model of the wrong kind, untrained, or trained on other data."""
+    kind = "linear model" if linear else "network"
+    build = ("`make_linear(BATCH_SIZE, LEARNING_RATE)`" if linear else
+             "`MLPClassifier(hidden_layer_sizes=(64,), ...)`")
+    if facts.get("type") != "MLPClassifier":
+        return wrong(f"`{name}` is {_a(facts.get('type'))}, not an MLPClassifier.",
+                     f"build the {kind} with {build}, then train it.")
+    if linear and facts["hidden"]:
+        return wrong(f"`{name}` has hidden layers {tuple(facts['hidden'])}: that is a network.",
+                     "the linear model has none: `make_linear(...)` builds it with "
+                     "`hidden_layer_sizes=()`.")
+    if not linear and not facts["hidden"]:
+        return wrong(f"`{name}` has no hidden layer: it is a linear model again.",
+                     "give it at least one hidden layer, e.g. `hidden_layer_sizes=(64,)`.")
+    if not facts["fitted"]:
+        return wrong(f"`{name}` is not trained yet.",
+                     "train it on the training part, e.g. with `train_in_periods(...)`.")
+    if not np.array_equal(np.asarray(facts["classes"]), CLASSES):
+        return wrong(f"`{name}` knows the digits {np.asarray(facts['classes']).tolist()}.",
+                     "train it with `classes=np.arange(10)`.")
+    return seen_slip(facts, name) or parts_slip(facts, name)
+
+
+def parts_slip(facts, name):
+    """A wrong() verdict when the notebook's parts are no longer those it split, else None.
+
+    On the digits the kernel measured the model on the notebook's parts as they are
+    now, the judge on the parts as the notebook made them: a part shuffled, sorted or
+    cut in place (its images no longer beside their labels) shows as a difference.
+    """
+    if facts.get("pixels") != 64:
+        return None
+    ours = part_accuracies(facts)
+    for part, theirs in (facts.get("parts") or {}).items():
+        size, accuracy = ours[part]
+        if int(theirs["size"]) != size or abs(float(theirs["accuracy"]) - accuracy) > 1e-9:
+            names = " and ".join(specs.PARTS[part])
+            return wrong(f"on the notebook's {names} as they are now, `{name}` scores "
+                         f"{float(theirs['accuracy']):.3f} ({int(theirs['size'])} images); on "
+                         f"the parts as the notebook split them, {accuracy:.3f} ({size} "
+                         "images): were they changed (shuffled or sorted in place, cut, or "
+                         "assigned anew)?",
+                         "leave the parts as the loading cell made them: shuffle a copy if "
+                         "you must, `order = rng.permutation(len(X_train))`, and index both "
+                         "images and labels with it. Then run the notebook again from the "
+                         "top.")
+    return None
+
+
+def seen_slip(facts, name):
+    """A wrong() verdict when the model saw other images than the training part's, else None.
+
+    ``seen`` counts the images the solver was shown, ``passes`` its passes: training on
+    the training part alone shows the same number of images in every pass.
+    """
+    sizes = {part: size for part, (size, _) in part_accuracies(facts).items()}
+    if "train" not in sizes:
+        return None  # a notebook without its parts: nothing to compare with
+    n_fit = sizes["train"]
+    if facts.get("early_stopping") is True:  # `fit` keeps a share of the part aside
+        n_fit -= int(np.ceil(float(facts["validation_fraction"]) * n_fit))
+    seen, passes = facts["seen"], facts["passes"]
+    if seen == passes * n_fit:
+        return None
+    others = {"the validation part": sizes.get("valid"), "the test part": sizes.get("test"),
+              "the training and validation parts together":
+                  sizes["train"] + sizes.get("valid", 0),
+              "all three parts": sum(sizes.values())}
+    hint = ("train on the training part only, `X_train, y_train`: the validation part "
+            "judges the choices, the test part stays untouched until the very end.")
+    for where, size in others.items():
+        if size and size != n_fit and (seen - passes * n_fit) % (size - n_fit) == 0:
+            count = (seen - passes * n_fit) // (size - n_fit)
+            if 0 < count <= passes:
+                share = "every pass" if count == passes else f"{count} of its {passes} passes"
+                return wrong(f"`{name}` was trained on {where} ({share}): it saw {seen:,} "
+                             f"images in {passes} passes.", hint)
+    return wrong(f"`{name}` saw {seen:,} images in {passes} passes; {passes} passes over the "
+                 f"training part show {passes * n_fit:,}.", hint)
+
+
+def reported_slip(facts, name, accuracies, model):
+    """A wrong() verdict when the reported accuracy is not the validation accuracy, else None."""
+    reported = facts.get("reported")
+    if not isinstance(reported, float):
+        return wrong(f"`{name}` is {_a(str(reported).strip('<>').removeprefix('a '))}, not "
+                     "a number.",
+                     f"set `{name} = accuracy_score(y_valid, {model}.predict(X_valid))`.")
+    valid = accuracies["valid"][1]
+    if abs(reported - valid) <= _REPORTED_TOLERANCE:
+        return None
+    if abs(reported - 100 * valid) <= 100 * _REPORTED_TOLERANCE:
+        return wrong(f"`{name}` = {reported:g} is a percentage.",
+                     "give a share between 0 and 1, as `accuracy_score` returns it.")
+    for part, words in (("test", "the test part: it stays untouched until the final check, or "
+                                 "it stops being an honest verdict"),
+                        ("train", "the training part, the images the model learned from: it "
+                                  "says how well it remembers them, not how it does on new "
+                                  "ones")):
+        if part in accuracies and abs(reported - accuracies[part][1]) <= _REPORTED_TOLERANCE:
+            return wrong(f"`{name}` = {reported:.3f} is the accuracy on {words}.",
+                         f"measure on the validation part: `accuracy_score(y_valid, "
+                         f"{model}.predict(X_valid))`.")
+    return wrong(f"`{name}` = {reported:.3f}, but `{model}` scores {valid:.3f} on the validation "
+                 "part now: was it trained again (a `fit` from scratch, more periods) after "
+                 "you measured it?",
+                 f"train `{model}` once, then measure it: the cells below use it as it is.")
+
+
+def knob_hint(facts, sizes):
+    """Which of the three knobs to turn when the linear model stays under the bar."""
+    n_fit, passes = sizes["train"], facts["passes"]
+    batch = facts["batch_size"]
+    batch = min(200, n_fit) if batch in (None, "auto") else int(batch)
+    steps = passes * int(np.ceil(n_fit / batch))
+    rate = float(facts["learning_rate_init"])
+    if rate < 0.01:
+        return (f"raise the learning rate: steps of {rate:g} move the weights too little; "
+                "try ten times larger.")
+    if rate > 1:
+        return f"lower the learning rate: steps of {rate:g} overshoot, try 0.1."
+    if steps < 1000:
+        return (f"more steps: {passes} period(s) of {int(np.ceil(n_fit / batch))} batches of "
+                f"{batch} images make only {steps} steps; use more periods or a smaller "
+                "batch size.")
+    return ("try another learning rate (between 0.01 and 0.5) with a batch size between 16 "
+            "and 128 and 10 to 30 periods.")
+
+
+def _a(word):
+    word = str(word)
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+class TuneLinear(Judge, specs.TuneLinear):
+    def judge(self, payload, cases):
+        facts = payload["value"]
+        verdict = model_slip(facts, "tuned_linear", linear=True)
+        if verdict is not None:
+            return verdict
+        periods = facts.get("periods")
+        if isinstance(periods, float) and periods != facts["passes"]:
+            return wrong(f"`tuned_linear` made {facts['passes']} passes over the training part, "
+                         f"but `LINEAR_PERIODS` is {periods:g}: was it trained again (a `fit` "
+                         "from scratch) or further after the periods?",
+                         "train it in exactly `LINEAR_PERIODS` periods, "
+                         "`train_in_periods(tuned_linear, ..., LINEAR_PERIODS)`, and nothing "
+                         "after.")
+        accuracies = part_accuracies(facts)
+        verdict = reported_slip(facts, "linear_accuracy", accuracies, "tuned_linear")
+        if verdict is not None:
+            return verdict
+        valid = accuracies["valid"][1]
+        bar = LINEAR_BAR.get(facts["pixels"], LINEAR_BAR[784])
+        if valid < bar:
+            return wrong(f"`tuned_linear` scores {valid:.3f} on the validation part, under the "
+                         f"bar of {bar}.", knob_hint(facts, {p: s for p, (s, _) in
+                                                            accuracies.items()}))
+        return correct(f"{valid:.3f} on the validation part, over the bar of {bar}, trained on "
+                       "the training part alone, the test part untouched.")
+
+
+class BetterNetwork(Judge, specs.BetterNetwork):
+    def judge(self, payload, cases):
+        facts = payload["value"]
+        linear = facts.get("linear") or {}
+        if linear.get("type") != "MLPClassifier" or not linear.get("fitted"):
+            return wrong("there is no trained `tuned_linear` to beat.",
+                         "do exercise 3 first, and run its cell: the network must beat it.")
+        verdict = model_slip(facts, "better_network", linear=False)
+        if verdict is not None:
+            return verdict
+        accuracies = part_accuracies(facts)
+        verdict = reported_slip(facts, "network_accuracy", accuracies, "better_network")
+        if verdict is not None:
+            return verdict
+        network, target = accuracies["valid"][1], part_accuracies(linear)["valid"][1]
+        bar = LINEAR_BAR.get(linear["pixels"], LINEAR_BAR[784])
+        if target < bar:
+            return wrong(f"`tuned_linear` scores {target:.3f} on the validation part now, under "
+                         f"the bar of {bar}: the network must beat the *tuned* model.",
+                         "run exercise 3's cell again as it passed, then this exercise.")
+        if network <= target:
+            how = "only matches" if network == target else "stays under"
+            return wrong(f"`better_network` scores {network:.3f} on the validation part: it "
+                         f"{how} the tuned linear model's {target:.3f}.",
+                         "give it more to work with: more hidden units, more periods, or "
+                         "another learning rate; compare on the validation part only.")
+        return correct(f"{network:.3f} on the validation part against the linear model's "
+                       f"{target:.3f}, trained on the training part alone.")
+
+
 class WhatTilesShow(Question, specs.WhatTilesShow):
     options = {
         "a": ("Each unit has become a picture of one whole digit, which it recognises.",
@@ -567,4 +808,5 @@ class WhatTilesShow(Question, specs.WhatTilesShow):
     right = "b"
 
 
-EXERCISES = [TrainInPeriods(), RowNormalizedConfusion(), UnitWeights(), WhatTilesShow()]
+EXERCISES = [TrainInPeriods(), RowNormalizedConfusion(), TuneLinear(), BetterNetwork(),
+             UnitWeights(), WhatTilesShow()]
