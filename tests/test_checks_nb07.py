@@ -638,3 +638,18 @@ def test_tune_linear_judged_across_the_wire_as_the_grader_does(monkeypatch):
     exercise = judging.get("07-tune-linear")
     payload = checks.decode(checks.encode(checks.collect_safely(exercise, model, [])))
     assert judging.judge_safely(exercise, payload, []).passed
+
+
+def test_tune_linear_without_linear_accuracy_says_it_is_not_set(monkeypatch):
+    model, names = tuned()
+    del names["linear_accuracy"]
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "is not set",
+                 "linear_accuracy = accuracy_score")
+
+
+def test_tune_linear_a_learning_rate_that_blows_up_is_named_without_a_warning(monkeypatch):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the learner's own training overflows
+        model, names = tuned(32, 50.0, 5)
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "under the bar",
+                 "lower the learning rate")

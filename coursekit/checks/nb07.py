@@ -190,8 +190,13 @@ def trained_model_facts(model, namespace):
 
 
 def reported_number(namespace, name):
-    """The notebook's variable ``name`` as plain data; its type's name when not a number."""
-    value = namespace.get(name)
+    """The notebook's variable ``name`` as a float; its type's name when not a number.
+
+    None when the notebook has no such name.
+    """
+    if name not in namespace:
+        return None
+    value = namespace[name]
     if isinstance(value, (numbers.Real, np.generic)) and not isinstance(value, bool):
         return float(value)
     return f"<a {type(value).__name__}>"

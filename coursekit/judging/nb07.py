@@ -584,13 +584,16 @@ def part_accuracies(facts):
     activation = _ACTIVATIONS[facts["activation"]]
     classes = np.asarray(facts["classes"])
     out = {}
+    layers = list(zip(facts["coefs"], facts["intercepts"]))
     for part, (X, y) in notebook_parts().items():
         scores = X
-        layers = list(zip(facts["coefs"], facts["intercepts"]))
-        for depth, (weights, biases) in enumerate(layers):
-            scores = scores @ np.asarray(weights, dtype=float) + np.asarray(biases, dtype=float)
-            if depth < len(layers) - 1:
-                scores = activation(scores)
+        # Weights blown up by too large a learning rate overflow; they score badly anyway.
+        with np.errstate(all="ignore"):
+            for depth, (weights, biases) in enumerate(layers):
+                scores = scores @ np.asarray(weights, dtype=float) + np.asarray(biases,
+                                                                                dtype=float)
+                if depth < len(layers) - 1:
+                    scores = activation(scores)
         out[part] = (len(y), float(np.mean(classes[np.argmax(scores, axis=1)] == y)))
     return out
 
@@ -681,8 +684,9 @@ def reported_slip(facts, name, accuracies, model):
     """A wrong() verdict when the reported accuracy is not the validation accuracy, else None."""
     reported = facts.get("reported")
     if not isinstance(reported, float):
-        return wrong(f"`{name}` is {_a(str(reported).strip('<>').removeprefix('a '))}, not "
-                     "a number.",
+        what = ("not set" if reported is None else
+                f"{_a(str(reported).strip('<>').removeprefix('a '))}, not a number")
+        return wrong(f"`{name}` is {what}.",
                      f"set `{name} = accuracy_score(y_valid, {model}.predict(X_valid))`.")
     valid = accuracies["valid"][1]
     if abs(reported - valid) <= _REPORTED_TOLERANCE:
