@@ -55,6 +55,18 @@ def test_02_dot_classifier_a_list_is_not_an_array():
                  "numpy array")
 
 
+def test_02_dot_classifier_a_tuple_is_named_a_tuple_not_a_list():
+    result = verdict("02-dot-classifier", lambda x: tuple(AVERAGES @ x))
+    assert_wrong(result, "is a tuple", "around your tuple", "numpy array")
+    assert "list" not in result.message + result.hint
+
+
+def test_01_to_vector_a_tuple_is_named_a_tuple():
+    result = verdict("01-scale-pixels", lambda image: tuple(image.reshape(64) / 16))
+    assert_wrong(result, "tuple")
+    assert "list" not in result.message + result.hint
+
+
 # ---------------------------------------------------------------- 05: nudge
 
 def test_05_nudge_a_list_is_not_an_array():

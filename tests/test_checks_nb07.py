@@ -15,7 +15,10 @@ CLASSES = np.arange(10)
 
 def test_every_exercise_of_07_is_covered_in_order():
     assert [e.id for e in checks.exercises_for("07_weight_visualization")] == [
-        "07-train-in-periods", "07-confusion-rates", "07-unit-weights", "07-what-tiles-show"]
+        "07-train-in-periods", "07-confusion-rates", "07-tune-linear", "07-better-network",
+        "07-unit-weights", "07-what-tiles-show"]
+    assert [e.number for e in checks.exercises_for("07_weight_visualization")] == [
+        1, 2, 3, 4, 5, 6]
 
 
 # ---------------------------------------------------------------- exercise 1
@@ -66,6 +69,18 @@ def test_train_in_periods_other_right_forms_pass():
     assert verdict("07-train-in-periods", by_hand).passed
 
 
+def test_train_in_periods_float32_losses_and_validation_measured_first_pass():
+    def float32_losses(model, X_train, y_train, X_valid, y_valid, periods):
+        train, valid = [], []
+        for _ in range(periods):
+            model.partial_fit(X_train, y_train, classes=np.arange(10))
+            valid.append(np.float32(loss(model, X_valid, y_valid)))
+            train.append(np.float32(loss(model, X_train, y_train)))
+        return tuple(train), tuple(valid)
+
+    assert verdict("07-train-in-periods", float32_losses).passed
+
+
 def swapped(model, X_train, y_train, X_valid, y_valid, periods):
     train, valid = periods_loop(loss)(model, X_train, y_train, X_valid, y_valid, periods)
     return valid, train
@@ -108,14 +123,66 @@ def half_the_training_part(model, X_train, y_train, X_valid, y_valid, periods):
     return train, valid
 
 
+def one_part_twice(part):
+    def answer(model, X_train, y_train, X_valid, y_valid, periods):
+        train, valid = periods_loop(loss)(model, X_train, y_train, X_valid, y_valid, periods)
+        return (train, train) if part == "training" else (valid, valid)
+    return answer
+
+
+def trained_on(parts):
+    """A loop that trains on the validation part, or on both parts, instead of the training part."""
+    def answer(model, X_train, y_train, X_valid, y_valid, periods):
+        X_fit, y_fit = ((X_valid, y_valid) if parts == "validation" else
+                        (np.concatenate([X_train, X_valid]), np.concatenate([y_train, y_valid])))
+        train, valid = [], []
+        for _ in range(periods):
+            model.partial_fit(X_fit, y_fit, classes=CLASSES)
+            train.append(loss(model, X_train, y_train))
+            valid.append(loss(model, X_valid, y_valid))
+        return train, valid
+    return answer
+
+
+def one_period_too_many(model, X_train, y_train, X_valid, y_valid, periods):
+    return periods_loop(loss)(model, X_train, y_train, X_valid, y_valid, periods + 1)
+
+
+def validation_measured_on_training_images(model, X_train, y_train, X_valid, y_valid, periods):
+    train, valid = [], []
+    for _ in range(periods):
+        model.partial_fit(X_train, y_train, classes=CLASSES)
+        train.append(loss(model, X_train, y_train))
+        valid.append(log_loss(y_valid, model.predict_proba(X_train[:len(y_valid)]),
+                              labels=CLASSES))
+    return train, valid
+
+
+def own_answer_loss(model, X, y):
+    return float(-np.mean(np.log(model.predict_proba(X).max(axis=1))))
+
+
 TRAIN_WRONG = [
+    (one_part_twice("training"), "training losses twice", "X_valid, y_valid"),
+    (one_part_twice("validation"), "validation losses twice", "X_train, y_train"),
+    (validation_measured_on_training_images, "validation losses are not", "X_valid, y_valid"),
+    (trained_on("validation"), "on the validation part", "training part only"),
+    (trained_on("both"), "training and validation parts together", "training part only"),
+    (one_period_too_many, "one period too many", "range(periods)"),
+    (periods_loop(lambda m, X, y: -loss(m, X, y)), "minus sign", "positive"),
+    (periods_loop(lambda m, X, y: log_loss(y, m.predict_proba(X), labels=CLASSES,
+                                           normalize=False)), "sum", "normalize=False"),
+    (periods_loop(lambda m, X, y: 100 * accuracy(m, X, y)), "accuracy in percent", "log_loss"),
+    (periods_loop(own_answer_loss), "model's own answer", "true"),
+    (periods_loop(lambda m, X, y: loss(m, X, y) / np.log(10)), "log10", "natural"),
+    (periods_loop(lambda m, X, y: round(loss(m, X, y), 3)), "rounded to 3", "round only"),
     (shuffled_each_period, "another order", "shuffle"),
     (half_the_training_part, "expected", "whole training part"),
     (swapped, "swapped", "training losses first"),
     (periods_loop(accuracy), "recorded the accuracy", "log_loss"),
     (periods_loop(error_rate), "recorded the error rate", "log_loss"),
     (pairs, "pairs, one per period", "two lists"),
-    (one_period_short, "numbers per part", "exactly `periods` periods"),
+    (one_period_short, "one period short", "range(1, periods)"),
     (periods_loop(squared_probability_error), "differ from the expected", "log_loss"),
 ]
 
@@ -203,6 +270,11 @@ CONFUSION_WRONG = [
      "labels first"),
     (lambda t, p: by_hand(t, p).T, "transposed", "rows are the true digits"),
     (lambda t, p: by_hand(t, p)[:9], "10x10", "one row per true digit"),
+    (lambda t, p: confusion_matrix(t, p, labels=range(9), normalize="true"),
+     "labels=range(9)` leaves out digit 9", "counts 0, 1, ..., 9"),
+    (lambda t, p: confusion_matrix(t, p, labels=range(8), normalize="true"),
+     "digits 8 to 9", "range(10)"),
+    (lambda t, p: tuple(by_hand(t, p)), "is a tuple", "around your tuple"),
     (lambda t, p: by_hand(t, p) + 0.05, "differ", "normalize"),
     (lambda t, p: 100 * by_hand(t, p), "percentages", "between 0 and 1"),
     (lambda t, p: confusion_matrix(t, p, labels=range(10), normalize="true") * 100,
@@ -259,7 +331,30 @@ UNIT_WRONG = [
     (lambda network: network.coefs_[0].T.tolist(), ("list", "numpy array")),
     (transposes_in_place, ("changed the network", "without assigning")),
     (lambda network: network.coefs_[0].T * 2, ("differs",)),
+    (lambda network: tuple(network.coefs_[0].T), ("a tuple", "around your tuple")),
 ]
+
+
+def refits(how):
+    """A unit_weights that trains the network it is given before reading its weights."""
+    def unit_weights(network):
+        from coursekit.data import load_digits
+        X, y = load_digits()
+        X = X[:100] if network.n_features_in_ == 64 else X[:100, ::4]
+        if how == "fit":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # fit's warning that it stopped early
+                network.fit(X, y[:100])
+        else:
+            network.partial_fit(X, y[:100])
+        return network.coefs_[0].T
+    return unit_weights
+
+
+@pytest.mark.parametrize("how", ["fit", "partial_fit"])
+def test_unit_weights_a_refit_inside_is_named(how):
+    assert_wrong(verdict("07-unit-weights", refits(how)), "trained the network",
+                 "only read the weights")
 
 
 @pytest.mark.parametrize("answer, words", UNIT_WRONG)
@@ -293,3 +388,268 @@ def test_unit_weights_judged_across_the_wire_as_the_grader_does():
     payload = checks.decode(checks.encode(checks.collect_safely(
         exercise, lambda network: network.coefs_[0].T, cases)))
     assert judging.judge_safely(exercise, payload, exercise.cases(0)).passed
+
+
+# ---------------------------------------------------------------- exercises 3 and 4
+
+from sklearn.neural_network import MLPClassifier  # noqa: E402
+
+from coursekit.checks import spec  # noqa: E402
+from coursekit.judging.nb07 import notebook_parts  # noqa: E402
+
+PARTS = notebook_parts()
+(X_TRAIN, Y_TRAIN), (X_VALID, Y_VALID), (X_TEST, Y_TEST) = (
+    PARTS["train"], PARTS["valid"], PARTS["test"])
+
+
+def make_linear(batch_size, learning_rate):
+    return MLPClassifier(hidden_layer_sizes=(), solver="sgd", batch_size=batch_size,
+                         learning_rate_init=learning_rate, random_state=0)
+
+
+def make_network(hidden=(64,), **settings):
+    settings = {"solver": "sgd", "batch_size": 32, "learning_rate_init": 0.1,
+                "random_state": 0, **settings}
+    return MLPClassifier(hidden_layer_sizes=hidden, **settings)
+
+
+def trained(model, periods, X=X_TRAIN, y=Y_TRAIN):
+    for _ in range(periods):
+        model.partial_fit(X, y, classes=CLASSES)
+    return model
+
+
+def valid_accuracy(model, X=X_VALID, y=Y_VALID):
+    return accuracy_score(y, model.predict(X))
+
+
+def notebook(**names):
+    """The notebook's namespace after its loading cell, plus ``names``."""
+    return {"X_train": X_TRAIN, "y_train": Y_TRAIN, "X_valid": X_VALID, "y_valid": Y_VALID,
+            "X_test": X_TEST, "y_test": Y_TEST, **names}
+
+
+def judged(monkeypatch, exercise_id, answer, namespace):
+    monkeypatch.setattr(spec, "user_namespace", lambda: namespace)
+    return verdict(exercise_id, answer)
+
+
+def tuned(batch_size=128, learning_rate=0.1, periods=20, **names):
+    """A tuned linear model and the notebook that made it (the solution's knobs by default)."""
+    model = trained(make_linear(batch_size, learning_rate), periods)
+    return model, notebook(tuned_linear=model, LINEAR_PERIODS=periods,
+                           linear_accuracy=valid_accuracy(model), **names)
+
+
+@pytest.mark.parametrize("knobs, report", [
+    ((128, 0.1, 20), valid_accuracy),
+    ((32, 0.3, 10), valid_accuracy),
+    ((32, 0.2, 15), lambda model: round(valid_accuracy(model), 3)),
+    ((16, 0.2, 10), lambda model: np.float64(model.score(X_VALID, Y_VALID))),
+])
+def test_tune_linear_right_answers_pass(monkeypatch, knobs, report):
+    model, names = tuned(*knobs)
+    names["linear_accuracy"] = report(model)
+    kept = [w.copy() for w in model.coefs_]
+    result = judged(monkeypatch, "07-tune-linear", model, names)
+    assert result.passed, result
+    # The check reads the model and leaves it as the next cells need it.
+    assert all(np.array_equal(a, b) for a, b in zip(kept, model.coefs_))
+
+
+def refit_after_measuring(measure_after):
+    model, names = tuned()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fit's warning that it stopped early
+        model.fit(X_TRAIN, Y_TRAIN)
+    if measure_after:
+        names["linear_accuracy"] = valid_accuracy(model)
+    return model, names
+
+
+def reported(part, scale=1):
+    def make():
+        model, names = tuned()
+        X, y = {"test": (X_TEST, Y_TEST), "train": (X_TRAIN, Y_TRAIN)}.get(
+            part, (X_VALID, Y_VALID))
+        names["linear_accuracy"] = scale * valid_accuracy(model, X, y)
+        return model, names
+    return make
+
+
+def trained_on(X, y, periods=10, *, extra=None):
+    def make():
+        model = trained(make_linear(32, 0.1), periods, X, y)
+        if extra is not None:
+            trained(model, 1, *extra)
+        return model, notebook(LINEAR_PERIODS=periods + (extra is not None),
+                               linear_accuracy=valid_accuracy(model))
+    return make
+
+
+def shuffled_labels_in_place():
+    model, names = tuned()
+    y_train = Y_TRAIN.copy()
+    np.random.default_rng(0).shuffle(y_train)  # the images stay where they were
+    names["y_train"] = y_train
+    return model, names
+
+
+TUNE_WRONG = {
+    "measured on the test part": (reported("test"), ("test part", "untouched",
+                                                     "y_valid")),
+    "measured on the training part": (reported("train"), ("training part", "remembers",
+                                                          "X_valid")),
+    "in percent": (reported("valid", 100), ("percentage", "between 0 and 1")),
+    "a small learning rate": (lambda: tuned(200, 0.001, 3), ("under the bar",
+                                                             "raise the learning rate")),
+    "a tinier learning rate": (lambda: tuned(32, 0.0005, 20), ("under the bar",
+                                                               "raise the learning rate")),
+    "too few steps": (lambda: tuned(1000, 0.1, 2), ("under the bar", "more steps",
+                                                    "smaller batch")),
+    "one period": (lambda: tuned(200, 0.1, 1), ("under the bar", "more periods")),
+    "trained on the test part": (trained_on(X_TEST, Y_TEST), ("trained on the test part",
+                                                              "training part only")),
+    "trained on the validation part": (trained_on(X_VALID, Y_VALID), ("validation part",)),
+    "trained on training and validation": (
+        trained_on(np.concatenate([X_TRAIN, X_VALID]), np.concatenate([Y_TRAIN, Y_VALID])),
+        ("training and validation parts together",)),
+    "one pass more on the validation part": (
+        trained_on(X_TRAIN, Y_TRAIN, extra=(X_VALID, Y_VALID)), ("1 of its 11 passes",)),
+    "refit after measuring": (lambda: refit_after_measuring(False), ("LINEAR_PERIODS",
+                                                                     "fit")),
+    "refit, then measured": (lambda: refit_after_measuring(True), ("LINEAR_PERIODS",)),
+    "labels shuffled in place": (shuffled_labels_in_place, ("y_train", "changed",
+                                                            "permutation")),
+}
+
+
+@pytest.mark.parametrize("slip", TUNE_WRONG)
+def test_tune_linear_slips_are_named(monkeypatch, slip):
+    make, words = TUNE_WRONG[slip]
+    model, names = make()
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), *words)
+
+
+def test_tune_linear_reported_accuracy_that_no_longer_describes_the_model(monkeypatch):
+    model, names = tuned()
+    names["linear_accuracy"] = valid_accuracy(model) - 0.02  # measured before more training
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "scores",
+                 "trained again")
+
+
+@pytest.mark.parametrize("answer, words", [
+    (..., None),
+    (0.96, ("is a float", "make_linear")),
+    (make_linear(32, 0.1), ("not trained",)),
+    (trained(make_network((16,)), 3), ("hidden layers (16,)", "hidden_layer_sizes=()")),
+])
+def test_tune_linear_model_slips(monkeypatch, answer, words):
+    names = notebook(LINEAR_PERIODS=3, linear_accuracy=0.96)
+    result = judged(monkeypatch, "07-tune-linear", answer, names)
+    if words is None:
+        assert result.status == checks.MISSING, result
+    else:
+        assert_wrong(result, *words)
+
+
+def test_tune_linear_without_its_accuracy_says_which_name(monkeypatch):
+    model, names = tuned()
+    names["linear_accuracy"] = ...
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "linear_accuracy",
+                 "accuracy_score(y_valid")
+
+
+def with_network(network, **names):
+    linear, namespace = tuned()
+    accuracy = valid_accuracy(network) if hasattr(network, "coefs_") else 0.97
+    namespace.update({"better_network": network, "network_accuracy": accuracy, **names})
+    return namespace
+
+
+@pytest.mark.parametrize("network", [
+    lambda: trained(make_network(), 20),
+    lambda: trained(make_network((128,), solver="adam", learning_rate_init=0.003), 15),
+    lambda: trained(make_network((32,), solver="adam", learning_rate_init=0.003), 20),
+    lambda: make_network((64,), max_iter=300, early_stopping=True, solver="adam",
+                         learning_rate_init=0.01).fit(X_TRAIN, Y_TRAIN),
+], ids=["sgd-64", "adam-128", "the notebook's network", "fit-early-stopping"])
+def test_better_network_right_answers_pass(monkeypatch, network):
+    model = network()
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert result.passed, result
+
+
+def test_better_network_that_only_matches_or_stays_under_is_named(monkeypatch):
+    linear, _ = tuned()
+    target = valid_accuracy(linear)
+    for hidden, periods in (((64, 32), 20), ((8,), 3)):
+        model = trained(make_network(hidden), periods)
+        how = "only matches" if valid_accuracy(model) == target else "stays under"
+        assert_wrong(judged(monkeypatch, "07-better-network", model, with_network(model)),
+                     how, "more hidden units")
+
+
+def better_network_slips():
+    right = trained(make_network(), 20)
+    return [
+        (right, with_network(right, network_accuracy=valid_accuracy(right, X_TRAIN,
+                                                                    Y_TRAIN)),
+         ("training part", "X_valid")),
+        (right, with_network(right, network_accuracy=valid_accuracy(right, X_TEST, Y_TEST)),
+         ("test part",)),
+        (trained(trained(make_network(), 20), 2, X_VALID, Y_VALID), None,
+         ("validation part", "2 of its 22 passes")),
+        (trained(make_network(), 20, X_TEST, Y_TEST), None, ("trained on the test part",)),
+        (make_network().fit(np.concatenate([X_TRAIN, X_VALID]),
+                            np.concatenate([Y_TRAIN, Y_VALID])), None,
+         ("training and validation parts together",)),
+        (trained(make_linear(32, 0.1), 10), None, ("no hidden layer",)),
+        (make_network(), None, ("not trained",)),
+        (right, with_network(right, tuned_linear=None), ("no trained `tuned_linear`",
+                                                         "exercise 3")),
+        (right, with_network(right, tuned_linear=trained(make_linear(200, 0.001), 3)),
+         ("under the bar", "*tuned* model")),
+    ]
+
+
+def test_better_network_slips_are_named(monkeypatch):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fit's warning that it stopped early
+        cases = better_network_slips()
+    for model, names, words in cases:
+        names = names or with_network(model)
+        assert_wrong(judged(monkeypatch, "07-better-network", model, names), *words)
+
+
+def test_the_judges_split_is_the_notebooks():
+    from coursekit.data import load_dataset, stratified_split
+
+    X, y = load_dataset("digits")
+    X_rest, X_test, y_rest, y_test = stratified_split(X, y, test_size=0.2, random_state=0)
+    X_train, X_valid, _, _ = stratified_split(X_rest, y_rest, test_size=0.2, random_state=0)
+    assert np.array_equal(X_train, X_TRAIN) and np.array_equal(X_valid, X_VALID)
+    assert np.array_equal(X_test, X_TEST) and len(X_train) == 1149
+
+
+def test_tune_linear_judged_across_the_wire_as_the_grader_does(monkeypatch):
+    model, names = tuned()
+    monkeypatch.setattr(spec, "user_namespace", lambda: names)
+    exercise = judging.get("07-tune-linear")
+    payload = checks.decode(checks.encode(checks.collect_safely(exercise, model, [])))
+    assert judging.judge_safely(exercise, payload, []).passed
+
+
+def test_tune_linear_without_linear_accuracy_says_it_is_not_set(monkeypatch):
+    model, names = tuned()
+    del names["linear_accuracy"]
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "is not set",
+                 "linear_accuracy = accuracy_score")
+
+
+def test_tune_linear_a_learning_rate_that_blows_up_is_named_without_a_warning(monkeypatch):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the learner's own training overflows
+        model, names = tuned(32, 50.0, 5)
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "under the bar",
+                 "lower the learning rate")

@@ -3,11 +3,14 @@
 Their judges are in :mod:`coursekit.judging.nb07`.
 """
 
+import numbers
+
 import numpy as np
 from sklearn.linear_model import SGDClassifier
 from sklearn.neural_network import MLPClassifier
 
 from ..data import load_digits
+from . import spec as specs_module
 from .spec import ExerciseSpec, QuestionSpec, array_facts
 from .wire import plain, plain_or_name
 
@@ -117,7 +120,7 @@ def small_network(spec):
 class UnitWeights(ExerciseSpec):
     id = "07-unit-weights"
     notebook = NOTEBOOK
-    number = 3
+    number = 5
     title = "one row of weights per hidden unit"
     points = 1
     answer_name = "unit_weights"
@@ -126,19 +129,120 @@ class UnitWeights(ExerciseSpec):
         (spec,) = case
         network = small_network(spec)
         kept = [w.copy() for w in network.coefs_]
+        seen = (network.t_, network.n_iter_)
         facts = array_facts(func(network))
         facts["changed_network"] = len(kept) != len(network.coefs_) or any(
             a.shape != b.shape or not np.array_equal(a, b) for a, b in zip(kept, network.coefs_))
+        # A `fit` or `partial_fit` inside the function trains the notebook's network on:
+        # the images it has seen and its passes over them tell that from an assignment.
+        facts["trained"] = (getattr(network, "t_", None), getattr(network, "n_iter_", None)) != seen
         return facts
+
+
+# ---------------------------------------------------------------- exercises 3 and 4
+
+#: The notebook's three parts, by the names its cells give them.
+PARTS = {"train": ("X_train", "y_train"), "valid": ("X_valid", "y_valid"),
+         "test": ("X_test", "y_test")}
+
+
+def trained_model_facts(model, namespace):
+    """Plain facts about a trained :class:`~sklearn.neural_network.MLPClassifier`.
+
+    Its settings, what it has seen (``t_``, the images shown to the solver, and
+    its passes over them), and its weights when the images have 64
+    pixels, so that the judge can recompute its accuracy on parts of its own. For
+    other images (MNIST, which the judge does not have) the accuracy on each of the
+    notebook's parts in ``namespace`` is measured here instead.
+
+    Examples
+    --------
+    >>> trained_model_facts("not a model", {})
+    {'type': 'str'}
+    """
+    facts = {"type": type(model).__name__}
+    if not isinstance(model, MLPClassifier):
+        return facts
+    settings = model.get_params(deep=False)
+    hidden = settings["hidden_layer_sizes"]
+    facts["hidden"] = [int(size) for size in np.atleast_1d(hidden)]
+    for name in ("batch_size", "learning_rate_init", "solver", "activation", "early_stopping",
+                 "validation_fraction"):
+        value = settings[name]
+        facts[name] = plain(value) if value is None or isinstance(value, (str, bool, float, int)) \
+            else repr(value)
+    facts["fitted"] = hasattr(model, "coefs_")
+    if not facts["fitted"]:
+        return facts
+    # `n_iter_` counts the passes of the last call only; `loss_curve_` has one loss per
+    # pass since the model was (re)initialised, by `fit` or the first `partial_fit`.
+    facts.update(seen=int(model.t_), passes=len(model.loss_curve_),
+                 pixels=int(model.n_features_in_), classes=plain(model.classes_))
+    if facts["pixels"] == 64:
+        facts["coefs"] = [plain(w) for w in model.coefs_]
+        facts["intercepts"] = [plain(b) for b in model.intercepts_]
+    facts["parts"] = {}
+    for part, (X_name, y_name) in PARTS.items():
+        X, y = namespace.get(X_name), namespace.get(y_name)
+        if getattr(X, "shape", (0, 0))[1:] == (facts["pixels"],) and len(X) == len(y):
+            facts["parts"][part] = {"size": len(y), "accuracy": float(model.score(X, y))}
+    return facts
+
+
+def reported_number(namespace, name):
+    """The notebook's variable ``name`` as a float; its type's name when not a number.
+
+    None when the notebook has no such name.
+    """
+    if name not in namespace:
+        return None
+    value = namespace[name]
+    if isinstance(value, (numbers.Real, np.generic)) and not isinstance(value, bool):
+        return float(value)
+    return f"<a {type(value).__name__}>"
+
+
+class TuneLinear(ExerciseSpec):
+    id = "07-tune-linear"
+    notebook = NOTEBOOK
+    number = 3
+    title = "tune the linear model to the bar"
+    points = 2
+    answer_name = "tuned_linear"
+
+    def collect(self, answer, cases):
+        namespace = specs_module.user_namespace()
+        facts = trained_model_facts(answer, namespace)
+        facts["reported"] = reported_number(namespace, "linear_accuracy")
+        facts["periods"] = reported_number(namespace, "LINEAR_PERIODS")
+        return {"value": facts}
+
+
+class BetterNetwork(ExerciseSpec):
+    id = "07-better-network"
+    notebook = NOTEBOOK
+    number = 4
+    title = "a network that beats the tuned linear model"
+    points = 2
+    answer_name = "better_network"
+
+    def collect(self, answer, cases):
+        namespace = specs_module.user_namespace()
+        facts = trained_model_facts(answer, namespace)
+        facts["reported"] = reported_number(namespace, "network_accuracy")
+        # The bar is the tuned linear model of the exercise before, as it is now.
+        facts["linear"] = trained_model_facts(namespace.get("tuned_linear"), namespace)
+        return {"value": facts}
 
 
 class WhatTilesShow(QuestionSpec):
     id = "07-what-tiles-show"
     notebook = NOTEBOOK
-    number = 4
+    number = 6
     title = "what the first layer's tiles show"
     points = 1
     answer_name = "what_tiles_show"
 
 
-EXERCISES = [TrainInPeriods(), RowNormalizedConfusion(), UnitWeights(), WhatTilesShow()]
+EXERCISES = [TrainInPeriods(), RowNormalizedConfusion(), TuneLinear(), BetterNetwork(),
+             UnitWeights(), WhatTilesShow()]

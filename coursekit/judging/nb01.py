@@ -45,8 +45,8 @@ class ScalePixels(Judge, specs.ScalePixels):
                     return wrong(f"right values, but `to_vector` returned a {result['type']}, "
                                  f"not a numpy array.",
                                  "return the array itself, `image.reshape(64) / 16`, without "
-                                 "`list(...)` around it: the next cells use array operations "
-                                 "on it.")
+                                 f"`{result['type']}(...)` around it: the next cells use "
+                                 "array operations on it.")
                 if result["changed_input"]:
                     return wrong("right values, but your function changed the image it was given.",
                                  "compute a new array, `image.reshape(64) / 16`, instead of "

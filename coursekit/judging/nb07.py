@@ -1,5 +1,7 @@
 """Notebook 07's judges: cases, references and hints."""
 
+import functools
+
 import numpy as np
 from sklearn.metrics import accuracy_score, log_loss
 
@@ -38,24 +40,34 @@ def shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods, *, runs=1
     return np.array(histories)
 
 
-def reference_history(spec, X_train, y_train, X_valid, y_valid, periods):
+def reference_history(spec, X_train, y_train, X_valid, y_valid, periods, *, fit_on=None):
     """What a right ``train_in_periods`` records, plus what common slips record instead.
+
+    Parameters
+    ----------
+    fit_on : (X, y), optional
+        Images to train on instead of the training part: the history of an answer that
+        trains on the wrong part, measured on the right ones.
 
     Returns
     -------
     dict of str to ndarray
         ``"loss"``: log loss on the training and validation parts after each period,
-        shape (2, periods); ``"accuracy"``: the same for accuracy; ``"final"``: the
-        trained model's probabilities for the validation images, what the notebook's
-        next cells see of the model.
+        shape (2, periods); ``"accuracy"``: the same for accuracy; ``"own"``: the log
+        loss of the model's own answer (its largest probability) instead of the true
+        digit's; ``"final"``: the trained model's probabilities for the validation
+        images, what the notebook's next cells see of the model.
     """
     model = build_model(spec)
-    history = {"loss": [[], []], "accuracy": [[], []]}
+    X_fit, y_fit = (X_train, y_train) if fit_on is None else fit_on
+    history = {"loss": [[], []], "accuracy": [[], []], "own": [[], []]}
     for _ in range(periods):
-        model.partial_fit(X_train, y_train, classes=CLASSES)
+        model.partial_fit(X_fit, y_fit, classes=CLASSES)
         for row, (X, y) in enumerate(((X_train, y_train), (X_valid, y_valid))):
-            history["loss"][row].append(log_loss(y, model.predict_proba(X), labels=CLASSES))
+            probabilities = model.predict_proba(X)
+            history["loss"][row].append(log_loss(y, probabilities, labels=CLASSES))
             history["accuracy"][row].append(accuracy_score(y, model.predict(X)))
+            history["own"][row].append(-np.mean(np.log(probabilities.max(axis=1))))
     history = {key: np.array(value) for key, value in history.items()}
     history["final"] = model.predict_proba(X_valid)
     return history
@@ -127,7 +139,7 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         classes = None if classes is None else as_float_array(classes)
         if classes is not None and (classes.shape != CLASSES.shape
                                     or not np.array_equal(classes, CLASSES)):
-            absent = sorted(set(CLASSES) - set(np.unique(y_train)))
+            absent = sorted(int(d) for d in set(CLASSES) - set(np.unique(y_train)))
             return wrong(f"{call}: the model knows the digits {classes.astype(int).tolist()} "
                          f"only; this training part has no image of {absent}, so "
                          "`np.unique(y_train)` leaves that digit out.",
@@ -152,9 +164,7 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
             return wrong(f"{call} returned {describe_shape(losses)}.",
                          "return two lists of numbers: `return train_losses, valid_losses`.")
         if out.shape[1] != periods:
-            return wrong(f"{call} recorded {out.shape[1]} numbers per part, not {periods}.",
-                         "record both losses once at the end of every period, and run "
-                         "exactly `periods` periods.")
+            return _count_slip(call, out.shape[1], periods)
         expected = reference_history(spec, X_train, y_train, X_valid, y_valid, periods)
         loss = expected["loss"]
         if np.allclose(out, loss, **_CLOSE):
@@ -187,58 +197,141 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         return None
 
     def _diagnose(self, case, call, out, expected):
-        spec, X_train, y_train, X_valid, y_valid, periods = case
-        loss, accuracy = expected["loss"], expected["accuracy"]
-        if np.allclose(out, loss[::-1], **_CLOSE):
-            return wrong(f"{call}: the training and validation losses are swapped.",
-                         "return the training losses first, then the validation losses.")
-        if np.allclose(out, accuracy) or np.allclose(out, 1 - accuracy):
-            what = "accuracy" if np.allclose(out, accuracy) else "error rate"
-            return wrong(f"{call} recorded the {what}, not the log loss.",
-                         "use `log_loss(y, model.predict_proba(X))`: it also counts "
-                         "how confident the right and wrong answers are.")
-        if np.allclose(out, loss / np.log(2), **_CLOSE) or np.allclose(
-                out, loss / np.log(10), **_CLOSE):
-            base = "log2" if np.allclose(out, loss / np.log(2), **_CLOSE) else "log10"
-            return wrong(f"{call} recorded the log loss in another unit: with {base} "
-                         "instead of the natural logarithm.",
-                         "use scikit-learn's `log_loss`, or `-np.mean(np.log(p))` with the "
-                         "natural logarithm `np.log`, as the curves in this course do.")
-        for decimals in _ROUNDINGS:
-            if np.allclose(out, np.round(loss, decimals), rtol=0, atol=1e-9):
-                return wrong(f"{call} recorded losses rounded to {decimals} decimal(s).",
-                             "return the losses as `log_loss` gives them; round only when "
-                             "printing, e.g. with `:.3f`.")
-        if periods > 1 and np.allclose(out, out[:, :1]) and not np.allclose(loss, loss[:, :1]):
-            return wrong(f"{call} recorded the same losses in every period.",
-                         "call `model.partial_fit(...)` each period: `fit` starts "
-                         "training again from scratch, so nothing accumulates.")
-        longer = reference_history(spec, X_train, y_train, X_valid, y_valid, periods + 1)
-        if np.allclose(out, longer["loss"][:, 1:], **_CLOSE):
-            return wrong(f"{call} recorded the losses one period late: the model had one "
-                         "more `partial_fit` than the periods, e.g. one before the loop.",
-                         "run exactly `periods` periods, each one `partial_fit` then both "
-                         "losses, and no `partial_fit` before the loop.")
-        shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
-        if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
-            return wrong(f"{call} recorded losses like those of a training that visits the "
-                         "images in another order (first period: training "
-                         f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
-                         f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
-                         "pass the whole training part to `partial_fit`, as it is: did you "
-                         "shuffle or sample it first? `partial_fit` already visits the "
-                         "images in a shuffled order, drawn from the model's "
-                         "`random_state`, so runs repeat exactly and can be compared.")
-        if np.allclose(out[:, 0], loss[:, 0], **_CLOSE):
-            return wrong(f"{call} is right after the first period but not after later ones.",
-                         "each period is exactly one `partial_fit` on the whole training "
-                         "part, then both losses; nothing else changes the model.")
+        """Name the slip behind losses that are not the expected ones."""
+        for slip in (_part_slip, _unit_slip, _period_slip, _data_slip):
+            verdict = slip(case, call, out, expected)
+            if verdict is not None:
+                return verdict
+        loss = expected["loss"]
         return wrong(f"{call} recorded losses that differ from the expected ones "
                      f"(first period: training {loss[0, 0]:.3f}, validation {loss[1, 0]:.3f}).",
                      "in each period call `model.partial_fit(X_train, y_train, "
                      "classes=np.arange(10))` once, on the whole training part, then "
                      "append `log_loss(y, model.predict_proba(X), labels=np.arange(10))` "
                      "for each part.")
+
+
+def _count_slip(call, recorded, periods):
+    """Too many or too few numbers per part: name the loop that gives them."""
+    if recorded == periods + 1:
+        return wrong(f"{call} recorded {recorded} numbers per part, one period too many.",
+                     "run exactly `periods` periods, `for _ in range(periods):`, and record "
+                     "only after each period's `partial_fit` (not once more before the loop).")
+    if recorded == periods - 1:
+        return wrong(f"{call} recorded {recorded} numbers per part, one period short.",
+                     "`range(periods)` runs `periods` times; `range(1, periods)` runs one "
+                     "time less. Record both losses in every period.")
+    return wrong(f"{call} recorded {recorded} numbers per part, not {periods}.",
+                 "record both losses once at the end of every period, and run "
+                 "exactly `periods` periods.")
+
+
+def _part_slip(case, call, out, expected):
+    """Losses of the wrong part: swapped, one part twice, or one part right and one not."""
+    loss = expected["loss"]
+    if np.allclose(out, loss[::-1], **_CLOSE):
+        return wrong(f"{call}: the training and validation losses are swapped.",
+                     "return the training losses first, then the validation losses.")
+    for row, part in enumerate(("training", "validation")):
+        if np.allclose(out, loss[[row, row]], **_CLOSE):
+            return wrong(f"{call} returned the {part} losses twice, as both lists.",
+                         "measure each part with its own images and labels: the training "
+                         "losses with `X_train, y_train`, the validation losses with "
+                         "`X_valid, y_valid`.")
+    for row, (part, other, names) in enumerate((
+            ("training", "validation", "X_valid, y_valid"),
+            ("validation", "training", "X_train, y_train"))):
+        if np.allclose(out[row], loss[row], **_CLOSE):
+            return wrong(f"{call}: the {part} losses are right, the {other} losses are not.",
+                         f"measure the {other} part with its own images and labels, "
+                         f"`{names}`, the same way as the {part} part.")
+    return None
+
+
+def _unit_slip(case, call, out, expected):
+    """Another measure than the mean log loss: accuracy, another log, a sign, a sum, rounding."""
+    spec, X_train, y_train, X_valid, y_valid, periods = case
+    loss, accuracy = expected["loss"], expected["accuracy"]
+    for scale, what in ((1, ""), (100, " in percent")):
+        for measure, name in ((accuracy, "accuracy"), (1 - accuracy, "error rate")):
+            if np.allclose(out, scale * measure):
+                return wrong(f"{call} recorded the {name}{what}, not the log loss.",
+                             "use `log_loss(y, model.predict_proba(X))`: it also counts "
+                             "how confident the right and wrong answers are.")
+    for base, factor in (("log2", np.log(2)), ("log10", np.log(10))):
+        if np.allclose(out, loss / factor, **_CLOSE):
+            return wrong(f"{call} recorded the log loss in another unit: with {base} "
+                         "instead of the natural logarithm.",
+                         "use scikit-learn's `log_loss`, or `-np.mean(np.log(p))` with the "
+                         "natural logarithm `np.log`, as the curves in this course do.")
+    if np.allclose(out, -loss, **_CLOSE):
+        return wrong(f"{call} recorded negative losses: the minus sign is missing.",
+                     "the log loss is the mean of *minus* the log of the right digit's "
+                     "probability; `log_loss` gives it as a positive number.")
+    sizes = np.array([[len(y_train)], [len(y_valid)]])
+    if np.allclose(out, loss * sizes, **_CLOSE):
+        return wrong(f"{call} recorded the sum of the images' losses, not their mean.",
+                     "average over the images (`log_loss` does, unless given "
+                     "`normalize=False`), so that parts of different sizes compare.")
+    if np.allclose(out, expected["own"], **_CLOSE):
+        return wrong(f"{call} scored the probability of the model's own answer, the largest "
+                     "one, not the probability of the true digit.",
+                     "take each image's probability of its *true* digit, "
+                     "`probabilities[np.arange(len(y)), y]`, or let `log_loss(y, ...)` pick it.")
+    for decimals in _ROUNDINGS:
+        if np.allclose(out, np.round(loss, decimals), rtol=0, atol=1e-9):
+            return wrong(f"{call} recorded losses rounded to {decimals} decimal(s).",
+                         "return the losses as `log_loss` gives them; round only when "
+                         "printing, e.g. with `:.3f`.")
+    return None
+
+
+def _period_slip(case, call, out, expected):
+    """The periods themselves: no accumulation, one period late, or drift after the first."""
+    spec, X_train, y_train, X_valid, y_valid, periods = case
+    loss = expected["loss"]
+    if periods > 1 and np.allclose(out, out[:, :1]) and not np.allclose(loss, loss[:, :1]):
+        return wrong(f"{call} recorded the same losses in every period.",
+                     "call `model.partial_fit(...)` each period: `fit` starts "
+                     "training again from scratch, so nothing accumulates.")
+    longer = reference_history(spec, X_train, y_train, X_valid, y_valid, periods + 1)
+    if np.allclose(out, longer["loss"][:, 1:], **_CLOSE):
+        return wrong(f"{call} recorded the losses one period late: the model had one "
+                     "more `partial_fit` than the periods, e.g. one before the loop.",
+                     "run exactly `periods` periods, each one `partial_fit` then both "
+                     "losses, and no `partial_fit` before the loop.")
+    return None
+
+
+def _data_slip(case, call, out, expected):
+    """Trained on other images: the validation part, both parts, or a reshuffled part."""
+    spec, X_train, y_train, X_valid, y_valid, periods = case
+    loss = expected["loss"]
+    both = (np.concatenate([X_train, X_valid]), np.concatenate([y_train, y_valid]))
+    for fit_on, what in (((X_valid, y_valid), "the validation part"),
+                         (both, "the training and validation parts together")):
+        history = reference_history(spec, X_train, y_train, X_valid, y_valid, periods,
+                                    fit_on=fit_on)
+        if np.allclose(out, history["loss"], **_CLOSE):
+            return wrong(f"{call} trained the model on {what}.",
+                         "train on the training part only, `model.partial_fit(X_train, "
+                         "y_train, ...)`: the validation part only watches, so that its "
+                         "loss tells how the model does on images it never learned from.")
+    shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
+    if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
+        return wrong(f"{call} recorded losses like those of a training that visits the "
+                     "images in another order (first period: training "
+                     f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
+                     f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
+                     "pass the whole training part to `partial_fit`, as it is: did you "
+                     "shuffle or sample it first? `partial_fit` already visits the "
+                     "images in a shuffled order, drawn from the model's "
+                     "`random_state`, so runs repeat exactly and can be compared.")
+    if np.allclose(out[:, 0], loss[:, 0], **_CLOSE):
+        return wrong(f"{call} is right after the first period but not after later ones.",
+                     "each period is exactly one `partial_fit` on the whole training "
+                     "part, then both losses; nothing else changes the model.")
+    return None
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -293,6 +386,9 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
                          "that digit's row and column are missing.",
                          "tell `confusion_matrix` all ten digits, whatever the part holds: "
                          "`confusion_matrix(y_true, y_pred, labels=range(10))`.")
+        short = _short_labels(out, y_true, y_pred)
+        if short is not None:
+            return short
         if out is None or out.shape != (10, 10):
             return wrong(f"the function returned {describe_shape(output)}; expected a "
                          f"10x10 array.",
@@ -335,6 +431,27 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
         return wrong("the shares differ from those of the true digits' images.",
                      "count with `confusion_matrix(y_true, y_pred, labels=range(10))`, then "
                      "divide each row by its total (or pass `normalize=\"true\"`).")
+
+
+def _short_labels(out, y_true, y_pred):
+    """A wrong() verdict when ``out`` is the matrix of ``labels=range(k)``, k < 10, else None."""
+    if out is None or out.ndim != 2 or out.shape[0] != out.shape[1] or not 0 < len(out) < 10:
+        return None
+    k = len(out)
+    counts = np.zeros((k, k))
+    kept = (y_true < k) & (y_pred < k)
+    np.add.at(counts, (y_true[kept], y_pred[kept]), 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = counts / counts.sum(axis=1, keepdims=True)
+        totals = np.bincount(y_true, minlength=10)[:k]
+        of_all = counts / np.where(totals > 0, totals, np.nan)[:, None]
+    if not (_same_rates(out, shares) or _same_rates(out, of_all)):
+        return None
+    left_out = "digit 9" if k == 9 else f"digits {k} to 9"
+    return wrong(f"the function returned a {k}x{k} array: `labels=range({k})` leaves out "
+                 f"{left_out}.",
+                 "`range(10)` counts 0, 1, ..., 9, all ten digits: "
+                 "`confusion_matrix(y_true, y_pred, labels=range(10))`.")
 
 
 def _same_rates(got, expected, atol=1e-8):
@@ -411,6 +528,12 @@ class UnitWeights(Judge, specs.UnitWeights):
                          "weights.",
                          "transpose instead: `network.coefs_[0].T` turns columns (units) "
                          "into rows.")
+        if facts.get("trained"):
+            return wrong(f"{call} trained the network it was given (`fit` or `partial_fit`) "
+                         "before reading its weights: the notebook's network changes, and "
+                         "the weights returned are those of the retrained network.",
+                         "only read the weights, `network.coefs_[0].T`: the network is "
+                         "fitted already, and the cells below draw it as it is.")
         if out.shape != expected.shape:
             return wrong(f"{call} returned {describe_shape(output)}; expected "
                          f"{expected.shape}, one row per hidden unit.",
@@ -424,6 +547,249 @@ class UnitWeights(Judge, specs.UnitWeights):
                          "read `coefs_[0]` without assigning to it: `network.coefs_[0].T` "
                          "is a new view, and the network keeps predicting as before.")
         return not_an_array(facts, call, str(expected.shape))
+
+
+# ---------------------------------------------------------------- exercises 3 and 4
+
+#: The validation accuracy the tuned linear model must reach, by the images' pixels:
+#: the digits, and MNIST (the Crash Course exercise's figure for its linear model).
+LINEAR_BAR = {64: 0.95, 784: 0.90}
+#: How close a reported accuracy must be to the recomputed one (rounded to 3 decimals
+#: passes; one image of the digits' validation part is 0.0035).
+_REPORTED_TOLERANCE = 6e-4
+_ACTIVATIONS = {"identity": lambda z: z, "relu": lambda z: np.maximum(z, 0),
+                "logistic": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh}
+
+
+@functools.lru_cache(maxsize=1)
+def notebook_parts():
+    """The notebook's training, validation and test parts of the digits, split as it does."""
+    X, y = load_digits()
+    X_rest, X_test, y_rest, y_test = stratified_split(X, y, test_size=0.2, random_state=0)
+    X_train, X_valid, y_train, y_valid = stratified_split(X_rest, y_rest, test_size=0.2,
+                                                          random_state=0)
+    return {"train": (X_train, y_train), "valid": (X_valid, y_valid), "test": (X_test, y_test)}
+
+
+def part_accuracies(facts):
+    """Part -> (images, accuracy) of the model ``facts`` describe (:func:`trained_model_facts`).
+
+    On the digits the judge recomputes each accuracy from the model's weights on its
+    own copy of the notebook's parts; on MNIST, which it does not have, it reads what
+    the kernel measured on the notebook's parts.
+    """
+    if facts.get("pixels") != 64:
+        return {part: (int(value["size"]), float(value["accuracy"]))
+                for part, value in (facts.get("parts") or {}).items()}
+    activation = _ACTIVATIONS[facts["activation"]]
+    classes = np.asarray(facts["classes"])
+    out = {}
+    layers = list(zip(facts["coefs"], facts["intercepts"]))
+    for part, (X, y) in notebook_parts().items():
+        scores = X
+        # Weights blown up by too large a learning rate overflow; they score badly anyway.
+        with np.errstate(all="ignore"):
+            for depth, (weights, biases) in enumerate(layers):
+                scores = scores @ np.asarray(weights, dtype=float) + np.asarray(biases,
+                                                                                dtype=float)
+                if depth < len(layers) - 1:
+                    scores = activation(scores)
+        out[part] = (len(y), float(np.mean(classes[np.argmax(scores, axis=1)] == y)))
+    return out
+
+
+def model_slip(facts, name, *, linear):
+    """A wrong() verdict for a model of the wrong kind, untrained, or trained on other data."""
+    kind = "linear model" if linear else "network"
+    build = ("`make_linear(BATCH_SIZE, LEARNING_RATE)`" if linear else
+             "`MLPClassifier(hidden_layer_sizes=(64,), ...)`")
+    if facts.get("type") != "MLPClassifier":
+        return wrong(f"`{name}` is {_a(facts.get('type'))}, not an MLPClassifier.",
+                     f"build the {kind} with {build}, then train it.")
+    if linear and facts["hidden"]:
+        return wrong(f"`{name}` has hidden layers {tuple(facts['hidden'])}: that is a network.",
+                     "the linear model has none: `make_linear(...)` builds it with "
+                     "`hidden_layer_sizes=()`.")
+    if not linear and not facts["hidden"]:
+        return wrong(f"`{name}` has no hidden layer: it is a linear model again.",
+                     "give it at least one hidden layer, e.g. `hidden_layer_sizes=(64,)`.")
+    if not facts["fitted"]:
+        return wrong(f"`{name}` is not trained yet.",
+                     "train it on the training part, e.g. with `train_in_periods(...)`.")
+    if not np.array_equal(np.asarray(facts["classes"]), CLASSES):
+        return wrong(f"`{name}` knows the digits {np.asarray(facts['classes']).tolist()}.",
+                     "train it with `classes=np.arange(10)`.")
+    return seen_slip(facts, name) or parts_slip(facts, name)
+
+
+def parts_slip(facts, name):
+    """A wrong() verdict when the notebook's parts are no longer those it split, else None.
+
+    On the digits the kernel measured the model on the notebook's parts as they are
+    now, the judge on the parts as the notebook made them: a part shuffled, sorted or
+    cut in place (its images no longer beside their labels) shows as a difference.
+    """
+    if facts.get("pixels") != 64:
+        return None
+    ours = part_accuracies(facts)
+    for part, theirs in (facts.get("parts") or {}).items():
+        size, accuracy = ours[part]
+        if int(theirs["size"]) != size or abs(float(theirs["accuracy"]) - accuracy) > 1e-9:
+            names = " and ".join(specs.PARTS[part])
+            return wrong(f"on the notebook's {names} as they are now, `{name}` scores "
+                         f"{float(theirs['accuracy']):.3f} ({int(theirs['size'])} images); on "
+                         f"the parts as the notebook split them, {accuracy:.3f} ({size} "
+                         "images): were they changed (shuffled or sorted in place, cut, or "
+                         "assigned anew)?",
+                         "leave the parts as the loading cell made them: shuffle a copy if "
+                         "you must, `order = rng.permutation(len(X_train))`, and index both "
+                         "images and labels with it. Then run the notebook again from the "
+                         "top.")
+    return None
+
+
+def seen_slip(facts, name):
+    """A wrong() verdict when the model saw other images than the training part's, else None.
+
+    ``seen`` counts the images the solver was shown, ``passes`` its passes: training on
+    the training part alone shows the same number of images in every pass.
+    """
+    sizes = {part: size for part, (size, _) in part_accuracies(facts).items()}
+    if "train" not in sizes:
+        return None  # a notebook without its parts: nothing to compare with
+    n_fit = sizes["train"]
+    if facts.get("early_stopping") is True:  # `fit` keeps a share of the part aside
+        n_fit -= int(np.ceil(float(facts["validation_fraction"]) * n_fit))
+    seen, passes = facts["seen"], facts["passes"]
+    if seen == passes * n_fit:
+        return None
+    others = {"the validation part": sizes.get("valid"), "the test part": sizes.get("test"),
+              "the training and validation parts together":
+                  sizes["train"] + sizes.get("valid", 0),
+              "all three parts": sum(sizes.values())}
+    hint = ("train on the training part only, `X_train, y_train`: the validation part "
+            "judges the choices, the test part stays untouched until the very end.")
+    for where, size in others.items():
+        if size and size != n_fit and (seen - passes * n_fit) % (size - n_fit) == 0:
+            count = (seen - passes * n_fit) // (size - n_fit)
+            if 0 < count <= passes:
+                share = "every pass" if count == passes else f"{count} of its {passes} passes"
+                return wrong(f"`{name}` was trained on {where} ({share}): it saw {seen:,} "
+                             f"images in {passes} passes.", hint)
+    return wrong(f"`{name}` saw {seen:,} images in {passes} passes; {passes} passes over the "
+                 f"training part show {passes * n_fit:,}.", hint)
+
+
+def reported_slip(facts, name, accuracies, model):
+    """A wrong() verdict when the reported accuracy is not the validation accuracy, else None."""
+    reported = facts.get("reported")
+    if not isinstance(reported, float):
+        what = ("not set" if reported is None else
+                f"{_a(str(reported).strip('<>').removeprefix('a '))}, not a number")
+        return wrong(f"`{name}` is {what}.",
+                     f"set `{name} = accuracy_score(y_valid, {model}.predict(X_valid))`.")
+    valid = accuracies["valid"][1]
+    if abs(reported - valid) <= _REPORTED_TOLERANCE:
+        return None
+    if abs(reported - 100 * valid) <= 100 * _REPORTED_TOLERANCE:
+        return wrong(f"`{name}` = {reported:g} is a percentage.",
+                     "give a share between 0 and 1, as `accuracy_score` returns it.")
+    for part, words in (("test", "the test part: it stays untouched until the final check, or "
+                                 "it stops being an honest verdict"),
+                        ("train", "the training part, the images the model learned from: it "
+                                  "says how well it remembers them, not how it does on new "
+                                  "ones")):
+        if part in accuracies and abs(reported - accuracies[part][1]) <= _REPORTED_TOLERANCE:
+            return wrong(f"`{name}` = {reported:.3f} is the accuracy on {words}.",
+                         f"measure on the validation part: `accuracy_score(y_valid, "
+                         f"{model}.predict(X_valid))`.")
+    return wrong(f"`{name}` = {reported:.3f}, but `{model}` scores {valid:.3f} on the validation "
+                 "part now: was it trained again (a `fit` from scratch, more periods) after "
+                 "you measured it?",
+                 f"train `{model}` once, then measure it: the cells below use it as it is.")
+
+
+def knob_hint(facts, sizes):
+    """Which of the three knobs to turn when the linear model stays under the bar."""
+    n_fit, passes = sizes["train"], facts["passes"]
+    batch = facts["batch_size"]
+    batch = min(200, n_fit) if batch in (None, "auto") else int(batch)
+    steps = passes * int(np.ceil(n_fit / batch))
+    rate = float(facts["learning_rate_init"])
+    if rate < 0.01:
+        return (f"raise the learning rate: steps of {rate:g} move the weights too little; "
+                "try ten times larger.")
+    if rate > 1:
+        return f"lower the learning rate: steps of {rate:g} overshoot, try 0.1."
+    if steps < 1000:
+        return (f"more steps: {passes} period(s) of {int(np.ceil(n_fit / batch))} batches of "
+                f"{batch} images make only {steps} steps; use more periods or a smaller "
+                "batch size.")
+    return ("try another learning rate (between 0.01 and 0.5) with a batch size between 16 "
+            "and 128 and 10 to 30 periods.")
+
+
+def _a(word):
+    word = str(word)
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+class TuneLinear(Judge, specs.TuneLinear):
+    def judge(self, payload, cases):
+        facts = payload["value"]
+        verdict = model_slip(facts, "tuned_linear", linear=True)
+        if verdict is not None:
+            return verdict
+        periods = facts.get("periods")
+        if isinstance(periods, float) and periods != facts["passes"]:
+            return wrong(f"`tuned_linear` made {facts['passes']} passes over the training part, "
+                         f"but `LINEAR_PERIODS` is {periods:g}: was it trained again (a `fit` "
+                         "from scratch) or further after the periods?",
+                         "train it in exactly `LINEAR_PERIODS` periods, "
+                         "`train_in_periods(tuned_linear, ..., LINEAR_PERIODS)`, and nothing "
+                         "after.")
+        accuracies = part_accuracies(facts)
+        verdict = reported_slip(facts, "linear_accuracy", accuracies, "tuned_linear")
+        if verdict is not None:
+            return verdict
+        valid = accuracies["valid"][1]
+        bar = LINEAR_BAR.get(facts["pixels"], LINEAR_BAR[784])
+        if valid < bar:
+            return wrong(f"`tuned_linear` scores {valid:.3f} on the validation part, under the "
+                         f"bar of {bar}.", knob_hint(facts, {p: s for p, (s, _) in
+                                                            accuracies.items()}))
+        return correct(f"{valid:.3f} on the validation part, over the bar of {bar}, trained on "
+                       "the training part alone, the test part untouched.")
+
+
+class BetterNetwork(Judge, specs.BetterNetwork):
+    def judge(self, payload, cases):
+        facts = payload["value"]
+        linear = facts.get("linear") or {}
+        if linear.get("type") != "MLPClassifier" or not linear.get("fitted"):
+            return wrong("there is no trained `tuned_linear` to beat.",
+                         "do exercise 3 first, and run its cell: the network must beat it.")
+        verdict = model_slip(facts, "better_network", linear=False)
+        if verdict is not None:
+            return verdict
+        accuracies = part_accuracies(facts)
+        verdict = reported_slip(facts, "network_accuracy", accuracies, "better_network")
+        if verdict is not None:
+            return verdict
+        network, target = accuracies["valid"][1], part_accuracies(linear)["valid"][1]
+        bar = LINEAR_BAR.get(linear["pixels"], LINEAR_BAR[784])
+        if target < bar:
+            return wrong(f"`tuned_linear` scores {target:.3f} on the validation part now, under "
+                         f"the bar of {bar}: the network must beat the *tuned* model.",
+                         "run exercise 3's cell again as it passed, then this exercise.")
+        if network <= target:
+            how = "only matches" if network == target else "stays under"
+            return wrong(f"`better_network` scores {network:.3f} on the validation part: it "
+                         f"{how} the tuned linear model's {target:.3f}.",
+                         "give it more to work with: more hidden units, more periods, or "
+                         "another learning rate; compare on the validation part only.")
+        return correct(f"{network:.3f} on the validation part against the linear model's "
+                       f"{target:.3f}, trained on the training part alone.")
 
 
 class WhatTilesShow(Question, specs.WhatTilesShow):
@@ -446,4 +812,5 @@ class WhatTilesShow(Question, specs.WhatTilesShow):
     right = "b"
 
 
-EXERCISES = [TrainInPeriods(), RowNormalizedConfusion(), UnitWeights(), WhatTilesShow()]
+EXERCISES = [TrainInPeriods(), RowNormalizedConfusion(), TuneLinear(), BetterNetwork(),
+             UnitWeights(), WhatTilesShow()]

@@ -57,10 +57,17 @@ def not_an_array(value, name, shape):
     """
     if value["array"] is True:
         return None
-    return wrong(f"`{name}` is a {value['type']}, not a numpy array.",
-                 f"make it a numpy array of shape {shape}: leave out `.tolist()` or "
-                 f"`list(...)`, or put `np.array(...)` around your list: the next cells use "
-                 f"array operations such as `.T`, `.shape` and `@` on it.")
+    kind = str(value["type"])
+    undo = {"list": "leave out `.tolist()` or `list(...)`, or ",
+            "tuple": "leave out `tuple(...)` and the commas that make one, or "}.get(kind, "")
+    return wrong(f"`{name}` is {_article(kind)} {kind}, not a numpy array.",
+                 f"make it a numpy array of shape {shape}: {undo}put `np.array(...)` around "
+                 f"your {kind}: the next cells use array operations such as `.T`, `.shape` "
+                 f"and `@` on it.")
+
+
+def _article(word):
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def describe_shape(value):
@@ -69,5 +76,6 @@ def describe_shape(value):
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     if isinstance(value, list):
-        return f"a list of {len(value)} items"
+        # The wire carries tuples as lists: only the kernel knew which one it was.
+        return f"a list or tuple of {len(value)} items"
     return f"{type(value).__name__} {quote(value)}"
