@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.metrics import accuracy_score, confusion_matrix, log_loss
 
 from coursekit import checks, judging
@@ -320,6 +321,18 @@ def transposes_in_place(network):
     return network.coefs_[0]
 
 
+def scales_the_view(network):
+    weights = network.coefs_[0].T
+    weights /= np.abs(weights).max()  # writes through the view into the network
+    return weights
+
+
+def zeroes_through_the_view(network):
+    weights = network.coefs_[0].T
+    weights[0, 0] = 0.0
+    return weights
+
+
 UNIT_WRONG = [
     (lambda network: network.coefs_[0], ("one row per *pixel*", ".T")),
     (lambda network: network.coefs_[0].reshape(network.coefs_[0].shape[::-1]),
@@ -329,7 +342,9 @@ UNIT_WRONG = [
     (lambda network: network.coefs_[0].T.reshape(-1, 8, 8), ("shape (5, 8, 8)",
                                                              "flat row per unit")),
     (lambda network: network.coefs_[0].T.tolist(), ("list", "numpy array")),
-    (transposes_in_place, ("changed the network", "without assigning")),
+    (transposes_in_place, ("changed the network", "as it is")),
+    (scales_the_view, ("changed the network", "view", "copy")),
+    (zeroes_through_the_view, ("changed the network", "view", "copy")),
     (lambda network: network.coefs_[0].T * 2, ("differs",)),
     (lambda network: tuple(network.coefs_[0].T), ("a tuple", "around your tuple")),
 ]
@@ -653,3 +668,48 @@ def test_tune_linear_a_learning_rate_that_blows_up_is_named_without_a_warning(mo
         model, names = tuned(32, 50.0, 5)
     assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "under the bar",
                  "lower the learning rate")
+
+
+# ---------------------------------------------------------------- a third student pass
+
+def _periods(record_training, batch=None, fresh=False, centre=False):
+    """train_in_periods with one slip the third pass tried; the rest as the notebook asks."""
+    def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+        if centre:
+            X_train -= X_train.mean(axis=0)
+        train_losses, valid_losses = [], []
+        for _ in range(periods):
+            trained = clone(model) if fresh else model
+            starts = range(0, len(X_train), batch) if batch else [0]
+            for start in starts:
+                stop = start + batch if batch else len(X_train)
+                trained.partial_fit(X_train[start:stop], y_train[start:stop],
+                                    classes=np.arange(10))
+            train_losses.append(record_training(trained, X_train, y_train))
+            valid_losses.append(log_loss(y_valid, trained.predict_proba(X_valid),
+                                         labels=np.arange(10)))
+        if fresh:
+            model.partial_fit(X_train, y_train, classes=np.arange(10))
+        return train_losses, valid_losses
+    return train_in_periods
+
+
+def _measured(model, X, y):
+    return log_loss(y, model.predict_proba(X), labels=np.arange(10))
+
+
+def _own_loss(model, X, y):
+    return getattr(model, "loss_", None) or _measured(model, X, y)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (_periods(_own_loss), ("training losses are not", "loss_")),
+    (_periods(_measured, batch=32), ("another order", "batches of your own")),
+    (_periods(_measured, fresh=True), ("same losses", "clone(model)")),
+    (_periods(_measured, centre=True), ("changed X_train", "-=")),
+], ids=["loss_-attribute", "own-batches", "clone-each-period", "centred-in-place"])
+def test_train_in_periods_slips_of_the_third_pass_are_named(answer, words):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # batches of 32 make MLPClassifier clip its own
+        result = verdict("07-train-in-periods", answer)
+    assert_wrong(result, *words)

@@ -151,6 +151,13 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
                 "read the error, fix the cell with your answer, run it, then run this one "
                 "again.")
             return Result(ERROR, f"{call} raised {error}", hint)
+        changed = output.get("changed_input") or []
+        if changed:
+            # Named first: the losses of changed parts differ for that reason alone.
+            return wrong(f"{call} changed {', '.join(map(str, changed))}, which it was given.",
+                         "leave the parts as they are (no `np.random.shuffle`, `-=` or "
+                         "assignment into them): the notebook uses them again for the next "
+                         "model.")
         losses = output.get("losses")
         if losses is None:
             return wrong(f"{call} returned None.",
@@ -189,11 +196,6 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
                          "another model was trained.",
                          "train the model passed in, one `partial_fit` per period and "
                          "nothing after the loop: the next cells use it as it is.")
-        changed = output.get("changed_input") or []
-        if changed:
-            return wrong(f"{call} changed {', '.join(map(str, changed))}, which it was given.",
-                         "leave the parts as they are (no `np.random.shuffle` or assignment "
-                         "into them): the notebook uses them again for the next model.")
         return None
 
     def _diagnose(self, case, call, out, expected):
@@ -244,7 +246,10 @@ def _part_slip(case, call, out, expected):
         if np.allclose(out[row], loss[row], **_CLOSE):
             return wrong(f"{call}: the {part} losses are right, the {other} losses are not.",
                          f"measure the {other} part with its own images and labels, "
-                         f"`{names}`, the same way as the {part} part.")
+                         f"`{names}`, the same way as the {part} part: "
+                         "`log_loss(y, model.predict_proba(X), labels=np.arange(10))` (not "
+                         "the model's own `loss_`, which is measured during the pass and "
+                         "includes its penalty).")
     return None
 
 
@@ -292,7 +297,8 @@ def _period_slip(case, call, out, expected):
     loss = expected["loss"]
     if periods > 1 and np.allclose(out, out[:, :1]) and not np.allclose(loss, loss[:, :1]):
         return wrong(f"{call} recorded the same losses in every period.",
-                     "call `model.partial_fit(...)` each period: `fit` starts "
+                     "call `model.partial_fit(...)` on the model passed in, each period: "
+                     "`fit`, or a fresh model each period (`clone(model)`), starts "
                      "training again from scratch, so nothing accumulates.")
     longer = reference_history(spec, X_train, y_train, X_valid, y_valid, periods + 1)
     if np.allclose(out, longer["loss"][:, 1:], **_CLOSE):
@@ -323,8 +329,9 @@ def _data_slip(case, call, out, expected):
                      "images in another order (first period: training "
                      f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
                      f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
-                     "pass the whole training part to `partial_fit`, as it is: did you "
-                     "shuffle or sample it first? `partial_fit` already visits the "
+                     "pass the whole training part to `partial_fit`, once per period and "
+                     "as it is: did you shuffle or sample it, or cut it into batches of "
+                     "your own? `partial_fit` already visits the "
                      "images in a shuffled order, drawn from the model's "
                      "`random_state`, so runs repeat exactly and can be compared.")
     if np.allclose(out[:, 0], loss[:, 0], **_CLOSE):
@@ -534,6 +541,15 @@ class UnitWeights(Judge, specs.UnitWeights):
                          "the weights returned are those of the retrained network.",
                          "only read the weights, `network.coefs_[0].T`: the network is "
                          "fitted already, and the cells below draw it as it is.")
+        if facts.get("changed_network"):
+            # Before comparing values: scaling or zeroing `coefs_[0].T` in place changes the
+            # weights returned and the network's own, since a transpose is a view.
+            return wrong(f"{call} changed the network's own weights: `network.coefs_[0].T` "
+                         "is a view of them, so writing into it (`W /= ...`, `W[0] = 0`) "
+                         "changes what the network predicts and what the cells below draw.",
+                         "return `network.coefs_[0].T` as it is; to scale or edit it, copy "
+                         "it first (`network.coefs_[0].T.copy()`) or build a new array "
+                         "(`W / scale`).")
         if out.shape != expected.shape:
             return wrong(f"{call} returned {describe_shape(output)}; expected "
                          f"{expected.shape}, one row per hidden unit.",
@@ -542,10 +558,6 @@ class UnitWeights(Judge, specs.UnitWeights):
         if not np.allclose(out, expected):
             return wrong(f"{call} differs from the first layer's weights, one row per unit.",
                          "return `network.coefs_[0].T`.")
-        if facts.get("changed_network"):
-            return wrong(f"{call} changed the network's own weights.",
-                         "read `coefs_[0]` without assigning to it: `network.coefs_[0].T` "
-                         "is a new view, and the network keeps predicting as before.")
         return not_an_array(facts, call, str(expected.shape))
 
 
