@@ -287,3 +287,24 @@ def test_a_gradebook_of_version_one_gains_the_failing_cases_and_keeps_its_verdic
         grading = store.finish(claimed.id, status="ok", reason="",
                                verdicts=[Verdict("ex1", 0, 1, "wrong", "off", "", "input: x")])
         assert grading.verdicts[0].detail == "input: x"
+
+
+def test_outputs_cross_the_wire_checked_and_bounded():
+    from coursekit.grading.results import Grade
+
+    class Submitted:
+        label, notebook = "a.ipynb", None
+
+    png = "iVBORw0KGgo="
+    grade = Grade("a.ipynb", None, (), "invalid", "x",
+                  outputs=((3, "stream", "hi"), (4, "image", png)))
+    assert Grade.from_data(grade.to_data(), Submitted) == grade
+    for bad in ([[3, "script", "x"]], [["3", "stream", "x"]], [[3, "stream"]], "x"):
+        data = grade.to_data()
+        data["outputs"] = bad
+        with pytest.raises(ValueError, match="a worker sent"):
+            Grade.from_data(data, Submitted)
+    data = grade.to_data()
+    data["outputs"] = [[5, "image", 'x" onerror="y'], [6, "stream", "z" * 10**6]]
+    kept = Grade.from_data(data, Submitted).outputs
+    assert kept[0][1] == "omitted" and len(kept[1][2]) <= seen_outputs.TEXT_CHARS

@@ -118,7 +118,8 @@ def raised_verdict(result, passed, cell=None, run=None):
     >>> print(result.message)
     cell 12 of this exercise raised NameError: name 'scorse' is not defined, at line 2: `y = np.argmax(scorse)`.
     """
-    if passed or cell is None:
+    # The placeholder `raise NotImplementedError()` is no mistake: not answered yet.
+    if passed or cell is None or run.ename == "NotImplementedError":
         return result, passed
     lines = cell.source.splitlines()
     where = (f", at line {run.line}: {code_span(clean_text(lines[run.line - 1].strip(), 200))}"

@@ -151,7 +151,7 @@ class Grade:
         if data["status"] not in STATUSES:
             raise ValueError(f"a worker sent a grade of unknown status for {submission.label}")
         return cls(submission.label, submission.notebook, tuple(graded), data["status"],
-                   data["reason"], data["sha256"], seen_outputs.checked(data["outputs"]))
+                   data["reason"], data["sha256"], seen_outputs.checked(data.get("outputs", [])))
 
 
 def ungraded(submission, status, reason):

@@ -24,9 +24,10 @@ TEXT_CHARS = 4_000
 CELL_OUTPUTS = 12
 #: Characters of base64 of one image kept (larger images are named, not shown).
 IMAGE_CHARS = 400_000
-#: Characters of text, and of images, kept of one notebook.
+#: Characters of text, and of images, kept of one notebook (a grade's details, images
+#: included, stay under what the report reads: coursekit.grading.report.DETAIL_FILE_BYTES).
 NOTEBOOK_TEXT = 200_000
-NOTEBOOK_IMAGES = 4_000_000
+NOTEBOOK_IMAGES = 2_000_000
 KINDS = ("stream", "text", "image", "error", "omitted")
 
 _PNG = b"\x89PNG\r\n\x1a\n"
