@@ -222,7 +222,7 @@ def test_failing_cases_name_input_expected_and_given_in_three_notebooks():
     }
     for exercise_id, answer in wrong.items():
         exercise = judging.get(exercise_id)
-        result = exercise.evaluate(answer)
+        result = exercise.evaluate(answer, detail=True)
         lines = result.detail.splitlines()
         assert not result.passed and [line.split(":")[0] for line in lines] == [
             "input", "expected", "given"], (exercise_id, result.detail)
@@ -230,16 +230,21 @@ def test_failing_cases_name_input_expected_and_given_in_three_notebooks():
     # An answer right on the first case and wrong on the third is blamed on the third.
     exercise = judging.get("03-sigmoid")
     third = exercise.cases(0)[2][0]
-    result = exercise.evaluate(lambda z: 1 / (1 + np.exp(-z)) if np.ndim(z) else 0.25)
+    result = exercise.evaluate(lambda z: 1 / (1 + np.exp(-z)) if np.ndim(z) else 0.25,
+                               detail=True)
     assert "sigmoid(0.0)" in result.detail and "given:    0.25" in result.detail
     assert np.ndim(third) == 0
     # A passing answer, or an unanswered one, has none.
-    assert judging.get("01-scale-pixels").evaluate(lambda image: image.reshape(64) / 16).detail == ""
-    assert judging.get("01-scale-pixels").evaluate(...).detail == ""
+    scale = judging.get("01-scale-pixels")
+    assert scale.evaluate(lambda image: image.reshape(64) / 16, detail=True).detail == ""
+    assert scale.evaluate(..., detail=True).detail == ""
+    # A check cell in a notebook prints no detail, and spends nothing on one.
+    assert scale.evaluate(lambda image: image.reshape(64) / 15).detail == ""
 
 
 def test_an_answer_that_raises_names_the_case_it_raised_on():
-    result = judging.get("01-scale-pixels").evaluate(lambda image: image.reshape(65))
+    result = judging.get("01-scale-pixels").evaluate(lambda image: image.reshape(65),
+                                                      detail=True)
     assert result.detail.startswith("input:    to_vector(array of shape (8, 8))")
     assert "given:    raised ValueError" in result.detail
 

@@ -95,7 +95,7 @@ class Request:
                                "the top to check that it works.")
         if isinstance(payload, dict) and isinstance(payload.get("error"), str):
             payload = {**payload, "error": clean_text(payload["error"])}
-        return judging.judge_safely(self.exercise, payload, cases)
+        return judging.judge_safely(self.exercise, payload, cases, detail=True)
 
 
 def raised_verdict(result, passed, cell=None, run=None):

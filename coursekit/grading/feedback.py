@@ -164,6 +164,20 @@ def feedback_files(stem, attempt=None):
     return {suffix: stem.with_name(f"{stem.name}{tag}{suffix}") for suffix in SUFFIXES}
 
 
+def feedback_file(folder, row, suffix=".md"):
+    """The feedback file of one row of grades.csv (one attempt), under ``folder``.
+
+    Examples
+    --------
+    >>> feedback_file(Path("fb"), {"submission": "s/ann/01.ipynb", "student": "ann",
+    ...                            "notebook": "01_random_baseline", "attempt": "3"}).as_posix()
+    'fb/ann/01_random_baseline.attempt-3.md'
+    """
+    stem = feedback_stem(row["submission"], row.get("student") or "", row.get("notebook") or None)
+    attempt = row.get("attempt")
+    return Path(folder) / feedback_files(stem, int(attempt) if attempt else None)[suffix]
+
+
 def write_feedback(folder, result, names, late="", *, submission=None, attempt=None,
                    student="", note=""):
     """Write ``result``'s feedback under ``folder``: Markdown, a web page, a comment.

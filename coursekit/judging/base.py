@@ -72,9 +72,9 @@ class Judge:
         """What the error ``error`` raised on ``case`` means; None to quote it as it is."""
         return None
 
-    def evaluate(self, answer, seed=0):
+    def evaluate(self, answer, seed=0, *, detail=False):
         """Judge ``answer`` in this process: :func:`evaluate` on this exercise."""
-        return evaluate(self, answer, seed)
+        return evaluate(self, answer, seed, detail=detail)
 
 
 class Exercise(Judge, ExerciseSpec):
@@ -87,15 +87,17 @@ def _describe_argument(value):
     return quote(value)
 
 
-def judge_safely(exercise, payload, cases):
+def judge_safely(exercise, payload, cases, *, detail=False):
     """Run step 2 on whatever step 1 produced; never raises.
 
-    A failing verdict on a function answer carries the case it fails on
-    (:func:`failing_case`) as its ``detail``.
+    With ``detail`` (the grader asks for it), a failing verdict on a function
+    answer carries the case it fails on (:func:`failing_case`) as its
+    ``detail``: a few more judgings, which a check cell, printing no detail,
+    does not spend.
     """
     result = _judge_payload(exercise, payload, cases)
-    if result.passed or result.status == MISSING or not well_formed(exercise, payload,
-                                                                    len(cases)):
+    if (not detail or result.passed or result.status == MISSING
+            or not well_formed(exercise, payload, len(cases))):
         return result
     return dataclasses.replace(result, detail=failing_case(exercise, payload, cases))
 
@@ -128,9 +130,9 @@ def failing_case(exercise, payload, cases):
     ...         ok = all(out == 2 * x for (x,), out in zip(cases, payload["outputs"]))
     ...         return correct("doubled.") if ok else wrong("not doubled.")
     >>> from coursekit.checks.results import correct, wrong
-    >>> Double().evaluate(lambda x: 2 * x).detail
+    >>> Double().evaluate(lambda x: 2 * x, detail=True).detail
     ''
-    >>> print(Double().evaluate(lambda x: 5 if x == 2 else 2 * x).detail)
+    >>> print(Double().evaluate(lambda x: 5 if x == 2 else 2 * x, detail=True).detail)
     input:    double(2)
     expected: 4
     given:    5
@@ -259,10 +261,12 @@ def _judge(exercise, payload, cases):
         )
 
 
-def evaluate(exercise, answer, seed=0):
-    """Judge ``answer`` in this process (what a notebook's check cell does)."""
+def evaluate(exercise, answer, seed=0, *, detail=False):
+    """Judge ``answer`` in this process (what a notebook's check cell does); ``detail`` as
+    :func:`judge_safely` has it."""
     cases = exercise.cases(seed)
-    return judge_safely(exercise, collect_safely(exercise, answer, cases), cases)
+    return judge_safely(exercise, collect_safely(exercise, answer, cases), cases,
+                        detail=detail)
 
 
 def well_formed(exercise, payload, n_cases):
