@@ -347,7 +347,9 @@ def build_parser():
                        help="notebooks, or directories whose *.ipynb files are graded")
     grade.add_argument("--out", required=True, help="the grades CSV to write or extend")
     grade.add_argument("--feedback", metavar="DIR",
-                       help="write one Markdown feedback file per submission here")
+                       help="write each student's feedback here: <student>/<notebook>.md, "
+                            ".html and .txt for the attempt that counts, every attempt's "
+                            "beside them")
     grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
     grade.add_argument("--pool", type=int, metavar="N",
                        help="kernels started ahead, each in its own sandbox and used by one "

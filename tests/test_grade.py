@@ -29,7 +29,9 @@ import pytest
 from coursekit import checks, grading as grade, judging
 from coursekit.grading import answers, kernel
 from coursekit.grading.exports import VIEW_COLUMNS
-from coursekit.grading.feedback import escape_markdown
+from coursekit.grading.names import safe_name
+from coursekit.grading.store import Store
+from coursekit.grading.submissions import absolute_path
 from coursekit.checks import shim as grade_kernel
 from coursekit.cli import main
 from grading import submissions as build
@@ -175,6 +177,14 @@ def batch(tmp_path_factory):
     )
 
 
+def feedback_of(batch, key):
+    """The Markdown feedback of the attempt the file ``key`` is (every attempt's is kept)."""
+    with Store(grade.default_store(batch.root / "grades.csv")) as store:
+        attempt = store.attempts(file=safe_name(str(absolute_path(key))))[-1]
+    [path] = (batch.root / "feedback").rglob(f"*.attempt-{attempt.id}.md")
+    return path.read_text(encoding="utf-8")
+
+
 def points_of(row, exercise_ids):
     return {exercise_id: int(row[exercise_id]) for exercise_id in exercise_ids}
 
@@ -260,7 +270,7 @@ def test_an_answer_right_only_on_the_notebooks_inputs_earns_nothing(batch):
     result = batch.grades[key].exercises[0].result
     assert result.status == checks.WRONG
     assert "passes the check in the notebook, but not the grader's tests" in result.message
-    text = (batch.root / "feedback" / grade.feedback_name(key)).read_text(encoding="utf-8")
+    text = feedback_of(batch, key)
     assert result.message in text
 
 
@@ -340,9 +350,8 @@ def test_one_row_per_file_and_same_names_in_two_folders_kept_apart(batch):
     alice, bob = batch.labels[f"alice/{NB01}.ipynb"], batch.labels[f"bob/{NB01}.ipynb"]
     assert Path(alice).name == Path(bob).name
     assert batch.rows[alice]["total"] == "4" and batch.rows[bob]["total"] == "0"
-    feedback = batch.root / "feedback"
-    assert "4 of 4 points" in (feedback / grade.feedback_name(alice)).read_text("utf-8")
-    assert "0 of 4 points" in (feedback / grade.feedback_name(bob)).read_text("utf-8")
+    assert "4 of 4 points" in feedback_of(batch, alice)
+    assert "0 of 4 points" in feedback_of(batch, bob)
 
 
 def test_columns_are_the_union_of_the_batchs_exercises(batch):
@@ -352,12 +361,12 @@ def test_columns_are_the_union_of_the_batchs_exercises(batch):
 
 def test_feedback_lists_every_exercise_with_its_points_and_message(batch):
     for key, grade_ in batch.grades.items():
-        text = (batch.root / "feedback" / grade.feedback_name(key)).read_text("utf-8")
+        text = feedback_of(batch, key)
         for item in grade_.exercises:
             assert f"## {item.exercise.heading}: {item.points} / {item.exercise.points}" in text
             assert item.result.describe(item.exercise.heading) in text
         if grade_.status != "ok":
-            assert escape_markdown(grade_.reason) in text
+            assert f"\n{grade_.reason}\n" in text  # verbatim, in a fenced block
 
 
 def test_a_rerun_skips_what_is_graded_and_redo_grades_again(batch, tmp_path):

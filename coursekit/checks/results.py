@@ -27,6 +27,13 @@ class Result:
         What is right or wrong, in a sentence.
     hint : str
         How to make progress (empty when correct).
+    detail : str
+        The case that failed, when one did: its input, the expected and the
+        given output (:func:`coursekit.judging.base.failing_case`); the check
+        cell does not print it, the grader keeps it for the instructor.
+    secret : bool
+        Whether ``detail`` is a case of the grader's secret ones: the learner's
+        feedback never shows it.
 
     Examples
     --------
@@ -38,12 +45,15 @@ class Result:
     status: str
     message: str
     hint: str = ""
+    detail: str = ""
+    secret: bool = False
 
     def __post_init__(self):
         # Verdicts quote learners' values; whatever a judge quoted, a verdict stays
         # small in feedback, reports and every copy of them.
         object.__setattr__(self, "message", shorten(str(self.message), MESSAGE_CHARS))
         object.__setattr__(self, "hint", shorten(str(self.hint), MESSAGE_CHARS))
+        object.__setattr__(self, "detail", shorten(str(self.detail), MESSAGE_CHARS))
 
     @property
     def passed(self):

@@ -1,6 +1,8 @@
 """One exercise's answer: the cases sent to the kernel, and the verdict on what comes back."""
 
 import binascii
+import dataclasses
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -21,6 +23,9 @@ class Run:
     detail: str = ""
     answers: list = field(default_factory=list)
     too_large: bool = False
+    evalue: str = ""  # the exception's message, when the cell raised one
+    line: int | None = None  # the cell's line that raised, when the traceback names it
+    outputs: list = field(default_factory=list)  # (kind, text), bounded: .seen_outputs
 
 
 class Request:
@@ -73,10 +78,13 @@ class Request:
         if not public.passed:
             return public, False
         if not secret.passed:
+            # What failed on a secret case is the instructor's to see, never the learner's.
+            detail = "\n".join(filter(None, [f"on a secret case: {secret.message}",
+                                              secret.detail]))
             return verdicts.Result(verdicts.WRONG, "your answer passes the check in the notebook, but "
                                            "not the grader's tests on other inputs.",
                                "make sure it works for every input the exercise allows, not "
-                               "only for the notebook's examples."), False
+                               "only for the notebook's examples.", detail, True), False
         return public, True
 
     def _judge(self, payload, cases):
@@ -87,7 +95,56 @@ class Request:
                                "the top to check that it works.")
         if isinstance(payload, dict) and isinstance(payload.get("error"), str):
             payload = {**payload, "error": clean_text(payload["error"])}
-        return judging.judge_safely(self.exercise, payload, cases)
+        return judging.judge_safely(self.exercise, payload, cases, detail=True)
+
+
+def raised_verdict(result, passed, cell=None, run=None):
+    """``result``, saying that the exercise's ``cell`` raised in ``run`` when it did not pass.
+
+    An answer cell that raised leaves its answer undefined or unanswered; the
+    learner is told the exception (type, message, the line), not "not answered".
+
+    Returns
+    -------
+    (Result, bool)
+
+    Examples
+    --------
+    >>> from coursekit.grading.submissions import CodeCell
+    >>> cell = CodeCell(12, "x = 1\\ny = np.argmax(scorse)", "01-which-digit")
+    >>> run = Run("done", ename="NameError", evalue="name 'scorse' is not defined", line=2)
+    >>> result, _ = raised_verdict(verdicts.Result(verdicts.MISSING, "not answered yet."),
+    ...                            False, cell, run)
+    >>> print(result.message)
+    cell 12 of this exercise raised NameError: name 'scorse' is not defined, at line 2: `y = np.argmax(scorse)`.
+    """
+    # The placeholder `raise NotImplementedError()` is no mistake: not answered yet.
+    if passed or cell is None or run.ename == "NotImplementedError":
+        return result, passed
+    lines = cell.source.splitlines()
+    where = (f", at line {run.line}: {code_span(clean_text(lines[run.line - 1].strip(), 200))}"
+             if run.line and 0 < run.line <= len(lines) else "")
+    said = f"cell {cell.number} of this exercise raised {run.ename}: {run.evalue}{where}."
+    if result.status != verdicts.MISSING:
+        said += f" Then: {result.message}"
+    return dataclasses.replace(
+        result, status=verdicts.ERROR, message=said,
+        hint="fix that error first: run the cell to see its traceback, then run the "
+             "exercise's check again."), False
+
+
+def code_span(text):
+    """``text`` as one Markdown code span, whatever backticks it holds.
+
+    Examples
+    --------
+    >>> code_span("a`b")
+    '``a`b``'
+    """
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def read_answers(text):

@@ -123,7 +123,9 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         grades.csv: a view of the gradebook, one row per attempt, rewritten
         as the batch goes (a copy edited in a spreadsheet is kept beside it).
     feedback : path-like, optional
-        Directory for one Markdown file per submission graded.
+        Directory of the learners' feedback: ``<student>/<notebook>.{md,html,txt}``
+        for the attempt that counts, and each attempt's beside it
+        (:mod:`.outputs.feedback`).
     jobs, timeout, memory_limit, notebook_timeout, process_limit, sandbox, pool, cpu_limit
         As :class:`~coursekit.grading.settings.GradeSettings` has them; ``pool``
         is by default ``jobs`` (each job's next kernel starts while it grades;
@@ -384,7 +386,8 @@ def _outputs(plan, out, *, feedback, report, export, lms, progress):
         late = {label: lms["deadlines"].lateness_note(a.notebook, a.submitted_at)
                 for label, a in plan.attempts.items()}
         # Before the record: a feedback file not written makes the grade an error.
-        outputs.append(FeedbackFiles(feedback, late))
+        outputs.append(FeedbackFiles(feedback, late, plan.attempts, plan.store,
+                                     lms["deadlines"]))
     order = list(checks.EXERCISES)
     outputs += [GradebookRecord(plan.store, plan.attempts, plan.regrades, out,
                                 lms["deadlines"], order),

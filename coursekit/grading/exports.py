@@ -274,7 +274,7 @@ def _write_rows(path, rows):
 
 #: The columns of the grades view after the exercises' (the first are grades.csv's own).
 VIEW_COLUMNS = (*FIXED_COLUMNS, "assignment", "submitted_at", "time_source", "late_hours",
-                "late_deduction", "counted_total", "counts", "gradings", "flags")
+                "late_deduction", "counted_total", "counts", "gradings", "flags", "attempt")
 
 
 def view_rows(store, deadlines=None, exercise_order=()):
@@ -311,7 +311,7 @@ def view_rows(store, deadlines=None, exercise_order=()):
                "submitted_at": _when(attempt) if attempt.submitted_at else "",
                "time_source": attempt.time_source,
                "late_hours": number(late / timedelta(hours=1)) if late else "",
-               "counts": "yes" if attempt.id in counting else "",
+               "counts": "yes" if attempt.id in counting else "", "attempt": str(attempt.id),
                "gradings": str(len(gradings))}
         deduction = deadlines.policy.deduction(late)
         row.update(total=number(grading.total),

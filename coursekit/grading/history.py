@@ -109,4 +109,29 @@ def _attempt_lines(store, attempt, counts, deadlines):
             lines += ([f"        differs from the first: {line}" for line in changed]
                       or ["        the same verdicts as the first grading"])
         lines += [f"      flag: {flag}" for flag in grading.flags]
+    if gradings:
+        lines += verdict_lines(gradings[-1], "      ")
+    return lines
+
+
+def verdict_lines(grading, indent=""):
+    """Each exercise of ``grading`` that did not earn all its points, with the case it
+    failed on (input, expected, given: secret cases too, for the instructor).
+
+    Examples
+    --------
+    >>> from coursekit.grading.store import Grading, Verdict
+    >>> grading = Grading(1, 1, None, 7, "ok", "", 0, 1, (), False, "g", (Verdict(
+    ...     "01-scale-pixels", 0, 1, "wrong", "not scaled.", "", "input:    to_vector(x)"),))
+    >>> print("\\n".join(verdict_lines(grading)))
+    01-scale-pixels: 0/1, wrong: not scaled.
+      input:    to_vector(x)
+    """
+    lines = []
+    for verdict in grading.verdicts:
+        if verdict.points >= verdict.max_points:
+            continue
+        lines.append(f"{indent}{verdict.exercise}: {number(verdict.points)}/"
+                     f"{number(verdict.max_points)}, {verdict.status}: {verdict.message}")
+        lines += [f"{indent}  {line}" for line in verdict.detail.splitlines()]
     return lines

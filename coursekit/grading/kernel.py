@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from ..threads import thread_environment
 from .answers import Run
 from .kernel_messages import MAX_ANSWER_CHARS, MAX_MESSAGE_BYTES, RECEIVE_QUEUE, BoundedSession
 from .results import clean_text
+from .seen_outputs import CellOutputs
 
 _INTERRUPT_GRACE = 5  # seconds a kernel has to come back after an interrupt
 _IOPUB_WAIT = 10  # seconds to wait for a cell's last outputs after its reply
@@ -36,6 +38,8 @@ IPC_FOLDER_BYTES = 16 * 2**20
 _IPC_FOLDER_ENTRIES = 64
 
 _KERNEL_NAME = "coursekit-grader"
+_CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d{1,6})")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TIMEOUT_ENAME = "CoursekitGraderTimeout"
 _INSTALL_SOURCE = ("__import__('coursekit.checks.shim', fromlist=['install'])"
                    ".install()")
@@ -84,12 +88,14 @@ class _BoundedKernelManager(AsyncKernelManager):
 
 
 class GradingClient(NotebookClient):
-    """An nbclient that keeps no outputs: only cell replies and the shim's answers."""
+    """An nbclient that keeps cell replies, the shim's answers, and bounded outputs
+    (:class:`~coursekit.grading.seen_outputs.CellOutputs`), never nbformat's."""
 
     def begin_cell(self):
         self.reply = None
         self.answers = []
         self.answer_chars = 0
+        self.seen = CellOutputs()
 
     def remember_reply(self, cell, cell_index, execute_reply):
         self.reply = execute_reply
@@ -104,9 +110,12 @@ class GradingClient(NotebookClient):
             too_large = (self.answer_chars > MAX_ANSWER_CHARS
                          or text == kernel_shim.ANSWER_TOO_LARGE)
             self.answers.append(None if too_large else text)
+        else:
+            self.seen.add(msg.get("msg_type"), content)
         return None
 
     def clear_output(self, outs, msg, cell_index):
+        self.seen.clear()
         return None
 
     def handle_comm_msg(self, outs, msg, cell_index):
@@ -164,6 +173,29 @@ def within_limits(folder, most_bytes, most_entries):
         except OSError:  # removed meanwhile: nothing there to count
             continue
     return True
+
+
+def error_line(traceback):
+    """The line of the cell run that raised, from IPython's traceback (None if not named).
+
+    The first frame is the cell itself: ``Cell In[3], line 2`` (a SyntaxError
+    names its line the same way).
+
+    Examples
+    --------
+    >>> error_line(["\x1b[0;31mNameError\x1b[0m", "Cell \x1b[0;32mIn[3], line 2\x1b[0m ..."])
+    2
+    >>> error_line("anything") is None
+    True
+    """
+    if not isinstance(traceback, list):
+        return None
+    for part in traceback[:3]:
+        if isinstance(part, str):
+            match = _CELL_LINE.search(_ANSI.sub("", part[:2000]))
+            if match:
+                return int(match.group(1))
+    return None
 
 
 class KernelSession:
@@ -280,11 +312,13 @@ class KernelSession:
                 return Run("dead", detail=await self._death())
             await self.stop()
             return Run("stuck")
-        ename = content.get("ename") if content.get("status") == "error" else ""
+        error = content if content.get("status") == "error" else {}
         answers = self.client.answers
-        return Run("done", ename=clean_text(ename or "", 60),
-                    answers=[text for text in answers if text is not None],
-                    too_large=None in answers)
+        return Run("done", ename=clean_text(error.get("ename") or "", 60),
+                   evalue=clean_text(error.get("evalue") or ""),
+                   line=error_line(error.get("traceback")),
+                   answers=[text for text in answers if text is not None],
+                   too_large=None in answers, outputs=self.client.seen.outputs())
 
     async def responds(self, wait):
         """Whether the kernel answers a ``kernel_info`` request within ``wait`` seconds."""

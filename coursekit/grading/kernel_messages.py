@@ -31,6 +31,9 @@ MAX_MESSAGE_BYTES = MESSAGE_BYTES
 RECEIVE_QUEUE = 4
 #: Output content past this size is dropped unparsed unless it carries an answer.
 UNPARSED_OUTPUT_BYTES = 64 * 2**10
+#: A figure (a PNG: one base64 string, cheap to parse) is read up to this size, for the
+#: learner's feedback (:mod:`coursekit.grading.seen_outputs`).
+IMAGE_OUTPUT_BYTES = 512 * 2**10
 #: What one part of a message (header, metadata, content) may decode to.
 PART_BOUNDS = Bounds(chars=MAX_MESSAGE_BYTES, values=100_000, depth=64,
                      decoded_bytes=4 * MAX_MESSAGE_BYTES)
@@ -38,6 +41,7 @@ PART_BOUNDS = Bounds(chars=MAX_MESSAGE_BYTES, values=100_000, depth=64,
 _OUTPUTS = frozenset({"stream", "display_data", "update_display_data", "execute_result",
                       "error", "execute_input", "clear_output"})
 _ANSWER_KEY = json.dumps(shim.ANSWER_MIME).encode()
+_IMAGE_KEY = b'"image/png"'
 
 
 def bounded_unpack(data):
@@ -71,7 +75,10 @@ def needed(msg_type, content):
     """
     if msg_type not in _OUTPUTS or len(content) <= UNPARSED_OUTPUT_BYTES:
         return True
-    return msg_type == "display_data" and _ANSWER_KEY in content
+    if msg_type == "display_data" and _ANSWER_KEY in content:
+        return True
+    return (msg_type in ("display_data", "execute_result") and _IMAGE_KEY in content
+            and len(content) <= IMAGE_OUTPUT_BYTES)
 
 
 class BoundedSession(Session):

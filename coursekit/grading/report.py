@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .. import checks
 from ..checks.quoting import shorten
-from .feedback import feedback_name
+from .feedback import feedback_file, feedback_name
 from .gradebook import GradesFile
 from .results import ERROR, INVALID, OK
 from .submissions import collection_points, known_notebooks
@@ -300,7 +300,7 @@ def _students_section(rows, folder, feedback):
         if page.exists():
             links.append(_link(os.path.relpath(page, folder), "notebook with verdicts"))
         if feedback is not None:
-            markdown = Path(feedback) / feedback_name(row["submission"])
+            markdown = feedback_file(feedback, row)
             if markdown.exists():
                 links.append(_link(os.path.relpath(markdown, folder), "Markdown"))
         parts.append(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from .. import judging
 from ..checks import results as verdicts
 from ..checks.quoting import encodable, shorten
+from . import seen_outputs
 
 # Statuses of a submission, from a clean run to no run at all.
 OK, TIMEOUT, MEMORY, CRASHED, INVALID, ERROR = (
@@ -68,6 +69,9 @@ class Grade:
         What happened, when the status is not ``ok``.
     sha256 : str
         The hash of the file graded (empty when it could not be read).
+    outputs : tuple of (int, str, str)
+        What the grader saw each cell show, bounded (:mod:`.seen_outputs`):
+        the cell's number, the kind of output, its text.
     """
 
     submission: str
@@ -76,6 +80,7 @@ class Grade:
     status: str
     reason: str = ""
     sha256: str = ""
+    outputs: tuple = ()
 
     @property
     def total(self):
@@ -106,7 +111,9 @@ class Grade:
         return {"submission": self.submission, "notebook": self.notebook,
                 "status": self.status, "reason": self.reason, "sha256": self.sha256,
                 "exercises": [[item.exercise.id, item.result.status, item.result.message,
-                               item.result.hint, item.points] for item in self.exercises]}
+                               item.result.hint, item.points, item.result.detail,
+                               item.result.secret] for item in self.exercises],
+                "outputs": [list(output) for output in self.outputs]}
 
     @classmethod
     def from_data(cls, data, submission):
@@ -135,15 +142,16 @@ class Grade:
                 or [item[0] for item in items] != [e.id for e in exercises]):
             raise ValueError(f"a worker sent a grade that is not {submission.label}'s")
         graded = []
-        for exercise, (_, status, message, hint, points) in zip(exercises, items):
+        for exercise, (_, status, message, hint, points, detail, secret) in zip(exercises,
+                                                                               items):
             if status not in _VERDICTS or not 0 <= int(points) <= exercise.points:
                 raise ValueError(f"a worker sent a malformed grade for {exercise.id}")
-            graded.append(ExerciseGrade(exercise, verdicts.Result(status, message, hint),
-                                        int(points)))
+            graded.append(ExerciseGrade(exercise, verdicts.Result(status, message, hint, detail,
+                                                                  bool(secret)), int(points)))
         if data["status"] not in STATUSES:
             raise ValueError(f"a worker sent a grade of unknown status for {submission.label}")
         return cls(submission.label, submission.notebook, tuple(graded), data["status"],
-                   data["reason"], data["sha256"])
+                   data["reason"], data["sha256"], seen_outputs.checked(data.get("outputs", [])))
 
 
 def ungraded(submission, status, reason):

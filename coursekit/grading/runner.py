@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from .. import judging
 from ..checks import results as verdicts
 from . import sandbox as sandboxes
-from .answers import Request
+from .answers import Request, raised_verdict
 from .kernel import IPC_FOLDER_BYTES
 from .pool import pool_for
 from .results import (
     CRASHED, ERROR, INVALID, MAX_TEXT, MEMORY, OK, SEVERITY, TIMEOUT, ExerciseGrade, Grade,
     clean_text, ungraded,
 )
+from .seen_outputs import NotebookOutputs
 from .settings import GradeSettings
 from .submissions import collection_points
 
@@ -51,11 +52,20 @@ def preload(progress=False):
 
 
 class _Events:
-    """What went wrong while running a submission, for its status and reason."""
+    """What went wrong while running a submission, for its status and reason; what its
+    cells showed, and the first exception each exercise's cells raised."""
 
     def __init__(self):
         self.status = OK
         self.notes = []
+        self.seen = NotebookOutputs()
+        self.raised = {}  # exercise id -> (CodeCell, Run)
+
+    def ran(self, cell, run):
+        """Keep what ``cell`` showed, and the exception it raised in its exercise."""
+        self.seen.add(cell.number, run.outputs)
+        if run.kind == "done" and run.ename and cell.exercise:
+            self.raised.setdefault(cell.exercise, (cell, run))
 
     def add(self, status, note):
         if SEVERITY[status] > SEVERITY[self.status]:
@@ -164,6 +174,7 @@ async def _run_cells(session, submission, requests, clock, events):
                 return results
             limit = clock.limit(settings.timeout)
             run = await session.run(cell.source, timeout=limit)
+            events.ran(cell, run)
             if run.kind in ("timeout", "stuck") and cell.exercise:
                 timed_out.add(cell.exercise)
             if _note(run, cell.describe(), limit, settings, events):
@@ -180,8 +191,9 @@ async def _run_cells(session, submission, requests, clock, events):
             limit = clock.limit(_COLLECT_TIME_FACTOR * settings.timeout)
             run = await session.run(requests[exercise.id].source, store_history=False,
                                     timeout=limit)
-            results[exercise.id] = await asyncio.to_thread(
-                requests[exercise.id].verdict, run, limit)
+            results[exercise.id] = raised_verdict(
+                *await asyncio.to_thread(requests[exercise.id].verdict, run, limit),
+                *events.raised.get(exercise.id, (None, None)))
             if _note(run, f"grading {exercise.heading}", limit, settings, events):
                 return results
     return results
@@ -226,6 +238,6 @@ def _assemble(submission, exercises, results, events):
     if missing:
         events.notes.append(f"{missing} exercise{'s' if missing > 1 else ''} not graded")
     return Grade(submission.label, submission.notebook, tuple(graded), events.status,
-                 events.reason(), submission.sha256)
+                 events.reason(), submission.sha256, events.seen.outputs())
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from .deadlines import format_time, parse_time
 
 #: The version of the tables below; a store from a newer coursekit is refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # "CkGb": marks the file as a coursekit gradebook for `file`-like tools and for us.
 _APPLICATION_ID = 0x436B4762
 #: Seconds a claim of another machine's grader holds before it may be taken over.
@@ -86,6 +86,7 @@ CREATE TABLE verdicts (
     status TEXT NOT NULL,
     message TEXT NOT NULL,
     hint TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (grading, exercise)
 );
 """
@@ -96,7 +97,9 @@ GRADER_ERROR = "error"
 
 @dataclass(frozen=True)
 class Verdict:
-    """One exercise of a grading: its points and what the learner is told."""
+    """One exercise of a grading: its points, what the learner is told, and the case
+    that failed (``detail``: input, expected and given output; the instructor's, as it
+    may be a secret case)."""
 
     exercise: str
     points: float
@@ -104,6 +107,7 @@ class Verdict:
     status: str
     message: str = ""
     hint: str = ""
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -264,6 +268,10 @@ class Store:
                         db.execute(statement)
                 db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif db.execute("PRAGMA user_version").fetchone()[0] == 1:
+                # Version 2 keeps each verdict's failing case; older verdicts have none.
+                db.execute("ALTER TABLE verdicts ADD COLUMN detail TEXT NOT NULL DEFAULT ''")
+                db.execute("PRAGMA user_version = 2")
 
     def _refuse_foreign(self):
         db = self._db
@@ -506,9 +514,9 @@ class Store:
             grading = cursor.lastrowid
             db.executemany(
                 "INSERT INTO verdicts (grading, position, exercise, points, max_points, status,"
-                " message, hint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " message, hint, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(grading, position, v.exercise, v.points, v.max_points, v.status, v.message,
-                  v.hint) for position, v in enumerate(verdicts)])
+                  v.hint, v.detail) for position, v in enumerate(verdicts)])
             if not regrade:
                 db.execute("UPDATE attempts SET state = 'graded', claimed_by = NULL,"
                            " claimed_at = NULL WHERE id = ?", (attempt_id,))
@@ -524,7 +532,7 @@ class Store:
 
     def _with_verdicts(self, row):
         verdicts = tuple(Verdict(*v) for v in self._db.execute(
-            "SELECT exercise, points, max_points, status, message, hint FROM verdicts"
+            "SELECT exercise, points, max_points, status, message, hint, detail FROM verdicts"
             " WHERE grading = ? ORDER BY position", (row[0],)))
         return Grading(row[0], row[1], parse_time(row[2], "graded_at"), int(row[3]), row[4],
                        row[5], row[6], row[7], tuple(json.loads(row[8])), bool(row[9]),

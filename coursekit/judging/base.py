@@ -8,6 +8,8 @@ what was collected with a reference, and the words that explain an error.
 raises. A graded kernel cannot import this package (docs/grading-security.md).
 """
 
+import dataclasses
+
 import numpy as np
 
 from ..checks.quoting import quote
@@ -48,6 +50,20 @@ class Judge:
         """How a call on ``case`` reads in feedback, e.g. ``to_vector(array of shape (8, 8))``."""
         return f"{self.answer_name}({', '.join(_describe_argument(a) for a in case)})"
 
+    def expected(self, case):
+        """The reference's output on ``case`` (plain data), or None when there is no one
+        right output to show (:func:`failing_case` then names the input and the output)."""
+        return None
+
+    def shown_output(self, output):
+        """What of a collected output a failing case shows: its ``output`` or ``numbers``
+        when it has one (the facts around it, such as its type, stay out), else all of it."""
+        if isinstance(output, dict):
+            for key in ("output", "numbers"):
+                if key in output:
+                    return output[key]
+        return output
+
     def error_hint(self, case, error):
         """A hint for the error ``error`` (text) raised on ``case``; None for the general one."""
         return None
@@ -56,9 +72,9 @@ class Judge:
         """What the error ``error`` raised on ``case`` means; None to quote it as it is."""
         return None
 
-    def evaluate(self, answer, seed=0):
+    def evaluate(self, answer, seed=0, *, detail=False):
         """Judge ``answer`` in this process: :func:`evaluate` on this exercise."""
-        return evaluate(self, answer, seed)
+        return evaluate(self, answer, seed, detail=detail)
 
 
 class Exercise(Judge, ExerciseSpec):
@@ -71,8 +87,102 @@ def _describe_argument(value):
     return quote(value)
 
 
-def judge_safely(exercise, payload, cases):
-    """Run step 2 on whatever step 1 produced; never raises."""
+def judge_safely(exercise, payload, cases, *, detail=False):
+    """Run step 2 on whatever step 1 produced; never raises.
+
+    With ``detail`` (the grader asks for it), a failing verdict on a function
+    answer carries the case it fails on (:func:`failing_case`) as its
+    ``detail``: a few more judgings, which a check cell, printing no detail,
+    does not spend.
+    """
+    result = _judge_payload(exercise, payload, cases)
+    if (not detail or result.passed or result.status == MISSING
+            or not well_formed(exercise, payload, len(cases))):
+        return result
+    return dataclasses.replace(result, detail=failing_case(exercise, payload, cases))
+
+
+def failing_case(exercise, payload, cases):
+    """The case a function answer fails on: its call, the expected output, the given one.
+
+    Judges pair outputs with cases in order and stop at the first wrong one,
+    so the case to blame is the last of the shortest prefix of cases the
+    judge rejects (found by bisection: a few more judgings, only on a failure).
+    An answer that raised names the case it raised on.
+
+    Returns
+    -------
+    str
+        Lines ``input``, ``expected`` (when the judge knows one right output:
+        :meth:`Judge.expected`) and ``given``, each quote bounded
+        (:func:`coursekit.checks.quoting.quote`); ``""`` for a value answer, or
+        when no single case is to blame.
+
+    Examples
+    --------
+    >>> class Double(Exercise):
+    ...     id, number, title, answer_name, kind = "00-double", 1, "double", "double", "function"
+    ...     def cases(self, seed):
+    ...         return [(1,), (2,), (3,)]
+    ...     def expected(self, case):
+    ...         return 2 * case[0]
+    ...     def judge(self, payload, cases):
+    ...         ok = all(out == 2 * x for (x,), out in zip(cases, payload["outputs"]))
+    ...         return correct("doubled.") if ok else wrong("not doubled.")
+    >>> from coursekit.checks.results import correct, wrong
+    >>> Double().evaluate(lambda x: 2 * x, detail=True).detail
+    ''
+    >>> print(Double().evaluate(lambda x: 5 if x == 2 else 2 * x, detail=True).detail)
+    input:    double(2)
+    expected: 4
+    given:    5
+    """
+    if exercise.kind != "function" or not isinstance(payload, dict):
+        return ""
+    outputs = payload.get("outputs")
+    if "error" in payload:
+        index = payload.get("case")
+        if not isinstance(index, int) or not 0 <= index < len(cases):
+            return ""
+        given = f"raised {payload['error']}"
+    elif isinstance(outputs, list) and len(outputs) == len(cases) and cases:
+        index = _first_failing(exercise, outputs, cases)
+        if index is None:
+            return ""
+        given = quote(exercise.shown_output(outputs[index]))
+    else:
+        return ""
+    lines = [f"input:    {exercise.describe_case(cases[index])}"]
+    try:
+        expected = exercise.expected(cases[index])
+    except Exception:  # a reference that cannot take this case: no expected output shown
+        expected = None
+    if expected is not None:
+        lines.append(f"expected: {_one_line(quote(expected))}")
+    return "\n".join(lines + [f"given:    {_one_line(given)}"])
+
+
+def _one_line(text):
+    # numpy's repr breaks long arrays over lines; a detail keeps one line per item.
+    return " ".join(text.split())
+
+
+def _first_failing(exercise, outputs, cases):
+    """The index of the last case of the shortest prefix the judge rejects, or None."""
+    low, high = 1, len(cases)  # the judge rejects all ``high`` cases; find the fewest
+    while low < high:
+        middle = (low + high) // 2
+        if _judge(exercise, {"outputs": outputs[:middle]}, cases[:middle]).passed:
+            low = middle + 1
+        else:
+            high = middle
+    if high < len(cases) or not _judge(exercise, {"outputs": outputs[:high]},
+                                       cases[:high]).passed:
+        return high - 1
+    return None
+
+
+def _judge_payload(exercise, payload, cases):
     if not well_formed(exercise, payload, len(cases)):
         return Result(ERROR, "the answer could not be read.",
                       "run the notebook from the top in a fresh kernel and make sure every "
@@ -151,10 +261,12 @@ def _judge(exercise, payload, cases):
         )
 
 
-def evaluate(exercise, answer, seed=0):
-    """Judge ``answer`` in this process (what a notebook's check cell does)."""
+def evaluate(exercise, answer, seed=0, *, detail=False):
+    """Judge ``answer`` in this process (what a notebook's check cell does); ``detail`` as
+    :func:`judge_safely` has it."""
     cases = exercise.cases(seed)
-    return judge_safely(exercise, collect_safely(exercise, answer, cases), cases)
+    return judge_safely(exercise, collect_safely(exercise, answer, cases), cases,
+                        detail=detail)
 
 
 def well_formed(exercise, payload, n_cases):

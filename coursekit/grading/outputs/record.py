@@ -15,7 +15,8 @@ VIEW_SPACING = 10
 def verdicts_of(grade):
     """A :class:`~coursekit.grading.results.Grade`'s exercises as the store's verdicts."""
     return [Verdict(item.exercise.id, item.points, item.exercise.points, item.result.status,
-                    item.result.message, item.result.hint) for item in grade.exercises]
+                    item.result.message, item.result.hint, item.result.detail)
+            for item in grade.exercises]
 
 
 class GradebookRecord(Output):

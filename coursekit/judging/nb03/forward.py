@@ -22,6 +22,9 @@ class FeedForward(NetworkJudge, specs.FeedForward):
             cases.append((weights, biases, draw_images(rng, 1, sizes[0])[0]))
         return cases
 
+    def expected(self, case):
+        return reference_forward(*case)[0]
+
     def judge(self, payload, cases):
         for (weights, biases, x), output in zip(cases, payload["outputs"]):
             verdict = self._judge_case(weights, biases, x, output)
