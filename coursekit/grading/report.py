@@ -10,7 +10,6 @@ submission is escaped (:func:`html.escape`); nothing a learner wrote is ever
 markup in these pages.
 """
 
-import base64
 import collections
 import html
 import io
@@ -29,15 +28,27 @@ from .submissions import collection_points, known_notebooks
 #: Failure messages listed per exercise.
 TOP_MESSAGES = 3
 _STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
-table { border-collapse: collapse; margin: 1em 0; }
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em;
+       color: #222; }
+h1, h2, h3, p, li { overflow-wrap: anywhere; }
+table { border-collapse: collapse; margin: 1em 0; max-width: 100%; }
 th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+/* A learner's text (a name, a path, a reason) may be one long word: it breaks anywhere. */
+td.text { overflow-wrap: anywhere; min-width: 4em; }
+/* A table wider than a narrow window scrolls in its box, not the page. */
+.wide { overflow-x: auto; }
+td.short { white-space: nowrap; }
 th { background: #eee; }
 pre { background: #f6f6f6; padding: 0.6em; white-space: pre-wrap; overflow-wrap: anywhere; }
 .markdown { white-space: pre-wrap; border-left: 3px solid #ccc; padding-left: 0.6em; }
 .verdict { border: 2px solid; padding: 0.4em 0.8em; margin: 0.4em 0 1.2em; }
 .correct { border-color: #2a7; background: #eafaf1; }
 .wrong, .missing, .error { border-color: #c33; background: #fdecea; }
+tr.flagged td { background: #fff4e0; }
+tr.late td.handed { background: #fdf2d0; }
+tr.trouble td.status { background: #fdecea; font-weight: bold; }
+figure.chart { margin: 1em 0; }
+figure.chart svg { max-width: 100%; height: auto; }
 img { max-width: 100%; }
 """
 
@@ -50,6 +61,18 @@ def _page(title, body):
 
 def _name(label, suffix):
     return feedback_name(label).with_suffix(suffix)
+
+
+def exercise_label(exercise):
+    """How the class report names an exercise: its notebook, its id and its title.
+
+    Examples
+    --------
+    >>> from coursekit import checks
+    >>> exercise_label(checks.get("03-sigmoid"))
+    '03_mlp_from_scratch · 03-sigmoid — the sigmoid'
+    """
+    return f"{exercise.notebook} · {exercise.id} — {exercise.title}"
 
 
 # ---------------------------------------------------------------- while grading
@@ -87,7 +110,8 @@ def student_page(grade, submission, student=""):
             item = items[exercise.id]
             text = item.result.describe(exercise.heading)
             parts.append(f'<div class="verdict {html.escape(item.result.status)}">'
-                         f"<strong>{html.escape(exercise.heading)}: {item.points} / "
+                         f"<strong>{html.escape(exercise.heading)} · {html.escape(exercise.id)}: "
+                         f"{item.points} / "
                          f"{exercise.points}</strong><pre>{html.escape(text)}</pre></div>")
 
     for number, kind, source in submission.shown:
@@ -115,15 +139,30 @@ def record(folder, grade, submission, student=""):
 
 # ---------------------------------------------------------------- the class
 
-def _figure_png(draw):
+#: Width of the report's figures, in inches; their height grows with what they show.
+FIGURE_WIDTH = 7.5
+#: Small multiples per row in the totals' figure.
+TOTALS_PER_ROW = 3
+
+
+def _figure_svg(draw, height, name):
+    """A figure drawn by ``draw`` as inline SVG whose text is text.
+
+    The browser draws the labels (sharp at any zoom, and a test can measure
+    that no two overlap); every text in it is the course's own (notebook and
+    exercise names, numbers), never a learner's.
+    """
+    from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(7, 3.2), layout="constrained")
+    figure = Figure(figsize=(FIGURE_WIDTH, height), layout="constrained")
     draw(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="" src="data:image/png;base64,{encoded}">'
+    buffer = io.StringIO()
+    # The salt keeps the clip paths' ids of two figures on one page apart.
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    return f'<figure class="chart" id="{name}">{svg[svg.index("<svg"):]}</figure>'
 
 
 def class_summary(rows, details):
@@ -168,7 +207,7 @@ def class_summary(rows, details):
     return {"exercises": exercises, "totals": dict(totals), "statuses": statuses}
 
 
-def write_report(grades, folder, feedback=None):
+def write_report(grades, folder, feedback=None, sections=()):
     """Write ``folder/report.html`` for the class in ``grades``; return its path.
 
     The details are read one file at a time, keeping only each exercise's
@@ -184,6 +223,10 @@ def write_report(grades, folder, feedback=None):
         The report's folder (where the batch recorded each submission).
     feedback : path-like, optional
         The Markdown feedback folder, linked from the table.
+    sections : iterable of str
+        More sections, as HTML, put at the end of the page as they are: made
+        by coursekit's own writers (such as the similarity section), which
+        escape every learner's text.
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -203,7 +246,9 @@ def write_report(grades, folder, feedback=None):
         for section in (_exercise_section(summary["exercises"]),
                         _totals_section(summary["totals"]),
                         _status_section(summary["statuses"]),
-                        _students_section(rows, folder, feedback)):
+                        _attention_section(rows),
+                        _students_section(rows, folder, feedback),
+                        sections):
             for part in section:
                 stream.write(part + "\n")
         stream.write(tail)
@@ -237,25 +282,45 @@ def _exercise_section(exercises):
     if not exercises:
         return parts + ["<p>No graded notebook yet.</p>"]
     ids = [e for e in checks.EXERCISES if e in exercises]
+    parts.append(_passed_chart(exercises, ids))
+    parts.append("<table><tr><th>Exercise</th><th>Points</th><th>Passed</th>"
+                 "<th>Most common failures</th></tr>")
+    for exercise_id in ids:
+        passed, graded, failures = exercises[exercise_id]
+        exercise = checks.get(exercise_id)
+        common = "".join(f"<li>{html.escape(message)} ({count})</li>"
+                         for message, count in failures.most_common(TOP_MESSAGES))
+        parts.append(f"<tr><td>{html.escape(exercise_label(exercise))}</td>"
+                     f'<td class="short">{exercise.points}</td>'
+                     f'<td class="short">{passed} / {graded} ({100 * passed / graded:.0f}%)</td>'
+                     f'<td class="text"><ul>{common}</ul></td></tr>')
+    return parts + ["</table>"]
+
+
+def _passed_chart(exercises, ids):
+    """One bar per exercise (its id), coloured by notebook, the notebooks named below."""
+    from matplotlib.patches import Patch
+
+    notebooks = list(dict.fromkeys(checks.get(e).notebook for e in ids))
+    colour = {notebook: f"C{index % 10}" for index, notebook in enumerate(notebooks)}
+    legend_rows = -(-len(notebooks) // 2)
 
     def draw(figure):
         axes = figure.subplots()
-        shares = [100 * exercises[e][0] / exercises[e][1] for e in ids]
-        axes.barh(ids[::-1], shares[::-1], color="#2a7")
+        shown = ids[::-1]  # the course's first exercise on top
+        axes.barh(shown, [100 * exercises[e][0] / exercises[e][1] for e in shown],
+                  color=[colour[checks.get(e).notebook] for e in shown])
         axes.set_xlim(0, 100)
+        axes.set_ylim(-0.6, len(shown) - 0.4)
         axes.set_xlabel("students who passed (%)")
+        axes.set_ylabel("exercise")
         axes.set_title("Share of students who passed each exercise")
+        figure.legend(handles=[Patch(color=colour[n], label=n) for n in notebooks],
+                      loc="outside lower center", ncols=2, title="notebook")
 
-    parts.append(_figure_png(draw))
-    parts.append("<table><tr><th>Exercise</th><th>Passed</th><th>Most common failures</th></tr>")
-    for exercise_id in ids:
-        passed, graded, failures = exercises[exercise_id]
-        common = "".join(f"<li>{html.escape(message)} ({count})</li>"
-                         for message, count in failures.most_common(TOP_MESSAGES))
-        parts.append(f"<tr><td>{html.escape(checks.get(exercise_id).heading)}</td>"
-                     f"<td>{passed} / {graded} ({100 * passed / graded:.0f}%)</td>"
-                     f"<td><ul>{common}</ul></td></tr>")
-    return parts + ["</table>"]
+    # A row of text per exercise and per two notebooks, however many there are.
+    return _figure_svg(draw, 1.3 + 0.27 * len(ids) + 0.25 * (legend_rows + 1),
+                       "passed-per-exercise")
 
 
 def _totals_section(totals):
@@ -266,21 +331,49 @@ def _totals_section(totals):
 
     from matplotlib.ticker import MaxNLocator
 
+    columns = min(TOTALS_PER_ROW, len(notebooks))
+    rows = -(-len(notebooks) // columns)
+
     def draw(figure):
-        grid = figure.subplots(1, len(notebooks), squeeze=False)[0]
-        for axes, notebook in zip(grid, notebooks):
+        grid = figure.subplots(rows, columns, squeeze=False)
+        for axes in grid.flat[len(notebooks):]:
+            figure.delaxes(axes)
+        for index, (axes, notebook) in enumerate(zip(grid.flat, notebooks)):
             most = sum(e.points for e in checks.exercises_for(notebook))
             axes.hist(totals[notebook], bins=range(most + 2), align="left", color="#369",
                       rwidth=0.8)
-            axes.set_title(notebook[:2])
-            axes.set_xlabel(f"total (of {most})")
-            axes.set_xticks(range(most + 1))
-            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        grid[0].set_ylabel("students")
+            axes.set_title(notebook, fontsize="medium")
+            axes.set_xlabel(f"total points (of {most})")
+            axes.set_xlim(-0.6, most + 0.6)
+            # A few whole numbers, however many points: 0..13 side by side ran together.
+            axes.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+            axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+            if index % columns == 0:
+                axes.set_ylabel("students")
         figure.suptitle("Distribution of totals per notebook")
 
-    parts.append(_figure_png(draw))
+    parts.append(_figure_svg(draw, 0.5 + 2.3 * rows, "totals-per-notebook"))
     return parts
+
+
+def _attention_section(rows):
+    """The attempts flagged (integrity) or handed in late, each with why."""
+    parts = ["<h2>Flags and late work</h2>"]
+    listed = [r for r in rows if r.get("flags") or r.get("late_hours")]
+    if not listed:
+        return parts + ["<p>No attempt is flagged or late.</p>"]
+    parts.append("<p>Flags are for you to look at: they change no points. A late "
+                 "attempt's penalty is applied in the exports.</p>")
+    parts.append("<div class=\"wide\"><table><tr><th>Student</th><th>Notebook</th><th>Submission</th>"
+                 "<th>Flags</th><th>Handed in</th><th>Counts</th></tr>")
+    for row in sorted(listed, key=lambda r: (r.get("student") or "", r["submission"])):
+        parts.append(
+            "<tr>" + "".join(f'<td class="{kind}">{html.escape(row.get(key) or "")}</td>'
+                             for key, kind in (("student", "text"), ("notebook", "short"),
+                                               ("submission", "text"), ("flags", "text")))
+            + f"<td>{_handed_in(row)}</td>"
+            f'<td class="short">{html.escape(row.get("counts") or "")}</td></tr>')
+    return parts + ["</table></div>"]
 
 
 def _status_section(statuses):
@@ -291,7 +384,7 @@ def _status_section(statuses):
 
 
 def _students_section(rows, folder, feedback):
-    parts = ["<h2>Submissions</h2>", "<table><tr><th>Student</th><th>Submission</th>"
+    parts = ["<h2>Submissions</h2>", "<div class=\"wide\"><table><tr><th>Student</th><th>Submission</th>"
              "<th>Notebook</th><th>Total</th><th>Status</th><th>Reason</th><th>Handed in</th>"
              "<th>Counts</th><th>Flags</th><th>Feedback</th></tr>"]
     for row in sorted(rows, key=lambda r: (r.get("student") or "", r["submission"])):
@@ -304,14 +397,27 @@ def _students_section(rows, folder, feedback):
             if markdown.exists():
                 links.append(_link(os.path.relpath(markdown, folder), "Markdown"))
         parts.append(
-            "<tr>" + "".join(f"<td>{html.escape(str(row.get(key) or ''))}</td>" for key in
-                             ("student", "submission", "notebook"))
-            + f"<td>{html.escape(row.get('total', ''))} / {html.escape(row.get('max_total') or '')}"
-            f"</td><td>{html.escape(row.get('status', ''))}</td>"
-            f"<td>{html.escape(row.get('reason') or '')}</td><td>{_handed_in(row)}</td>"
-            f"<td>{html.escape(row.get('counts') or '')}</td>"
-            f"<td>{html.escape(row.get('flags') or '')}</td><td>{' · '.join(links)}</td></tr>")
-    return parts + ["</table>"]
+            f'<tr class="{_row_class(row)}">' + "".join(
+                f'<td class="{kind}">{html.escape(str(row.get(key) or ""))}</td>' for key, kind
+                in (("student", "text"), ("submission", "text"), ("notebook", "short")))
+            + f'<td class="short">{html.escape(row.get("total", ""))} / '
+            f'{html.escape(row.get("max_total") or "")}</td>'
+            f'<td class="status short">{html.escape(row.get("status", ""))}</td>'
+            f'<td class="text">{html.escape(row.get("reason") or "")}</td>'
+            f'<td class="handed">{_handed_in(row)}</td>'
+            f'<td class="short">{html.escape(row.get("counts") or "")}</td>'
+            f'<td class="text">{html.escape(row.get("flags") or "")}</td>'
+            f"<td>{' · '.join(links)}</td></tr>")
+    return parts + ["</table></div>"]
+
+
+def _row_class(row):
+    """The submissions table's classes for a row: flagged, late, and a status not ok."""
+    classes = [name for name, on in (("flagged", row.get("flags")),
+                                     ("late", row.get("late_hours")),
+                                     ("trouble", row.get("status") not in (OK, None)))
+               if on]
+    return " ".join(classes)
 
 
 def _handed_in(row):
