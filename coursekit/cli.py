@@ -95,7 +95,8 @@ def _grade(args):
                        redo=args.redo, sandbox=args.sandbox, scheduler=args.scheduler,
                        roster=args.roster, report=args.report, pool=args.pool,
                        export=args.export, store=args.store, deadlines=_deadlines(args),
-                       export_format=args.export_format, missing=args.missing, **limits)
+                       export_format=args.export_format, missing=args.missing,
+                       report_sections=_report_sections(args), **limits)
     except (ValueError, SandboxError) as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2
@@ -118,6 +119,17 @@ def _grade(args):
           + (f"; the grader could not grade {len(failed)} (status error; a rerun retries them)"
              if failed else "") + ".")
     return _after_grading(args, report) or (1 if failed else 0)
+
+
+def _report_sections(args):
+    """The report's similarity section, made once the batch is graded (similarity is above
+    grading: grading cannot import it)."""
+    if args.report is None:
+        return ()
+    from .similarity import grading_section
+
+    return [lambda: grading_section(args.paths, roster=args.roster,
+                                    student_version=args.student_version)]
 
 
 def _deadlines(args):
@@ -402,7 +414,11 @@ def build_parser():
     _deadline_options(grade)
     grade.add_argument("--report", metavar="DIR",
                        help="write the instructor's report.html (and per-student HTML "
-                            "feedback) here")
+                            "feedback) here, with the similarity section of coursekit "
+                            "similarity (needs coursekit[similarity])")
+    grade.add_argument("--student-version", default="notebooks", metavar="DIR",
+                       help="the student notebooks, whose code the report's similarity "
+                            "section leaves out (default: %(default)s)")
     grade.add_argument("--redo", action="store_true",
                        help="grade again what is graded already (a regrade, with each "
                             "attempt's seed, kept beside the first grading)")

@@ -110,7 +110,7 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
           process_limit=DEFAULT_PROCESS_LIMIT, sandbox="auto", redo=False, progress=True,
           scheduler=None, roster=None, report=None, pool=None, export=None,
           cpu_limit=DEFAULT_CPU_LIMIT, store=None, deadlines=None, export_format="plain",
-          missing="blank"):
+          missing="blank", report_sections=()):
     """Grade submissions into the gradebook, and write grades.csv and whatever else is asked for.
 
     Parameters
@@ -154,6 +154,9 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     export_format : {"plain", "canvas", "moodle"}, default="plain"
     missing : {"blank", "zero"}, default="blank"
         What the export shows for a notebook not handed in.
+    report_sections : iterable of callable, optional
+        Each returns a section of report.html as HTML, called once the batch
+        is done (the command line's similarity section).
 
     Returns
     -------
@@ -187,7 +190,8 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
                               sandbox=settings.sandbox, busy=plan.busy)
         outputs = _outputs(plan, out, feedback=feedback, report=report, progress=progress,
                            export=export, lms=dict(fmt=export_format, deadlines=deadlines,
-                                                   roster=roster, missing=missing))
+                                                   roster=roster, missing=missing),
+                           sections=report_sections)
         # Everything this process will import is imported before any kernel starts.
         preload()
         _run(backend_for(settings, scheduler=scheduler), plan, outputs, summary)
@@ -377,7 +381,7 @@ def regrade(store, *, student=None, file=None, attempt=None, settings=None, out=
     return [(a, before[a.id], store.gradings(a.id)[-1]) for a in attempts]
 
 
-def _outputs(plan, out, *, feedback, report, export, lms, progress):
+def _outputs(plan, out, *, feedback, report, export, lms, progress, sections=()):
     """The batch's outputs, in the order each grade goes through them."""
     outputs = []
     if report is not None:
@@ -401,7 +405,7 @@ def _outputs(plan, out, *, feedback, report, export, lms, progress):
                                                                lms["deadlines"]),
                                  points_possible=possible))
     if report is not None:
-        outputs.append(ClassReport(report, out, feedback))
+        outputs.append(ClassReport(report, out, feedback, sections))
     return Outputs(outputs)
 
 

@@ -32,9 +32,10 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; pa
        color: #222; }
 h1, h2, h3, p, li { overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: 1em 0; max-width: 100%; }
-th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #bbb; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 /* A learner's text (a name, a path, a reason) may be one long word: it breaks anywhere. */
 td.text { overflow-wrap: anywhere; min-width: 4em; }
+td.path { min-width: 10em; }
 /* A table wider than a narrow window scrolls in its box, not the page. */
 .wide { overflow-x: auto; }
 td.short { white-space: nowrap; }
@@ -370,7 +371,8 @@ def _attention_section(rows):
         parts.append(
             "<tr>" + "".join(f'<td class="{kind}">{html.escape(row.get(key) or "")}</td>'
                              for key, kind in (("student", "text"), ("notebook", "short"),
-                                               ("submission", "text"), ("flags", "text")))
+                                               ("submission", "text path"),
+                                               ("flags", "text")))
             + f"<td>{_handed_in(row)}</td>"
             f'<td class="short">{html.escape(row.get("counts") or "")}</td></tr>')
     return parts + ["</table></div>"]
@@ -399,7 +401,7 @@ def _students_section(rows, folder, feedback):
         parts.append(
             f'<tr class="{_row_class(row)}">' + "".join(
                 f'<td class="{kind}">{html.escape(str(row.get(key) or ""))}</td>' for key, kind
-                in (("student", "text"), ("submission", "text"), ("notebook", "short")))
+                in (("student", "text"), ("submission", "text path"), ("notebook", "short")))
             + f'<td class="short">{html.escape(row.get("total", ""))} / '
             f'{html.escape(row.get("max_total") or "")}</td>'
             f'<td class="status short">{html.escape(row.get("status", ""))}</td>'

@@ -37,11 +37,11 @@ clusters      groups of three or more students linked by flagged pairs
 page          the HTML page (every learner's text escaped)
 table         the CSV, one row per pair compared
 report        the whole comparison (:func:`compare_class`), and the section for
-              the grading report (:func:`similarity_section`)
+              the grading report (:func:`similarity_section`, :func:`grading_section`)
 """
 
-from .report import (DEFAULT_THRESHOLD, SimilarityReport, compare_class,
+from .report import (DEFAULT_THRESHOLD, SimilarityReport, compare_class, grading_section,
                      similarity_section, write_outputs)
 
-__all__ = ["DEFAULT_THRESHOLD", "SimilarityReport", "compare_class", "similarity_section",
-           "write_outputs"]
+__all__ = ["DEFAULT_THRESHOLD", "SimilarityReport", "compare_class", "grading_section",
+           "similarity_section", "write_outputs"]

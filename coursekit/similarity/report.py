@@ -1,5 +1,6 @@
 """The whole comparison: find, extract, fingerprint, score, group; then write it out."""
 
+import html
 import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,6 +163,56 @@ def similarity_section(report):
     True
     """
     return page.section(report, styled=True)
+
+
+#: What the grading report's similarity section says without the ``similarity`` extra.
+NOT_INSTALLED = ("copydetect is not installed, so the answers were not compared. "
+                 "Install the extra (<code>pip install 'coursekit[similarity]'</code>) and grade "
+                 "again: this section then ranks the pairs of students whose code is alike.")
+
+
+def grading_section(paths, roster=None, student_version="notebooks",
+                    threshold=DEFAULT_THRESHOLD):
+    """The similarity section of ``coursekit grade --report``: the class's files, compared.
+
+    The files are those the grade run found in ``paths`` (with ``roster``),
+    and each student's latest attempt per notebook is compared, as
+    :func:`compare_class` does. When the comparison cannot be made (the
+    ``similarity`` extra is not installed, no student version to leave out),
+    the section says why and how to make it, and the grading report is
+    written all the same.
+
+    Parameters
+    ----------
+    paths : list of path-like
+    roster : path-like, optional
+    student_version : path-like, default="notebooks"
+    threshold : float, default=DEFAULT_THRESHOLD
+
+    Returns
+    -------
+    str
+        An ``<h2>`` and the section (:func:`similarity_section`), or the note.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> html = grading_section([tempfile.mkdtemp()], student_version="no/such/folder")
+    >>> "no such folder: no/such/folder" in html
+    True
+    """
+    heading = '<h2 id="similarity">Similar answers across the class</h2>'
+    try:
+        import copydetect  # noqa: F401  (the extra; imported by the comparison too)
+    except ImportError:
+        return f'{heading}\n<p class="note">{NOT_INSTALLED}</p>'
+    try:
+        report = compare_class(paths, student_version=student_version, roster=roster,
+                               threshold=threshold)
+    except (ValueError, OSError) as exc:
+        return (f'{heading}\n<p class="note">The answers were not compared: '
+                f"{html.escape(str(exc))}</p>")
+    return f"{heading}\n{similarity_section(report)}"
 
 
 def write_outputs(report, out, csv=None):

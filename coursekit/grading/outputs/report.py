@@ -28,6 +28,11 @@ class ReportRecord(Output):
 class ClassReport(Output):
     """Writes ``folder/report.html`` from the whole grades file once the batch is done.
 
+    ``sections`` are callables, each returning more of the page as HTML
+    (:func:`~coursekit.grading.report.write_report`'s ``sections``), called
+    once the batch is done: the layers above grading (the similarity
+    section) add to the page without grading importing them.
+
     Attributes
     ----------
     path : Path or None
@@ -36,11 +41,13 @@ class ClassReport(Output):
 
     what = "report"
 
-    def __init__(self, folder, grades, feedback=None):
+    def __init__(self, folder, grades, feedback=None, sections=()):
         self.folder, self.grades, self.feedback = folder, grades, feedback
+        self.sections = list(sections)
         self.path = None
 
     def close(self, finished):
         if finished:
-            self.path = write_report(self.grades, self.folder, feedback=self.feedback)
+            self.path = write_report(self.grades, self.folder, feedback=self.feedback,
+                                     sections=[make() for make in self.sections])
         return ""
