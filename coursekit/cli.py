@@ -152,11 +152,15 @@ def _deadlines(args):
 
 def _store_path(args):
     from .grading.batch import default_store
+    from .validation import check_input_file
 
     if args.store is None and args.out is None:
         raise ValueError("store: give --store (the gradebook) or --out (it is then "
                          "beside it: grades.db for grades.csv)")
-    return args.store if args.store is not None else default_store(args.out)
+    # Read, never made here: a mistyped path would open an empty gradebook.
+    if args.store is not None:
+        return check_input_file(args.store, "store", "gradebook")
+    return check_input_file(default_store(args.out), "out", "gradebook beside it")
 
 
 def _grades(args):
@@ -233,8 +237,12 @@ def _after_grading(args, report):
 
 def _similarity(args):
     from .similarity import compare_class, write_outputs
+    from .validation import check_output_file
 
     try:
+        for path, name in ((args.out, "out"), (args.csv, "csv")):
+            if path is not None:  # before the comparison: no work lost to a typo
+                check_output_file(path, name)
         threshold = {} if args.threshold is None else {"threshold": args.threshold}
         report = compare_class(args.paths, student_version=args.student_version,
                                roster=args.roster, **threshold)

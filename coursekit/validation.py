@@ -7,6 +7,8 @@ numpy or matplotlib.
 """
 
 import numbers
+import os
+from pathlib import Path
 
 import numpy as np
 
@@ -245,3 +247,124 @@ def check_scores(scores, name, *, where=""):
         raise ValueError(f"{name} must give 10 finite scores{where}; got "
                          f"{np.array2string(array, precision=3)}.")
     return array
+
+
+def check_output_file(path, name):
+    """``path`` as a Path, if a file can be written there: in a folder that exists, not a folder.
+
+    The folder is not made: a mistyped path would otherwise start a new
+    record (a new gradebook, a new grades file) beside the one meant.
+
+    Parameters
+    ----------
+    path : path-like
+    name : str
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``, if ``path`` is a folder, or its folder is missing, not
+        a folder, or not writable.
+
+    Examples
+    --------
+    >>> check_output_file("no_such_dir/grades.csv", "out")
+    Traceback (most recent call last):
+    ...
+    ValueError: out: no such folder: no_such_dir (for no_such_dir/grades.csv); make it first, or give another path.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{name}: {path} is a folder; give the file to write.")
+    folder = path.parent
+    if not folder.exists():
+        problem = "no such folder"
+    elif not folder.is_dir():
+        problem = "not a folder"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        problem = "cannot write in the folder"
+    else:
+        return path
+    raise ValueError(f"{name}: {problem}: {folder} (for {path}); make it first, or give "
+                     f"another path.")
+
+
+def check_input_file(path, name, what="file"):
+    """``path`` as a Path, if it is a file that exists.
+
+    Parameters
+    ----------
+    path : path-like
+    name : str
+        The argument's name, for the error message.
+    what : str, default="file"
+        What the file should be, for the message (``"gradebook"``).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``, if there is no such file or it is a folder.
+
+    Examples
+    --------
+    >>> check_input_file("typo.db", "store", "gradebook")
+    Traceback (most recent call last):
+    ...
+    ValueError: store: no such gradebook: typo.db.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{name}: {path} is a folder; give the {what}.")
+    if not path.is_file():
+        raise ValueError(f"{name}: no such {what}: {path}.")
+    return path
+
+
+def output_folder(path, name):
+    """``path`` as a Path, a folder made (with the folders above it) if it is missing.
+
+    Parameters
+    ----------
+    path : path-like
+    name : str
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``, if ``path`` is a file, or cannot be made.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> output_folder(folder / "feedback" / "nb01", "feedback").is_dir()
+    True
+    >>> _ = (folder / "notes.txt").write_text("")
+    >>> output_folder(folder / "notes.txt" / "fb", "feedback")
+    Traceback (most recent call last):
+    ...
+    ValueError: feedback: cannot make the folder .../notes.txt/fb (Not a directory).
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{name}: {path} exists and is not a folder.")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"{name}: cannot make the folder {path} "
+                         f"({exc.strerror or exc}).") from None
+    return path

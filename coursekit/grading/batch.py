@@ -14,6 +14,7 @@ from pathlib import Path
 import dataclasses
 
 from .. import checks
+from ..validation import check_output_file, output_folder
 from . import sandbox as sandboxes
 from .backends import backend_for
 from .deadlines import Deadlines
@@ -177,7 +178,7 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
                              timeout=timeout, memory_limit=memory_limit,
                              notebook_timeout=notebook_timeout, process_limit=process_limit,
                              sandbox=sandbox, cpu_limit=cpu_limit)
-    _check_files(out, feedback)
+    _check_files(out, feedback, store=store, export=export, report=report)
     _check_export(export_format, missing)
     settings = _choose_sandbox(settings, scheduler)
     deadlines = deadlines or Deadlines()
@@ -220,12 +221,24 @@ def _check_export(export_format, missing):
         raise ValueError(f"missing must be one of {', '.join(MISSING)}; got {missing!r}")
 
 
-def _check_files(out, feedback):
+def _check_files(out, feedback, *, store=None, export=None, report=None):
+    """Every path ``grade`` writes, checked before anything is graded (each named)."""
     if Path(out).is_dir():
         raise ValueError(f"out: {out} is a directory; give the CSV file to write")
+    check_output_file(out, "out")
     GradesFile(out)  # another file is never taken for grades.csv (raises, naming out)
+    if store is not None:
+        check_output_file(store, "store")
+    if export is not None:
+        check_output_file(export, "export")
+    if report is not None and Path(report).exists() and not Path(report).is_dir():
+        raise ValueError(f"report: {report} exists and is not a directory")
+    # Last: the folders are made as they are checked.
     if feedback is not None and Path(feedback).exists() and not Path(feedback).is_dir():
         raise ValueError(f"feedback: {feedback} exists and is not a directory")
+    for folder, name in ((feedback, "feedback"), (report, "report")):
+        if folder is not None:
+            output_folder(folder, name)
 
 
 def _choose_sandbox(settings, scheduler):
@@ -346,6 +359,8 @@ def regrade(store, *, student=None, file=None, attempt=None, settings=None, out=
     """
     if [student, file, attempt].count(None) != 2:
         raise ValueError("regrade: give a student, a file or an attempt (one of the three)")
+    if out is not None:
+        check_output_file(out, "out")
     if attempt is not None:
         attempts = [store.attempt(attempt)]
     elif file is not None:
