@@ -1,8 +1,10 @@
 """The similarity section of ``coursekit grade --report``, through the real command.
 
 A small class hands in notebook 01: four students who wrote ``evaluate`` each
-their own way, and a fifth whose answer is the second student's with every
-name changed (a planted copy). The class is graded by ``coursekit grade
+their own way, and a fifth whose latest answer is the second student's with
+every name changed (a planted copy); an earlier attempt of the fifth is the
+fourth student's answer as it is, and must not be compared (only the latest
+attempt per student and notebook is). The class is graded by ``coursekit grade
 --report`` (real kernels); the report's similarity section must rank that
 pair first and flag it. Without the ``similarity`` extra, the same command
 writes the report with a note on how to enable the section, and no traceback.
@@ -76,10 +78,19 @@ def graded(tmp_path_factory):
         notebook = build.solution(NB01)
         build.set_answer(notebook, "01-evaluate-range", code)
         build.save(notebook, root / "class" / student / f"{NB01}.ipynb")
+    earlier = build.solution(NB01)
+    build.set_answer(earlier, "01-evaluate-range", EVALUATE["dev"])
+    old = build.save(earlier, root / "class" / "eve" / f"first_{NB01}.ipynb")
+    day_before = (root / "class" / "eve" / f"{NB01}.ipynb").stat().st_mtime - 86400
+    os.utime(old, (day_before, day_before))
     assert _grade(root) == 0
     # As graded with the extra (the tests below write the report again without it).
     (root / "report" / "first.html").write_bytes((root / "report" / "report.html").read_bytes())
     return root
+
+
+def page_of(root, name="first.html"):
+    return (root / "report" / name).read_text(encoding="utf-8")
 
 
 def _section(root, name="report.html"):
@@ -97,6 +108,9 @@ def test_the_planted_copy_is_the_flagged_pair_of_the_report(graded):
     assert "<td>bea</td>" in rows[0] and "<td>eve</td>" in rows[0]
     assert all('class="flagged"' not in row for row in rows[1:])
     assert "5 students, 10 pairs compared, 1 flagged" in section
+    assert f"class/eve/first_{NB01}.ipynb: an earlier attempt of eve" in section
+    # Both of eve's attempts were graded; the report's table lists them.
+    assert f"class/eve/first_{NB01}.ipynb" in page_of(graded).split('<h2 id="similarity">')[0]
 
 
 def test_without_the_extra_the_report_says_how_to_enable_it(graded, monkeypatch, capsys):
