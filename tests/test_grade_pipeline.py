@@ -145,8 +145,10 @@ def test_an_output_that_fails_for_a_row_makes_it_that_rows_problem_only():
 
 def test_a_report_page_or_a_progress_line_that_fails_leaves_the_grade_as_it_is(
         tmp_path, capsys):
+    # The folder is there (a report folder that is a file is refused before grading,
+    # tests/test_cli_paths.py); the page itself cannot be written at the end.
     blocked = tmp_path / "report"
-    blocked.write_text("a file where the report's folder should be")
+    (blocked / "report.html").mkdir(parents=True)
     grade = _grade_of_01()
     result = Outputs([ReportRecord(blocked, {}), _Recorder()]).on_result(grade, _Submitted)
     assert result == grade
@@ -180,8 +182,10 @@ def test_a_batch_whose_report_cannot_be_written_still_writes_every_row(tmp_path)
     subs.mkdir()
     for name in ("a", "b"):
         (subs / f"{name}_{NB01}.ipynb").write_text("{", encoding="utf-8")
+    # The folder is there (a report folder that is a file is refused before grading,
+    # tests/test_cli_paths.py); the page itself cannot be written at the end.
     blocked = tmp_path / "report"
-    blocked.write_text("a file where the report's folder should be")
+    (blocked / "report.html").mkdir(parents=True)
     summary = api.grade([subs], tmp_path / "grades.csv", report=blocked,
                         export=tmp_path / "lms.csv", sandbox="none", progress=False)
     assert [g.status for g in summary.graded] == ["invalid", "invalid"]
