@@ -276,7 +276,7 @@ def check_output_file(path, name):
     >>> check_output_file("no_such_dir/grades.csv", "out")
     Traceback (most recent call last):
     ...
-    ValueError: out: no such folder: no_such_dir (for no_such_dir/grades.csv); make it first, or give another path.
+    ValueError: out: no such folder: no_such_dir (for no_such_dir/grades.csv); make it ...
     """
     path = Path(path)
     if path.is_dir():

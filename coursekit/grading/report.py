@@ -365,8 +365,8 @@ def _attention_section(rows):
         return parts + ["<p>No attempt is flagged or late.</p>"]
     parts.append("<p>Flags are for you to look at: they change no points. A late "
                  "attempt's penalty is applied in the exports.</p>")
-    parts.append("<div class=\"wide\"><table><tr><th>Student</th><th>Notebook</th><th>Submission</th>"
-                 "<th>Flags</th><th>Handed in</th><th>Counts</th></tr>")
+    parts.append('<div class="wide"><table><tr><th>Student</th><th>Notebook</th>'
+                 "<th>Submission</th><th>Flags</th><th>Handed in</th><th>Counts</th></tr>")
     for row in sorted(listed, key=lambda r: (r.get("student") or "", r["submission"])):
         parts.append(
             "<tr>" + "".join(f'<td class="{kind}">{html.escape(row.get(key) or "")}</td>'
@@ -386,9 +386,9 @@ def _status_section(statuses):
 
 
 def _students_section(rows, folder, feedback):
-    parts = ["<h2>Submissions</h2>", "<div class=\"wide\"><table><tr><th>Student</th><th>Submission</th>"
-             "<th>Notebook</th><th>Total</th><th>Status</th><th>Reason</th><th>Handed in</th>"
-             "<th>Counts</th><th>Flags</th><th>Feedback</th></tr>"]
+    parts = ["<h2>Submissions</h2>", '<div class="wide"><table><tr><th>Student</th>'
+             "<th>Submission</th><th>Notebook</th><th>Total</th><th>Status</th><th>Reason</th>"
+             "<th>Handed in</th><th>Counts</th><th>Flags</th><th>Feedback</th></tr>"]
     for row in sorted(rows, key=lambda r: (r.get("student") or "", r["submission"])):
         links = []
         page = folder / "students" / _name(row["submission"], ".html")
