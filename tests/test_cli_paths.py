@@ -89,3 +89,12 @@ def test_a_folder_to_write_that_cannot_be_made(course, capsys, argv, argument, w
 ])
 def test_a_file_to_read_that_is_not_there(course, capsys, argv, argument, words):
     _refused(course, capsys, argv, argument, words)
+
+
+def test_an_export_folder_under_a_file(course, capsys):
+    argv = ["export", "nbgrader", "afile/course", "--solutions", str(ROOT / "solutions")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("coursekit export nbgrader: course_dir must be a directory; afile "
+                          "is a file, so afile/course cannot be made"), err
+    assert "Traceback" not in err and (course / "afile").is_file()

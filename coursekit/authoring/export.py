@@ -94,6 +94,10 @@ def nbgrader_course(course_dir, solutions_dir="solutions", *, assignment=None, f
     course_dir, solutions_dir = Path(course_dir), Path(solutions_dir)
     if course_dir.exists() and not course_dir.is_dir():
         raise ExportError(f"course_dir must be a directory; {course_dir} is a file")
+    above = next(p for p in (course_dir, *course_dir.parents) if p.exists())
+    if not above.is_dir():  # checked before anything is written
+        raise ExportError(f"course_dir must be a directory; {above} is a file, so "
+                          f"{course_dir} cannot be made")
     if assignment is not None and not (isinstance(assignment, str)
                                        and _ASSIGNMENT_NAME.match(assignment)):
         raise ExportError(f"assignment must be a name of letters, digits, '-' and '_', "
