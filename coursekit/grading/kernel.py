@@ -37,6 +37,10 @@ _MEMORY_WATCH_INTERVAL = 0.5
 IPC_FOLDER_BYTES = 16 * 2**20
 _IPC_FOLDER_ENTRIES = 64
 
+#: Address space a kernel must have left after running out of memory to be used on:
+#: room for the largest message the grader takes from it, twice over (the message
+#: and its serialized copy), which also holds a new thread's stack.
+HEADROOM_BYTES = 2 * MAX_MESSAGE_BYTES
 _KERNEL_NAME = "coursekit-grader"
 _CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d{1,6})")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -241,6 +245,8 @@ class KernelSession:
         self.watch = None
         self.over_memory = False
         self.over_disk = False
+        #: Whether the watch last saw the kernel without :data:`HEADROOM_BYTES` to go on.
+        self.near_limit = False
 
     async def start(self, warm=False):
         """Start the kernel and install the shim; return a problem, or "" when ready.
@@ -300,7 +306,11 @@ class KernelSession:
         except DeadKernelError:
             return Run("dead", detail=await self._death())
         except Exception as exc:  # a kernel that sends what no kernel should
+            # At its memory limit, a kernel's own sends fail halfway: a torn message.
+            at_limit = not self.has_headroom()
             await self.stop()
+            if at_limit:
+                return Run("dead", detail="memory")
             return Run("broken", detail=f"{type(exc).__name__}: {clean_text(exc)}")
         reply = self.client.reply
         content = reply.get("content") if isinstance(reply, dict) else None
@@ -320,6 +330,25 @@ class KernelSession:
                    answers=[text for text in answers if text is not None],
                    too_large=None in answers, outputs=self.client.seen.outputs())
 
+    def has_headroom(self):
+        """Whether each of the kernel's processes may still map :data:`HEADROOM_BYTES`.
+
+        Read from /proc, not asked of the kernel: a kernel at its limit may not
+        answer truly (a freed heap lets it allocate, where a new thread or a
+        mapped file would fail).
+        """
+        if not self.memory_limit or self.km.provisioner is None:
+            return True
+        page, limit = os.sysconf("SC_PAGE_SIZE"), self.memory_limit * 2**20
+        for pid in self.sandbox.processes(self.km.provisioner.pid):
+            try:
+                mapped = int(Path(f"/proc/{pid}/statm").read_text().split()[0]) * page
+            except (OSError, ValueError, IndexError):  # gone meanwhile
+                continue
+            if mapped + HEADROOM_BYTES > limit:
+                return False
+        return True
+
     async def responds(self, wait):
         """Whether the kernel answers a ``kernel_info`` request within ``wait`` seconds."""
         # Shell requests queue behind a running cell: a reply means it has stopped.
@@ -335,7 +364,9 @@ class KernelSession:
         return False
 
     async def _death(self):
-        if self.over_memory or self.sandbox.out_of_memory():
+        # Near its limit, a kernel dies of it: an allocation its own machinery
+        # cannot do without fails (libzmq aborts, a thread cannot start).
+        if self.over_memory or self.near_limit or self.sandbox.out_of_memory():
             return "memory"
         if self.over_disk:
             return "disk"
@@ -370,6 +401,7 @@ class KernelSession:
                 break
             if not self.memory_limit:
                 continue
+            self.near_limit = not self.has_headroom()
             resident = 0
             for pid in self.sandbox.processes(root):
                 try:

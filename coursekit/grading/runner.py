@@ -177,7 +177,7 @@ async def _run_cells(session, submission, requests, clock, events):
             events.ran(cell, run)
             if run.kind in ("timeout", "stuck") and cell.exercise:
                 timed_out.add(cell.exercise)
-            if _note(run, cell.describe(), limit, settings, events):
+            if await _ended(session, run, cell.describe(), limit, settings, events):
                 return results
         for exercise in points.get(index, []):
             if exercise.id in timed_out:
@@ -194,9 +194,27 @@ async def _run_cells(session, submission, requests, clock, events):
             results[exercise.id] = raised_verdict(
                 *await asyncio.to_thread(requests[exercise.id].verdict, run, limit),
                 *events.raised.get(exercise.id, (None, None)))
-            if _note(run, f"grading {exercise.heading}", limit, settings, events):
+            if await _ended(session, run, f"grading {exercise.heading}", limit, settings,
+                            events):
                 return results
     return results
+
+
+async def _ended(session, run, where, limit, settings, events):
+    """Record what went wrong in ``run``; return True when the kernel is gone (or stopped).
+
+    A kernel whose cell ran out of memory and kept it is stopped: at its limit,
+    its own machinery fails at random (libzmq aborts, a message goes out torn
+    and fails its signature), and what it did next would decide its status.
+    """
+    if _note(run, where, limit, settings, events):
+        return True
+    if not run.ename.endswith("MemoryError") or session.has_headroom():
+        return False
+    events.add(MEMORY, "the kernel held on to that memory, too near its limit to go on, "
+                       "and was stopped")
+    await session.stop()
+    return True
 
 
 def _note(run, where, limit, settings, events):
