@@ -22,6 +22,7 @@ import pytest
 distributed = pytest.importorskip("distributed")
 
 from coursekit.grading import api  # noqa: E402
+from grading import hostile  # noqa: E402
 from grading import submissions as build  # noqa: E402
 
 NB01, NB02 = "01_random_baseline", "02_average_image"
@@ -247,3 +248,41 @@ def test_a_submission_that_kills_its_worker_is_crashed_not_retried_forever(clust
     assert "worker" in row["reason"]
     # The nannies bring the workers back for the next batch.
     client.wait_for_workers(2, timeout=START_TIMEOUT)
+
+
+STATUS_LIMITS = {"memory_limit": 1024, "timeout": 15}
+
+
+def _statuses(rows):
+    return {Path(row["submission"]).name: (row["status"], row["total"],
+                                           tuple(row[e] for e in EXERCISES01))
+            for row in rows}
+
+
+EXERCISES01 = [e.id for e in build.exercises(NB01)]
+
+
+def test_local_and_cluster_give_each_hostile_submission_one_status(cluster, tmp_path):
+    # Issue 20: a memory-filling loop was `memory` here and `crashed` ("Invalid
+    # Signature") on the cluster: a kernel left at its memory limit failed at random.
+    address, client = cluster
+    client.wait_for_workers(2, timeout=START_TIMEOUT)
+    folder = tmp_path / "class"
+    expected = {}
+    for name, (notebook, status) in hostile.statuses_class().items():
+        build.save(notebook, folder / name)
+        expected[name] = status
+    api.grade([folder], tmp_path / "local.csv", jobs=2, progress=False, **STATUS_LIMITS)
+    api.grade([folder], tmp_path / "cluster.csv", scheduler=address, progress=False,
+              **STATUS_LIMITS)
+    local = _statuses(read_rows(tmp_path / "local.csv"))
+    remote = _statuses(read_rows(tmp_path / "cluster.csv"))
+    assert set(local) == set(expected)
+    assert remote == local
+    assert {name: local[name][0] for name, status in expected.items() if status} == {
+        name: status for name, status in expected.items() if status}
+    assert local["honest.ipynb"][1] == "4" and local["memory_kept.ipynb"][1] == "1"
+    assert "too near its limit" in next(
+        row["reason"] for row in read_rows(tmp_path / "cluster.csv")
+        if row["submission"].endswith("memory_kept.ipynb"))
+    assert not orphans(client)

@@ -232,3 +232,40 @@ def sleeper(hold):
 
 #: A cell of honest work the CPU decides the time of.
 HONEST_WORK = "total = 0\nfor i in range(30_000_000):\n    total += i"
+
+
+# ---------------------------------------------------------------- one status wherever graded
+
+#: Fills the kernel's memory a kilobyte at a time and keeps it: the kernel is left
+#: at its limit, where its own machinery (libzmq, a new thread, a message's
+#: signature) fails at random unless the grader stops it.
+MEMORY_KEPT = """\
+kept = []
+while True:
+    kept.append(" " * 1000)"""
+SPIN = "while True:\n    pass"
+#: 100 MB printed in 2 MB lines: past what one message may carry, within the memory limit.
+SMALL_FLOOD = "for _ in range(50):\n    print('y' * 2_000_000)"
+KILL_ITSELF = "import os, signal\n\nos.kill(os.getpid(), signal.SIGKILL)"
+
+
+def after_first_check(source):
+    """Solution 01 running ``source`` after exercise 1's check cell."""
+    notebook = build.solution(NB01)
+    build.insert(notebook, build.find(notebook, "01-scale-pixels", "check") + 1, source)
+    return notebook
+
+
+def statuses_class():
+    """Submissions that must get one status and the same points wherever graded:
+    file name -> (notebook, status expected, or None where only agreement is asked)."""
+    from .attacks import fork_bomb
+
+    return {
+        "memory_kept.ipynb": (after_first_check(MEMORY_KEPT), "memory"),
+        "spin.ipynb": (after_first_check(SPIN), "timeout"),
+        "kills_itself.ipynb": (after_first_check(KILL_ITSELF), "crashed"),
+        "flood.ipynb": (after_first_check(SMALL_FLOOD), "ok"),
+        "fork_bomb.ipynb": (fork_bomb()[0], None),
+        "honest.ipynb": (honest(NB01)[0], "ok"),
+    }
