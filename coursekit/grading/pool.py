@@ -18,6 +18,7 @@ Why whole sandboxes and not a zygote that forks kernels: docs/grading-security.m
 """
 
 import asyncio
+import os
 import shutil
 import tempfile
 from collections import Counter, deque
@@ -32,6 +33,8 @@ from .submissions import known_notebooks
 _SOCKET_PATH_LIMIT = 107
 #: What the kernel's sockets add to the private folder: ``/ipc/kernel-NN``.
 _SOCKET_SUFFIX = len("/ipc/kernel-99")
+#: Every kernel's private folder is named ``<FOLDER_PREFIX><grader's pid>-<random>``.
+FOLDER_PREFIX = "coursekit-grade-"
 #: Kernels tried for one submission before giving up (each one died while waiting).
 _ATTEMPTS = 3
 
@@ -42,11 +45,31 @@ def private_folder():
     The kernel's sockets live in it (ZMQ's ``ipc`` transport), and a Unix socket's
     path may not pass 107 bytes: under a long ``TMPDIR`` every kernel would fail to
     start with "File name too long". The folder then goes to ``/tmp`` instead.
+    Its name carries the grader's pid (``coursekit-grade-<pid>-...``), as its
+    cgroup's does: :func:`remove_stale_folders` removes those of graders gone.
     """
-    parent = tempfile.gettempdir()
-    if len(parent) + len("/coursekit-grade-xxxxxxxx") + _SOCKET_SUFFIX > _SOCKET_PATH_LIMIT:
+    parent, prefix = tempfile.gettempdir(), f"{FOLDER_PREFIX}{os.getpid()}-"
+    if len(parent) + len(f"/{prefix}xxxxxxxx") + _SOCKET_SUFFIX > _SOCKET_PATH_LIMIT:
         parent = "/tmp"
-    return Path(tempfile.mkdtemp(prefix="coursekit-grade-", dir=parent))
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+
+
+def remove_stale_folders():
+    """Remove the kernels' private folders of graders that are gone (SIGKILLed).
+
+    A grader removes each kernel's folder when done with it; one killed cannot.
+    """
+    for parent in {tempfile.gettempdir(), "/tmp"}:
+        for folder in Path(parent).glob(f"{FOLDER_PREFIX}*"):
+            owner = folder.name.split("-")[2]
+            if not owner.isdigit():
+                continue  # not named for its grader: whose it is cannot be told
+            try:
+                os.kill(int(owner), 0)
+            except ProcessLookupError:
+                shutil.rmtree(folder, ignore_errors=True)
+            except (PermissionError, OverflowError):  # someone else's process lives
+                continue
 
 
 async def destroy(session):

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import sandbox as sandboxes
-from ..pool import pool_for
+from ..pool import pool_for, remove_stale_folders
 from ..results import ERROR, ungraded
 from ..runner import grade_submission, preload
 from ..sandbox.cgroups import remove_stale_cgroups
@@ -32,6 +32,7 @@ def serve(parent):
     os.dup2(2, 1)  # anything else printed goes to stderr, never into the protocol
     preload()
     remove_stale_cgroups()
+    remove_stale_folders()
     asyncio.run(_Server(protocol).serve())
 
 

@@ -7,7 +7,7 @@ import sys
 import traceback
 
 from .. import sandbox as sandboxes
-from ..pool import pool_for
+from ..pool import pool_for, remove_stale_folders
 from ..results import ERROR, ungraded
 from ..runner import grade_submission
 from .base import Backend
@@ -29,6 +29,10 @@ class LocalJobs(Backend):
     """
 
     def run(self, submissions, on_result):
+        # What graders killed before (SIGKILL) could not remove: their sandboxes'
+        # cgroups and their kernels' folders.
+        sandboxes.remove_stale_cgroups()
+        remove_stale_folders()
         view = sandboxes.KernelView.create() if self.settings.sandbox == "bwrap" else None
         try:
             return asyncio.run(self._grade_all(submissions, on_result, view))

@@ -1,0 +1,163 @@
+"""`coursekit grade` with real sandboxed kernels, SIGKILLed at random moments, then resumed.
+
+The store's own loop survives a kill (tests/test_gradebook_store.py); here the
+whole grader does: its process group is killed while kernels start, while they
+run, and just as a grade is recorded and grades.csv written; the same command
+run again must finish the class with every submission graded once, nothing
+torn, grades.csv whole and the store's view, and no kernel, sandbox or claim
+of the killed graders left behind.
+"""
+
+import csv
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from coursekit.grading import api
+from coursekit.grading.store import Store
+from grading import submissions as build
+
+NB01 = "01_random_baseline"
+#: Seeded, so that a failure can be run again as it happened.
+CHANCE = random.Random(2026_12_05)
+RUN_TIMEOUT = 180
+
+pytestmark = pytest.mark.skipif(bool(api.bwrap_problem()),
+                                reason="needs bubblewrap: the kernels run sandboxed")
+
+
+@pytest.fixture
+def classroom(tmp_path):
+    """Three notebook 01 submissions, one folder per student, and the points each earns."""
+    points = {"alice": 4, "bob": 0, "carol": 1}
+    build.save(build.solution(NB01), tmp_path / "class" / "alice" / f"{NB01}.ipynb")
+    build.save(build.student(NB01), tmp_path / "class" / "bob" / f"{NB01}.ipynb")
+    carol = build.student(NB01)
+    build.solve(carol, NB01, "01-scale-pixels")
+    build.save(carol, tmp_path / "class" / "carol" / f"{NB01}.ipynb")
+    return tmp_path, points
+
+
+def command(root):
+    return [sys.executable, "-m", "coursekit.cli", "grade", str(root / "class"),
+            "--out", str(root / "grades.csv"), "--store", str(root / "gradebook.db"),
+            "--jobs", "2", "--sandbox", "bwrap"]
+
+
+def descendants(process):
+    """Every process ``process`` started (kernels, their sandboxes), with its start time."""
+    try:
+        return {(p.pid, p.create_time()) for p in psutil.Process(process.pid).children(True)}
+    except psutil.NoSuchProcess:
+        return set()
+
+
+def alive(processes):
+    """Those of ``processes`` (pid, start time) still running (a reused pid is not one)."""
+    left = []
+    for pid, started in processes:
+        try:
+            process = psutil.Process(pid)
+            if process.create_time() == started and process.status() != psutil.STATUS_ZOMBIE:
+                left.append((pid, process.name()))
+        except psutil.NoSuchProcess:
+            continue
+    return left
+
+
+def graded_count(root):
+    try:
+        with Store(root / "gradebook.db", timeout=5) as store:
+            return sum(a.state == "graded" for a in store.attempts())
+    except Exception:  # not made yet, or being made
+        return 0
+
+
+def environment(root):
+    """The grader's, with a temporary folder of this test's own: where its kernels' are."""
+    (root / "tmp").mkdir(exist_ok=True)
+    return {**os.environ, "TMPDIR": str(root / "tmp")}
+
+
+def cgroups_of(pids):
+    """The sandbox cgroups of the graders ``pids`` that are still there."""
+    return [path for pid in pids for pattern in (f"coursekit-grade-{pid}-*",
+                                                 f"*/coursekit-grade-{pid}-*")
+            for path in Path("/sys/fs/cgroup").glob(pattern)]
+
+
+def kill_at(root, moment, graders):
+    """Run the grader, SIGKILL its process group at ``moment``; return what it had started.
+
+    ``moment`` is ``("kernels", seconds)``: that long after its first sandbox
+    appeared, or ``("recording", 0)``: as soon as a grade is in the store.
+    """
+    grader = subprocess.Popen(command(root), stdout=subprocess.DEVNULL, env=environment(root),
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    graders.append(grader.pid)
+    started, deadline = set(), time.monotonic() + RUN_TIMEOUT
+    before, first_sandbox = graded_count(root), None
+    kind, delay = moment
+    while grader.poll() is None and time.monotonic() < deadline:
+        started |= descendants(grader)
+        if first_sandbox is None and cgroups_of([grader.pid]):
+            first_sandbox = time.monotonic()
+        if kind == "kernels" and first_sandbox and time.monotonic() >= first_sandbox + delay:
+            break
+        if kind == "recording" and graded_count(root) > before:
+            break  # a grade has just been recorded: grades.csv is being written
+        time.sleep(0.05)
+    started |= descendants(grader)
+    assert grader.poll() is None, f"the grader finished before the kill at {moment}"
+    os.killpg(grader.pid, signal.SIGKILL)
+    grader.wait()
+    return started
+
+
+def test_a_grader_killed_at_random_moments_resumes_each_submission_graded_once(classroom):
+    root, points = classroom
+    # While the kernels start (the first seconds), while they run, and as a grade lands.
+    moments = [("kernels", CHANCE.uniform(0, 1.5)), ("kernels", CHANCE.uniform(3, 6)),
+               ("recording", 0)]
+    started, graders = set(), []
+    for moment in moments:
+        started |= kill_at(root, moment, graders)
+        time.sleep(0.5)  # what --die-with-parent kills goes within moments
+        assert not alive(started), f"left running after a kill at {moment}"
+    assert started, "the kills must land while kernels run"
+    resumed = subprocess.run(command(root), capture_output=True, text=True,
+                             timeout=RUN_TIMEOUT, env=environment(root))
+    assert resumed.returncode == 0, resumed.stderr
+    assert "being graded by another grader" not in resumed.stdout + resumed.stderr
+    with Store(root / "gradebook.db") as store:
+        assert store.check() == "ok"
+        attempts = store.attempts()
+        assert sorted(a.student for a in attempts) == sorted(points)
+        graded = {}
+        for attempt in attempts:
+            assert attempt.state == "graded", attempt
+            [grading] = store.gradings(attempt.id)  # once: never twice, never torn
+            assert len(grading.verdicts) == len(build.exercises(NB01)), grading
+            graded[attempt.student] = grading
+    assert {student: g.total for student, g in graded.items()} == points
+    with open(root / "grades.csv", encoding="utf-8", newline="") as stream:
+        text = stream.read()
+    assert text.endswith("\n")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert {row["student"]: float(row["total"]) for row in rows} == points
+    assert {row["student"]: row["status"] for row in rows} == {
+        student: g.status for student, g in graded.items()}
+    # Nothing the killed graders wrote halfway, nor a copy of a grades.csv "edited" by one.
+    assert sorted(p.name for p in root.iterdir()) == [
+        "class", "gradebook.db", "grades.csv", "tmp"]
+    # No kernel, sandbox, cgroup or kernel folder of the killed graders' is left.
+    assert not alive(started)
+    assert not cgroups_of(graders)
+    assert list((root / "tmp").iterdir()) == []
