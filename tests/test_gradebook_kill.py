@@ -161,3 +161,49 @@ def test_a_grader_killed_at_random_moments_resumes_each_submission_graded_once(c
     assert not alive(started)
     assert not cgroups_of(graders)
     assert list((root / "tmp").iterdir()) == []
+
+
+KILLED_WRITER = """\
+import os, signal, sys
+from coursekit.grading import exports
+from coursekit.grading.store import Store
+
+replace = os.replace
+
+def killed(source, target):
+    if sys.argv[3] == "after":
+        replace(source, target)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+exports.os.replace = killed
+with Store(sys.argv[1]) as store:
+    exports.write_view(store, sys.argv[2])
+"""
+
+
+def rows_in(path):
+    return len(list(csv.DictReader(path.read_text(encoding="utf-8").splitlines())))
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_grades_file_written_when_its_grader_was_killed_is_not_taken_for_edited(tmp_path,
+                                                                                  when):
+    from coursekit.grading.exports import write_view
+    from coursekit.grading.store import Verdict
+
+    path, out = tmp_path / "gradebook.db", tmp_path / "grades.csv"
+    with Store(path) as store:
+        for name in ("a", "b"):
+            store.add(str(tmp_path / name), name * 64, student=name, notebook=NB01)
+        first, second = store.claim(limit=2)
+        store.finish(first.id, status="ok", reason="", verdicts=[Verdict("x", 1, 1, "correct")])
+        assert write_view(store, out) is None
+        store.finish(second.id, status="ok", reason="", verdicts=[Verdict("x", 0, 1, "wrong")])
+    # Killed as the new grades.csv replaces the old one: just before, or just after.
+    writer = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(path), str(out), when])
+    assert writer.returncode == -signal.SIGKILL
+    assert rows_in(out) == (2 if when == "after" else 1)
+    with Store(path) as store:
+        assert write_view(store, out) is None  # no copy kept: the file was the grader's
+    assert rows_in(out) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gradebook.db", "grades.csv"]

@@ -261,12 +261,8 @@ def split_name(name):
 
 def _write_rows(path, rows):
     path = Path(path)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial = _write_partial(path, rows)
     try:
-        with partial.open("w", encoding="utf-8", newline="") as stream:
-            csv.writer(stream).writerows(rows)
-            stream.flush()
-            os.fsync(stream.fileno())
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
@@ -339,7 +335,9 @@ def write_view(store, path, deadlines=None, exercise_order=()):
 
     A grades file changed since the store last wrote it (edited in a
     spreadsheet) is kept beside it, renamed ``<name>.edited-<time>.csv``,
-    never overwritten.
+    never overwritten. The new file's digest is committed before it replaces
+    the old one: a grader killed between the two leaves a file the store
+    knows, either one, never one it takes for edited.
 
     Returns
     -------
@@ -348,17 +346,51 @@ def write_view(store, path, deadlines=None, exercise_order=()):
     """
     path = Path(path)
     key = f"view:{Path(os.path.realpath(path.parent)) / path.name}"
+    _remove_stale_partials(path)
     with store.snapshot():
         columns, rows = view_rows(store, deadlines, exercise_order)
         kept = None
-        if path.exists() and _digest(path) != store.meta(key):
+        if path.exists() and _digest(path) not in (store.meta(key), store.meta(f"{key}:next")):
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             kept = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}")
             shutil.copy2(path, kept)
         table = [columns] + [[escape_cell(row.get(c, "")) for c in columns] for row in rows]
-        _write_rows(path, table)
-        store.meta(key, _digest(path))
+        partial = _write_partial(path, table)
+        digest = store.meta(f"{key}:next", _digest(partial))
+    try:
+        with store.snapshot():
+            if store.meta(f"{key}:next") == digest:  # else another grader's, newer, follows
+                os.replace(partial, path)
+                store.meta(key, digest)
+    finally:
+        partial.unlink(missing_ok=True)
     return kept
+
+
+def _write_partial(path, rows):
+    """``rows`` written (and synced) beside ``path``, under a name of this process's."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as stream:
+            csv.writer(stream).writerows(rows)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return partial
+
+
+def _remove_stale_partials(path):
+    """Remove the half-written copies of ``path`` of writers that are gone (SIGKILLed)."""
+    for partial in path.parent.glob(f".{path.name}.*.partial"):
+        owner = partial.name[len(path.name) + 2:-len(".partial")]
+        try:
+            os.kill(int(owner), 0)
+        except ProcessLookupError:
+            partial.unlink(missing_ok=True)
+        except (ValueError, OverflowError, PermissionError):  # not ours, or alive
+            continue
 
 
 def _digest(path):
