@@ -207,3 +207,19 @@ def test_a_grades_file_written_when_its_grader_was_killed_is_not_taken_for_edite
         assert write_view(store, out) is None  # no copy kept: the file was the grader's
     assert rows_in(out) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gradebook.db", "grades.csv"]
+
+
+def test_only_the_kernel_folders_of_graders_that_are_gone_are_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (tmp_path / f"coursekit-grade-{gone.pid}-k3x9" / "ipc").mkdir(parents=True)
+    (tmp_path / f"coursekit-grade-{os.getppid()}-a1b2").mkdir()  # a live grader's
+    (tmp_path / "coursekit-grade-12345678").mkdir()  # not named for its grader
+    mine = api.private_folder()
+    api.remove_stale_folders()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"coursekit-grade-{os.getppid()}-a1b2", "coursekit-grade-12345678", mine.name])
+    assert mine.name.startswith(f"coursekit-grade-{os.getpid()}-")

@@ -46,8 +46,8 @@ __all__ = [
     "default_store", "discover", "export", "feedback_markdown", "feedback_name",
     "find_submissions", "grade", "grade_submission", "kernel_environment", "known_notebooks",
     "plan_batch", "pool_for", "preload", "private_folder", "read_roster", "read_submission",
-    "regrade", "remove_stale_cgroups", "student_history", "submission_label",
-    "system_arguments", "within_limits", "write_report", "write_view",
+    "regrade", "remove_stale_cgroups", "remove_stale_folders", "student_history",
+    "submission_label", "system_arguments", "within_limits", "write_report", "write_view",
 ]
 
 

@@ -20,7 +20,7 @@ from .gradebook import FIXED_COLUMNS, GradesFile
 from .history import student_history
 from .identity import discover, read_roster
 from .kernel import kernel_environment, within_limits
-from .pool import KernelPool, pool_for, private_folder
+from .pool import KernelPool, pool_for, private_folder, remove_stale_folders
 from .report import write_report
 from .results import ExerciseGrade, Grade
 from .runner import grade_submission, preload

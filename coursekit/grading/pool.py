@@ -61,8 +61,8 @@ def remove_stale_folders():
     """
     for parent in {tempfile.gettempdir(), "/tmp"}:
         for folder in Path(parent).glob(f"{FOLDER_PREFIX}*"):
-            owner = folder.name.split("-")[2]
-            if not owner.isdigit():
+            owner, named, _ = folder.name[len(FOLDER_PREFIX):].partition("-")
+            if not (named and owner.isdigit()):
                 continue  # not named for its grader: whose it is cannot be told
             try:
                 os.kill(int(owner), 0)
