@@ -704,8 +704,9 @@ class WeightImages(Judge, specs.WeightImages):
         if verdict is None:
             verdict = _judge_image_values(answer, reference, model, facts.get("search_coef"))
         return verdict or correct(
-            f"the final model's {reference.shape[1]} weights of each digit as a {side}x{side} "
-            "image, digits 0 to 9 in order: red and blue on a colour map centred on 0.")
+            f"the final model's {reference.shape[1]} weights of each digit as an image of "
+            f"{side}x{side} pixels, digits 0 to 9 in order: ready for a colour map centred "
+            "on 0.")
 
 
 def _judge_model_kept(coef, reference, answer):
