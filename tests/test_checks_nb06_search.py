@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, get_scorer, make_scorer, roc_auc_score
-from sklearn.model_selection import GridSearchCV, KFold, RandomizedSearchCV, StratifiedKFold
+from sklearn.model_selection import (GridSearchCV, KFold, PredefinedSplit, RandomizedSearchCV,
+                                     StratifiedKFold)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -93,6 +94,11 @@ SEARCH_LEAKS = [
      ("the test part", "training part only")),
     ("a scorer that reads the test part", with_test_scorer, ("scored on the test part",
                                                              "no `x_test`")),
+    ("the test part as the one validation fold",
+     lambda: search(images=np.concatenate([X_TRAIN, X_TEST]),
+                    labels=np.concatenate([Y_TRAIN, Y_TEST]),
+                    cv=PredefinedSplit([-1] * len(X_TRAIN) + [0] * len(X_TEST))),
+     ("all images", "training part only")),
     ("accuracy as a callable", lambda: search(scoring=make_scorer(accuracy_score)),
      ("accuracy", 'scoring="roc_auc_ovr"')),
 ]
@@ -119,6 +125,9 @@ SEARCH_SLIPS = [
     ("only L1", lambda: few(param_grid={"l1_ratio": [1], "C": GRID["C"]}),
      ("L2 penalty is missing", '"l1_ratio": [0, 1]')),
     ("no l1_ratio", lambda: few(param_grid={"C": GRID["C"]}), ("`l1_ratio`", "search both")),
+    ("the manual grid's values of C",
+     lambda: few(param_grid={"l1_ratio": [0, 1], "C": np.logspace(-2, 2, 25)}),
+     ("25 values from 0.01 to 100", "np.logspace(-1, 2, 7)")),
     ("a value of C missing", lambda: few(param_grid={"l1_ratio": [0, 1], "C": GRID["C"][:-1]}),
      ("missing: 100", "np.logspace(-1, 2, 7)")),
     ("C evenly spaced", lambda: few(param_grid={"l1_ratio": [0, 1],
@@ -260,6 +269,9 @@ WEIGHTS_WRONG = [
     ("another model", lambda m, s: LogisticRegression(C=1.0, **SEARCH_SETTINGS, l1_ratio=0).fit(
         X_TRAIN, Y_TRAIN).coef_.reshape(10, 8, 8), ("not hold the final model's weights",)),
     ("a number", lambda m, s: 0.5, ("float",)),
+    ("zeros made NaN in a copy",
+     lambda m, s: np.where(m.coef_ == 0, np.nan, m.coef_).reshape(10, 8, 8),
+     ("nan", "white by itself")),
 ]
 
 
@@ -279,6 +291,21 @@ def test_weight_images_scaled_in_place_changed_the_model_and_is_named(monkeypatc
     in_notebook(monkeypatch, model)
     assert_wrong(verdict("06-weight-images", weight_images), "view", "changed the model",
                  "rerun the cell that fits `best_model`")
+
+
+@pytest.mark.parametrize("name, change", [
+    ("zeros made NaN", lambda images: images.__setitem__(images == 0, np.nan)),
+    ("clipped", lambda images: np.clip(images, -1, 1, out=images)),
+])
+def test_weight_images_partly_changed_through_the_view_is_named(monkeypatch, best_model, name,
+                                                                change):
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    model.coef_, model.intercept_, model.classes_ = (
+        best_model.coef_.copy(), best_model.intercept_, best_model.classes_)
+    weight_images = model.coef_.reshape(10, 8, 8)
+    change(weight_images)
+    in_notebook(monkeypatch, model)
+    assert_wrong(verdict("06-weight-images", weight_images), "view", "changed the model")
 
 
 def test_weight_images_the_model_s_own_weights_reshaped_is_named(monkeypatch, best_model):

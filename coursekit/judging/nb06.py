@@ -496,7 +496,8 @@ def _judge_C_values(Cs, penalty):
     asked = np.asarray(SEARCH_GRID["C"])
     if len(Cs) == len(asked) and np.allclose(Cs, asked, rtol=1e-9, atol=0):
         return None
-    shown = ", ".join(f"{c:.3g}" for c in Cs)
+    shown = (", ".join(f"{c:.3g}" for c in Cs) if len(Cs) <= len(asked) + 1 else
+             f"{len(Cs)} values from {Cs[0]:.3g} to {Cs[-1]:.3g}")
     if len(Cs) == len(asked) and np.allclose(Cs, np.linspace(asked[0], asked[-1], len(asked))):
         return wrong(f"the values of C with {penalty} ({shown}) are evenly spaced, not on a "
                      "log scale: six of the seven are above 15.",
@@ -512,7 +513,8 @@ def _judge_C_values(Cs, penalty):
         return wrong(f"the values of C with {penalty} are rounded ({shown}).",
                      "use the numbers themselves: `np.logspace(-1, 2, 7)`.")
     absent = [f"{c:.3g}" for c in asked if not np.isclose(Cs, c, rtol=1e-9).any()]
-    return wrong(f"the grid tries C = {shown} with {penalty}"
+    return wrong(f"the grid tries C = {shown} with {penalty}, where 7 values from 0.1 to 100 "
+                 "are asked"
                  + (f"; missing: {', '.join(absent)}." if absent else "."),
                  "seven values from 0.1 to 100 on a log scale: `np.logspace(-1, 2, 7)`.")
 
@@ -722,10 +724,8 @@ def _judge_model_kept(coef, reference, answer):
                      "that fits `best_model`.")
     if _close(coef, reference):
         return None
-    factor = float(np.sum(coef * reference) / np.sum(reference * reference))
-    through_view = (answer is not None and answer.size == coef.size
-                    and _close(answer.reshape(coef.shape), coef) and _close(coef, factor * reference))
-    if through_view:
+    if answer is not None and answer.size == coef.size and _changed_through_view(
+            answer.reshape(coef.shape), coef, reference):
         return wrong("`best_model`'s weights changed after its fit, and weight_images holds "
                      "the changed ones: `reshape` gives a view of the same numbers, so "
                      "changing weight_images in place (`/=`, `*=`, `[...] =`) changed the "
@@ -736,6 +736,22 @@ def _judge_model_kept(coef, reference, answer):
                  "with `FINAL_SETTINGS`, on `X_train`): its weights differ.",
                  "rerun the cells from the search on, in order, and leave `best_model` as its "
                  "fit left it.")
+
+
+def _changed_through_view(answer, coef, reference):
+    """Whether the answer *is* the model's weights, changed after the fit in place.
+
+    Rescaled (`/=`), or partly changed (zeros made NaN, large weights clipped): the
+    model's weights are then proportional to the fit's, or mostly still equal to them.
+    A model fitted with another setting differs almost everywhere.
+    """
+    if not np.allclose(answer, coef, rtol=1e-5, atol=0, equal_nan=True):
+        return False
+    finite = np.where(np.isfinite(coef), coef, 0)
+    factor = float(np.sum(finite * reference) / np.sum(reference * reference))
+    scale = max(np.abs(reference).max(), 1e-12)
+    kept = np.isclose(coef, reference, rtol=1e-5, atol=1e-6 * scale)
+    return _close(finite, factor * reference) or kept.mean() > 0.5
 
 
 def _judge_image_shape(answer, shape):
@@ -794,6 +810,12 @@ def _judge_image_values(answer, reference, model, search_coef):
 
 
 def _judge_image_order_and_scale(answer, images):
+    blank = np.isnan(answer)
+    if blank.any() and _close(np.where(blank, images, answer), images):
+        return wrong(f"weight_images has NaN in {int(blank.sum())} places where the weights "
+                     "are numbers (0, for the weights the L1 penalty switched off).",
+                     "keep the weights as numbers: a diverging colour map centred on 0 draws "
+                     "the zeros white by itself.")
     order = [next((j for j in range(len(images)) if _close(image, images[j])), None)
              for image in answer]
     if None not in order:
