@@ -339,3 +339,15 @@ def test_weight_images_on_mnist_compare_with_the_kernel_s_model(monkeypatch):
 
 def test_weight_images_unanswered():
     assert verdict("06-weight-images", ...).status == checks.MISSING
+
+
+def test_grid_search_the_training_part_s_facts_survive_the_wire(monkeypatch, right_search):
+    # In the grader the facts come through encode/decode: shapes may come back as arrays.
+    monkeypatch.setattr(spec, "user_namespace", lambda: {
+        "X_train": X_TRAIN, "y_train": Y_TRAIN[::-1], "SEARCH_SETTINGS": dict(SEARCH_SETTINGS)})
+    exercise = judging.get("06-grid-search")
+    cases = exercise.cases(0)
+    payload = checks.decode(checks.encode(checks.collect_safely(exercise, right_search, cases)))
+    payload["value"]["inputs"]["X_train"]["shape"] = np.asarray(
+        payload["value"]["inputs"]["X_train"]["shape"])
+    assert_wrong(judging.judge_safely(exercise, payload, cases), "`y_train`", "leave")

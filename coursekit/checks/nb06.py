@@ -106,7 +106,7 @@ def _describe_row(result):
 # ---------------------------------------------------------------- the honest search
 
 
-#: The notebook's names a search and the weight images must leave as they were.
+#: The notebook's arrays the search must leave as they were: the final model is fitted on them.
 SEARCH_INPUTS = ("X_train", "y_train")
 
 
