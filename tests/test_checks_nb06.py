@@ -25,9 +25,10 @@ X_TRAIN, X_TEST, Y_TRAIN, Y_TEST = stratified_split(X, y, test_size=0.2, random_
 
 def test_every_exercise_of_06_is_covered_in_order():
     assert [e.id for e in checks.exercises_for("06_logistic_grid_search")] == [
-        "06-grid-table", "06-under-over", "06-best-row", "06-refit-matches",
-        "06-scaled-pipeline"]
-    assert [e.number for e in checks.exercises_for("06_logistic_grid_search")] == [1, 2, 3, 4, 5]
+        "06-grid-table", "06-under-over", "06-best-row", "06-grid-search",
+        "06-refit-matches", "06-weight-images", "06-scaled-pipeline"]
+    assert [e.number for e in checks.exercises_for("06_logistic_grid_search")] == [
+        1, 2, 3, 4, 5, 6, 7]
 
 
 # ---------------------------------------------------------------- exercise 1

@@ -202,6 +202,11 @@ WRONG = {
     "01-which-digit": "predicted_digit = 7  # the runner-up",
     "03-cost": "return 0.0",
     "03-sigmoid-prime": "return sigmoid(z) * (1 + sigmoid(z))",
+    # No refit: the search still names its choice (`best_params_`), so the cells after it
+    # and the exercises that use the final model still run.
+    "06-grid-search": ('search = GridSearchCV(LogisticRegression(**SEARCH_SETTINGS), '
+                       'param_grid={"l1_ratio": [0, 1], "C": np.logspace(-1, 2, 7)}, '
+                       'scoring="roc_auc_ovr", cv=3, refit=False).fit(X_train, y_train)'),
 }
 
 #: Who submits what: exercise id -> "right", "wrong" or absent (untouched).
@@ -214,6 +219,8 @@ STUDENTS = {
         "03_mlp_from_scratch": {"03-network": "right", "03-sigmoid": "right",
                                 "03-feedforward": "right", "03-cost": "wrong",
                                 "03-sigmoid-prime": "wrong"},
+        "06_logistic_grid_search": {"06-grid-search": "wrong", "06-weight-images": "right",
+                                    "06-scaled-pipeline": "right"},
     },
 }
 
@@ -348,6 +355,7 @@ def test_autograde_gives_a_partly_done_notebook_the_points_of_its_right_answers(
         assert course["nbgrader"]["halfway", stem] == course["expected"]["halfway", stem]
     assert sum(course["expected"]["halfway", "01_random_baseline"].values()) == 3
     assert sum(course["expected"]["halfway", "03_mlp_from_scratch"].values()) == 4
+    assert sum(course["expected"]["halfway", "06_logistic_grid_search"].values()) == 3
 
 
 def test_coursekit_grade_gives_the_same_points_exercise_by_exercise(course):

@@ -7,12 +7,14 @@ import numpy as np
 import pandas as pd
 from scipy.ndimage import center_of_mass, shift, zoom
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import StratifiedKFold
 
 from ..checks import nb06 as specs
 from ..checks.results import correct, wrong
 from ..data import load_digits, stratified_split
 from .base import Judge
-from .plain_answers import as_float_array, describe_shape
+from .plain_answers import as_float_array, describe_shape, not_an_array
 from .questions import Question
 
 #: The notebook's split of the digits: 20 % test, stratified, seed 0.
@@ -287,6 +289,366 @@ class BestRow(Judge, specs.BestRow):
         return correct("the row with the largest value in the column asked for, found by label.")
 
 
+# ---------------------------------------------------------------- the honest search
+
+
+#: The search the notebook asks for: 3 stratified folds of the training part, scored by
+#: the one-vs-rest ROC AUC (averaged without weights).
+SEARCH_FOLDS = 3
+SEARCH_SCORING = "roc_auc_ovr"
+#: How close a learner's fold score must be to the judge's: the same fit on the same images
+#: ends at the same numbers, up to the last bits of a matrix product. The scorers a learner
+#: may use instead differ from it by about 1e-6 (one-vs-one, weighted).
+SAME_SCORE_RTOL = 1e-7
+#: How close the search's refitted weights must be to the judge's refit (relative to the
+#: largest weight): far above the last bits that other threads or processors change, far
+#: below the gap to a refit of the same setting on other images (6 % to 25 % on the digits).
+SAME_REFIT_RTOL = 1e-4
+#: Scorers that a learner may pick instead of the one asked, each with its words.
+_OTHER_SCORERS = {
+    "accuracy": "the accuracy (GridSearchCV's default without `scoring`, the model's own "
+                "`score`)",
+    "roc_auc_ovo": "the one-vs-one ROC AUC (`roc_auc_ovo`)",
+    "roc_auc_ovr_weighted": "the one-vs-rest ROC AUC weighted by each digit's count "
+                            "(`roc_auc_ovr_weighted`)",
+    "neg_log_loss": "the log loss (`neg_log_loss`)",
+}
+_BUILD_SEARCH = ('`GridSearchCV(LogisticRegression(**SEARCH_SETTINGS), param_grid={"l1_ratio": '
+                 '[0, 1], "C": np.logspace(-1, 2, 7)}, scoring="roc_auc_ovr", cv=3)`, then '
+                 '`search.fit(X_train, y_train)`.')
+
+
+def _parts():
+    """The notebook's parts of the digits by name; "all" is both together."""
+    X_train, X_test, y_train, y_test = _digits_split()
+    # All images as loaded, and as the two parts put back together: saga visits the
+    # images in an order drawn from their positions, so each order ends elsewhere.
+    return {"train": (X_train, y_train), "test": (X_test, y_test), "all": load_digits(),
+            "both parts": (np.concatenate([X_train, X_test]), np.concatenate([y_train, y_test]))}
+
+
+@functools.lru_cache(maxsize=8)
+def _refit_coef(l1_ratio, C, part):
+    """The weights GridSearchCV's refit ends at when it searched ``part`` of the digits."""
+    X_part, y_part = _parts()[part]
+    model = LogisticRegression(l1_ratio=l1_ratio, C=C, **SEARCH_SETTINGS)
+    return model.fit(X_part, y_part).coef_
+
+
+@functools.lru_cache(maxsize=8)
+def _fold_scores(l1_ratio, C, fold):
+    """One candidate's model of one fold of the training part, scored every way a search may.
+
+    Returns the scores by scorer name, and under "test part" the ROC AUC of the same
+    model on the test part: what a scorer that reads the test images would give.
+    """
+    X_train, y_train = _parts()["train"]
+    X_test, y_test = _parts()["test"]
+    fit, held = list(StratifiedKFold(SEARCH_FOLDS).split(X_train, y_train))[fold]
+    model = LogisticRegression(l1_ratio=l1_ratio, C=C, **SEARCH_SETTINGS)
+    model.fit(X_train[fit], y_train[fit])
+    scores = {name: float(get_scorer(name)(model, X_train[held], y_train[held]))
+              for name in (SEARCH_SCORING, *_OTHER_SCORERS)}
+    scores["test part"] = float(get_scorer(SEARCH_SCORING)(model, X_test, y_test))
+    return scores
+
+
+def _search_grid():
+    """The grid's candidates as a sorted list of (l1_ratio, C)."""
+    return sorted((float(r), float(c)) for r in SEARCH_GRID["l1_ratio"] for c in SEARCH_GRID["C"])
+
+
+class GridSearch(Judge, specs.GridSearch):
+    def cases(self, seed):
+        # Which candidates and folds the judge fits again to compare scores: chosen by
+        # the seed, so a kernel cannot know which of its numbers are compared.
+        rng = np.random.default_rng(seed)
+        grid = _search_grid()
+        picks = rng.choice(len(grid), size=2, replace=False)
+        return [(*grid[pick], int(rng.integers(SEARCH_FOLDS))) for pick in picks]
+
+    def judge(self, payload, cases):
+        facts = payload["value"]
+        if not isinstance(facts, dict):
+            return wrong("the answer could not be read as a search.", _BUILD_SEARCH)
+        # The leaks first: a search of other images also has other folds.
+        for step in (_judge_search_type, _judge_inputs_kept, _judge_search_estimator,
+                     _judge_search_fitted, _judge_grid, _judge_refit_and_scoring,
+                     _judge_search_leak, _judge_folds, _judge_search_data):
+            verdict = step(facts)
+            if verdict is not None:
+                return verdict
+        verdict = _judge_scores(facts, cases)
+        if verdict is not None:
+            return verdict
+        return correct("every setting of the grid scored by cross-validation on the training "
+                       f"part alone ({SEARCH_FOLDS} stratified folds, one-vs-rest ROC AUC), "
+                       "the chosen one refitted on the whole training part; the test part "
+                       "is still untouched.")
+
+
+def _judge_search_type(facts):
+    if facts.get("type") == "RandomizedSearchCV":
+        return wrong("search is a RandomizedSearchCV: it tries settings drawn at random, "
+                     "not every setting of the grid.",
+                     "use `GridSearchCV`, which fits every pair of l1_ratio and C: " + _BUILD_SEARCH)
+    if not facts.get("is_grid"):
+        return wrong(f"search is a {facts.get('type')}, not a GridSearchCV.",
+                     "build it with " + _BUILD_SEARCH)
+    if facts.get("estimator") != "LogisticRegression":
+        what = facts.get("estimator")
+        return wrong(f"the search tunes a {what}, not a LogisticRegression on its own.",
+                     "search `LogisticRegression(**SEARCH_SETTINGS)` itself: the cells below "
+                     "pass `search.best_params_` to `LogisticRegression(**best, ...)`, which "
+                     "takes `l1_ratio` and `C`, not a pipeline step's names.")
+    return None
+
+
+def _judge_inputs_kept(facts):
+    """Are ``X_train``, ``y_train`` and ``SEARCH_SETTINGS`` as the notebook made them?"""
+    settings = facts.get("search_settings")
+    if isinstance(settings, dict) and settings != SEARCH_SETTINGS:
+        return wrong(f"`SEARCH_SETTINGS` is now {settings}, not the notebook's "
+                     f"{SEARCH_SETTINGS}: the final model's settings are built from it.",
+                     "leave `SEARCH_SETTINGS` as it is (no `SEARCH_SETTINGS[...] = ...` or "
+                     "`.update`); rerun its cell, then pass it with `**SEARCH_SETTINGS`.")
+    inputs = facts.get("inputs") if isinstance(facts.get("inputs"), dict) else {}
+    X_facts = inputs.get("X_train") or {}
+    if X_facts.get("shape") is None:
+        return None  # outside a notebook there is no X_train to look at
+    n_features = X_facts["shape"][-1]
+    X_train, _, y_train, _ = _digits_split()
+    expected = ({"X_train": specs.fingerprint(X_train), "y_train": specs.fingerprint(y_train)}
+                if n_features == X_train.shape[1] else
+                {"X_train": {"shape": [MNIST_TRAIN_SIZE, 784]},
+                 "y_train": {"shape": [MNIST_TRAIN_SIZE]}})
+    for name, want in expected.items():
+        got = inputs.get(name) or {}
+        same = all(_same_fact(got.get(key), value) for key, value in want.items())
+        if not same:
+            return wrong(f"`{name}` is not the training part the notebook split off any more "
+                         f"(now of shape {tuple(got.get('shape') or ())}, or other values): "
+                         "the cells below fit the final model on it.",
+                         f"leave `{name}` as it is: pass it to `search.fit` without changing "
+                         "it (no reassigning, no in-place scaling or shuffling). Rerun the "
+                         "notebook from the split on.")
+    return None
+
+
+def _same_fact(got, expected):
+    """Whether a fingerprint's entry (a sum, or a shape as a list) is the expected one."""
+    if isinstance(expected, float):
+        return isinstance(got, numbers.Real) and bool(np.isclose(got, expected, rtol=1e-9))
+    try:
+        return [int(n) for n in got] == list(expected)
+    except (TypeError, ValueError):
+        return False
+
+
+def _judge_search_estimator(facts):
+    settings = facts.get("settings") if isinstance(facts.get("settings"), dict) else {}
+    if settings.get("penalty") is not None or any(
+            "penalty" in params for params in facts.get("params") or ()):
+        return wrong("the search sets `penalty`, which scikit-learn deprecated in version 1.8.",
+                     'choose the penalty with `l1_ratio` in the grid: `"l1_ratio": [0, 1]` '
+                     "(0 for L2, 1 for L1).")
+    got = {name: settings.get(name) for name in ("solver", "tol", "random_state")}
+    want = {name: SEARCH_SETTINGS[name] for name in got}
+    if got != want:
+        different = ", ".join(f"{name}={got[name]!r}" for name in got if got[name] != want[name])
+        return wrong(f"the searched LogisticRegression's solver settings are not the "
+                     f"notebook's: {different}.",
+                     "build it with `LogisticRegression(**SEARCH_SETTINGS)`: only `saga` "
+                     "fits L1 with ten digits, and the loose `tol` keeps the search quick.")
+    return _judge_other_settings(settings, model="the search's LogisticRegression",
+                                 build="LogisticRegression(**SEARCH_SETTINGS)")
+
+
+def _judge_search_fitted(facts):
+    if not facts.get("fitted"):
+        return wrong("search is built but not fitted: GridSearchCV only tries the settings "
+                     "when it is fitted.",
+                     "fit it on the training part: `search.fit(X_train, y_train)`.")
+    return None
+
+
+def _judge_grid(facts):
+    """Are the candidates both penalties with 7 values of C from 0.1 to 100 on a log scale?"""
+    params = facts.get("params") or []
+    keys = {key for candidate in params for key in candidate}
+    missing = [key for key in ("l1_ratio", "C") if key not in keys]
+    if missing:
+        return wrong(f"the grid does not vary {' and '.join(f'`{k}`' for k in missing)}: "
+                     "every candidate uses the LogisticRegression's own value.",
+                     'search both: `param_grid={"l1_ratio": [0, 1], "C": np.logspace(-1, 2, 7)}`.')
+    extra = sorted(keys - {"l1_ratio", "C"})
+    if extra:
+        return wrong(f"the grid also varies {', '.join(f'`{k}`' for k in extra)}.",
+                     "search `l1_ratio` and `C` only: the other settings come from "
+                     "`SEARCH_SETTINGS`.")
+    got = [(float(p["l1_ratio"]), float(p["C"])) for p in params
+           if all(isinstance(p[k], numbers.Real) for k in ("l1_ratio", "C"))]
+    ratios = sorted({r for r, _ in got})
+    asked = sorted(float(r) for r in SEARCH_GRID["l1_ratio"])
+    if ratios != asked:
+        absent = [penalty_name(r) for r in asked if r not in ratios]
+        return wrong(f"the grid has l1_ratio {ratios}"
+                     + (f": the {' and '.join(absent)} penalty is missing." if absent else "."),
+                     'search both penalties and no mix: `"l1_ratio": [0, 1]`.')
+    for ratio in ratios:
+        verdict = _judge_C_values(sorted(c for r, c in got if r == ratio), penalty_name(ratio))
+        if verdict is not None:
+            return verdict
+    if len(got) != len(set(got)):
+        return wrong(f"the grid has {len(got)} candidates, some of them twice.",
+                     "list each value once: 2 penalties times 7 values of C make 14.")
+    return None
+
+
+def _judge_C_values(Cs, penalty):
+    asked = np.asarray(SEARCH_GRID["C"])
+    if len(Cs) == len(asked) and np.allclose(Cs, asked, rtol=1e-9, atol=0):
+        return None
+    shown = (", ".join(f"{c:.3g}" for c in Cs) if len(Cs) <= len(asked) + 1 else
+             f"{len(Cs)} values from {Cs[0]:.3g} to {Cs[-1]:.3g}")
+    if len(Cs) == len(asked) and np.allclose(Cs, np.linspace(asked[0], asked[-1], len(asked))):
+        return wrong(f"the values of C with {penalty} ({shown}) are evenly spaced, not on a "
+                     "log scale: six of the seven are above 15.",
+                     "space them evenly in their exponent: `np.logspace(-1, 2, 7)` gives "
+                     "0.1, 0.316, 1, ... 100, the same step from each to the next.")
+    if len(Cs) == len(asked) and np.all(np.asarray(Cs) > 0) and np.allclose(
+            np.log10(Cs), np.linspace(asked[0], asked[-1], len(asked))):
+        return wrong(f"the values of C with {penalty} run from {Cs[0]:.3g} to {Cs[-1]:.3g}: "
+                     "`np.logspace` was given the values themselves.",
+                     "`np.logspace` takes the exponents: `np.logspace(-1, 2, 7)` for 0.1 to "
+                     "100.")
+    if len(Cs) == len(asked) and np.allclose(Cs, asked, rtol=5e-2, atol=0):
+        return wrong(f"the values of C with {penalty} are rounded ({shown}).",
+                     "use the numbers themselves: `np.logspace(-1, 2, 7)`.")
+    absent = [f"{c:.3g}" for c in asked if not np.isclose(Cs, c, rtol=1e-9).any()]
+    return wrong(f"the grid tries C = {shown} with {penalty}, where 7 values from 0.1 to 100 "
+                 "are asked"
+                 + (f"; missing: {', '.join(absent)}." if absent else "."),
+                 "seven values from 0.1 to 100 on a log scale: `np.logspace(-1, 2, 7)`.")
+
+
+def _judge_refit_and_scoring(facts):
+    if facts.get("refit") is False or not facts.get("has_best_estimator"):
+        return wrong("the search has no `best_estimator_`: with `refit=False` it chooses a "
+                     "setting but fits no model with it.",
+                     "leave `refit` at its default, True: the search then refits the chosen "
+                     "setting on the whole training part, and the cells below read it.")
+    if "mean" not in facts:
+        return wrong("the search scored several metrics: its `cv_results_` has no "
+                     "`mean_test_score`, which the next cells read.",
+                     f'give one scorer: `scoring="{SEARCH_SCORING}"`.')
+    scoring = facts.get("scoring")
+    if scoring is None:
+        return wrong(f"the search has no `scoring`: it compares the settings by "
+                     f"{_OTHER_SCORERS['accuracy']}.",
+                     f'score by the one-vs-rest ROC AUC: `scoring="{SEARCH_SCORING}"`.')
+    if isinstance(scoring, str) and not scoring.startswith("<") and scoring != SEARCH_SCORING:
+        words = _OTHER_SCORERS.get(scoring, f"`{scoring}`")
+        return wrong(f"the search compares the settings by {words}, not the one-vs-rest "
+                     "ROC AUC of the table above.",
+                     f'`scoring="{SEARCH_SCORING}"`: one digit against the rest, the ten '
+                     "numbers averaged without weights.")
+    return None
+
+
+def _refit_part(facts):
+    """Which part of the digits the search's refit saw ("train", "all", ...), or None.
+
+    Also None on MNIST, where the judge has no images to fit: the settings were checked.
+    """
+    coef = as_float_array(facts.get("refit_coef"))
+    best = facts.get("best_params") or {}
+    if coef is None or coef.shape != (10, 64) or not {"l1_ratio", "C"} <= set(best):
+        return None
+    setting = (float(best["l1_ratio"]), float(best["C"]))
+    for part in ("train", "all", "both parts", "test"):
+        reference = _refit_coef(*setting, part)
+        if np.allclose(coef, reference, rtol=SAME_REFIT_RTOL,
+                       atol=SAME_REFIT_RTOL * np.abs(reference).max()):
+            return part
+    return "other"
+
+
+def _judge_search_leak(facts):
+    """Did the search see the test part? Judged on the digits only."""
+    where = {"all": "all images, the test part included",
+             "both parts": "all images, the test part included",
+             "test": "the test part"}.get(_refit_part(facts))
+    if where is None:
+        return None
+    return wrong(f"the search was fitted on {where}: the test images then help choose "
+                 "the setting, the leak this section is about.",
+                 "fit it on the training part only: `search.fit(X_train, y_train)`; "
+                 "the test part is used once, by the final model.")
+
+
+def _judge_search_data(facts):
+    """Was the refit (hence the search) on the raw training part? Digits only."""
+    if _refit_part(facts) != "other":
+        return None
+    return wrong("the search's refitted model is not what a search of the training part "
+                 "ends at with the setting it chose: it saw other images, or images changed "
+                 "beforehand.",
+                 "fit it on the raw training part: `search.fit(X_train, y_train)`.")
+
+
+def _judge_folds(facts):
+    n_splits, cv = facts.get("n_splits"), facts.get("cv")
+    if n_splits != SEARCH_FOLDS:
+        return wrong(f"the search used {n_splits} split(s) of the images, not {SEARCH_FOLDS} "
+                     "folds.",
+                     f"`cv={SEARCH_FOLDS}`: each setting is fitted {SEARCH_FOLDS} times, on "
+                     "two folds, and scored on the third.")
+    if isinstance(cv, dict) and cv.get("type") not in ("StratifiedKFold",):
+        return wrong(f"the folds come from a {cv.get('type')}, not stratified folds: other "
+                     "splits than the text's.",
+                     f"`cv={SEARCH_FOLDS}` (for a classifier, stratified folds in order) or "
+                     f"`StratifiedKFold({SEARCH_FOLDS})`.")
+    if isinstance(cv, dict) and cv.get("shuffle") is True:
+        return wrong("the folds are shuffled: other splits than the text's, so other scores.",
+                     f"`cv={SEARCH_FOLDS}` or `StratifiedKFold({SEARCH_FOLDS})` without "
+                     "`shuffle`.")
+    return None
+
+
+def _judge_scores(facts, cases):
+    """Do the learner's fold scores match the judge's fits? Judged on the digits only."""
+    coef = as_float_array(facts.get("refit_coef"))
+    if coef is None or coef.shape != (10, 64):
+        return None
+    params = facts["params"]
+    splits = as_float_array(facts.get("splits"))
+    for l1_ratio, C, fold in cases:
+        (index,) = [i for i, p in enumerate(params)
+                    if float(p["l1_ratio"]) == l1_ratio and np.isclose(p["C"], C, rtol=1e-9)]
+        got = float(splits[fold][index])
+        scores = _fold_scores(l1_ratio, C, fold)
+        if np.isclose(got, scores[SEARCH_SCORING], rtol=SAME_SCORE_RTOL, atol=1e-12):
+            continue
+        setting = f"{penalty_name(l1_ratio)}, C = {C:.3g}, fold {fold}"
+        if np.isclose(got, scores["test part"], rtol=SAME_SCORE_RTOL, atol=1e-12):
+            return wrong(f"the search's score for {setting} is that fold's model scored on the "
+                         "test part: the scorer reads the test images, so they choose the "
+                         "setting after all.",
+                         f'score each fold on its own held-out images: `scoring="'
+                         f'{SEARCH_SCORING}"`, and no `X_test` anywhere in the search.')
+        for name, words in _OTHER_SCORERS.items():
+            if np.isclose(got, scores[name], rtol=SAME_SCORE_RTOL, atol=1e-12):
+                return wrong(f"the search's score for {setting} is {words}, not the "
+                             "one-vs-rest ROC AUC.",
+                             f'`scoring="{SEARCH_SCORING}"`.')
+        return wrong(f"the search scores {setting} at {got:.5f}; that fold's model scores "
+                     f"{scores[SEARCH_SCORING]:.5f} by the one-vs-rest ROC AUC.",
+                     f'score with `scoring="{SEARCH_SCORING}"` on `cv={SEARCH_FOLDS}` of '
+                     "`X_train, y_train`.")
+    return None
+
+
 class RefitMatches(Question, specs.RefitMatches):
     options = {
         "a": ("Exactly: the same training images and the same setting give the same model.",
@@ -304,6 +666,189 @@ class RefitMatches(Question, specs.RefitMatches):
               "same test part."),
     }
     right = "b"
+
+
+# ---------------------------------------------------------------- the weights as images
+
+
+@functools.lru_cache(maxsize=1)
+def final_coef():
+    """The notebook's final model's weights on the digits: the chosen setting, tol=1e-3."""
+    X_train, _, y_train, _ = _digits_split()
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    return model.fit(X_train, y_train).coef_
+
+
+def _weight_rows(value):
+    """``value`` as a 2-d float array (a model's ``coef_``), or None."""
+    array = as_float_array(value) if isinstance(value, np.ndarray) else None
+    return array if array is not None and array.ndim == 2 else None
+
+
+def _close(got, want):
+    """Whether two arrays of weights are the same numbers (float32 rounding allowed)."""
+    want = np.asarray(want, dtype=float)
+    return got.shape == want.shape and np.allclose(
+        got, want, rtol=1e-5, atol=1e-6 * max(np.abs(want).max(), 1e-12))
+
+
+class WeightImages(Judge, specs.WeightImages):
+    def judge(self, payload, cases):
+        facts = payload["value"]
+        model = facts.get("model") if isinstance(facts.get("model"), dict) else {}
+        coef = as_float_array(model.get("coef")) if isinstance(model.get("coef"),
+                                                                np.ndarray) else None
+        digits = coef is None or coef.ndim != 2 or coef.shape[-1] == 64
+        if digits:
+            reference = final_coef()
+        elif coef.ndim == 2 and coef.shape[0] == 10:
+            reference = coef  # MNIST: the judge has no MNIST images; the kernel's model
+        else:
+            reference = None
+        answer = as_float_array(facts.get("numbers"))
+        verdict = _judge_model_kept(coef, reference, answer)
+        if verdict is not None:
+            return verdict
+        if answer is None:
+            return wrong(f"weight_images is {describe_shape(facts.get('numbers'))}, not "
+                         "numbers.", "`best_model.coef_.reshape(10, side, side)`.")
+        verdict = not_an_array(facts, "weight_images", "(10, side, side)")
+        if verdict is not None:
+            return verdict
+        side = int(round(np.sqrt(reference.shape[1])))
+        shape = (10, side, side)
+        verdict = _judge_image_shape(answer, shape)
+        if verdict is None:
+            verdict = _judge_image_values(answer, reference, model, facts.get("search_coef"))
+        return verdict or correct(
+            f"the final model's {reference.shape[1]} weights of each digit as an image of "
+            f"{side}x{side} pixels, digits 0 to 9 in order: ready for a colour map centred "
+            "on 0.")
+
+
+def _judge_model_kept(coef, reference, answer):
+    """Is ``best_model`` as its fit left it? Its weights feed the comparison below."""
+    if coef is None or reference is None:
+        return None
+    if coef.shape != reference.shape:
+        return wrong(f"`best_model.coef_` now has the shape {coef.shape}: the model's own "
+                     "weights were reshaped (or replaced), and `best_model.predict` in the "
+                     "cells below fails.",
+                     "reshape a copy into a new name, `weight_images = best_model.coef_"
+                     ".reshape(...)`, and never assign to `best_model.coef_`; rerun the cell "
+                     "that fits `best_model`.")
+    if _close(coef, reference):
+        return None
+    if answer is not None and answer.size == coef.size and _changed_through_view(
+            answer.reshape(coef.shape), coef, reference):
+        return wrong("`best_model`'s weights changed after its fit, and weight_images holds "
+                     "the changed ones: `reshape` gives a view of the same numbers, so "
+                     "changing weight_images in place (`/=`, `*=`, `[...] =`) changed the "
+                     "model too.",
+                     "leave the numbers as they are and scale the colours instead "
+                     "(`vmin=-m, vmax=m`); rerun the cell that fits `best_model`, then this one.")
+    return wrong("`best_model` is not the final model the notebook fits (the chosen setting "
+                 "with `FINAL_SETTINGS`, on `X_train`): its weights differ.",
+                 "rerun the cells from the search on, in order, and leave `best_model` as its "
+                 "fit left it.")
+
+
+def _changed_through_view(answer, coef, reference):
+    """Whether the answer *is* the model's weights, changed after the fit in place.
+
+    Rescaled (`/=`), or partly changed (zeros made NaN, large weights clipped): the
+    model's weights are then proportional to the fit's, or mostly still equal to them.
+    A model fitted with another setting differs almost everywhere.
+    """
+    if not np.allclose(answer, coef, rtol=1e-5, atol=0, equal_nan=True):
+        return False
+    finite = np.where(np.isfinite(coef), coef, 0)
+    factor = float(np.sum(finite * reference) / np.sum(reference * reference))
+    scale = max(np.abs(reference).max(), 1e-12)
+    kept = np.isclose(coef, reference, rtol=1e-5, atol=1e-6 * scale)
+    return _close(finite, factor * reference) or kept.mean() > 0.5
+
+
+def _judge_image_shape(answer, shape):
+    if answer.shape == shape:
+        return None
+    n_pixels = shape[1] * shape[2]
+    if answer.shape == (shape[0], n_pixels):
+        return wrong(f"weight_images has the shape {answer.shape} of `coef_` itself: one row "
+                     "per digit, not yet an image.",
+                     f"reshape each row into {shape[1]}x{shape[2]} pixels: "
+                     f"`best_model.coef_.reshape{shape}`.")
+    if answer.shape == (shape[1], shape[2], shape[0]) or answer.shape == (n_pixels, shape[0]):
+        return wrong(f"weight_images has the shape {answer.shape}: the digits run along the "
+                     "last axis.",
+                     f"one image per digit, first: `best_model.coef_.reshape{shape}` (no `.T`).")
+    if answer.shape[1:] == shape[1:]:
+        return wrong(f"weight_images holds {answer.shape[0]} images, not one per digit (10).",
+                     f"`best_model.coef_.reshape{shape}`: `coef_` has one row per digit.")
+    return wrong(f"weight_images has the shape {answer.shape}, not {shape}.",
+                 f"`best_model.coef_.reshape{shape}`.")
+
+
+def _judge_image_values(answer, reference, model, search_coef):
+    shape = answer.shape
+    images = np.asarray(reference, dtype=float).reshape(shape)
+    if _close(answer, images):
+        return None
+    slips = [
+        # `order="F"` on the whole (10, n) array transposes each image, nothing more.
+        (images.transpose(0, 2, 1), "each image is transposed, rows and columns swapped "
+         "(as `.T` on each image or `reshape(..., order=\"F\")` do).",
+         "reshape in the default order, without transposing: `best_model.coef_.reshape(...)`."),
+        (np.asarray(reference, dtype=float).T.reshape(shape),
+         "`coef_.T` was reshaped: each image holds pixels of several digits.",
+         "reshape `coef_` itself, one row per digit: `best_model.coef_.reshape(...)`."),
+        (np.abs(images), "these are the weights' absolute values: the sign is lost.",
+         "keep the sign: the diverging colour map shows it, red for ink that speaks for the "
+         "digit, blue against."),
+    ]
+    intercept = as_float_array(model.get("intercept"), shape=(shape[0],))
+    if intercept is not None:
+        slips.append((images + intercept[:, None, None],
+                      "each image has its digit's intercept added to every pixel.",
+                      "the intercept is no pixel's weight: leave `intercept_` out."))
+    search = _weight_rows(search_coef)
+    if search is not None and search.size == answer.size:
+        slips.append((search.reshape(shape),
+                      "these are the weights of the search's own refit "
+                      "(`search.best_estimator_`, fitted with the loose `tol=0.01`), not the "
+                      "final model's.",
+                      "take them from `best_model`, the final model the text draws."))
+    for expected, message, hint in slips:
+        if _close(answer, expected):
+            return wrong(f"weight_images: {message}", hint)
+    return _judge_image_order_and_scale(answer, images)
+
+
+def _judge_image_order_and_scale(answer, images):
+    blank = np.isnan(answer)
+    if blank.any() and _close(np.where(blank, images, answer), images):
+        return wrong(f"weight_images has NaN in {int(blank.sum())} places where the weights "
+                     "are numbers (0, for the weights the L1 penalty switched off).",
+                     "keep the weights as numbers: a diverging colour map centred on 0 draws "
+                     "the zeros white by itself.")
+    order = [next((j for j in range(len(images)) if _close(image, images[j])), None)
+             for image in answer]
+    if None not in order:
+        return wrong(f"the images are the right ones in another order: image 0 is digit "
+                     f"{order[0]}'s, ..., image 9 digit {order[-1]}'s.",
+                     "keep the rows of `coef_` in their order, which is `best_model.classes_`:"
+                     " digit 0 first.")
+    factor = float(np.sum(answer * images) / np.sum(images * images))
+    if factor > 0 and _close(answer, factor * images):
+        return wrong(f"weight_images holds the weights times {factor:.3g}: rescaled for the "
+                     "picture.",
+                     "leave the numbers as they are and centre the colours instead: "
+                     "`imshow(..., cmap=\"RdBu_r\", vmin=-m, vmax=m)` with `m` the largest "
+                     "absolute weight.")
+    return wrong("weight_images does not hold the final model's weights: another model's, or "
+                 "numbers changed on the way.",
+                 "`best_model.coef_.reshape(10, side, side)`: the model fitted with the chosen "
+                 "setting and `FINAL_SETTINGS`.")
 
 
 # ---------------------------------------------------------------- the scaler
@@ -461,7 +1006,8 @@ def final_model_params():
     return LogisticRegression(**FINAL_SETTINGS).get_params(deep=False)
 
 
-def _judge_other_settings(settings):
+def _judge_other_settings(settings, model="the LogisticRegression",
+                          build="LogisticRegression(**best, **FINAL_SETTINGS)"):
     """Name the first other parameter that differs from the final model's; None if none."""
     settings = settings if isinstance(settings, dict) else {}
     for name, expected in final_model_params().items():
@@ -470,17 +1016,15 @@ def _judge_other_settings(settings):
         got = settings.get(name)
         whole = isinstance(got, numbers.Integral) and not isinstance(got, bool)
         if name == "max_iter" and whole and got < expected:
-            return wrong(f"the LogisticRegression has `max_iter={got}`: saga stops after {got} "
+            return wrong(f"{model} has `max_iter={got}`: saga stops after {got} "
                          f"passes, before it converges (the ConvergenceWarning says so).",
-                         f"the final settings give it {expected}: "
-                         "`LogisticRegression(**best, **FINAL_SETTINGS)`.")
+                         f"the notebook's settings give it {expected}: `{build}`.")
         if name == "max_iter" and whole:
             continue  # more passes than saga needs change nothing
         if not _same_value(got, expected):
-            return wrong(f"the LogisticRegression sets `{name}={got!r}`; the final model "
+            return wrong(f"{model} sets `{name}={got!r}`; the notebook's model "
                          f"leaves it at {expected!r}.",
-                         f"drop `{name}=...`: `LogisticRegression(**best, **FINAL_SETTINGS)` "
-                         "and nothing else.")
+                         f"drop `{name}=...`: `{build}` and nothing else.")
     return None
 
 
@@ -530,4 +1074,5 @@ def _judge_scaler(facts):
                  "`scaled_model.fit(X_train, y_train)`.")
 
 
-EXERCISES = [GridTable(), UnderOver(), BestRow(), RefitMatches(), ScaledPipeline()]
+EXERCISES = [GridTable(), UnderOver(), BestRow(), GridSearch(), RefitMatches(), WeightImages(),
+             ScaledPipeline()]

@@ -1,0 +1,353 @@
+"""Notebook 06's honest search and weight images: right answers pass, each slip is named.
+
+A search of the whole grid costs about 2.5 s of CPU on the digits. The slips that the
+judge finds before it compares scores (a grid, a scorer, folds, refit) are fitted on a
+few hundred training images only; the rest, and the right answers, on the real parts.
+"""
+
+import types
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, get_scorer, make_scorer, roc_auc_score
+from sklearn.model_selection import (GridSearchCV, KFold, PredefinedSplit, RandomizedSearchCV,
+                                     StratifiedKFold)
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from coursekit import checks, judging
+from coursekit.checks import spec
+from coursekit.data import load_digits, stratified_split
+from coursekit.judging.nb06 import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS
+from verdicts import assert_wrong, verdict
+
+X, y = load_digits()
+X_TRAIN, X_TEST, Y_TRAIN, Y_TEST = stratified_split(X, y, test_size=0.2, random_state=0)
+#: Enough images for a search whose slip the judge names before it compares scores.
+FEW = 150
+GRID = {"l1_ratio": [0, 1], "C": np.logspace(-1, 2, 7)}
+
+
+def search(model=None, images=X_TRAIN, labels=Y_TRAIN, fit=True, **changes):
+    """The notebook's search with ``changes``, fitted on ``images`` unless ``fit`` is False."""
+    settings = {"param_grid": GRID, "scoring": "roc_auc_ovr", "cv": 3, "n_jobs": 1, **changes}
+    built = GridSearchCV(model or LogisticRegression(**SEARCH_SETTINGS), **settings)
+    return built.fit(images, labels) if fit else built
+
+
+@pytest.fixture(scope="module")
+def right_search():
+    return search()
+
+
+def test_grid_search_the_notebook_s_answer_passes(right_search):
+    result = verdict("06-grid-search", right_search)
+    assert result.passed, result
+    assert "training part alone" in result.message
+
+
+def test_grid_search_other_spellings_of_the_same_search_pass():
+    # A list of dicts in another order, a scorer object, stratified folds spelled out,
+    # all cores: the same candidates, folds and scores.
+    answer = search(param_grid=[{"l1_ratio": [1], "C": np.logspace(-1, 2, 7)[::-1]},
+                                {"C": np.geomspace(0.1, 100, 7), "l1_ratio": [0.0]}],
+                    scoring=get_scorer("roc_auc_ovr"), cv=StratifiedKFold(3), n_jobs=2,
+                    verbose=0)
+    assert verdict("06-grid-search", answer).passed
+
+
+def test_grid_search_a_scorer_built_by_hand_passes():
+    scorer = make_scorer(roc_auc_score, response_method="predict_proba", multi_class="ovr")
+    assert verdict("06-grid-search", search(scoring=scorer)).passed
+
+
+def test_grid_search_the_judge_sees_plain_data_only(right_search):
+    exercise = judging.get("06-grid-search")
+    cases = exercise.cases(3)
+    decoded = checks.decode(checks.encode(cases))
+    payload = checks.decode(checks.encode(checks.collect_safely(exercise, right_search,
+                                                                decoded)))
+    assert judging.judge_safely(exercise, payload, decoded).passed
+
+
+def test_grid_search_cases_are_settings_of_the_grid_chosen_by_the_seed():
+    exercise = judging.get("06-grid-search")
+    assert exercise.cases(0) != exercise.cases(1)
+    for l1_ratio, C, fold in exercise.cases(5):
+        assert l1_ratio in (0.0, 1.0) and np.isclose(GRID["C"], C).any() and fold in (0, 1, 2)
+
+
+def scored_on_the_test_part(estimator, images, labels):
+    # A scorer that ignores the fold it is given and reads the test part instead.
+    return roc_auc_score(Y_TEST, estimator.predict_proba(X_TEST), multi_class="ovr")
+
+
+def with_test_scorer():
+    return search(scoring=scored_on_the_test_part)
+
+
+SEARCH_LEAKS = [
+    ("the whole data", lambda: search(images=X, labels=y), ("all images", "X_train")),
+    ("the test part", lambda: search(images=X_TEST, labels=Y_TEST),
+     ("the test part", "training part only")),
+    ("a scorer that reads the test part", with_test_scorer, ("scored on the test part",
+                                                             "no `x_test`")),
+    ("the test part as the one validation fold",
+     lambda: search(images=np.concatenate([X_TRAIN, X_TEST]),
+                    labels=np.concatenate([Y_TRAIN, Y_TEST]),
+                    cv=PredefinedSplit([-1] * len(X_TRAIN) + [0] * len(X_TEST))),
+     ("all images", "training part only")),
+    ("accuracy as a callable", lambda: search(scoring=make_scorer(accuracy_score)),
+     ("accuracy", 'scoring="roc_auc_ovr"')),
+]
+
+
+@pytest.mark.parametrize("name, build, words", SEARCH_LEAKS, ids=[s[0] for s in SEARCH_LEAKS])
+def test_grid_search_leaks_and_other_scores_are_named(name, build, words):
+    assert_wrong(verdict("06-grid-search", build()), *words)
+
+
+def few(**changes):
+    return search(images=X_TRAIN[:FEW], labels=Y_TRAIN[:FEW], **changes)
+
+
+def quietly(build):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the deprecated `penalty`, lbfgs stopping early
+        return build()
+
+
+SEARCH_SLIPS = [
+    ("not fitted", lambda: search(fit=False), ("not fitted", "search.fit(X_train, y_train)")),
+    ("refit=False", lambda: few(refit=False), ("refit=False", "default")),
+    ("only L1", lambda: few(param_grid={"l1_ratio": [1], "C": GRID["C"]}),
+     ("L2 penalty is missing", '"l1_ratio": [0, 1]')),
+    ("no l1_ratio", lambda: few(param_grid={"C": GRID["C"]}), ("`l1_ratio`", "search both")),
+    ("the manual grid's values of C",
+     lambda: few(param_grid={"l1_ratio": [0, 1], "C": np.logspace(-2, 2, 25)}),
+     ("25 values from 0.01 to 100", "np.logspace(-1, 2, 7)")),
+    ("a value of C missing", lambda: few(param_grid={"l1_ratio": [0, 1], "C": GRID["C"][:-1]}),
+     ("missing: 100", "np.logspace(-1, 2, 7)")),
+    ("C evenly spaced", lambda: few(param_grid={"l1_ratio": [0, 1],
+                                                "C": np.linspace(0.1, 100, 7)}),
+     ("not on a log scale", "np.logspace(-1, 2, 7)")),
+    ("C rounded", lambda: few(param_grid={"l1_ratio": [0, 1], "C": np.round(GRID["C"], 2)}),
+     ("rounded", "np.logspace")),
+    ("the penalty spelled the old way",
+     lambda: quietly(lambda: few(param_grid={"penalty": ["l1", "l2"], "C": GRID["C"]})),
+     ("penalty", "deprecated", "l1_ratio")),
+    ("a grid with another setting", lambda: few(param_grid={**GRID, "tol": [0.01, 0.1]}),
+     ("`tol`", "SEARCH_SETTINGS")),
+    ("no scoring", lambda: few(scoring=None), ("no `scoring`", "accuracy")),
+    ("one-vs-one", lambda: few(scoring="roc_auc_ovo"), ("one-vs-one", 'scoring="roc_auc_ovr"')),
+    ("weighted", lambda: few(scoring="roc_auc_ovr_weighted"), ("weighted",)),
+    ("two metrics", lambda: few(scoring={"auc": "roc_auc_ovr", "acc": "accuracy"},
+                                refit="auc"), ("mean_test_score", "one scorer")),
+    ("5 folds", lambda: few(cv=5), ("5 split", "cv=3")),
+    ("shuffled folds", lambda: few(cv=StratifiedKFold(3, shuffle=True, random_state=0)),
+     ("shuffled", "without `shuffle`")),
+    ("folds not stratified", lambda: few(cv=KFold(3)), ("KFold", "StratifiedKFold(3)")),
+    ("default solver", lambda: search(LogisticRegression(), fit=False),
+     ("solver='lbfgs'", "**SEARCH_SETTINGS")),
+    ("the final tolerance", lambda: search(LogisticRegression(**FINAL_SETTINGS), fit=False),
+     ("tol=0.001", "SEARCH_SETTINGS")),
+    ("another setting of the model",
+     lambda: search(LogisticRegression(class_weight="balanced", **SEARCH_SETTINGS), fit=False),
+     ("class_weight='balanced'", "drop `class_weight")),
+    ("a pipeline", lambda: search(make_pipeline(StandardScaler(), LogisticRegression()),
+                                  fit=False), ("Pipeline", "best_params_")),
+    ("a randomized search", lambda: RandomizedSearchCV(LogisticRegression(**SEARCH_SETTINGS),
+                                                       GRID, n_iter=3),
+     ("RandomizedSearchCV", "GridSearchCV")),
+    ("the final model instead", lambda: LogisticRegression(**SEARCH_SETTINGS),
+     ("not a GridSearchCV",)),
+]
+
+
+@pytest.mark.parametrize("name, build, words", SEARCH_SLIPS, ids=[s[0] for s in SEARCH_SLIPS])
+def test_grid_search_slips_are_named(name, build, words):
+    assert_wrong(verdict("06-grid-search", build()), *words)
+
+
+def test_grid_search_unanswered():
+    assert verdict("06-grid-search", ...).status == checks.MISSING
+
+
+# ---------------------------------------------------------------- item 3: what later cells need
+
+
+def test_grid_search_changed_search_settings_are_named(monkeypatch, right_search):
+    settings = {**SEARCH_SETTINGS, "tol": 1e-3}
+    monkeypatch.setattr(spec, "user_namespace", lambda: {"SEARCH_SETTINGS": settings})
+    assert_wrong(verdict("06-grid-search", right_search), "SEARCH_SETTINGS", "leave")
+
+
+@pytest.mark.parametrize("name, change", [
+    ("reassigned to all images", lambda: {"X_train": X, "y_train": y}),
+    ("shuffled in place", lambda: {"X_train": X_TRAIN[::-1], "y_train": Y_TRAIN[::-1]}),
+    ("scaled in place", lambda: {"X_train": X_TRAIN * 16, "y_train": Y_TRAIN}),
+])
+def test_grid_search_changed_training_part_is_named(monkeypatch, right_search, name, change):
+    monkeypatch.setattr(spec, "user_namespace",
+                        lambda: {**change(), "SEARCH_SETTINGS": dict(SEARCH_SETTINGS)})
+    assert_wrong(verdict("06-grid-search", right_search), "`X_train`", "leave")
+
+
+def test_grid_search_passes_next_to_the_notebook_s_own_names(monkeypatch, right_search):
+    monkeypatch.setattr(spec, "user_namespace", lambda: {
+        "X_train": X_TRAIN.copy(), "y_train": Y_TRAIN.copy(),
+        "SEARCH_SETTINGS": dict(SEARCH_SETTINGS)})
+    assert verdict("06-grid-search", right_search).passed
+
+
+# ---------------------------------------------------------------- the weights as images
+
+
+@pytest.fixture(scope="module")
+def best_model():
+    return LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS).fit(X_TRAIN, Y_TRAIN)
+
+
+@pytest.fixture(scope="module")
+def search_refit():
+    # What `search.best_estimator_` holds: the chosen setting with the search's tolerance.
+    model = LogisticRegression(**DIGITS_CHOICE, **SEARCH_SETTINGS).fit(X_TRAIN, Y_TRAIN)
+    return types.SimpleNamespace(best_estimator_=model)
+
+
+def in_notebook(monkeypatch, best_model, search_refit=None):
+    names = {"best_model": best_model}
+    if search_refit is not None:
+        names["search"] = search_refit
+    monkeypatch.setattr(spec, "user_namespace", lambda: names)
+
+
+WEIGHTS_RIGHT = [
+    lambda m: m.coef_.reshape(10, 8, 8),
+    lambda m: m.coef_.reshape(-1, 8, 8).copy(),
+    lambda m: np.stack([row.reshape(8, 8) for row in m.coef_]),
+    lambda m: np.array([m.coef_[digit].reshape((8, 8)) for digit in m.classes_]),
+    lambda m: m.coef_.reshape(len(m.classes_), *(int(np.sqrt(m.coef_.shape[1])),) * 2),
+    lambda m: m.coef_.astype(np.float32).reshape(10, 8, 8),
+]
+
+
+@pytest.mark.parametrize("answer", WEIGHTS_RIGHT)
+def test_weight_images_right_answers_pass(monkeypatch, best_model, search_refit, answer):
+    in_notebook(monkeypatch, best_model, search_refit)
+    result = verdict("06-weight-images", answer(best_model))
+    assert result.passed, result
+
+
+def test_weight_images_pass_outside_a_notebook_too(best_model):
+    assert verdict("06-weight-images", best_model.coef_.reshape(10, 8, 8)).passed
+
+
+WEIGHTS_WRONG = [
+    ("a list", lambda m, s: m.coef_.reshape(10, 8, 8).tolist(), ("a list", "numpy array")),
+    ("a list of images", lambda m, s: [row.reshape(8, 8) for row in m.coef_], ("list",)),
+    ("not reshaped", lambda m, s: m.coef_.copy(), ("(10, 64)", "reshape")),
+    ("digits last", lambda m, s: m.coef_.T.reshape(8, 8, 10), ("last axis", "no `.T`")),
+    ("transposed images", lambda m, s: m.coef_.reshape(10, 8, 8).transpose(0, 2, 1),
+     ("transposed",)),
+    ("Fortran order", lambda m, s: m.coef_.reshape((10, 8, 8), order="F"),
+     ("transposed", 'order="F"')),
+    ("coef_.T reshaped", lambda m, s: m.coef_.T.reshape(10, 8, 8), ("coef_.t", "one row per")),
+    ("intercept added", lambda m, s: m.coef_.reshape(10, 8, 8) + m.intercept_[:, None, None],
+     ("intercept",)),
+    ("classes reversed", lambda m, s: m.coef_.reshape(10, 8, 8)[::-1],
+     ("another order", "digit 9's", "classes_")),
+    ("two classes swapped", lambda m, s: m.coef_[[1, 0, *range(2, 10)]].reshape(10, 8, 8),
+     ("another order", "digit 1's")),
+    ("absolute values", lambda m, s: np.abs(m.coef_).reshape(10, 8, 8), ("absolute", "sign")),
+    ("scaled for the picture", lambda m, s: m.coef_.reshape(10, 8, 8) / np.abs(m.coef_).max(),
+     ("rescaled", "vmin=-m")),
+    ("the search's refit", lambda m, s: s.best_estimator_.coef_.reshape(10, 8, 8),
+     ("best_estimator_", "best_model")),
+    ("another model", lambda m, s: LogisticRegression(C=1.0, **SEARCH_SETTINGS, l1_ratio=0).fit(
+        X_TRAIN, Y_TRAIN).coef_.reshape(10, 8, 8), ("not hold the final model's weights",)),
+    ("a number", lambda m, s: 0.5, ("float",)),
+    ("zeros made NaN in a copy",
+     lambda m, s: np.where(m.coef_ == 0, np.nan, m.coef_).reshape(10, 8, 8),
+     ("nan", "white by itself")),
+]
+
+
+@pytest.mark.parametrize("name, answer, words", WEIGHTS_WRONG, ids=[w[0] for w in WEIGHTS_WRONG])
+def test_weight_images_slips_are_named(monkeypatch, best_model, search_refit, name, answer,
+                                       words):
+    in_notebook(monkeypatch, best_model, search_refit)
+    assert_wrong(verdict("06-weight-images", answer(best_model, search_refit)), *words)
+
+
+def test_weight_images_scaled_in_place_changed_the_model_and_is_named(monkeypatch, best_model):
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    model.coef_, model.intercept_, model.classes_ = (
+        best_model.coef_.copy(), best_model.intercept_, best_model.classes_)
+    weight_images = model.coef_.reshape(10, 8, 8)  # a view of the model's weights
+    weight_images /= np.abs(weight_images).max()
+    in_notebook(monkeypatch, model)
+    assert_wrong(verdict("06-weight-images", weight_images), "view", "changed the model",
+                 "rerun the cell that fits `best_model`")
+
+
+@pytest.mark.parametrize("name, change", [
+    ("zeros made NaN", lambda images: images.__setitem__(images == 0, np.nan)),
+    ("clipped", lambda images: np.clip(images, -1, 1, out=images)),
+])
+def test_weight_images_partly_changed_through_the_view_is_named(monkeypatch, best_model, name,
+                                                                change):
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    model.coef_, model.intercept_, model.classes_ = (
+        best_model.coef_.copy(), best_model.intercept_, best_model.classes_)
+    weight_images = model.coef_.reshape(10, 8, 8)
+    change(weight_images)
+    in_notebook(monkeypatch, model)
+    assert_wrong(verdict("06-weight-images", weight_images), "view", "changed the model")
+
+
+def test_weight_images_the_model_s_own_weights_reshaped_is_named(monkeypatch, best_model):
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    model.coef_ = best_model.coef_.reshape(10, 8, 8)
+    model.intercept_, model.classes_ = best_model.intercept_, best_model.classes_
+    in_notebook(monkeypatch, model)
+    assert_wrong(verdict("06-weight-images", model.coef_), "shape (10, 8, 8)", "predict",
+                 "never assign to `best_model.coef_`")
+
+
+def test_weight_images_a_best_model_of_another_setting_is_named(monkeypatch, best_model):
+    other = LogisticRegression(**{**DIGITS_CHOICE, "C": 1.0}, **SEARCH_SETTINGS).fit(
+        X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, other)
+    assert_wrong(verdict("06-weight-images", other.coef_.reshape(10, 8, 8)),
+                 "not the final model", "rerun the cells from the search on")
+
+
+def test_weight_images_on_mnist_compare_with_the_kernel_s_model(monkeypatch):
+    # 784 pixels: the judge has no MNIST; it compares with the notebook's best_model.
+    rng = np.random.default_rng(0)
+    model = types.SimpleNamespace(coef_=rng.normal(size=(10, 784)), intercept_=np.zeros(10),
+                                  classes_=np.arange(10))
+    in_notebook(monkeypatch, model)
+    assert verdict("06-weight-images", model.coef_.reshape(10, 28, 28)).passed
+    assert_wrong(verdict("06-weight-images", model.coef_.reshape(10, 8, 98)), "(10, 28, 28)")
+    assert_wrong(verdict("06-weight-images", model.coef_.reshape(10, 28, 28, order="F")),
+                 "transposed")
+
+
+def test_weight_images_unanswered():
+    assert verdict("06-weight-images", ...).status == checks.MISSING
+
+
+def test_grid_search_the_training_part_s_facts_survive_the_wire(monkeypatch, right_search):
+    # In the grader the facts come through encode/decode: shapes may come back as arrays.
+    monkeypatch.setattr(spec, "user_namespace", lambda: {
+        "X_train": X_TRAIN, "y_train": Y_TRAIN[::-1], "SEARCH_SETTINGS": dict(SEARCH_SETTINGS)})
+    exercise = judging.get("06-grid-search")
+    cases = exercise.cases(0)
+    payload = checks.decode(checks.encode(checks.collect_safely(exercise, right_search, cases)))
+    payload["value"]["inputs"]["X_train"]["shape"] = np.asarray(
+        payload["value"]["inputs"]["X_train"]["shape"])
+    assert_wrong(judging.judge_safely(exercise, payload, cases), "`y_train`", "leave")
