@@ -14,7 +14,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, log_loss
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from coursekit import checks
@@ -344,3 +344,100 @@ def test_03_sigmoid_of_one_number_may_be_a_plain_float():
         return 1 / (1 + np.exp(-z))
 
     assert verdict("03-sigmoid", with_math_for_numbers).passed
+
+
+# ---------------------------------------------------------------- 06: scaled pipeline, again
+# The third student's table: the pipeline's model may have any name but `best_model`, a
+# pipeline may be assembled from parts fitted by hand, and a scaler fitted on other images
+# than the training part is named as the leak it is.
+
+def fitted_logistic(X_fit, y_fit):
+    # The search's loose tolerance keeps the test quick; the final one is set back after.
+    model = LogisticRegression(**DIGITS_CHOICE, **SEARCH_SETTINGS).fit(X_fit, y_fit)
+    return model.set_params(tol=FINAL_SETTINGS["tol"])
+
+
+def by_hand(scaler_images, model_images=None):
+    """A pipeline assembled from a scaler and a model, each fitted beforehand."""
+    scaler = StandardScaler().fit(scaler_images)
+    fit_on = scaler.transform(X_TRAIN) if model_images is None else model_images
+    return Pipeline([("scale", scaler), ("model", fitted_logistic(fit_on, Y_TRAIN))])
+
+
+@pytest.fixture(scope="module")
+def raw_best_model():
+    return fitted_logistic(X_TRAIN, Y_TRAIN)
+
+
+def in_notebook(monkeypatch, scaled_model, **names):
+    # The names the notebook holds next to the answer, as the kernel's namespace has them.
+    monkeypatch.setattr(spec, "user_namespace",
+                        lambda: {"scaled_model": scaled_model, **names})
+
+
+def test_06_scaled_pipeline_a_model_named_before_the_pipeline_passes(monkeypatch,
+                                                                     raw_best_model):
+    logreg = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    scaled_model = quick_fit(make_pipeline(StandardScaler(), logreg), X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, logreg=logreg, best_model=raw_best_model)
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert result.passed, result
+
+
+def test_06_scaled_pipeline_assembled_from_parts_fitted_on_the_training_part_passes(
+        monkeypatch, raw_best_model):
+    scaled_model = by_hand(X_TRAIN)
+    in_notebook(monkeypatch, scaled_model, sc=scaled_model[0], lr=scaled_model[-1],
+                best_model=raw_best_model)
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert result.passed, result
+
+
+def test_06_scaled_pipeline_best_model_under_another_name_is_still_best_model(monkeypatch,
+                                                                              raw_best_model):
+    lr = clone(raw_best_model)
+    scaled_model = quick_fit(make_pipeline(StandardScaler(), lr), X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, lr=lr, best_model=lr)
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "`best_model` itself",
+                 "refitted `best_model`", "new LogisticRegression")
+
+
+def test_06_scaled_pipeline_best_model_behind_a_fitted_scaler_is_named(monkeypatch,
+                                                                       raw_best_model):
+    scaled_model = Pipeline([("scale", StandardScaler().fit(X_TRAIN)),
+                             ("model", raw_best_model)])
+    in_notebook(monkeypatch, scaled_model, best_model=raw_best_model)
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "`best_model` itself",
+                 "model of raw pixels", "new LogisticRegression")
+
+
+@pytest.mark.parametrize("images, where", [
+    (X, "all images"), (X_TEST, "the test part"),
+])
+def test_06_scaled_pipeline_a_scaler_fitted_by_hand_on_other_images_is_the_leak(
+        monkeypatch, raw_best_model, images, where):
+    scaled_model = by_hand(images)
+    in_notebook(monkeypatch, scaled_model, sc2=scaled_model[0], lr2=scaled_model[-1],
+                best_model=raw_best_model)
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert_wrong(result, f"fitted on {where}", "other images than the training part", "leak",
+                 "StandardScaler().fit(X_train)")
+    assert "lr2" not in result.message + result.hint
+
+
+def test_06_scaled_pipeline_a_scaler_of_part_of_the_training_images_is_named():
+    assert_wrong(verdict("06-scaled-pipeline", by_hand(X_TRAIN[:1000])),
+                 "not those of the training images", "saw 1000 images")
+
+
+def test_06_scaled_pipeline_the_spread_of_other_images_is_named():
+    # Means of the training part, standard deviations of all images: both are compared.
+    scaled_model = by_hand(X_TRAIN)
+    scaled_model[0].scale_ = StandardScaler().fit(X).scale_
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model),
+                 "standard deviations are not those of the training images")
+
+
+def test_06_scaled_pipeline_a_model_of_raw_pixels_behind_the_scaler_is_named():
+    result = verdict("06-scaled-pipeline", by_hand(X_TRAIN, model_images=X_TRAIN))
+    assert_wrong(result, "fitted on raw pixels", "scaler.transform(X_train)")

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy.ndimage import center_of_mass, shift, zoom
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 
 from ..checks import nb06 as specs
 from ..checks.results import correct, wrong
@@ -345,16 +346,9 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
         if not facts["fitted"]:
             return wrong("scaled_model is built but not fitted yet.",
                          "fit it on the training part: `scaled_model.fit(X_train, y_train)`.")
-        shared = [name for name in facts.get("shared_with") or () if isinstance(name, str)]
-        if shared:
-            return wrong(f"the pipeline's LogisticRegression is `{shared[0]}` itself, not a "
-                         f"new model: fitting the pipeline refitted `{shared[0]}` on "
-                         "standardized pixels, and the cells below that use it (the "
-                         "comparison with the raw-pixel model) now see another model.",
-                         "give the pipeline a new LogisticRegression of its own: "
-                         "`make_pipeline(StandardScaler(), LogisticRegression(**best, "
-                         "**FINAL_SETTINGS))`, then run the cell that fits "
-                         f"`{shared[0]}` again.")
+        verdict = _judge_raw_model_reused(facts)
+        if verdict is not None:
+            return verdict
         if facts.get("with_mean") is False or facts.get("with_std") is False:
             missing = [text for flag, text in (("with_mean", "subtract each pixel's mean"),
                                                ("with_std", "divide by its standard deviation"))
@@ -397,6 +391,15 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
         if predictions is None:
             return wrong("the pipeline gave no predictions for the test images.", _BUILD_IT)
         accuracy = float(np.mean(predictions == y_test))
+        raw = _raw_pixel_accuracy(facts, y_test)
+        if raw is not None and raw > accuracy:
+            return wrong(f"the pipeline's LogisticRegression was fitted on raw pixels: on its "
+                         f"own, on the raw test images, it classifies {raw:.1%} right, after "
+                         f"the scaler only {accuracy:.1%}. The scaler hands it standardized "
+                         "pixels it never learned from.",
+                         "fit the model on the standardized training images: fit the whole "
+                         "pipeline, `scaled_model.fit(X_train, y_train)` (by hand, "
+                         "`LogisticRegression(...).fit(scaler.transform(X_train), y_train)`).")
         if accuracy < MIN_ACCURACY:
             return wrong(f"the pipeline has the right steps and settings and saw the training "
                          f"images, but classifies only {accuracy:.1%} of the test images: it "
@@ -405,6 +408,45 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
                          "`scaled_model.fit(X_train, y_train)`.")
         return correct(f"StandardScaler, then LogisticRegression ({setting}), fitted on the "
                        f"training part only; accuracy on the test part {accuracy:.3f}.")
+
+
+#: The raw-pixel model the notebook's later cells read (the comparison, the weight images).
+RAW_MODEL_NAME = "best_model"
+
+
+def _judge_raw_model_reused(facts):
+    """Is the pipeline's model the notebook's ``best_model`` itself? None when it is not.
+
+    Any other name may hold the pipeline's model (``logreg = LogisticRegression(...)``
+    before ``make_pipeline(StandardScaler(), logreg)``): only ``best_model`` must stay
+    as it was, for the cells below that compare the two models.
+    """
+    shared = [name for name in facts.get("shared_with") or () if isinstance(name, str)]
+    if RAW_MODEL_NAME not in shared:
+        return None
+    _, _, _, y_test = _digits_split()
+    raw = _raw_pixel_accuracy(facts, y_test)
+    if raw is not None and raw >= MIN_ACCURACY:
+        what = (f"`{RAW_MODEL_NAME}` itself, still the model of raw pixels: the scaler hands "
+                "it standardized pixels it never learned from")
+    else:
+        what = (f"`{RAW_MODEL_NAME}` itself, not a new model: fitting the pipeline refitted "
+                f"`{RAW_MODEL_NAME}` on standardized pixels, and the cells below that use it "
+                "(the comparison with the raw-pixel model, its weight images) now see "
+                "another model")
+    return wrong(f"the pipeline's LogisticRegression is {what}.",
+                 "give the pipeline a new LogisticRegression of its own: "
+                 "`make_pipeline(StandardScaler(), LogisticRegression(**best, "
+                 "**FINAL_SETTINGS))`, then run the cell that fits "
+                 f"`{RAW_MODEL_NAME}` again.")
+
+
+def _raw_pixel_accuracy(facts, y_test):
+    """The pipeline's model alone on the raw test images; None when it was not asked."""
+    if facts.get("n_features") != 64:
+        return None
+    raw = as_float_array(facts.get("raw_predictions"), shape=y_test.shape)
+    return None if raw is None else float(np.mean(raw == y_test))
 
 
 def _judge_settings(facts):
@@ -516,18 +558,31 @@ def _judge_scaler(facts):
         return wrong(f"the pipeline was fitted on images of {facts.get('n_features')} pixels.",
                      "fit it on the notebook's `X_train`.")
     X_train, X_test, _, _ = _digits_split()
-    if mean is not None and mean.shape == (64,) and np.allclose(mean, X_train.mean(axis=0)):
+    if _statistics_of(facts, X_train):
         return None
     for part, where in ((X_test, "the test part"),
                         (np.concatenate([X_train, X_test]), "all images, the test part included")):
-        if mean is not None and mean.shape == (64,) and np.allclose(mean, part.mean(axis=0)):
-            return wrong(f"the scaler was fitted on {where}: the test images leak into the model.",
+        if _statistics_of(facts, part):
+            return wrong(f"the scaler was fitted on {where}: its means and standard deviations "
+                         "come from other images than the training part, so the test images "
+                         "leak into the model.",
                          "fit the whole pipeline on the training part only: "
-                         "`scaled_model.fit(X_train, y_train)`.")
-    return wrong(f"the scaler's pixel means are not those of the training images (it saw "
-                 f"{seen} images): it was fitted on other images, or on images changed beforehand.",
+                         "`scaled_model.fit(X_train, y_train)`; a scaler fitted by hand must "
+                         "be fitted on the training images too, `StandardScaler().fit(X_train)`.")
+    return wrong(f"the scaler's pixel means and standard deviations are not those of the "
+                 f"training images (it saw {seen} images): it was fitted on other images, or on "
+                 "images changed beforehand.",
                  "fit the whole pipeline on the raw training part: "
                  "`scaled_model.fit(X_train, y_train)`.")
+
+
+def _statistics_of(facts, images):
+    """Whether the scaler's ``mean_`` and ``scale_`` are those of ``images``."""
+    mean, scale = as_float_array(facts.get("mean")), as_float_array(facts.get("scale"))
+    if mean is None or scale is None or mean.shape != (64,) or scale.shape != (64,):
+        return False
+    reference = StandardScaler().fit(images)
+    return bool(np.allclose(mean, reference.mean_) and np.allclose(scale, reference.scale_))
 
 
 EXERCISES = [GridTable(), UnderOver(), BestRow(), RefitMatches(), ScaledPipeline()]
