@@ -1,5 +1,6 @@
 """Notebook 06's judges: cases, references and hints."""
 
+import copy
 import functools
 import numbers
 
@@ -94,9 +95,12 @@ class GridTable(Judge, specs.GridTable):
         # Other values of C than the notebook's, the penalties in both orders and one
         # alone: an answer that ignores an argument (or zips the two) shows. Values of C
         # with every digit used: an answer that rounds them shows too.
+        # The rows follow the order of the arguments, which need not be sorted: the
+        # second case gives C in neither rising nor falling order, an answer that sorts
+        # them shows.
         return [((1, 0), tuple(np.logspace(-2, 2, 5))),
-                ((0, 1), tuple(np.sort(rng.uniform(0.1, 50, 3)))),
-                ((1,), (0.5, 2.0)),
+                ((0, 1), tuple(np.sort(rng.uniform(0.1, 50, 3))[[1, 2, 0]])),
+                ((1,), (2.0, 0.5)),
                 ((0, 1), (7.0,))]
     def describe_case(self, case):
         l1_ratios, C_values = case
@@ -124,6 +128,13 @@ class GridTable(Judge, specs.GridTable):
                          f"{', '.join(repr(c) for c in missing)}.",
                          "name the columns exactly `penalty`, `l1_ratio` and `C`: the next "
                          "cells read them by name.")
+        extra = [c for c in columns if c not in ("penalty", "l1_ratio", "C")]
+        if extra:
+            return wrong(f"{call}: the table has the columns {columns}; the exercise asks for "
+                         f"three, `penalty`, `l1_ratio` and `C`, without "
+                         f"{', '.join(repr(c) for c in extra)}.",
+                         "leave out the other columns: the grid's cell adds the score columns "
+                         "to this table itself, and the notebook shows the table as it is.")
         if facts.get("changed_input"):
             return wrong(f"{call} changed the lists it was given.",
                          "read `l1_ratios` and `C_values`; do not sort or extend them.")
@@ -152,6 +163,13 @@ class GridTable(Judge, specs.GridTable):
                          f"{len(C_values)} values of C.",
                          "build the rows from the arguments `l1_ratios` and `C_values`, not "
                          "from the notebook's own values.")
+        sorted_order = _sorted_argument(got, l1_ratios, C_values)
+        if sorted_order is not None:
+            return wrong(f"{call} has the right rows, but {sorted_order}: the rows follow "
+                         "the order in which the arguments are given.",
+                         "loop over `l1_ratios` and `C_values` as they come, without "
+                         "`sorted(...)` or `np.sort`: the grid below fills in its scores in "
+                         "the order of its own values.")
         if not np.allclose(got, expected, rtol=C_RTOL, atol=0):
             return wrong(f"{call} has the right rows in another order.",
                          "all values of C for the first l1_ratio, then all for the next: "
@@ -164,6 +182,21 @@ class GridTable(Judge, specs.GridTable):
                          "name each row's penalty from its l1_ratio: \"L1\" for 1, \"L2\" "
                          "for 0.")
         return None
+
+
+def _sorted_argument(got, l1_ratios, C_values):
+    """How the rows ``got`` sorted an argument (text), or None when they did not."""
+    given = [(float(r), float(c)) for r in l1_ratios for c in C_values]
+    for ratios, Cs, what in (
+            (l1_ratios, sorted(C_values), "the values of C were sorted"),
+            (l1_ratios, sorted(C_values, reverse=True), "the values of C were sorted"),
+            (sorted(l1_ratios), C_values, "the l1_ratios were sorted"),
+            (sorted(l1_ratios, reverse=True), C_values, "the l1_ratios were sorted")):
+        order = [(float(r), float(c)) for r in ratios for c in Cs]
+        if order != given and len(got) == len(order) and np.allclose(
+                got, order, rtol=C_RTOL, atol=0):
+            return what
+    return None
 
 
 def _rounded_C(got, expected):
@@ -224,6 +257,15 @@ class BestRow(Judge, specs.BestRow):
             # table: they tell `loc` (labels) from `iloc` (positions).
             index = rng.permutation(2 * n_c) + 100
             cases.append((table, index, column))
+        # A table with scores that could not be computed (NaN): `idxmax` skips them,
+        # while `sort_values` puts them last, where `.iloc[-1]` would pick one.
+        table, index, column = copy.deepcopy(cases[0])
+        for name in ("train_auc", "test_auc"):
+            table[name][rng.choice(len(index), size=2, replace=False)] = np.nan
+        if np.isnan(table[column]).all() or np.nanargmax(table["train_auc"]) == np.nanargmax(
+                table["test_auc"]):
+            table["train_auc"] = table["train_auc"][::-1].copy()
+        cases.append((table, index, column))
         return cases
     def describe_case(self, case):
         _, index, column = case
@@ -275,6 +317,14 @@ class BestRow(Judge, specs.BestRow):
                                  "copy; `table[column].idxmax()` needs no sorting at all.")
                 continue
             other = "train_auc" if column == "test_auc" else "test_auc"
+            if got in table.index and np.isnan(table.loc[got, column]):
+                return wrong(f"{call} returned a row whose {column} is NaN (a score that "
+                             f"could not be computed); the largest {column} is in the row "
+                             f"labelled {best}.",
+                             "`sort_values` puts NaN last, so `.iloc[-1]` of a sorted table "
+                             "may be such a row, and `np.argmax` stops at a NaN. "
+                             "`table[column].idxmax()` skips NaN: return "
+                             "`table.loc[table[column].idxmax()]`.")
             if got == int(table[column].idxmin()):
                 return wrong(f"{call} returned the row with the *smallest* {column}.",
                              "a higher ROC AUC is better: use `idxmax`.")
