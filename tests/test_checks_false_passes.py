@@ -441,3 +441,70 @@ def test_06_scaled_pipeline_the_spread_of_other_images_is_named():
 def test_06_scaled_pipeline_a_model_of_raw_pixels_behind_the_scaler_is_named():
     result = verdict("06-scaled-pipeline", by_hand(X_TRAIN, model_images=X_TRAIN))
     assert_wrong(result, "fitted on raw pixels", "scaler.transform(X_train)")
+
+
+# ---------------------------------------------------------------- 01 and 02, again
+
+def evaluate_rounded(decimals, scale=1.0):
+    def evaluate(classifier, start=0, count=1000):
+        hits = sum(int(np.argmax(classifier(X[i])) == y[i]) for i in range(start, start + count))
+        return round(scale * hits / count, decimals)
+    return evaluate
+
+
+def evaluate_right(classifier, start=0, count=1000):
+    return float(np.mean([np.argmax(classifier(X[i])) == y[i]
+                          for i in range(start, start + count)]))
+
+
+@pytest.mark.parametrize("decimals", [1, 2, 3, 5])
+def test_01_evaluate_a_rounded_accuracy_is_named_as_rounded(decimals):
+    result = verdict("01-evaluate-range", evaluate_rounded(decimals))
+    assert_wrong(result, f"rounded to {decimals} decimal(s)", "without `round`")
+
+
+def test_01_evaluate_np_round_and_formatting_are_rounding_too():
+    def formatted(classifier, start=0, count=1000):
+        return float(f"{evaluate_right(classifier, start, count):.3f}")
+
+    def numpy_rounded(classifier, start=0, count=1000):
+        return np.round(evaluate_right(classifier, start, count), 2)
+
+    assert_wrong(verdict("01-evaluate-range", formatted), "rounded to 3 decimal(s)")
+    assert_wrong(verdict("01-evaluate-range", numpy_rounded), "rounded to 2 decimal(s)")
+
+
+def test_01_evaluate_a_percentage_is_named():
+    assert_wrong(verdict("01-evaluate-range", evaluate_rounded(12, scale=100)), "percentages")
+
+
+def test_01_evaluate_another_accuracy_is_shown_with_digits_that_differ():
+    def one_more_hit(classifier, start=0, count=1000):
+        return evaluate_right(classifier, start, count) + 1 / (3 * count)
+
+    result = verdict("01-evaluate-range", one_more_hit)
+    assert result.status == checks.WRONG, result
+    shown, right = result.message.split(" gave ")[1].split("; the right accuracy is ")
+    assert shown != right.rstrip(".")
+
+
+def test_01_evaluate_exact_shares_pass():
+    assert verdict("01-evaluate-range", evaluate_right).passed
+
+
+@pytest.mark.parametrize("shape", [(1, 10), (10, 1)])
+def test_02_dot_classifier_a_score_vector_of_another_shape_is_named(shape):
+    result = verdict("02-dot-classifier", lambda x: (AVERAGES @ x).reshape(shape))
+    assert_wrong(result, "the right scores", f"shape {shape}", "(10,)", "accuracy")
+
+
+def test_02_dot_classifier_the_next_cell_refuses_a_row_of_scores():
+    from coursekit.evaluation import accuracy
+
+    with pytest.raises(ValueError, match="shape"):
+        accuracy(lambda x: (AVERAGES @ x)[None, :], X[:5], y[:5])
+
+
+def test_02_dot_classifier_a_batch_style_product_is_named_by_its_shape():
+    assert_wrong(verdict("02-dot-classifier", lambda x: x[None, :] @ AVERAGES.T),
+                 "shape (1, 10)", "(10,)")
