@@ -508,3 +508,113 @@ def test_02_dot_classifier_the_next_cell_refuses_a_row_of_scores():
 def test_02_dot_classifier_a_batch_style_product_is_named_by_its_shape():
     assert_wrong(verdict("02-dot-classifier", lambda x: x[None, :] @ AVERAGES.T),
                  "shape (1, 10)", "(10,)")
+
+
+# ---------------------------------------------------------------- 03 and 04: containers
+
+def random_network_as(container):
+    def random_network(sizes, seed):
+        rng = np.random.default_rng(seed)
+        weights, biases = [], []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            weights.append(rng.random((n_out, n_in)))
+            biases.append(rng.random(n_out))
+        return container(weights), container(biases)
+    return random_network
+
+
+def boxed(parts):
+    return np.array(parts, dtype=object)
+
+
+def test_03_network_arrays_of_objects_are_named_not_the_tuple():
+    result = verdict("03-network", random_network_as(boxed))
+    assert_wrong(result, "dtype object", "without `np.array(...)`")
+    assert "returned a tuple" not in result.message
+
+
+def test_04_copy_weights_arrays_of_objects_are_named():
+    result = verdict("04-copy-weights", lambda coefs, intercepts: (
+        boxed([c.T for c in coefs]), boxed(list(intercepts))))
+    assert_wrong(result, "dtype object", "without `np.array(...)`")
+
+
+def test_the_network_functions_refuse_arrays_of_objects():
+    from coursekit import nn
+
+    weights, biases = random_network_as(boxed)([4, 3, 10], 0)
+    with pytest.raises(ValueError, match="weights must be"):
+        nn.predict(weights, biases, np.ones((2, 4)))
+
+
+# A tuple of matrices does all that the cells after these exercises do with the lists
+# (index, loop, hand to coursekit.nn), so 03 and 04 accept it alike.
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("03-network", random_network_as(tuple)),
+    ("03-network", random_network_as(list)),
+    ("04-copy-weights", lambda coefs, intercepts: (tuple(c.T for c in coefs),
+                                                   tuple(intercepts))),
+    ("04-copy-weights", lambda coefs, intercepts: ([c.T for c in coefs], list(intercepts))),
+])
+def test_03_and_04_tuples_of_matrices_pass_like_lists(exercise_id, answer):
+    result = verdict(exercise_id, answer)
+    assert result.passed, result
+
+
+def test_tuples_of_matrices_work_where_the_notebooks_use_the_lists():
+    from coursekit import nn
+
+    weights, biases = random_network_as(tuple)([4, 3, 10], 0)
+    images = np.random.default_rng(0).random((5, 4))
+    as_lists = nn.predict(list(weights), list(biases), images)
+    assert np.array_equal(nn.predict(weights, biases, images), as_lists)
+    hidden = nn.sigmoid(images @ weights[0].T + biases[0])  # 04's cell after the check
+    assert hidden.shape == (5, 3)
+
+
+# ---------------------------------------------------------------- 04: cost in place
+
+def cost_in_place(probabilities, y):
+    probabilities -= np.eye(10)[y]
+    return np.mean(np.sum(probabilities ** 2, axis=1))
+
+
+def cost_squared_in_place(probabilities, y):
+    np.subtract(probabilities, np.eye(10)[y], out=probabilities)
+    probabilities **= 2
+    return probabilities.sum(axis=1).mean()
+
+
+def cost_target_in_place(probabilities, y):
+    probabilities[np.arange(len(y)), y] -= 1
+    return np.mean(np.sum(probabilities ** 2, axis=1))
+
+
+@pytest.mark.parametrize("answer", [cost_in_place, cost_squared_in_place,
+                                    cost_target_in_place])
+def test_04_cost_changing_the_probabilities_in_place_is_named(answer):
+    result = verdict("04-cost", answer)
+    assert_wrong(result, "changed `probabilities` in place", "x.copy()")
+    assert "did not expect" not in result.message and "y_prob" not in result.message
+
+
+def test_04_cost_the_judge_keeps_its_own_cases(monkeypatch):
+    # In a notebook the answer runs in the judge's process: it gets copies of the cases,
+    # as in the grader, so the judge's own references never meet the changed values.
+    from coursekit import judging
+
+    exercise = judging.get("04-cost")
+    cases = exercise.cases(0)
+    kept = [p.copy() for p, _ in cases]
+    monkeypatch.setattr(type(exercise), "cases", lambda self, seed: cases)
+    assert_wrong(judging.evaluate(exercise, cost_in_place), "in place")
+    assert all(np.array_equal(p, k) for (p, _), k in zip(cases, kept))
+
+
+def test_04_cost_right_answers_still_pass():
+    def copied(probabilities, y):
+        diff = probabilities.copy()
+        diff -= np.eye(10)[y]
+        return np.mean(np.sum(diff ** 2, axis=1))
+
+    assert verdict("04-cost", copied).passed
