@@ -14,7 +14,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, log_loss
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from coursekit import checks
@@ -344,3 +344,277 @@ def test_03_sigmoid_of_one_number_may_be_a_plain_float():
         return 1 / (1 + np.exp(-z))
 
     assert verdict("03-sigmoid", with_math_for_numbers).passed
+
+
+# ---------------------------------------------------------------- 06: scaled pipeline, again
+# The third student's table: the pipeline's model may have any name but `best_model`, a
+# pipeline may be assembled from parts fitted by hand, and a scaler fitted on other images
+# than the training part is named as the leak it is.
+
+def fitted_logistic(X_fit, y_fit):
+    # The search's loose tolerance keeps the test quick; the final one is set back after.
+    model = LogisticRegression(**DIGITS_CHOICE, **SEARCH_SETTINGS).fit(X_fit, y_fit)
+    return model.set_params(tol=FINAL_SETTINGS["tol"])
+
+
+def by_hand(scaler_images, model_images=None):
+    """A pipeline assembled from a scaler and a model, each fitted beforehand."""
+    scaler = StandardScaler().fit(scaler_images)
+    fit_on = scaler.transform(X_TRAIN) if model_images is None else model_images
+    return Pipeline([("scale", scaler), ("model", fitted_logistic(fit_on, Y_TRAIN))])
+
+
+@pytest.fixture(scope="module")
+def raw_best_model():
+    return fitted_logistic(X_TRAIN, Y_TRAIN)
+
+
+def in_notebook(monkeypatch, scaled_model, **names):
+    # The names the notebook holds next to the answer, as the kernel's namespace has them.
+    monkeypatch.setattr(spec, "user_namespace",
+                        lambda: {"scaled_model": scaled_model, **names})
+
+
+def test_06_scaled_pipeline_a_model_named_before_the_pipeline_passes(monkeypatch,
+                                                                     raw_best_model):
+    logreg = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    scaled_model = quick_fit(make_pipeline(StandardScaler(), logreg), X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, logreg=logreg, best_model=raw_best_model)
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert result.passed, result
+
+
+def test_06_scaled_pipeline_assembled_from_parts_fitted_on_the_training_part_passes(
+        monkeypatch, raw_best_model):
+    scaled_model = by_hand(X_TRAIN)
+    in_notebook(monkeypatch, scaled_model, sc=scaled_model[0], lr=scaled_model[-1],
+                best_model=raw_best_model)
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert result.passed, result
+
+
+def test_06_scaled_pipeline_best_model_under_another_name_is_still_best_model(monkeypatch,
+                                                                              raw_best_model):
+    lr = clone(raw_best_model)
+    scaled_model = quick_fit(make_pipeline(StandardScaler(), lr), X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, lr=lr, best_model=lr)
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "`best_model` itself",
+                 "refitted `best_model`", "new LogisticRegression")
+
+
+def test_06_scaled_pipeline_best_model_behind_a_fitted_scaler_is_named(monkeypatch,
+                                                                       raw_best_model):
+    scaled_model = Pipeline([("scale", StandardScaler().fit(X_TRAIN)),
+                             ("model", raw_best_model)])
+    in_notebook(monkeypatch, scaled_model, best_model=raw_best_model)
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "`best_model` itself",
+                 "model of raw pixels", "new LogisticRegression")
+
+
+@pytest.mark.parametrize("images, where", [
+    (X, "all images"), (X_TEST, "the test part"),
+])
+def test_06_scaled_pipeline_a_scaler_fitted_by_hand_on_other_images_is_the_leak(
+        monkeypatch, raw_best_model, images, where):
+    scaled_model = by_hand(images)
+    in_notebook(monkeypatch, scaled_model, sc2=scaled_model[0], lr2=scaled_model[-1],
+                best_model=raw_best_model)
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert_wrong(result, f"fitted on {where}", "other images than the training part", "leak",
+                 "StandardScaler().fit(X_train)")
+    assert "lr2" not in result.message + result.hint
+
+
+def test_06_scaled_pipeline_a_scaler_of_part_of_the_training_images_is_named():
+    assert_wrong(verdict("06-scaled-pipeline", by_hand(X_TRAIN[:1000])),
+                 "not those of the training images", "saw 1000 images")
+
+
+def test_06_scaled_pipeline_the_spread_of_other_images_is_named():
+    # Means of the training part, standard deviations of all images: both are compared.
+    scaled_model = by_hand(X_TRAIN)
+    scaled_model[0].scale_ = StandardScaler().fit(X).scale_
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model),
+                 "standard deviations are not those of the training images")
+
+
+def test_06_scaled_pipeline_a_model_of_raw_pixels_behind_the_scaler_is_named():
+    result = verdict("06-scaled-pipeline", by_hand(X_TRAIN, model_images=X_TRAIN))
+    assert_wrong(result, "fitted on raw pixels", "scaler.transform(X_train)")
+
+
+# ---------------------------------------------------------------- 01 and 02, again
+
+def evaluate_rounded(decimals, scale=1.0):
+    def evaluate(classifier, start=0, count=1000):
+        hits = sum(int(np.argmax(classifier(X[i])) == y[i]) for i in range(start, start + count))
+        return round(scale * hits / count, decimals)
+    return evaluate
+
+
+def evaluate_right(classifier, start=0, count=1000):
+    return float(np.mean([np.argmax(classifier(X[i])) == y[i]
+                          for i in range(start, start + count)]))
+
+
+@pytest.mark.parametrize("decimals", [1, 2, 3, 5])
+def test_01_evaluate_a_rounded_accuracy_is_named_as_rounded(decimals):
+    result = verdict("01-evaluate-range", evaluate_rounded(decimals))
+    assert_wrong(result, f"rounded to {decimals} decimal(s)", "without `round`")
+
+
+def test_01_evaluate_np_round_and_formatting_are_rounding_too():
+    def formatted(classifier, start=0, count=1000):
+        return float(f"{evaluate_right(classifier, start, count):.3f}")
+
+    def numpy_rounded(classifier, start=0, count=1000):
+        return np.round(evaluate_right(classifier, start, count), 2)
+
+    assert_wrong(verdict("01-evaluate-range", formatted), "rounded to 3 decimal(s)")
+    assert_wrong(verdict("01-evaluate-range", numpy_rounded), "rounded to 2 decimal(s)")
+
+
+def test_01_evaluate_a_percentage_is_named():
+    assert_wrong(verdict("01-evaluate-range", evaluate_rounded(12, scale=100)), "percentages")
+
+
+def test_01_evaluate_another_accuracy_is_shown_with_digits_that_differ():
+    def one_more_hit(classifier, start=0, count=1000):
+        return evaluate_right(classifier, start, count) + 1 / (3 * count)
+
+    result = verdict("01-evaluate-range", one_more_hit)
+    assert result.status == checks.WRONG, result
+    shown, right = result.message.split(" gave ")[1].split("; the right accuracy is ")
+    assert shown != right.rstrip(".")
+
+
+def test_01_evaluate_exact_shares_pass():
+    assert verdict("01-evaluate-range", evaluate_right).passed
+
+
+@pytest.mark.parametrize("shape", [(1, 10), (10, 1)])
+def test_02_dot_classifier_a_score_vector_of_another_shape_is_named(shape):
+    result = verdict("02-dot-classifier", lambda x: (AVERAGES @ x).reshape(shape))
+    assert_wrong(result, "the right scores", f"shape {shape}", "(10,)", "accuracy")
+
+
+def test_02_dot_classifier_the_next_cell_refuses_a_row_of_scores():
+    from coursekit.evaluation import accuracy
+
+    with pytest.raises(ValueError, match="shape"):
+        accuracy(lambda x: (AVERAGES @ x)[None, :], X[:5], y[:5])
+
+
+def test_02_dot_classifier_a_batch_style_product_is_named_by_its_shape():
+    assert_wrong(verdict("02-dot-classifier", lambda x: x[None, :] @ AVERAGES.T),
+                 "shape (1, 10)", "(10,)")
+
+
+# ---------------------------------------------------------------- 03 and 04: containers
+
+def random_network_as(container):
+    def random_network(sizes, seed):
+        rng = np.random.default_rng(seed)
+        weights, biases = [], []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            weights.append(rng.random((n_out, n_in)))
+            biases.append(rng.random(n_out))
+        return container(weights), container(biases)
+    return random_network
+
+
+def boxed(parts):
+    return np.array(parts, dtype=object)
+
+
+def test_03_network_arrays_of_objects_are_named_not_the_tuple():
+    result = verdict("03-network", random_network_as(boxed))
+    assert_wrong(result, "dtype object", "without `np.array(...)`")
+    assert "returned a tuple" not in result.message
+
+
+def test_04_copy_weights_arrays_of_objects_are_named():
+    result = verdict("04-copy-weights", lambda coefs, intercepts: (
+        boxed([c.T for c in coefs]), boxed(list(intercepts))))
+    assert_wrong(result, "dtype object", "without `np.array(...)`")
+
+
+def test_the_network_functions_refuse_arrays_of_objects():
+    from coursekit import nn
+
+    weights, biases = random_network_as(boxed)([4, 3, 10], 0)
+    with pytest.raises(ValueError, match="weights must be"):
+        nn.predict(weights, biases, np.ones((2, 4)))
+
+
+# A tuple of matrices does all that the cells after these exercises do with the lists
+# (index, loop, hand to coursekit.nn), so 03 and 04 accept it alike.
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("03-network", random_network_as(tuple)),
+    ("03-network", random_network_as(list)),
+    ("04-copy-weights", lambda coefs, intercepts: (tuple(c.T for c in coefs),
+                                                   tuple(intercepts))),
+    ("04-copy-weights", lambda coefs, intercepts: ([c.T for c in coefs], list(intercepts))),
+])
+def test_03_and_04_tuples_of_matrices_pass_like_lists(exercise_id, answer):
+    result = verdict(exercise_id, answer)
+    assert result.passed, result
+
+
+def test_tuples_of_matrices_work_where_the_notebooks_use_the_lists():
+    from coursekit import nn
+
+    weights, biases = random_network_as(tuple)([4, 3, 10], 0)
+    images = np.random.default_rng(0).random((5, 4))
+    as_lists = nn.predict(list(weights), list(biases), images)
+    assert np.array_equal(nn.predict(weights, biases, images), as_lists)
+    hidden = nn.sigmoid(images @ weights[0].T + biases[0])  # 04's cell after the check
+    assert hidden.shape == (5, 3)
+
+
+# ---------------------------------------------------------------- 04: cost in place
+
+def cost_in_place(probabilities, y):
+    probabilities -= np.eye(10)[y]
+    return np.mean(np.sum(probabilities ** 2, axis=1))
+
+
+def cost_squared_in_place(probabilities, y):
+    np.subtract(probabilities, np.eye(10)[y], out=probabilities)
+    probabilities **= 2
+    return probabilities.sum(axis=1).mean()
+
+
+def cost_target_in_place(probabilities, y):
+    probabilities[np.arange(len(y)), y] -= 1
+    return np.mean(np.sum(probabilities ** 2, axis=1))
+
+
+@pytest.mark.parametrize("answer", [cost_in_place, cost_squared_in_place,
+                                    cost_target_in_place])
+def test_04_cost_changing_the_probabilities_in_place_is_named(answer):
+    result = verdict("04-cost", answer)
+    assert_wrong(result, "changed `probabilities` in place", "x.copy()")
+    assert "did not expect" not in result.message and "y_prob" not in result.message
+
+
+def test_04_cost_the_judge_keeps_its_own_cases(monkeypatch):
+    # In a notebook the answer runs in the judge's process: it gets copies of the cases,
+    # as in the grader, so the judge's own references never meet the changed values.
+    from coursekit import judging
+
+    exercise = judging.get("04-cost")
+    cases = exercise.cases(0)
+    kept = [p.copy() for p, _ in cases]
+    monkeypatch.setattr(type(exercise), "cases", lambda self, seed: cases)
+    assert_wrong(judging.evaluate(exercise, cost_in_place), "in place")
+    assert all(np.array_equal(p, k) for (p, _), k in zip(cases, kept))
+
+
+def test_04_cost_right_answers_still_pass():
+    def copied(probabilities, y):
+        diff = probabilities.copy()
+        diff -= np.eye(10)[y]
+        return np.mean(np.sum(diff ** 2, axis=1))
+
+    assert verdict("04-cost", copied).passed

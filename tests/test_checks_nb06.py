@@ -36,8 +36,9 @@ def test_every_exercise_of_06_is_covered_in_order():
 @pytest.mark.parametrize("answer", [
     lambda table, column: table.loc[table[column].idxmax()],
     lambda table, column: table.iloc[table[column].argmax()],
-    lambda table, column: table.sort_values(column).iloc[-1],
+    lambda table, column: table.sort_values(column, ascending=False).iloc[0],
     lambda table, column: table.nlargest(1, column).iloc[0],
+    lambda table, column: table.iloc[np.argmax(table[column])],
     lambda table, column: table[table[column] == table[column].max()].squeeze(),
 ])
 def test_best_row_right_answers_pass(answer):
@@ -55,6 +56,14 @@ BEST_ROW_WRONG = [
     (lambda table, column: table.iloc[0], "labelled", "idxmax"),
     (lambda table, column: table[column].max(), "the number", "row itself"),
     (lambda table, column: table.to_numpy()[table[column].argmax()], "ndarray", "Series"),
+    # A column with NaN, a score that could not be computed: sorting puts it last, and
+    # numpy's argmax stops at it; `idxmax` skips it.
+    (lambda table, column: table.sort_values(column).iloc[-1], "is NaN", "idxmax"),
+    (lambda table, column: table.sort_values(column).tail(1).squeeze(), "is NaN", "idxmax"),
+    (lambda table, column: table.sort_values(column, ascending=False, na_position="first")
+     .iloc[0], "is NaN", "idxmax"),
+    (lambda table, column: table.iloc[table[column].to_numpy().argmax()], "is NaN",
+     "np.argmax"),
 ]
 
 
@@ -345,8 +354,13 @@ def grid_table_with_room_for_scores(l1_ratios, C_values):
     return table
 
 
-@pytest.mark.parametrize("answer", [grid_table, grid_table_by_product,
-                                    grid_table_with_room_for_scores])
+def grid_table_from_one(l1_ratios, C_values):
+    table = grid_table(l1_ratios, C_values)
+    table.index = table.index + 1  # labels the notebook never reads by position
+    return table
+
+
+@pytest.mark.parametrize("answer", [grid_table, grid_table_by_product, grid_table_from_one])
 def test_grid_table_right_answers_pass(answer):
     result = verdict("06-grid-table", answer)
     assert result.passed, result
@@ -387,12 +401,34 @@ GRID_WRONG = [
     (lambda r, c: grid_table(r, c).to_dict("records"), ("a list, not a pandas DataFrame",
                                                          "pd.DataFrame(rows)")),
     (sorts_its_argument, ("changed the lists", "do not sort")),
+    # The text asks for three columns; the grid's cell adds the scores itself.
+    (grid_table_with_room_for_scores, ("'train_auc', 'test_auc'", "three", "leave out")),
+    (lambda r, c: grid_table(r, c).assign(setting=lambda t: range(len(t))),
+     ("without 'setting'", "three")),
+    # The rows follow the arguments' order, which the check gives unsorted too.
+    (lambda r, c: grid_table(r, sorted(c)), ("values of C were sorted", "as they come")),
+    (lambda r, c: grid_table(r, np.sort(c)[::-1]), ("values of C were sorted",
+                                                    "as they come")),
+    (lambda r, c: grid_table(sorted(r), c), ("l1_ratios were sorted", "as they come")),
+    (lambda r, c: grid_table(sorted(r), sorted(c)), ("were sorted", "as they come")),
 ]
 
 
 @pytest.mark.parametrize("answer, words", GRID_WRONG)
 def test_grid_table_slips_are_named(answer, words):
     assert_wrong(verdict("06-grid-table", answer), *words)
+
+
+def test_grid_table_cases_give_C_unsorted_and_the_penalties_in_both_orders():
+    cases = judging.get("06-grid-table").cases(0)
+    assert any(list(C) not in (sorted(C), sorted(C, reverse=True)) for _, C in cases)
+    assert {tuple(r) for r, _ in cases} >= {(1, 0), (0, 1)}
+
+
+def test_best_row_cases_hold_a_column_with_nan():
+    cases = judging.get("06-best-row").cases(0)
+    assert any(pd.DataFrame(data, index=index)[column].isna().any()
+               for data, index, column in cases)
 
 
 def test_grid_table_cases_travel_as_plain_data():

@@ -5,7 +5,7 @@ Their judges are in :mod:`coursekit.judging.nb03`.
 
 import numpy as np
 
-from .spec import ExerciseSpec, array_facts
+from .spec import ExerciseSpec, array_facts, part_types
 from .wire import plain_or_name
 
 NOTEBOOK = "03_mlp_from_scratch"
@@ -31,7 +31,10 @@ class RandomNetwork(ExerciseSpec):
 
     def call(self, func, case):
         sizes, seed = case
-        return func(list(sizes), int(seed))
+        network = func(list(sizes), int(seed))
+        if network is None:
+            return None
+        return {"output": plain_or_name(network), "parts": part_types(network)}
 
 
 # ---------------------------------------------------------------- exercise 2

@@ -7,7 +7,7 @@ import types
 
 import numpy as np
 
-from .spec import ExerciseSpec
+from .spec import ExerciseSpec, part_types
 from .wire import plain, plain_or_name
 
 NOTEBOOK = "04_mlp_scikit_learn"
@@ -68,7 +68,8 @@ class CopyWeights(ExerciseSpec):
                    if len(part) != len(kept) or any(
                        not isinstance(p, np.ndarray) or p.shape != k.shape
                        or not np.array_equal(p, k) for p, k in zip(part, kept))]
-        return {"output": output, "changed": changed, "generators": bool(generators)}
+        return {"output": output, "changed": changed, "generators": bool(generators),
+                "parts": part_types(returned)}
 
 
 EXERCISES = [Fit(), TrainedCost(), CopyWeights()]

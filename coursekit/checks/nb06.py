@@ -306,6 +306,10 @@ def _describe_pipeline(model, test_images):
     for images in test_images or ():
         if facts["n_features"] == images.shape[1]:
             facts["predictions"] = model.predict(images)
+            if is_pipeline and getattr(last, "n_features_in_", None) == images.shape[1]:
+                # The model alone on raw pixels: one fitted on raw pixels and put after
+                # a scaler by hand reads them better than the pipeline does.
+                facts["raw_predictions"] = last.predict(images)
     return plain(facts)
 
 

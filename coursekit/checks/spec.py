@@ -166,6 +166,29 @@ def array_facts(output):
             "array": isinstance(output, np.ndarray)}
 
 
+def part_types(value):
+    """The type of each part of a tuple or list ``value``, an array of objects named so.
+
+    :func:`.wire.plain` cannot carry ``np.array(weights, dtype=object)``, a box of
+    arrays of different shapes; the judge names it from these words instead of the
+    tuple around it.
+
+    Returns
+    -------
+    list of str, or None
+        None when ``value`` is not a tuple or list.
+
+    Examples
+    --------
+    >>> part_types(([np.ones(2)], np.array([np.ones(2), np.ones(3)], dtype=object)))
+    ['list', 'object array']
+    """
+    if not isinstance(value, (tuple, list)):
+        return None
+    return ["object array" if isinstance(part, np.ndarray) and part.dtype == object
+            else type(part).__name__ for part in value[:16]]
+
+
 def model_settings(model, names=None):
     """``model``'s parameters ``names`` (all of them when None) as plain values.
 

@@ -8,6 +8,7 @@ what was collected with a reference, and the words that explain an error.
 raises. A graded kernel cannot import this package (docs/grading-security.md).
 """
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -265,8 +266,11 @@ def evaluate(exercise, answer, seed=0, *, detail=False):
     """Judge ``answer`` in this process (what a notebook's check cell does); ``detail`` as
     :func:`judge_safely` has it."""
     cases = exercise.cases(seed)
-    return judge_safely(exercise, collect_safely(exercise, answer, cases), cases,
-                        detail=detail)
+    # The answer gets copies, as in the grader, where the cases travel to the kernel:
+    # a function that changes its arguments in place must not change what it is judged
+    # against (the judge's own references, e.g. a log-loss, would meet its values).
+    payload = collect_safely(exercise, answer, copy.deepcopy(cases))
+    return judge_safely(exercise, payload, cases, detail=detail)
 
 
 def well_formed(exercise, payload, n_cases):

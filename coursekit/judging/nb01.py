@@ -6,7 +6,7 @@ from ..checks import nb01 as specs
 from ..checks.results import correct, wrong
 from ..data import DIGITS_MAX, load_digits
 from .base import Judge
-from .plain_answers import as_float_array, describe_shape
+from .plain_answers import as_float_array, describe_shape, percentages
 
 #: The score vector of exercise 2, as printed in the notebook.
 EXAMPLE_SCORES = np.array(
@@ -156,9 +156,23 @@ class EvaluateRange(Judge, specs.EvaluateRange):
                              "return one number: the share of images classified correctly.")
             got = float(out.reshape(()))
             expected = accuracy(weights, slice(start, start + count))
-            if np.isclose(got, expected):
+            # A share of whole counts: every right way of computing it agrees to the last
+            # digits, so a value rounded even to 5 decimals is told apart.
+            if np.isclose(got, expected, rtol=1e-9, atol=0):
                 continue
             call = f"evaluate(classifier, {start}, {count})"
+            verdict = percentages(got, expected)
+            if verdict is not None:
+                return verdict
+            # 0 is left to the checks below: `//` gives it too, and more often.
+            decimals = _rounded_to(got, expected) if got != 0 else None
+            if decimals is not None:
+                return wrong(f"{call} gave {got!r}: the right accuracy, {expected!r}, "
+                             f"rounded to {decimals} decimal(s).",
+                             "return the share itself, `correct / count`, without `round` "
+                             "or formatting: round only where you print it, e.g. "
+                             "`f\"{accuracy:.3f}\"`. The cells below compare and plot the "
+                             "exact numbers.")
             right_images = list(seen) == list(range(start, start + count))
             if np.isclose(got, expected * count):
                 return wrong(f"{call} gave {got:g}, a number of images, not a share.",
@@ -199,10 +213,35 @@ class EvaluateRange(Judge, specs.EvaluateRange):
                     return wrong(f"{call} is off by one image at an end of the range.",
                                  "use images `start`, `start + 1`, ..., `start + count - 1`, "
                                  "that is `range(start, start + count)`.")
-            return wrong(f"{call} gave {got:.3f}; the right accuracy is {expected:.3f}.",
+            shown, right = _distinct_texts(got, expected)
+            return wrong(f"{call} gave {shown}; the right accuracy is {right}.",
                          "for each image in the range, compare `np.argmax(classifier(x))` "
                          "with its label, count the matches, divide by `count`.")
         return correct("right on every range tried, including images 1000-1499.")
+
+
+def _rounded_to(got, expected):
+    """The number of decimals ``expected`` was rounded to, to give ``got``; else None."""
+    for decimals in range(0, 9):
+        # np.round and float(f"{x:.3f}") may differ from round() in the last bit.
+        if np.isclose(got, round(expected, decimals), rtol=1e-12, atol=0):
+            return decimals
+    return None
+
+
+def _distinct_texts(got, expected):
+    """``got`` and ``expected`` written with as many digits as it takes to tell them apart.
+
+    Examples
+    --------
+    >>> _distinct_texts(0.5066, 0.5067)
+    ('0.5066', '0.5067')
+    """
+    for digits in range(3, 18):
+        shown, right = f"{got:.{digits}g}", f"{expected:.{digits}g}"
+        if shown != right:
+            return shown, right
+    return repr(got), repr(expected)
 
 
 EXERCISES = [ScalePixels(), WhichDigit(), EvaluateRange()]

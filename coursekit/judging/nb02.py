@@ -138,8 +138,18 @@ class DotClassifier(Judge, specs.DotClassifier):
             if out is None or out.size != 10:
                 return wrong(f"for one image the classifier returned {describe_shape(output)}.",
                              "return 10 scores, one per digit: `averages @ x`.")
-            out = out.reshape(10)
             expected = reference @ x
+            if out.shape != (10,):
+                # The course's rule (notebook 01): the shape asked for, since the cells
+                # below rely on it: `accuracy` and `DigitBrowser` take scores of shape (10,).
+                values = ("the right scores" if _same(out.reshape(10), expected)
+                          else "10 numbers")
+                return wrong(f"for one image the classifier returned {values} in shape "
+                             f"{out.shape}, not a flat vector of shape (10,).",
+                             "return `averages @ x` as it is, without `.reshape(1, 10)`, "
+                             "`[...]` or `keepdims`: the next cell's `accuracy` and "
+                             "`DigitBrowser` take 10 scores of shape (10,) and refuse any "
+                             "other shape.")
             if _same(out, expected):
                 verdict = not_an_array(facts, "dot_classifier(x)", "(10,)")
                 if verdict is not None:

@@ -22,7 +22,7 @@ from ..checks.results import correct, wrong
 from ..checks.wire import plain_or_name
 from ..data import first_split, load_digits
 from .base import Judge
-from .plain_answers import as_float_array, as_float_arrays, describe_shape
+from .plain_answers import as_float_array, as_float_arrays, describe_shape, object_arrays
 
 #: The notebook's model: one hidden layer of 16 logistic units, as in the source.
 MODEL_SETTINGS = {"hidden_layer_sizes": (16,), "activation": "logistic",
@@ -293,7 +293,8 @@ class CopyWeights(Judge, specs.CopyWeights):
                              "length or index.",
                              "use square brackets for a list: `weights = [c.T for c in coefs]` "
                              "and `biases = [b for b in intercepts]` (or `list(intercepts)`).")
-            verdict = self._judge_case(coefs, intercepts, result["output"])
+            verdict = object_arrays(result.get("parts"), "to_network") or self._judge_case(
+                coefs, intercepts, result["output"])
             if verdict is not None:
                 return verdict
         changed = sorted({name for result in payload["outputs"] for name in result["changed"]})

@@ -1,5 +1,6 @@
 """Notebook 06's judges: cases, references and hints."""
 
+import copy
 import functools
 import numbers
 
@@ -9,6 +10,7 @@ from scipy.ndimage import center_of_mass, shift, zoom
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import StandardScaler
 
 from ..checks import nb06 as specs
 from ..checks.results import correct, wrong
@@ -95,9 +97,12 @@ class GridTable(Judge, specs.GridTable):
         # Other values of C than the notebook's, the penalties in both orders and one
         # alone: an answer that ignores an argument (or zips the two) shows. Values of C
         # with every digit used: an answer that rounds them shows too.
+        # The rows follow the order of the arguments, which need not be sorted: the
+        # second case gives C in neither rising nor falling order, an answer that sorts
+        # them shows.
         return [((1, 0), tuple(np.logspace(-2, 2, 5))),
-                ((0, 1), tuple(np.sort(rng.uniform(0.1, 50, 3)))),
-                ((1,), (0.5, 2.0)),
+                ((0, 1), tuple(np.sort(rng.uniform(0.1, 50, 3))[[1, 2, 0]])),
+                ((1,), (2.0, 0.5)),
                 ((0, 1), (7.0,))]
     def describe_case(self, case):
         l1_ratios, C_values = case
@@ -125,6 +130,13 @@ class GridTable(Judge, specs.GridTable):
                          f"{', '.join(repr(c) for c in missing)}.",
                          "name the columns exactly `penalty`, `l1_ratio` and `C`: the next "
                          "cells read them by name.")
+        extra = [c for c in columns if c not in ("penalty", "l1_ratio", "C")]
+        if extra:
+            return wrong(f"{call}: the table has the columns {columns}; the exercise asks for "
+                         f"three, `penalty`, `l1_ratio` and `C`, without "
+                         f"{', '.join(repr(c) for c in extra)}.",
+                         "leave out the other columns: the grid's cell adds the score columns "
+                         "to this table itself, and the notebook shows the table as it is.")
         if facts.get("changed_input"):
             return wrong(f"{call} changed the lists it was given.",
                          "read `l1_ratios` and `C_values`; do not sort or extend them.")
@@ -153,6 +165,13 @@ class GridTable(Judge, specs.GridTable):
                          f"{len(C_values)} values of C.",
                          "build the rows from the arguments `l1_ratios` and `C_values`, not "
                          "from the notebook's own values.")
+        sorted_order = _sorted_argument(got, l1_ratios, C_values)
+        if sorted_order is not None:
+            return wrong(f"{call} has the right rows, but {sorted_order}: the rows follow "
+                         "the order in which the arguments are given.",
+                         "loop over `l1_ratios` and `C_values` as they come, without "
+                         "`sorted(...)` or `np.sort`: the grid below fills in its scores in "
+                         "the order of its own values.")
         if not np.allclose(got, expected, rtol=C_RTOL, atol=0):
             return wrong(f"{call} has the right rows in another order.",
                          "all values of C for the first l1_ratio, then all for the next: "
@@ -165,6 +184,21 @@ class GridTable(Judge, specs.GridTable):
                          "name each row's penalty from its l1_ratio: \"L1\" for 1, \"L2\" "
                          "for 0.")
         return None
+
+
+def _sorted_argument(got, l1_ratios, C_values):
+    """How the rows ``got`` sorted an argument (text), or None when they did not."""
+    given = [(float(r), float(c)) for r in l1_ratios for c in C_values]
+    for ratios, Cs, what in (
+            (l1_ratios, sorted(C_values), "the values of C were sorted"),
+            (l1_ratios, sorted(C_values, reverse=True), "the values of C were sorted"),
+            (sorted(l1_ratios), C_values, "the l1_ratios were sorted"),
+            (sorted(l1_ratios, reverse=True), C_values, "the l1_ratios were sorted")):
+        order = [(float(r), float(c)) for r in ratios for c in Cs]
+        if order != given and len(got) == len(order) and np.allclose(
+                got, order, rtol=C_RTOL, atol=0):
+            return what
+    return None
 
 
 def _rounded_C(got, expected):
@@ -225,6 +259,15 @@ class BestRow(Judge, specs.BestRow):
             # table: they tell `loc` (labels) from `iloc` (positions).
             index = rng.permutation(2 * n_c) + 100
             cases.append((table, index, column))
+        # A table with scores that could not be computed (NaN): `idxmax` skips them,
+        # while `sort_values` puts them last, where `.iloc[-1]` would pick one.
+        table, index, column = copy.deepcopy(cases[0])
+        for name in ("train_auc", "test_auc"):
+            table[name][rng.choice(len(index), size=2, replace=False)] = np.nan
+        if np.isnan(table[column]).all() or np.nanargmax(table["train_auc"]) == np.nanargmax(
+                table["test_auc"]):
+            table["train_auc"] = table["train_auc"][::-1].copy()
+        cases.append((table, index, column))
         return cases
     def describe_case(self, case):
         _, index, column = case
@@ -276,6 +319,14 @@ class BestRow(Judge, specs.BestRow):
                                  "copy; `table[column].idxmax()` needs no sorting at all.")
                 continue
             other = "train_auc" if column == "test_auc" else "test_auc"
+            if got in table.index and np.isnan(table.loc[got, column]):
+                return wrong(f"{call} returned a row whose {column} is NaN (a score that "
+                             f"could not be computed); the largest {column} is in the row "
+                             f"labelled {best}.",
+                             "`sort_values` puts NaN last, so `.iloc[-1]` of a sorted table "
+                             "may be such a row, and `np.argmax` stops at a NaN. "
+                             "`table[column].idxmax()` skips NaN: return "
+                             "`table.loc[table[column].idxmax()]`.")
             if got == int(table[column].idxmin()):
                 return wrong(f"{call} returned the row with the *smallest* {column}.",
                              "a higher ROC AUC is better: use `idxmax`.")
@@ -890,16 +941,9 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
         if not facts["fitted"]:
             return wrong("scaled_model is built but not fitted yet.",
                          "fit it on the training part: `scaled_model.fit(X_train, y_train)`.")
-        shared = [name for name in facts.get("shared_with") or () if isinstance(name, str)]
-        if shared:
-            return wrong(f"the pipeline's LogisticRegression is `{shared[0]}` itself, not a "
-                         f"new model: fitting the pipeline refitted `{shared[0]}` on "
-                         "standardized pixels, and the cells below that use it (the "
-                         "comparison with the raw-pixel model) now see another model.",
-                         "give the pipeline a new LogisticRegression of its own: "
-                         "`make_pipeline(StandardScaler(), LogisticRegression(**best, "
-                         "**FINAL_SETTINGS))`, then run the cell that fits "
-                         f"`{shared[0]}` again.")
+        verdict = _judge_raw_model_reused(facts)
+        if verdict is not None:
+            return verdict
         if facts.get("with_mean") is False or facts.get("with_std") is False:
             missing = [text for flag, text in (("with_mean", "subtract each pixel's mean"),
                                                ("with_std", "divide by its standard deviation"))
@@ -942,6 +986,15 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
         if predictions is None:
             return wrong("the pipeline gave no predictions for the test images.", _BUILD_IT)
         accuracy = float(np.mean(predictions == y_test))
+        raw = _raw_pixel_accuracy(facts, y_test)
+        if raw is not None and raw > accuracy:
+            return wrong(f"the pipeline's LogisticRegression was fitted on raw pixels: on its "
+                         f"own, on the raw test images, it classifies {raw:.1%} right, after "
+                         f"the scaler only {accuracy:.1%}. The scaler hands it standardized "
+                         "pixels it never learned from.",
+                         "fit the model on the standardized training images: fit the whole "
+                         "pipeline, `scaled_model.fit(X_train, y_train)` (by hand, "
+                         "`LogisticRegression(...).fit(scaler.transform(X_train), y_train)`).")
         if accuracy < MIN_ACCURACY:
             return wrong(f"the pipeline has the right steps and settings and saw the training "
                          f"images, but classifies only {accuracy:.1%} of the test images: it "
@@ -950,6 +1003,45 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
                          "`scaled_model.fit(X_train, y_train)`.")
         return correct(f"StandardScaler, then LogisticRegression ({setting}), fitted on the "
                        f"training part only; accuracy on the test part {accuracy:.3f}.")
+
+
+#: The raw-pixel model the notebook's later cells read (the comparison, the weight images).
+RAW_MODEL_NAME = "best_model"
+
+
+def _judge_raw_model_reused(facts):
+    """Is the pipeline's model the notebook's ``best_model`` itself? None when it is not.
+
+    Any other name may hold the pipeline's model (``logreg = LogisticRegression(...)``
+    before ``make_pipeline(StandardScaler(), logreg)``): only ``best_model`` must stay
+    as it was, for the cells below that compare the two models.
+    """
+    shared = [name for name in facts.get("shared_with") or () if isinstance(name, str)]
+    if RAW_MODEL_NAME not in shared:
+        return None
+    _, _, _, y_test = _digits_split()
+    raw = _raw_pixel_accuracy(facts, y_test)
+    if raw is not None and raw >= MIN_ACCURACY:
+        what = (f"`{RAW_MODEL_NAME}` itself, still the model of raw pixels: the scaler hands "
+                "it standardized pixels it never learned from")
+    else:
+        what = (f"`{RAW_MODEL_NAME}` itself, not a new model: fitting the pipeline refitted "
+                f"`{RAW_MODEL_NAME}` on standardized pixels, and the cells below that use it "
+                "(the comparison with the raw-pixel model, its weight images) now see "
+                "another model")
+    return wrong(f"the pipeline's LogisticRegression is {what}.",
+                 "give the pipeline a new LogisticRegression of its own: "
+                 "`make_pipeline(StandardScaler(), LogisticRegression(**best, "
+                 "**FINAL_SETTINGS))`, then run the cell that fits "
+                 f"`{RAW_MODEL_NAME}` again.")
+
+
+def _raw_pixel_accuracy(facts, y_test):
+    """The pipeline's model alone on the raw test images; None when it was not asked."""
+    if facts.get("n_features") != 64:
+        return None
+    raw = as_float_array(facts.get("raw_predictions"), shape=y_test.shape)
+    return None if raw is None else float(np.mean(raw == y_test))
 
 
 def _judge_settings(facts):
@@ -1060,18 +1152,31 @@ def _judge_scaler(facts):
         return wrong(f"the pipeline was fitted on images of {facts.get('n_features')} pixels.",
                      "fit it on the notebook's `X_train`.")
     X_train, X_test, _, _ = _digits_split()
-    if mean is not None and mean.shape == (64,) and np.allclose(mean, X_train.mean(axis=0)):
+    if _statistics_of(facts, X_train):
         return None
     for part, where in ((X_test, "the test part"),
                         (np.concatenate([X_train, X_test]), "all images, the test part included")):
-        if mean is not None and mean.shape == (64,) and np.allclose(mean, part.mean(axis=0)):
-            return wrong(f"the scaler was fitted on {where}: the test images leak into the model.",
+        if _statistics_of(facts, part):
+            return wrong(f"the scaler was fitted on {where}: its means and standard deviations "
+                         "come from other images than the training part, so the test images "
+                         "leak into the model.",
                          "fit the whole pipeline on the training part only: "
-                         "`scaled_model.fit(X_train, y_train)`.")
-    return wrong(f"the scaler's pixel means are not those of the training images (it saw "
-                 f"{seen} images): it was fitted on other images, or on images changed beforehand.",
+                         "`scaled_model.fit(X_train, y_train)`; a scaler fitted by hand must "
+                         "be fitted on the training images too, `StandardScaler().fit(X_train)`.")
+    return wrong(f"the scaler's pixel means and standard deviations are not those of the "
+                 f"training images (it saw {seen} images): it was fitted on other images, or on "
+                 "images changed beforehand.",
                  "fit the whole pipeline on the raw training part: "
                  "`scaled_model.fit(X_train, y_train)`.")
+
+
+def _statistics_of(facts, images):
+    """Whether the scaler's ``mean_`` and ``scale_`` are those of ``images``."""
+    mean, scale = as_float_array(facts.get("mean")), as_float_array(facts.get("scale"))
+    if mean is None or scale is None or mean.shape != (64,) or scale.shape != (64,):
+        return False
+    reference = StandardScaler().fit(images)
+    return bool(np.allclose(mean, reference.mean_) and np.allclose(scale, reference.scale_))
 
 
 EXERCISES = [GridTable(), UnderOver(), BestRow(), GridSearch(), RefitMatches(), WeightImages(),

@@ -46,6 +46,21 @@ def percentages(got, expected):
     return None
 
 
+def object_arrays(parts, name):
+    """A wrong() verdict when ``name`` returned arrays of objects for its two lists, else None.
+
+    ``parts`` is what :func:`coursekit.checks.spec.part_types` said of the result.
+    """
+    if not isinstance(parts, list) or "object array" not in parts:
+        return None
+    return wrong(f"`{name}` returned numpy arrays of dtype object, not two lists: "
+                 "`np.array(...)` cannot make one array of numbers from matrices of "
+                 "different shapes, and with `dtype=object` it only boxes them.",
+                 "return the lists themselves, `return weights, biases`, without "
+                 "`np.array(...)` around them: the network functions (`coursekit.nn` too) "
+                 "take a list of matrices and a list of vectors.")
+
+
 def not_an_array(value, name, shape):
     """A wrong() verdict when an array-or-not value is not a numpy array, else None.
 

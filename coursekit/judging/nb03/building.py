@@ -6,7 +6,8 @@ from ... import nn
 from ...checks import nb03 as specs
 from ...checks.results import correct, wrong
 from ..base import Judge
-from ..plain_answers import as_float_array, as_float_arrays, describe_shape, not_an_array
+from ..plain_answers import (as_float_array, as_float_arrays, describe_shape, not_an_array,
+                             object_arrays)
 from .networks import DEEP, DIGITS, close_to, one_number_at_a_time
 
 
@@ -34,8 +35,13 @@ class RandomNetwork(Judge, specs.RandomNetwork):
 
     def judge(self, payload, cases):
         networks = []
-        for (sizes, seed), output in zip(cases, payload["outputs"]):
+        for (sizes, seed), result in zip(cases, payload["outputs"]):
             layers = len(sizes) - 1
+            output = result.get("output") if isinstance(result, dict) else None
+            verdict = object_arrays(result.get("parts") if isinstance(result, dict) else None,
+                                    "random_network")
+            if verdict is not None:
+                return verdict
             if _layer_pairs(output, sizes):
                 return wrong("`random_network` returned one (weights, biases) pair per layer, "
                              "not two lists.",
