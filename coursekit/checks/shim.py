@@ -77,7 +77,7 @@ def main():
     os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[1:]])
 
 
-def install():
+def install(figures=True):
     """Capture what collecting answers needs, before any submission code runs.
 
     The grader runs this first in every fresh kernel, so that later changes the
@@ -85,6 +85,12 @@ def install():
     reach the references held here. (They could still reach their insides; the
     grader does not rely on this for trust, only for ordinary notebooks to be
     collected the way their check cells see them.)
+
+    Parameters
+    ----------
+    figures : bool, default=True
+        Render the figures a cell shows, as a notebook does. The grader passes
+        False when nothing it writes shows them (:func:`skip_figures`).
     """
     global _collect
     from IPython import get_ipython
@@ -97,6 +103,8 @@ def install():
 
     shell = get_ipython()
     namespace = shell.user_ns
+    if not figures:
+        skip_figures(shell)
     exercises = dict(EXERCISES)
     _bound_outputs(shell.kernel.session)
 
@@ -123,6 +131,19 @@ def install():
         publish_display_data({ANSWER_MIME: data})
 
     _collect = collect_answers
+
+
+def skip_figures(shell):
+    """Show matplotlib's figures as their one-line text, never rendered to an image.
+
+    Set before matplotlib is imported: the inline backend then registers no
+    image format for figures, and what a cell shows of one is its text
+    (``<Figure size 640x480 with 1 Axes>``). Figures are made, drawn on and
+    closed after each cell as in a notebook; only the rendering to PNG, which
+    costs a graded notebook more than its cells' plotting and which no grade
+    reads, is skipped. A cell that asks for image formats itself gets them.
+    """
+    shell.config.InlineBackend.figure_formats = set()
 
 
 #: Output message types whose content a note may replace.

@@ -45,8 +45,10 @@ _KERNEL_NAME = "coursekit-grader"
 _CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d{1,6})")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TIMEOUT_ENAME = "CoursekitGraderTimeout"
+# Nothing the grader writes shows a submission's figures: none is rendered
+# (coursekit.checks.shim.skip_figures).
 _INSTALL_SOURCE = ("__import__('coursekit.checks.shim', fromlist=['install'])"
-                   ".install()")
+                   ".install(figures=False)")
 _WARM_SOURCE = "__import__('coursekit.checks.shim', fromlist=['warm']).warm()"
 #: Seconds a kernel that waited in the pool has to answer before it is handed out.
 ALIVE_WAIT = 10
