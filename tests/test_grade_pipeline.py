@@ -218,3 +218,29 @@ def test_the_package_exports_exactly_the_public_api():
 def test_the_grading_process_module_is_the_one_that_exists():
     module = importlib.import_module(api.GRADING_PROCESS_MODULE)
     assert callable(module.serve)
+
+
+# ---------------------------------------------------------------- the order of a batch
+
+def test_the_longest_notebooks_are_graded_first_the_rest_in_the_order_found():
+    from types import SimpleNamespace
+
+    from coursekit.grading import schedule
+
+    found = [SimpleNamespace(notebook=name, n=n) for n, name in enumerate(
+        [NB01, "05_rbm_features", "", "07_weight_visualization", NB01, "05_rbm_features",
+         "99_a_new_notebook"])]
+    ordered = schedule.longest_first(found)
+    assert [s.n for s in ordered] == [1, 5, 6, 3, 0, 4, 2]
+    # Every notebook of the course has its estimate: a new one counts as the longest.
+    assert set(api.known_notebooks()) <= set(schedule.EXPECTED_SECONDS)
+    assert schedule.expected_seconds("99_a_new_notebook") == max(
+        schedule.EXPECTED_SECONDS.values())
+
+
+def test_the_examples_of_the_schedule_run():
+    import doctest
+
+    from coursekit.grading import schedule
+
+    assert doctest.testmod(schedule).failed == 0

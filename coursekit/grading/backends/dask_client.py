@@ -18,6 +18,7 @@ import signal
 import uuid
 
 from ..results import CRASHED, ERROR, INVALID, Grade, clean_text, ungraded
+from ..schedule import expected_seconds, longest_first
 from .base import Backend
 from .dask_worker import grade_task
 
@@ -79,9 +80,12 @@ class DaskClient(Backend):
     def _submit(self, client, submissions, futures):
         batch = uuid.uuid4().hex[:8]
         settings = self.settings.to_data()
-        for submission in submissions:
+        # The longest first (coursekit.grading.schedule): the scheduler runs the
+        # highest priority first.
+        for submission in longest_first(submissions):
             future = client.submit(grade_task, submission.to_data(), settings,
-                                   key=f"coursekit-grade-{batch}-{len(futures)}", pure=False)
+                                   key=f"coursekit-grade-{batch}-{len(futures)}", pure=False,
+                                   priority=expected_seconds(submission.notebook))
             futures[future] = submission
 
     @staticmethod

@@ -10,6 +10,7 @@ from .. import sandbox as sandboxes
 from ..pool import pool_for, remove_stale_folders
 from ..results import ERROR, ungraded
 from ..runner import grade_submission
+from ..schedule import longest_first
 from .base import Backend
 
 
@@ -49,6 +50,7 @@ class LocalJobs(Backend):
         slots = asyncio.Semaphore(self.settings.jobs)
         stopped = []
         kernels = pool_for(self.settings, view)
+        submissions = longest_first(submissions)
         try:
             # The semaphore lets submissions in in the order they are listed.
             kernels.expect([s.notebook for s in submissions if not s.problem])
