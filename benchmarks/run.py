@@ -2,8 +2,8 @@
 
 Each figure is measured side by side in one run, so that a noisy machine slows
 both sides of a ratio alike. `python benchmarks/run.py NAME...` runs only the
-named benchmarks (evaluation, training, course, grading, grading_overhead, nbgrader_peer,
-similarity).
+named benchmarks (evaluation, training, course, grading, grading_profile,
+grading_overhead, nbgrader_peer, similarity).
 """
 
 import importlib
@@ -21,6 +21,7 @@ BENCHMARKS = {
     "training": "train_nn",
     "course": "course",
     "grading": "grading",
+    "grading_profile": "grading_profile",
     "grading_overhead": "grading_overhead",
     "nbgrader_peer": "nbgrader_peer",
     "similarity": "similarity",
