@@ -140,8 +140,8 @@ def skip_figures(shell):
     image format for figures, and what a cell shows of one is its text
     (``<Figure size 640x480 with 1 Axes>``). Figures are made, drawn on and
     closed after each cell as in a notebook; only the rendering to PNG, which
-    costs a graded notebook more than its cells' plotting and which no grade
-    reads, is skipped. A cell that asks for image formats itself gets them.
+    no grade reads, is skipped (what it cost: benchmarks/README.md). A cell that
+    asks for image formats itself gets them.
     """
     shell.config.InlineBackend.figure_formats = set()
 
