@@ -70,7 +70,8 @@ def _accounting_group(name):
     if (CGROUPS / "cpuacct").is_dir() and os.access(CGROUPS / "cpuacct", os.W_OK):
         folder, counter, unit = CGROUPS / "cpuacct" / suffix, "cpuacct.usage", 1e-9
     elif (CGROUPS / "cgroup.controllers").exists():
-        own = Path("/proc/self/cgroup").read_text().splitlines()[0].partition("::")[2]
+        own = next((line[3:] for line in Path("/proc/self/cgroup").read_text().splitlines()
+                    if line.startswith("0::")), "/")
         folder, counter, unit = CGROUPS / own.lstrip("/") / suffix, "cpu.stat", 1e-6
     else:
         return None
@@ -92,11 +93,11 @@ def timed(command, cwd, name=None):
     """Wall seconds of ``command``; its processor time goes to :data:`CPU` under ``name``."""
     LOAD[name] = os.getloadavg()[0]
     group = _accounting_group(name)
-    if group is not None:
-        command = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"',
-                   str(group[0] / "cgroup.procs"), *map(str, command)]
+    joined = command if group is None else [
+        "/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(group[0] / "cgroup.procs"),
+        *map(str, command)]
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, env=kernel_environment(),
+    result = subprocess.run(joined, cwd=cwd, env=kernel_environment(),
                             capture_output=True, text=True)
     seconds = time.perf_counter() - start
     CPU[name] = _used(group) if group is not None else None
