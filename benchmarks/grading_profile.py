@@ -89,7 +89,8 @@ async def _profile_one(path, kind, view):
     """The phases of grading ``path`` (processor seconds), and its wall time."""
     phases = dict.fromkeys(PHASES, 0.0)
     submission = read_submission(path)
-    pool = pool_for(GradeSettings(pool=1, sandbox=kind), view)
+    # As a batch without feedback or a report grades (no figure rendered).
+    pool = pool_for(GradeSettings(pool=1, sandbox=kind, figures=False), view)
     pool.expect([submission.notebook])
     try:
         own = _own_cpu()

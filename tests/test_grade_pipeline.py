@@ -26,6 +26,7 @@ NB01 = "01_random_baseline"
 @pytest.mark.parametrize("name, value", [
     ("jobs", 0), ("jobs", 1.5), ("jobs", True), ("pool", -1), ("pool", "2"),
     ("timeout", 0), ("memory_limit", -1), ("notebook_timeout", 0), ("process_limit", -5),
+    ("figures", "yes"), ("figures", 1),
 ])
 def test_each_bad_setting_is_refused_naming_it(name, value):
     with pytest.raises(ValueError, match=f"^{name} must be .*; got {value!r}"):
@@ -39,7 +40,8 @@ def test_a_bad_sandbox_is_refused_naming_it():
 
 def test_settings_are_frozen_and_cross_the_wire_unchanged():
     settings = api.GradeSettings(jobs=3, pool=0, timeout=9, memory_limit=0,
-                                 notebook_timeout=99, process_limit=7, sandbox="none")
+                                 notebook_timeout=99, process_limit=7, sandbox="none",
+                                 figures=False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.timeout = 1
     assert api.GradeSettings.from_data(settings.to_data()) == settings
@@ -52,7 +54,7 @@ def test_kernels_started_for_other_limits_do_not_serve():
     settings = api.GradeSettings(sandbox="none")
     assert settings.same_kernels(dataclasses.replace(settings, jobs=4, notebook_timeout=5))
     for change in ({"timeout": 5}, {"memory_limit": 5}, {"process_limit": 5}, {"pool": 3},
-                   {"sandbox": "bwrap"}):
+                   {"sandbox": "bwrap"}, {"figures": False}):
         assert not settings.same_kernels(dataclasses.replace(settings, **change)), change
 
 

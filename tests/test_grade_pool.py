@@ -336,15 +336,16 @@ def test_the_kernel_in_use_and_the_one_waiting_are_in_separate_sandboxes(scratch
         assert cgroups[0].folders != cgroups[1].folders
 
 
-#: Cells run in a graded kernel, in turn: a figure made and shown as text only; the
-#: figures closed after the cell, as in a notebook; image formats a cell asks for itself.
+#: Cells run in a graded kernel, in turn: a figure made and shown (as PNG only when the
+#: grader asks for figures); the figures closed after the cell, as in a notebook; image
+#: formats a cell asks for itself.
 FIGURE_CELLS = (
     """\
 import matplotlib.pyplot as plt
 figure, axes = plt.subplots()
 axes.plot([0, 1], [1, 0])
 shown, _ = get_ipython().display_formatter.format(figure)
-assert set(shown) == {"text/plain"}, sorted(shown)""",
+assert ("image/png" in shown) == {figures}, sorted(shown)""",
     "assert plt.get_fignums() == [], plt.get_fignums()",
     """\
 from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -354,23 +355,28 @@ assert "image/png" in shown, sorted(shown)""",
 )
 
 
-def test_a_graded_kernel_makes_and_closes_figures_but_renders_none_unasked(scratch):
-    # The grader shows no figure: the kernel's inline backend renders none
-    # (coursekit.checks.shim.skip_figures), while figures are made and closed as
-    # in a notebook, and a cell that asks for PNG gets it (the last cell: the
-    # check above can fail).
+@pytest.mark.parametrize("figures", [False, True])
+def test_a_graded_kernel_renders_figures_only_when_the_grader_shows_them(scratch, figures):
+    # Without feedback or a report nothing shows a submission's figures: the
+    # kernel's inline backend renders none (coursekit.checks.shim.skip_figures),
+    # while figures are made and closed as in a notebook, and a cell that asks for
+    # PNG gets it. With them, figures are rendered as in a notebook.
     async def scenario():
-        pool = _pool(0)
+        kind = _kind()
+        view = grade.KernelView.create() if kind == "bwrap" else None
+        pool = grade.pool_for(grade.GradeSettings(pool=0, sandbox=kind, figures=figures),
+                              view)
         try:
             session, problem = await pool.take(NB01)
             assert problem == ""
-            runs = [await session.run(source) for source in FIGURE_CELLS]
+            runs = [await session.run(source.replace("{figures}", str(figures)))
+                    for source in FIGURE_CELLS]
             await pool.give_back(session)
             return runs
         finally:
             await pool.close()
-            if pool.view is not None:
-                pool.view.remove()
+            if view is not None:
+                view.remove()
 
     runs = asyncio.run(scenario())
     assert [(run.kind, run.ename) for run in runs] == [("done", "")] * len(FIGURE_CELLS)

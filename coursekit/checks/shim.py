@@ -90,7 +90,8 @@ def install(figures=True):
     ----------
     figures : bool, default=True
         Render the figures a cell shows, as a notebook does. The grader passes
-        False when nothing it writes shows them (:func:`skip_figures`).
+        False when nothing it writes (feedback pages, the report) shows them
+        (:func:`skip_figures`).
     """
     global _collect
     from IPython import get_ipython
@@ -140,8 +141,8 @@ def skip_figures(shell):
     image format for figures, and what a cell shows of one is its text
     (``<Figure size 640x480 with 1 Axes>``). Figures are made, drawn on and
     closed after each cell as in a notebook; only the rendering to PNG, which
-    no grade reads, is skipped (what it cost: benchmarks/README.md). A cell that
-    asks for image formats itself gets them.
+    nobody would see, is skipped (what it cost: benchmarks/README.md). A cell
+    that asks for image formats itself gets them.
     """
     shell.config.InlineBackend.figure_formats = set()
 

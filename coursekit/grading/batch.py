@@ -174,10 +174,12 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         before stay, and the same call grades the rest.
     """
     default_pool = 1 if scheduler is not None else jobs
+    # Figures are rendered only for what shows them: the feedback pages and the report.
     settings = GradeSettings(jobs=jobs, pool=default_pool if pool is None else pool,
                              timeout=timeout, memory_limit=memory_limit,
                              notebook_timeout=notebook_timeout, process_limit=process_limit,
-                             sandbox=sandbox, cpu_limit=cpu_limit)
+                             sandbox=sandbox, cpu_limit=cpu_limit,
+                             figures=feedback is not None or report is not None)
     _check_files(out, feedback, store=store, export=export, report=report)
     _check_export(export_format, missing)
     settings = _choose_sandbox(settings, scheduler)

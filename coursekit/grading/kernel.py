@@ -45,10 +45,9 @@ _KERNEL_NAME = "coursekit-grader"
 _CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d{1,6})")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TIMEOUT_ENAME = "CoursekitGraderTimeout"
-# Nothing the grader writes shows a submission's figures: none is rendered
-# (coursekit.checks.shim.skip_figures).
+# Figures are rendered only when the grader shows them (GradeSettings.figures).
 _INSTALL_SOURCE = ("__import__('coursekit.checks.shim', fromlist=['install'])"
-                   ".install(figures=False)")
+                   ".install(figures={figures!r})")
 _WARM_SOURCE = "__import__('coursekit.checks.shim', fromlist=['warm']).warm()"
 #: Seconds a kernel that waited in the pool has to answer before it is handed out.
 ALIVE_WAIT = 10
@@ -221,6 +220,7 @@ class KernelSession:
         self.private = sandbox.private
         self.timeout = settings.timeout
         self.memory_limit = settings.memory_limit
+        self.figures = settings.figures
         if sandbox.kind == "none":
             for folder in ("work", "tmp", "ipython", "jupyter", "matplotlib"):
                 (self.private / folder).mkdir()
@@ -274,7 +274,8 @@ class KernelSession:
         if Path("/proc").is_dir():
             self.watch = asyncio.ensure_future(self._watch())
         # The shim imports coursekit (and scikit-learn): not the submission's time.
-        run = await self.run(_INSTALL_SOURCE, store_history=False, timeout=STARTUP_TIMEOUT)
+        run = await self.run(_INSTALL_SOURCE.format(figures=self.figures), store_history=False,
+                             timeout=STARTUP_TIMEOUT)
         if run.kind != "done" or run.ename:
             return f"the grader's shim did not load in the kernel ({run.ename or run.kind})"
         if warm:

@@ -49,6 +49,11 @@ class GradeSettings:
     sandbox : {"auto", "bwrap", "none"}, default="auto"
         The sandbox asked for; :meth:`in_sandbox` gives the settings with the one
         chosen on this machine (:func:`coursekit.grading.sandbox.choose`).
+    figures : bool, default=True
+        Whether the kernels render the figures a cell shows (as PNG, for the
+        feedback pages); :func:`~coursekit.grading.batch.grade` asks for them
+        only with feedback or a report, which show them
+        (:func:`coursekit.checks.shim.skip_figures`).
 
     Raises
     ------
@@ -76,6 +81,7 @@ class GradeSettings:
     process_limit: int = DEFAULT_PROCESS_LIMIT
     sandbox: str = "auto"
     cpu_limit: float = DEFAULT_CPU_LIMIT
+    figures: bool = True
 
     def __post_init__(self):
         for name, lowest in _LOWEST.items():
@@ -88,6 +94,8 @@ class GradeSettings:
                 raise ValueError(f"cpu_limit must be a positive number, or 0 for no cap; "
                                  f"got {self.cpu_limit!r}.") from None
             object.__setattr__(self, "cpu_limit", cpus)
+        if not isinstance(self.figures, bool):
+            raise ValueError(f"figures must be True or False; got {self.figures!r}")
         if self.sandbox not in SANDBOXES:
             raise ValueError(f"sandbox must be one of {', '.join(SANDBOXES)}; "
                              f"got {self.sandbox!r}")
@@ -102,7 +110,8 @@ class GradeSettings:
         Kernels differ by their sandbox and limits, and a pool by its size; the
         jobs and the notebook's time in all are not the kernel's.
         """
-        fields = ("pool", "timeout", "memory_limit", "process_limit", "sandbox", "cpu_limit")
+        fields = ("pool", "timeout", "memory_limit", "process_limit", "sandbox", "cpu_limit",
+                  "figures")
         return all(getattr(self, name) == getattr(other, name) for name in fields)
 
     def to_data(self):
