@@ -18,6 +18,7 @@ grader's own process against cases the kernel never chose.
 import os
 import resource
 import sys
+import threading
 
 #: Environment variable through which the grader passes the memory limit (MB).
 MEMORY_VARIABLE = "COURSEKIT_GRADE_MEMORY_MB"
@@ -108,6 +109,7 @@ def install(figures=True):
         skip_figures(shell)
     exercises = dict(EXERCISES)
     _bound_outputs(shell.kernel.session)
+    cap_streams(shell)
 
     def collect_answers(exercise_id, answer_name, case_texts):
         exercise = exercises[exercise_id]
@@ -145,6 +147,65 @@ def skip_figures(shell):
     that asks for image formats itself gets them.
     """
     shell.config.InlineBackend.figure_formats = set()
+
+
+#: What one cell may print on each of stdout and stderr before the rest is dropped.
+#: The grader shows a few thousand characters of an output at most; the bound keeps
+#: a printing loop from filling the kernel's memory with text waiting to be sent.
+STREAM_CHARS = 4 * 2**20
+
+
+def cap_streams(shell, limit=STREAM_CHARS):
+    """Drop what a cell prints past ``limit`` characters per stream, with one note.
+
+    ipykernel holds printed text for a moment before sending it, and IPython
+    keeps every cell's printed text in its history: a loop printing hundreds of
+    megabytes fills the kernel's memory with text nobody will read. The kernel
+    then stops at its memory limit in whichever allocation comes first (Python's,
+    or libzmq's, which aborts), and the same submission could be ``memory`` on
+    one grader and ``crashed`` on another. Bounded here, a flood is just output,
+    graded the same everywhere. (A submission can undo this; it only loses its
+    own answers then.)
+
+    IPython puts its own ``write`` on the streams for each cell and takes it off
+    after, so the bound is put on at the start of every cell, outside IPython's.
+    """
+    written, busy = {}, set()
+
+    def bound_this_cell():
+        written.clear()
+        for stream in (sys.stdout, sys.stderr):
+            if not getattr(stream.write, "coursekit_capped", False):
+                stream.write = _capped(stream.write, (written, busy), id(stream), limit)
+
+    shell.events.register("pre_execute", bound_this_cell)
+    bound_this_cell()
+
+
+def _capped(write, state, key, limit):
+    written, busy = state
+
+    def capped(text, *args, **kwargs):
+        # ipykernel's thread that reads the process's own output writes here too.
+        this = (key, threading.get_ident())
+        if this in busy:  # a cap further out (IPython's write between two) counted it
+            return write(text, *args, **kwargs)
+        busy.add(this)
+        try:
+            used = written.get(key, 0)
+            written[key] = used + len(text)
+            if used + len(text) <= limit:
+                return write(text, *args, **kwargs)
+            if used <= limit:
+                write(text[:limit - used])
+                write(f"\n(this cell printed more than {limit:,} characters here; the "
+                      "rest was not kept)\n")
+            return len(text)
+        finally:
+            busy.discard(this)
+
+    capped.coursekit_capped = True
+    return capped
 
 
 #: Output message types whose content a note may replace.

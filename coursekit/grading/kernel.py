@@ -249,6 +249,7 @@ class KernelSession:
         self.over_disk = False
         #: Whether the watch last saw the kernel without :data:`HEADROOM_BYTES` to go on.
         self.near_limit = False
+        self.mapped_at_start = 0
 
     async def start(self, warm=False):
         """Start the kernel and install the shim; return a problem, or "" when ready.
@@ -304,6 +305,7 @@ class KernelSession:
         self.client.nb.cells[0] = cell
         self.client.begin_cell()
         self.client.timeout = timeout or self.timeout
+        self.mapped_at_start = self.largest_mapped()
         try:
             await self.client.async_execute_cell(cell, 0, store_history=store_history)
         except DeadKernelError:
@@ -333,6 +335,34 @@ class KernelSession:
                    answers=[text for text in answers if text is not None],
                    too_large=None in answers, outputs=self.client.seen.outputs())
 
+    def held_on_to_memory(self):
+        """Whether the cell that just ran out of memory left the kernel holding it.
+
+        It did when the cell grew the kernel by a quarter of its limit or more (a
+        loop that filled memory and kept it), or left it without
+        :data:`HEADROOM_BYTES` to go on. The growth decides the common case alone:
+        how close to the limit a filled kernel stops depends on the size of its last
+        failed allocation and on everything mapped before the cell (the figures
+        rendered, the libraries loaded), and that must not decide a grade.
+        """
+        if not self.memory_limit:
+            return False
+        grown = self.largest_mapped() - self.mapped_at_start
+        return grown * 4 >= self.memory_limit * 2**20 or not self.has_headroom()
+
+    def largest_mapped(self):
+        """The most any one of the kernel's processes maps now, in bytes (0 when unknown)."""
+        if self.km.provisioner is None:
+            return 0
+        page, largest = os.sysconf("SC_PAGE_SIZE"), 0
+        for pid in self.sandbox.processes(self.km.provisioner.pid):
+            try:
+                mapped = int(Path(f"/proc/{pid}/statm").read_text().split()[0]) * page
+            except (OSError, ValueError, IndexError):  # gone meanwhile
+                continue
+            largest = max(largest, mapped)
+        return largest
+
     def has_headroom(self):
         """Whether each of the kernel's processes may still map :data:`HEADROOM_BYTES`.
 
@@ -342,15 +372,7 @@ class KernelSession:
         """
         if not self.memory_limit or self.km.provisioner is None:
             return True
-        page, limit = os.sysconf("SC_PAGE_SIZE"), self.memory_limit * 2**20
-        for pid in self.sandbox.processes(self.km.provisioner.pid):
-            try:
-                mapped = int(Path(f"/proc/{pid}/statm").read_text().split()[0]) * page
-            except (OSError, ValueError, IndexError):  # gone meanwhile
-                continue
-            if mapped + HEADROOM_BYTES > limit:
-                return False
-        return True
+        return self.largest_mapped() + HEADROOM_BYTES <= self.memory_limit * 2**20
 
     async def responds(self, wait):
         """Whether the kernel answers a ``kernel_info`` request within ``wait`` seconds."""

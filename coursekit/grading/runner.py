@@ -209,7 +209,7 @@ async def _ended(session, run, where, limit, settings, events):
     """
     if _note(run, where, limit, settings, events):
         return True
-    if not run.ename.endswith("MemoryError") or session.has_headroom():
+    if not run.ename.endswith("MemoryError") or not session.held_on_to_memory():
         return False
     events.add(MEMORY, "the kernel held on to that memory, too near its limit to go on, "
                        "and was stopped")
