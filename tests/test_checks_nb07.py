@@ -347,6 +347,10 @@ UNIT_WRONG = [
     (zeroes_through_the_view, ("changed the network", "view", "copy")),
     (lambda network: network.coefs_[0].T * 2, ("differs",)),
     (lambda network: tuple(network.coefs_[0].T), ("a tuple", "around your tuple")),
+    # Right on the notebook's networks only: one hidden layer, 64 pixels.
+    (lambda network: network.coefs_[-2].T.copy(), ("hidden layer 2", "coefs_[-2]",
+                                                   "always `coefs_[0]`")),
+    (lambda network: network.coefs_[0][:64].T, ("first 64 pixels", "have 128", "784")),
 ]
 
 
@@ -713,3 +717,101 @@ def test_train_in_periods_slips_of_the_third_pass_are_named(answer, words):
         warnings.simplefilter("ignore")  # batches of 32 make MLPClassifier clip its own
         result = verdict("07-train-in-periods", answer)
     assert_wrong(result, *words)
+
+
+# ---------------------------------------------------------------- a fourth student pass
+
+from copy import deepcopy  # noqa: E402
+
+from coursekit.data import stratified_split  # noqa: E402
+
+
+def resplit_training_part():
+    """Another seed's split of X_rest: as many images, most of the validation part among them."""
+    X_rest, y_rest = np.concatenate([X_TRAIN, X_VALID]), np.concatenate([Y_TRAIN, Y_VALID])
+    X_fit, _, y_fit, _ = stratified_split(X_rest, y_rest, test_size=len(Y_VALID),
+                                          random_state=1)
+    assert len(y_fit) == len(Y_TRAIN)
+    return X_fit, y_fit
+
+
+def swapped_rows(count=40):
+    """The training part with its last ``count`` rows swapped for validation rows."""
+    return (np.vstack([X_TRAIN[:-count], X_VALID[:count]]),
+            np.concatenate([Y_TRAIN[:-count], Y_VALID[:count]]))
+
+
+def tuned_on(X, y, model=None, periods=20):
+    model = trained(model if model is not None else make_linear(128, 0.1), periods, X, y)
+    return model, notebook(tuned_linear=model, LINEAR_PERIODS=periods,
+                           linear_accuracy=valid_accuracy(model))
+
+
+@pytest.mark.parametrize("images", [resplit_training_part, swapped_rows],
+                         ids=["another-split", "40-rows-swapped"])
+def test_tune_linear_trained_on_validation_images_of_the_same_count_is_named(monkeypatch,
+                                                                             images):
+    model, names = tuned_on(*images())
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "as many images",
+                 "other weights", "another split", "`X_train, y_train`")
+
+
+def test_tune_linear_trained_on_training_and_test_names_the_test_part(monkeypatch):
+    model, names = tuned_on(np.concatenate([X_TRAIN, X_TEST]),
+                            np.concatenate([Y_TRAIN, Y_TEST]))
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names),
+                 "training and test parts together")
+
+
+@pytest.mark.parametrize("model, words", [
+    (MLPClassifier(hidden_layer_sizes=(), solver="adam", batch_size=32,
+                   learning_rate_init=0.01, random_state=0), ("solver='adam'", "'sgd'")),
+    (make_linear(128, 0.1).set_params(momentum=0.5, alpha=0.01),
+     ("momentum=0.5", "alpha=0.01", "set_params")),
+    (make_linear(128, 0.1).set_params(random_state=3), ("random_state=3",)),
+], ids=["adam", "momentum-and-alpha", "another-seed"])
+def test_tune_linear_settings_make_linear_does_not_give_are_named(monkeypatch, model, words):
+    model, names = tuned_on(X_TRAIN, Y_TRAIN, model)
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "not built as",
+                 *words)
+
+
+def test_tune_linear_pass_claims_only_what_was_checked(monkeypatch):
+    model, names = tuned()
+    result = judged(monkeypatch, "07-tune-linear", model, names)
+    assert result.passed, result
+    assert "untouched" not in result.message and "replaying" in result.message
+
+
+@pytest.mark.parametrize("images", [resplit_training_part, swapped_rows],
+                         ids=["another-split", "40-rows-swapped"])
+def test_better_network_trained_on_validation_images_of_the_same_count_is_named(
+        monkeypatch, images):
+    model = trained(make_network(), 20, *images())
+    assert_wrong(judged(monkeypatch, "07-better-network", model, with_network(model)),
+                 "as many images", "other weights")
+
+
+def test_better_network_that_is_the_notebooks_network_is_named(monkeypatch):
+    network = trained(make_network(), 20)
+    better_network = trained(network, 20)  # `better_network = network`, trained further
+    names = {**with_network(better_network), "network": network}
+    assert_wrong(judged(monkeypatch, "07-better-network", better_network, names),
+                 "notebook's own `network`", "final test", "deepcopy")
+
+
+def test_better_network_copied_from_the_notebooks_and_trained_further_passes(monkeypatch):
+    network = trained(make_network(), 20)
+    better_network = trained(deepcopy(network), 20)
+    result = judged(monkeypatch, "07-better-network", better_network,
+                    {**with_network(better_network), "network": network})
+    assert result.passed, result
+    assert "replaying" in result.message
+
+
+def test_better_network_without_a_fixed_seed_passes_saying_what_was_checked(monkeypatch):
+    model = trained(make_network(random_state=None), 20)
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert result.passed, result
+    assert "as many images as the training part" in result.message
+    assert "random_state" in result.message

@@ -104,15 +104,19 @@ def small_network(spec):
     Parameters
     ----------
     spec : dict
-        ``{"hidden": int, "pixels": 64 or 16, "images": int, "random_state": int}``;
-        16 pixels are every fourth pixel of the digits, so that an answer that
-        assumes 8x8 images shows.
+        ``{"hidden": int or tuple of int, "pixels": 64, 16 or 128, "images": int,
+        "random_state": int}``; 16 pixels are every fourth pixel of the digits, so
+        that an answer that assumes 8x8 images shows, and 128 the digits side by side
+        with themselves, so that one that assumes 64 pixels shows. A tuple of hidden
+        sizes makes several hidden layers, where the first is not ``coefs_[-2]``.
     """
     X, y = load_digits()
     X, y = X[: spec["images"]], y[: spec["images"]]
     if spec["pixels"] == 16:
         X = X[:, ::4]
-    network = MLPClassifier(hidden_layer_sizes=(spec["hidden"],),
+    elif spec["pixels"] == 128:
+        X = np.hstack([X, X[:, ::-1]])
+    network = MLPClassifier(hidden_layer_sizes=tuple(np.atleast_1d(spec["hidden"]).tolist()),
                             random_state=spec["random_state"])
     return network.partial_fit(X, y, classes=CLASSES)
 
@@ -171,6 +175,13 @@ def trained_model_facts(model, namespace):
         value = settings[name]
         facts[name] = plain(value) if value is None or isinstance(value, (str, bool, float, int)) \
             else repr(value)
+    # Every setting, so that the judge can name a changed one and replay the training
+    # (a setting that is not plain data, such as a RandomState, travels as its repr).
+    facts["settings"] = {
+        name: [int(size) for size in np.atleast_1d(value)] if name == "hidden_layer_sizes"
+        else plain(value) if value is None or isinstance(value, (str, bool, float, int))
+        else repr(value)
+        for name, value in settings.items()}
     facts["fitted"] = hasattr(model, "coefs_")
     if not facts["fitted"]:
         return facts
@@ -230,6 +241,10 @@ class BetterNetwork(ExerciseSpec):
         namespace = specs_module.user_namespace()
         facts = trained_model_facts(answer, namespace)
         facts["reported"] = reported_number(namespace, "network_accuracy")
+        # `better_network = network` trains the notebook's own network further: the cells
+        # below (its tiles, the final test) would then read the changed model.
+        facts["also_named"] = specs_module.names_bound_to(
+            answer, namespace, besides=("better_network",)) if isinstance(answer, MLPClassifier) else []
         # The bar is the tuned linear model of the exercise before, as it is now.
         facts["linear"] = trained_model_facts(namespace.get("tuned_linear"), namespace)
         return {"value": facts}

@@ -1,9 +1,12 @@
 """Notebook 07's judges: cases, references and hints."""
 
 import functools
+import warnings
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, log_loss
+from sklearn.neural_network import MLPClassifier
 
 from ..checks import nb07 as specs
 from ..checks.nb07 import CLASSES, build_model, small_network
@@ -476,20 +479,44 @@ def _same_rates(got, expected, atol=1e-8):
 # ---------------------------------------------------------------- exercise 3
 
 
+def _layer_slip(call, network, out):
+    """Weights that are the first layer's only on the notebook's one-layer 8x8 networks."""
+    if len(network.coefs_) > 2:
+        for depth, weights in enumerate(network.coefs_[1:-1], start=1):
+            if out.shape == weights.T.shape and np.allclose(out, weights.T):
+                return wrong(f"{call} returned the weights of hidden layer {depth + 1}, "
+                             f"`coefs_[{depth}]` (`coefs_[-2]` is the first layer only when "
+                             "there is one hidden layer).",
+                             "the first layer, from the pixels, is always `coefs_[0]`: "
+                             "`network.coefs_[0].T`.")
+    first = network.coefs_[0]
+    pixels = first.shape[0]
+    if out.ndim == 2 and out.shape[0] == first.shape[1] and out.shape[1] < pixels and \
+            np.allclose(out, first[: out.shape[1]].T):
+        return wrong(f"{call} returned the weights of the first {out.shape[1]} pixels only; "
+                     f"these images have {pixels}.",
+                     "take every pixel's weights, `network.coefs_[0].T`, without a fixed "
+                     "count: MNIST's images have 784 pixels.")
+    return None
+
+
 class UnitWeights(Judge, specs.UnitWeights):
     def cases(self, seed):
         rng = np.random.default_rng(seed)
         # Fewer units than pixels first, where a reshape and a transpose differ in shape
         # or order; 64 units on 64 pixels, where a forgotten transpose keeps the shape;
-        # 16-pixel images, where an answer that assumes 8x8 shows.
+        # 16-pixel images, where an answer that assumes 8x8 shows; two hidden layers,
+        # where `coefs_[-2]` is not the first; 128 pixels, where `coefs_[0][:64]` cuts.
         return [({"hidden": hidden, "pixels": pixels, "images": 200,
                   "random_state": int(rng.integers(1000))},)
-                for hidden, pixels in ((5, 64), (64, 64), (12, 16))]
+                for hidden, pixels in ((5, 64), (64, 64), (12, 16), ([10, 6], 64), (7, 128))]
 
     def describe_case(self, case):
         (spec,) = case
-        return (f"unit_weights(a network of {spec['hidden']} hidden units on "
-                f"{spec['pixels']}-pixel images)")
+        hidden = np.atleast_1d(spec["hidden"]).tolist()
+        units = (f"{hidden[0]} hidden units" if len(hidden) == 1 else
+                 f"hidden layers of {' and '.join(map(str, hidden))} units")
+        return f"unit_weights(a network of {units} on {spec['pixels']}-pixel images)"
 
     def judge(self, payload, cases):
         for case, facts in zip(cases, payload["outputs"]):
@@ -506,12 +533,15 @@ class UnitWeights(Judge, specs.UnitWeights):
             return wrong(f"{call} returned None.",
                          "did you forget `return` (or use `print` instead)?")
         network = small_network(case[0])
-        first, second = network.coefs_
+        first, second = network.coefs_[0], network.coefs_[-1]
         expected = first.T
         out = as_float_array(output)
         if out is None:
             return wrong(f"{call} returned {describe_shape(output)}.",
                          "return a numpy array with one row per hidden unit.")
+        verdict = _layer_slip(call, network, out)
+        if verdict is not None:
+            return verdict
         if out.shape == second.T.shape and np.allclose(out, second.T) or (
                 out.shape == second.shape and np.allclose(out, second)):
             return wrong(f"{call} returned the weights of the *output* layer, `coefs_[1]`.",
@@ -610,6 +640,118 @@ def part_accuracies(facts):
     return out
 
 
+#: The most work a replay may cost, in weights times images shown: the notebook's
+#: models need at most about 0.3 billion; more is replayed by no one's right answer.
+_REPLAY_BUDGET = 2e9
+_REPLAY_CLOSE = {"rtol": 1e-6, "atol": 1e-9}
+
+
+def replayed_training(facts):
+    """The memoised :func:`replay_training` of ``facts`` (a verdict may ask twice)."""
+    if "replayed" not in facts:
+        facts["replayed"] = replay_training(facts)
+    return facts["replayed"]
+
+
+def replay_training(facts):
+    """How the model ``facts`` describe was trained on the training part, found by replaying it.
+
+    Counting the images a model was shown cannot tell the training part from a
+    same-sized set that holds validation images (another split of ``X_rest``, rows
+    swapped in). Its weights can: a seeded MLPClassifier trained on the same images
+    with the same settings ends with the same weights, and with other images with
+    others. So the judge trains a model with the learner's settings on its own copy of
+    the training part, the two ways the notebook trains (one ``partial_fit`` per
+    period, or ``fit``), and compares the weights. This is exact, and cheap: the
+    notebook's models take well under a second each.
+
+    Returns
+    -------
+    str or None
+        ``"periods"`` or ``"fit"`` when a replay ends with the model's weights;
+        ``"unknown"`` when it cannot be replayed (no fixed integer ``random_state``,
+        images the judge does not have, settings it cannot rebuild, or more work than
+        the budget); None when no replay on the training part gives its weights.
+    """
+    settings = dict(facts.get("settings") or {})
+    if facts.get("pixels") != 64 or not isinstance(settings.get("random_state"), int) \
+            or isinstance(settings.get("random_state"), bool):
+        return "unknown"
+    settings["hidden_layer_sizes"] = tuple(settings.get("hidden_layer_sizes") or ())
+    weights = sum(np.size(w) for w in facts["coefs"])
+    X, y = notebook_parts()["train"]
+    if facts["passes"] * len(X) * weights > _REPLAY_BUDGET:
+        return "unknown"
+    try:
+        models = {"periods": MLPClassifier(**settings), "fit": MLPClassifier(**settings)}
+    except TypeError:
+        return "unknown"
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        # The learner's own training met these warnings already (fit stopping at
+        # max_iter, an overflowing learning rate); here they would only be noise.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for how, model in models.items():
+            try:
+                if how == "fit":
+                    model.fit(X, y)
+                elif not settings.get("early_stopping"):
+                    for _ in range(facts["passes"]):
+                        model.partial_fit(X, y, classes=CLASSES)
+            except (ValueError, TypeError):  # settings the learner's sklearn took, ours not
+                return "unknown"
+            if _same_weights(model, facts):
+                return how
+    return None
+
+
+def _same_weights(model, facts):
+    """Whether a replayed ``model`` ends with the weights and biases ``facts`` hold."""
+    if not hasattr(model, "coefs_") or len(model.loss_curve_) != facts["passes"]:
+        return False
+    ours = list(model.coefs_) + list(model.intercepts_)
+    theirs = [np.asarray(w, dtype=float) for w in facts["coefs"] + facts["intercepts"]]
+    return len(ours) == len(theirs) and all(
+        a.shape == b.shape and np.allclose(a, b, **_REPLAY_CLOSE) for a, b in zip(ours, theirs))
+
+
+def replay_slip(facts, name):
+    """A wrong() verdict when replaying the training on the training part misses, else None."""
+    if replayed_training(facts) is not None:
+        return None
+    return wrong(f"`{name}` saw as many images as the training part holds, but not the "
+                 "training part's: trained again on `X_train, y_train` with its settings, the "
+                 "same model ends with other weights. Was it trained on another split of "
+                 "`X_rest`, or with rows of the validation or test part swapped in?",
+                 "train it on the notebook's own `X_train, y_train`, as they are (the solver "
+                 "shuffles them itself in every pass): the validation part judges the "
+                 "choices, and a model that has seen it is judged on its own homework.")
+
+
+#: The settings of `make_linear`; the exercise's knobs are the batch size, the learning
+#: rate and the periods, so any other setting changed is named.
+_LINEAR_SETTINGS = {
+    name: [int(v) for v in np.atleast_1d(value)] if name == "hidden_layer_sizes" else value
+    for name, value in MLPClassifier(hidden_layer_sizes=(), solver="sgd",
+                                     random_state=0).get_params().items()}
+_KNOBS = ("batch_size", "learning_rate_init")
+
+
+def settings_slip(facts):
+    """A wrong() verdict when `tuned_linear` has settings `make_linear` does not give, else None."""
+    settings = facts.get("settings") or {}
+    changed = [f"`{name}={settings[name]!r}` (make_linear's: {value!r})"
+               for name, value in _LINEAR_SETTINGS.items()
+               if name not in _KNOBS and name in settings and settings[name] != value]
+    if not changed:
+        return None
+    return wrong(f"`tuned_linear` was not built as `make_linear` builds it: "
+                 f"{', '.join(changed)}.",
+                 "build it with `make_linear(BATCH_SIZE, LEARNING_RATE)` and nothing more "
+                 "(no `set_params`): the exercise's knobs are the batch size, the learning rate "
+                 "and the number of periods.")
+
+
 def model_slip(facts, name, *, linear):
     """A wrong() verdict for a model of the wrong kind, untrained, or trained on other data."""
     kind = "linear model" if linear else "network"
@@ -631,7 +773,8 @@ def model_slip(facts, name, *, linear):
     if not np.array_equal(np.asarray(facts["classes"]), CLASSES):
         return wrong(f"`{name}` knows the digits {np.asarray(facts['classes']).tolist()}.",
                      "train it with `classes=np.arange(10)`.")
-    return seen_slip(facts, name) or parts_slip(facts, name)
+    return (seen_slip(facts, name) or parts_slip(facts, name)
+            or (linear and settings_slip(facts)) or replay_slip(facts, name))
 
 
 def parts_slip(facts, name):
@@ -678,6 +821,8 @@ def seen_slip(facts, name):
     others = {"the validation part": sizes.get("valid"), "the test part": sizes.get("test"),
               "the training and validation parts together":
                   sizes["train"] + sizes.get("valid", 0),
+              "the training and test parts together":
+                  sizes["train"] + sizes.get("test", 0),
               "all three parts": sum(sizes.values())}
     hint = ("train on the training part only, `X_train, y_train`: the validation part "
             "judges the choices, the test part stays untouched until the very end.")
@@ -719,6 +864,14 @@ def reported_slip(facts, name, accuracies, model):
                  "part now: was it trained again (a `fit` from scratch, more periods) after "
                  "you measured it?",
                  f"train `{model}` once, then measure it: the cells below use it as it is.")
+
+
+def trained_on_words(facts):
+    """What the checks established about the images the model was trained on."""
+    if replayed_training(facts) == "unknown":
+        return ("it was shown as many images as the training part holds (which ones, only a "
+                "fixed integer `random_state` on the digits lets the check replay)")
+    return "replaying its training on the training part gives its very weights"
 
 
 def knob_hint(facts, sizes):
@@ -770,8 +923,9 @@ class TuneLinear(Judge, specs.TuneLinear):
             return wrong(f"`tuned_linear` scores {valid:.3f} on the validation part, under the "
                          f"bar of {bar}.", knob_hint(facts, {p: s for p, (s, _) in
                                                             accuracies.items()}))
-        return correct(f"{valid:.3f} on the validation part, over the bar of {bar}, trained on "
-                       "the training part alone, the test part untouched.")
+        return correct(f"{valid:.3f} on the validation part, over the bar of {bar}; "
+                       f"{trained_on_words(facts)} (whether the test part guided your "
+                       "choices, no check can see: that stays your part).")
 
 
 class BetterNetwork(Judge, specs.BetterNetwork):
@@ -781,6 +935,13 @@ class BetterNetwork(Judge, specs.BetterNetwork):
         if linear.get("type") != "MLPClassifier" or not linear.get("fitted"):
             return wrong("there is no trained `tuned_linear` to beat.",
                          "do exercise 3 first, and run its cell: the network must beat it.")
+        shared = [str(n) for n in facts.get("also_named") or []]
+        if "network" in shared:
+            return wrong("`better_network` is the notebook's own `network`, not a new model: "
+                         "training it further changes `network` too, and the cells below "
+                         "(its tiles, the final test) then read the changed model.",
+                         "build a new model, e.g. `better_network = make_network()` or "
+                         "`copy.deepcopy(network)`, and train that one.")
         verdict = model_slip(facts, "better_network", linear=False)
         if verdict is not None:
             return verdict
@@ -801,7 +962,7 @@ class BetterNetwork(Judge, specs.BetterNetwork):
                          "give it more to work with: more hidden units, more periods, or "
                          "another learning rate; compare on the validation part only.")
         return correct(f"{network:.3f} on the validation part against the linear model's "
-                       f"{target:.3f}, trained on the training part alone.")
+                       f"{target:.3f}; {trained_on_words(facts)}.")
 
 
 class WhatTilesShow(Question, specs.WhatTilesShow):
