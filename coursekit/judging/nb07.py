@@ -677,14 +677,22 @@ def replay_training(facts):
     if facts.get("pixels") != 64 or not isinstance(settings.get("random_state"), int) \
             or isinstance(settings.get("random_state"), bool):
         return "unknown"
-    settings["hidden_layer_sizes"] = tuple(settings.get("hidden_layer_sizes") or ())
+    # The work is bounded by the weights the model has, not by settings the kernel may
+    # have changed after training (a `set_params` to a million units or passes).
+    hidden = tuple(np.shape(w)[1] for w in facts["coefs"][:-1])
+    if tuple(settings.get("hidden_layer_sizes") or ()) != hidden:
+        return "unknown"
+    settings["hidden_layer_sizes"] = hidden
     weights = sum(np.size(w) for w in facts["coefs"])
     X, y = notebook_parts()["train"]
     if facts["passes"] * len(X) * weights > _REPLAY_BUDGET:
         return "unknown"
     try:
-        models = {"periods": MLPClassifier(**settings), "fit": MLPClassifier(**settings)}
-    except TypeError:
+        models = {"periods": MLPClassifier(**settings),
+                  # `fit` ends where the learner's did at the latest: its passes.
+                  "fit": MLPClassifier(**{**settings, "max_iter": min(
+                      int(settings.get("max_iter") or 1), facts["passes"])})}
+    except (TypeError, ValueError):  # not a setting of this scikit-learn, or not a number
         return "unknown"
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         # The learner's own training met these warnings already (fit stopping at
@@ -869,8 +877,9 @@ def reported_slip(facts, name, accuracies, model):
 def trained_on_words(facts):
     """What the checks established about the images the model was trained on."""
     if replayed_training(facts) == "unknown":
-        return ("it was shown as many images as the training part holds (which ones, only a "
-                "fixed integer `random_state` on the digits lets the check replay)")
+        return ("it was shown as many images as the training part holds (which ones, the "
+                "check could not replay: that takes the digits, the settings the model was "
+                "trained with and a fixed integer `random_state`)")
     return "replaying its training on the training part gives its very weights"
 
 
