@@ -539,7 +539,7 @@ TUNE_WRONG = {
                                                                      "fit")),
     "refit, then measured": (lambda: refit_after_measuring(True), ("LINEAR_PERIODS",)),
     "labels shuffled in place": (shuffled_labels_in_place, ("y_train", "changed",
-                                                            "permutation")),
+                                                            "as they are")),
 }
 
 

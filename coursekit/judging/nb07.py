@@ -804,10 +804,9 @@ def parts_slip(facts, name):
                          f"the parts as the notebook split them, {accuracy:.3f} ({size} "
                          "images): were they changed (shuffled or sorted in place, cut, or "
                          "assigned anew)?",
-                         "leave the parts as the loading cell made them: shuffle a copy if "
-                         "you must, `order = rng.permutation(len(X_train))`, and index both "
-                         "images and labels with it. Then run the notebook again from the "
-                         "top.")
+                         "leave the parts as the loading cell made them, and train on "
+                         "`X_train, y_train` as they are (the solver shuffles them itself in "
+                         "each pass). Then run the notebook again from the top.")
     return None
 
 
