@@ -145,7 +145,9 @@ def quick_fit(model, X_fit, y_fit):
 
 @pytest.fixture(scope="module")
 def right_pipeline():
-    return quick_fit(scaled(), X_TRAIN, Y_TRAIN)
+    # The right answer is fitted with the final settings themselves: the judge refits the
+    # model step on the standardized training part and compares the weights.
+    return scaled().fit(X_TRAIN, Y_TRAIN)
 
 
 def test_scaled_pipeline_right_answer_passes(right_pipeline):
@@ -157,8 +159,7 @@ def test_scaled_pipeline_right_answer_passes(right_pipeline):
 def test_scaled_pipeline_with_named_steps_passes():
     from sklearn.pipeline import Pipeline
 
-    model = quick_fit(Pipeline([("scale", StandardScaler()), ("model", logistic())]),
-                      X_TRAIN, Y_TRAIN)
+    model = Pipeline([("scale", StandardScaler()), ("model", logistic())]).fit(X_TRAIN, Y_TRAIN)
     assert verdict("06-scaled-pipeline", model).passed
 
 
@@ -251,8 +252,7 @@ def test_scaled_pipeline_another_setting_is_named(change, words):
 
 
 def test_scaled_pipeline_more_passes_than_needed_still_pass():
-    assert verdict("06-scaled-pipeline", quick_fit(scaled(max_iter=5000), X_TRAIN,
-                                                   Y_TRAIN)).passed
+    assert verdict("06-scaled-pipeline", scaled(max_iter=5000).fit(X_TRAIN, Y_TRAIN)).passed
 
 
 def test_scaled_pipeline_unanswered():

@@ -122,6 +122,9 @@ def quietly(build):
 SEARCH_SLIPS = [
     ("not fitted", lambda: search(fit=False), ("not fitted", "search.fit(X_train, y_train)")),
     ("refit=False", lambda: few(refit=False), ("refit=False", "default")),
+    ("refit picks the worst setting",
+     lambda: few(refit=lambda results: int(np.argmin(results["mean_test_score"]))),
+     ("`refit` to a function", "best_score_", "leave `refit` at its default")),
     ("only L1", lambda: few(param_grid={"l1_ratio": [1], "C": GRID["C"]}),
      ("L2 penalty is missing", '"l1_ratio": [0, 1]')),
     ("no l1_ratio", lambda: few(param_grid={"C": GRID["C"]}), ("`l1_ratio`", "search both")),

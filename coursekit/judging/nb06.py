@@ -593,6 +593,14 @@ def _judge_refit_and_scoring(facts):
         return wrong("the search scored several metrics: its `cv_results_` has no "
                      "`mean_test_score`, which the next cells read.",
                      f'give one scorer: `scoring="{SEARCH_SCORING}"`.')
+    if facts.get("refit") is not True:
+        refit = facts.get("refit")
+        shown = "a function" if refit == "<a function>" else f"`{refit!r}`"
+        return wrong(f"the search sets `refit` to {shown}: it may choose another setting "
+                     "than the best mean score, and without the default it keeps no "
+                     "`best_score_`, which the next cells read.",
+                     "leave `refit` at its default, True: the search then refits the best "
+                     "setting on the whole training part.")
     scoring = facts.get("scoring")
     if scoring is None:
         return wrong(f"the search has no `scoring`: it compares the settings by "
@@ -1001,8 +1009,73 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
                          "learned from labels that do not go with them.",
                          "fit it on the training images and their own labels: "
                          "`scaled_model.fit(X_train, y_train)`.")
+        verdict = _judge_model_step(facts)
+        if verdict is not None:
+            return verdict
         return correct(f"StandardScaler, then LogisticRegression ({setting}), fitted on the "
                        f"training part only; accuracy on the test part {accuracy:.3f}.")
+
+
+#: How close the pipeline's learned weights must be to the judge's refit, relative to the
+#: largest weight. saga is deterministic for one seed: thread counts change nothing, and
+#: pixels changed in their last bits move the weights by about 1e-14. A fit that stopped
+#: one pass earlier or later moves them by far less than this; a fit of other images (five
+#: training images fewer, the test part, float32 pixels) moves them by 0.5 % to 50 %.
+SCALED_MODEL_RTOL = 1e-3
+
+
+@functools.lru_cache(maxsize=3)
+def scaled_final_fit(part):
+    """The final model's ``coef_`` and ``intercept_`` behind a scaler of the training part.
+
+    ``part`` names the images the model step is fitted on: "train", "test" or
+    "both parts" (the training part, then the test part).
+    """
+    X_train, X_test, y_train, y_test = _digits_split()
+    images, labels = {"train": (X_train, y_train), "test": (X_test, y_test),
+                      "both parts": (np.concatenate([X_train, X_test]),
+                                     np.concatenate([y_train, y_test]))}[part]
+    scaler = StandardScaler().fit(X_train)
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    model.fit(scaler.transform(images), labels)
+    return model.coef_, model.intercept_
+
+
+def _learned_like(facts, part):
+    """Whether the pipeline's model step learned what a fit on ``part`` learns."""
+    coef, intercept = scaled_final_fit(part)
+    got_coef = as_float_array(facts.get("coef"), shape=coef.shape)
+    got_intercept = as_float_array(facts.get("intercept"), shape=intercept.shape)
+    if got_coef is None or got_intercept is None:
+        return False
+    atol = SCALED_MODEL_RTOL * np.abs(coef).max()
+    return bool(np.allclose(got_coef, coef, rtol=0, atol=atol)
+                and np.allclose(got_intercept, intercept, rtol=0, atol=atol))
+
+
+def _judge_model_step(facts):
+    """Did the model step learn from the standardized training part? Digits only.
+
+    The scaler's statistics say what the scaler saw; only the model's weights say what
+    the model saw: it may be fitted by hand on other images, or refitted after the
+    pipeline's fit. None when it learned what the judge's refit learns.
+    """
+    if facts.get("n_features") != 64 or _learned_like(facts, "train"):
+        return None
+    fit_it = ("fit the whole pipeline once, on the training part, and leave it so: "
+              "`scaled_model.fit(X_train, y_train)`.")
+    if _learned_like(facts, "test"):
+        return wrong("the pipeline's LogisticRegression learned from the test part: its "
+                     "weights are those of a fit on the standardized test images, as when "
+                     "it is refitted after the pipeline's fit (`scaled_model[-1].fit(..., "
+                     "y_test)`). Its score on the test part then measures nothing.", fit_it)
+    if _learned_like(facts, "both parts"):
+        return wrong("the pipeline's LogisticRegression learned from the training and the "
+                     "test part together: the test images leak into the model.", fit_it)
+    return wrong("the scaler is the training part's, but the pipeline's LogisticRegression "
+                 "learned other weights than a fit on the whole standardized training part: "
+                 "it was fitted on part of the training part, or on other images, or "
+                 "refitted after the pipeline's fit.", fit_it)
 
 
 #: The raw-pixel model the notebook's later cells read (the comparison, the weight images).
