@@ -453,3 +453,22 @@ def test_questions_accept_the_right_letter_and_explain_each_wrong_one(exercise_i
         assert_wrong(verdict(exercise_id, letter), words)
     assert_wrong(verdict(exercise_id, 1), "not a letter")
     assert verdict(exercise_id, ...).status == checks.MISSING
+
+
+def test_under_over_hint_d_says_what_the_stored_table_shows():
+    # The hint quotes the table of notebook 06: L1 at C = 0.0215 is below 0.95 on the test
+    # part only (its training AUC is above).
+    import json
+    from pathlib import Path
+
+    notebook = Path(__file__).parents[1] / "solutions" / "06_logistic_grid_search.ipynb"
+    cell = next(c for c in json.loads(notebook.read_text())["cells"] if c.get("id") == "06-13")
+    table = "".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                    for o in cell["outputs"])
+    row = next(line.split() for line in table.splitlines() if " 0.0215 " in line)
+    train_auc, test_auc = float(row[-2]), float(row[-1])
+    assert train_auc > 0.95 > test_auc
+    result = verdict("06-under-over", "d")
+    hint = result.message + result.hint
+    assert "C = 0.0215 only 0.945" in hint and "test part" in hint
+    assert f"{test_auc:.3f}" in hint

@@ -229,8 +229,8 @@ class UnderOver(Question, specs.UnderOver):
               "equal scores on both parts are not over-fitting; equal *low* scores mean the "
               "model learned too little: under-fitting."),
         "d": ("Neither: every setting scores above 0.99 on the test part.",
-              "the table's first rows say otherwise: L1 with C = 0.01 scores 0.5, and up to "
-              "C = 0.02 it stays below 0.95."),
+              "the table's first rows say otherwise: L1 with C = 0.01 scores 0.5 on the "
+              "test part, and C = 0.0215 only 0.945."),
     }
     right = "a"
 
@@ -771,7 +771,10 @@ class WeightImages(Judge, specs.WeightImages):
         if answer is None:
             return wrong(f"weight_images is {describe_shape(facts.get('numbers'))}, not "
                          "numbers.", "`best_model.coef_.reshape(10, side, side)`.")
-        verdict = not_an_array(facts, "weight_images", "(10, side, side)")
+        verdict = not_an_array(facts, "weight_images", "(10, side, side)",
+                               why="the exercise asks for one array of the ten images, "
+                                   "which has a `.shape` and one largest weight for the "
+                                   "colour limits, `np.abs(weight_images).max()`.")
         if verdict is not None:
             return verdict
         side = int(round(np.sqrt(reference.shape[1])))
@@ -904,10 +907,34 @@ def _judge_image_order_and_scale(answer, images):
                      "leave the numbers as they are and centre the colours instead: "
                      "`imshow(..., cmap=\"RdBu_r\", vmin=-m, vmax=m)` with `m` the largest "
                      "absolute weight.")
+    verdict = _judge_images_rescaled_or_mixed(answer, images)
+    if verdict is not None:
+        return verdict
     return wrong("weight_images does not hold the final model's weights: another model's, or "
                  "numbers changed on the way.",
                  "`best_model.coef_.reshape(10, side, side)`: the model fitted with the chosen "
                  "setting and `FINAL_SETTINGS`.")
+
+
+def _judge_images_rescaled_or_mixed(answer, images):
+    """Each image rescaled by a factor of its own, or the right numbers in a wrong order."""
+    if answer.shape != images.shape:
+        return None
+    factors = [float(np.sum(a * i) / max(np.sum(i * i), 1e-300)) for a, i in zip(answer, images)]
+    if all(f > 0 and _close(a, f * i) for f, a, i in zip(factors, answer, images)):
+        return wrong("weight_images holds each digit's weights rescaled by a factor of its "
+                     f"own ({min(factors):.3g} to {max(factors):.3g}): normalised image by "
+                     "image, the ten pictures can no longer be compared.",
+                     "leave the numbers as they are and give every image the same colour "
+                     "limits instead: `vmin=-m, vmax=m` with `m` the largest absolute weight "
+                     "of all ten.")
+    if _close(np.sort(answer, axis=None), np.sort(images, axis=None)):
+        return wrong("weight_images holds the final model's weights, but not one digit's per "
+                     "image: each image mixes the weights of several digits (a reshape or "
+                     "`moveaxis` in another order than the rows of `coef_`).",
+                     "keep each row of `coef_` (one digit) together: "
+                     "`best_model.coef_.reshape(10, side, side)`.")
+    return None
 
 
 # ---------------------------------------------------------------- the scaler
