@@ -145,8 +145,9 @@ def test_06_scaled_pipeline_that_refits_best_model_is_caught(monkeypatch):
 
 def test_06_scaled_pipeline_with_its_own_model_passes_next_to_best_model(monkeypatch):
     best_model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
-    scaled_model = quick_fit(make_pipeline(StandardScaler(), clone(best_model)),
-                             X_TRAIN, Y_TRAIN)
+    # Fitted with the final settings themselves: the judge refits the model step and
+    # compares the weights.
+    scaled_model = make_pipeline(StandardScaler(), clone(best_model)).fit(X_TRAIN, Y_TRAIN)
     monkeypatch.setattr(spec, "user_namespace",
                         lambda: {"best_model": best_model, "scaled_model": scaled_model})
     assert verdict("06-scaled-pipeline", scaled_model).passed
@@ -357,11 +358,21 @@ def fitted_logistic(X_fit, y_fit):
     return model.set_params(tol=FINAL_SETTINGS["tol"])
 
 
-def by_hand(scaler_images, model_images=None):
-    """A pipeline assembled from a scaler and a model, each fitted beforehand."""
+def by_hand(scaler_images, model_images=None, model_labels=None):
+    """A pipeline assembled from a scaler and a model, each fitted beforehand.
+
+    The model is fitted on ``model_images`` as they are, or by default on the training
+    part as the scaler standardizes it, with the final settings themselves: the judge
+    refits that model step and compares its weights.
+    """
     scaler = StandardScaler().fit(scaler_images)
-    fit_on = scaler.transform(X_TRAIN) if model_images is None else model_images
-    return Pipeline([("scale", scaler), ("model", fitted_logistic(fit_on, Y_TRAIN))])
+    if model_images is None:
+        model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+        labels = Y_TRAIN if model_labels is None else model_labels
+        return Pipeline([("scale", scaler), ("model", model.fit(scaler.transform(X_TRAIN),
+                                                                labels))])
+    labels = Y_TRAIN if model_labels is None else model_labels
+    return Pipeline([("scale", scaler), ("model", fitted_logistic(model_images, labels))])
 
 
 @pytest.fixture(scope="module")
@@ -378,7 +389,7 @@ def in_notebook(monkeypatch, scaled_model, **names):
 def test_06_scaled_pipeline_a_model_named_before_the_pipeline_passes(monkeypatch,
                                                                      raw_best_model):
     logreg = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
-    scaled_model = quick_fit(make_pipeline(StandardScaler(), logreg), X_TRAIN, Y_TRAIN)
+    scaled_model = make_pipeline(StandardScaler(), logreg).fit(X_TRAIN, Y_TRAIN)
     in_notebook(monkeypatch, scaled_model, logreg=logreg, best_model=raw_best_model)
     result = verdict("06-scaled-pipeline", scaled_model)
     assert result.passed, result
@@ -441,6 +452,46 @@ def test_06_scaled_pipeline_the_spread_of_other_images_is_named():
 def test_06_scaled_pipeline_a_model_of_raw_pixels_behind_the_scaler_is_named():
     result = verdict("06-scaled-pipeline", by_hand(X_TRAIN, model_images=X_TRAIN))
     assert_wrong(result, "fitted on raw pixels", "scaler.transform(X_train)")
+
+
+def final_model_fitted(images, labels):
+    return LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS).fit(images, labels)
+
+
+def behind_training_scaler(images, labels):
+    """The final model fitted on ``images`` standardized by the training part's scaler."""
+    scaler = StandardScaler().fit(X_TRAIN)
+    return make_pipeline(scaler, final_model_fitted(scaler.transform(images), labels))
+
+
+def test_06_scaled_pipeline_a_model_step_of_training_and_test_images_is_the_leak():
+    # The scaler is the training part's; only the model step's weights show the leak.
+    scaled_model = behind_training_scaler(np.vstack([X_TRAIN, X_TEST]),
+                                          np.concatenate([Y_TRAIN, Y_TEST]))
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model),
+                 "learned from the training and the test part together", "leak",
+                 "scaled_model.fit(X_train, y_train)")
+
+
+def test_06_scaled_pipeline_a_model_step_refitted_on_the_test_part_is_named():
+    scaled_model = make_pipeline(StandardScaler(), LogisticRegression(
+        **DIGITS_CHOICE, **FINAL_SETTINGS)).fit(X_TRAIN, Y_TRAIN)
+    scaled_model[-1].fit(scaled_model[0].transform(X_TEST), Y_TEST)
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "learned from the test part",
+                 "refitted after the pipeline's fit", "leave it so")
+
+
+def test_06_scaled_pipeline_a_model_step_of_part_of_the_training_part_is_named():
+    scaled_model = behind_training_scaler(X_TRAIN[:1000], Y_TRAIN[:1000])
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model),
+                 "scaler is the training part's", "part of the training part",
+                 "scaled_model.fit(X_train, y_train)")
+
+
+def test_06_scaled_pipeline_model_step_reference_is_the_right_answer():
+    # The same right answer, assembled by hand: the weights the judge refits.
+    result = verdict("06-scaled-pipeline", behind_training_scaler(X_TRAIN, Y_TRAIN))
+    assert result.passed, result
 
 
 # ---------------------------------------------------------------- 01 and 02, again

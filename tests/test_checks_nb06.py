@@ -145,7 +145,9 @@ def quick_fit(model, X_fit, y_fit):
 
 @pytest.fixture(scope="module")
 def right_pipeline():
-    return quick_fit(scaled(), X_TRAIN, Y_TRAIN)
+    # The right answer is fitted with the final settings themselves: the judge refits the
+    # model step on the standardized training part and compares the weights.
+    return scaled().fit(X_TRAIN, Y_TRAIN)
 
 
 def test_scaled_pipeline_right_answer_passes(right_pipeline):
@@ -157,8 +159,7 @@ def test_scaled_pipeline_right_answer_passes(right_pipeline):
 def test_scaled_pipeline_with_named_steps_passes():
     from sklearn.pipeline import Pipeline
 
-    model = quick_fit(Pipeline([("scale", StandardScaler()), ("model", logistic())]),
-                      X_TRAIN, Y_TRAIN)
+    model = Pipeline([("scale", StandardScaler()), ("model", logistic())]).fit(X_TRAIN, Y_TRAIN)
     assert verdict("06-scaled-pipeline", model).passed
 
 
@@ -251,8 +252,7 @@ def test_scaled_pipeline_another_setting_is_named(change, words):
 
 
 def test_scaled_pipeline_more_passes_than_needed_still_pass():
-    assert verdict("06-scaled-pipeline", quick_fit(scaled(max_iter=5000), X_TRAIN,
-                                                   Y_TRAIN)).passed
+    assert verdict("06-scaled-pipeline", scaled(max_iter=5000).fit(X_TRAIN, Y_TRAIN)).passed
 
 
 def test_scaled_pipeline_unanswered():
@@ -453,3 +453,22 @@ def test_questions_accept_the_right_letter_and_explain_each_wrong_one(exercise_i
         assert_wrong(verdict(exercise_id, letter), words)
     assert_wrong(verdict(exercise_id, 1), "not a letter")
     assert verdict(exercise_id, ...).status == checks.MISSING
+
+
+def test_under_over_hint_d_says_what_the_stored_table_shows():
+    # The hint quotes the table of notebook 06: L1 at C = 0.0215 is below 0.95 on the test
+    # part only (its training AUC is above).
+    import json
+    from pathlib import Path
+
+    notebook = Path(__file__).parents[1] / "solutions" / "06_logistic_grid_search.ipynb"
+    cell = next(c for c in json.loads(notebook.read_text())["cells"] if c.get("id") == "06-13")
+    table = "".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                    for o in cell["outputs"])
+    row = next(line.split() for line in table.splitlines() if " 0.0215 " in line)
+    train_auc, test_auc = float(row[-2]), float(row[-1])
+    assert train_auc > 0.95 > test_auc
+    result = verdict("06-under-over", "d")
+    hint = result.message + result.hint
+    assert "C = 0.0215 only 0.945" in hint and "test part" in hint
+    assert f"{test_auc:.3f}" in hint

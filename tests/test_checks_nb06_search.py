@@ -122,6 +122,9 @@ def quietly(build):
 SEARCH_SLIPS = [
     ("not fitted", lambda: search(fit=False), ("not fitted", "search.fit(X_train, y_train)")),
     ("refit=False", lambda: few(refit=False), ("refit=False", "default")),
+    ("refit picks the worst setting",
+     lambda: few(refit=lambda results: int(np.argmin(results["mean_test_score"]))),
+     ("`refit` to a function", "best_score_", "leave `refit` at its default")),
     ("only L1", lambda: few(param_grid={"l1_ratio": [1], "C": GRID["C"]}),
      ("L2 penalty is missing", '"l1_ratio": [0, 1]')),
     ("no l1_ratio", lambda: few(param_grid={"C": GRID["C"]}), ("`l1_ratio`", "search both")),
@@ -264,6 +267,13 @@ WEIGHTS_WRONG = [
     ("absolute values", lambda m, s: np.abs(m.coef_).reshape(10, 8, 8), ("absolute", "sign")),
     ("scaled for the picture", lambda m, s: m.coef_.reshape(10, 8, 8) / np.abs(m.coef_).max(),
      ("rescaled", "vmin=-m")),
+    ("normalised image by image",
+     lambda m, s: (lambda w: w / np.abs(w).max(axis=(1, 2), keepdims=True))(
+         m.coef_.reshape(10, 8, 8)), ("a factor of its own", "same colour limits")),
+    ("digits mixed by a reshape", lambda m, s: np.moveaxis(m.coef_.reshape(8, 8, 10), 2, 0),
+     ("mixes the weights of several digits", "reshape(10, side, side)")),
+    ("a tuple of images", lambda m, s: tuple(m.coef_.reshape(10, 8, 8)),
+     ("tuple", "np.array(...)", "np.abs(weight_images).max()")),
     ("the search's refit", lambda m, s: s.best_estimator_.coef_.reshape(10, 8, 8),
      ("best_estimator_", "best_model")),
     ("another model", lambda m, s: LogisticRegression(C=1.0, **SEARCH_SETTINGS, l1_ratio=0).fit(

@@ -218,8 +218,8 @@ class RefitMatches(QuestionSpec):
 # ---------------------------------------------------------------- the weights as images
 
 
-def _coef(model):
-    coef = getattr(model, "coef_", None)
+def _coef(model, name="coef_"):
+    coef = getattr(model, name, None)
     return plain(coef) if isinstance(coef, np.ndarray) and coef.dtype.kind in "f" else None
 
 
@@ -300,6 +300,8 @@ def _describe_pipeline(model, test_images):
     # "deprecated" since, and the judge must not depend on the installed version.
     # Every parameter, for the ones the judge does not read one by one (max_iter...).
     facts["settings"] = model_settings(last)
+    # What the model step learned, whatever it was fitted on: the judge refits it.
+    facts["coef"], facts["intercept"] = _coef(last), _coef(last, "intercept_")
     penalty = inspect.signature(type(last)).parameters.get("penalty")
     if penalty is not None and params.get("penalty") == penalty.default:
         facts["penalty"] = None

@@ -229,8 +229,8 @@ class UnderOver(Question, specs.UnderOver):
               "equal scores on both parts are not over-fitting; equal *low* scores mean the "
               "model learned too little: under-fitting."),
         "d": ("Neither: every setting scores above 0.99 on the test part.",
-              "the table's first rows say otherwise: L1 with C = 0.01 scores 0.5, and up to "
-              "C = 0.02 it stays below 0.95."),
+              "the table's first rows say otherwise: L1 with C = 0.01 scores 0.5 on the "
+              "test part, and C = 0.0215 only 0.945."),
     }
     right = "a"
 
@@ -593,6 +593,14 @@ def _judge_refit_and_scoring(facts):
         return wrong("the search scored several metrics: its `cv_results_` has no "
                      "`mean_test_score`, which the next cells read.",
                      f'give one scorer: `scoring="{SEARCH_SCORING}"`.')
+    if facts.get("refit") is not True:
+        refit = facts.get("refit")
+        shown = "a function" if refit == "<a function>" else f"`{refit!r}`"
+        return wrong(f"the search sets `refit` to {shown}: it may choose another setting "
+                     "than the best mean score, and without the default it keeps no "
+                     "`best_score_`, which the next cells read.",
+                     "leave `refit` at its default, True: the search then refits the best "
+                     "setting on the whole training part.")
     scoring = facts.get("scoring")
     if scoring is None:
         return wrong(f"the search has no `scoring`: it compares the settings by "
@@ -763,7 +771,10 @@ class WeightImages(Judge, specs.WeightImages):
         if answer is None:
             return wrong(f"weight_images is {describe_shape(facts.get('numbers'))}, not "
                          "numbers.", "`best_model.coef_.reshape(10, side, side)`.")
-        verdict = not_an_array(facts, "weight_images", "(10, side, side)")
+        verdict = not_an_array(facts, "weight_images", "(10, side, side)",
+                               why="the exercise asks for one array of the ten images, "
+                                   "which has a `.shape` and one largest weight for the "
+                                   "colour limits, `np.abs(weight_images).max()`.")
         if verdict is not None:
             return verdict
         side = int(round(np.sqrt(reference.shape[1])))
@@ -896,10 +907,34 @@ def _judge_image_order_and_scale(answer, images):
                      "leave the numbers as they are and centre the colours instead: "
                      "`imshow(..., cmap=\"RdBu_r\", vmin=-m, vmax=m)` with `m` the largest "
                      "absolute weight.")
+    verdict = _judge_images_rescaled_or_mixed(answer, images)
+    if verdict is not None:
+        return verdict
     return wrong("weight_images does not hold the final model's weights: another model's, or "
                  "numbers changed on the way.",
                  "`best_model.coef_.reshape(10, side, side)`: the model fitted with the chosen "
                  "setting and `FINAL_SETTINGS`.")
+
+
+def _judge_images_rescaled_or_mixed(answer, images):
+    """Each image rescaled by a factor of its own, or the right numbers in a wrong order."""
+    if answer.shape != images.shape:
+        return None
+    factors = [float(np.sum(a * i) / max(np.sum(i * i), 1e-300)) for a, i in zip(answer, images)]
+    if all(f > 0 and _close(a, f * i) for f, a, i in zip(factors, answer, images)):
+        return wrong("weight_images holds each digit's weights rescaled by a factor of its "
+                     f"own ({min(factors):.3g} to {max(factors):.3g}): normalised image by "
+                     "image, the ten pictures can no longer be compared.",
+                     "leave the numbers as they are and give every image the same colour "
+                     "limits instead: `vmin=-m, vmax=m` with `m` the largest absolute weight "
+                     "of all ten.")
+    if _close(np.sort(answer, axis=None), np.sort(images, axis=None)):
+        return wrong("weight_images holds the final model's weights, but not one digit's per "
+                     "image: each image mixes the weights of several digits (a reshape or "
+                     "`moveaxis` in another order than the rows of `coef_`).",
+                     "keep each row of `coef_` (one digit) together: "
+                     "`best_model.coef_.reshape(10, side, side)`.")
+    return None
 
 
 # ---------------------------------------------------------------- the scaler
@@ -1001,8 +1036,73 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
                          "learned from labels that do not go with them.",
                          "fit it on the training images and their own labels: "
                          "`scaled_model.fit(X_train, y_train)`.")
+        verdict = _judge_model_step(facts)
+        if verdict is not None:
+            return verdict
         return correct(f"StandardScaler, then LogisticRegression ({setting}), fitted on the "
                        f"training part only; accuracy on the test part {accuracy:.3f}.")
+
+
+#: How close the pipeline's learned weights must be to the judge's refit, relative to the
+#: largest weight. saga is deterministic for one seed: thread counts change nothing, and
+#: pixels changed in their last bits move the weights by about 1e-14. A fit that stopped
+#: one pass earlier or later moves them by far less than this; a fit of other images (five
+#: training images fewer, the test part, float32 pixels) moves them by 0.5 % to 50 %.
+SCALED_MODEL_RTOL = 1e-3
+
+
+@functools.lru_cache(maxsize=3)
+def scaled_final_fit(part):
+    """The final model's ``coef_`` and ``intercept_`` behind a scaler of the training part.
+
+    ``part`` names the images the model step is fitted on: "train", "test" or
+    "both parts" (the training part, then the test part).
+    """
+    X_train, X_test, y_train, y_test = _digits_split()
+    images, labels = {"train": (X_train, y_train), "test": (X_test, y_test),
+                      "both parts": (np.concatenate([X_train, X_test]),
+                                     np.concatenate([y_train, y_test]))}[part]
+    scaler = StandardScaler().fit(X_train)
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    model.fit(scaler.transform(images), labels)
+    return model.coef_, model.intercept_
+
+
+def _learned_like(facts, part):
+    """Whether the pipeline's model step learned what a fit on ``part`` learns."""
+    coef, intercept = scaled_final_fit(part)
+    got_coef = as_float_array(facts.get("coef"), shape=coef.shape)
+    got_intercept = as_float_array(facts.get("intercept"), shape=intercept.shape)
+    if got_coef is None or got_intercept is None:
+        return False
+    atol = SCALED_MODEL_RTOL * np.abs(coef).max()
+    return bool(np.allclose(got_coef, coef, rtol=0, atol=atol)
+                and np.allclose(got_intercept, intercept, rtol=0, atol=atol))
+
+
+def _judge_model_step(facts):
+    """Did the model step learn from the standardized training part? Digits only.
+
+    The scaler's statistics say what the scaler saw; only the model's weights say what
+    the model saw: it may be fitted by hand on other images, or refitted after the
+    pipeline's fit. None when it learned what the judge's refit learns.
+    """
+    if facts.get("n_features") != 64 or _learned_like(facts, "train"):
+        return None
+    fit_it = ("fit the whole pipeline once, on the training part, and leave it so: "
+              "`scaled_model.fit(X_train, y_train)`.")
+    if _learned_like(facts, "test"):
+        return wrong("the pipeline's LogisticRegression learned from the test part: its "
+                     "weights are those of a fit on the standardized test images, as when "
+                     "it is refitted after the pipeline's fit (`scaled_model[-1].fit(..., "
+                     "y_test)`). Its score on the test part then measures nothing.", fit_it)
+    if _learned_like(facts, "both parts"):
+        return wrong("the pipeline's LogisticRegression learned from the training and the "
+                     "test part together: the test images leak into the model.", fit_it)
+    return wrong("the scaler is the training part's, but the pipeline's LogisticRegression "
+                 "learned other weights than a fit on the whole standardized training part: "
+                 "it was fitted on part of the training part, or on other images, or "
+                 "refitted after the pipeline's fit.", fit_it)
 
 
 #: The raw-pixel model the notebook's later cells read (the comparison, the weight images).

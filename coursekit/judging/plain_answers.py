@@ -61,14 +61,15 @@ def object_arrays(parts, name):
                  "take a list of matrices and a list of vectors.")
 
 
-def not_an_array(value, name, shape):
+def not_an_array(value, name, shape, why=None):
     """A wrong() verdict when an array-or-not value is not a numpy array, else None.
 
     ``value`` is what :func:`coursekit.checks.spec.collect_array` or
     :func:`coursekit.checks.spec.array_facts` collected. This is the course's one rule
     for containers (notebook 01 states it): where an exercise asks for an array, a list
     of the right numbers is not yet the answer, because the next cells use array
-    operations on it.
+    operations on it. ``why`` replaces that reason in the hint where no later cell
+    reads the answer.
     """
     if value["array"] is True:
         return None
@@ -77,8 +78,9 @@ def not_an_array(value, name, shape):
             "tuple": "leave out `tuple(...)` and the commas that make one, or "}.get(kind, "")
     return wrong(f"`{name}` is {_article(kind)} {kind}, not a numpy array.",
                  f"make it a numpy array of shape {shape}: {undo}put `np.array(...)` around "
-                 f"your {kind}: the next cells use array operations such as `.T`, `.shape` "
-                 f"and `@` on it.")
+                 f"your {kind}: "
+                 + (why or "the next cells use array operations such as `.T`, `.shape` and "
+                    "`@` on it."))
 
 
 def _article(word):
