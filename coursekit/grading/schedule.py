@@ -45,11 +45,16 @@ def expected_seconds(notebook):
 def longest_first(submissions):
     """``submissions`` in the order to grade them: longest expected first, else as given.
 
+    A submission of no known notebook comes before all: it starts no kernel, and
+    its row (refused, with the reason) is in the grades at once, even if the
+    batch is interrupted.
+
     Examples
     --------
     >>> from types import SimpleNamespace as S
-    >>> found = [S(notebook="01_random_baseline"), S(notebook="05_rbm_features")]
+    >>> found = [S(notebook="01_random_baseline"), S(notebook="05_rbm_features"),
+    ...          S(notebook="")]
     >>> [s.notebook for s in longest_first(found)]
-    ['05_rbm_features', '01_random_baseline']
+    ['', '05_rbm_features', '01_random_baseline']
     """
-    return sorted(submissions, key=lambda s: -expected_seconds(s.notebook))
+    return sorted(submissions, key=lambda s: (bool(s.notebook), -expected_seconds(s.notebook)))
