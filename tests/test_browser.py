@@ -10,6 +10,7 @@ downloaded) and the ``playwright`` package from the test extras. Without
 them the test is skipped, except under CI (``CI`` set), where it fails.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -157,6 +158,34 @@ def page():
             page = context.new_page()
             page.set_default_timeout(STEP_TIMEOUT)
             yield page
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def static_page(uri, *, width=1100, height=900):
+    """A file page (a report, a similarity page) open in Chromium, and the dialogs it raised.
+
+    Skips (under CI, fails) without Chromium or Playwright. Any dialog a script
+    on the page opens is dismissed and recorded: a page showing learners' text
+    must raise none.
+
+    Yields
+    ------
+    page : playwright.sync_api.Page
+    dialogs : list of str
+        The messages of the dialogs opened so far; still filled after the block.
+    """
+    require(CHROMIUM.exists(), "Debian's Chromium")
+    require(sync_api is not None, "Playwright")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            dialogs = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(uri)
+            yield page, dialogs
         finally:
             browser.close()
 

@@ -14,7 +14,7 @@ import pytest
 from coursekit.cli import main
 from coursekit.grading.identity import discover, layout_of, read_roster
 from grading import submissions as build
-from test_browser import CHROMIUM, CHROMIUM_ARGS, require, sync_api
+from test_browser import static_page
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "report"
@@ -129,26 +129,16 @@ def test_student_text_is_escaped_everywhere_in_the_report(graded_class):
 
 
 def test_the_report_in_chromium(graded_class):
-    require(CHROMIUM.exists(), "Debian's Chromium")
-    require(sync_api is not None, "Playwright")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     report = graded_class / "report" / "report.html"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            dialogs = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.goto(report.as_uri())
-            figures = page.locator("figure.chart svg")
-            assert figures.count() == 2
-            assert all(figures.nth(i).evaluate("svg => svg.getBoundingClientRect().height > 100")
-                       for i in range(2))
-            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
-            page.locator("a", has_text="notebook with verdicts").last.click()
-            page.wait_for_load_state()
-            assert "Feedback on" in page.title()
-            page.screenshot(path=str(ARTIFACTS / "student.png"), full_page=True)
-            assert dialogs == []  # no student script ran
-        finally:
-            browser.close()
+    with static_page(report.as_uri(), width=1200) as (page, dialogs):
+        figures = page.locator("figure.chart svg")
+        assert figures.count() == 2
+        assert all(figures.nth(i).evaluate("svg => svg.getBoundingClientRect().height > 100")
+                   for i in range(2))
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        page.locator("a", has_text="notebook with verdicts").last.click()
+        page.wait_for_load_state()
+        assert "Feedback on" in page.title()
+        page.screenshot(path=str(ARTIFACTS / "student.png"), full_page=True)
+        assert dialogs == []  # no student script ran

@@ -22,7 +22,7 @@ from coursekit.grading.exports import write_view
 from coursekit.grading.report import exercise_label, write_report
 from coursekit.grading.store import Store, Verdict
 from coursekit.grading.submissions import known_notebooks
-from test_browser import CHROMIUM, CHROMIUM_ARGS, require, sync_api
+from test_browser import static_page
 from test_grade_report import ARTIFACTS
 
 DUE = datetime(2026, 10, 1, 22, 0, tzinfo=timezone.utc)
@@ -115,27 +115,20 @@ def _sideways(page):
 
 
 def test_the_course_report_in_chromium(course_report):
-    require(CHROMIUM.exists(), "Debian's Chromium")
-    require(sync_api is not None, "Playwright")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.goto(course_report.as_uri())
-            page.screenshot(path=str(ARTIFACTS / "course.png"), full_page=True)
-            # Nothing runs off the page: not the long name, not the tables, not the figures;
-            # at a laptop's width every table fits without scrolling in its box.
-            assert _sideways(page) == [0, []]
-            for selector in ("#passed-per-exercise svg", "#totals-per-notebook svg"):
-                assert _overlaps(page, selector) == [], selector
-            # Notebook 03's axis (13 points) has separate labels, each a number.
-            ticks = page.locator("#totals-per-notebook svg g[id^=xtick] text").all_text_contents()
-            assert ticks and all(t.strip().isdigit() and len(t.strip()) <= 2 for t in ticks)
-            ids = page.locator("#passed-per-exercise svg g[id^=ytick] text").all_text_contents()
-            assert sorted(t.strip() for t in ids) == sorted(checks.EXERCISES)
-            # In a narrow window, the page still does not scroll sideways (a table may).
-            page.set_viewport_size({"width": 700, "height": 800})
-            assert _sideways(page)[0] == 0
-        finally:
-            browser.close()
+    with static_page(course_report.as_uri()) as (page, dialogs):
+        page.screenshot(path=str(ARTIFACTS / "course.png"), full_page=True)
+        # Nothing runs off the page: not the long name, not the tables, not the figures;
+        # at a laptop's width every table fits without scrolling in its box.
+        assert _sideways(page) == [0, []]
+        for selector in ("#passed-per-exercise svg", "#totals-per-notebook svg"):
+            assert _overlaps(page, selector) == [], selector
+        # Notebook 03's axis (13 points) has separate labels, each a number.
+        ticks = page.locator("#totals-per-notebook svg g[id^=xtick] text").all_text_contents()
+        assert ticks and all(t.strip().isdigit() and len(t.strip()) <= 2 for t in ticks)
+        ids = page.locator("#passed-per-exercise svg g[id^=ytick] text").all_text_contents()
+        assert sorted(t.strip() for t in ids) == sorted(checks.EXERCISES)
+        # In a narrow window, the page still does not scroll sideways (a table may).
+        page.set_viewport_size({"width": 700, "height": 800})
+        assert _sideways(page)[0] == 0
+        assert dialogs == []  # nothing of a learner's ran

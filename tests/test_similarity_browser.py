@@ -9,7 +9,6 @@ Needs ``/usr/bin/chromium`` and ``playwright`` (test extras); skipped without
 them, except under CI (``CI`` set), where it fails.
 """
 
-import os
 import random
 from pathlib import Path
 
@@ -19,27 +18,12 @@ pytest.importorskip("copydetect", reason="coursekit similarity needs the similar
 
 from classroom import generate, transforms  # noqa: E402
 from coursekit.similarity import compare_class, write_outputs  # noqa: E402
-
-try:
-    from playwright import sync_api
-except ImportError:
-    sync_api = None
+from test_browser import static_page  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "similarity"
-CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 HOSTILE_LINE = "    note = '</pre><script>alert(2)</script>'"
-
-
-def _require(condition, what):
-    if condition:
-        return
-    message = (f"{what} is missing: `apt-get install -y chromium` and "
-               f"`.venv/bin/pip install -e '.[test]'`")
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def _page(tmp_path):
@@ -60,38 +44,26 @@ def _page(tmp_path):
 
 
 def test_page_in_chromium(tmp_path):
-    _require(sync_api is not None, "playwright")
-    _require(CHROMIUM.exists(), str(CHROMIUM))
     report, page_file = _page(tmp_path)
     top = report.pairs[0]
     assert {top.student_a, top.student_b} == {HOSTILE_NAME, "student03"} and top.flagged
-    dialogs = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message),
-                                              dialog.dismiss()))
-            page.goto(page_file.as_uri())
-            first = page.locator(".pair").first
-            assert "score" in first.locator("h3").inner_text()
-            # The shared code is highlighted on both sides, most of each answer.
-            for side in range(2):
-                marks = first.locator(".side").nth(side).locator("mark")
-                assert marks.count() >= 1
-                highlighted = sum(len(text) for text in marks.all_inner_texts())
-                whole = len(first.locator(".side").nth(side).locator("pre").inner_text())
-                assert highlighted > 0.5 * whole
-            # The learner's text is shown as text, and nothing of theirs runs.
-            assert HOSTILE_NAME in first.locator("h3").inner_text()
-            assert "</pre><script>alert(2)</script>" in first.inner_text()
-            assert page.locator("img").count() == 0 and page.locator("script").count() == 0
-            assert page.locator("table tr.flagged").count() >= 1
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "page.png"), full_page=False)
-            first.scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS / "pair.png"))
-        finally:
-            browser.close()
+    with static_page(page_file.as_uri(), width=1400, height=1000) as (page, dialogs):
+        first = page.locator(".pair").first
+        assert "score" in first.locator("h3").inner_text()
+        # The shared code is highlighted on both sides, most of each answer.
+        for side in range(2):
+            marks = first.locator(".side").nth(side).locator("mark")
+            assert marks.count() >= 1
+            highlighted = sum(len(text) for text in marks.all_inner_texts())
+            whole = len(first.locator(".side").nth(side).locator("pre").inner_text())
+            assert highlighted > 0.5 * whole
+        # The learner's text is shown as text, and nothing of theirs runs.
+        assert HOSTILE_NAME in first.locator("h3").inner_text()
+        assert "</pre><script>alert(2)</script>" in first.inner_text()
+        assert page.locator("img").count() == 0 and page.locator("script").count() == 0
+        assert page.locator("table tr.flagged").count() >= 1
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "page.png"), full_page=False)
+        first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "pair.png"))
     assert dialogs == []
