@@ -7,7 +7,11 @@ exits 2 with ``coursekit <command>: <argument>: ...`` on stderr, no traceback,
 and nothing graded, compared or written (no gradebook made by a typo).
 """
 
+import csv
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,3 +102,19 @@ def test_an_export_folder_under_a_file(course, capsys):
     assert err.startswith("coursekit export nbgrader: course_dir must be a directory; afile "
                           "is a file, so afile/course cannot be made"), err
     assert "Traceback" not in err and (course / "afile").is_file()
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")
+def test_a_grader_started_through_a_path_with_dots_still_sandboxes(course):
+    # Typed as `tests/../.venv/bin/python`, Python keeps the `..` in sys.executable,
+    # through a folder the sandbox does not have: the kernel must be started by the
+    # interpreter's plain path, not the one typed.
+    typed = Path("class", os.path.relpath(sys.executable, course / "class"))
+    assert ".." in typed.parts and (course / typed).exists()
+    run = subprocess.run([str(typed), "-m", "coursekit.cli", "grade", "class", "--out",
+                          "grades.csv", "--sandbox", "bwrap", "--pool", "0"],
+                         cwd=course, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    with open(course / "grades.csv", newline="", encoding="utf-8") as rows:
+        (row,) = csv.DictReader(rows)
+    assert row["status"] == "ok", row

@@ -6,7 +6,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from queue import Empty
@@ -25,6 +24,7 @@ from ..threads import thread_environment
 from .answers import Run
 from .kernel_messages import MAX_ANSWER_CHARS, MAX_MESSAGE_BYTES, RECEIVE_QUEUE, BoundedSession
 from .results import clean_text
+from .sandbox import INTERPRETER
 from .seen_outputs import CellOutputs
 
 _INTERRUPT_GRACE = 5  # seconds a kernel has to come back after an interrupt
@@ -71,7 +71,7 @@ class _GraderKernelSpecs(KernelSpecManager):
         self.sandbox = sandbox
 
     def get_kernel_spec(self, kernel_name):
-        argv = [sys.executable, "-m", "coursekit.checks.shim", "-f",
+        argv = [INTERPRETER, "-m", "coursekit.checks.shim", "-f",
                 "{connection_file}"]
         # A signal cannot cross into the sandbox's PID namespace; ipykernel
         # interrupts itself when asked over its control channel.

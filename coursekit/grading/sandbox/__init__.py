@@ -11,13 +11,13 @@ import os
 from pathlib import Path
 
 from .bubblewrap import (
-    DEFAULT_PROCESS_LIMIT, HOME, HOME_MEGABYTES, SANDBOXES, WORK, SandboxError, bwrap_command,
-    bwrap_problem, choose, namespace_arguments, system_arguments,
+    DEFAULT_PROCESS_LIMIT, HOME, HOME_MEGABYTES, INTERPRETER, SANDBOXES, WORK, SandboxError,
+    bwrap_command, bwrap_problem, choose, namespace_arguments, system_arguments,
 )
 from .cgroups import DEFAULT_CPU_LIMIT, Cgroup, remove_stale_cgroups, warn_no_cpu_cap
 from .view import REFERENCE_MODULES, STAND_IN, TRUSTED_PACKAGE, KernelView, kernel_view
 
-__all__ = ["DEFAULT_CPU_LIMIT", "DEFAULT_PROCESS_LIMIT", "HOME", "HOME_MEGABYTES",
+__all__ = ["DEFAULT_CPU_LIMIT", "DEFAULT_PROCESS_LIMIT", "HOME", "HOME_MEGABYTES", "INTERPRETER",
            "REFERENCE_MODULES", "SANDBOXES", "STAND_IN", "TRUSTED_PACKAGE", "WORK", "Cgroup",
            "KernelView", "Sandbox", "SandboxError", "bwrap_command", "bwrap_problem", "choose",
            "kernel_view", "namespace_arguments", "remove_stale_cgroups", "system_arguments",

@@ -60,13 +60,19 @@ def choose(sandbox):
         f"submission reach this machine's files as your user.")
 
 
+#: This interpreter as the sandbox reaches it: ``..`` taken out of the path it was started
+#: by (``tests/../.venv/bin/python``: ``tests`` is not in the sandbox), its symlinks kept
+#: (a venv's python is one, and finds its venv through it).
+INTERPRETER = os.path.abspath(sys.executable)
+
+
 @functools.cache
 def bwrap_problem():
     """Why bubblewrap cannot run a sandbox here; empty when it can."""
     path = shutil.which("bwrap")
     if path is None:
         return "the bwrap command is not installed"
-    command = [path, *namespace_arguments(), *system_arguments(), "--", sys.executable,
+    command = [path, *namespace_arguments(), *system_arguments(), "--", INTERPRETER,
                "-c", "pass"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -101,7 +107,7 @@ def system_arguments():
         if path.exists():
             arguments += ["--ro-bind", str(path), str(path)]
     prefixes = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
-                Path(sys.executable).resolve().parent.parent}
+                Path(INTERPRETER).resolve().parent.parent}
     for prefix in sorted(prefixes):
         if not str(prefix).startswith(("/usr/", "/bin/", "/lib")) and prefix.is_dir():
             arguments += ["--ro-bind", str(prefix), str(prefix)]
