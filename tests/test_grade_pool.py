@@ -10,6 +10,7 @@ tests/test_grade.py (test_ctrl_c_keeps_the_rows_written_and_stops_every_kernel).
 
 import asyncio
 import csv
+import json
 import os
 import signal
 import subprocess
@@ -380,3 +381,55 @@ def test_a_graded_kernel_renders_figures_only_when_the_grader_shows_them(scratch
 
     runs = asyncio.run(scenario())
     assert [(run.kind, run.ename) for run in runs] == [("done", "")] * len(FIGURE_CELLS)
+
+
+#: Run in a graded kernel: it found the grader's font list (the marker the test wrote in
+#: it), read-only, and the list is the one it would have made itself in its sandbox.
+FONT_CELL = """\
+import json, os
+import matplotlib.font_manager as fm
+folder = os.environ["MPLCONFIGDIR"]
+name = f"fontlist-v{fm.FontManager.__version__}.json"
+assert os.listdir(folder) == [name], os.listdir(folder)
+assert not os.access(os.path.join(folder, name), os.W_OK)
+listed = {(font.fname, font.name) for font in fm.fontManager.ttflist}
+assert ("/nowhere/marker.ttf", "CoursekitMarker") in listed, sorted(listed)[:3]
+made_here = {(font.fname, font.name) for font in fm.FontManager().ttflist}
+assert listed - {("/nowhere/marker.ttf", "CoursekitMarker")} == made_here
+"""
+
+
+def test_every_kernel_reads_the_font_list_the_grader_made_once(scratch):
+    # Matplotlib lists the machine's fonts when its cache folder is empty, and
+    # every kernel's is: the grader makes the list once, in a sandbox like a
+    # kernel's, and binds it read-only into each kernel's matplotlib folder.
+    if _kind() != "bwrap":
+        pytest.skip("the sandbox is bubblewrap's")
+    view = grade.KernelView.create(grade.private_folder())
+    assert view.font_list is not None and view.font_list.parent.is_dir()
+    fonts = json.loads(view.font_list.read_text(encoding="utf-8"))
+    fonts["ttflist"].append({**fonts["ttflist"][0], "fname": "/nowhere/marker.ttf",
+                             "name": "CoursekitMarker"})
+    view.font_list.write_text(json.dumps(fonts), encoding="utf-8")
+
+    async def scenario():
+        pool = grade.pool_for(grade.GradeSettings(pool=1, sandbox="bwrap"), view)
+        pool.expect([NB01, NB01])
+        try:
+            runs = []
+            for _ in range(2):  # one started when asked for, one started ahead
+                session, problem = await pool.take(NB01)
+                assert problem == ""
+                runs.append(await session.run(FONT_CELL))
+                await pool.give_back(session)
+            return runs
+        finally:
+            await pool.close()
+
+    try:
+        runs = asyncio.run(scenario())
+    finally:
+        folder = view.font_list.parent
+        view.remove()
+    assert [(run.kind, run.ename, run.evalue) for run in runs] == [("done", "", "")] * 2
+    assert not folder.exists()

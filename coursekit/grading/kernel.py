@@ -24,7 +24,7 @@ from ..threads import thread_environment
 from .answers import Run
 from .kernel_messages import MAX_ANSWER_CHARS, MAX_MESSAGE_BYTES, RECEIVE_QUEUE, BoundedSession
 from .results import clean_text
-from .sandbox import INTERPRETER
+from .sandbox import INTERPRETER, MATPLOTLIB_FOLDER
 from .seen_outputs import CellOutputs
 
 _INTERRUPT_GRACE = 5  # seconds a kernel has to come back after an interrupt
@@ -139,7 +139,7 @@ def kernel_environment(home, memory_limit, process_limit=0):
     env.update(
         HOME=str(home), TMPDIR=str(home / "tmp"), IPYTHONDIR=str(home / "ipython"),
         JUPYTER_CONFIG_DIR=str(home / "jupyter"), JUPYTER_DATA_DIR=str(home / "jupyter"),
-        MPLCONFIGDIR=str(home / "matplotlib"), PYTHONNOUSERSITE="1",
+        MPLCONFIGDIR=str(home / MATPLOTLIB_FOLDER), PYTHONNOUSERSITE="1",
         MALLOC_ARENA_MAX="2", PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
     # One BLAS thread each, as when the solutions were executed: N kernels share the

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import sandbox as sandboxes
-from ..pool import pool_for, remove_stale_folders
+from ..pool import pool_for, private_folder, remove_stale_folders
 from ..results import ERROR, ungraded
 from ..runner import grade_submission, preload
 from ..sandbox.cgroups import remove_stale_cgroups
@@ -79,7 +79,7 @@ class _Server:
         except sandboxes.SandboxError as exc:
             return ungraded(submission, ERROR, f"on worker {os.uname().nodename}: {exc}")
         if settings.sandbox == "bwrap" and "bwrap" not in self.views:
-            self.views["bwrap"] = sandboxes.KernelView.create()
+            self.views["bwrap"] = sandboxes.KernelView.create(private_folder())
         # Another batch's settings: the kernels started ahead would not do.
         if self.pool is None or not self.pool.settings.same_kernels(settings):
             if self.pool is not None:

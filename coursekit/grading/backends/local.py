@@ -7,7 +7,7 @@ import sys
 import traceback
 
 from .. import sandbox as sandboxes
-from ..pool import pool_for, remove_stale_folders
+from ..pool import pool_for, private_folder, remove_stale_folders
 from ..results import ERROR, ungraded
 from ..runner import grade_submission
 from ..schedule import longest_first
@@ -34,7 +34,9 @@ class LocalJobs(Backend):
         # cgroups and their kernels' folders.
         sandboxes.remove_stale_cgroups()
         remove_stale_folders()
-        view = sandboxes.KernelView.create() if self.settings.sandbox == "bwrap" else None
+        view = None
+        if self.settings.sandbox == "bwrap":
+            view = sandboxes.KernelView.create(private_folder())
         try:
             return asyncio.run(self._grade_all(submissions, on_result, view))
         finally:

@@ -7,9 +7,12 @@ rewritten: the view is bind mounts only.
 """
 
 import functools
+import shutil
 from pathlib import Path
 
 import coursekit
+
+from .fonts import font_list_arguments, make_font_list
 
 #: coursekit modules holding the reference answers of exercises, and the last
 #: notebook whose kernel may not see them: notebook 03 builds ``nn`` itself.
@@ -57,14 +60,33 @@ class KernelView:
 
     def __init__(self, package=None):
         self.package = Path(package) if package is not None else _package_dir()
+        #: matplotlib's font list, shown read-only in every kernel's matplotlib folder
+        #: (:mod:`.fonts`); None: each kernel makes its own.
+        self.font_list = None
+        self._folder = None
 
     @classmethod
-    def create(cls):
-        """The view of the imported package (what the grader's callers ask for)."""
-        return cls()
+    def create(cls, folder=None):
+        """The view of the imported package (what the grader's callers ask for).
+
+        Parameters
+        ----------
+        folder : path-like, optional
+            An empty folder of the grader's own, where matplotlib's font list is
+            made once for all the kernels (:func:`.fonts.make_font_list`);
+            :meth:`remove` removes it. Without one, each kernel makes its own.
+        """
+        view = cls()
+        if folder is not None:
+            view._folder = Path(folder)
+            view.font_list = make_font_list(folder)
+        return view
 
     def remove(self):
-        """Nothing to remove: the view is bind mounts only; kept for callers that own one."""
+        """Remove the folder of the font list, if :meth:`create` was given one."""
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder, self.font_list = None, None
 
     def arguments(self, notebook, order):
         """bwrap arguments that give the kernel this view for ``notebook``.
@@ -76,7 +98,7 @@ class KernelView:
         trusted = f"{package}/{TRUSTED_PACKAGE}"
         arguments = ["--ro-bind", package, package,
                      "--tmpfs", trusted, "--ro-bind", str(STAND_IN), f"{trusted}/__init__.py",
-                     "--remount-ro", trusted]
+                     "--remount-ro", trusted, *font_list_arguments(self.font_list)]
         for module, last in REFERENCE_MODULES.items():
             position = order.index(last) if last in order else -1
             if notebook in order and order.index(notebook) <= position:
