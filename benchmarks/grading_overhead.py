@@ -47,7 +47,7 @@ except ImportError:
 from coursekit.threads import kernel_environment
 from coursekit.grading.api import (
     GradeSettings, KernelView, choose_sandbox, grade_submission, pool_for, preload,
-    read_submission,
+    private_folder, read_submission,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +86,7 @@ async def _pooled(submission, kind, view):
 
 def fixed_costs(folder):
     kind = choose_sandbox("auto")
-    view = KernelView.create() if kind == "bwrap" else None
+    view = KernelView.create(private_folder()) if kind == "bwrap" else None
     preload()
     submissions = {"empty": _notebook(folder, "empty", "pass"),
                    "imports": _notebook(folder, "imports", _setup_cell())}
@@ -94,7 +94,7 @@ def fixed_costs(folder):
                                              *(f"pool {name}" for name in submissions))}
     probe = ("import time; start = time.perf_counter(); "
              "from coursekit.grading import api; api.preload(); "
-             "view = api.KernelView.create(); view.remove()")
+             "view = api.KernelView.create(api.private_folder()); view.remove()")
     try:
         for _ in range(REPEAT):
             start = time.perf_counter()

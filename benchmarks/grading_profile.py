@@ -34,7 +34,7 @@ except ImportError:
 
 from coursekit.grading.api import (
     GradeSettings, KernelView, choose_sandbox, grade_submission, pool_for, preload,
-    read_submission,
+    private_folder, read_submission,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,7 +113,7 @@ async def _profile_one(path, kind, view):
 def profile(paths):
     """Processor seconds per phase of each notebook in ``paths``, and its wall time."""
     kind = choose_sandbox("auto")
-    view = KernelView.create() if kind == "bwrap" else None
+    view = KernelView.create(private_folder()) if kind == "bwrap" else None
     preload()
     table = {}
     try:
