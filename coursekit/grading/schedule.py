@@ -16,8 +16,8 @@ EXPECTED_SECONDS = {
     "02_average_image": 1,
     "03_mlp_from_scratch": 2,
     "04_mlp_scikit_learn": 3,
-    "05_rbm_features": 25,
-    "06_logistic_grid_search": 9,
+    "05_rbm_features": 20,
+    "06_logistic_grid_search": 12,
     "07_weight_visualization": 4,
 }
 
