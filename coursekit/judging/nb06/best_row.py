@@ -51,31 +51,9 @@ class BestRow(Judge, specs.BestRow):
             table = pd.DataFrame(data, index=index)
             best = int(table[column].idxmax())
             call = f"best_row(table, {column!r})"
-            kind = output.get("kind") if isinstance(output, dict) else None
-            if kind == "no-such-label":
-                return wrong(f"{call} asked `loc` for a row label the table does not have.",
-                             "`argmax` gives a position, which goes with `iloc`; `idxmax` "
-                             "gives a label, which goes with `loc`.")
-            if kind == "no-such-position":
-                return wrong(f"{call} asked `iloc` for a position past the end of the table.",
-                             "`idxmax` gives a row *label*: look it up with `table.loc[...]`, "
-                             "not `table.iloc[...]`.")
-            if kind == "label":
-                if output.get("value") == best:
-                    return wrong(f"{call} returned the best row's label, {best}, not the row.",
-                                 "look the row up with that label: `table.loc[label]`.")
-                return wrong(f"{call} returned the number {output.get('value')!r}, not a row.",
-                             "return the row itself: `table.loc[table[column].idxmax()]`.")
-            if kind == "frame":
-                return wrong(f"{call} returned a DataFrame of {output.get('rows')} row(s), "
-                             "not the row itself (a Series).",
-                             "`table.loc[label]` gives the row; `table.loc[[label]]`, a filter "
-                             "such as `table[table[column] == ...]` or `head(1)` give a *table* "
-                             "of rows, in which `row['C']` is a column, not a number.")
-            if kind != "row":
-                what = f"a {output.get('type')}" if kind == "other" else describe_shape(output)
-                return wrong(f"{call} returned {what}, not one row of the table.",
-                             "return a row (a pandas Series): `table.loc[...]`.")
+            verdict = _judge_kind(call, output, best)
+            if verdict is not None:
+                return verdict
             got = output.get("label")
             if got is None:
                 return wrong(f"{call} returned a Series with no row label: the largest value "
@@ -111,3 +89,33 @@ class BestRow(Judge, specs.BestRow):
                          "find the label of the largest value with `table[column].idxmax()`, "
                          "then return `table.loc[label]`.")
         return correct("the row with the largest value in the column asked for, found by label.")
+
+
+def _judge_kind(call, output, best):
+    """Is the answer one row of the table (a Series)? None when it is."""
+    kind = output.get("kind") if isinstance(output, dict) else None
+    if kind == "no-such-label":
+        return wrong(f"{call} asked `loc` for a row label the table does not have.",
+                     "`argmax` gives a position, which goes with `iloc`; `idxmax` "
+                     "gives a label, which goes with `loc`.")
+    if kind == "no-such-position":
+        return wrong(f"{call} asked `iloc` for a position past the end of the table.",
+                     "`idxmax` gives a row *label*: look it up with `table.loc[...]`, "
+                     "not `table.iloc[...]`.")
+    if kind == "label":
+        if output.get("value") == best:
+            return wrong(f"{call} returned the best row's label, {best}, not the row.",
+                         "look the row up with that label: `table.loc[label]`.")
+        return wrong(f"{call} returned the number {output.get('value')!r}, not a row.",
+                     "return the row itself: `table.loc[table[column].idxmax()]`.")
+    if kind == "frame":
+        return wrong(f"{call} returned a DataFrame of {output.get('rows')} row(s), "
+                     "not the row itself (a Series).",
+                     "`table.loc[label]` gives the row; `table.loc[[label]]`, a filter "
+                     "such as `table[table[column] == ...]` or `head(1)` give a *table* "
+                     "of rows, in which `row['C']` is a column, not a number.")
+    if kind != "row":
+        what = f"a {output.get('type')}" if kind == "other" else describe_shape(output)
+        return wrong(f"{call} returned {what}, not one row of the table.",
+                     "return a row (a pandas Series): `table.loc[...]`.")
+    return None

@@ -35,98 +35,114 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
         facts = payload["value"]
         if not isinstance(facts, dict) or "steps" not in facts:
             return wrong("the answer could not be read as a scikit-learn model.", _BUILD_IT)
-        steps = list(facts["steps"])
-        if not facts["is_pipeline"]:
-            if steps == ["LogisticRegression"]:
-                return wrong("scaled_model is a LogisticRegression on its own: nothing "
-                             "standardizes the pixels.",
-                             "wrap it: `make_pipeline(StandardScaler(), LogisticRegression(...))`.")
-            return wrong(f"scaled_model is not a pipeline (it is of type {steps[0]}).", _BUILD_IT)
-        if "StandardScaler" not in steps:
-            other = [name for name in steps if name in _OTHER_SCALERS]
-            if other:
-                return wrong(f"the pipeline rescales with {other[0]}, not StandardScaler.",
-                             "this exercise is about standardizing: each pixel minus its mean, "
-                             "divided by its standard deviation. Use `StandardScaler()`.")
-            return wrong(f"the pipeline's steps are {steps}: no StandardScaler.",
-                         "put `StandardScaler()` first: `make_pipeline(StandardScaler(), "
-                         "LogisticRegression(...))`.")
-        if steps[-1] != "LogisticRegression":
-            return wrong(f"the pipeline's last step is {steps[-1]}.",
-                         "the model comes last, after the scaler: `make_pipeline("
-                         "StandardScaler(), LogisticRegression(...))`.")
-        if steps[0] != "StandardScaler":
-            return wrong(f"the pipeline's steps are {steps}; the scaler should come first.",
-                         "`make_pipeline(StandardScaler(), LogisticRegression(...))`.")
-        if not facts["fitted"]:
-            return wrong("scaled_model is built but not fitted yet.",
-                         "fit it on the training part: `scaled_model.fit(X_train, y_train)`.")
-        verdict = _judge_raw_model_reused(facts)
-        if verdict is not None:
-            return verdict
-        if facts.get("with_mean") is False or facts.get("with_std") is False:
-            missing = [text for flag, text in (("with_mean", "subtract each pixel's mean"),
-                                               ("with_std", "divide by its standard deviation"))
-                       if facts.get(flag) is False]
-            return wrong(f"the StandardScaler does not {' and '.join(missing)}: "
-                         "standardizing does both.",
-                         "use `StandardScaler()` with its defaults, without `with_mean=False` "
-                         "or `with_std=False`.")
-        if facts.get("penalty") not in (None, "deprecated"):
-            return wrong(f"the LogisticRegression sets `penalty={facts['penalty']!r}`, "
-                         "which scikit-learn deprecated in version 1.8.",
-                         "choose the penalty with `l1_ratio` (1 for L1, 0 for L2), as the "
-                         "search did: `LogisticRegression(**best, **FINAL_SETTINGS)`.")
-        verdict = _judge_scaler(facts)
-        if verdict is not None:
-            return verdict
-        verdict = judge_settings(facts)
-        if verdict is not None:
-            return verdict
+        # In the order a learner builds it: the steps, the fit, then what each step learned.
+        for step in (_judge_steps, _judge_raw_model_reused, _judge_step_options, _judge_scaler,
+                     judge_settings):
+            verdict = step(facts)
+            if verdict is not None:
+                return verdict
         setting = f"C={facts['C']:.3g}, l1_ratio={facts['l1_ratio']:g}"
         if facts.get("n_features") == 784:
-            _, y_like = mnist_like_test()
-            predictions = as_float_array(facts.get("predictions"), shape=y_like.shape)
-            if predictions is None:
-                return wrong("the pipeline gave no predictions for 784-pixel images.",
-                             _BUILD_IT)
-            accuracy = float(np.mean(predictions == y_like))
-            if accuracy < MNIST_LIKE_MIN_ACCURACY:
-                return wrong(f"the pipeline is built with the right settings, but reads only "
-                             f"{accuracy:.0%} of {MNIST_LIKE_SIZE} digits drawn the MNIST way "
-                             "(a model of real MNIST digits reads more than half): it was "
-                             "not fitted on MNIST's training images.",
-                             "fit it on the notebook's training part: "
-                             "`scaled_model.fit(X_train, y_train)`.")
-            return correct(f"StandardScaler, then LogisticRegression ({setting}), fitted on the "
-                           f"{MNIST_TRAIN_SIZE:,} training images; it reads {accuracy:.0%} of "
-                           "digits drawn the MNIST way that it never saw.")
-        _, _, _, y_test = digits_split()
-        predictions = as_float_array(facts.get("predictions"), shape=y_test.shape)
-        if predictions is None:
-            return wrong("the pipeline gave no predictions for the test images.", _BUILD_IT)
-        accuracy = float(np.mean(predictions == y_test))
-        raw = _raw_pixel_accuracy(facts, y_test)
-        if raw is not None and raw > accuracy:
-            return wrong(f"the pipeline's LogisticRegression was fitted on raw pixels: on its "
-                         f"own, on the raw test images, it classifies {raw:.1%} right, after "
-                         f"the scaler only {accuracy:.1%}. The scaler hands it standardized "
-                         "pixels it never learned from.",
-                         "fit the model on the standardized training images: fit the whole "
-                         "pipeline, `scaled_model.fit(X_train, y_train)` (by hand, "
-                         "`LogisticRegression(...).fit(scaler.transform(X_train), y_train)`).")
-        if accuracy < MIN_ACCURACY:
-            return wrong(f"the pipeline has the right steps and settings and saw the training "
-                         f"images, but classifies only {accuracy:.1%} of the test images: it "
-                         "learned from labels that do not go with them.",
-                         "fit it on the training images and their own labels: "
-                         "`scaled_model.fit(X_train, y_train)`.")
-        verdict = _judge_model_step(facts)
-        if verdict is not None:
-            return verdict
-        return correct(f"StandardScaler, then LogisticRegression ({setting}), fitted on the "
-                       f"training part only; accuracy on the test part {accuracy:.3f}.")
+            return _judge_mnist_fit(facts, setting)
+        return _judge_digits_fit(facts, setting)
 
+
+def _judge_steps(facts):
+    """Is the answer a fitted pipeline, a StandardScaler then a LogisticRegression?"""
+    steps = list(facts["steps"])
+    if not facts["is_pipeline"]:
+        if steps == ["LogisticRegression"]:
+            return wrong("scaled_model is a LogisticRegression on its own: nothing "
+                         "standardizes the pixels.",
+                         "wrap it: `make_pipeline(StandardScaler(), LogisticRegression(...))`.")
+        return wrong(f"scaled_model is not a pipeline (it is of type {steps[0]}).", _BUILD_IT)
+    if "StandardScaler" not in steps:
+        other = [name for name in steps if name in _OTHER_SCALERS]
+        if other:
+            return wrong(f"the pipeline rescales with {other[0]}, not StandardScaler.",
+                         "this exercise is about standardizing: each pixel minus its mean, "
+                         "divided by its standard deviation. Use `StandardScaler()`.")
+        return wrong(f"the pipeline's steps are {steps}: no StandardScaler.",
+                     "put `StandardScaler()` first: `make_pipeline(StandardScaler(), "
+                     "LogisticRegression(...))`.")
+    if steps[-1] != "LogisticRegression":
+        return wrong(f"the pipeline's last step is {steps[-1]}.",
+                     "the model comes last, after the scaler: `make_pipeline("
+                     "StandardScaler(), LogisticRegression(...))`.")
+    if steps[0] != "StandardScaler":
+        return wrong(f"the pipeline's steps are {steps}; the scaler should come first.",
+                     "`make_pipeline(StandardScaler(), LogisticRegression(...))`.")
+    if not facts["fitted"]:
+        return wrong("scaled_model is built but not fitted yet.",
+                     "fit it on the training part: `scaled_model.fit(X_train, y_train)`.")
+    return None
+
+
+def _judge_step_options(facts):
+    """Does the scaler standardize, and does the model leave the deprecated `penalty` alone?"""
+    if facts.get("with_mean") is False or facts.get("with_std") is False:
+        missing = [text for flag, text in (("with_mean", "subtract each pixel's mean"),
+                                           ("with_std", "divide by its standard deviation"))
+                   if facts.get(flag) is False]
+        return wrong(f"the StandardScaler does not {' and '.join(missing)}: "
+                     "standardizing does both.",
+                     "use `StandardScaler()` with its defaults, without `with_mean=False` "
+                     "or `with_std=False`.")
+    if facts.get("penalty") not in (None, "deprecated"):
+        return wrong(f"the LogisticRegression sets `penalty={facts['penalty']!r}`, "
+                     "which scikit-learn deprecated in version 1.8.",
+                     "choose the penalty with `l1_ratio` (1 for L1, 0 for L2), as the "
+                     "search did: `LogisticRegression(**best, **FINAL_SETTINGS)`.")
+    return None
+
+
+def _judge_mnist_fit(facts, setting):
+    """On MNIST, which the judge does not have: does it read digits drawn the MNIST way?"""
+    _, y_like = mnist_like_test()
+    predictions = as_float_array(facts.get("predictions"), shape=y_like.shape)
+    if predictions is None:
+        return wrong("the pipeline gave no predictions for 784-pixel images.",
+                     _BUILD_IT)
+    accuracy = float(np.mean(predictions == y_like))
+    if accuracy < MNIST_LIKE_MIN_ACCURACY:
+        return wrong(f"the pipeline is built with the right settings, but reads only "
+                     f"{accuracy:.0%} of {MNIST_LIKE_SIZE} digits drawn the MNIST way "
+                     "(a model of real MNIST digits reads more than half): it was "
+                     "not fitted on MNIST's training images.",
+                     "fit it on the notebook's training part: "
+                     "`scaled_model.fit(X_train, y_train)`.")
+    return correct(f"StandardScaler, then LogisticRegression ({setting}), fitted on the "
+                   f"{MNIST_TRAIN_SIZE:,} training images; it reads {accuracy:.0%} of "
+                   "digits drawn the MNIST way that it never saw.")
+
+
+def _judge_digits_fit(facts, setting):
+    """On the digits: did the pipeline learn from the training part, standardized?"""
+    _, _, _, y_test = digits_split()
+    predictions = as_float_array(facts.get("predictions"), shape=y_test.shape)
+    if predictions is None:
+        return wrong("the pipeline gave no predictions for the test images.", _BUILD_IT)
+    accuracy = float(np.mean(predictions == y_test))
+    raw = _raw_pixel_accuracy(facts, y_test)
+    if raw is not None and raw > accuracy:
+        return wrong(f"the pipeline's LogisticRegression was fitted on raw pixels: on its "
+                     f"own, on the raw test images, it classifies {raw:.1%} right, after "
+                     f"the scaler only {accuracy:.1%}. The scaler hands it standardized "
+                     "pixels it never learned from.",
+                     "fit the model on the standardized training images: fit the whole "
+                     "pipeline, `scaled_model.fit(X_train, y_train)` (by hand, "
+                     "`LogisticRegression(...).fit(scaler.transform(X_train), y_train)`).")
+    if accuracy < MIN_ACCURACY:
+        return wrong(f"the pipeline has the right steps and settings and saw the training "
+                     f"images, but classifies only {accuracy:.1%} of the test images: it "
+                     "learned from labels that do not go with them.",
+                     "fit it on the training images and their own labels: "
+                     "`scaled_model.fit(X_train, y_train)`.")
+    verdict = _judge_model_step(facts)
+    if verdict is not None:
+        return verdict
+    return correct(f"StandardScaler, then LogisticRegression ({setting}), fitted on the "
+                   f"training part only; accuracy on the test part {accuracy:.3f}.")
 
 #: How close the pipeline's learned weights must be to the judge's refit, relative to the
 #: largest weight. saga is deterministic for one seed: thread counts change nothing, and

@@ -40,24 +40,9 @@ class GridTable(Judge, specs.GridTable):
     def _judge_case(self, case, facts):
         l1_ratios, C_values = case
         call = self.describe_case(case)
-        if facts.get("type") != "DataFrame":
-            return wrong(f"{call} returned a {facts.get('type')}, not a pandas DataFrame.",
-                         "collect the rows in a list of dicts, then "
-                         "`return pd.DataFrame(rows)`.")
-        columns = list(facts.get("columns") or [])
-        missing = [c for c in ("penalty", "l1_ratio", "C") if c not in columns]
-        if missing:
-            return wrong(f"{call}: the table has the columns {columns}, without "
-                         f"{', '.join(repr(c) for c in missing)}.",
-                         "name the columns exactly `penalty`, `l1_ratio` and `C`: the next "
-                         "cells read them by name.")
-        extra = [c for c in columns if c not in ("penalty", "l1_ratio", "C")]
-        if extra:
-            return wrong(f"{call}: the table has the columns {columns}; the exercise asks for "
-                         f"three, `penalty`, `l1_ratio` and `C`, without "
-                         f"{', '.join(repr(c) for c in extra)}.",
-                         "leave out the other columns: the grid's cell adds the score columns "
-                         "to this table itself, and the notebook shows the table as it is.")
+        verdict = _judge_columns(call, facts)
+        if verdict is not None:
+            return verdict
         if facts.get("changed_input"):
             return wrong(f"{call} changed the lists it was given.",
                          "read `l1_ratios` and `C_values`; do not sort or extend them.")
@@ -105,6 +90,29 @@ class GridTable(Judge, specs.GridTable):
                          "name each row's penalty from its l1_ratio: \"L1\" for 1, \"L2\" "
                          "for 0.")
         return None
+
+
+def _judge_columns(call, facts):
+    """Is the answer a DataFrame with the three columns asked, no more? None when it is."""
+    if facts.get("type") != "DataFrame":
+        return wrong(f"{call} returned a {facts.get('type')}, not a pandas DataFrame.",
+                     "collect the rows in a list of dicts, then "
+                     "`return pd.DataFrame(rows)`.")
+    columns = list(facts.get("columns") or [])
+    missing = [c for c in ("penalty", "l1_ratio", "C") if c not in columns]
+    if missing:
+        return wrong(f"{call}: the table has the columns {columns}, without "
+                     f"{', '.join(repr(c) for c in missing)}.",
+                     "name the columns exactly `penalty`, `l1_ratio` and `C`: the next "
+                     "cells read them by name.")
+    extra = [c for c in columns if c not in ("penalty", "l1_ratio", "C")]
+    if extra:
+        return wrong(f"{call}: the table has the columns {columns}; the exercise asks for "
+                     f"three, `penalty`, `l1_ratio` and `C`, without "
+                     f"{', '.join(repr(c) for c in extra)}.",
+                     "leave out the other columns: the grid's cell adds the score columns "
+                     "to this table itself, and the notebook shows the table as it is.")
+    return None
 
 
 def _sorted_argument(got, l1_ratios, C_values):

@@ -96,21 +96,9 @@ class UnitWeights(Judge, specs.UnitWeights):
                          "weights.",
                          "transpose instead: `network.coefs_[0].T` turns columns (units) "
                          "into rows.")
-        if facts.get("trained"):
-            return wrong(f"{call} trained the network it was given (`fit` or `partial_fit`) "
-                         "before reading its weights: the notebook's network changes, and "
-                         "the weights returned are those of the retrained network.",
-                         "only read the weights, `network.coefs_[0].T`: the network is "
-                         "fitted already, and the cells below draw it as it is.")
-        if facts.get("changed_network"):
-            # Before comparing values: scaling or zeroing `coefs_[0].T` in place changes the
-            # weights returned and the network's own, since a transpose is a view.
-            return wrong(f"{call} changed the network's own weights: `network.coefs_[0].T` "
-                         "is a view of them, so writing into it (`W /= ...`, `W[0] = 0`) "
-                         "changes what the network predicts and what the cells below draw.",
-                         "return `network.coefs_[0].T` as it is; to scale or edit it, copy "
-                         "it first (`network.coefs_[0].T.copy()`) or build a new array "
-                         "(`W / scale`).")
+        verdict = _network_slip(call, facts)
+        if verdict is not None:
+            return verdict
         if out.shape != expected.shape:
             return wrong(f"{call} returned {describe_shape(output)}; expected "
                          f"{expected.shape}, one row per hidden unit.",
@@ -120,6 +108,26 @@ class UnitWeights(Judge, specs.UnitWeights):
             return wrong(f"{call} differs from the first layer's weights, one row per unit.",
                          "return `network.coefs_[0].T`.")
         return not_an_array(facts, call, str(expected.shape))
+
+
+def _network_slip(call, facts):
+    """A wrong() verdict when the call trained or changed the network it read, else None."""
+    if facts.get("trained"):
+        return wrong(f"{call} trained the network it was given (`fit` or `partial_fit`) "
+                     "before reading its weights: the notebook's network changes, and "
+                     "the weights returned are those of the retrained network.",
+                     "only read the weights, `network.coefs_[0].T`: the network is "
+                     "fitted already, and the cells below draw it as it is.")
+    if facts.get("changed_network"):
+        # Before comparing values: scaling or zeroing `coefs_[0].T` in place changes the
+        # weights returned and the network's own, since a transpose is a view.
+        return wrong(f"{call} changed the network's own weights: `network.coefs_[0].T` "
+                     "is a view of them, so writing into it (`W /= ...`, `W[0] = 0`) "
+                     "changes what the network predicts and what the cells below draw.",
+                     "return `network.coefs_[0].T` as it is; to scale or edit it, copy "
+                     "it first (`network.coefs_[0].T.copy()`) or build a new array "
+                     "(`W / scale`).")
+    return None
 
 
 class WhatTilesShow(Question, specs.WhatTilesShow):
