@@ -8,6 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -97,11 +99,13 @@ def _code_lines(function):
     return function.end_lineno - start + 1
 
 
-def test_no_function_of_the_grader_runs_past_sixty_lines():
+@pytest.mark.parametrize("package", ["grading", "judging/nb06", "judging/nb07"])
+def test_no_function_of_the_grader_runs_past_sixty_lines(package):
     # The grader is a pipeline of small steps (CONTRIBUTING.md, "Layout"): a longer
-    # function is doing more than one of them.
+    # function is doing more than one of them. So are the judges split into packages,
+    # one module per exercise, each judge a chain of small checks.
     long = []
-    for path in sorted((ROOT / "coursekit" / "grading").rglob("*.py")):
+    for path in sorted((ROOT / "coursekit" / package).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if _code_lines(node) > 60:

@@ -1,0 +1,269 @@
+"""Notebook 06, exercises 4 and 5: an honest grid search, and how its refit compares."""
+
+import numbers
+
+import numpy as np
+
+from ...checks import nb06 as specs
+from ...checks.results import correct, wrong
+from ..base import Judge
+from ..questions import Question
+from .parts import MNIST_TRAIN_SIZE, digits_split
+from .search_fits import (
+    OTHER_SCORERS, SEARCH_FOLDS, SEARCH_SCORING, judge_scores, judge_search_data,
+    judge_search_leak,
+)
+from .settings import SEARCH_GRID, SEARCH_SETTINGS, judge_other_settings, penalty_name
+
+_BUILD_SEARCH = ('`GridSearchCV(LogisticRegression(**SEARCH_SETTINGS), param_grid={"l1_ratio": '
+                 '[0, 1], "C": np.logspace(-1, 2, 7)}, scoring="roc_auc_ovr", cv=3)`, then '
+                 '`search.fit(X_train, y_train)`.')
+
+
+def _search_grid():
+    """The grid's candidates as a sorted list of (l1_ratio, C)."""
+    return sorted((float(r), float(c)) for r in SEARCH_GRID["l1_ratio"] for c in SEARCH_GRID["C"])
+
+
+class GridSearch(Judge, specs.GridSearch):
+    def cases(self, seed):
+        # Which candidates and folds the judge fits again to compare scores: chosen by
+        # the seed, so a kernel cannot know which of its numbers are compared.
+        rng = np.random.default_rng(seed)
+        grid = _search_grid()
+        picks = rng.choice(len(grid), size=2, replace=False)
+        return [(*grid[pick], int(rng.integers(SEARCH_FOLDS))) for pick in picks]
+
+    def judge(self, payload, cases):
+        facts = payload["value"]
+        if not isinstance(facts, dict):
+            return wrong("the answer could not be read as a search.", _BUILD_SEARCH)
+        # The leaks first: a search of other images also has other folds.
+        for step in (_judge_search_type, _judge_inputs_kept, _judge_search_estimator,
+                     _judge_search_fitted, _judge_grid, _judge_refit_and_scoring,
+                     judge_search_leak, _judge_folds, judge_search_data):
+            verdict = step(facts)
+            if verdict is not None:
+                return verdict
+        verdict = judge_scores(facts, cases)
+        if verdict is not None:
+            return verdict
+        return correct("every setting of the grid scored by cross-validation on the training "
+                       f"part alone ({SEARCH_FOLDS} stratified folds, one-vs-rest ROC AUC), "
+                       "the chosen one refitted on the whole training part; the test part "
+                       "is still untouched.")
+
+
+def _judge_search_type(facts):
+    if facts.get("type") == "RandomizedSearchCV":
+        return wrong("search is a RandomizedSearchCV: it tries settings drawn at random, "
+                     "not every setting of the grid.",
+                     "use `GridSearchCV`, which fits every pair of l1_ratio and C: " + _BUILD_SEARCH)
+    if not facts.get("is_grid"):
+        return wrong(f"search is a {facts.get('type')}, not a GridSearchCV.",
+                     "build it with " + _BUILD_SEARCH)
+    if facts.get("estimator") != "LogisticRegression":
+        what = facts.get("estimator")
+        return wrong(f"the search tunes a {what}, not a LogisticRegression on its own.",
+                     "search `LogisticRegression(**SEARCH_SETTINGS)` itself: the cells below "
+                     "pass `search.best_params_` to `LogisticRegression(**best, ...)`, which "
+                     "takes `l1_ratio` and `C`, not a pipeline step's names.")
+    return None
+
+
+def _judge_inputs_kept(facts):
+    """Are ``X_train``, ``y_train`` and ``SEARCH_SETTINGS`` as the notebook made them?"""
+    settings = facts.get("search_settings")
+    if isinstance(settings, dict) and settings != SEARCH_SETTINGS:
+        return wrong(f"`SEARCH_SETTINGS` is now {settings}, not the notebook's "
+                     f"{SEARCH_SETTINGS}: the final model's settings are built from it.",
+                     "leave `SEARCH_SETTINGS` as it is (no `SEARCH_SETTINGS[...] = ...` or "
+                     "`.update`); rerun its cell, then pass it with `**SEARCH_SETTINGS`.")
+    inputs = facts.get("inputs") if isinstance(facts.get("inputs"), dict) else {}
+    X_facts = inputs.get("X_train") or {}
+    if X_facts.get("shape") is None:
+        return None  # outside a notebook there is no X_train to look at
+    n_features = X_facts["shape"][-1]
+    X_train, _, y_train, _ = digits_split()
+    expected = ({"X_train": specs.fingerprint(X_train), "y_train": specs.fingerprint(y_train)}
+                if n_features == X_train.shape[1] else
+                {"X_train": {"shape": [MNIST_TRAIN_SIZE, 784]},
+                 "y_train": {"shape": [MNIST_TRAIN_SIZE]}})
+    for name, want in expected.items():
+        got = inputs.get(name) or {}
+        same = all(_same_fact(got.get(key), value) for key, value in want.items())
+        if not same:
+            return wrong(f"`{name}` is not the training part the notebook split off any more "
+                         f"(now of shape {tuple(got.get('shape') or ())}, or other values): "
+                         "the cells below fit the final model on it.",
+                         f"leave `{name}` as it is: pass it to `search.fit` without changing "
+                         "it (no reassigning, no in-place scaling or shuffling). Rerun the "
+                         "notebook from the split on.")
+    return None
+
+
+def _same_fact(got, expected):
+    """Whether a fingerprint's entry (a sum, or a shape as a list) is the expected one."""
+    if isinstance(expected, float):
+        return isinstance(got, numbers.Real) and bool(np.isclose(got, expected, rtol=1e-9))
+    try:
+        return [int(n) for n in got] == list(expected)
+    except (TypeError, ValueError):
+        return False
+
+
+def _judge_search_estimator(facts):
+    settings = facts.get("settings") if isinstance(facts.get("settings"), dict) else {}
+    if settings.get("penalty") is not None or any(
+            "penalty" in params for params in facts.get("params") or ()):
+        return wrong("the search sets `penalty`, which scikit-learn deprecated in version 1.8.",
+                     'choose the penalty with `l1_ratio` in the grid: `"l1_ratio": [0, 1]` '
+                     "(0 for L2, 1 for L1).")
+    got = {name: settings.get(name) for name in ("solver", "tol", "random_state")}
+    want = {name: SEARCH_SETTINGS[name] for name in got}
+    if got != want:
+        different = ", ".join(f"{name}={got[name]!r}" for name in got if got[name] != want[name])
+        return wrong(f"the searched LogisticRegression's solver settings are not the "
+                     f"notebook's: {different}.",
+                     "build it with `LogisticRegression(**SEARCH_SETTINGS)`: only `saga` "
+                     "fits L1 with ten digits, and the loose `tol` keeps the search quick.")
+    return judge_other_settings(settings, model="the search's LogisticRegression",
+                                 build="LogisticRegression(**SEARCH_SETTINGS)")
+
+
+def _judge_search_fitted(facts):
+    if not facts.get("fitted"):
+        return wrong("search is built but not fitted: GridSearchCV only tries the settings "
+                     "when it is fitted.",
+                     "fit it on the training part: `search.fit(X_train, y_train)`.")
+    return None
+
+
+def _judge_grid(facts):
+    """Are the candidates both penalties with 7 values of C from 0.1 to 100 on a log scale?"""
+    params = facts.get("params") or []
+    keys = {key for candidate in params for key in candidate}
+    missing = [key for key in ("l1_ratio", "C") if key not in keys]
+    if missing:
+        return wrong(f"the grid does not vary {' and '.join(f'`{k}`' for k in missing)}: "
+                     "every candidate uses the LogisticRegression's own value.",
+                     'search both: `param_grid={"l1_ratio": [0, 1], "C": np.logspace(-1, 2, 7)}`.')
+    extra = sorted(keys - {"l1_ratio", "C"})
+    if extra:
+        return wrong(f"the grid also varies {', '.join(f'`{k}`' for k in extra)}.",
+                     "search `l1_ratio` and `C` only: the other settings come from "
+                     "`SEARCH_SETTINGS`.")
+    got = [(float(p["l1_ratio"]), float(p["C"])) for p in params
+           if all(isinstance(p[k], numbers.Real) for k in ("l1_ratio", "C"))]
+    ratios = sorted({r for r, _ in got})
+    asked = sorted(float(r) for r in SEARCH_GRID["l1_ratio"])
+    if ratios != asked:
+        absent = [penalty_name(r) for r in asked if r not in ratios]
+        return wrong(f"the grid has l1_ratio {ratios}"
+                     + (f": the {' and '.join(absent)} penalty is missing." if absent else "."),
+                     'search both penalties and no mix: `"l1_ratio": [0, 1]`.')
+    for ratio in ratios:
+        verdict = _judge_C_values(sorted(c for r, c in got if r == ratio), penalty_name(ratio))
+        if verdict is not None:
+            return verdict
+    if len(got) != len(set(got)):
+        return wrong(f"the grid has {len(got)} candidates, some of them twice.",
+                     "list each value once: 2 penalties times 7 values of C make 14.")
+    return None
+
+
+def _judge_C_values(Cs, penalty):
+    asked = np.asarray(SEARCH_GRID["C"])
+    if len(Cs) == len(asked) and np.allclose(Cs, asked, rtol=1e-9, atol=0):
+        return None
+    shown = (", ".join(f"{c:.3g}" for c in Cs) if len(Cs) <= len(asked) + 1 else
+             f"{len(Cs)} values from {Cs[0]:.3g} to {Cs[-1]:.3g}")
+    if len(Cs) == len(asked) and np.allclose(Cs, np.linspace(asked[0], asked[-1], len(asked))):
+        return wrong(f"the values of C with {penalty} ({shown}) are evenly spaced, not on a "
+                     "log scale: six of the seven are above 15.",
+                     "space them evenly in their exponent: `np.logspace(-1, 2, 7)` gives "
+                     "0.1, 0.316, 1, ... 100, the same step from each to the next.")
+    if len(Cs) == len(asked) and np.all(np.asarray(Cs) > 0) and np.allclose(
+            np.log10(Cs), np.linspace(asked[0], asked[-1], len(asked))):
+        return wrong(f"the values of C with {penalty} run from {Cs[0]:.3g} to {Cs[-1]:.3g}: "
+                     "`np.logspace` was given the values themselves.",
+                     "`np.logspace` takes the exponents: `np.logspace(-1, 2, 7)` for 0.1 to "
+                     "100.")
+    if len(Cs) == len(asked) and np.allclose(Cs, asked, rtol=5e-2, atol=0):
+        return wrong(f"the values of C with {penalty} are rounded ({shown}).",
+                     "use the numbers themselves: `np.logspace(-1, 2, 7)`.")
+    absent = [f"{c:.3g}" for c in asked if not np.isclose(Cs, c, rtol=1e-9).any()]
+    return wrong(f"the grid tries C = {shown} with {penalty}, where 7 values from 0.1 to 100 "
+                 "are asked"
+                 + (f"; missing: {', '.join(absent)}." if absent else "."),
+                 "seven values from 0.1 to 100 on a log scale: `np.logspace(-1, 2, 7)`.")
+
+
+def _judge_refit_and_scoring(facts):
+    if facts.get("refit") is False or not facts.get("has_best_estimator"):
+        return wrong("the search has no `best_estimator_`: with `refit=False` it chooses a "
+                     "setting but fits no model with it.",
+                     "leave `refit` at its default, True: the search then refits the chosen "
+                     "setting on the whole training part, and the cells below read it.")
+    if "mean" not in facts:
+        return wrong("the search scored several metrics: its `cv_results_` has no "
+                     "`mean_test_score`, which the next cells read.",
+                     f'give one scorer: `scoring="{SEARCH_SCORING}"`.')
+    if facts.get("refit") is not True:
+        refit = facts.get("refit")
+        shown = "a function" if refit == "<a function>" else f"`{refit!r}`"
+        return wrong(f"the search sets `refit` to {shown}: it may choose another setting "
+                     "than the best mean score, and without the default it keeps no "
+                     "`best_score_`, which the next cells read.",
+                     "leave `refit` at its default, True: the search then refits the best "
+                     "setting on the whole training part.")
+    scoring = facts.get("scoring")
+    if scoring is None:
+        return wrong(f"the search has no `scoring`: it compares the settings by "
+                     f"{OTHER_SCORERS['accuracy']}.",
+                     f'score by the one-vs-rest ROC AUC: `scoring="{SEARCH_SCORING}"`.')
+    if isinstance(scoring, str) and not scoring.startswith("<") and scoring != SEARCH_SCORING:
+        words = OTHER_SCORERS.get(scoring, f"`{scoring}`")
+        return wrong(f"the search compares the settings by {words}, not the one-vs-rest "
+                     "ROC AUC of the table above.",
+                     f'`scoring="{SEARCH_SCORING}"`: one digit against the rest, the ten '
+                     "numbers averaged without weights.")
+    return None
+
+
+def _judge_folds(facts):
+    n_splits, cv = facts.get("n_splits"), facts.get("cv")
+    if n_splits != SEARCH_FOLDS:
+        return wrong(f"the search used {n_splits} split(s) of the images, not {SEARCH_FOLDS} "
+                     "folds.",
+                     f"`cv={SEARCH_FOLDS}`: each setting is fitted {SEARCH_FOLDS} times, on "
+                     "two folds, and scored on the third.")
+    if isinstance(cv, dict) and cv.get("type") not in ("StratifiedKFold",):
+        return wrong(f"the folds come from a {cv.get('type')}, not stratified folds: other "
+                     "splits than the text's.",
+                     f"`cv={SEARCH_FOLDS}` (for a classifier, stratified folds in order) or "
+                     f"`StratifiedKFold({SEARCH_FOLDS})`.")
+    if isinstance(cv, dict) and cv.get("shuffle") is True:
+        return wrong("the folds are shuffled: other splits than the text's, so other scores.",
+                     f"`cv={SEARCH_FOLDS}` or `StratifiedKFold({SEARCH_FOLDS})` without "
+                     "`shuffle`.")
+    return None
+
+
+class RefitMatches(Question, specs.RefitMatches):
+    options = {
+        "a": ("Exactly: the same training images and the same setting give the same model.",
+              "the setting is the same, but not the way it was fitted: the grid stopped at "
+              "`tol=0.01`, starting from the weights of the C before it."),
+        "b": ("Closely but not exactly: the grid's fit started from the previous C's weights "
+              "and stopped at `tol=0.01`, the final fit started from zeros and went on to "
+              "`tol=1e-3`, so the weights differ a little and so do the scores.",
+              "the same setting reached by two roads: on a flat optimum the two stop at "
+              "slightly different weights that score almost alike."),
+        "c": ("No: the final model was trained on more images than the grid's models.",
+              "both were fitted on the same `X_train`; only the test part scored them."),
+        "d": ("No: cross-validation chose it, so its score comes from other images.",
+              "cross-validation chose the setting, but both scores here are measured on the "
+              "same test part."),
+    }
+    right = "b"

@@ -1,0 +1,150 @@
+"""Notebook 06, exercise 4: the judge's own fits of the search, and what they reveal.
+
+The judge refits the chosen setting and a few folds of the grid on its copy of the
+digits, and compares the search's numbers with them: a search of the test part, of
+other images, or scored another way ends elsewhere.
+"""
+
+import functools
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import StratifiedKFold
+
+from ...checks.results import wrong
+from ...data import load_digits
+from ..plain_answers import as_float_array
+from .parts import digits_split
+from .settings import SEARCH_SETTINGS, penalty_name
+
+#: The search the notebook asks for: 3 stratified folds of the training part, scored by
+#: the one-vs-rest ROC AUC (averaged without weights).
+SEARCH_FOLDS = 3
+SEARCH_SCORING = "roc_auc_ovr"
+#: How close a learner's fold score must be to the judge's: the same fit on the same images
+#: ends at the same numbers, up to the last bits of a matrix product. The scorers a learner
+#: may use instead differ from it by about 1e-6 (one-vs-one, weighted).
+SAME_SCORE_RTOL = 1e-7
+#: How close the search's refitted weights must be to the judge's refit (relative to the
+#: largest weight): far above the last bits that other threads or processors change, far
+#: below the gap to a refit of the same setting on other images (6 % to 25 % on the digits).
+SAME_REFIT_RTOL = 1e-4
+#: Scorers that a learner may pick instead of the one asked, each with its words.
+OTHER_SCORERS = {
+    "accuracy": "the accuracy (GridSearchCV's default without `scoring`, the model's own "
+                "`score`)",
+    "roc_auc_ovo": "the one-vs-one ROC AUC (`roc_auc_ovo`)",
+    "roc_auc_ovr_weighted": "the one-vs-rest ROC AUC weighted by each digit's count "
+                            "(`roc_auc_ovr_weighted`)",
+    "neg_log_loss": "the log loss (`neg_log_loss`)",
+}
+
+
+def _parts():
+    """The notebook's parts of the digits by name; "all" is both together."""
+    X_train, X_test, y_train, y_test = digits_split()
+    # All images as loaded, and as the two parts put back together: saga visits the
+    # images in an order drawn from their positions, so each order ends elsewhere.
+    return {"train": (X_train, y_train), "test": (X_test, y_test), "all": load_digits(),
+            "both parts": (np.concatenate([X_train, X_test]), np.concatenate([y_train, y_test]))}
+
+
+@functools.lru_cache(maxsize=8)
+def _refit_coef(l1_ratio, C, part):
+    """The weights GridSearchCV's refit ends at when it searched ``part`` of the digits."""
+    X_part, y_part = _parts()[part]
+    model = LogisticRegression(l1_ratio=l1_ratio, C=C, **SEARCH_SETTINGS)
+    return model.fit(X_part, y_part).coef_
+
+
+@functools.lru_cache(maxsize=8)
+def _fold_scores(l1_ratio, C, fold):
+    """One candidate's model of one fold of the training part, scored every way a search may.
+
+    Returns the scores by scorer name, and under "test part" the ROC AUC of the same
+    model on the test part: what a scorer that reads the test images would give.
+    """
+    X_train, y_train = _parts()["train"]
+    X_test, y_test = _parts()["test"]
+    fit, held = list(StratifiedKFold(SEARCH_FOLDS).split(X_train, y_train))[fold]
+    model = LogisticRegression(l1_ratio=l1_ratio, C=C, **SEARCH_SETTINGS)
+    model.fit(X_train[fit], y_train[fit])
+    scores = {name: float(get_scorer(name)(model, X_train[held], y_train[held]))
+              for name in (SEARCH_SCORING, *OTHER_SCORERS)}
+    scores["test part"] = float(get_scorer(SEARCH_SCORING)(model, X_test, y_test))
+    return scores
+
+
+def _refit_part(facts):
+    """Which part of the digits the search's refit saw ("train", "all", ...), or None.
+
+    Also None on MNIST, where the judge has no images to fit: the settings were checked.
+    """
+    coef = as_float_array(facts.get("refit_coef"))
+    best = facts.get("best_params") or {}
+    if coef is None or coef.shape != (10, 64) or not {"l1_ratio", "C"} <= set(best):
+        return None
+    setting = (float(best["l1_ratio"]), float(best["C"]))
+    for part in ("train", "all", "both parts", "test"):
+        reference = _refit_coef(*setting, part)
+        if np.allclose(coef, reference, rtol=SAME_REFIT_RTOL,
+                       atol=SAME_REFIT_RTOL * np.abs(reference).max()):
+            return part
+    return "other"
+
+
+def judge_search_leak(facts):
+    """Did the search see the test part? Judged on the digits only."""
+    where = {"all": "all images, the test part included",
+             "both parts": "all images, the test part included",
+             "test": "the test part"}.get(_refit_part(facts))
+    if where is None:
+        return None
+    return wrong(f"the search was fitted on {where}: the test images then help choose "
+                 "the setting, the leak this section is about.",
+                 "fit it on the training part only: `search.fit(X_train, y_train)`; "
+                 "the test part is used once, by the final model.")
+
+
+def judge_search_data(facts):
+    """Was the refit (hence the search) on the raw training part? Digits only."""
+    if _refit_part(facts) != "other":
+        return None
+    return wrong("the search's refitted model is not what a search of the training part "
+                 "ends at with the setting it chose: it saw other images, or images changed "
+                 "beforehand.",
+                 "fit it on the raw training part: `search.fit(X_train, y_train)`.")
+
+
+def judge_scores(facts, cases):
+    """Do the learner's fold scores match the judge's fits? Judged on the digits only."""
+    coef = as_float_array(facts.get("refit_coef"))
+    if coef is None or coef.shape != (10, 64):
+        return None
+    params = facts["params"]
+    splits = as_float_array(facts.get("splits"))
+    for l1_ratio, C, fold in cases:
+        (index,) = [i for i, p in enumerate(params)
+                    if float(p["l1_ratio"]) == l1_ratio and np.isclose(p["C"], C, rtol=1e-9)]
+        got = float(splits[fold][index])
+        scores = _fold_scores(l1_ratio, C, fold)
+        if np.isclose(got, scores[SEARCH_SCORING], rtol=SAME_SCORE_RTOL, atol=1e-12):
+            continue
+        setting = f"{penalty_name(l1_ratio)}, C = {C:.3g}, fold {fold}"
+        if np.isclose(got, scores["test part"], rtol=SAME_SCORE_RTOL, atol=1e-12):
+            return wrong(f"the search's score for {setting} is that fold's model scored on the "
+                         "test part: the scorer reads the test images, so they choose the "
+                         "setting after all.",
+                         f'score each fold on its own held-out images: `scoring="'
+                         f'{SEARCH_SCORING}"`, and no `X_test` anywhere in the search.')
+        for name, words in OTHER_SCORERS.items():
+            if np.isclose(got, scores[name], rtol=SAME_SCORE_RTOL, atol=1e-12):
+                return wrong(f"the search's score for {setting} is {words}, not the "
+                             "one-vs-rest ROC AUC.",
+                             f'`scoring="{SEARCH_SCORING}"`.')
+        return wrong(f"the search scores {setting} at {got:.5f}; that fold's model scores "
+                     f"{scores[SEARCH_SCORING]:.5f} by the one-vs-rest ROC AUC.",
+                     f'score with `scoring="{SEARCH_SCORING}"` on `cv={SEARCH_FOLDS}` of '
+                     "`X_train, y_train`.")
+    return None

@@ -1,0 +1,164 @@
+"""Notebook 06, exercises 1 and 2: the grid's table, and what its scores say."""
+
+import numpy as np
+
+from ...checks import nb06 as specs
+from ...checks.results import correct, wrong
+from ..base import Judge
+from ..questions import Question
+from .settings import penalty_name
+
+#: How close a table's C must be to the argument given: float precision, nothing rounded.
+C_RTOL = 1e-12
+
+
+class GridTable(Judge, specs.GridTable):
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        # Other values of C than the notebook's, the penalties in both orders and one
+        # alone: an answer that ignores an argument (or zips the two) shows. Values of C
+        # with every digit used: an answer that rounds them shows too.
+        # The rows follow the order of the arguments, which need not be sorted: the
+        # second case gives C in neither rising nor falling order, an answer that sorts
+        # them shows.
+        return [((1, 0), tuple(np.logspace(-2, 2, 5))),
+                ((0, 1), tuple(np.sort(rng.uniform(0.1, 50, 3))[[1, 2, 0]])),
+                ((1,), (2.0, 0.5)),
+                ((0, 1), (7.0,))]
+    def describe_case(self, case):
+        l1_ratios, C_values = case
+        return f"grid_table({tuple(l1_ratios)}, {len(C_values)} values of C)"
+
+    def judge(self, payload, cases):
+        for case, facts in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(case, facts)
+            if verdict is not None:
+                return verdict
+        return correct("one row per pair of penalty and C, all values of C for each penalty "
+                       "in turn, with the penalty's name next to its l1_ratio.")
+
+    def _judge_case(self, case, facts):
+        l1_ratios, C_values = case
+        call = self.describe_case(case)
+        verdict = _judge_columns(call, facts)
+        if verdict is not None:
+            return verdict
+        if facts.get("changed_input"):
+            return wrong(f"{call} changed the lists it was given.",
+                         "read `l1_ratios` and `C_values`; do not sort or extend them.")
+        expected = [(float(r), float(c)) for r in l1_ratios for c in C_values]
+        # plain() made an array of a column of numbers; text or a mix stays a list.
+        ratios, Cs = (facts[name] for name in ("l1_ratio", "C"))
+        if not all(isinstance(v, np.ndarray) and v.dtype.kind in "iuf" for v in (ratios, Cs)):
+            return wrong(f"{call}: `l1_ratio` and `C` should hold numbers.",
+                         "store the numbers themselves, not text such as '0.01'.")
+        got = [(float(r), float(c)) for r, c in zip(ratios, Cs)]
+        if len(got) == min(len(l1_ratios), len(C_values)) and len(got) < len(expected):
+            return wrong(f"{call} has {len(got)} rows, not {len(expected)}: the values were "
+                         "paired up one to one (as `zip` does), not every penalty with every C.",
+                         "loop over both, one inside the other: `for l1_ratio in l1_ratios: "
+                         "for C in C_values:` (or `itertools.product`).")
+        rounded = _rounded_C(got, expected)
+        if rounded is not None:
+            return wrong(f"{call}: the `C` column holds {rounded[0]!r} where the argument was "
+                         f"{rounded[1]!r}: the values of C were rounded or changed.",
+                         "store each value of `C_values` exactly as given: no `round` and "
+                         "no formatting; the search is fitted with these very numbers.")
+        if len(got) != len(expected) or not np.allclose(
+                sorted(got), sorted(expected), rtol=C_RTOL, atol=0):
+            return wrong(f"{call} has {len(got)} rows; expected {len(expected)}, one for each "
+                         f"of the {len(l1_ratios)} penalties with each of the "
+                         f"{len(C_values)} values of C.",
+                         "build the rows from the arguments `l1_ratios` and `C_values`, not "
+                         "from the notebook's own values.")
+        sorted_order = _sorted_argument(got, l1_ratios, C_values)
+        if sorted_order is not None:
+            return wrong(f"{call} has the right rows, but {sorted_order}: the rows follow "
+                         "the order in which the arguments are given.",
+                         "loop over `l1_ratios` and `C_values` as they come, without "
+                         "`sorted(...)` or `np.sort`: the grid below fills in its scores in "
+                         "the order of its own values.")
+        if not np.allclose(got, expected, rtol=C_RTOL, atol=0):
+            return wrong(f"{call} has the right rows in another order.",
+                         "all values of C for the first l1_ratio, then all for the next: "
+                         "the loop over the penalties outside, the one over C inside. The "
+                         "notebook fills the scores in that order.")
+        names = [penalty_name(r) for r, _ in expected]
+        if list(facts.get("penalty") or []) != names:
+            return wrong(f"{call}: the `penalty` column holds {list(facts['penalty'])[:4]}..., "
+                         f"expected {names[:4]}....",
+                         "name each row's penalty from its l1_ratio: \"L1\" for 1, \"L2\" "
+                         "for 0.")
+        return None
+
+
+def _judge_columns(call, facts):
+    """Is the answer a DataFrame with the three columns asked, no more? None when it is."""
+    if facts.get("type") != "DataFrame":
+        return wrong(f"{call} returned a {facts.get('type')}, not a pandas DataFrame.",
+                     "collect the rows in a list of dicts, then "
+                     "`return pd.DataFrame(rows)`.")
+    columns = list(facts.get("columns") or [])
+    missing = [c for c in ("penalty", "l1_ratio", "C") if c not in columns]
+    if missing:
+        return wrong(f"{call}: the table has the columns {columns}, without "
+                     f"{', '.join(repr(c) for c in missing)}.",
+                     "name the columns exactly `penalty`, `l1_ratio` and `C`: the next "
+                     "cells read them by name.")
+    extra = [c for c in columns if c not in ("penalty", "l1_ratio", "C")]
+    if extra:
+        return wrong(f"{call}: the table has the columns {columns}; the exercise asks for "
+                     f"three, `penalty`, `l1_ratio` and `C`, without "
+                     f"{', '.join(repr(c) for c in extra)}.",
+                     "leave out the other columns: the grid's cell adds the score columns "
+                     "to this table itself, and the notebook shows the table as it is.")
+    return None
+
+
+def _sorted_argument(got, l1_ratios, C_values):
+    """How the rows ``got`` sorted an argument (text), or None when they did not."""
+    given = [(float(r), float(c)) for r in l1_ratios for c in C_values]
+    for ratios, Cs, what in (
+            (l1_ratios, sorted(C_values), "the values of C were sorted"),
+            (l1_ratios, sorted(C_values, reverse=True), "the values of C were sorted"),
+            (sorted(l1_ratios), C_values, "the l1_ratios were sorted"),
+            (sorted(l1_ratios, reverse=True), C_values, "the l1_ratios were sorted")):
+        order = [(float(r), float(c)) for r in ratios for c in Cs]
+        if order != given and len(got) == len(order) and np.allclose(
+                got, order, rtol=C_RTOL, atol=0):
+            return what
+    return None
+
+
+def _rounded_C(got, expected):
+    """(C in the table, C given) for the first C near its argument but not it, else None."""
+    if len(got) != len(expected):
+        return None
+    for (got_ratio, got_C), (ratio, C) in zip(sorted(got), sorted(expected)):
+        if got_ratio != ratio or not np.isclose(got_C, C, rtol=1e-2, atol=0):
+            return None  # another table altogether, not the same one rounded
+    for (_, got_C), (_, C) in zip(sorted(got), sorted(expected)):
+        if not np.isclose(got_C, C, rtol=C_RTOL, atol=0):
+            return got_C, C
+    return None
+
+
+class UnderOver(Question, specs.UnderOver):
+    options = {
+        "a": ("Under-fitting at the smallest values of C, where both parts score low; "
+              "over-fitting at the largest, where the training score keeps rising and the "
+              "test score no longer follows.",
+              "a strong penalty leaves the model too simple for either part; a weak one lets "
+              "it learn details of the training images that do not carry over."),
+        "b": ("Under-fitting at the largest values of C, over-fitting at the smallest.",
+              "the other way round: a small C is a strong penalty, and L1 with C = 0.01 "
+              "scores 0.5 on both parts, a coin toss: too simple, not too flexible."),
+        "c": ("Over-fitting at the smallest values of C, since there the training and test "
+              "scores are equal.",
+              "equal scores on both parts are not over-fitting; equal *low* scores mean the "
+              "model learned too little: under-fitting."),
+        "d": ("Neither: every setting scores above 0.99 on the test part.",
+              "the table's first rows say otherwise: L1 with C = 0.01 scores 0.5 on the "
+              "test part, and C = 0.0215 only 0.945."),
+    }
+    right = "a"

@@ -1,0 +1,161 @@
+"""Notebook 07, exercises 3 and 4: the slips a trained model is checked for.
+
+A model of the wrong kind, untrained, trained on other images or with other
+settings, or an accuracy reported of another part: each check returns a wrong()
+verdict naming the slip, else None.
+"""
+
+import numpy as np
+from sklearn.neural_network import MLPClassifier
+
+from ...checks import nb07 as specs
+from ...checks.nb07 import CLASSES
+from ...checks.results import wrong
+from .parts import part_accuracies
+from .replay import replay_slip
+
+#: How close a reported accuracy must be to the recomputed one (rounded to 3 decimals
+#: passes; one image of the digits' validation part is 0.0035).
+_REPORTED_TOLERANCE = 6e-4
+
+
+#: The settings of `make_linear`; the exercise's knobs are the batch size, the learning
+#: rate and the periods, so any other setting changed is named.
+_LINEAR_SETTINGS = {
+    name: [int(v) for v in np.atleast_1d(value)] if name == "hidden_layer_sizes" else value
+    for name, value in MLPClassifier(hidden_layer_sizes=(), solver="sgd",
+                                     random_state=0).get_params().items()}
+_KNOBS = ("batch_size", "learning_rate_init")
+
+
+def settings_slip(facts):
+    """A wrong() verdict when `tuned_linear` has settings `make_linear` does not give, else None."""
+    settings = facts.get("settings") or {}
+    changed = [f"`{name}={settings[name]!r}` (make_linear's: {value!r})"
+               for name, value in _LINEAR_SETTINGS.items()
+               if name not in _KNOBS and name in settings and settings[name] != value]
+    if not changed:
+        return None
+    return wrong(f"`tuned_linear` was not built as `make_linear` builds it: "
+                 f"{', '.join(changed)}.",
+                 "build it with `make_linear(BATCH_SIZE, LEARNING_RATE)` and nothing more "
+                 "(no `set_params`): the exercise's knobs are the batch size, the learning rate "
+                 "and the number of periods.")
+
+
+def model_slip(facts, name, *, linear):
+    """A wrong() verdict for a model of the wrong kind, untrained, or trained on other data."""
+    kind = "linear model" if linear else "network"
+    build = ("`make_linear(BATCH_SIZE, LEARNING_RATE)`" if linear else
+             "`MLPClassifier(hidden_layer_sizes=(64,), ...)`")
+    if facts.get("type") != "MLPClassifier":
+        return wrong(f"`{name}` is {_a(facts.get('type'))}, not an MLPClassifier.",
+                     f"build the {kind} with {build}, then train it.")
+    if linear and facts["hidden"]:
+        return wrong(f"`{name}` has hidden layers {tuple(facts['hidden'])}: that is a network.",
+                     "the linear model has none: `make_linear(...)` builds it with "
+                     "`hidden_layer_sizes=()`.")
+    if not linear and not facts["hidden"]:
+        return wrong(f"`{name}` has no hidden layer: it is a linear model again.",
+                     "give it at least one hidden layer, e.g. `hidden_layer_sizes=(64,)`.")
+    if not facts["fitted"]:
+        return wrong(f"`{name}` is not trained yet.",
+                     "train it on the training part, e.g. with `train_in_periods(...)`.")
+    if not np.array_equal(np.asarray(facts["classes"]), CLASSES):
+        return wrong(f"`{name}` knows the digits {np.asarray(facts['classes']).tolist()}.",
+                     "train it with `classes=np.arange(10)`.")
+    return (seen_slip(facts, name) or parts_slip(facts, name)
+            or (linear and settings_slip(facts)) or replay_slip(facts, name))
+
+
+def parts_slip(facts, name):
+    """A wrong() verdict when the notebook's parts are no longer those it split, else None.
+
+    On the digits the kernel measured the model on the notebook's parts as they are
+    now, the judge on the parts as the notebook made them: a part shuffled, sorted or
+    cut in place (its images no longer beside their labels) shows as a difference.
+    """
+    if facts.get("pixels") != 64:
+        return None
+    ours = part_accuracies(facts)
+    for part, theirs in (facts.get("parts") or {}).items():
+        size, accuracy = ours[part]
+        if int(theirs["size"]) != size or abs(float(theirs["accuracy"]) - accuracy) > 1e-9:
+            names = " and ".join(specs.PARTS[part])
+            return wrong(f"on the notebook's {names} as they are now, `{name}` scores "
+                         f"{float(theirs['accuracy']):.3f} ({int(theirs['size'])} images); on "
+                         f"the parts as the notebook split them, {accuracy:.3f} ({size} "
+                         "images): were they changed (shuffled or sorted in place, cut, or "
+                         "assigned anew)?",
+                         "leave the parts as the loading cell made them, and train on "
+                         "`X_train, y_train` as they are (the solver shuffles them itself in "
+                         "each pass). Then run the notebook again from the top.")
+    return None
+
+
+def seen_slip(facts, name):
+    """A wrong() verdict when the model saw other images than the training part's, else None.
+
+    ``seen`` counts the images the solver was shown, ``passes`` its passes: training on
+    the training part alone shows the same number of images in every pass.
+    """
+    sizes = {part: size for part, (size, _) in part_accuracies(facts).items()}
+    if "train" not in sizes:
+        return None  # a notebook without its parts: nothing to compare with
+    n_fit = sizes["train"]
+    if facts.get("early_stopping") is True:  # `fit` keeps a share of the part aside
+        n_fit -= int(np.ceil(float(facts["validation_fraction"]) * n_fit))
+    seen, passes = facts["seen"], facts["passes"]
+    if seen == passes * n_fit:
+        return None
+    others = {"the validation part": sizes.get("valid"), "the test part": sizes.get("test"),
+              "the training and validation parts together":
+                  sizes["train"] + sizes.get("valid", 0),
+              "the training and test parts together":
+                  sizes["train"] + sizes.get("test", 0),
+              "all three parts": sum(sizes.values())}
+    hint = ("train on the training part only, `X_train, y_train`: the validation part "
+            "judges the choices, the test part stays untouched until the very end.")
+    for where, size in others.items():
+        if size and size != n_fit and (seen - passes * n_fit) % (size - n_fit) == 0:
+            count = (seen - passes * n_fit) // (size - n_fit)
+            if 0 < count <= passes:
+                share = "every pass" if count == passes else f"{count} of its {passes} passes"
+                return wrong(f"`{name}` was trained on {where} ({share}): it saw {seen:,} "
+                             f"images in {passes} passes.", hint)
+    return wrong(f"`{name}` saw {seen:,} images in {passes} passes; {passes} passes over the "
+                 f"training part show {passes * n_fit:,}.", hint)
+
+
+def reported_slip(facts, name, accuracies, model):
+    """A wrong() verdict when the reported accuracy is not the validation accuracy, else None."""
+    reported = facts.get("reported")
+    if not isinstance(reported, float):
+        what = ("not set" if reported is None else
+                f"{_a(str(reported).strip('<>').removeprefix('a '))}, not a number")
+        return wrong(f"`{name}` is {what}.",
+                     f"set `{name} = accuracy_score(y_valid, {model}.predict(X_valid))`.")
+    valid = accuracies["valid"][1]
+    if abs(reported - valid) <= _REPORTED_TOLERANCE:
+        return None
+    if abs(reported - 100 * valid) <= 100 * _REPORTED_TOLERANCE:
+        return wrong(f"`{name}` = {reported:g} is a percentage.",
+                     "give a share between 0 and 1, as `accuracy_score` returns it.")
+    for part, words in (("test", "the test part: it stays untouched until the final check, or "
+                                 "it stops being an honest verdict"),
+                        ("train", "the training part, the images the model learned from: it "
+                                  "says how well it remembers them, not how it does on new "
+                                  "ones")):
+        if part in accuracies and abs(reported - accuracies[part][1]) <= _REPORTED_TOLERANCE:
+            return wrong(f"`{name}` = {reported:.3f} is the accuracy on {words}.",
+                         f"measure on the validation part: `accuracy_score(y_valid, "
+                         f"{model}.predict(X_valid))`.")
+    return wrong(f"`{name}` = {reported:.3f}, but `{model}` scores {valid:.3f} on the validation "
+                 "part now: was it trained again (a `fit` from scratch, more periods) after "
+                 "you measured it?",
+                 f"train `{model}` once, then measure it: the cells below use it as it is.")
+
+
+def _a(word):
+    word = str(word)
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

@@ -1,0 +1,127 @@
+"""Notebook 07, exercise 1: the slips behind losses that are not the expected ones.
+
+Each takes a case, the call's description, the losses recorded and the expected
+history (:func:`.histories.reference_history`), and returns a wrong() verdict naming
+the slip when the losses are those it leads to, else None.
+"""
+
+import numpy as np
+
+from ...checks.results import wrong
+from .histories import CLOSE, reference_history, shuffled_losses
+
+#: Decimals to which a learner might round the losses before returning them.
+_ROUNDINGS = (1, 2, 3, 4)
+
+
+def part_slip(case, call, out, expected):
+    """Losses of the wrong part: swapped, one part twice, or one part right and one not."""
+    loss = expected["loss"]
+    if np.allclose(out, loss[::-1], **CLOSE):
+        return wrong(f"{call}: the training and validation losses are swapped.",
+                     "return the training losses first, then the validation losses.")
+    for row, part in enumerate(("training", "validation")):
+        if np.allclose(out, loss[[row, row]], **CLOSE):
+            return wrong(f"{call} returned the {part} losses twice, as both lists.",
+                         "measure each part with its own images and labels: the training "
+                         "losses with `X_train, y_train`, the validation losses with "
+                         "`X_valid, y_valid`.")
+    for row, (part, other, names) in enumerate((
+            ("training", "validation", "X_valid, y_valid"),
+            ("validation", "training", "X_train, y_train"))):
+        if np.allclose(out[row], loss[row], **CLOSE):
+            return wrong(f"{call}: the {part} losses are right, the {other} losses are not.",
+                         f"measure the {other} part with its own images and labels, "
+                         f"`{names}`, the same way as the {part} part: "
+                         "`log_loss(y, model.predict_proba(X), labels=np.arange(10))` (not "
+                         "the model's own `loss_`, which is measured during the pass and "
+                         "includes its penalty).")
+    return None
+
+
+def unit_slip(case, call, out, expected):
+    """Another measure than the mean log loss: accuracy, another log, a sign, a sum, rounding."""
+    spec, X_train, y_train, X_valid, y_valid, periods = case
+    loss, accuracy = expected["loss"], expected["accuracy"]
+    for scale, what in ((1, ""), (100, " in percent")):
+        for measure, name in ((accuracy, "accuracy"), (1 - accuracy, "error rate")):
+            if np.allclose(out, scale * measure):
+                return wrong(f"{call} recorded the {name}{what}, not the log loss.",
+                             "use `log_loss(y, model.predict_proba(X))`: it also counts "
+                             "how confident the right and wrong answers are.")
+    for base, factor in (("log2", np.log(2)), ("log10", np.log(10))):
+        if np.allclose(out, loss / factor, **CLOSE):
+            return wrong(f"{call} recorded the log loss in another unit: with {base} "
+                         "instead of the natural logarithm.",
+                         "use scikit-learn's `log_loss`, or `-np.mean(np.log(p))` with the "
+                         "natural logarithm `np.log`, as the curves in this course do.")
+    if np.allclose(out, -loss, **CLOSE):
+        return wrong(f"{call} recorded negative losses: the minus sign is missing.",
+                     "the log loss is the mean of *minus* the log of the right digit's "
+                     "probability; `log_loss` gives it as a positive number.")
+    sizes = np.array([[len(y_train)], [len(y_valid)]])
+    if np.allclose(out, loss * sizes, **CLOSE):
+        return wrong(f"{call} recorded the sum of the images' losses, not their mean.",
+                     "average over the images (`log_loss` does, unless given "
+                     "`normalize=False`), so that parts of different sizes compare.")
+    if np.allclose(out, expected["own"], **CLOSE):
+        return wrong(f"{call} scored the probability of the model's own answer, the largest "
+                     "one, not the probability of the true digit.",
+                     "take each image's probability of its *true* digit, "
+                     "`probabilities[np.arange(len(y)), y]`, or let `log_loss(y, ...)` pick it.")
+    for decimals in _ROUNDINGS:
+        if np.allclose(out, np.round(loss, decimals), rtol=0, atol=1e-9):
+            return wrong(f"{call} recorded losses rounded to {decimals} decimal(s).",
+                         "return the losses as `log_loss` gives them; round only when "
+                         "printing, e.g. with `:.3f`.")
+    return None
+
+
+def period_slip(case, call, out, expected):
+    """The periods themselves: no accumulation, one period late, or drift after the first."""
+    spec, X_train, y_train, X_valid, y_valid, periods = case
+    loss = expected["loss"]
+    if periods > 1 and np.allclose(out, out[:, :1]) and not np.allclose(loss, loss[:, :1]):
+        return wrong(f"{call} recorded the same losses in every period.",
+                     "call `model.partial_fit(...)` on the model passed in, each period: "
+                     "`fit`, or a fresh model each period (`clone(model)`), starts "
+                     "training again from scratch, so nothing accumulates.")
+    longer = reference_history(spec, X_train, y_train, X_valid, y_valid, periods + 1)
+    if np.allclose(out, longer["loss"][:, 1:], **CLOSE):
+        return wrong(f"{call} recorded the losses one period late: the model had one "
+                     "more `partial_fit` than the periods, e.g. one before the loop.",
+                     "run exactly `periods` periods, each one `partial_fit` then both "
+                     "losses, and no `partial_fit` before the loop.")
+    return None
+
+
+def data_slip(case, call, out, expected):
+    """Trained on other images: the validation part, both parts, or a reshuffled part."""
+    spec, X_train, y_train, X_valid, y_valid, periods = case
+    loss = expected["loss"]
+    both = (np.concatenate([X_train, X_valid]), np.concatenate([y_train, y_valid]))
+    for fit_on, what in (((X_valid, y_valid), "the validation part"),
+                         (both, "the training and validation parts together")):
+        history = reference_history(spec, X_train, y_train, X_valid, y_valid, periods,
+                                    fit_on=fit_on)
+        if np.allclose(out, history["loss"], **CLOSE):
+            return wrong(f"{call} trained the model on {what}.",
+                         "train on the training part only, `model.partial_fit(X_train, "
+                         "y_train, ...)`: the validation part only watches, so that its "
+                         "loss tells how the model does on images it never learned from.")
+    shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
+    if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
+        return wrong(f"{call} recorded losses like those of a training that visits the "
+                     "images in another order (first period: training "
+                     f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
+                     f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
+                     "pass the whole training part to `partial_fit`, once per period and "
+                     "as it is: did you shuffle or sample it, or cut it into batches of "
+                     "your own? `partial_fit` already visits the "
+                     "images in a shuffled order, drawn from the model's "
+                     "`random_state`, so runs repeat exactly and can be compared.")
+    if np.allclose(out[:, 0], loss[:, 0], **CLOSE):
+        return wrong(f"{call} is right after the first period but not after later ones.",
+                     "each period is exactly one `partial_fit` on the whole training "
+                     "part, then both losses; nothing else changes the model.")
+    return None

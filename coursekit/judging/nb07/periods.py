@@ -1,0 +1,162 @@
+"""Notebook 07, exercise 1: training in periods, both losses recorded after each."""
+
+import numpy as np
+
+from ...checks import nb07 as specs
+from ...checks.nb07 import CLASSES
+from ...checks.results import ERROR, Result, correct, wrong
+from ...data import load_digits, stratified_split
+from ..base import Judge
+from ..plain_answers import as_float_array, describe_shape
+from .histories import CLOSE, reference_history
+from .period_slips import data_slip, part_slip, period_slip, unit_slip
+
+
+class TrainInPeriods(Judge, specs.TrainInPeriods):
+    def cases(self, seed):
+        rng = np.random.default_rng(seed)
+        X, y = load_digits()
+        # A small stratified sample keeps the check fast and still holds every digit.
+        rows = rng.choice(len(X), size=500, replace=False)
+        X_train, X_valid, y_train, y_valid = stratified_split(
+            X[rows], y[rows], test_size=0.3, random_state=int(rng.integers(1000)))
+        specs = [
+            {"kind": "linear", "alpha": 1e-3, "random_state": int(rng.integers(1000))},
+            {"kind": "network", "hidden": 8, "batch_size": 32, "learning_rate_init": 0.01,
+             "random_state": int(rng.integers(1000))},
+            {"kind": "linear", "alpha": 1e-2, "random_state": int(rng.integers(1000))},
+        ]
+        # The last training part has no image of one digit, as a small or unlucky one
+        # may not: only `classes=np.arange(10)` then still knows all ten digits.
+        missing = int(rng.integers(10))
+        kept = y_train != missing
+        parts = [(X_train, y_train), (X_train, y_train), (X_train[kept], y_train[kept])]
+        return [(spec, X_part, y_part, X_valid, y_valid, periods)
+                for spec, (X_part, y_part), periods in zip(specs, parts, (4, 3, 2))]
+
+    def describe_case(self, case):
+        spec, *_, periods = case
+        model = "SGDClassifier" if spec["kind"] == "linear" else "MLPClassifier"
+        return f"train_in_periods({model}(...), X_train, y_train, X_valid, y_valid, {periods})"
+
+    def error_hint(self, case, error):
+        if "classes must be passed" in error:
+            return ("the first `partial_fit` must know every digit the model will ever see: "
+                    "`model.partial_fit(X_train, y_train, classes=np.arange(10))`.")
+        if "NotFittedError" in error:
+            return ("measure the losses *after* the period's `partial_fit`: before the first "
+                    "one the model has not learned anything it could predict with.")
+        if "different number of classes" in error or "classes in labels" in error:
+            return ("this check's training part has no image of one digit, as a small part "
+                    "may not: tell `log_loss` all ten digits too, "
+                    "`log_loss(y, model.predict_proba(X), labels=np.arange(10))`.")
+        if "inconsistent numbers of samples" in error:
+            return ("the images and labels it was given do not go together: does the "
+                    "function use a name from outside it, such as the notebook's `X_train` "
+                    "or `y_valid`? Use its own parameters, so that it works on whatever it "
+                    "is given (this check passes parts of its own).")
+        return None
+
+    def judge(self, payload, cases):
+        for case, output in zip(cases, payload["outputs"]):
+            verdict = self._judge_case(case, output)
+            if verdict is not None:
+                return verdict
+        return correct("one partial_fit per period and both log losses after it, for the "
+                       "linear model and the network, also on a training part that lacks "
+                       "a digit; the model passed in is the one trained.")
+
+    def _judge_case(self, case, output):
+        spec, X_train, y_train, X_valid, y_valid, periods = case
+        call = self.describe_case(case)
+        classes = output.get("classes")
+        classes = None if classes is None else as_float_array(classes)
+        if classes is not None and (classes.shape != CLASSES.shape
+                                    or not np.array_equal(classes, CLASSES)):
+            absent = sorted(int(d) for d in set(CLASSES) - set(np.unique(y_train)))
+            return wrong(f"{call}: the model knows the digits {classes.astype(int).tolist()} "
+                         f"only; this training part has no image of {absent}, so "
+                         "`np.unique(y_train)` leaves that digit out.",
+                         "pass all ten digits, whatever the part holds: "
+                         "`classes=np.arange(10)`.")
+        if "raised" in output:
+            error = str(output["raised"])
+            hint = self.error_hint(case, error) or (
+                "read the error, fix the cell with your answer, run it, then run this one "
+                "again.")
+            return Result(ERROR, f"{call} raised {error}", hint)
+        changed = output.get("changed_input") or []
+        if changed:
+            # Named first: the losses of changed parts differ for that reason alone.
+            return wrong(f"{call} changed {', '.join(map(str, changed))}, which it was given.",
+                         "leave the parts as they are (no `np.random.shuffle`, `-=` or "
+                         "assignment into them): the notebook uses them again for the next "
+                         "model.")
+        losses = output.get("losses")
+        if losses is None:
+            return wrong(f"{call} returned None.",
+                         "did you forget `return train_losses, valid_losses`?")
+        out = as_float_array(losses)
+        if out is None or out.ndim != 2 or out.shape[0] != 2:
+            if out is not None and out.shape == (periods, 2):
+                return wrong(f"{call} returned {periods} pairs, one per period.",
+                             "return two lists, `train_losses, valid_losses`, each with "
+                             "one number per period.")
+            return wrong(f"{call} returned {describe_shape(losses)}.",
+                         "return two lists of numbers: `return train_losses, valid_losses`.")
+        if out.shape[1] != periods:
+            return _count_slip(call, out.shape[1], periods)
+        expected = reference_history(spec, X_train, y_train, X_valid, y_valid, periods)
+        loss = expected["loss"]
+        if np.allclose(out, loss, **CLOSE):
+            return self._judge_model(call, output, expected)
+        return self._diagnose(case, call, out, expected)
+
+    @staticmethod
+    def _judge_model(call, output, expected):
+        """The losses are right: is the model passed in left as the next cells need it?"""
+        final = output.get("final")
+        final = None if final is None else as_float_array(final)
+        if final is None:
+            return wrong(f"{call} recorded the right losses, but the model it was given is "
+                         "not trained after the call: did it train a copy (`clone(model)`, "
+                         "a new model)?",
+                         "train the model passed in, `model.partial_fit(...)`: the next "
+                         "cells use `linear` and `network` themselves.")
+        if final.shape != expected["final"].shape or not np.allclose(
+                final, expected["final"], **CLOSE):
+            return wrong(f"{call} recorded the right losses, but the model it was given is "
+                         "not the model those losses describe: it was trained further, or "
+                         "another model was trained.",
+                         "train the model passed in, one `partial_fit` per period and "
+                         "nothing after the loop: the next cells use it as it is.")
+        return None
+
+    def _diagnose(self, case, call, out, expected):
+        """Name the slip behind losses that are not the expected ones."""
+        for slip in (part_slip, unit_slip, period_slip, data_slip):
+            verdict = slip(case, call, out, expected)
+            if verdict is not None:
+                return verdict
+        loss = expected["loss"]
+        return wrong(f"{call} recorded losses that differ from the expected ones "
+                     f"(first period: training {loss[0, 0]:.3f}, validation {loss[1, 0]:.3f}).",
+                     "in each period call `model.partial_fit(X_train, y_train, "
+                     "classes=np.arange(10))` once, on the whole training part, then "
+                     "append `log_loss(y, model.predict_proba(X), labels=np.arange(10))` "
+                     "for each part.")
+
+
+def _count_slip(call, recorded, periods):
+    """Too many or too few numbers per part: name the loop that gives them."""
+    if recorded == periods + 1:
+        return wrong(f"{call} recorded {recorded} numbers per part, one period too many.",
+                     "run exactly `periods` periods, `for _ in range(periods):`, and record "
+                     "only after each period's `partial_fit` (not once more before the loop).")
+    if recorded == periods - 1:
+        return wrong(f"{call} recorded {recorded} numbers per part, one period short.",
+                     "`range(periods)` runs `periods` times; `range(1, periods)` runs one "
+                     "time less. Record both losses in every period.")
+    return wrong(f"{call} recorded {recorded} numbers per part, not {periods}.",
+                 "record both losses once at the end of every period, and run "
+                 "exactly `periods` periods.")

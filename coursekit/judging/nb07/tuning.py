@@ -1,0 +1,100 @@
+"""Notebook 07, exercises 3 and 4: a tuned linear model, and a network that beats it."""
+
+import numpy as np
+
+from ...checks import nb07 as specs
+from ...checks.results import correct, wrong
+from ..base import Judge
+from .model_slips import model_slip, reported_slip
+from .parts import part_accuracies
+from .replay import trained_on_words
+
+#: The validation accuracy the tuned linear model must reach, by the images' pixels:
+#: the digits, and MNIST (the Crash Course exercise's figure for its linear model).
+LINEAR_BAR = {64: 0.95, 784: 0.90}
+
+
+def knob_hint(facts, sizes):
+    """Which of the three knobs to turn when the linear model stays under the bar."""
+    n_fit, passes = sizes["train"], facts["passes"]
+    batch = facts["batch_size"]
+    batch = min(200, n_fit) if batch in (None, "auto") else int(batch)
+    steps = passes * int(np.ceil(n_fit / batch))
+    rate = float(facts["learning_rate_init"])
+    if rate < 0.01:
+        return (f"raise the learning rate: steps of {rate:g} move the weights too little; "
+                "try ten times larger.")
+    if rate > 1:
+        return f"lower the learning rate: steps of {rate:g} overshoot, try 0.1."
+    if steps < 1000:
+        return (f"more steps: {passes} period(s) of {int(np.ceil(n_fit / batch))} batches of "
+                f"{batch} images make only {steps} steps; use more periods or a smaller "
+                "batch size.")
+    return ("try another learning rate (between 0.01 and 0.5) with a batch size between 16 "
+            "and 128 and 10 to 30 periods.")
+
+
+class TuneLinear(Judge, specs.TuneLinear):
+    def judge(self, payload, cases):
+        facts = payload["value"]
+        verdict = model_slip(facts, "tuned_linear", linear=True)
+        if verdict is not None:
+            return verdict
+        periods = facts.get("periods")
+        if isinstance(periods, float) and periods != facts["passes"]:
+            return wrong(f"`tuned_linear` made {facts['passes']} passes over the training part, "
+                         f"but `LINEAR_PERIODS` is {periods:g}: was it trained again (a `fit` "
+                         "from scratch) or further after the periods?",
+                         "train it in exactly `LINEAR_PERIODS` periods, "
+                         "`train_in_periods(tuned_linear, ..., LINEAR_PERIODS)`, and nothing "
+                         "after.")
+        accuracies = part_accuracies(facts)
+        verdict = reported_slip(facts, "linear_accuracy", accuracies, "tuned_linear")
+        if verdict is not None:
+            return verdict
+        valid = accuracies["valid"][1]
+        bar = LINEAR_BAR.get(facts["pixels"], LINEAR_BAR[784])
+        if valid < bar:
+            return wrong(f"`tuned_linear` scores {valid:.3f} on the validation part, under the "
+                         f"bar of {bar}.", knob_hint(facts, {p: s for p, (s, _) in
+                                                            accuracies.items()}))
+        return correct(f"{valid:.3f} on the validation part, over the bar of {bar}; "
+                       f"{trained_on_words(facts)} (whether the test part guided your "
+                       "choices, no check can see: that stays your part).")
+
+
+class BetterNetwork(Judge, specs.BetterNetwork):
+    def judge(self, payload, cases):
+        facts = payload["value"]
+        linear = facts.get("linear") or {}
+        if linear.get("type") != "MLPClassifier" or not linear.get("fitted"):
+            return wrong("there is no trained `tuned_linear` to beat.",
+                         "do exercise 3 first, and run its cell: the network must beat it.")
+        shared = [str(n) for n in facts.get("also_named") or []]
+        if "network" in shared:
+            return wrong("`better_network` is the notebook's own `network`, not a new model: "
+                         "training it further changes `network` too, and the cells below "
+                         "(its tiles, the final test) then read the changed model.",
+                         "build a new model, e.g. `better_network = make_network()` or "
+                         "`copy.deepcopy(network)`, and train that one.")
+        verdict = model_slip(facts, "better_network", linear=False)
+        if verdict is not None:
+            return verdict
+        accuracies = part_accuracies(facts)
+        verdict = reported_slip(facts, "network_accuracy", accuracies, "better_network")
+        if verdict is not None:
+            return verdict
+        network, target = accuracies["valid"][1], part_accuracies(linear)["valid"][1]
+        bar = LINEAR_BAR.get(linear["pixels"], LINEAR_BAR[784])
+        if target < bar:
+            return wrong(f"`tuned_linear` scores {target:.3f} on the validation part now, under "
+                         f"the bar of {bar}: the network must beat the *tuned* model.",
+                         "run exercise 3's cell again as it passed, then this exercise.")
+        if network <= target:
+            how = "only matches" if network == target else "stays under"
+            return wrong(f"`better_network` scores {network:.3f} on the validation part: it "
+                         f"{how} the tuned linear model's {target:.3f}.",
+                         "give it more to work with: more hidden units, more periods, or "
+                         "another learning rate; compare on the validation part only.")
+        return correct(f"{network:.3f} on the validation part against the linear model's "
+                       f"{target:.3f}; {trained_on_words(facts)}.")
