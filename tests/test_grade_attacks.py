@@ -558,7 +558,7 @@ def _in_graded_kernel(tmp_path, view, notebook, modules, paths, exercise_id, sou
     private.mkdir()
     box = sandbox.Sandbox(LIMITS, private, notebook, view, ORDER)
     try:
-        argv = [sys.executable, "-c", PROBE, str(source), json.dumps(modules),
+        argv = [sandbox.INTERPRETER, "-c", PROBE, str(source), json.dumps(modules),
                 json.dumps([str(p) for p in paths]), exercise_id, notebook]
         result = subprocess.run(box.command(argv), capture_output=True, text=True, timeout=120)
     finally:
@@ -720,7 +720,7 @@ print(wire.encode(spec.collect_safely(get("03-feedforward-batch"), evaluate_batc
     private.mkdir()
     box = sandbox.Sandbox(LIMITS, private, NB03, sandbox.KernelView(), ORDER)
     try:
-        command = box.command([sys.executable, "-c", code, str(private / "ipc" / "cases.txt")])
+        command = box.command([sandbox.INTERPRETER, "-c", code, str(private / "ipc" / "cases.txt")])
         shutil.copy(tmp_path / "cases.txt", private / "ipc" / "cases.txt")
         result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     finally:
