@@ -433,3 +433,38 @@ def test_every_kernel_reads_the_font_list_the_grader_made_once(scratch):
         view.remove()
     assert [(run.kind, run.ename, run.evalue) for run in runs] == [("done", "", "")] * 2
     assert not folder.exists()
+
+
+def test_a_kernel_reads_its_cases_and_cannot_change_them(scratch):
+    # The grader writes the cases of a collection to a file in the kernel's cases
+    # folder (not into the code it runs): the kernel reads it, and cannot write there.
+    if _kind() != "bwrap":
+        pytest.skip("the sandbox is bubblewrap's")
+
+    async def scenario():
+        view = grade.KernelView.create()
+        pool = grade.pool_for(grade.GradeSettings(pool=0, sandbox="bwrap"), view)
+        try:
+            session, problem = await pool.take(NB01)
+            assert problem == ""
+            folder = session.sandbox.cases
+            (folder / "01-which-digit.json").write_text('["[]"]', encoding="utf-8")
+            run = await session.run(f"""\
+import pathlib
+folder = pathlib.Path({str(folder)!r})
+assert (folder / "01-which-digit.json").read_text() == '["[]"]'
+for attempt in (lambda: (folder / "01-which-digit.json").write_text("[]"),
+                lambda: (folder / "new.json").write_text("[]")):
+    try:
+        attempt()
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the cases folder is writable")""")
+            await pool.give_back(session)
+            return run
+        finally:
+            await pool.close()
+
+    run = asyncio.run(scenario())
+    assert (run.kind, run.ename, run.evalue) == ("done", "", ""), run

@@ -273,5 +273,18 @@ def collect(exercise_id, answer_name, case_texts):
     _collect(exercise_id, answer_name, case_texts)
 
 
+def collect_file(exercise_id, answer_name, path):
+    """:func:`collect`, with the encoded cases read from ``path`` (a JSON list of texts).
+
+    The grader writes them to a file rather than into the code it runs: the
+    kernel would parse and keep megabytes of code.
+    """
+    import json
+
+    with open(path, encoding="utf-8") as file:
+        case_texts = json.load(file)
+    collect(exercise_id, answer_name, case_texts)
+
+
 if __name__ == "__main__":
     main()

@@ -2,6 +2,7 @@
 
 import binascii
 import dataclasses
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -44,13 +45,29 @@ class Request:
         seed = secrets.randbits(64) if seed is None else seed
         self.cases = [exercise.cases(PUBLIC_SEED), exercise.cases(seed)]
         try:
-            texts = [wire.encode(cases) for cases in self.cases]
+            self.texts = [wire.encode(cases) for cases in self.cases]
         except TypeError as exc:
             raise TypeError(f"the cases of exercise {exercise.id} are not plain data "
                             f"({exc}); fix its cases() in coursekit.judging") from None
-        self.source = (f"__import__('coursekit.checks.shim', fromlist=['collect'])"
-                       f".collect("
-                       f"{exercise.id!r}, {exercise.answer_name!r}, {texts!r})")
+
+    def source(self, folder):
+        """The code that collects the answer, its cases written to a file in ``folder``.
+
+        The cases go in a file the kernel reads (the sandbox shows ``folder``
+        read-only), not in the code: a kernel parses, compiles and keeps the
+        code it runs, and the cases of one exercise of notebook 05 are 12 MB of
+        text (3 processor seconds of the kernel's, before its answer is read).
+
+        Parameters
+        ----------
+        folder : pathlib.Path
+            The kernel's cases folder (``Sandbox.cases``).
+        """
+        path = folder / f"{self.exercise.id}.json"
+        path.write_text(json.dumps(self.texts), encoding="utf-8")
+        return (f"__import__('coursekit.checks.shim', fromlist=['collect_file'])"
+                f".collect_file({self.exercise.id!r}, {self.exercise.answer_name!r}, "
+                f"{str(path)!r})")
 
     def verdict(self, run, timeout):
         """The Result to show for this exercise, and whether it earns its points."""

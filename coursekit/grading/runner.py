@@ -189,8 +189,8 @@ async def _run_cells(session, submission, requests, clock, events):
             if out_of_time(f"grading {exercise.heading}"):
                 return results
             limit = clock.limit(_COLLECT_TIME_FACTOR * settings.timeout)
-            run = await session.run(requests[exercise.id].source, store_history=False,
-                                    timeout=limit)
+            source = requests[exercise.id].source(session.sandbox.cases)
+            run = await session.run(source, store_history=False, timeout=limit)
             results[exercise.id] = raised_verdict(
                 *await asyncio.to_thread(requests[exercise.id].verdict, run, limit),
                 *events.raised.get(exercise.id, (None, None)))

@@ -55,8 +55,8 @@ class Sandbox:
         ``memory_limit`` (megabytes), ``process_limit`` and ``cpu_limit``
         (processors' worth of time) for the whole sandbox, 0 for none.
     private : Path
-        The grader's folder for this submission; only ``private / "ipc"`` is
-        seen by the kernel (at the same path).
+        The grader's folder for this submission; only ``private / "ipc"`` and,
+        read-only, ``private / "cases"`` are seen by the kernel (at the same paths).
     notebook : str
         The notebook the submission answers (which reference modules to hide).
     view : KernelView or None
@@ -72,6 +72,10 @@ class Sandbox:
         self.order = list(order)
         self.ipc = self.private / "ipc"
         self.ipc.mkdir(mode=0o700)
+        #: Where the grader writes the cases it asks the kernel to collect answers on
+        #: (:meth:`coursekit.grading.answers.Request.source`); read-only to the kernel.
+        self.cases = self.private / "cases"
+        self.cases.mkdir(mode=0o700)
         self.cgroup = None
         if self.kind == "bwrap":
             self.cgroup = Cgroup.create(self.memory_limit * 2**20, self.process_limit,
@@ -91,7 +95,7 @@ class Sandbox:
         """The command that runs ``argv`` (the kernel) in this sandbox."""
         if self.kind != "bwrap":
             return list(argv)
-        command = bwrap_command(argv, ipc=str(self.ipc),
+        command = bwrap_command(argv, ipc=str(self.ipc), cases=str(self.cases),
                                 view_arguments=self.view.arguments(self.notebook, self.order))
         return self.cgroup.join_command(command) if self.cgroup else command
 

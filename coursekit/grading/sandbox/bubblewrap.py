@@ -117,7 +117,7 @@ def system_arguments():
 
 
 
-def bwrap_command(argv, *, ipc, view_arguments):
+def bwrap_command(argv, *, ipc, view_arguments, cases=None):
     """bwrap running ``argv`` with a private home, the folder ``ipc`` and ``view_arguments``.
 
     Parameters
@@ -128,6 +128,9 @@ def bwrap_command(argv, *, ipc, view_arguments):
         The one folder of the grader's the kernel may write to (its sockets).
     view_arguments : list of str
         What the kernel sees of coursekit (:meth:`.view.KernelView.arguments`).
+    cases : str, optional
+        A folder of the grader's the kernel may read, not write: the cases it is
+        asked to collect answers on.
 
     Examples
     --------
@@ -138,4 +141,5 @@ def bwrap_command(argv, *, ipc, view_arguments):
     return [shutil.which("bwrap") or "bwrap", *namespace_arguments(), *system_arguments(),
             "--size", str(HOME_MEGABYTES * 2**20), "--tmpfs", HOME,
             "--dir", WORK, "--dir", f"{HOME}/tmp", *view_arguments,
-            "--bind", ipc, ipc, "--chdir", WORK, "--", *argv]
+            "--bind", ipc, ipc, *(["--ro-bind", cases, cases] if cases else []),
+            "--chdir", WORK, "--", *argv]
