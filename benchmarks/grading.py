@@ -22,16 +22,14 @@ import csv
 import itertools
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 try:
-    from common import entry
+    from common import entry, run_counted
 except ImportError:
-    from .common import entry
+    from .common import entry, run_counted
 
 from coursekit.threads import kernel_environment
 
@@ -55,59 +53,12 @@ def make_submissions(folder, count=COUNT):
 #: Processor seconds (None where no cgroup counts them) and load average before each
 #: command :func:`timed` ran, by its name.
 CPU, LOAD = {}, {}
-CGROUPS = Path("/sys/fs/cgroup")
-
-
-def _accounting_group(name):
-    """A new cgroup that counts the processor time of every process in it and below it.
-
-    Returns (folder, file with the count, its unit in seconds), or None where this
-    process may make none. The sandboxes' own cgroups are made in the memory, pids
-    and cpu hierarchies (cgroup v1), or below the grader's (v2): the kernels' time
-    is counted either way, as rusage would not (they are not all waited for).
-    """
-    suffix = f"coursekit-bench-{os.getpid()}-{name}"
-    if (CGROUPS / "cpuacct").is_dir() and os.access(CGROUPS / "cpuacct", os.W_OK):
-        folder, counter, unit = CGROUPS / "cpuacct" / suffix, "cpuacct.usage", 1e-9
-    elif (CGROUPS / "cgroup.controllers").exists():
-        own = next((line[3:] for line in Path("/proc/self/cgroup").read_text().splitlines()
-                    if line.startswith("0::")), "/")
-        folder, counter, unit = CGROUPS / own.lstrip("/") / suffix, "cpu.stat", 1e-6
-    else:
-        return None
-    try:
-        folder.mkdir()
-    except OSError:
-        return None
-    return folder, folder / counter, unit
-
-
-def _used(group):
-    folder, counter, unit = group
-    text = counter.read_text().split()
-    value = text[text.index("usage_usec") + 1] if "usage_usec" in text else text[0]
-    return int(value) * unit
 
 
 def timed(command, cwd, name=None):
     """Wall seconds of ``command``; its processor time goes to :data:`CPU` under ``name``."""
     LOAD[name] = os.getloadavg()[0]
-    group = _accounting_group(name)
-    joined = command if group is None else [
-        "/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(group[0] / "cgroup.procs"),
-        *map(str, command)]
-    start = time.perf_counter()
-    result = subprocess.run(joined, cwd=cwd, env=kernel_environment(),
-                            capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    CPU[name] = _used(group) if group is not None else None
-    if group is not None:
-        try:
-            group[0].rmdir()
-        except OSError:  # a process of the run not yet reaped: the folder is empty later
-            pass
-    if result.returncode != 0:
-        raise RuntimeError(f"{command[:3]} failed:\n{result.stderr[-2000:]}")
+    seconds, CPU[name] = run_counted(command, cwd, kernel_environment())
     return seconds
 
 
