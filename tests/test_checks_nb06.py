@@ -39,11 +39,81 @@ def test_every_exercise_of_06_is_covered_in_order():
     lambda table, column: table.sort_values(column, ascending=False).iloc[0],
     lambda table, column: table.nlargest(1, column).iloc[0],
     lambda table, column: table.iloc[np.argmax(table[column])],
-    lambda table, column: table[table[column] == table[column].max()].squeeze(),
+    # Where two rows share the largest value, either is the row asked for.
+    lambda table, column: table.loc[table[column][::-1].idxmax()],
+    lambda table, column: table.nlargest(1, column, keep="last").iloc[0],
+    lambda table, column: table.sort_values(column, na_position="first").iloc[-1],
+    lambda table, column: max((row for _, row in table.dropna(subset=[column]).iterrows()),
+                              key=lambda row: row[column]),
 ])
 def test_best_row_right_answers_pass(answer):
     result = verdict("06-best-row", answer)
     assert result.passed, result
+
+
+def best_by_loop(table, column, first=0, stop=0, margin=0.0):
+    # A learner's loop over positions; `first`, `stop` and `margin` are its slips.
+    best = None
+    for position in range(first, len(table) - stop):
+        value = table[column].iloc[position]
+        if not np.isnan(value) and (best is None or value > table[column].iloc[best] + margin):
+            best = position
+    return table.iloc[best]
+
+
+def test_best_row_a_loop_over_every_row_passes():
+    assert verdict("06-best-row", best_by_loop).passed
+
+
+# The fifth student's false passes and their siblings: each now meets a case of its own.
+BEST_ROW_SLIPS = [
+    ("rounded", lambda t, c: t.loc[t[c].round(3).idxmax()], "rounded", "exactly"),
+    ("rounded to 8 decimals", lambda t, c: t.loc[t[c].round(8).idxmax()], "rounded", "exactly"),
+    ("first close row", lambda t, c: t[np.isclose(t[c], t[c].max())].iloc[0], "tolerance",
+     "exactly"),
+    ("close with atol", lambda t, c: t[np.isclose(t[c], t[c].max(), atol=1e-4)].iloc[0],
+     "tolerance", "idxmax"),
+    ("a loop with a margin", lambda t, c: best_by_loop(t, c, margin=1e-3), "tolerance",
+     "exactly"),
+    ("float32", lambda t, c: t.loc[t[c].astype(np.float32).idxmax()], "rounded", "exactly"),
+    ("last row skipped", lambda t, c: t.head(len(t) - 1).loc[t.head(len(t) - 1)[c].idxmax()],
+     "last row", "every row"),
+    ("a loop that stops early", lambda t, c: best_by_loop(t, c, stop=1), "last row",
+     "every row"),
+    ("first row skipped", lambda t, c: t.iloc[1:].loc[t.iloc[1:][c].idxmax()], "first row",
+     "every row"),
+    ("a loop from 1", lambda t, c: best_by_loop(t, c, first=1), "first row", "every row"),
+    ("a table of the tied rows", lambda t, c: t[t[c] == t[c].max()].squeeze(),
+     "DataFrame of 2 rows", "idxmax"),
+    ("max over the rows", lambda t, c: max((row for _, row in t.iterrows()),
+                                           key=lambda row: row[c]), "is NaN", "max(..., key"),
+    ("absolute values", lambda t, c: t.loc[t[c].abs().idxmax()], "absolute", "without `abs`"),
+    ("NaN made 0", lambda t, c: t.loc[t[c].fillna(0).idxmax()], "is NaN", "fillna(0)"),
+    ("compared as text", lambda t, c: t.loc[t[c].astype(str).idxmax()], "as text",
+     "as numbers"),
+]
+
+
+@pytest.mark.parametrize("name, answer, phrase, hint", BEST_ROW_SLIPS,
+                         ids=[slip[0] for slip in BEST_ROW_SLIPS])
+def test_best_row_slips_meet_a_case_that_names_them(name, answer, phrase, hint):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy on NaN, in the slips only
+        assert_wrong(verdict("06-best-row", answer), phrase, hint)
+
+
+def test_best_row_cases_put_the_best_first_last_tied_and_near_tied():
+    cases = judging.get("06-best-row").cases(7)
+    positions = [int(np.nanargmax(data[column])) for data, _, column in cases]
+    sizes = [len(index) for _, index, _ in cases]
+    assert 0 in positions and any(p == n - 1 for p, n in zip(positions, sizes))
+    columns = [np.asarray(data[column], dtype=float) for data, _, column in cases]
+    assert any(np.sum(values == np.nanmax(values)) == 2 for values in columns)
+    assert any(np.isnan(values[0]) for values in columns)
+    assert any(np.nanmax(values) < 0 for values in columns)
+    assert any(np.nanmax(values) >= 100 for values in columns)
+    assert any(0 < np.nanmax(values) - np.sort(values[~np.isnan(values)])[-2] < 1e-9
+               for values in columns)
 
 
 BEST_ROW_WRONG = [
@@ -360,7 +430,48 @@ def grid_table_from_one(l1_ratios, C_values):
     return table
 
 
-@pytest.mark.parametrize("answer", [grid_table, grid_table_by_product, grid_table_from_one])
+def grid_table_by_parts(l1_ratios, C_values):
+    parts = [pd.DataFrame({"penalty": "L1" if r == 1 else "L2", "l1_ratio": r,
+                           "C": list(C_values)}) for r in l1_ratios]
+    return pd.concat(parts, ignore_index=True)
+
+
+def grid_table_labelled_by_text(l1_ratios, C_values):
+    table = grid_table(l1_ratios, C_values)
+    table.index = [f"row {i}" for i in range(len(table))]
+    return table
+
+
+def concat_keeps_labels(l1_ratios, C_values):
+    return pd.concat([pd.DataFrame({"penalty": "L1" if r == 1 else "L2", "l1_ratio": r,
+                                    "C": list(C_values)}) for r in l1_ratios])
+
+
+def concat_in_a_loop(l1_ratios, C_values):
+    table = pd.DataFrame()
+    for r in l1_ratios:
+        for C in C_values:
+            row = pd.DataFrame([{"penalty": "L1" if r == 1 else "L2", "l1_ratio": r, "C": C}])
+            table = row if table.empty else pd.concat([table, row])
+    return table
+
+
+def labelled_by_C(l1_ratios, C_values):
+    return grid_table(l1_ratios, C_values).set_index(pd.Index(
+        [C for _ in l1_ratios for C in C_values]))
+
+
+@pytest.mark.parametrize("answer", [concat_keeps_labels, concat_in_a_loop, labelled_by_C])
+def test_grid_table_rows_with_the_same_label_are_named(answer):
+    assert_wrong(verdict("06-grid-table", answer), "same label", "ignore_index=True")
+    # What the notebook's next cells meet: `best_row` gives a table, not a row.
+    table = answer((1, 0), (0.5, 2.0))
+    table["test_auc"] = [0.1, 0.4, 0.3, 0.2]
+    assert isinstance(table.loc[table["test_auc"].idxmax()], pd.DataFrame)
+
+
+@pytest.mark.parametrize("answer", [grid_table, grid_table_by_product, grid_table_from_one,
+                                    grid_table_by_parts, grid_table_labelled_by_text])
 def test_grid_table_right_answers_pass(answer):
     result = verdict("06-grid-table", answer)
     assert result.passed, result

@@ -1,7 +1,5 @@
 """Notebook 06, exercise 3: the best row of the grid's table, found by label."""
 
-import copy
-
 import numpy as np
 import pandas as pd
 
@@ -11,37 +9,63 @@ from ..base import Judge
 from ..plain_answers import describe_shape
 
 
+#: How far below the largest score a near tie lies: far below any difference the notebook's
+#: table shows (its best test scores differ in the sixth decimal), far above float64's
+#: last bits. A check that rounds, or compares with a tolerance, takes the row before it.
+NEAR_TIE = 3e-10
+
+
+def _auc_table(rng, n_c):
+    """A grid's table of 2 * ``n_c`` rows with distinct scores, best by each column apart."""
+    table = {
+        "penalty": ["L1"] * n_c + ["L2"] * n_c,
+        "l1_ratio": np.repeat([1.0, 0.0], n_c),
+        "C": np.tile(np.logspace(-2, 2, n_c), 2),
+        "train_auc": 0.5 + 0.5 * rng.permutation(2 * n_c) / (2 * n_c),
+        "test_auc": 0.5 + 0.4 * rng.permutation(2 * n_c) / (2 * n_c),
+    }
+    # The best rows by the two columns differ, so using the wrong column shows.
+    if np.argmax(table["train_auc"]) == np.argmax(table["test_auc"]):
+        table["test_auc"] = np.roll(table["test_auc"], 1)
+    return table
+
+
+def _move_best(table, column, position):
+    """Swap ``column``'s largest score into ``position``, the other column's best elsewhere."""
+    values = table[column]
+    best = int(np.nanargmax(values))
+    values[[best, position]] = values[[position, best]]
+    other = "train_auc" if column == "test_auc" else "test_auc"
+    if int(np.argmax(table[other])) == position:
+        table[other] = np.roll(table[other], 1)
+
+
 class BestRow(Judge, specs.BestRow):
     def cases(self, seed):
         rng = np.random.default_rng(seed)
-        cases = []
-        for column, n_c in (("test_auc", 6), ("train_auc", 5), ("test_auc", 25)):
-            C = np.logspace(-2, 2, n_c)
-            table = {
-                "penalty": ["L1"] * n_c + ["L2"] * n_c,
-                "l1_ratio": np.repeat([1.0, 0.0], n_c),
-                "C": np.tile(C, 2),
-                # Distinct scores, so exactly one row is the best and one the worst.
-                "train_auc": 0.5 + 0.5 * rng.permutation(2 * n_c) / (2 * n_c),
-                "test_auc": 0.5 + 0.4 * rng.permutation(2 * n_c) / (2 * n_c),
-            }
-            # The best rows by the two columns differ, so using the wrong column shows.
-            if np.argmax(table["train_auc"]) == np.argmax(table["test_auc"]):
-                table["test_auc"] = np.roll(table["test_auc"], 1)
-            # Row labels that are not positions, as after sorting or filtering a
-            # table: they tell `loc` (labels) from `iloc` (positions).
-            index = rng.permutation(2 * n_c) + 100
-            cases.append((table, index, column))
-        # A table with scores that could not be computed (NaN): `idxmax` skips them,
-        # while `sort_values` puts them last, where `.iloc[-1]` would pick one.
-        table, index, column = copy.deepcopy(cases[0])
-        for name in ("train_auc", "test_auc"):
-            table[name][rng.choice(len(index), size=2, replace=False)] = np.nan
-        if np.isnan(table[column]).all() or np.nanargmax(table["train_auc"]) == np.nanargmax(
-                table["test_auc"]):
-            table["train_auc"] = table["train_auc"][::-1].copy()
-        cases.append((table, index, column))
+        # Row labels that are not positions, as after sorting or filtering a table:
+        # they tell `loc` (labels) from `iloc` (positions).
+        def labelled(table, column):
+            return table, rng.permutation(len(table["C"])) + 100, column
+
+        cases = [labelled(_auc_table(rng, 6), "test_auc")]
+        # The best row first, and last: a loop or slice that skips either shows.
+        first, last = _auc_table(rng, 5), _auc_table(rng, 25)
+        _move_best(first, "train_auc", 0)
+        _move_best(last, "test_auc", len(last["C"]) - 1)
+        cases += [labelled(first, "train_auc"), labelled(last, "test_auc")]
+        cases.append(labelled(*_with_missing_scores(rng)))
+        cases.append(labelled(*_with_near_tie(rng)))
+        # Two rows share the largest score: either is the row asked for, a table of
+        # both is not.
+        tie = _auc_table(rng, 5)
+        tie["train_auc"][3] = tie["train_auc"][7] = 1.0
+        if int(np.argmax(tie["test_auc"])) in (3, 7):
+            tie["test_auc"] = np.roll(tie["test_auc"], 2)
+        cases.append(labelled(tie, "train_auc"))
+        cases += [labelled(*_with_other_scores(rng, name)) for name in ("n_iter", "neg_log_loss")]
         return cases
+
     def describe_case(self, case):
         _, index, column = case
         return f"best_row(table of {len(index)} rows, {column!r})"
@@ -52,43 +76,126 @@ class BestRow(Judge, specs.BestRow):
             best = int(table[column].idxmax())
             call = f"best_row(table, {column!r})"
             verdict = _judge_kind(call, output, best)
+            if verdict is None:
+                verdict = _judge_label(call, output, table, column)
             if verdict is not None:
                 return verdict
-            got = output.get("label")
-            if got is None:
-                return wrong(f"{call} returned a Series with no row label: the largest value "
-                             "of every column, each taken from its own row (`table.max()` "
-                             "does that), not one row of the table.",
-                             "find the label of the best row with `table[column].idxmax()`, "
-                             "then return `table.loc[label]`.")
-            if got == best and np.isclose(output.get("C", np.nan), table.loc[best, "C"]):
-                if output.get("changed_input"):
-                    return wrong(f"{call} returned the right row, but changed the table it was "
-                                 "given (sorted or reordered it in place).",
-                                 "leave `table` as it is: no `inplace=True`, and no assigning "
-                                 "into it. `sort_values` without `inplace` returns a sorted "
-                                 "copy; `table[column].idxmax()` needs no sorting at all.")
-                continue
-            other = "train_auc" if column == "test_auc" else "test_auc"
-            if got in table.index and np.isnan(table.loc[got, column]):
-                return wrong(f"{call} returned a row whose {column} is NaN (a score that "
-                             f"could not be computed); the largest {column} is in the row "
-                             f"labelled {best}.",
-                             "`sort_values` puts NaN last, so `.iloc[-1]` of a sorted table "
-                             "may be such a row, and `np.argmax` stops at a NaN. "
-                             "`table[column].idxmax()` skips NaN: return "
-                             "`table.loc[table[column].idxmax()]`.")
-            if got == int(table[column].idxmin()):
-                return wrong(f"{call} returned the row with the *smallest* {column}.",
-                             "a higher ROC AUC is better: use `idxmax`.")
-            if got == int(table[other].idxmax()):
-                return wrong(f"{call} picked the best row by {other!r}, not by {column!r}.",
-                             "use the `column` argument: `table[column].idxmax()`.")
-            return wrong(f"{call} returned the row labelled {got!r}; the largest {column} is "
-                         f"in the row labelled {best}.",
-                         "find the label of the largest value with `table[column].idxmax()`, "
-                         "then return `table.loc[label]`.")
         return correct("the row with the largest value in the column asked for, found by label.")
+
+
+def _with_missing_scores(rng):
+    """A table with scores that could not be computed (NaN), the first row's among them.
+
+    `idxmax` skips them; `sort_values` puts them last, where `.iloc[-1]` would pick one,
+    and `max(rows, key=...)` keeps a NaN it starts with (every comparison is False).
+    """
+    table = _auc_table(rng, 6)
+    for name in ("train_auc", "test_auc"):
+        table[name][rng.choice(np.arange(1, 12), size=2, replace=False)] = np.nan
+    table["test_auc"][0] = np.nan
+    if np.nanargmax(table["train_auc"]) == np.nanargmax(table["test_auc"]):
+        table["train_auc"] = table["train_auc"][::-1].copy()
+    return table, "test_auc"
+
+
+def _with_near_tie(rng):
+    """A table whose two best scores differ by NEAR_TIE, the lower one first."""
+    table = _auc_table(rng, 6)
+    values = table["test_auc"]
+    order = np.argsort(values)
+    low, high = sorted(order[-2:])
+    values[high] = values[order[-1]]
+    values[low] = values[high] - NEAR_TIE
+    return table, "test_auc"
+
+
+def _with_other_scores(rng, name):
+    """A table with a column of negative scores (and a NaN), or of counts of 10 and more.
+
+    A log loss is negative: taking absolute values, or filling NaN with 0, picks
+    the wrong row. Counts of passes compared as text put "93" above "130".
+    """
+    table = _auc_table(rng, 5)
+    if name == "neg_log_loss":
+        values = -np.array([0.05, 0.3, 0.12, 2.5, 0.8, 0.07, 1.4, 0.6, 0.25, np.nan])
+    else:
+        values = np.array([7, 12, 35, 48, 61, 88, 93, 104, 130, 9])
+    table[name] = rng.permutation(values)
+    return table, name
+
+
+def _judge_label(call, output, table, column):
+    """Is the returned row one with the largest value in ``column``? None when it is."""
+    got, best = output.get("label"), int(table[column].idxmax())
+    if got is None:
+        return wrong(f"{call} returned a Series with no row label: the largest value "
+                     "of every column, each taken from its own row (`table.max()` "
+                     "does that), not one row of the table.",
+                     "find the label of the best row with `table[column].idxmax()`, "
+                     "then return `table.loc[label]`.")
+    largest = table[column].max()
+    if got in table.index and table.loc[got, column] == largest and np.isclose(
+            output.get("C", np.nan), table.loc[got, "C"]):
+        if output.get("changed_input"):
+            return wrong(f"{call} returned the right row, but changed the table it was "
+                         "given (sorted or reordered it in place).",
+                         "leave `table` as it is: no `inplace=True`, and no assigning "
+                         "into it. `sort_values` without `inplace` returns a sorted "
+                         "copy; `table[column].idxmax()` needs no sorting at all.")
+        return None
+    return _name_the_wrong_row(call, got, best, table, column)
+
+
+def _name_the_wrong_row(call, got, best, table, column):
+    """The slip that picks the row labelled ``got`` instead of ``best``, in words."""
+    scores = table[column]
+    value = table.loc[got, column] if got in table.index else None
+    fix = ("find the label of the largest value with `table[column].idxmax()`, then return "
+           "`table.loc[label]`.")
+    if value is not None and np.isnan(value):
+        return wrong(f"{call} returned a row whose {column} is NaN (a score that could not "
+                     f"be computed); the largest {column} is in the row labelled {best}.",
+                     "`sort_values` puts NaN last, so `.iloc[-1]` of a sorted table may be "
+                     "such a row; `np.argmax` stops at a NaN; `max(..., key=...)` keeps a NaN "
+                     "it starts with; `fillna(0)` makes one the best of negative scores. "
+                     "`table[column].idxmax()` skips NaN: return "
+                     "`table.loc[table[column].idxmax()]`.")
+    if value is not None and 0 < scores.max() - value <= 1e-6 * max(1.0, abs(scores.max())):
+        return wrong(f"{call} returned the row labelled {got} ({column} {value!r}), not the "
+                     f"one labelled {best} ({scores.max()!r}): the two differ only past the "
+                     "sixth decimal, so the scores were rounded or compared with a tolerance "
+                     "(`round`, `np.isclose`, `> best + 1e-3`) before choosing.",
+                     "compare the scores exactly as they are, " + fix[0].lower() + fix[1:])
+    named = [
+        (int(scores.abs().idxmax()), f"returned the row with the largest {column} in "
+         "absolute value: with negative scores (a log loss) that is the worst one.",
+         "compare the scores themselves, without `abs`: " + fix),
+        (int(scores.idxmin()), f"returned the row with the *smallest* {column}.",
+         "a larger score is better: use `idxmax`."),
+        (_best_of_others(scores, 0), "skipped the table's first row, which holds the "
+         f"largest {column}.", "look at every row, the first and the last too: " + fix),
+        (_best_of_others(scores, -1), "skipped the table's last row, which holds the "
+         f"largest {column} (a `range` or slice that stops one row early).",
+         "look at every row, the first and the last too: " + fix),
+        (int(scores.astype(str).idxmax()), f"compared the {column} values as text, where "
+         "'93' comes after '130'.", "compare them as numbers: " + fix),
+    ]
+    other = "train_auc" if column == "test_auc" else "test_auc"
+    named.insert(1, (int(table[other].idxmax()), f"picked the best row by {other!r}, not by "
+                     f"{column!r}.", "use the `column` argument: `table[column].idxmax()`."))
+    for label, message, hint in named:
+        if label is not None and got == label and label != best:
+            return wrong(f"{call} {message}", hint)
+    return wrong(f"{call} returned the row labelled {got!r}; the largest {column} is "
+                 f"in the row labelled {best}.", fix)
+
+
+def _best_of_others(scores, position):
+    """The label of the largest score without the row at ``position``, when that row holds
+    the largest; None otherwise."""
+    if scores.index[position] != scores.idxmax():
+        return None
+    return int(scores.drop(scores.index[position]).idxmax())
 
 
 def _judge_kind(call, output, best):
@@ -108,6 +215,13 @@ def _judge_kind(call, output, best):
                          "look the row up with that label: `table.loc[label]`.")
         return wrong(f"{call} returned the number {output.get('value')!r}, not a row.",
                      "return the row itself: `table.loc[table[column].idxmax()]`.")
+    if kind == "frame" and isinstance(output.get("rows"), int) and output["rows"] > 1:
+        return wrong(f"{call} returned a DataFrame of {output['rows']} rows, not one row (a "
+                     "Series): in this table several rows share the largest value, and a "
+                     "filter such as `table[table[column] == table[column].max()]` keeps "
+                     "them all (`.squeeze()` makes a Series of one row only).",
+                     "return one row: `table.loc[table[column].idxmax()]` gives the first "
+                     "of the rows with the largest value.")
     if kind == "frame":
         return wrong(f"{call} returned a DataFrame of {output.get('rows')} row(s), "
                      "not the row itself (a Series).",

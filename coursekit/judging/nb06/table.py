@@ -89,7 +89,25 @@ class GridTable(Judge, specs.GridTable):
                          f"expected {names[:4]}....",
                          "name each row's penalty from its l1_ratio: \"L1\" for 1, \"L2\" "
                          "for 0.")
+        return _judge_row_labels(call, facts)
+
+
+def _judge_row_labels(call, facts):
+    """Does every row have a label of its own? None when it does.
+
+    `best_row` looks a row up by its label: with a label twice, `table.loc[label]`
+    gives a table of rows, and the notebook's next cell fails on formatting it.
+    """
+    if facts.get("index_unique") is not False:
         return None
+    shown = facts.get("index")
+    labels = ", ".join(str(label) for label in list(shown if shown is not None else [])[:8])
+    return wrong(f"{call} gives several rows the same label (the row labels begin "
+                 f"{labels}, ...): `pd.concat` keeps the labels of each table it joins.",
+                 "give each row a label of its own: `pd.concat(parts, ignore_index=True)`, "
+                 "or collect all rows in one list of dicts and `return pd.DataFrame(rows)`. "
+                 "`best_row` looks a row up by its label, and `table.loc[label]` gives a "
+                 "table when the label is there twice.")
 
 
 def _judge_columns(call, facts):
