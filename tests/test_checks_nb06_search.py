@@ -361,3 +361,86 @@ def test_grid_search_the_training_part_s_facts_survive_the_wire(monkeypatch, rig
     payload["value"]["inputs"]["X_train"]["shape"] = np.asarray(
         payload["value"]["inputs"]["X_train"]["shape"])
     assert_wrong(judging.judge_safely(exercise, payload, cases), "`y_train`", "leave")
+
+
+# ---------------------------------------------------------------- the fifth student's table
+
+
+def test_grid_search_the_folds_of_cv_3_spelled_out_pass(monkeypatch):
+    names = {"X_train": X_TRAIN, "y_train": Y_TRAIN, "SEARCH_SETTINGS": dict(SEARCH_SETTINGS)}
+    monkeypatch.setattr(spec, "user_namespace", lambda: names)
+    for folds in (list(StratifiedKFold(3).split(X_TRAIN, Y_TRAIN)),
+                  tuple(StratifiedKFold(3).split(X_TRAIN, Y_TRAIN)),
+                  StratifiedKFold(3).split(X_TRAIN, Y_TRAIN)):
+        result = verdict("06-grid-search", search(cv=folds))
+        assert result.passed, (type(folds), result)
+
+
+def reversed_folds(n):
+    # Stratified folds of the images in reverse order, given back as positions.
+    return [(n - 1 - train, n - 1 - test)
+            for train, test in StratifiedKFold(3).split(X_TRAIN[:n][::-1], Y_TRAIN[:n][::-1])]
+
+
+@pytest.mark.parametrize("name, folds", [
+    ("the folds of another order", lambda: reversed_folds(FEW)),
+    ("shuffled stratified folds",
+     lambda: list(StratifiedKFold(3, shuffle=True, random_state=1).split(X_TRAIN[:FEW],
+                                                                       Y_TRAIN[:FEW]))),
+])
+def test_grid_search_other_folds_in_a_list_are_named(name, folds):
+    assert_wrong(verdict("06-grid-search", few(cv=folds())), "folds in the list", "cv=3")
+
+
+def test_grid_search_a_generator_of_other_folds_is_named():
+    assert_wrong(verdict("06-grid-search", search(cv=KFold(3).split(X_TRAIN))),
+                 "generator given as `cv` made other folds", "StratifiedKFold(3)")
+
+
+def test_grid_search_on_float32_pixels_is_named_by_its_dtype():
+    assert_wrong(verdict("06-grid-search", search(images=X_TRAIN.astype(np.float32))),
+                 "float32", "search.fit(X_train, y_train)")
+    assert "other images" not in verdict("06-grid-search",
+                                         search(images=X_TRAIN.astype(np.float32))).message
+
+
+def test_grid_search_x_train_made_float32_is_named_by_its_dtype(monkeypatch, right_search):
+    monkeypatch.setattr(spec, "user_namespace", lambda: {
+        "X_train": X_TRAIN.astype(np.float32), "y_train": Y_TRAIN,
+        "SEARCH_SETTINGS": dict(SEARCH_SETTINGS)})
+    assert_wrong(verdict("06-grid-search", right_search), "`X_train`", "dtype float32")
+
+
+def test_grid_search_x_train_standardized_by_a_later_cell_is_named(monkeypatch, right_search):
+    monkeypatch.setattr(spec, "user_namespace", lambda: {
+        "X_train": StandardScaler().fit_transform(X_TRAIN), "y_train": Y_TRAIN,
+        "SEARCH_SETTINGS": dict(SEARCH_SETTINGS)})
+    assert_wrong(verdict("06-grid-search", right_search), "`X_train`", "standardized",
+                 "copy=False")
+
+
+def test_grid_search_a_refit_changed_and_refitted_later_is_named():
+    # Exercise 7's slip, seen again by progress(): the search's own model given the final
+    # settings and refitted on standardized pixels.
+    answer = search()
+    refit = answer.best_estimator_.set_params(**FINAL_SETTINGS)
+    make_pipeline(StandardScaler(), refit).fit(X_TRAIN, Y_TRAIN)
+    assert_wrong(verdict("06-grid-search", answer), "changed after the search", "tol=0.001",
+                 "rerun the search's cell")
+
+
+def test_grid_search_a_refit_inside_a_pipeline_is_named(monkeypatch):
+    answer = search()
+    scaled_model = make_pipeline(StandardScaler(), answer.best_estimator_).fit(X_TRAIN, Y_TRAIN)
+    monkeypatch.setattr(spec, "user_namespace", lambda: {
+        "search": answer, "scaled_model": scaled_model, "X_train": X_TRAIN, "y_train": Y_TRAIN,
+        "SEARCH_SETTINGS": dict(SEARCH_SETTINGS)})
+    assert_wrong(verdict("06-grid-search", answer), "pipeline `scaled_model`",
+                 "new model")
+
+
+def test_grid_search_of_the_test_part_refitted_on_the_training_part_is_named():
+    answer = search(images=X_TEST, labels=Y_TEST)
+    answer.best_estimator_.fit(X_TRAIN, Y_TRAIN)
+    assert_wrong(verdict("06-grid-search", answer), "search of the test part",
+                 "refitted on the training part afterwards", "search.fit(X_train, y_train)")

@@ -5,12 +5,13 @@ Their judges are in :mod:`coursekit.judging.nb06`.
 
 import inspect
 import numbers
+import warnings
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -42,6 +43,10 @@ class GridTable(ExerciseSpec):
                  "changed_input": (tuple(given[0]), tuple(given[1])) != kept}
         if isinstance(table, pd.DataFrame):
             facts["columns"] = [str(c) for c in table.columns]
+            # `best_row` looks rows up by label: `pd.concat` without `ignore_index`
+            # repeats each part's labels, and `table.loc[label]` then gives a table.
+            facts["index_unique"] = bool(table.index.is_unique)
+            facts["index"] = [plain_or_name(label) for label in table.index[:12].tolist()]
             for column in ("penalty", "l1_ratio", "C"):
                 if column in table.columns:
                     facts[column] = [plain_or_name(v) for v in table[column].tolist()]
@@ -108,6 +113,8 @@ def _describe_row(result):
 
 #: The notebook's arrays the search must leave as they were: the final model is fitted on them.
 SEARCH_INPUTS = ("X_train", "y_train")
+#: The arrays the cells after the last exercise read again (the comparison of the two models).
+NOTEBOOK_PARTS = ("X_train", "y_train", "X_test", "y_test")
 
 
 def fingerprint(array):
@@ -118,14 +125,23 @@ def fingerprint(array):
 
     Examples
     --------
-    >>> fingerprint(np.array([[1.0, 2.0]]))
-    {'shape': [1, 2], 'sum': 3.0, 'weighted': 5.0}
+    >>> fingerprint(np.array([[1.0, 2.0]]))["weighted"]
+    5.0
     """
     if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
         return {"type": type(array).__name__}
     flat = array.astype(float).ravel()
     return {"shape": list(array.shape), "sum": float(flat.sum()),
-            "weighted": float(flat @ np.arange(1, flat.size + 1))}
+            "weighted": float(flat @ np.arange(1, flat.size + 1)),
+            "dtype": str(array.dtype),
+            "min": float(flat.min()) if flat.size else 0.0,
+            "max": float(flat.max()) if flat.size else 0.0}
+
+
+def notebook_parts(names=NOTEBOOK_PARTS):
+    """The fingerprints of the notebook's arrays ``names``, read from its namespace."""
+    namespace = specs_module.user_namespace()
+    return {name: fingerprint(namespace.get(name)) for name in names}
 
 
 def _setting(value):
@@ -141,7 +157,33 @@ def _describe_cv(cv):
     facts = {"type": type(cv).__name__}
     for name in ("n_splits", "shuffle", "random_state"):
         facts[name] = _setting(getattr(cv, name, None))
+    if isinstance(cv, (list, tuple)):
+        # Folds spelled out, e.g. `list(StratifiedKFold(3).split(X_train, y_train))`:
+        # which images each fold holds out tells them from other splits.
+        facts["folds"] = [fold_fingerprint(fold) for fold in cv[:20]]
+        namespace = specs_module.user_namespace()
+        labels = namespace.get("y_train")
+        if isinstance(labels, np.ndarray) and len(cv) > 1:
+            # The stratified folds of the notebook's own labels: on MNIST the judge has
+            # none of its own to compare with.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a digit rarer than folds: no folds
+                try:
+                    stratified = list(StratifiedKFold(len(cv)).split(
+                        np.zeros(len(labels)), labels))
+                except ValueError:
+                    stratified = []
+            facts["stratified"] = [fold_fingerprint(fold) for fold in stratified]
     return facts
+
+
+def fold_fingerprint(fold):
+    """The held-out positions of one (train, test) pair of a `cv` list, fingerprinted."""
+    try:
+        _, held_out = fold
+        return fingerprint(np.asarray(held_out))
+    except (TypeError, ValueError):
+        return {"type": type(fold).__name__}
 
 
 def _search_scores(search):
@@ -202,7 +244,15 @@ class GridSearch(ExerciseSpec):
         refit = getattr(answer, "best_estimator_", None)
         facts["has_best_estimator"] = refit is not None
         if refit is not None and hasattr(refit, "coef_"):
+            # Kept in its own dtype: float32 weights say the search saw float32 pixels.
             facts["refit_coef"] = plain(refit.coef_)
+            # The refit's own settings, and the pipelines that hold it as a step: a later
+            # cell may have changed and refitted it.
+            facts["refit_settings"] = model_settings(refit)
+            facts["refit_in_pipelines"] = sorted(
+                name for name, value in namespace.items()
+                if isinstance(value, Pipeline) and not name.startswith("_")
+                and any(step is refit for _, step in value.steps))
         return {"value": facts}
 
 
@@ -242,6 +292,9 @@ class WeightImages(ExerciseSpec):
                           "classes": plain_or_name(getattr(model, "classes_", None))}
         search = namespace.get("search")
         facts["search_coef"] = _coef(getattr(search, "best_estimator_", None))
+        # The final model is fitted on X_train: an earlier cell that changed it explains
+        # other weights better than this exercise can.
+        facts["inputs"] = notebook_parts(SEARCH_INPUTS)
         return {"value": facts}
 
 
@@ -258,12 +311,35 @@ class ScaledPipeline(ExerciseSpec):
 
     def collect(self, answer, cases):
         facts = _describe_pipeline(answer, [case[0] for case in cases])
+        namespace = specs_module.user_namespace()
+        search = namespace.get("search")
         if isinstance(answer, Pipeline) and answer.steps:
             # `make_pipeline(StandardScaler(), best_model)` refits the notebook's
             # `best_model` in place; only the objects' identity tells it apart.
             facts["shared_with"] = specs_module.names_bound_to(
-                answer.steps[-1][1], specs_module.user_namespace(), besides=(self.answer_name,))
+                answer.steps[-1][1], namespace, besides=(self.answer_name,))
+            # `scaled_model = best_model = make_pipeline(...)` rebinds `best_model`.
+            facts["pipeline_names"] = specs_module.names_bound_to(
+                answer, namespace, besides=(self.answer_name,))
+            refit = getattr(search, "best_estimator_", None)
+            facts["holds_search_refit"] = refit is not None and any(
+                step is refit for _, step in answer.steps)
+        # What the cells below read again: the four parts, `best_model` and `search`
+        # (the progress cell checks exercises 4 and 6 again). This exercise's code is
+        # the last that could have changed them.
+        facts["parts"] = notebook_parts()
+        facts["best_model"] = _describe_model(namespace.get("best_model"))
+        facts["search"] = _describe_model(getattr(search, "best_estimator_", None))
+        facts["search"]["type"] = type(search).__name__
+        facts["search"]["best_params"] = plain_or_name(getattr(search, "best_params_", None))
         return {"value": facts}
+
+
+def _describe_model(model):
+    """A model the notebook fitted earlier: its type, settings and weights, as plain data."""
+    return {"type": type(model).__name__, "coef": _coef(model),
+            "intercept": _coef(model, "intercept_"),
+            "settings": model_settings(model) if isinstance(model, BaseEstimator) else None}
 
 
 def _describe_pipeline(model, test_images):
@@ -285,7 +361,7 @@ def _describe_pipeline(model, test_images):
         facts["mean"] = getattr(first, "mean_", None)
         facts["scale"] = getattr(first, "scale_", None)
         settings = first.get_params()
-        for name in ("with_mean", "with_std"):
+        for name in ("with_mean", "with_std", "copy"):
             facts[name] = settings.get(name) if isinstance(settings.get(name), bool) else None
         facts["n_seen"] = int(np.max(first.n_samples_seen_))
     params = last.get_params() if hasattr(last, "get_params") else {}

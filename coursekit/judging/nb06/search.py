@@ -3,12 +3,15 @@
 import numbers
 
 import numpy as np
+from sklearn.model_selection import StratifiedKFold
 
 from ...checks import nb06 as specs
 from ...checks.results import correct, wrong
 from ..base import Judge
+from ..plain_answers import as_float_array
 from ..questions import Question
-from .parts import MNIST_TRAIN_SIZE, digits_split
+from .notebook_state import PART_WORDS, changed_part
+from .parts import digits_split
 from .search_fits import (
     OTHER_SCORERS, SEARCH_FOLDS, SEARCH_SCORING, judge_scores, judge_search_data,
     judge_search_leak,
@@ -79,37 +82,16 @@ def _judge_inputs_kept(facts):
                      f"{SEARCH_SETTINGS}: the final model's settings are built from it.",
                      "leave `SEARCH_SETTINGS` as it is (no `SEARCH_SETTINGS[...] = ...` or "
                      "`.update`); rerun its cell, then pass it with `**SEARCH_SETTINGS`.")
-    inputs = facts.get("inputs") if isinstance(facts.get("inputs"), dict) else {}
-    X_facts = inputs.get("X_train") or {}
-    if X_facts.get("shape") is None:
-        return None  # outside a notebook there is no X_train to look at
-    n_features = X_facts["shape"][-1]
-    X_train, _, y_train, _ = digits_split()
-    expected = ({"X_train": specs.fingerprint(X_train), "y_train": specs.fingerprint(y_train)}
-                if n_features == X_train.shape[1] else
-                {"X_train": {"shape": [MNIST_TRAIN_SIZE, 784]},
-                 "y_train": {"shape": [MNIST_TRAIN_SIZE]}})
-    for name, want in expected.items():
-        got = inputs.get(name) or {}
-        same = all(_same_fact(got.get(key), value) for key, value in want.items())
-        if not same:
-            return wrong(f"`{name}` is not the training part the notebook split off any more "
-                         f"(now of shape {tuple(got.get('shape') or ())}, or other values): "
-                         "the cells below fit the final model on it.",
-                         f"leave `{name}` as it is: pass it to `search.fit` without changing "
-                         "it (no reassigning, no in-place scaling or shuffling). Rerun the "
-                         "notebook from the split on.")
-    return None
-
-
-def _same_fact(got, expected):
-    """Whether a fingerprint's entry (a sum, or a shape as a list) is the expected one."""
-    if isinstance(expected, float):
-        return isinstance(got, numbers.Real) and bool(np.isclose(got, expected, rtol=1e-9))
-    try:
-        return [int(n) for n in got] == list(expected)
-    except (TypeError, ValueError):
-        return False
+    changed = changed_part(facts.get("inputs"), specs.SEARCH_INPUTS)
+    if changed is None:
+        return None
+    name, words = changed
+    return wrong(f"`{name}`, the {PART_WORDS[name]} the notebook split off, {words}: the "
+                 "search and the cells below (the final model) are fitted on it.",
+                 f"leave `{name}` as it is: pass it to `search.fit` without changing it (no "
+                 "reassigning, no in-place scaling or shuffling, in this cell or a later "
+                 "one: a `StandardScaler(copy=False)` standardizes it in place). Rerun the "
+                 "notebook from the split on.")
 
 
 def _judge_search_estimator(facts):
@@ -238,6 +220,15 @@ def _judge_folds(facts):
                      "folds.",
                      f"`cv={SEARCH_FOLDS}`: each setting is fitted {SEARCH_FOLDS} times, on "
                      "two folds, and scored on the third.")
+    if isinstance(cv, dict) and cv.get("type") in ("list", "tuple"):
+        return _judge_fold_list(cv, _on_digits(facts))
+    if isinstance(cv, dict) and cv.get("type") == "generator":
+        if _on_digits(facts):
+            return None  # the fold scores, compared below, show which folds it made
+        return wrong("the folds come from a generator, which the search used up: the check "
+                     "cannot see which images each fold held out.",
+                     f"`cv={SEARCH_FOLDS}`, or the folds as a list: `cv=list(StratifiedKFold("
+                     f"{SEARCH_FOLDS}).split(X_train, y_train))`.")
     if isinstance(cv, dict) and cv.get("type") not in ("StratifiedKFold",):
         return wrong(f"the folds come from a {cv.get('type')}, not stratified folds: other "
                      "splits than the text's.",
@@ -248,6 +239,44 @@ def _judge_folds(facts):
                      f"`cv={SEARCH_FOLDS}` or `StratifiedKFold({SEARCH_FOLDS})` without "
                      "`shuffle`.")
     return None
+
+
+def _on_digits(facts):
+    """Whether the search was fitted on the digits' 64 pixels (the judge has their folds)."""
+    coef = as_float_array(facts.get("refit_coef"))
+    return coef is not None and coef.shape == (10, 64)
+
+
+def _judge_fold_list(cv, digits):
+    """Are the folds of a ``cv`` list those ``cv=3`` makes? None when they are."""
+    folds = cv.get("folds") if isinstance(cv.get("folds"), list) else []
+    if digits:
+        X_train, _, y_train, _ = digits_split()
+        reference = [specs.fold_fingerprint(fold)
+                     for fold in StratifiedKFold(SEARCH_FOLDS).split(X_train, y_train)]
+    else:
+        reference = cv.get("stratified") if isinstance(cv.get("stratified"), list) else []
+    same = len(folds) == len(reference) == SEARCH_FOLDS and all(
+        _same_fold(got, want) for got, want in zip(folds, reference))
+    if same:
+        return None
+    return wrong(f"the folds in the list given as `cv` are not the {SEARCH_FOLDS} stratified "
+                 f"folds that `cv={SEARCH_FOLDS}` makes: they hold out other images, so the "
+                 "scores are not the text's.",
+                 f"`cv={SEARCH_FOLDS}`, or the same folds spelled out: `cv=list(StratifiedKFold("
+                 f"{SEARCH_FOLDS}).split(X_train, y_train))`, without shuffling.")
+
+
+def _same_fold(got, want):
+    if not isinstance(got, dict) or not isinstance(want, dict):
+        return False
+    try:
+        same_shape = [int(n) for n in got.get("shape")] == [int(n) for n in want.get("shape")]
+    except (TypeError, ValueError):
+        return False
+    return same_shape and all(
+        isinstance(got.get(key), numbers.Real) and got[key] == want[key]
+        for key in ("sum", "weighted"))
 
 
 class RefitMatches(Question, specs.RefitMatches):

@@ -111,6 +111,15 @@ def judge_search_data(facts):
     """Was the refit (hence the search) on the raw training part? Digits only."""
     if _refit_part(facts) != "other":
         return None
+    verdict = _judge_refit_changed(facts)
+    if verdict is not None:
+        return verdict
+    if getattr(facts.get("refit_coef"), "dtype", None) == np.float32:
+        return wrong("the search's refitted model has float32 weights: the search was fitted "
+                     "on float32 pixels (`X_train.astype(np.float32)`), and saga then ends at "
+                     "other weights and other fold scores than on the notebook's X_train "
+                     "(float64).",
+                     "pass the training part as it is: `search.fit(X_train, y_train)`.")
     return wrong("the search's refitted model is not what a search of the training part "
                  "ends at with the setting it chose: it saw other images, or images changed "
                  "beforehand.",
@@ -143,8 +152,64 @@ def judge_scores(facts, cases):
                 return wrong(f"the search's score for {setting} is {words}, not the "
                              "one-vs-rest ROC AUC.",
                              f'`scoring="{SEARCH_SCORING}"`.')
+        verdict = _judge_scores_of_other_parts(got, (l1_ratio, C, fold))
+        if verdict is not None:
+            return verdict
+        cv = facts.get("cv")
+        if isinstance(cv, dict) and cv.get("type") == "generator":
+            return wrong(f"the search scores {setting} at {got:.5f}, where that fold of "
+                         f"`cv={SEARCH_FOLDS}` scores {scores[SEARCH_SCORING]:.5f}: the "
+                         "generator given as `cv` made other folds.",
+                         f"`cv={SEARCH_FOLDS}`, or `cv=StratifiedKFold({SEARCH_FOLDS})"
+                         ".split(X_train, y_train)` without shuffling.")
         return wrong(f"the search scores {setting} at {got:.5f}; that fold's model scores "
                      f"{scores[SEARCH_SCORING]:.5f} by the one-vs-rest ROC AUC.",
                      f'score with `scoring="{SEARCH_SCORING}"` on `cv={SEARCH_FOLDS}` of '
                      "`X_train, y_train`.")
+    return None
+
+
+def _judge_refit_changed(facts):
+    """Was ``search.best_estimator_`` changed after the search? None when not seen so."""
+    pipelines = [name for name in facts.get("refit_in_pipelines") or () if isinstance(name, str)]
+    if pipelines:
+        return wrong(f"`search.best_estimator_` is also the model step of the pipeline "
+                     f"`{pipelines[0]}`: fitting that pipeline refitted the search's own model "
+                     "on standardized pixels after the search.",
+                     "give the pipeline a new model, `LogisticRegression(**best, "
+                     "**FINAL_SETTINGS)`, rerun the search's cell, then the cells after it.")
+    settings = facts.get("refit_settings") if isinstance(facts.get("refit_settings"), dict) else {}
+    best = facts.get("best_params") if isinstance(facts.get("best_params"), dict) else {}
+    expected = {**{name: SEARCH_SETTINGS[name] for name in ("solver", "tol")}, **best}
+    changed = [f"{name}={settings.get(name)!r}" for name, value in expected.items()
+               if name in settings and settings.get(name) != value]
+    if changed:
+        return wrong(f"`search.best_estimator_` was changed after the search: it now has "
+                     f"{', '.join(changed)} (`set_params`, then a fit in a later cell).",
+                     "leave the search's refit as it is, and build a new model where another "
+                     "one is needed: `LogisticRegression(**best, **FINAL_SETTINGS)`. Rerun the "
+                     "search's cell, then the cells after it.")
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _fold_score_of_part(l1_ratio, C, fold, part):
+    """One candidate's score on one fold of ``part``: what a search of that part records."""
+    X_part, y_part = _parts()[part]
+    fit, held = list(StratifiedKFold(SEARCH_FOLDS).split(X_part, y_part))[fold]
+    model = LogisticRegression(l1_ratio=l1_ratio, C=C, **SEARCH_SETTINGS)
+    model.fit(X_part[fit], y_part[fit])
+    return float(get_scorer(SEARCH_SCORING)(model, X_part[held], y_part[held]))
+
+
+def _judge_scores_of_other_parts(got, case):
+    """A fold score of a search of the test part (or of all images), refitted since."""
+    for part, where in (("test", "the test part"), ("all", "all images"),
+                        ("both parts", "all images")):
+        if np.isclose(got, _fold_score_of_part(*case, part), rtol=SAME_SCORE_RTOL, atol=1e-12):
+            return wrong(f"the search's fold scores are those of a search of {where}: the "
+                         "test images chose the setting, and `best_estimator_` was refitted "
+                         "on the training part afterwards, which hides the leak only there.",
+                         "fit the search itself on the training part only: `search.fit("
+                         "X_train, y_train)`, and leave its `best_estimator_` as it is.")
     return None
