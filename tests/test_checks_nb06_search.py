@@ -444,3 +444,32 @@ def test_grid_search_of_the_test_part_refitted_on_the_training_part_is_named():
     answer.best_estimator_.fit(X_TRAIN, Y_TRAIN)
     assert_wrong(verdict("06-grid-search", answer), "search of the test part",
                  "refitted on the training part afterwards", "search.fit(X_train, y_train)")
+
+
+@pytest.mark.parametrize("name, answer, words", [
+    ("upside down", lambda w: w[:, ::-1, :], "upside down"),
+    ("mirrored", lambda w: w[:, :, ::-1], "mirrored"),
+    ("rotated by 90", lambda w: np.rot90(w, 1, axes=(1, 2)), "rotated by 90"),
+    ("rotated by 180", lambda w: np.rot90(w, 2, axes=(1, 2)), "rotated by 180"),
+    ("rotated by 270", lambda w: np.rot90(w, 3, axes=(1, 2)), "rotated by 270"),
+    ("sorted in each image", lambda w: np.sort(w.reshape(10, 64), axis=1).reshape(10, 8, 8),
+     "another order within the image"),
+])
+def test_weight_images_moved_within_each_image_are_not_called_mixed(
+        monkeypatch, best_model, search_refit, name, answer, words):
+    in_notebook(monkeypatch, best_model, search_refit)
+    result = verdict("06-weight-images", answer(best_model.coef_.reshape(10, 8, 8)))
+    assert_wrong(result, "each digit's own weights", words, "without flipping")
+    assert "mixes" not in result.message
+
+
+def test_weight_images_after_x_train_was_changed_name_x_train(monkeypatch):
+    # Exercise 4's slip (X_train shuffled and reassigned): the final model fitted on it
+    # differs, and the check says why.
+    order = np.random.default_rng(0).permutation(len(X_TRAIN))
+    model = LogisticRegression(**DIGITS_CHOICE, **SEARCH_SETTINGS).fit(X_TRAIN[order],
+                                                                      Y_TRAIN[order])
+    monkeypatch.setattr(spec, "user_namespace", lambda: {
+        "best_model": model, "X_train": X_TRAIN[order], "y_train": Y_TRAIN[order]})
+    assert_wrong(verdict("06-weight-images", model.coef_.reshape(10, 8, 8)), "`X_train`",
+                 "other values", "leave `X_train` as the split made it")

@@ -9,6 +9,7 @@ from ...checks import nb06 as specs
 from ...checks.results import correct, wrong
 from ..base import Judge
 from ..plain_answers import as_float_array, describe_shape, not_an_array
+from .notebook_state import PART_WORDS, changed_part
 from .parts import digits_split
 from .settings import DIGITS_CHOICE, FINAL_SETTINGS
 
@@ -48,7 +49,7 @@ class WeightImages(Judge, specs.WeightImages):
         else:
             reference = None
         answer = as_float_array(facts.get("numbers"))
-        verdict = _judge_model_kept(coef, reference, answer)
+        verdict = _judge_model_kept(coef, reference, answer, facts.get("inputs"))
         if verdict is not None:
             return verdict
         if answer is None:
@@ -71,7 +72,7 @@ class WeightImages(Judge, specs.WeightImages):
             "on 0.")
 
 
-def _judge_model_kept(coef, reference, answer):
+def _judge_model_kept(coef, reference, answer, inputs=None):
     """Is ``best_model`` as its fit left it? Its weights feed the comparison below."""
     if coef is None or reference is None:
         return None
@@ -92,6 +93,13 @@ def _judge_model_kept(coef, reference, answer):
                      "model too.",
                      "leave the numbers as they are and scale the colours instead "
                      "(`vmin=-m, vmax=m`); rerun the cell that fits `best_model`, then this one.")
+    changed = changed_part(inputs, specs.SEARCH_INPUTS)
+    if changed is not None:
+        name, words = changed
+        return wrong(f"`best_model` is not the final model the notebook fits: `{name}`, the "
+                     f"{PART_WORDS[name]} it is fitted on, {words}.",
+                     f"leave `{name}` as the split made it (no reassigning, no in-place "
+                     "changes), then rerun the notebook from the split on.")
     return wrong("`best_model` is not the final model the notebook fits (the chosen setting "
                  "with `FINAL_SETTINGS`, on `X_train`): its weights differ.",
                  "rerun the cells from the search on, in order, and leave `best_model` as its "
@@ -211,10 +219,30 @@ def _judge_images_rescaled_or_mixed(answer, images):
                      "leave the numbers as they are and give every image the same colour "
                      "limits instead: `vmin=-m, vmax=m` with `m` the largest absolute weight "
                      "of all ten.")
+    moved = _moved_within_each_image(answer, images)
+    if moved is not None:
+        return wrong(f"weight_images holds each digit's own weights, but {moved}: the pixels "
+                     "no longer sit where they are in the digit's image.",
+                     "reshape the rows of `coef_` as they are, without flipping, rotating or "
+                     "sorting: `best_model.coef_.reshape(10, side, side)`.")
     if _close(np.sort(answer, axis=None), np.sort(images, axis=None)):
         return wrong("weight_images holds the final model's weights, but not one digit's per "
                      "image: each image mixes the weights of several digits (a reshape or "
                      "`moveaxis` in another order than the rows of `coef_`).",
                      "keep each row of `coef_` (one digit) together: "
                      "`best_model.coef_.reshape(10, side, side)`.")
+    return None
+
+
+def _moved_within_each_image(answer, images):
+    """How each image's own pixels were moved (words), or None when they were not so."""
+    moves = [(images[:, ::-1, :], "each image is upside down (its rows reversed)"),
+             (images[:, :, ::-1], "each image is mirrored (its columns reversed)")]
+    moves += [(np.rot90(images, turns, axes=(1, 2)), f"each image is rotated by "
+               f"{90 * turns} degrees") for turns in (1, 2, 3)]
+    for expected, words in moves:
+        if expected.shape == answer.shape and _close(answer, expected):
+            return words
+    if all(_close(np.sort(a, axis=None), np.sort(i, axis=None)) for a, i in zip(answer, images)):
+        return "its pixels are in another order within the image (sorted or shuffled)"
     return None
