@@ -14,6 +14,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, log_loss
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -144,7 +145,8 @@ def test_06_scaled_pipeline_that_refits_best_model_is_caught(monkeypatch):
 
 
 def test_06_scaled_pipeline_with_its_own_model_passes_next_to_best_model(monkeypatch):
-    best_model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    # The notebook's final model, as the judge fits it too.
+    best_model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS).fit(X_TRAIN, Y_TRAIN)
     # Fitted with the final settings themselves: the judge refits the model step and
     # compares the weights.
     scaled_model = make_pipeline(StandardScaler(), clone(best_model)).fit(X_TRAIN, Y_TRAIN)
@@ -377,7 +379,8 @@ def by_hand(scaler_images, model_images=None, model_labels=None):
 
 @pytest.fixture(scope="module")
 def raw_best_model():
-    return fitted_logistic(X_TRAIN, Y_TRAIN)
+    # The final model itself: the judge compares `best_model` with its own fit of it.
+    return LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS).fit(X_TRAIN, Y_TRAIN)
 
 
 def in_notebook(monkeypatch, scaled_model, **names):
@@ -492,6 +495,153 @@ def test_06_scaled_pipeline_model_step_reference_is_the_right_answer():
     # The same right answer, assembled by hand: the weights the judge refits.
     result = verdict("06-scaled-pipeline", behind_training_scaler(X_TRAIN, Y_TRAIN))
     assert result.passed, result
+
+
+# ---------------------------------------------------------------- 06: what the cells after 7 read
+# The fifth student's table: exercise 7's code may change the arrays, `best_model` or
+# `search` that later cells (and the progress cell, which checks 4 and 6 again) read.
+# Exercise 7's own check names it first.
+
+
+@pytest.fixture(scope="module")
+def notebook_search():
+    # A search of one setting, the notebook's choice: its refit is the one the judge makes.
+    search = GridSearchCV(LogisticRegression(**SEARCH_SETTINGS),
+                          {"l1_ratio": [1], "C": [100.0]}, scoring="roc_auc_ovr", cv=3)
+    return search.fit(X_TRAIN, Y_TRAIN)
+
+
+def notebook_names(best_model, search, **changes):
+    """The names the notebook holds when exercise 7's check runs, with ``changes``."""
+    return {"X_train": X_TRAIN, "y_train": Y_TRAIN, "X_test": X_TEST, "y_test": Y_TEST,
+            "best_model": best_model, "search": search, **changes}
+
+
+def quick_scaled(X_fit=X_TRAIN, scaler=None):
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    return quick_fit(make_pipeline(scaler or StandardScaler(), model), X_fit, Y_TRAIN)
+
+
+def test_06_scaled_pipeline_right_next_to_the_notebook_s_names_passes(
+        monkeypatch, raw_best_model, notebook_search):
+    scaled_model = make_pipeline(StandardScaler(), LogisticRegression(
+        **DIGITS_CHOICE, **FINAL_SETTINGS)).fit(X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, **notebook_names(raw_best_model, notebook_search))
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert result.passed, result
+
+
+def test_06_scaled_pipeline_with_copy_false_is_named(monkeypatch, raw_best_model,
+                                                     notebook_search):
+    X_train = X_TRAIN.copy()
+    scaled_model = quick_scaled(X_train, StandardScaler(copy=False))
+    assert abs(X_train.mean()) < 1e-9  # standardized in place: what later cells would meet
+    in_notebook(monkeypatch, scaled_model,
+                **notebook_names(raw_best_model, notebook_search, X_train=X_train))
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "copy=False", "in place",
+                 "StandardScaler()` with its defaults")
+
+
+def standardized(images):
+    return StandardScaler().fit(X_TRAIN).transform(images)
+
+
+@pytest.mark.parametrize("name, change, words", [
+    ("X_train[:] = transform", {"X_train": standardized(X_TRAIN)},
+     ("`X_train`", "standardized or rescaled in place", "X_train[:] = ...")),
+    ("X_train -= its mean", {"X_train": X_TRAIN - X_TRAIN.mean(axis=0)},
+     ("`X_train`", "no longer in [0, 1]")),
+    ("X_train divided by 16", {"X_train": X_TRAIN / 16}, ("`X_train`", "other values")),
+    ("X_train shuffled in place", {"X_train": X_TRAIN[::-1]}, ("`X_train`", "shuffled")),
+    ("X_train made float32", {"X_train": X_TRAIN.astype(np.float32)},
+     ("`X_train`", "dtype float32")),
+    ("X_train reassigned", {"X_train": X}, ("`X_train`", "shape (1797, 64)")),
+    ("y_train changed", {"y_train": Y_TRAIN[::-1]}, ("`y_train`", "other values")),
+    ("X_test standardized", {"X_test": standardized(X_TEST)}, ("`X_test`", "in place")),
+    ("y_test changed", {"y_test": np.sort(Y_TEST)}, ("`y_test`",)),
+])
+def test_06_scaled_pipeline_changed_parts_of_the_split_are_named(
+        monkeypatch, raw_best_model, notebook_search, name, change, words):
+    scaled_model = quick_scaled()
+    in_notebook(monkeypatch, scaled_model,
+                **notebook_names(raw_best_model, notebook_search, **change))
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), *words, "rerun the notebook")
+
+
+def test_06_scaled_pipeline_with_the_search_s_refit_as_its_model_is_named(
+        monkeypatch, raw_best_model):
+    search = GridSearchCV(LogisticRegression(**SEARCH_SETTINGS),
+                          {"l1_ratio": [1], "C": [100.0]}, cv=3).fit(X_TRAIN, Y_TRAIN)
+    scaled_model = make_pipeline(StandardScaler(),
+                                 search.best_estimator_.set_params(**FINAL_SETTINGS))
+    quick_fit(scaled_model, X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, **notebook_names(raw_best_model, search))
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "`search.best_estimator_` itself",
+                 "new LogisticRegression")
+
+
+def test_06_scaled_pipeline_after_the_search_s_refit_was_refitted_is_named(
+        monkeypatch, raw_best_model):
+    search = GridSearchCV(LogisticRegression(**SEARCH_SETTINGS),
+                          {"l1_ratio": [1], "C": [100.0]}, cv=3).fit(X_TRAIN, Y_TRAIN)
+    scaled_model = quick_scaled()
+    search.best_estimator_.fit(scaled_model[0].transform(X_TRAIN), Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, **notebook_names(raw_best_model, search))
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "changed after the search",
+                 "no longer those the search ended at", "rerun the search's cell")
+    search.best_estimator_.set_params(tol=FINAL_SETTINGS["tol"])
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "changed after the search",
+                 "tol=0.001")
+
+
+@pytest.mark.parametrize("name", ["best_model", "search"])
+def test_06_scaled_pipeline_bound_to_best_model_or_search_too_is_named(
+        monkeypatch, raw_best_model, notebook_search, name):
+    scaled_model = quick_scaled()
+    names = {**notebook_names(raw_best_model, notebook_search), name: scaled_model}
+    in_notebook(monkeypatch, scaled_model, **names)
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), f"`{name}` now holds this pipeline",
+                 "to `scaled_model` alone")
+
+
+@pytest.mark.parametrize("name, best_model, words", [
+    ("a pipeline of its own", lambda: quick_scaled(), ("`best_model` is now a pipeline",)),
+    ("refitted on standardized pixels",
+     lambda: LogisticRegression(**DIGITS_CHOICE, **SEARCH_SETTINGS).fit(standardized(X_TRAIN),
+                                                                       Y_TRAIN),
+     ("no longer the final model", "weights changed since its fit")),
+    ("a new model, not fitted", lambda: LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS),
+     ("not fitted any more",)),
+])
+def test_06_scaled_pipeline_with_best_model_changed_is_named(monkeypatch, notebook_search, name,
+                                                             best_model, words):
+    scaled_model = quick_scaled()
+    in_notebook(monkeypatch, scaled_model, **notebook_names(best_model(), notebook_search))
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), *words,
+                 "rerun the cell that fits `best_model`")
+
+
+def test_06_scaled_pipeline_after_a_wrong_search_sends_to_exercise_4(monkeypatch):
+    # The search chose another setting (exercise 4's slip), and the pipeline takes it,
+    # as the text says: the hint must not ask for the search's choice it already took.
+    C = float(np.logspace(-1, 2, 7)[3])
+    search = GridSearchCV(LogisticRegression(**SEARCH_SETTINGS),
+                          {"l1_ratio": [1], "C": [C]}, cv=3).fit(X_TRAIN, Y_TRAIN)
+    model = LogisticRegression(l1_ratio=1, C=C, **SEARCH_SETTINGS).fit(X_TRAIN, Y_TRAIN)
+    scaled_model = quick_fit(make_pipeline(StandardScaler(), LogisticRegression(
+        l1_ratio=1, C=C, **FINAL_SETTINGS)), X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, **notebook_names(model, search))
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert_wrong(result, "search of exercise 4 chose C=3.16", "fix exercise 4 first")
+    assert "take the search's choice" not in result.hint
+
+
+def test_06_scaled_pipeline_fitted_on_float32_pixels_is_named_by_its_dtype():
+    scaled_model = make_pipeline(StandardScaler(), LogisticRegression(
+        **DIGITS_CHOICE, **FINAL_SETTINGS)).fit(X_TRAIN.astype(np.float32), Y_TRAIN)
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert_wrong(result, "float32", "scaled_model.fit(X_train, y_train)")
+    assert "other images" not in result.message
 
 
 # ---------------------------------------------------------------- 01 and 02, again

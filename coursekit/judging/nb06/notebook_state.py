@@ -7,12 +7,33 @@ runs after such a change names it first, so that a learner is sent to the cell t
 made it rather than to an exercise whose code is right.
 """
 
+import functools
 import numbers
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 
 from ...checks import nb06 as specs
+from ...checks.results import wrong
+from ..plain_answers import as_float_array
 from .parts import MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, digits_split
+from .search_fits import SAME_REFIT_RTOL, refit_of_training_part
+from .settings import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS
+
+@functools.lru_cache(maxsize=1)
+def final_coef():
+    """The notebook's final model's weights on the digits: the chosen setting, tol=1e-3."""
+    X_train, _, y_train, _ = digits_split()
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
+    return model.fit(X_train, y_train).coef_
+
+
+def same_weights(got, want):
+    """Whether two arrays of weights are the same numbers (float32 rounding allowed)."""
+    want = np.asarray(want, dtype=float)
+    return got.shape == want.shape and np.allclose(
+        got, want, rtol=1e-5, atol=1e-6 * max(np.abs(want).max(), 1e-12))
+
 
 #: How the notebook names its parts in a message.
 PART_WORDS = {"X_train": "training images", "y_train": "training labels",
@@ -90,3 +111,77 @@ def changed_part(parts, names=tuple(PART_WORDS)):
         if words is not None:
             return name, words
     return None
+
+
+def judge_search_kept(search, digits):
+    """Is ``search`` the fitted search of exercise 4, its refit as the search left it?
+
+    ``search`` holds the facts :func:`coursekit.checks.nb06._describe_model` gives of
+    ``search.best_estimator_``, with the search's type and ``best_params_``. On the
+    digits the choice and the refit's weights are compared with the judge's own.
+    """
+    kind = search.get("type")
+    if kind in (None, "NoneType", "ellipsis"):
+        return None  # no search yet: exercise 4's check says so
+    rerun = ("rerun the search's cell, then the cells after it; where another model is "
+             "needed, build a new one: `LogisticRegression(**best, **FINAL_SETTINGS)`.")
+    if kind != "GridSearchCV":
+        return wrong(f"`search` is now a {kind}, not the grid search of exercise 4: the "
+                     "progress cell checks that exercise again on it.", rerun)
+    best = search.get("best_params") if isinstance(search.get("best_params"), dict) else {}
+    chosen = {name: float(best[name]) for name in ("l1_ratio", "C")
+              if isinstance(best.get(name), numbers.Real)}
+    if digits and len(chosen) == 2 and not (
+            chosen["l1_ratio"] == DIGITS_CHOICE["l1_ratio"]
+            and np.isclose(chosen["C"], DIGITS_CHOICE["C"], rtol=1e-9)):
+        return wrong(f"the search of exercise 4 chose C={chosen['C']:.3g}, "
+                     f"l1_ratio={chosen['l1_ratio']:g}, where a search of the training part "
+                     f"chooses C={DIGITS_CHOICE['C']:g}, l1_ratio={DIGITS_CHOICE['l1_ratio']:g}: "
+                     "this exercise takes `best` from it.",
+                     "fix exercise 4 first (its check cell says what is wrong), then rerun the "
+                     "cells after it.")
+    settings = search.get("settings") if isinstance(search.get("settings"), dict) else {}
+    expected = {"solver": SEARCH_SETTINGS["solver"], "tol": SEARCH_SETTINGS["tol"], **best}
+    changed = [f"{name}={settings.get(name)!r}" for name, value in expected.items()
+               if name in settings and settings.get(name) != value]
+    coef = _weights(search.get("coef"))
+    refitted = False
+    if digits and len(chosen) == 2 and coef is not None:
+        reference = refit_of_training_part(chosen["l1_ratio"], chosen["C"])
+        refitted = coef.shape != reference.shape or not np.allclose(
+            coef, reference, rtol=SAME_REFIT_RTOL,
+            atol=SAME_REFIT_RTOL * np.abs(reference).max())
+    if changed or refitted:
+        what = (f"it now has {', '.join(changed)}" if changed else
+                "its weights are no longer those the search ended at")
+        return wrong(f"`search.best_estimator_` was changed after the search: {what} (a "
+                     "`set_params` or a fit in a later cell).", rerun)
+    return None
+
+
+def judge_best_model_kept(model, digits):
+    """Is ``best_model`` still the final model of raw pixels? None when it is."""
+    kind = model.get("type")
+    if kind in (None, "NoneType", "ellipsis"):
+        return None
+    rerun = ("rerun the cell that fits `best_model`, then this one; give every new model a "
+             "name of its own.")
+    if kind != "LogisticRegression":
+        return wrong(f"`best_model` is now a {kind}, not the final model of raw pixels: the "
+                     "comparison below reads its `n_iter_` and its predictions.", rerun)
+    coef = _weights(model.get("coef"))
+    if coef is None:
+        return wrong("`best_model` is not fitted any more (a new LogisticRegression under its "
+                     "name?): the comparison below reads its `n_iter_` and its predictions.",
+                     rerun)
+    if digits and not same_weights(coef, final_coef()):
+        return wrong("`best_model` is no longer the final model the notebook fits: its "
+                     "weights changed since its fit (refitted, on standardized pixels or "
+                     "others, or changed in place).", rerun)
+    return None
+
+
+def _weights(value):
+    """A model's weights as a 2-d float array, or None when it has none (not fitted)."""
+    array = as_float_array(value) if isinstance(value, np.ndarray) else None
+    return array if array is not None and array.ndim == 2 else None

@@ -14,6 +14,7 @@ from .parts import (
     MNIST_LIKE_MIN_ACCURACY, MNIST_LIKE_SIZE, MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, digits_split,
     mnist_like_test,
 )
+from .notebook_state import PART_WORDS, changed_part, judge_best_model_kept, judge_search_kept
 from .settings import DIGITS_CHOICE, FINAL_SETTINGS, judge_settings
 
 #: A scaled logistic regression that is set up sensibly classifies at least
@@ -36,8 +37,9 @@ class ScaledPipeline(Judge, specs.ScaledPipeline):
         if not isinstance(facts, dict) or "steps" not in facts:
             return wrong("the answer could not be read as a scikit-learn model.", _BUILD_IT)
         # In the order a learner builds it: the steps, the fit, then what each step learned.
-        for step in (_judge_steps, _judge_raw_model_reused, _judge_step_options, _judge_scaler,
-                     judge_settings):
+        for step in (_judge_steps, _judge_copy, _judge_names_rebound, _judge_raw_model_reused,
+                     _judge_search_refit_reused, _judge_later_cells_inputs, _judge_step_options,
+                     _judge_scaler, judge_settings):
             verdict = step(facts)
             if verdict is not None:
                 return verdict
@@ -75,6 +77,69 @@ def _judge_steps(facts):
     if not facts["fitted"]:
         return wrong("scaled_model is built but not fitted yet.",
                      "fit it on the training part: `scaled_model.fit(X_train, y_train)`.")
+    return None
+
+
+def _judge_copy(facts):
+    """Does the scaler work on copies, as the notebook's arrays need? None when it does."""
+    if facts.get("copy") is not False:
+        return None
+    return wrong("the StandardScaler has `copy=False`: it standardizes the very arrays it is "
+                 "given, in place, so fitting the pipeline standardized `X_train` itself (and "
+                 "each prediction standardizes `X_test`). The cells below, and the progress "
+                 "cell, read them as the split made them.",
+                 "use `StandardScaler()` with its defaults, then rerun the notebook from the "
+                 "split on: `X_train` has changed.")
+
+
+#: The names of the objects the cells after this exercise read again.
+_KEPT_NAMES = ("best_model", "search")
+
+
+def _judge_names_rebound(facts):
+    """Is the pipeline also bound to ``best_model`` or ``search``? None when it is not."""
+    names = [name for name in facts.get("pipeline_names") or () if name in _KEPT_NAMES]
+    if not names:
+        return None
+    return wrong(f"`{names[0]}` now holds this pipeline too (`scaled_model = {names[0]} = "
+                 "...`): the cells below read the notebook's own `best_model` (the model of "
+                 "raw pixels, compared with this one) and `search` (checked again by the "
+                 "progress cell).",
+                 f"assign the pipeline to `scaled_model` alone; rerun the cells from the "
+                 f"search on to get `{names[0]}` back, then this one.")
+
+
+def _judge_search_refit_reused(facts):
+    """Is one of the pipeline's steps the search's own refit? None when it is not."""
+    if not facts.get("holds_search_refit"):
+        return None
+    return wrong("the pipeline's LogisticRegression is `search.best_estimator_` itself, the "
+                 "search's own refit: fitting the pipeline refitted it on standardized pixels, "
+                 "so the search no longer holds the model it chose (the progress cell checks "
+                 "exercise 4 again).",
+                 "give the pipeline a new LogisticRegression of its own: "
+                 "`make_pipeline(StandardScaler(), LogisticRegression(**best, "
+                 "**FINAL_SETTINGS))`, then rerun the cells from the search on.")
+
+
+def _judge_later_cells_inputs(facts):
+    """Are the split's parts, the search and ``best_model`` as the cells below need them?"""
+    changed = changed_part(facts.get("parts"))
+    if changed is not None:
+        name, words = changed
+        return wrong(f"`{name}`, the {PART_WORDS[name]} the notebook split off, {words}. The "
+                     "cells below (the comparison of the two models) and the progress cell "
+                     "read it as the split made it.",
+                     "leave the notebook's arrays as they are: the pipeline standardizes "
+                     "copies when it is fitted and when it predicts (no `X_train[:] = ...`, "
+                     "no `X_train -= ...`, no `StandardScaler(copy=False)`). Rerun the "
+                     "notebook from the split on.")
+    digits = facts.get("n_features") == 64
+    for judge, name in ((judge_search_kept, "search"), (judge_best_model_kept, "best_model")):
+        state = facts.get(name) if isinstance(facts.get(name), dict) else {}
+        verdict = judge(state, digits)
+        if verdict is not None:
+            return verdict
     return None
 
 
@@ -192,6 +257,12 @@ def _judge_model_step(facts):
         return None
     fit_it = ("fit the whole pipeline once, on the training part, and leave it so: "
               "`scaled_model.fit(X_train, y_train)`.")
+    if getattr(facts.get("coef"), "dtype", None) == np.float32:
+        return wrong("the pipeline's LogisticRegression has float32 weights: the pipeline was "
+                     "fitted on float32 pixels (`X_train.astype(np.float32)`), and saga then "
+                     "ends at other weights than on the notebook's X_train (float64).",
+                     "fit it on the training part as it is: `scaled_model.fit(X_train, "
+                     "y_train)`.")
     if _learned_like(facts, "test"):
         return wrong("the pipeline's LogisticRegression learned from the test part: its "
                      "weights are those of a fit on the standardized test images, as when "

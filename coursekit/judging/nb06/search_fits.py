@@ -58,6 +58,11 @@ def _refit_coef(l1_ratio, C, part):
     return model.fit(X_part, y_part).coef_
 
 
+def refit_of_training_part(l1_ratio, C):
+    """The weights a search of the training part refits with the setting it chose."""
+    return _refit_coef(float(l1_ratio), float(C), "train")
+
+
 @functools.lru_cache(maxsize=8)
 def _fold_scores(l1_ratio, C, fold):
     """One candidate's model of one fold of the training part, scored every way a search may.

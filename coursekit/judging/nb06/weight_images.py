@@ -1,25 +1,12 @@
 """Notebook 06, exercise 6: the final model's weights drawn as images."""
 
-import functools
-
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from ...checks import nb06 as specs
 from ...checks.results import correct, wrong
 from ..base import Judge
 from ..plain_answers import as_float_array, describe_shape, not_an_array
-from .notebook_state import PART_WORDS, changed_part
-from .parts import digits_split
-from .settings import DIGITS_CHOICE, FINAL_SETTINGS
-
-
-@functools.lru_cache(maxsize=1)
-def final_coef():
-    """The notebook's final model's weights on the digits: the chosen setting, tol=1e-3."""
-    X_train, _, y_train, _ = digits_split()
-    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS)
-    return model.fit(X_train, y_train).coef_
+from .notebook_state import PART_WORDS, changed_part, final_coef
 
 
 def _weight_rows(value):
