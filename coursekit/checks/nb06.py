@@ -139,7 +139,13 @@ def fingerprint(array):
 
 
 def notebook_parts(names=NOTEBOOK_PARTS):
-    """The fingerprints of the notebook's arrays ``names``, read from its namespace."""
+    """The fingerprints of the notebook's arrays ``names``, read from its namespace.
+
+    Examples
+    --------
+    >>> notebook_parts(("X_train",))  # outside a notebook there is none
+    {'X_train': {'type': 'NoneType'}}
+    """
     namespace = specs_module.user_namespace()
     return {name: fingerprint(namespace.get(name)) for name in names}
 
@@ -178,7 +184,13 @@ def _describe_cv(cv):
 
 
 def fold_fingerprint(fold):
-    """The held-out positions of one (train, test) pair of a `cv` list, fingerprinted."""
+    """The held-out positions of one (train, test) pair of a `cv` list, fingerprinted.
+
+    Examples
+    --------
+    >>> fold_fingerprint((np.array([0, 1]), np.array([2, 3])))["weighted"]
+    8.0
+    """
     try:
         _, held_out = fold
         return fingerprint(np.asarray(held_out))

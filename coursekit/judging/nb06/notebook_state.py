@@ -29,7 +29,16 @@ def final_coef():
 
 
 def same_weights(got, want):
-    """Whether two arrays of weights are the same numbers (float32 rounding allowed)."""
+    """Whether two arrays of weights are the same numbers (float32 rounding allowed).
+
+    Examples
+    --------
+    >>> weights = np.array([[0.5, -2.0]])
+    >>> same_weights(weights.astype(np.float32).astype(float), weights)
+    True
+    >>> same_weights(weights * 1.001, weights)
+    False
+    """
     want = np.asarray(want, dtype=float)
     return got.shape == want.shape and np.allclose(
         got, want, rtol=1e-5, atol=1e-6 * max(np.abs(want).max(), 1e-12))
@@ -97,6 +106,17 @@ def changed_part(parts, names=tuple(PART_WORDS)):
     tuple of (str, str), or None
         The name and how it changed, in words; None when every one is as the split
         made it, or outside a notebook (no ``X_train`` to look at).
+
+    Examples
+    --------
+    >>> X_train, X_test, y_train, y_test = digits_split()
+    >>> parts = {"X_train": specs.fingerprint(X_train - 0.5),
+    ...          "y_train": specs.fingerprint(y_train)}
+    >>> changed_part(parts, ("X_train", "y_train"))[1]
+    'holds pixels from -0.5 to 0.5, no longer in [0, 1]: it was standardized or rescaled in place'
+    >>> changed_part({"X_train": specs.fingerprint(X_train),
+    ...               "y_train": specs.fingerprint(y_train)}, ("X_train", "y_train")) is None
+    True
     """
     parts = parts if isinstance(parts, dict) else {}
     X_facts = parts.get("X_train") if isinstance(parts.get("X_train"), dict) else {}
@@ -104,6 +124,8 @@ def changed_part(parts, names=tuple(PART_WORDS)):
     if not shape or len(shape) != 2:
         return None if X_facts.get("type") in (None, "NoneType") else (
             "X_train", "is no longer an array of images")
+    if shape[1] not in (64, 784):
+        return "X_train", f"is now of shape {tuple(shape)}: images of 64 or 784 pixels each"
     expected = _expected_parts(shape[1])
     for name in names:
         got = parts.get(name) if isinstance(parts.get(name), dict) else {}
@@ -160,7 +182,16 @@ def judge_search_kept(search, digits):
 
 
 def judge_best_model_kept(model, digits):
-    """Is ``best_model`` still the final model of raw pixels? None when it is."""
+    """Is ``best_model`` still the final model of raw pixels? None when it is.
+
+    ``model`` holds the facts :func:`coursekit.checks.nb06._describe_model` gives; on
+    the digits its weights are compared with the judge's own fit of the final model.
+
+    Examples
+    --------
+    >>> judge_best_model_kept({"type": "Pipeline"}, digits=False).message[:33]
+    '`best_model` is now a Pipeline, n'
+    """
     kind = model.get("type")
     if kind in (None, "NoneType", "ellipsis"):
         return None
