@@ -819,3 +819,15 @@ def test_04_cost_right_answers_still_pass():
         return np.mean(np.sum(diff ** 2, axis=1))
 
     assert verdict("04-cost", copied).passed
+
+
+def test_06_scaled_pipeline_after_best_update_is_named(monkeypatch, raw_best_model):
+    search = GridSearchCV(LogisticRegression(**SEARCH_SETTINGS),
+                          {"l1_ratio": [1], "C": [100.0]}, cv=3).fit(X_TRAIN, Y_TRAIN)
+    best = search.best_params_
+    best.update(FINAL_SETTINGS)
+    scaled_model = quick_fit(make_pipeline(StandardScaler(), LogisticRegression(**best)),
+                             X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, **notebook_names(raw_best_model, search))
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "search.best_params_",
+                 "not a copy", "**FINAL_SETTINGS")

@@ -473,3 +473,11 @@ def test_weight_images_after_x_train_was_changed_name_x_train(monkeypatch):
         "best_model": model, "X_train": X_TRAIN[order], "y_train": Y_TRAIN[order]})
     assert_wrong(verdict("06-weight-images", model.coef_.reshape(10, 8, 8)), "`X_train`",
                  "other values", "leave `X_train` as the split made it")
+
+
+def test_grid_search_best_params_changed_through_best_is_named():
+    answer = few()
+    best = answer.best_params_
+    best.update({"tol": 1e-3, "max_iter": 1000})  # a later cell's `best.update(...)`
+    assert_wrong(verdict("06-grid-search", answer), "`max_iter`, `tol`", "best.update",
+                 "**FINAL_SETTINGS")

@@ -151,6 +151,14 @@ def judge_search_kept(search, digits):
         return wrong(f"`search` is now a {kind}, not the grid search of exercise 4: the "
                      "progress cell checks that exercise again on it.", rerun)
     best = search.get("best_params") if isinstance(search.get("best_params"), dict) else {}
+    extra = sorted(set(best) - {"l1_ratio", "C"})
+    if extra:
+        return wrong(f"`search.best_params_` now holds {', '.join(f'`{k}`' for k in extra)} "
+                     "too: `best = search.best_params_` is the search's own dict, not a copy, "
+                     "so `best.update(...)` or `best[...] = ...` changed the search.",
+                     "leave `best` as it is and pass the other settings beside it: "
+                     "`LogisticRegression(**best, **FINAL_SETTINGS)`. Rerun the search's cell, "
+                     "then the cells after it.")
     chosen = {name: float(best[name]) for name in ("l1_ratio", "C")
               if isinstance(best.get(name), numbers.Real)}
     if digits and len(chosen) == 2 and not (

@@ -131,6 +131,15 @@ def _judge_grid(facts):
                      "every candidate uses the LogisticRegression's own value.",
                      'search both: `param_grid={"l1_ratio": [0, 1], "C": np.logspace(-1, 2, 7)}`.')
     extra = sorted(keys - {"l1_ratio", "C"})
+    best = facts.get("best_params") if isinstance(facts.get("best_params"), dict) else {}
+    if extra and sum(key in candidate for candidate in params for key in extra) == len(
+            [key for key in extra if key in best]):
+        named = ", ".join(f"`{key}`" for key in extra)
+        return wrong(f"the chosen candidate's settings now hold {named} too: `best = search.best_params_` is the search's own dict, so "
+                     "`best.update(...)` or `best[...] = ...` in a later cell changed it.",
+                     "leave `best` as it is and pass the other settings beside it: "
+                     "`LogisticRegression(**best, **FINAL_SETTINGS)`. Rerun the search's "
+                     "cell, then the cells after it.")
     if extra:
         return wrong(f"the grid also varies {', '.join(f'`{k}`' for k in extra)}.",
                      "search `l1_ratio` and `C` only: the other settings come from "
