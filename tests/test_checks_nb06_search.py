@@ -481,3 +481,14 @@ def test_grid_search_best_params_changed_through_best_is_named():
     best.update({"tol": 1e-3, "max_iter": 1000})  # a later cell's `best.update(...)`
     assert_wrong(verdict("06-grid-search", answer), "`max_iter`, `tol`", "best.update",
                  "**FINAL_SETTINGS")
+
+
+def test_weight_images_after_a_search_that_chose_another_setting_send_to_exercise_4(
+        monkeypatch):
+    other = LogisticRegression(**{**DIGITS_CHOICE, "C": 10.0}, **SEARCH_SETTINGS).fit(
+        X_TRAIN, Y_TRAIN)
+    search = types.SimpleNamespace(best_estimator_=other,
+                                   best_params_={"l1_ratio": 1, "C": 10.0})
+    in_notebook(monkeypatch, other, search)
+    assert_wrong(verdict("06-weight-images", other.coef_.reshape(10, 8, 8)),
+                 "search of exercise 4 chose C=10", "fix exercise 4 first")

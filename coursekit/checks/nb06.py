@@ -304,6 +304,7 @@ class WeightImages(ExerciseSpec):
                           "classes": plain_or_name(getattr(model, "classes_", None))}
         search = namespace.get("search")
         facts["search_coef"] = _coef(getattr(search, "best_estimator_", None))
+        facts["search_choice"] = plain_or_name(getattr(search, "best_params_", None))
         # The final model is fitted on X_train: an earlier cell that changed it explains
         # other weights better than this exercise can.
         facts["inputs"] = notebook_parts(SEARCH_INPUTS)

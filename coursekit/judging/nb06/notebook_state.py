@@ -161,13 +161,9 @@ def judge_search_kept(search, digits):
                      "then the cells after it.")
     chosen = {name: float(best[name]) for name in ("l1_ratio", "C")
               if isinstance(best.get(name), numbers.Real)}
-    if digits and len(chosen) == 2 and not (
-            chosen["l1_ratio"] == DIGITS_CHOICE["l1_ratio"]
-            and np.isclose(chosen["C"], DIGITS_CHOICE["C"], rtol=1e-9)):
-        return wrong(f"the search of exercise 4 chose C={chosen['C']:.3g}, "
-                     f"l1_ratio={chosen['l1_ratio']:g}, where a search of the training part "
-                     f"chooses C={DIGITS_CHOICE['C']:g}, l1_ratio={DIGITS_CHOICE['l1_ratio']:g}: "
-                     "this exercise takes `best` from it.",
+    choice = other_choice(best) if digits else None
+    if choice is not None:
+        return wrong(f"{choice}: this exercise takes `best` from it.",
                      "fix exercise 4 first (its check cell says what is wrong), then rerun the "
                      "cells after it.")
     settings = search.get("settings") if isinstance(search.get("settings"), dict) else {}
@@ -187,6 +183,30 @@ def judge_search_kept(search, digits):
         return wrong(f"`search.best_estimator_` was changed after the search: {what} (a "
                      "`set_params` or a fit in a later cell).", rerun)
     return None
+
+
+def other_choice(best):
+    """Words for a search of the digits that chose another setting than the notebook's.
+
+    None when ``best`` (a search's ``best_params_``) is the notebook's choice, or not
+    a setting at all.
+
+    Examples
+    --------
+    >>> other_choice({"l1_ratio": 1, "C": 10.0})[:40]
+    'the search of exercise 4 chose C=10, l1_'
+    >>> other_choice({"l1_ratio": 1, "C": 100.0}) is None
+    True
+    """
+    best = best if isinstance(best, dict) else {}
+    if not all(isinstance(best.get(name), numbers.Real) for name in ("l1_ratio", "C")):
+        return None
+    l1_ratio, C = float(best["l1_ratio"]), float(best["C"])
+    if l1_ratio == DIGITS_CHOICE["l1_ratio"] and np.isclose(C, DIGITS_CHOICE["C"], rtol=1e-9):
+        return None
+    return (f"the search of exercise 4 chose C={C:.3g}, l1_ratio={l1_ratio:g}, where a search "
+            f"of the training part chooses C={DIGITS_CHOICE['C']:g}, "
+            f"l1_ratio={DIGITS_CHOICE['l1_ratio']:g}")
 
 
 def judge_best_model_kept(model, digits):

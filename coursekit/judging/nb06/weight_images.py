@@ -6,7 +6,7 @@ from ...checks import nb06 as specs
 from ...checks.results import correct, wrong
 from ..base import Judge
 from ..plain_answers import as_float_array, describe_shape, not_an_array
-from .notebook_state import PART_WORDS, changed_part, final_coef
+from .notebook_state import PART_WORDS, changed_part, final_coef, other_choice
 
 
 def _weight_rows(value):
@@ -36,7 +36,8 @@ class WeightImages(Judge, specs.WeightImages):
         else:
             reference = None
         answer = as_float_array(facts.get("numbers"))
-        verdict = _judge_model_kept(coef, reference, answer, facts.get("inputs"))
+        verdict = _judge_model_kept(coef, reference, answer, facts.get("inputs"),
+                                    facts.get("search_choice") if digits else None)
         if verdict is not None:
             return verdict
         if answer is None:
@@ -59,7 +60,7 @@ class WeightImages(Judge, specs.WeightImages):
             "on 0.")
 
 
-def _judge_model_kept(coef, reference, answer, inputs=None):
+def _judge_model_kept(coef, reference, answer, inputs=None, search_choice=None):
     """Is ``best_model`` as its fit left it? Its weights feed the comparison below."""
     if coef is None or reference is None:
         return None
@@ -80,6 +81,12 @@ def _judge_model_kept(coef, reference, answer, inputs=None):
                      "model too.",
                      "leave the numbers as they are and scale the colours instead "
                      "(`vmin=-m, vmax=m`); rerun the cell that fits `best_model`, then this one.")
+    choice = other_choice(search_choice)
+    if choice is not None:
+        return wrong(f"`best_model` is not the final model the notebook fits: {choice}, and "
+                     "`best_model` takes its setting.",
+                     "fix exercise 4 first (its check cell says what is wrong), then rerun "
+                     "the cells after it.")
     changed = changed_part(inputs, specs.SEARCH_INPUTS)
     if changed is not None:
         name, words = changed
