@@ -86,7 +86,7 @@ def _judge_inputs_kept(facts):
     if changed is None:
         return None
     name, words = changed
-    return wrong(f"`{name}`, the {PART_WORDS[name]} the notebook split off, {words}: the "
+    return wrong(f"`{name}`, the {PART_WORDS[name]} the notebook split off, {words}. The "
                  "search and the cells below (the final model) are fitted on it.",
                  f"leave `{name}` as it is: pass it to `search.fit` without changing it (no "
                  "reassigning, no in-place scaling or shuffling, in this cell or a later "
