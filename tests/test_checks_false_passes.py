@@ -831,3 +831,14 @@ def test_06_scaled_pipeline_after_best_update_is_named(monkeypatch, raw_best_mod
     in_notebook(monkeypatch, scaled_model, **notebook_names(raw_best_model, search))
     assert_wrong(verdict("06-scaled-pipeline", scaled_model), "search.best_params_",
                  "not a copy", "**FINAL_SETTINGS")
+
+
+def test_06_scaled_pipeline_passes_next_to_a_search_without_refit(monkeypatch, raw_best_model):
+    # nbgrader's halfway student: exercise 4 without refit, 6 and 7 right.
+    search = GridSearchCV(LogisticRegression(**SEARCH_SETTINGS), {"l1_ratio": [1], "C": [100.0]},
+                          scoring="roc_auc_ovr", cv=3, refit=False).fit(X_TRAIN, Y_TRAIN)
+    scaled_model = make_pipeline(StandardScaler(), LogisticRegression(
+        **search.best_params_, **FINAL_SETTINGS)).fit(X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, **notebook_names(raw_best_model, search))
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert result.passed, result
