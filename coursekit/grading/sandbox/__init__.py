@@ -19,11 +19,10 @@ from .fonts import MATPLOTLIB_FOLDER
 from .view import REFERENCE_MODULES, STAND_IN, TRUSTED_PACKAGE, KernelView, kernel_view
 
 __all__ = ["DEFAULT_CPU_LIMIT", "DEFAULT_PROCESS_LIMIT", "HOME", "HOME_MEGABYTES", "INTERPRETER",
-           "MATPLOTLIB_FOLDER",
-           "REFERENCE_MODULES", "SANDBOXES", "STAND_IN", "TRUSTED_PACKAGE", "WORK", "Cgroup",
-           "KernelView", "Sandbox", "SandboxError", "bwrap_command", "bwrap_problem", "choose",
-           "kernel_view", "namespace_arguments", "remove_stale_cgroups", "system_arguments",
-           "tree_pids"]
+           "MATPLOTLIB_FOLDER", "REFERENCE_MODULES", "SANDBOXES", "STAND_IN", "TRUSTED_PACKAGE",
+           "WORK", "Cgroup", "KernelView", "Sandbox", "SandboxError", "bwrap_command",
+           "bwrap_problem", "choose", "kernel_view", "namespace_arguments", "remove_stale_cgroups",
+           "system_arguments", "tree_pids"]
 
 
 def tree_pids(root):

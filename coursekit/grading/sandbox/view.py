@@ -43,8 +43,10 @@ class KernelView:
     (an empty folder alone would import, as an empty namespace package). For
     the notebooks up to the one :data:`REFERENCE_MODULES` names, the stand-in
     is bound over the reference module too, and ``/dev/null`` over its compiled
-    copies. Nothing is written or rewritten, so a new exercise, judge or
-    notebook needs no change here: its judge is in coursekit/judging.
+    copies. Nothing of the package is written or rewritten, so a new exercise,
+    judge or notebook needs no change here: its judge is in coursekit/judging.
+    Made with :meth:`create` and a folder, the view also shows every kernel
+    matplotlib's font list, made once (:mod:`.fonts`).
 
     Parameters
     ----------
