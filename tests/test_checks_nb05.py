@@ -218,7 +218,8 @@ def test_rbm_pipeline_a_new_rbm_next_to_the_notebooks_is_named(fitted_pipeline, 
 
 def test_rbm_pipeline_fitted_on_the_test_part_is_caught():
     answer = rbm_pipeline().fit(X_TEST, Y_TEST)
-    assert_wrong(pipeline_verdict(answer), "fitted on test images", "training part only")
+    assert_wrong(pipeline_verdict(answer), "learned other components",
+                 "were test images among them", "training part only")
 
 
 @pytest.mark.parametrize("answer, words", [
@@ -310,7 +311,92 @@ def test_rbm_pipeline_on_shuffled_labels_is_caught():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         answer = rbm_pipeline(n_iter=10).fit(X_TRAIN, labels)
-    assert_wrong(pipeline_verdict(answer), "classifies only", "own labels")
+    assert_wrong(pipeline_verdict(answer), "other labels", "rbm_features.fit(X_train")
+
+
+def with_logistic(fitted_pipeline, fit_rows=None, labels=None, **fit_options):
+    """The notebook's RBM, its logistic step fitted by hand on ``fit_rows`` of features."""
+    rbm = fitted_pipeline[0]
+    features, targets = rbm.transform(X_TRAIN), Y_TRAIN if labels is None else labels
+    if fit_rows is not None:
+        features, targets = fit_rows(features, targets, rbm)
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS).fit(features, targets, **fit_options)
+    return Pipeline([("rbm", rbm), ("logistic", logistic)])
+
+
+def plus_test_rows(count):
+    def rows(features, targets, rbm):
+        return (np.vstack([features, rbm.transform(X_TEST[:count])]),
+                np.concatenate([targets, Y_TEST[:count]]))
+    return rows
+
+
+def test_rbm_pipeline_a_logistic_step_fitted_with_test_rows_is_caught(fitted_pipeline):
+    # One test row more moves no prediction and leaves the gradient on the training part
+    # at its converged size: only the weights, compared with the reference fit, tell.
+    for count in (1, 20):
+        answer = with_logistic(fitted_pipeline, plus_test_rows(count))
+        assert_wrong(pipeline_verdict(answer), "logistic regression was not fitted",
+                     "test rows added", "rbm_features.fit(X_train, y_train)")
+
+
+def _other_labels():
+    labels = Y_TRAIN.copy()
+    labels[[0, 1]] = (labels[[0, 1]] + 1) % 10
+    return labels
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: with_logistic(p, labels=_other_labels()),
+    lambda p: with_logistic(p, sample_weight=np.linspace(0.5, 1.5, len(Y_TRAIN))),
+    lambda p: with_logistic(p, lambda f, t, _: (f[: len(f) * 9 // 10], t[: len(t) * 9 // 10])),
+    lambda p: with_logistic(p, plus_test_rows(40)),
+], ids=["two-labels-changed", "sample-weight", "90-percent", "40-test-rows"])
+def test_rbm_pipeline_a_logistic_step_fitted_otherwise_is_not_blamed_on_the_rbm(
+        fitted_pipeline, make):
+    result = pipeline_verdict(make(fitted_pipeline))
+    assert_wrong(result, "the RBM is right", "other rows", "labels", "sample_weight")
+    assert "changed after the pipeline was fitted" not in result.message
+
+
+def test_rbm_pipeline_settings_changed_after_the_fit_are_named(fitted_pipeline):
+    features = fitted_pipeline[0].transform(X_TRAIN)
+    stale_c = LogisticRegression(**{**LOGISTIC_SETTINGS, "C": 100}).fit(features, Y_TRAIN)
+    stale_c.set_params(C=6000)
+    answer = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", stale_c)])
+    assert_wrong(pipeline_verdict(answer), "fitted with `C=100`", "set_params",
+                 "set the settings first")
+    stale_solver = LogisticRegression(C=6000, solver="newton-cg").fit(features, Y_TRAIN)
+    stale_solver.set_params(solver="newton-cholesky", tol=1e-8)
+    answer = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", stale_solver)])
+    result = pipeline_verdict(answer)
+    assert_wrong(result, "the RBM is right", "set_params")
+    assert "images or labels" not in result.message.split("rows")[0]
+
+
+def test_rbm_pipeline_fitted_on_one_row_fewer_is_not_called_test_images():
+    # It scores 0.951, above the pipeline fitted on the whole training part: the RBM's
+    # other components show it, and the verdict names fewer rows before test images.
+    answer = rbm_pipeline().fit(X_TRAIN[:-1], Y_TRAIN[:-1])
+    result = pipeline_verdict(answer)
+    assert_wrong(result, "learned other components", "some rows fewer")
+    assert "it was fitted on test images" not in result.message
+
+
+def test_rbm_pipeline_a_smaller_tol_passes_and_a_larger_one_says_why(fitted_pipeline):
+    features = fitted_pipeline[0].transform(X_TRAIN)
+    strict = LogisticRegression(**{**LOGISTIC_SETTINGS, "tol": 1e-10}).fit(features, Y_TRAIN)
+    result = pipeline_verdict(Pipeline([("rbm", fitted_pipeline[0]), ("logistic", strict)]))
+    assert result.passed, result
+    loose = rbm_pipeline(LogisticRegression(**{**LOGISTIC_SETTINGS, "tol": 1e-6}))
+    assert_wrong(pipeline_verdict(loose), "tol=1e-06", "before the minimum", "tol=1e-8")
+
+
+def test_rbm_pipeline_penalty_none_says_leave_it_out():
+    answer = rbm_pipeline(LogisticRegression(**LOGISTIC_SETTINGS, penalty=None))
+    result = pipeline_verdict(answer)
+    assert_wrong(result, "penalty=None", "leave it out")
+    assert "deprecated" not in result.message
 
 
 # ---------------------------------------------------------------- exercise 4
@@ -359,7 +445,7 @@ def nan_for_zeros(weights):
     (in_place_scale, ("changed the weights", "weights / size")),
     (lambda w: own_scale(w).tolist(), ("list", "numpy array")),
     (lambda w: own_scale(w).reshape(-1, 8, 8), ("expected the shape",)),
-    (lambda w: w, ("differs",)),
+    (lambda w: w, ("unchanged", "divide each row")),
 ])
 def test_own_scale_slips_are_named(answer, words):
     assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
@@ -369,6 +455,41 @@ def test_own_scale_cases_hold_a_row_of_zeros_and_travel_as_plain_data():
     exercise = judging.get("05-own-scale")
     cases = checks.decode(checks.encode(exercise.cases(0)))
     assert any((np.abs(weights).max(axis=1) == 0).any() for (weights,) in cases)
+
+
+def floored(floor):
+    return lambda w: w / np.maximum(np.abs(w).max(axis=1, keepdims=True), floor)
+
+
+def sliced(columns, clip=False):
+    def own_scale_of_some_pixels(weights):
+        size = np.abs(weights[:, columns]).max(axis=1, keepdims=True)
+        size[size == 0] = 1
+        return np.clip(weights / size, -1, 1) if clip else weights / size
+    return own_scale_of_some_pixels
+
+
+@pytest.mark.parametrize("answer, words", [
+    *[(floored(floor), ("reaches only", "floor", "small ones too"))
+      for floor in (1, 0.9, 0.5, 0.1)],
+    *[(sliced(columns), ("goes past ±1", "some of its pixels", "no slice"))
+      for columns in (np.s_[:63], np.s_[1:], np.s_[1:-1], np.s_[4:60], np.s_[:48],
+                      np.s_[::2])],
+    (sliced(np.s_[:63], clip=True), ("clipped", "all of its pixels")),
+    (lambda w: w.copy(), ("unchanged",)),
+], ids=[*[f"floor-{f}" for f in (1, 0.9, 0.5, 0.1)],
+        *["slice-:63", "slice-1:", "slice-1:-1", "slice-4:60", "slice-:48", "slice-::2"],
+        "slice-clipped", "unchanged"])
+def test_own_scale_a_floor_or_a_size_from_some_pixels_is_named(answer, words):
+    assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2024])
+def test_own_scale_cases_hold_small_rows_and_peaks_in_the_first_and_last_pixel(seed):
+    (weights,) = judging.get("05-own-scale").cases(seed)[-1]
+    sizes, peaks = np.abs(weights).max(axis=1), np.argmax(np.abs(weights), axis=1)
+    assert (sizes < 0.1).any() and (sizes < 1).sum() >= len(sizes) // 2 and (sizes > 1).any()
+    assert {0, 63} <= set(peaks.tolist())
 
 
 # ---------------------------------------------------------------- the reference itself

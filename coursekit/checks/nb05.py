@@ -100,6 +100,11 @@ def _describe_rbm_pipeline(model, X_test):
     facts["fitted"] = True
     if getattr(model, "n_features_in_", None) == X_test.shape[1]:
         facts["predictions"] = model.predict(X_test)
+    # The logistic step's weights tell the rows, labels and settings it was fitted with:
+    # the judge fits the same step on the training part's features and compares.
+    coef, intercept = getattr(parts[1], "coef_", None), getattr(parts[1], "intercept_", None)
+    if coef is not None and intercept is not None:
+        facts["logistic_weights"] = {"coef": coef, "intercept": intercept}
     return facts
 
 
