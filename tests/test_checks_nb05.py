@@ -477,9 +477,13 @@ def sliced(columns, clip=False):
                       np.s_[::2])],
     (sliced(np.s_[:63], clip=True), ("clipped", "all of its pixels")),
     (lambda w: w.copy(), ("unchanged",)),
+    (lambda w: w / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-12),
+     ("reaches only", "a sum, or a norm", "largest *absolute weight*")),
+    (lambda w: w / np.maximum(np.abs(w).mean(axis=1, keepdims=True), 1e-12),
+     ("goes past ±1", "less than its largest absolute weight")),
 ], ids=[*[f"floor-{f}" for f in (1, 0.9, 0.5, 0.1)],
         *["slice-:63", "slice-1:", "slice-1:-1", "slice-4:60", "slice-:48", "slice-::2"],
-        "slice-clipped", "unchanged"])
+        "slice-clipped", "unchanged", "norm", "mean"])
 def test_own_scale_a_floor_or_a_size_from_some_pixels_is_named(answer, words):
     assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
 

@@ -585,36 +585,72 @@ def peaked_rows(rng):
 
 
 def row_slip(call, weights, out):
-    """Rows scaled by their own factor, but not to ±1: a floor, or a size from some pixels.
+    """Rows scaled by a factor of their own, but not to ±1, or clipped: name how.
 
     A wrong() verdict naming the first such row, else None.
     """
     size = np.abs(weights).max(axis=1)
-    for row in np.flatnonzero(size > 0):
+    rows = np.flatnonzero(size > 0)
+    clipped = _clipped_row(weights, out, rows, size)
+    if clipped is not None:
+        return wrong(f"{call}: row {clipped} holds ±1 at several pixels whose weights differ: "
+                     "values past ±1 were cut off (clipped), so its size was taken from some "
+                     "of its pixels only.",
+                     "take each row's largest size over all of its pixels, "
+                     "`np.abs(weights).max(axis=1, keepdims=True)`: then no value passes "
+                     "±1 and nothing needs clipping.")
+    # What each row was divided by, where the row is a multiple of its weights.
+    divisor = np.full(len(weights), np.nan)
+    for row in rows:
+        factor = out[row] @ weights[row] / (weights[row] @ weights[row])
+        if factor > 0 and np.allclose(out[row], factor * weights[row]):
+            divisor[row] = 1 / factor
+    short = [row for row in rows if divisor[row] > size[row] * (1 + 1e-6)]
+    past = [row for row in rows if divisor[row] < size[row] * (1 - 1e-6)]
+    if short:
+        return _short_rows(call, short, divisor, size)
+    if past:
+        row = past[0]
+        if np.any(np.isclose(np.abs(weights[row]), divisor[row], rtol=1e-6, atol=0)):
+            return wrong(f"{call}: row {row} goes past ±1, to ±{size[row] / divisor[row]:.3g}: "
+                         "its size was taken from some of its pixels only, not from pixel "
+                         f"{int(np.argmax(np.abs(weights[row])))}, where its largest weight is.",
+                         "take each row's largest size over all of its pixels: "
+                         "`np.abs(weights).max(axis=1, keepdims=True)`, no slice.")
+        return wrong(f"{call}: row {row} goes past ±1, to ±{size[row] / divisor[row]:.3g}: "
+                     "it was divided by less than its largest absolute weight (a mean, or "
+                     "a median?).",
+                     "divide by the largest size, `np.abs(weights).max(axis=1, "
+                     "keepdims=True)`.")
+    return None
+
+
+def _clipped_row(weights, out, rows, size):
+    """The first row holding ±1 at pixels whose weights differ in size, else None."""
+    for row in rows:
         at_one = np.isclose(np.abs(out[row]), 1)
         if at_one.sum() > 1 and np.ptp(np.abs(weights[row][at_one])) > 1e-9 * size[row]:
-            return wrong(f"{call}: row {row} holds ±1 at {int(at_one.sum())} pixels whose "
-                         "weights differ: values past ±1 were cut off (clipped), so its size "
-                         "was taken from some of its pixels only.",
-                         "take each row's largest size over all of its pixels, "
-                         "`np.abs(weights).max(axis=1, keepdims=True)`: then no value passes "
-                         "±1 and nothing needs clipping.")
-        factor = out[row] @ weights[row] / (weights[row] @ weights[row])
-        if not np.allclose(out[row], factor * weights[row]) or np.isclose(factor * size[row], 1):
-            continue
-        reach, peak = factor * size[row], int(np.argmax(np.abs(weights[row])))
-        if reach < 1:
-            return wrong(f"{call}: row {row}, whose largest size is {size[row]:.3g}, reaches "
-                         f"only ±{reach:.3g}, not ±1. Was a small size raised to a floor "
-                         "before dividing (e.g. `np.maximum(size, 1)`)?",
-                         "divide every row by its own size, small ones too; only a size of "
-                         "exactly 0 needs care: `np.where(size > 0, weights / size, 0)`.")
-        return wrong(f"{call}: row {row} goes past ±1, to ±{reach:.3g}: its size was taken "
-                     f"from some of its pixels only, not from pixel {peak}, where its "
-                     "largest weight is.",
-                     "take each row's largest size over all of its pixels: "
-                     "`np.abs(weights).max(axis=1, keepdims=True)`, no slice.")
+            return row
     return None
+
+
+def _short_rows(call, short, divisor, size):
+    """Rows divided by more than their size: by one floor, or by a sum or a norm."""
+    row = short[0]
+    reach = size[row] / divisor[row]
+    floor = divisor[short]
+    right = np.isclose(divisor, size, rtol=1e-6)
+    if np.allclose(floor, floor[0], rtol=1e-6) and not np.any(right & (size < floor[0])):
+        return wrong(f"{call}: row {row}, whose largest size is {size[row]:.3g}, reaches only "
+                     f"±{reach:.3g}, not ±1: it was divided by {floor[0]:.3g}, a floor raised "
+                     "above the small sizes (e.g. `np.maximum(size, 1)`).",
+                     "divide every row by its own size, small ones too; only a size of "
+                     "exactly 0 needs care: `np.where(size > 0, weights / size, 0)`.")
+    return wrong(f"{call}: row {row} reaches only ±{reach:.3g}, not ±1: it was divided by "
+                 f"{divisor[row]:.3g}, more than its largest size {size[row]:.3g} (a sum, "
+                 "or a norm?).",
+                 "divide by the largest *absolute weight* of each row, "
+                 "`np.abs(weights).max(axis=1, keepdims=True)`.")
 
 
 EXERCISES = [Nudge(), WhyChance(), RbmPipeline(), OwnScale()]
