@@ -178,7 +178,7 @@ TRAIN_WRONG = [
     (periods_loop(lambda m, X, y: loss(m, X, y) / np.log(10)), "log10", "natural"),
     (periods_loop(lambda m, X, y: round(loss(m, X, y), 3)), "rounded to 3", "round only"),
     (shuffled_each_period, "another order", "shuffle"),
-    (half_the_training_part, "expected", "whole training part"),
+    (half_the_training_part, "images fewer", "whole training part"),
     (swapped, "swapped", "training losses first"),
     (periods_loop(accuracy), "recorded the accuracy", "log_loss"),
     (periods_loop(error_rate), "recorded the error rate", "log_loss"),
@@ -825,3 +825,93 @@ def test_better_network_settings_changed_after_training_do_not_make_the_judge_re
     result = judged(monkeypatch, "07-better-network", model, with_network(model))
     assert result.passed, result
     assert "random_state" in result.message  # not replayed: it says what it checked instead
+
+
+# ---------------------------------------------------------------- a fifth student pass
+
+def test_tune_linear_knobs_that_are_not_the_models_are_named(monkeypatch):
+    # The cell after the exercise prints BATCH_SIZE and LEARNING_RATE as the model's.
+    for knobs, words in (({"BATCH_SIZE": 1000, "LEARNING_RATE": 0.001},
+                          ("`BATCH_SIZE` is 1000", "`LEARNING_RATE` is 0.001")),
+                         ({"BATCH_SIZE": 128, "LEARNING_RATE": 0.05},
+                          ("`LEARNING_RATE` is 0.05", "the model's is 0.1"))):
+        model, names = tuned(**knobs)
+        assert_wrong(judged(monkeypatch, "07-tune-linear", model, names),
+                     "not those of `tuned_linear`", *words,
+                     "make_linear(BATCH_SIZE, LEARNING_RATE)")
+
+
+def test_tune_linear_knobs_that_are_the_models_pass(monkeypatch):
+    model, names = tuned(BATCH_SIZE=128, LEARNING_RATE=0.1)
+    assert judged(monkeypatch, "07-tune-linear", model, names).passed
+
+
+def lbfgs_network(hidden=(64,), X=X_TRAIN, y=Y_TRAIN, **settings):
+    return MLPClassifier(hidden_layer_sizes=hidden, solver="lbfgs", max_iter=1000,
+                         random_state=0, **settings).fit(X, y)
+
+
+def test_better_network_trained_by_lbfgs_is_judged_not_crashed_on(monkeypatch):
+    # lbfgs keeps no loss curve and counts no images: the replay alone tells its images.
+    model = lbfgs_network()
+    linear, namespace = tuned()  # the solution's knobs: 0.955, which it beats
+    namespace.update(better_network=model, network_accuracy=valid_accuracy(model))
+    assert valid_accuracy(model) > valid_accuracy(linear)
+    result = judged(monkeypatch, "07-better-network", model, namespace)
+    assert result.passed, result
+    assert "replaying" in result.message
+    leaked = lbfgs_network(X=np.concatenate([X_TRAIN, X_VALID]),
+                           y=np.concatenate([Y_TRAIN, Y_VALID]))
+    namespace.update(better_network=leaked, network_accuracy=valid_accuracy(leaked))
+    assert_wrong(judged(monkeypatch, "07-better-network", leaked, namespace),
+                 "was not trained on the training part", "validation")
+
+
+def test_better_network_fit_then_more_partial_fit_passes(monkeypatch):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fit's warning that it stopped at max_iter
+        model = make_network((128,), solver="adam", learning_rate_init=0.001,
+                             batch_size="auto", max_iter=50).fit(X_TRAIN, Y_TRAIN)
+    for _ in range(20):
+        model.partial_fit(X_TRAIN, Y_TRAIN)
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert result.passed, result
+    assert "replaying" in result.message
+    # The same with validation rows swapped in for its extra passes is still caught.
+    X, y = swapped_rows(5)
+    for _ in range(2):
+        model.partial_fit(X, y)
+    assert_wrong(judged(monkeypatch, "07-better-network", model, with_network(model)),
+                 "other weights", "swapped in")
+
+
+def test_better_network_fitted_on_a_reordered_training_part_says_so(monkeypatch):
+    order = np.random.default_rng(1).permutation(len(Y_TRAIN))
+    model = trained(make_network(), 20, X_TRAIN[order], Y_TRAIN[order])
+    assert_wrong(judged(monkeypatch, "07-better-network", model, with_network(model)),
+                 "rows reordered", "as they are", "shuffles them itself")
+
+
+def _periods_on(X_extra, y_extra, swap=False):
+    def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+        X_fit = np.vstack([X_train[:-len(X_extra)] if swap else X_train, X_valid[X_extra]])
+        y_fit = np.concatenate([y_train[:-len(y_extra)] if swap else y_train,
+                                y_valid[y_extra]])
+        train_losses, valid_losses = [], []
+        for _ in range(periods):
+            model.partial_fit(X_fit, y_fit, classes=np.arange(10))
+            train_losses.append(_measured(model, X_train, y_train))
+            valid_losses.append(_measured(model, X_valid, y_valid))
+        return train_losses, valid_losses
+    return train_in_periods
+
+
+def test_train_in_periods_validation_rows_mixed_in_are_named_as_such():
+    rows = np.arange(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        added = verdict("07-train-in-periods", _periods_on(rows, rows))
+        swapped = verdict("07-train-in-periods", _periods_on(rows[:1], rows[:1], swap=True))
+    assert_wrong(added, "images more than", "validation part")
+    assert "shuffle" not in added.hint
+    assert_wrong(swapped, "swap in rows of the validation part")

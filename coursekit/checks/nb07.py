@@ -66,6 +66,10 @@ class TrainInPeriods(ExerciseSpec):
         # what that model knows after the call is part of the answer.
         classes = getattr(model, "classes_", None)
         collected["classes"] = None if classes is None else plain_or_name(classes)
+        # How many images the model was shown tells rows added or left out from a
+        # reordered training part (both models count them in `t_`).
+        seen = getattr(model, "t_", None)
+        collected["seen"] = float(seen) if isinstance(seen, numbers.Real) else None
         try:
             collected["final"] = plain(model.predict_proba(parts[2]))
         except Exception:  # not fitted, or fitted on something else
@@ -187,7 +191,10 @@ def trained_model_facts(model, namespace):
         return facts
     # `n_iter_` counts the passes of the last call only; `loss_curve_` has one loss per
     # pass since the model was (re)initialised, by `fit` or the first `partial_fit`.
-    facts.update(seen=int(model.t_), passes=len(model.loss_curve_),
+    # lbfgs keeps no loss curve and counts no images (`t_` stays 0): its iterations.
+    curve = getattr(model, "loss_curve_", None)
+    facts.update(seen=int(getattr(model, "t_", 0)),
+                 passes=len(curve) if curve is not None else int(model.n_iter_),
                  pixels=int(model.n_features_in_), classes=plain(model.classes_))
     if facts["pixels"] == 64:
         facts["coefs"] = [plain(w) for w in model.coefs_]
@@ -226,6 +233,9 @@ class TuneLinear(ExerciseSpec):
         facts = trained_model_facts(answer, namespace)
         facts["reported"] = reported_number(namespace, "linear_accuracy")
         facts["periods"] = reported_number(namespace, "LINEAR_PERIODS")
+        # The cell after the exercise prints these as the model's settings.
+        facts["knobs"] = {name: reported_number(namespace, name)
+                          for name in ("BATCH_SIZE", "LEARNING_RATE")}
         return {"value": facts}
 
 

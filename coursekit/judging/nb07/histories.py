@@ -49,7 +49,8 @@ def reference_history(spec, X_train, y_train, X_valid, y_valid, periods, *, fit_
         shape (2, periods); ``"accuracy"``: the same for accuracy; ``"own"``: the log
         loss of the model's own answer (its largest probability) instead of the true
         digit's; ``"final"``: the trained model's probabilities for the validation
-        images, what the notebook's next cells see of the model.
+        images, what the notebook's next cells see of the model; ``"seen"``: the
+        images it was shown, as its ``t_`` counts them.
     """
     model = build_model(spec)
     X_fit, y_fit = (X_train, y_train) if fit_on is None else fit_on
@@ -63,6 +64,7 @@ def reference_history(spec, X_train, y_train, X_valid, y_valid, periods, *, fit_
             history["own"][row].append(-np.mean(np.log(probabilities.max(axis=1))))
     history = {key: np.array(value) for key, value in history.items()}
     history["final"] = model.predict_proba(X_valid)
+    history["seen"] = float(model.t_)
     return history
 
 

@@ -100,8 +100,10 @@ def seen_slip(facts, name):
     the training part alone shows the same number of images in every pass.
     """
     sizes = {part: size for part, (size, _) in part_accuracies(facts).items()}
-    if "train" not in sizes:
-        return None  # a notebook without its parts: nothing to compare with
+    if "train" not in sizes or facts.get("solver") == "lbfgs":
+        # A notebook without its parts: nothing to compare with. lbfgs counts no images
+        # (each of its iterations reads all of them): the replay alone tells which.
+        return None
     n_fit = sizes["train"]
     if facts.get("early_stopping") is True:  # `fit` keeps a share of the part aside
         n_fit -= int(np.ceil(float(facts["validation_fraction"]) * n_fit))

@@ -95,6 +95,24 @@ def period_slip(case, call, out, expected):
     return None
 
 
+def count_slip(call, seen, expected, periods, size):
+    """Shown more or fewer images than ``periods`` passes over the training part show."""
+    if not isinstance(seen, float) or seen == expected["seen"]:
+        return None
+    extra = int(round(seen - expected["seen"]))
+    if extra > 0:
+        return wrong(f"{call} showed the model {extra:,} images more than {periods} passes "
+                     f"over the training part ({size} images each) show: were rows added, "
+                     "such as some of the validation part?",
+                     "train on the training part alone, `model.partial_fit(X_train, "
+                     "y_train, ...)`: the validation part only watches, so that its loss "
+                     "tells how the model does on images it never learned from.")
+    return wrong(f"{call} showed the model {-extra:,} images fewer than {periods} passes over "
+                 f"the training part ({size} images each) show: was part of it left out, "
+                 "or a sample of it taken?",
+                 "pass the whole training part to `partial_fit` once per period, as it is.")
+
+
 def data_slip(case, call, out, expected):
     """Trained on other images: the validation part, both parts, or a reshuffled part."""
     spec, X_train, y_train, X_valid, y_valid, periods = case
@@ -109,6 +127,9 @@ def data_slip(case, call, out, expected):
                          "train on the training part only, `model.partial_fit(X_train, "
                          "y_train, ...)`: the validation part only watches, so that its "
                          "loss tells how the model does on images it never learned from.")
+    verdict = count_slip(call, expected.get("answer_seen"), expected, periods, len(y_train))
+    if verdict is not None:
+        return verdict
     shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
     if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
         return wrong(f"{call} recorded losses like those of a training that visits the "
@@ -116,8 +137,9 @@ def data_slip(case, call, out, expected):
                      f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
                      f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
                      "pass the whole training part to `partial_fit`, once per period and "
-                     "as it is: did you shuffle or sample it, or cut it into batches of "
-                     "your own? `partial_fit` already visits the "
+                     "as it is: did you shuffle or sample it, cut it into batches of your "
+                     "own, or swap in rows of the validation part? `partial_fit` already "
+                     "visits the "
                      "images in a shuffled order, drawn from the model's "
                      "`random_state`, so runs repeat exactly and can be compared.")
     if np.allclose(out[:, 0], loss[:, 0], **CLOSE):

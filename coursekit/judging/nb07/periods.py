@@ -110,7 +110,8 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         loss = expected["loss"]
         if np.allclose(out, loss, **CLOSE):
             return self._judge_model(call, output, expected)
-        return self._diagnose(case, call, out, expected)
+        # The images the answer's model was shown, beside the history it should have.
+        return self._diagnose(case, call, out, {**expected, "answer_seen": output.get("seen")})
 
     @staticmethod
     def _judge_model(call, output, expected):

@@ -72,8 +72,8 @@ def replay_training(facts):
         for how, model in models.items():
             try:
                 if how == "fit":
-                    model.fit(X, y)
-                elif not settings.get("early_stopping"):
+                    _fit_then_periods(model, X, y, facts["passes"])
+                elif not settings.get("early_stopping") and settings.get("solver") != "lbfgs":
                     for _ in range(facts["passes"]):
                         model.partial_fit(X, y, classes=CLASSES)
             except (ValueError, TypeError):  # settings the learner's sklearn took, ours not
@@ -83,9 +83,21 @@ def replay_training(facts):
     return None
 
 
+def _fit_then_periods(model, X, y, passes):
+    """``fit``, then as many ``partial_fit`` passes as the learner's model made beyond it.
+
+    The notebook allows either way of training; a ``fit`` followed by more passes of
+    ``partial_fit`` on the same training part is both, and is replayed as such.
+    """
+    model.fit(X, y)
+    if model.solver != "lbfgs" and not model.early_stopping:
+        for _ in range(passes - len(model.loss_curve_)):
+            model.partial_fit(X, y)
+
+
 def _same_weights(model, facts):
     """Whether a replayed ``model`` ends with the weights and biases ``facts`` hold."""
-    if not hasattr(model, "coefs_") or len(model.loss_curve_) != facts["passes"]:
+    if not hasattr(model, "coefs_") or passes_made(model) != facts["passes"]:
         return False
     ours = list(model.coefs_) + list(model.intercepts_)
     theirs = [np.asarray(w, dtype=float) for w in facts["coefs"] + facts["intercepts"]]
@@ -93,23 +105,39 @@ def _same_weights(model, facts):
         a.shape == b.shape and np.allclose(a, b, **_REPLAY_CLOSE) for a, b in zip(ours, theirs))
 
 
+def passes_made(model):
+    """The passes a fitted MLPClassifier made over its images (lbfgs: its iterations).
+
+    ``loss_curve_`` has one loss per pass of the stochastic solvers since the model was
+    (re)initialised; lbfgs keeps none, and its ``n_iter_`` counts its iterations.
+    """
+    curve = getattr(model, "loss_curve_", None)
+    return len(curve) if curve is not None else int(model.n_iter_)
+
+
 def replay_slip(facts, name):
     """A wrong() verdict when replaying the training on the training part misses, else None."""
     if replayed_training(facts) is not None:
         return None
-    return wrong(f"`{name}` saw as many images as the training part holds, but not the "
-                 "training part's: trained again on `X_train, y_train` with its settings, the "
-                 "same model ends with other weights. Was it trained on another split of "
-                 "`X_rest`, or with rows of the validation or test part swapped in?",
-                 "train it on the notebook's own `X_train, y_train`, as they are (the solver "
-                 "shuffles them itself in every pass): the validation part judges the "
-                 "choices, and a model that has seen it is judged on its own homework.")
+    count = ("saw as many images as the training part holds, but not" if
+             facts.get("solver") != "lbfgs" else "was not trained on")
+    return wrong(f"`{name}` {count} the training part as it is: trained again on "
+                 "`X_train, y_train` with its settings, the same model ends with other "
+                 "weights. Were its rows reordered (shuffled or sorted by you), its labels "
+                 "or weights changed, or was it another split of `X_rest`, or rows of the "
+                 "validation or test part swapped in?",
+                 "train it on the notebook's own `X_train, y_train`, as they are: the "
+                 "solver shuffles them itself in every pass, from the model's "
+                 "`random_state`, which is how the check can replay it; the validation "
+                 "part judges the choices, and a model that has seen it is judged on its "
+                 "own homework.")
 
 
 def trained_on_words(facts):
     """What the checks established about the images the model was trained on."""
     if replayed_training(facts) == "unknown":
-        return ("it was shown as many images as the training part holds (which ones, the "
-                "check could not replay: that takes the digits, the settings the model was "
-                "trained with and a fixed integer `random_state`)")
+        shown = ("it was shown as many images as the training part holds (which ones"
+                 if facts.get("solver") != "lbfgs" else "it is trained (on which images")
+        return (f"{shown}, the check could not replay: that takes the digits, the settings "
+                "the model was trained with and a fixed integer `random_state`)")
     return "replaying its training on the training part gives its very weights"

@@ -34,6 +34,32 @@ def knob_hint(facts, sizes):
             "and 128 and 10 to 30 periods.")
 
 
+#: The notebook's names for the knobs, and the model's settings they must be.
+_KNOB_NAMES = {"BATCH_SIZE": "batch_size", "LEARNING_RATE": "learning_rate_init"}
+
+
+def knobs_slip(facts):
+    """A wrong() verdict when `BATCH_SIZE` or `LEARNING_RATE` is not the model's, else None.
+
+    The cell after the exercise prints them as the settings of `tuned_linear`.
+    """
+    knobs, settings = facts.get("knobs") or {}, facts.get("settings") or {}
+    differ = [(name, knobs[name], settings.get(setting))
+              for name, setting in _KNOB_NAMES.items()
+              if isinstance(knobs.get(name), float) and not (
+                  isinstance(settings.get(setting), (int, float))
+                  and not isinstance(settings.get(setting), bool)
+                  and np.isclose(knobs[name], settings[setting], rtol=1e-12, atol=0))]
+    if not differ:
+        return None
+    words = "; ".join(f"`{name}` is {value:g}, the model's is {model!r}"
+                      for name, value, model in differ)
+    return wrong(f"the settings you report are not those of `tuned_linear`: {words}. The "
+                 "cell below would print settings the model does not have.",
+                 "build the model from them, `tuned_linear = make_linear(BATCH_SIZE, "
+                 "LEARNING_RATE)`, after setting them, and run the cell again.")
+
+
 class TuneLinear(Judge, specs.TuneLinear):
     def judge(self, payload, cases):
         facts = payload["value"]
@@ -48,6 +74,9 @@ class TuneLinear(Judge, specs.TuneLinear):
                          "train it in exactly `LINEAR_PERIODS` periods, "
                          "`train_in_periods(tuned_linear, ..., LINEAR_PERIODS)`, and nothing "
                          "after.")
+        verdict = knobs_slip(facts)
+        if verdict is not None:
+            return verdict
         accuracies = part_accuracies(facts)
         verdict = reported_slip(facts, "linear_accuracy", accuracies, "tuned_linear")
         if verdict is not None:
