@@ -478,7 +478,7 @@ def sliced(columns, clip=False):
     (sliced(np.s_[:63], clip=True), ("clipped", "all of its pixels")),
     (lambda w: w.copy(), ("unchanged",)),
     (lambda w: w / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-12),
-     ("reaches only", "a sum, or a norm", "largest *absolute weight*")),
+     ("reaches only", "a sum, a norm", "largest *absolute weight*")),
     (lambda w: w / np.maximum(np.abs(w).mean(axis=1, keepdims=True), 1e-12),
      ("goes past ±1", "less than its largest absolute weight")),
 ], ids=[*[f"floor-{f}" for f in (1, 0.9, 0.5, 0.1)],

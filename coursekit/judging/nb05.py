@@ -246,27 +246,7 @@ class RbmPipeline(Judge, specs.RbmPipeline):
                          "use the notebook's `rbm` as it is: 100 components, learning rate "
                          "0.06, 10 iterations, `random_state=0`.")
         logistic = facts["logistic"]
-        if _same_setting(logistic.get("tol"), 1.0):
-            return wrong("the LogisticRegression has `tol=1`, the example's setting: its "
-                         "solver stops before its first step.",
-                         "use the working settings: `LogisticRegression(C=6000, "
-                         "solver=\"newton-cholesky\", tol=1e-8)`.")
-        different = [f"{name}={logistic.get(name)!r}" for name, value in LOGISTIC_SETTINGS.items()
-                     if name != "tol" and not _same_setting(logistic.get(name), value)]
-        if different:
-            return wrong(f"the LogisticRegression's settings differ from the working ones: "
-                         f"{', '.join(different)}.",
-                         "use `LogisticRegression(C=6000, solver=\"newton-cholesky\", "
-                         "tol=1e-8)`: a weak penalty, and a solver that goes all the way.")
-        tol = logistic.get("tol")
-        if not (isinstance(tol, numbers.Real) and not isinstance(tol, bool)
-                and 0 < tol <= LOGISTIC_SETTINGS["tol"]):
-            return wrong(f"the LogisticRegression has `tol={tol!r}`: its solver may stop "
-                         "before the minimum, where another order of the rows or another "
-                         "computer gives other answers.",
-                         "use `tol=1e-8` (a smaller one goes all the way too): "
-                         "`LogisticRegression(C=6000, solver=\"newton-cholesky\", tol=1e-8)`.")
-        verdict = _judge_other_logistic_settings(logistic)
+        verdict = _judge_logistic_settings(logistic)
         if verdict is not None:
             return verdict
         if not facts["fitted"]:
@@ -290,6 +270,31 @@ class RbmPipeline(Judge, specs.RbmPipeline):
             return verdict
         return correct(f"the example's RBM, then a logistic regression that converges; "
                        f"accuracy on the test part {accuracy:.3f}.")
+
+
+def _judge_logistic_settings(logistic):
+    """Name the first setting of the logistic step that is not a working one; else None."""
+    if _same_setting(logistic.get("tol"), 1.0):
+        return wrong("the LogisticRegression has `tol=1`, the example's setting: its "
+                     "solver stops before its first step.",
+                     "use the working settings: `LogisticRegression(C=6000, "
+                     "solver=\"newton-cholesky\", tol=1e-8)`.")
+    different = [f"{name}={logistic.get(name)!r}" for name, value in LOGISTIC_SETTINGS.items()
+                 if name != "tol" and not _same_setting(logistic.get(name), value)]
+    if different:
+        return wrong(f"the LogisticRegression's settings differ from the working ones: "
+                     f"{', '.join(different)}.",
+                     "use `LogisticRegression(C=6000, solver=\"newton-cholesky\", "
+                     "tol=1e-8)`: a weak penalty, and a solver that goes all the way.")
+    tol = logistic.get("tol")
+    if not (isinstance(tol, numbers.Real) and not isinstance(tol, bool)
+            and 0 < tol <= LOGISTIC_SETTINGS["tol"]):
+        return wrong(f"the LogisticRegression has `tol={tol!r}`: its solver may stop "
+                     "before the minimum, where another order of the rows or another "
+                     "computer gives other answers.",
+                     "use `tol=1e-8` (a smaller one goes all the way too): "
+                     "`LogisticRegression(C=6000, solver=\"newton-cholesky\", tol=1e-8)`.")
+    return _judge_other_logistic_settings(logistic)
 
 
 #: How far an RBM trained on the training part may be from the reference one: thread
@@ -647,8 +652,8 @@ def _short_rows(call, short, divisor, size):
                      "divide every row by its own size, small ones too; only a size of "
                      "exactly 0 needs care: `np.where(size > 0, weights / size, 0)`.")
     return wrong(f"{call}: row {row} reaches only ±{reach:.3g}, not ±1: it was divided by "
-                 f"{divisor[row]:.3g}, more than its largest size {size[row]:.3g} (a sum, "
-                 "or a norm?).",
+                 f"{divisor[row]:.3g}, more than its largest size {size[row]:.3g} (a sum, a "
+                 "norm, or something added to the size?).",
                  "divide by the largest *absolute weight* of each row, "
                  "`np.abs(weights).max(axis=1, keepdims=True)`.")
 
