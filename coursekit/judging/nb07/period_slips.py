@@ -133,7 +133,8 @@ def data_slip(case, call, out, expected):
     shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
     if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
         return wrong(f"{call} recorded losses like those of a training that visits the "
-                     "images in another order (first period: training "
+                     "images in another order, or with some of them swapped for others "
+                     "(first period: training "
                      f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
                      f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
                      "pass the whole training part to `partial_fit`, once per period and "
