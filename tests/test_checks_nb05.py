@@ -374,6 +374,14 @@ def test_rbm_pipeline_settings_changed_after_the_fit_are_named(fitted_pipeline):
     assert "images or labels" not in result.message.split("rows")[0]
 
 
+def test_rbm_pipeline_fitted_twice_with_warm_start_is_named(fitted_pipeline):
+    features = fitted_pipeline[0].transform(X_TRAIN)
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS, warm_start=True).fit(features, Y_TRAIN)
+    logistic.fit(features, Y_TRAIN)
+    answer = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic)])
+    assert_wrong(pipeline_verdict(answer), "warm_start=True", "a second `fit`", "once")
+
+
 def test_rbm_pipeline_fitted_on_one_row_fewer_is_not_called_test_images():
     # It scores 0.951, above the pipeline fitted on the whole training part: the RBM's
     # other components show it, and the verdict names fewer rows before test images.

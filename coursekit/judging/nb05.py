@@ -395,6 +395,13 @@ def _judge_logistic_fit(weights, logistic, accuracy):
                      "set the settings first, then fit: `Pipeline([(\"rbm\", rbm), "
                      "(\"logistic\", LogisticRegression(C=6000, solver=\"newton-cholesky\", "
                      "tol=1e-8))]).fit(X_train, y_train)`.")
+    if logistic.get("warm_start") is True:
+        return wrong("the RBM is right, but the logistic regression's weights are not those "
+                     "of one fit on its features of `X_train, y_train`: with `warm_start=True` "
+                     "a second `fit` starts from the first one's weights and stops elsewhere "
+                     "(or it was fitted on other rows, labels or `sample_weight`)." + scores,
+                     "drop `warm_start=True` and fit the whole pipeline once: "
+                     "`rbm_features.fit(X_train, y_train)`.")
     return wrong("the RBM is right, but the logistic regression was not fitted on its "
                  "features of `X_train, y_train` with these settings: it was fitted on other "
                  "rows (test rows added, training rows left out), other labels, with "
@@ -436,8 +443,8 @@ _BUILD_PIPELINE = ("chain the two: `Pipeline([(\"rbm\", rbm), (\"logistic\", "
                    "then `.fit(X_train, y_train)`.")
 
 
-#: Parameters that do not change what newton-cholesky fits: not compared (it solves to
-#: the one minimum, so a warm start from an earlier fit ends where a cold one does).
+#: Parameters that do not change what one fit of newton-cholesky gives: not compared
+#: (`warm_start` only matters to a second fit, whose other weights the judge then sees).
 _NOT_COMPARED = ("n_jobs", "verbose", "random_state", "warm_start")
 
 
