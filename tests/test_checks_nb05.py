@@ -426,7 +426,13 @@ def own_scale_with_a_floor(weights):
     return weights / np.maximum(np.abs(weights).max(axis=1, keepdims=True), 1e-12)
 
 
-@pytest.mark.parametrize("answer", [own_scale, own_scale_in_a_loop, own_scale_with_a_floor])
+def own_scale_guarded(weights):
+    # A tiny guard added to every size moves no tile by a ten-thousandth of its scale.
+    return weights / (np.abs(weights).max(axis=1, keepdims=True) + 1e-6)
+
+
+@pytest.mark.parametrize("answer", [own_scale, own_scale_in_a_loop, own_scale_with_a_floor,
+                                    own_scale_guarded, lambda w: np.round(own_scale(w), 4)])
 def test_own_scale_right_answers_pass(answer):
     result = judging.evaluate(judging.get("05-own-scale"), answer)
     assert result.passed, result
@@ -489,9 +495,11 @@ def sliced(columns, clip=False):
      ("reaches only", "a sum, a norm", "largest *absolute weight*")),
     (lambda w: w / np.maximum(np.abs(w).mean(axis=1, keepdims=True), 1e-12),
      ("goes past ±1", "less than its largest absolute weight")),
+    (lambda w: w / (np.abs(w).max(axis=1, keepdims=True) + 1e-4),
+     ("reaches only ±0.99", "something added")),
 ], ids=[*[f"floor-{f}" for f in (1, 0.9, 0.5, 0.1)],
         *["slice-:63", "slice-1:", "slice-1:-1", "slice-4:60", "slice-:48", "slice-::2"],
-        "slice-clipped", "unchanged", "norm", "mean"])
+        "slice-clipped", "unchanged", "norm", "mean", "guard-1e-4"])
 def test_own_scale_a_floor_or_a_size_from_some_pixels_is_named(answer, words):
     assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
 
