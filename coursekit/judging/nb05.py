@@ -631,12 +631,12 @@ def row_slip(call, weights, out):
     if past:
         row = past[0]
         if np.any(np.isclose(np.abs(weights[row]), divisor[row], rtol=1e-6, atol=0)):
-            return wrong(f"{call}: row {row} goes past ±1, to ±{size[row] / divisor[row]:.3g}: "
+            return wrong(f"{call}: row {row} goes past ±1, to ±{size[row] / divisor[row]:.4g}: "
                          "its size was taken from some of its pixels only, not from pixel "
                          f"{int(np.argmax(np.abs(weights[row])))}, where its largest weight is.",
                          "take each row's largest size over all of its pixels: "
                          "`np.abs(weights).max(axis=1, keepdims=True)`, no slice.")
-        return wrong(f"{call}: row {row} goes past ±1, to ±{size[row] / divisor[row]:.3g}: "
+        return wrong(f"{call}: row {row} goes past ±1, to ±{size[row] / divisor[row]:.4g}: "
                      "it was divided by less than its largest absolute weight (a mean, or "
                      "a median?).",
                      "divide by the largest size, `np.abs(weights).max(axis=1, "
