@@ -915,3 +915,20 @@ def test_train_in_periods_validation_rows_mixed_in_are_named_as_such():
     assert_wrong(added, "images more than", "validation part")
     assert "shuffle" not in added.hint
     assert_wrong(swapped, "swap in rows of the validation part")
+
+
+def test_train_in_periods_two_partial_fits_a_period_are_not_called_added_rows():
+    def twice(model, X_train, y_train, X_valid, y_valid, periods):
+        train_losses, valid_losses = [], []
+        for _ in range(periods):
+            model.partial_fit(X_train, y_train, classes=np.arange(10))
+            model.partial_fit(X_train, y_train, classes=np.arange(10))
+            train_losses.append(_measured(model, X_train, y_train))
+            valid_losses.append(_measured(model, X_valid, y_valid))
+        return train_losses, valid_losses
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = verdict("07-train-in-periods", twice)
+    assert_wrong(result, "8 passes", "in 4 periods", "once")
+    assert "rows added" not in result.message

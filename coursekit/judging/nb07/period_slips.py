@@ -100,6 +100,12 @@ def count_slip(call, seen, expected, periods, size):
     if not isinstance(seen, float) or seen == expected["seen"]:
         return None
     extra = int(round(seen - expected["seen"]))
+    if extra > 0 and extra % size == 0:  # whole passes more: never a few added rows
+        passes = periods + extra // size
+        return wrong(f"{call} made {passes} passes over the training part in {periods} "
+                     "periods: one `partial_fit` per period, no more and no fewer.",
+                     "in each period call `model.partial_fit(X_train, y_train, "
+                     "classes=np.arange(10))` once, then record both losses.")
     if extra > 0:
         return wrong(f"{call} showed the model {extra:,} images more than {periods} passes "
                      f"over the training part ({size} images each) show: were rows added, "
