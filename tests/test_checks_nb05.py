@@ -471,6 +471,11 @@ def test_own_scale_cases_hold_a_row_of_zeros_and_travel_as_plain_data():
     assert any((np.abs(weights).max(axis=1) == 0).any() for (weights,) in cases)
 
 
+def stretched_onto_the_scale(weights):
+    low, span = weights.min(axis=1, keepdims=True), np.ptp(weights, axis=1, keepdims=True)
+    return np.where(span > 0, 2 * (weights - low) / np.where(span > 0, span, 1) - 1, 0)
+
+
 def floored(floor):
     return lambda w: w / np.maximum(np.abs(w).max(axis=1, keepdims=True), floor)
 
@@ -489,7 +494,7 @@ def sliced(columns, clip=False):
     *[(sliced(columns), ("goes past ±1", "some of its pixels", "no slice"))
       for columns in (np.s_[:63], np.s_[1:], np.s_[1:-1], np.s_[4:60], np.s_[:48],
                       np.s_[::2])],
-    (sliced(np.s_[:63], clip=True), ("clipped", "all of its pixels")),
+    (sliced(np.s_[:63], clip=True), ("clipped", "some of its pixels", "all of its pixels")),
     (lambda w: w.copy(), ("unchanged",)),
     (lambda w: w / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-12),
      ("reaches only", "a sum, a norm", "largest *absolute weight*")),
@@ -497,9 +502,16 @@ def sliced(columns, clip=False):
      ("goes past ±1", "less than its largest absolute weight")),
     (lambda w: w / (np.abs(w).max(axis=1, keepdims=True) + 1e-4),
      ("reaches only ±0.99", "something added")),
+    (lambda w: np.divide(w, -w.min(axis=1, keepdims=True), out=np.zeros(w.shape),
+                         where=w.min(axis=1, keepdims=True) != 0),
+     ("minus its smallest", "one sign only")),
+    (stretched_onto_the_scale, ("stretched", "only divide")),
+    (lambda w: np.sign(w), ("only the sign",)),
+    (lambda w: w / np.abs(w[0]).max(), ("every row by the same number",)),
 ], ids=[*[f"floor-{f}" for f in (1, 0.9, 0.5, 0.1)],
         *["slice-:63", "slice-1:", "slice-1:-1", "slice-4:60", "slice-:48", "slice-::2"],
-        "slice-clipped", "unchanged", "norm", "mean", "guard-1e-4"])
+        "slice-clipped", "unchanged", "norm", "mean", "guard-1e-4", "minus-min", "min-max",
+        "sign", "first-row-for-all"])
 def test_own_scale_a_floor_or_a_size_from_some_pixels_is_named(answer, words):
     assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
 

@@ -533,6 +533,7 @@ class OwnScale(Judge, specs.OwnScale):
         with np.errstate(invalid="ignore", divide="ignore"):
             expected = np.where(size > 0, weights / size, 0.0)
             by_max = weights / weights.max(axis=1, keepdims=True)
+            by_min = weights / -weights.min(axis=1, keepdims=True)
         if np.any(np.isnan(out)) and np.allclose(out[size[:, 0] > 0], expected[size[:, 0] > 0]):
             return wrong(f"{call} turned a row of zeros into NaN (0 divided by 0).",
                          "leave a row whose weights are all 0 as it is: divide only where "
@@ -551,10 +552,11 @@ class OwnScale(Judge, specs.OwnScale):
                          "all weights: faint components stay faint.",
                          "divide each row by its own largest size: "
                          "`np.abs(weights).max(axis=1, keepdims=True)`.")
-        if np.allclose(np.nan_to_num(out), np.nan_to_num(by_max)):
-            return wrong(f"{call} divided each row by its largest *value*; for a row of mostly "
-                         "negative weights that is small or negative, and the tile flips or "
-                         "overflows.",
+        if np.allclose(np.nan_to_num(out), np.nan_to_num(by_max)) or np.allclose(
+                np.nan_to_num(out), np.nan_to_num(by_min)):
+            return wrong(f"{call} divided each row by its largest *value* (or by minus its "
+                         "smallest), the largest weight of one sign only; for a row whose "
+                         "largest size has the other sign, the tile flips or overflows.",
                          "divide by the largest *size*, `np.abs(weights).max(axis=1, "
                          "keepdims=True)`.")
         column = np.abs(weights).max(axis=0, keepdims=True)
@@ -607,11 +609,25 @@ def row_slip(call, weights, out):
     """
     size = np.abs(weights).max(axis=1)
     rows = np.flatnonzero(size > 0)
+    if np.allclose(out, np.sign(weights)):
+        return wrong(f"{call} kept only the sign of each weight: every tile is all -1 and 1.",
+                     "divide each row by its largest size instead, `weights / "
+                     "np.abs(weights).max(axis=1, keepdims=True)`, so weights keep their "
+                     "sizes relative to each other.")
+    low, high = weights.min(axis=1, keepdims=True), weights.max(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stretched = 2 * (weights - low) / (high - low) - 1
+    if np.allclose(out[rows], stretched[rows]):
+        return wrong(f"{call} stretched each row from its smallest to its largest value onto "
+                     "-1 to 1: that shifts the weights, and a weight of 0 (no effect, white) "
+                     "no longer stays 0.",
+                     "only divide, never subtract: `weights / np.abs(weights).max(axis=1, "
+                     "keepdims=True)` keeps 0 at 0.")
     clipped = _clipped_row(weights, out, rows, size)
     if clipped is not None:
-        return wrong(f"{call}: row {clipped} holds ±1 at several pixels whose weights differ: "
-                     "values past ±1 were cut off (clipped), so its size was taken from some "
-                     "of its pixels only.",
+        return wrong(f"{call}: row {clipped} is cut off at ±1 (clipped): it was divided by "
+                     "less than its largest size, such as one taken from some of its pixels "
+                     "only.",
                      "take each row's largest size over all of its pixels, "
                      "`np.abs(weights).max(axis=1, keepdims=True)`: then no value passes "
                      "±1 and nothing needs clipping.")
@@ -645,10 +661,15 @@ def row_slip(call, weights, out):
 
 
 def _clipped_row(weights, out, rows, size):
-    """The first row holding ±1 at pixels whose weights differ in size, else None."""
+    """The first row that is a multiple of its weights cut off at ±1, else None."""
     for row in rows:
-        at_one = np.isclose(np.abs(out[row]), 1)
-        if at_one.sum() > 1 and np.ptp(np.abs(weights[row][at_one])) > 1e-9 * size[row]:
+        inside = (np.abs(out[row]) < 1 - 1e-9) & (weights[row] != 0)
+        if inside.sum() < 2 or inside.all():
+            continue
+        w = weights[row][inside]
+        factor = out[row][inside] @ w / (w @ w)
+        if factor * size[row] > 1 + SCALE_TOLERANCE and np.allclose(
+                out[row], np.clip(factor * weights[row], -1, 1)):
             return row
     return None
 
@@ -659,6 +680,12 @@ def _short_rows(call, short, divisor, size):
     reach = size[row] / divisor[row]
     floor = divisor[short]
     right = np.isclose(divisor, size, rtol=1e-6)
+    scaled = divisor[np.isfinite(divisor)]
+    if len(scaled) > 1 and np.allclose(scaled, scaled[0], rtol=1e-6):
+        return wrong(f"{call} divided every row by the same number, {scaled[0]:.4g}: row "
+                     f"{row} reaches only ±{reach:.4g}, not ±1.",
+                     "divide each row by its own largest size: "
+                     "`np.abs(weights).max(axis=1, keepdims=True)`.")
     if np.allclose(floor, floor[0], rtol=1e-6) and not np.any(right & (size < floor[0])):
         return wrong(f"{call}: row {row}, whose largest size is {size[row]:.3g}, reaches only "
                      f"±{reach:.4g}, not ±1: it was divided by {floor[0]:.3g}, a floor raised "
