@@ -374,6 +374,13 @@ def test_rbm_pipeline_settings_changed_after_the_fit_are_named(fitted_pipeline):
     assert "images or labels" not in result.message.split("rows")[0]
 
 
+def test_rbm_pipeline_fitted_on_float32_images_is_named():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # newton-cholesky on float32 features warns of them
+        answer = rbm_pipeline().fit(X_TRAIN.astype(np.float32), Y_TRAIN)
+    assert_wrong(pipeline_verdict(answer), "learned in float32", "without `.astype")
+
+
 def test_rbm_pipeline_fitted_twice_with_warm_start_is_named(fitted_pipeline):
     features = fitted_pipeline[0].transform(X_TRAIN)
     logistic = LogisticRegression(**LOGISTIC_SETTINGS, warm_start=True).fit(features, Y_TRAIN)

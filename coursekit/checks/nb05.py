@@ -93,6 +93,8 @@ def _describe_rbm_pipeline(model, X_test):
         # compares it with an RBM of the same settings trained on the training part.
         facts["rbm_fitted"] = True
         facts["components"] = getattr(parts[0], "components_", None)
+        # The RBM computes in its images' precision: float32 ones give other components.
+        facts["rbm_dtype"] = str(getattr(facts["components"], "dtype", ""))
     try:
         check_is_fitted(model)
     except NotFittedError:

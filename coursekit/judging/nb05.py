@@ -263,6 +263,12 @@ class RbmPipeline(Judge, specs.RbmPipeline):
             return wrong("the pipeline gave no predictions for the test images.",
                          "fit it on the notebook's `X_train` of 64 pixels per image.")
         accuracy = float(np.mean(predictions == y_test))
+        if facts.get("rbm_dtype") not in (None, "float64"):
+            return wrong(f"the pipeline's RBM learned in {facts['rbm_dtype']}: it was fitted on "
+                         "images of another type than the notebook's (float64), and its "
+                         "components are not those of the example's RBM.",
+                         "fit the pipeline on `X_train` as the notebook made it, without "
+                         "`.astype(...)`: `rbm_features.fit(X_train, y_train)`.")
         verdict = (_judge_rbm_training(facts.get("components"), facts.get("optimality_gap"),
                                        accuracy)
                    or _judge_logistic_fit(facts.get("logistic_weights"), logistic, accuracy))
