@@ -102,6 +102,33 @@ def test_best_row_slips_meet_a_case_that_names_them(name, answer, phrase, hint):
         assert_wrong(verdict("06-best-row", answer), phrase, hint)
 
 
+def _with_best_value(table, column, value):
+    row = table.loc[table[column].idxmax()].copy()
+    row[column] = value
+    return row
+
+
+# The seventh student's: the right row, but not as the table holds it. The notebook's
+# next cell prints its penalty, C and score.
+BEST_ROW_CHANGED = [
+    (lambda t, c: _with_best_value(t, c, 1.0), "another", "unchanged"),
+    (lambda t, c: t.loc[t[c].idxmax()].astype(str), "as text", "astype(str)"),
+    (lambda t, c: t.loc[t[c].idxmax()].drop(t.columns[0]), "without its 'penalty' field",
+     "every column"),
+    (lambda t, c: t.round(4).loc[t[c].idxmax()], "rounded", "unchanged"),
+    (lambda t, c: pd.concat([t.loc[t[c].idxmax()], pd.Series({"note": "best"})]),
+     "not one row of the table", "table.loc"),
+    (lambda t, c: pd.concat([t.loc[t[c].idxmax()], pd.Series({"note": "best"})]).rename(
+        t[c].idxmax()), "fields", "every column"),
+    (lambda t, c: t.loc[t[c].idxmax()].rename(None), "without its label", "renaming"),
+]
+
+
+@pytest.mark.parametrize("answer, phrase, hint", BEST_ROW_CHANGED)
+def test_best_row_a_row_not_as_the_table_holds_it_is_named(answer, phrase, hint):
+    assert_wrong(verdict("06-best-row", answer), phrase, hint)
+
+
 def test_best_row_cases_put_the_best_first_last_tied_and_near_tied():
     cases = judging.get("06-best-row").cases(7)
     positions = [int(np.nanargmax(data[column])) for data, _, column in cases]
@@ -426,7 +453,7 @@ def grid_table_with_room_for_scores(l1_ratios, C_values):
 
 def grid_table_from_one(l1_ratios, C_values):
     table = grid_table(l1_ratios, C_values)
-    table.index = table.index + 1  # labels the notebook never reads by position
+    table.index = table.index + 1
     return table
 
 
@@ -470,8 +497,19 @@ def test_grid_table_rows_with_the_same_label_are_named(answer):
     assert isinstance(table.loc[table["test_auc"].idxmax()], pd.DataFrame)
 
 
-@pytest.mark.parametrize("answer", [grid_table, grid_table_by_product, grid_table_from_one,
-                                    grid_table_by_parts, grid_table_labelled_by_text])
+def grid_table_indexed_by_setting(l1_ratios, C_values):
+    return grid_table(l1_ratios, C_values).set_index(["l1_ratio", "C"], drop=False)
+
+
+# The seventh student's: rows labelled otherwise than by their positions, which the text
+# of exercise 1 asks to keep and exercise 3 relies on.
+@pytest.mark.parametrize("answer", [grid_table_labelled_by_text, grid_table_from_one,
+                                    grid_table_indexed_by_setting])
+def test_grid_table_rows_labelled_otherwise_than_by_position_are_named(answer):
+    assert_wrong(verdict("06-grid-table", answer), "not their positions", "pd.DataFrame(rows)")
+
+
+@pytest.mark.parametrize("answer", [grid_table, grid_table_by_product, grid_table_by_parts])
 def test_grid_table_right_answers_pass(answer):
     result = verdict("06-grid-table", answer)
     assert result.passed, result

@@ -127,6 +127,16 @@ def _with_other_scores(rng, name):
 def _judge_label(call, output, table, column):
     """Is the returned row one with the largest value in ``column``? None when it is."""
     got, best = output.get("label"), int(table[column].idxmax())
+    if got is None and _judge_row_content(call, output, table.loc[best]) is None:
+        return wrong(f"{call} returned the best row's values, but without its label (the "
+                     "Series' `name`, which `table.loc[label]` keeps): the notebook's next "
+                     "cell prints it.",
+                     "return the table's own row, as `table.loc[table[column].idxmax()]` "
+                     "gives it, without renaming it.")
+    if got is None and _judge_row_content(call, output, table.max()) is not None:
+        return wrong(f"{call} returned a Series with no row label, which is not one row "
+                     "of the table as it is.",
+                     "return the table's own row: `table.loc[table[column].idxmax()]`.")
     if got is None:
         return wrong(f"{call} returned a Series with no row label: the largest value "
                      "of every column, each taken from its own row (`table.max()` "
@@ -136,6 +146,9 @@ def _judge_label(call, output, table, column):
     largest = table[column].max()
     if got in table.index and table.loc[got, column] == largest and np.isclose(
             output.get("C", np.nan), table.loc[got, "C"]):
+        verdict = _judge_row_content(call, output, table.loc[got])
+        if verdict is not None:
+            return verdict
         if output.get("changed_input"):
             return wrong(f"{call} returned the right row, but changed the table it was "
                          "given (sorted or reordered it in place).",
@@ -144,6 +157,53 @@ def _judge_label(call, output, table, column):
                          "copy; `table[column].idxmax()` needs no sorting at all.")
         return None
     return _name_the_wrong_row(call, got, best, table, column)
+
+
+def _judge_row_content(call, output, row):
+    """Is the returned row the table's ``row`` as it is, every field? None when it is.
+
+    The notebook prints the best row's penalty, C and score: a row with a field left
+    out, a value changed or rounded, or every value made text, breaks that cell or
+    prints another number.
+    """
+    # The wire brings a list of numbers back as an array.
+    fields, values = (value.tolist() if isinstance(value, np.ndarray) else value
+                      for value in (output.get("fields"), output.get("values")))
+    want = [str(name) for name in row.index]
+    if not isinstance(fields, list) or not isinstance(values, list):
+        return None  # nothing to compare with (an answer collected by an older kernel)
+    if [str(name) for name in fields] != want:
+        missing = [name for name in want if name not in map(str, fields)]
+        said = (f"without its {', '.join(map(repr, missing))} field" if missing else
+                f"with the fields {[str(name) for name in fields][:8]}, not the table's "
+                f"columns {want}")
+        return wrong(f"{call} returned the best row {said}.",
+                     "return the table's own row, every column kept: "
+                     "`table.loc[table[column].idxmax()]`.")
+    for name, value, expected in zip(want, values, row.tolist()):
+        if _same_value(value, expected):
+            continue
+        if isinstance(value, str) and not isinstance(expected, str):
+            return wrong(f"{call} returned the best row with its values as text ({name} is "
+                         f"{value!r}; in the table it is the number {expected!r}).",
+                         "return the row as the table holds it, without `astype(str)`: "
+                         "`table.loc[table[column].idxmax()]`.")
+        return wrong(f"{call} returned the best row with another {name} ({value!r}) than "
+                     f"the table holds ({expected!r}): a value rounded or changed.",
+                     "return the table's own row, unchanged: "
+                     "`table.loc[table[column].idxmax()]`.")
+    return None
+
+
+def _same_value(value, expected):
+    """Whether a returned field holds the table's value exactly (NaN for NaN)."""
+    if isinstance(expected, str) or isinstance(value, str):
+        return value == expected
+    try:
+        value, expected = float(value), float(expected)
+    except (TypeError, ValueError):
+        return False
+    return value == expected or (np.isnan(value) and np.isnan(expected))
 
 
 def _name_the_wrong_row(call, got, best, table, column):

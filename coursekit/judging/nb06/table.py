@@ -98,10 +98,16 @@ def _judge_row_labels(call, facts):
     `best_row` looks a row up by its label: with a label twice, `table.loc[label]`
     gives a table of rows, and the notebook's next cell fails on formatting it.
     """
-    if facts.get("index_unique") is not False:
-        return None
     shown = facts.get("index")
     labels = ", ".join(str(label) for label in list(shown if shown is not None else [])[:8])
+    if facts.get("index_unique") is not False:
+        if facts.get("index_positions") is not False:
+            return None
+        return wrong(f"{call} labels its rows {labels}, ...: not their positions 0, 1, 2, "
+                     "... as a new table's rows are. Exercise 3 relies on labels and "
+                     "positions agreeing in this table.",
+                     "leave the row labels as `pd.DataFrame(rows)` makes them: no "
+                     "`set_index`, no changed `index`.")
     return wrong(f"{call} gives several rows the same label (the row labels begin "
                  f"{labels}, ...): `pd.concat` keeps the labels of each table it joins.",
                  "give each row a label of its own: `pd.concat(parts, ignore_index=True)`, "
