@@ -227,3 +227,28 @@ def test_only_the_kernel_folders_of_graders_that_are_gone_are_removed(tmp_path, 
             [f"coursekit-grade-{os.getppid()}-a1b2", "coursekit-grade-12345678"])
     finally:
         shutil.rmtree(mine, ignore_errors=True)
+
+
+def test_a_dead_graders_cgroup_is_removed_with_what_still_runs_in_it(monkeypatch):
+    # A grader killed while bubblewrap was starting leaves a sandbox that never asked to
+    # die with its parent (it runs in a session of its own): the next grader kills it.
+    from coursekit.grading.sandbox import cgroups
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with monkeypatch.context() as patch:
+        patch.setattr(cgroups.os, "getpid", lambda: gone.pid)
+        group = cgroups.Cgroup.create(0, 0)
+    if group is None:
+        pytest.skip("no cgroup may be made here")
+    left = subprocess.Popen(group.join_command(["sleep", "600"]), start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while not group.processes() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert group.processes()
+        api.remove_stale_cgroups()
+        assert left.wait(timeout=10) == -signal.SIGKILL
+        assert not any(folder.exists() for folder in group.folders)
+    finally:
+        group.close()

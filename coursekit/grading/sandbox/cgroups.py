@@ -183,21 +183,25 @@ def warn_no_cpu_cap():
 
 
 def remove_stale_cgroups():
-    """Remove the empty cgroups of graders that are gone (killed with their worker).
+    """Remove the cgroups of graders that are gone (killed), with whatever still runs in them.
 
     A grader removes its sandbox's cgroup when done; one killed (SIGKILL, with
     its worker) cannot. Its name carries its grader's pid
-    (``coursekit-grade-<pid>-...``): the ones of dead graders are removed here
-    when empty (a cgroup with a process in it cannot be removed).
+    (``coursekit-grade-<pid>-...``): the ones of dead graders are removed here.
+    A sandbox whose launch the kill cut short can outlive its grader (bubblewrap
+    runs in a session of its own, and dies with its parent only once it has
+    asked to): only sandboxes are ever put in these cgroups, so what is left in
+    one is killed first.
     """
+    stale = {}
     for folder in [*ROOT.glob(f"{PREFIX}*"), *ROOT.glob(f"*/{PREFIX}*")]:
         try:
             owner = int(folder.name.split("-")[2])
             os.kill(owner, 0)
         except ProcessLookupError:
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
+            stale.setdefault(folder.name, []).append(folder)
         except (ValueError, IndexError, PermissionError):
             continue
+    version = 2 if (ROOT / "cgroup.controllers").exists() else 1
+    for folders in stale.values():
+        Cgroup(folders, version).close()
