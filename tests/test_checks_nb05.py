@@ -558,3 +558,13 @@ def test_the_reference_passes_its_own_check_and_names_unknown_directions():
     assert verdict(reference_nudge).passed
     with pytest.raises(ValueError, match="direction must be one of"):
         reference_nudge(np.zeros((1, 8, 8)), "north")
+
+
+@pytest.mark.parametrize("name, change", [("hidden", 1.0), ("hidden", 0.01), ("visible", 1.0)])
+def test_rbm_pipeline_an_intercept_changed_after_the_fit_is_named(fitted_pipeline, name,
+                                                                   change):
+    # The eighth student's: the components are right, the features are not.
+    answer = copy.deepcopy(fitted_pipeline)
+    setattr(answer[0], f"intercept_{name}_", getattr(answer[0], f"intercept_{name}_") + change)
+    assert_wrong(pipeline_verdict(answer), f"`intercept_{name}_`", "changed after the fit",
+                 "leave the fitted RBM")

@@ -292,6 +292,17 @@ def test_confusion_rates_wrong_answers_fail_with_their_own_hint(answer, phrase, 
     assert hint in result.hint, result
 
 
+def divided_by_counts(y_true, y_pred):
+    # The eighth student's: counts of each digit that stop at the last one present.
+    return confusion_matrix(y_true, y_pred, labels=range(10)) / np.bincount(y_true)[:, None]
+
+
+def test_confusion_rates_divided_by_counts_without_minlength_fails():
+    # Right while the missing digit is not the last; on a part without any 9 it raises.
+    result = verdict("07-confusion-rates", divided_by_counts)
+    assert not result.passed and "ValueError" in result.message, result
+
+
 def test_confusion_rates_unanswered():
     assert verdict("07-confusion-rates", ...).status == checks.MISSING
 

@@ -93,6 +93,9 @@ def _describe_rbm_pipeline(model, X_test):
         # compares it with an RBM of the same settings trained on the training part.
         facts["rbm_fitted"] = True
         facts["components"] = getattr(parts[0], "components_", None)
+        # The features depend on the hidden units' intercepts too.
+        facts["intercepts"] = {"hidden": getattr(parts[0], "intercept_hidden_", None),
+                               "visible": getattr(parts[0], "intercept_visible_", None)}
         # The RBM computes in its images' precision: float32 ones give other components.
         facts["rbm_dtype"] = str(getattr(facts["components"], "dtype", ""))
     try:

@@ -271,6 +271,7 @@ class RbmPipeline(Judge, specs.RbmPipeline):
                          "`.astype(...)`: `rbm_features.fit(X_train, y_train)`.")
         verdict = (_judge_rbm_training(facts.get("components"), facts.get("optimality_gap"),
                                        accuracy)
+                   or _judge_rbm_intercepts(facts.get("intercepts"), accuracy)
                    or _judge_logistic_fit(facts.get("logistic_weights"), logistic, accuracy))
         if verdict is not None:
             return verdict
@@ -374,6 +375,28 @@ def _judge_rbm_training(components, gap, accuracy):
                  "labels, but images it trained on are no longer unseen)." + seen,
                  "fit the pipeline once, on the training part only and as it is: "
                  "`rbm_features.fit(X_train, y_train)`; the pipeline trains the RBM itself.")
+
+
+def _judge_rbm_intercepts(intercepts, accuracy):
+    """None when the RBM's intercepts are those its training on ``X_train`` gave.
+
+    The components can be right while an intercept was changed after the fit
+    (``rbm.intercept_hidden_ += 1``): the features, and every answer, change with it.
+    """
+    reference = reference_rbm()
+    intercepts = intercepts if isinstance(intercepts, dict) else {}
+    for name, want in (("hidden", reference.intercept_hidden_),
+                       ("visible", reference.intercept_visible_)):
+        given = as_float_array(intercepts.get(name), shape=want.shape)
+        if given is None or np.abs(given - want).max() > COMPONENTS_TOLERANCE:
+            return wrong(f"the pipeline's RBM learned the right components, but its "
+                         f"`intercept_{name}_` is not the one its training gave: it was "
+                         f"changed after the fit. The pipeline classifies {accuracy:.3f} of "
+                         f"the test images; fitted on `X_train, y_train` it classifies "
+                         f"{RBM_ACCURACY}.",
+                         "leave the fitted RBM as it is: run the cells from `rbm = "
+                         "BernoulliRBM(...)` again, then fit the pipeline once.")
+    return None
 
 
 def _given_weights(weights, shape):
