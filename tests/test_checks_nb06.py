@@ -121,6 +121,7 @@ BEST_ROW_CHANGED = [
     (lambda t, c: pd.concat([t.loc[t[c].idxmax()], pd.Series({"note": "best"})]).rename(
         t[c].idxmax()), "fields", "every column"),
     (lambda t, c: t.loc[t[c].idxmax()].rename(None), "without its label", "renaming"),
+    (lambda t, c: t.loc[t[c].idxmax(), [c]], "without its 'penalty'", "every column"),
 ]
 
 
@@ -507,6 +508,19 @@ def grid_table_indexed_by_setting(l1_ratios, C_values):
                                     grid_table_indexed_by_setting])
 def test_grid_table_rows_labelled_otherwise_than_by_position_are_named(answer):
     assert_wrong(verdict("06-grid-table", answer), "not their positions", "pd.DataFrame(rows)")
+
+
+def scales_c(how):
+    def grid_table_scaled(l1_ratios, C_values):
+        return grid_table(l1_ratios, [how(c) for c in C_values])
+    return grid_table_scaled
+
+
+# The seventh student's: values changed, not rows missing.
+@pytest.mark.parametrize("how", [lambda c: int(c), lambda c: 10 * c, np.log10])
+def test_grid_table_values_of_c_changed_are_named_as_such(how):
+    assert_wrong(verdict("06-grid-table", scales_c(how)), "right number of rows",
+                 "as given")
 
 
 @pytest.mark.parametrize("answer", [grid_table, grid_table_by_product, grid_table_by_parts])

@@ -144,11 +144,13 @@ def _judge_label(call, output, table, column):
                      "find the label of the best row with `table[column].idxmax()`, "
                      "then return `table.loc[label]`.")
     largest = table[column].max()
-    if got in table.index and table.loc[got, column] == largest and np.isclose(
-            output.get("C", np.nan), table.loc[got, "C"]):
+    if got in table.index and table.loc[got, column] == largest:
+        # The right label: is it the row as the table holds it?
         verdict = _judge_row_content(call, output, table.loc[got])
         if verdict is not None:
             return verdict
+    if got in table.index and table.loc[got, column] == largest and np.isclose(
+            output.get("C", np.nan), table.loc[got, "C"]):
         if output.get("changed_input"):
             return wrong(f"{call} returned the right row, but changed the table it was "
                          "given (sorted or reordered it in place).",

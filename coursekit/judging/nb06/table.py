@@ -58,19 +58,9 @@ class GridTable(Judge, specs.GridTable):
                          "paired up one to one (as `zip` does), not every penalty with every C.",
                          "loop over both, one inside the other: `for l1_ratio in l1_ratios: "
                          "for C in C_values:` (or `itertools.product`).")
-        rounded = _rounded_C(got, expected)
-        if rounded is not None:
-            return wrong(f"{call}: the `C` column holds {rounded[0]!r} where the argument was "
-                         f"{rounded[1]!r}: the values of C were rounded or changed.",
-                         "store each value of `C_values` exactly as given: no `round` and "
-                         "no formatting; the search is fitted with these very numbers.")
-        if len(got) != len(expected) or not np.allclose(
-                sorted(got), sorted(expected), rtol=C_RTOL, atol=0):
-            return wrong(f"{call} has {len(got)} rows; expected {len(expected)}, one for each "
-                         f"of the {len(l1_ratios)} penalties with each of the "
-                         f"{len(C_values)} values of C.",
-                         "build the rows from the arguments `l1_ratios` and `C_values`, not "
-                         "from the notebook's own values.")
+        verdict = _judge_values(call, got, expected, (l1_ratios, C_values))
+        if verdict is not None:
+            return verdict
         sorted_order = _sorted_argument(got, l1_ratios, C_values)
         if sorted_order is not None:
             return wrong(f"{call} has the right rows, but {sorted_order}: the rows follow "
@@ -90,6 +80,35 @@ class GridTable(Judge, specs.GridTable):
                          "name each row's penalty from its l1_ratio: \"L1\" for 1, \"L2\" "
                          "for 0.")
         return _judge_row_labels(call, facts)
+
+
+def _judge_values(call, got, expected, arguments):
+    """Are the rows' values those of the arguments, every pair once? None when they are."""
+    l1_ratios, C_values = arguments
+    rounded = _rounded_C(got, expected)
+    if rounded is not None:
+        return wrong(f"{call}: the `C` column holds {rounded[0]!r} where the argument was "
+                     f"{rounded[1]!r}: the values of C were rounded or changed.",
+                     "store each value of `C_values` exactly as given: no `round` and "
+                     "no formatting; the search is fitted with these very numbers.")
+    if len(got) == len(expected) and not np.allclose(
+            sorted(got), sorted(expected), rtol=C_RTOL, atol=0):
+        want = sorted({c for _, c in expected})
+        have = sorted({c for _, c in got})
+        return wrong(f"{call} has the right number of rows, but other values: its `C` "
+                     f"column holds {[round(c, 4) for c in have][:4]}..., the arguments "
+                     f"were {[round(c, 4) for c in want][:4]}... (and `l1_ratio` "
+                     f"{sorted({r for r, _ in got})} for {sorted({r for r, _ in expected})}).",
+                     "store each value of `l1_ratios` and `C_values` as given: no "
+                     "`int(...)`, no scaling, no logarithm, and not the notebook's own "
+                     "values.")
+    if len(got) != len(expected):
+        return wrong(f"{call} has {len(got)} rows; expected {len(expected)}, one for each "
+                     f"of the {len(l1_ratios)} penalties with each of the "
+                     f"{len(C_values)} values of C.",
+                     "build the rows from the arguments `l1_ratios` and `C_values`, not "
+                     "from the notebook's own values.")
+    return None
 
 
 def _judge_row_labels(call, facts):

@@ -37,10 +37,12 @@ class UnitWeights(Judge, specs.UnitWeights):
         # Fewer units than pixels first, where a reshape and a transpose differ in shape
         # or order; 64 units on 64 pixels, where a forgotten transpose keeps the shape;
         # 16-pixel images, where an answer that assumes 8x8 shows; two hidden layers,
-        # where `coefs_[-2]` is not the first; 128 pixels, where `coefs_[0][:64]` cuts.
+        # where `coefs_[-2]` is not the first; 128 pixels, where `coefs_[0][:64]` cuts;
+        # and the notebook's own 32 units, which an answer may treat apart.
         return [({"hidden": hidden, "pixels": pixels, "images": 200,
                   "random_state": int(rng.integers(1000))},)
-                for hidden, pixels in ((5, 64), (64, 64), (12, 16), ([10, 6], 64), (7, 128))]
+                for hidden, pixels in ((5, 64), (64, 64), (12, 16), ([10, 6], 64), (7, 128),
+                                       (32, 64))]
 
     def describe_case(self, case):
         (spec,) = case
