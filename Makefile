@@ -13,6 +13,10 @@ STAMP        := $(VENV)/.installed
 TEST_EXTRAS := test nbgrader cluster similarity
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+# Kernels talk to JupyterLab over local TCP; with CurveZMQ keys (pyzmq's wheels have CurveZMQ)
+# no other user of the machine can read the code and outputs, and ipykernel has nothing to
+# warn about in the terminal. tests/test_browser.py starts JupyterLab with the same flags.
+LAB_FLAGS := --KernelManager.transport_encryption=auto
 # numpy's own loops without AVX2 and AVX-512 (numpy's x86-64 dispatch groups), as on an
 # older or a smaller processor: another rounding of exp, sums and products.
 NUMPY_BASELINE := X86_V3 X86_V4 AVX512_ICL AVX512_SPR
@@ -36,7 +40,7 @@ $(STAMP): $(VENV)/bin/python pyproject.toml $(TEST_LOCK)
 	touch $@ $(COURSE_STAMP)
 
 lab: $(COURSE_STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_FLAGS) $(ROOT_FLAG)
 
 # lint-imports: the architecture's contracts ([tool.importlinter] in pyproject.toml).
 test: $(STAMP)

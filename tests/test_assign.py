@@ -162,6 +162,17 @@ def test_execute_reports_each_broken_notebook_and_goes_on(tmp_path, capsys):
     assert "missing.ipynb" in err and "broken.ipynb" in err
 
 
+def test_execute_runs_a_notebook_over_an_encrypted_channel_without_a_warning(tmp_path, capfd):
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(solution_notebook(code("print(6 * 7)")), path)
+    assert main(["execute", str(path)]) == 0
+    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    assert [output.get("text") for output in outputs] == ["42\n"]
+    # The kernel writes to the same stderr: ipykernel warns there about a kernel on
+    # TCP without CurveZMQ keys.
+    assert "without encryption" not in capfd.readouterr().err
+
+
 # ---------------------------------------------------------------- nbgrader metadata
 
 def course_notebook(stem="01_random_baseline"):

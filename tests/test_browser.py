@@ -55,6 +55,16 @@ RIGHT_ANSWER = '''def to_vector(image):
     return np.asarray(image).reshape(64) / 16'''
 WRONG_ANSWER = RIGHT_ANSWER.replace("/ 16", "/ 15")
 
+
+
+def make_lab_flags():
+    """The flags ``make lab`` gives JupyterLab (the Makefile's ``LAB_FLAGS``)."""
+    for line in (ROOT / "Makefile").read_text().splitlines():
+        if line.startswith("LAB_FLAGS :="):
+            return line.split(":=", 1)[1].split()
+    raise AssertionError("the Makefile no longer defines LAB_FLAGS")
+
+
 HOW_TO_INSTALL = ("the browser test needs Debian's Chromium and Playwright: "
                   "`sudo apt-get install -y chromium` and `.venv/bin/pip install -e '.[test]'` "
                   "(or run .ci/run as root, which does both)")
@@ -112,7 +122,7 @@ def stop(server):
 
 @pytest.fixture
 def lab(tmp_path):
-    """A JupyterLab server on a copy of the course; yields its base URL and token."""
+    """A JupyterLab server on a copy of the course; yields its base URL, token and log file."""
     course = tmp_path / "course"
     for folder in ("solutions", "notebooks"):
         shutil.copytree(ROOT / folder, course / folder)
@@ -123,7 +133,7 @@ def lab(tmp_path):
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}",
         f"--LabApp.user_settings_dir={tmp_path / 'lab-settings'}",
-        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}", *make_lab_flags(),
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
@@ -141,7 +151,7 @@ def lab(tmp_path):
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(f"{base}/api/status?token={token}", server, log)
-        yield base, token
+        yield base, token, log
     finally:
         stop(server)
 
@@ -194,7 +204,7 @@ def static_page(uri, *, width=1100, height=900):
 
 def open_notebook(page, lab, path, workspace):
     """Open ``path`` in a workspace of its own (one notebook per page) and wait for its kernel."""
-    base, token = lab
+    base, token, _ = lab
     page.goto(f"{base}/lab/workspaces/{workspace}/tree/{path}?token={token}")
     notebook = page.locator(".jp-NotebookPanel")
     notebook.locator(".jp-Notebook .jp-Cell").first.wait_for()
@@ -319,3 +329,8 @@ def test_a_learner_runs_a_solution_moves_a_slider_and_answers_an_exercise(page, 
             assert verdict.startswith("❌ Exercise 1") and "divided by 15" in verdict
             assert "Hint: divide by 16" in verdict
             screenshot(page, check, "3b-student-wrong-answer-hint.png")
+
+    # 4. Both kernels talked to JupyterLab encrypted (make lab's flags): ipykernel warns
+    # in the terminal about every kernel that does not.
+    log = lab[2].read_text()
+    assert "without encryption" not in log, log[-3000:]

@@ -8,7 +8,10 @@ not saved: nbval would store the problem as the expected output.
 from pathlib import Path
 
 import nbformat
+import zmq
+from jupyter_client import AsyncKernelManager
 from nbclient import NotebookClient
+from traitlets import default
 
 from ..threads import kernel_environment
 
@@ -30,6 +33,18 @@ def problems(notebook):
             elif output.get("output_type") == "stream" and output.get("name") == "stderr":
                 found.append(f"cell {index} wrote to stderr: {output.get('text', '')[:300]}")
     return found
+
+
+class EncryptedKernelManager(AsyncKernelManager):
+    """A kernel manager that gives its kernel CurveZMQ keys, as ``make lab`` does JupyterLab's.
+
+    The kernel's sockets are local TCP ones: encrypted, nothing else on the
+    machine reads the code and outputs, and ipykernel has nothing to warn about.
+    """
+
+    @default("transport_encryption")
+    def _encrypt_when_possible(self):
+        return "auto" if zmq.has("curve") else "disabled"
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -57,7 +72,8 @@ def execute_notebook(path, *, timeout=CELL_TIMEOUT, kernel_name="python3"):
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=timeout, kernel_name=kernel_name, allow_errors=True,
+        notebook, kernel_manager_class=EncryptedKernelManager, timeout=timeout,
+        kernel_name=kernel_name, allow_errors=True,
         record_timing=False, store_widget_state=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
