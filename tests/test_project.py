@@ -77,6 +77,15 @@ def test_make_lab_passes_allow_root_only_to_root():
     lab_line = next(line for line in out.splitlines() if "jupyter lab" in line)
     assert ("--allow-root" in lab_line) == (os.geteuid() == 0)
     assert "--notebook-dir=notebooks" in lab_line
+    assert "--KernelManager.transport_encryption=auto" in lab_line
+
+
+def test_the_files_run_first_exist():
+    # A renamed file would silently go back to the end of the run.
+    tree = ast.parse((ROOT / "conftest.py").read_text())
+    listed = next(ast.literal_eval(node.value) for node in tree.body
+                  if isinstance(node, ast.Assign) and node.targets[0].id == "LONGEST_FIRST")
+    assert listed and all((ROOT / path).is_file() for path in listed), listed
 
 
 def test_ci_runs_make_test():
