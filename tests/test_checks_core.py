@@ -74,6 +74,49 @@ def test_check_prints_verdict_and_returns_nothing(capsys):
     assert "❌" in out and "Hint:" in out
 
 
+# Cells run one after another by IPython's own shell, as in a notebook's kernel.
+IPYTHON_CELLS = """
+import contextlib, io
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+for source in {cells!r}:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        shell.run_cell(source, store_history=True)
+    print(printed.getvalue() if source.startswith("check(") else "", end="")
+"""
+
+
+@pytest.mark.parametrize("broken, error", [
+    ("predicted_digit = undefined_name", "NameError: name 'undefined_name' is not defined"),
+    ("predicted_digit = 5 +", "SyntaxError: invalid syntax"),
+    ("predicted_digit = int('five')", "ValueError: invalid literal for int()"),
+])
+def test_a_check_after_a_failed_cell_says_the_answer_may_be_an_older_one(broken, error):
+    cells = ["from coursekit.checks import check", "predicted_digit = 4",
+             'check("01-which-digit", predicted_digit)', broken,
+             'check("01-which-digit", predicted_digit)', "predicted_digit = 4",
+             'check("01-which-digit", predicted_digit)']
+    out = subprocess.run([sys.executable, "-c", IPYTHON_CELLS.format(cells=cells)],
+                         capture_output=True, text=True, check=True).stdout
+    first, after_failure, after_fix = out.split("✅ Exercise 2")[1:]
+    assert "⚠️" not in first + after_fix
+    assert f"The cell run just before this check stopped with {error}" in after_failure
+    assert "may have stopped before setting `predicted_digit`" in after_failure
+    assert "run the answer cell again" in after_failure
+
+
+def test_a_check_after_the_placeholder_s_raise_says_to_delete_it():
+    cells = ["from coursekit.checks import check",
+             "predicted_digit = 4\n# YOUR CODE HERE\nraise NotImplementedError()",
+             'check("01-which-digit", predicted_digit)']
+    out = subprocess.run([sys.executable, "-c", IPYTHON_CELLS.format(cells=cells)],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.startswith("✅ Exercise 2")
+    assert "stopped at `raise NotImplementedError()`" in out
+    assert "delete that line and run the cell again" in out
+
+
 def test_plain_converts_numbers_and_containers():
     assert wire.plain(np.int64(3)) == 3 and isinstance(wire.plain(np.int64(3)), int)
     assert wire.plain(2.5) == 2.5

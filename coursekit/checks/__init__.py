@@ -109,7 +109,45 @@ def check(exercise_id, answer):
         result = Result(ERROR, f"the check itself failed ({type(exc).__name__}: {exc}).",
                         "run the notebook from the top in a fresh kernel; if this stays, "
                         "tell your instructor, quoting this message.")
-    _report(result.describe(spec.heading), passed=result.passed)
+    message = result.describe(spec.heading)
+    note = _previous_cell_note(spec.answer_name)
+    _report(message + (f"\n⚠️ {note}" if note else ""), passed=result.passed)
+
+
+def _previous_cell_note(answer_name):
+    """What to say when the cell run before this check failed; None when it ran.
+
+    A failed cell leaves the names it would have bound as they were, so a check
+    run next judges the learner's previous answer (or an old one) without a
+    word: IPython's result of the last cell says whether it failed.
+    """
+    error = _previous_cell_error()
+    if error is None:
+        return None
+    if isinstance(error, NotImplementedError) and not str(error):
+        return ("The cell run just before this check stopped at `raise NotImplementedError()`, "
+                "the line that marks an exercise not done yet: once your answer is written "
+                "above it, delete that line and run the cell again.")
+    described = f"{type(error).__name__}: {error}"[:200]
+    return (f"The cell run just before this check stopped with {described}. If that was "
+            f"your answer cell, it may have stopped before setting `{answer_name}`, and the "
+            "check judged what an earlier run left there: fix the error, run the answer "
+            "cell again, then this check.")
+
+
+def _previous_cell_error():
+    """The exception the cell run before the current one stopped with; else None.
+
+    None outside IPython too.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # the course installs IPython; a bare interpreter has none
+        return None
+    result = getattr(get_ipython(), "last_execution_result", None)
+    if result is None or result.success:
+        return None
+    return result.error_before_exec or result.error_in_exec
 
 
 def _report(message, *, passed):
