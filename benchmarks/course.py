@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from coursekit.authoring.execute import EncryptedKernelManager
 from coursekit.threads import kernel_environment
 
 try:
@@ -29,6 +30,7 @@ def execute(path):
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as scratch:
         client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                kernel_manager_class=EncryptedKernelManager,
                                 resources={"metadata": {"path": scratch}})
         start = time.perf_counter()
         client.execute(env=kernel_environment())

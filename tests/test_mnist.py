@@ -22,7 +22,7 @@ import pytest
 from nbclient import NotebookClient
 
 from coursekit import checks, data
-from coursekit.authoring.execute import CELL_TIMEOUT, problems
+from coursekit.authoring.execute import CELL_TIMEOUT, EncryptedKernelManager, problems
 from coursekit.threads import kernel_environment
 
 N_TRAIN, N_TEST = 5, 3
@@ -362,6 +362,7 @@ def run_on_mnist(name, npz):
         "import resource\n_usage = resource.getrusage(resource.RUSAGE_SELF)\n"
         "print(f'kernel CPU time {_usage.ru_utime + _usage.ru_stime:.0f} s')"))
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                            kernel_manager_class=EncryptedKernelManager,
                             resources={"metadata": {"path": str(SOLUTIONS)}})
     start = time.monotonic()
     client.execute(env=kernel_environment())
