@@ -3,6 +3,7 @@ import importlib
 import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -438,3 +439,42 @@ def test_arguments_a_function_does_not_touch_pass_unchanged():
         return confusion_matrix(np.sort(y_true), y_pred[np.argsort(y_true, kind="stable")],
                                 labels=range(10), normalize="true")
     assert verdict("07-confusion-rates", reordered_copies).passed
+
+
+# ---------------------------------------------------------------- warnings a function raised
+
+def warns_a_lot(y_true, y_pred):
+    for index in range(1000):  # a flood, and texts longer than any verdict shows
+        warnings.warn(f"number {index % 6} " + "x" * 1000, UserWarning)
+    return confusion_matrix(y_true, y_pred, labels=range(10), normalize="true")
+
+
+def test_warnings_cross_the_wire_bounded_and_bad_reports_are_refused():
+    exercise = judging.get("07-confusion-rates")
+    cases = exercise.cases(0)
+    payload = wire.decode(wire.encode(spec.collect_safely(exercise, warns_a_lot, cases)))
+    warned = payload["warned"]
+    assert len(warned) == spec.WARNINGS_KEPT and {entry["case"] for entry in warned} == {0}
+    assert all(len(entry["message"]) <= spec.WARNING_CHARS for entry in warned)
+    result = judging.judge_safely(exercise, payload, cases)
+    assert result.passed and "UserWarning ('number 0 xxx" in result.message, result
+    good = warned[0]
+    for bad in ([], [good] * (spec.WARNINGS_KEPT + 1), [{**good, "case": len(cases)}],
+                [{**good, "case": "0"}], [{**good, "message": "x" * 10_000}],
+                [{**good, "category": ""}], [{**good, "more": 1}], good):
+        assert judging.judge_safely(exercise, {**payload, "warned": bad},
+                                    cases).status == checks.ERROR, bad
+    odd = {**payload, "warned": [{**good, "category": "<b>bold</b>"}]}
+    assert "<b>" not in judging.judge_safely(exercise, odd, cases).message
+
+
+def test_a_warning_before_an_error_stays_with_the_error():
+    def warns_then_raises(y_true, y_pred):
+        warnings.warn("first", UserWarning)
+        raise ValueError("then this")
+
+    exercise = judging.get("07-confusion-rates")
+    payload = spec.collect_safely(exercise, warns_then_raises, exercise.cases(0))
+    assert payload["warned"][0]["case"] == payload["case"] == 0
+    result = judging.judge_safely(exercise, payload, exercise.cases(0))
+    assert result.status == checks.ERROR and "then this" in result.message

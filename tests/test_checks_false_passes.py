@@ -18,7 +18,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from coursekit import checks
+from coursekit import checks, judging
 from coursekit.checks import spec
 from coursekit.judging.nb06 import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS
 from coursekit.data import load_digits, stratified_split
@@ -842,3 +842,59 @@ def test_06_scaled_pipeline_passes_next_to_a_search_without_refit(monkeypatch, r
     in_notebook(monkeypatch, scaled_model, **notebook_names(raw_best_model, search))
     result = verdict("06-scaled-pipeline", scaled_model)
     assert result.passed, result
+
+
+# ---------------------------------------------------------------- 05 and 07: warnings
+
+def divide_where_without_out(weights):
+    size = np.abs(weights).max(axis=1, keepdims=True)
+    return np.divide(weights, size, where=size != 0)
+
+
+def rates_where_without_out(y_true, y_pred):
+    counts = confusion_matrix(y_true, y_pred, labels=range(10))
+    totals = counts.sum(axis=1, keepdims=True)
+    return np.divide(counts, totals, where=totals > 0)
+
+
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("05-own-scale", divide_where_without_out),
+    ("07-confusion-rates", rates_where_without_out),
+])
+def test_where_without_out_is_named_whatever_the_memory_held(exercise_id, answer):
+    # The eighth student's FP4: the zero rows held whatever numpy's memory held, 0 on
+    # their runs, so the answer passed by luck. numpy warns; the verdict now rests on that.
+    assert_wrong(verdict(exercise_id, answer), "UserWarning", "`where=` without `out=`",
+                 "out=np.zeros_like(a)")
+    with warnings.catch_warnings(record=True) as shown:
+        # Shown once in the learner's own cell (Python's default): the check still sees it.
+        warnings.simplefilter("default")
+        answer(*judging.get(exercise_id).cases(0)[0])
+        assert len(shown) == 1
+        assert_wrong(verdict(exercise_id, answer), "`where=` without `out=`")
+
+
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("05-own-scale", lambda w: np.divide(w, np.abs(w).max(axis=1, keepdims=True),
+                                         out=np.zeros_like(w),
+                                         where=np.abs(w).max(axis=1, keepdims=True) != 0)),
+    ("07-confusion-rates", lambda t, p: np.divide(
+        confusion_matrix(t, p, labels=range(10)),
+        confusion_matrix(t, p, labels=range(10)).sum(axis=1, keepdims=True),
+        out=np.zeros((10, 10)),
+        where=confusion_matrix(t, p, labels=range(10)).sum(axis=1, keepdims=True) > 0)),
+])
+def test_where_with_out_passes_without_a_word_on_warnings(exercise_id, answer):
+    result = verdict(exercise_id, answer)
+    assert result.passed and "warned" not in result.message, result
+
+
+def test_a_right_answer_that_warns_passes_and_the_warning_is_named():
+    def zero_by_zero_thrown_away(weights):
+        size = np.abs(weights).max(axis=1, keepdims=True)
+        return np.where(size > 0, weights / size, 0.0)
+
+    result = verdict("05-own-scale", zero_by_zero_thrown_away)
+    assert result.passed, result
+    assert "RuntimeWarning ('invalid value encountered in divide')" in result.message
+    assert "right all the same" in result.message

@@ -18,12 +18,20 @@ the grader runs only step 1 in the submission's kernel and step 2 in its own
 process.
 """
 
+import contextlib
 import numbers
+import warnings
 
 import numpy as np
 
 from .inputs import changed_arguments, snapshot
+from .quoting import shorten
 from .wire import plain, plain_or_name
+
+#: Distinct warnings of a function answer that travel to the judge, and the characters
+#: kept of each one's text: enough to name it, bounded whatever the answer warns.
+WARNINGS_KEPT = 4
+WARNING_CHARS = 300
 
 
 class ExerciseSpec:
@@ -79,7 +87,8 @@ class ExerciseSpec:
         A function that raises on a case stops the collection there: the payload
         then holds the outputs so far, the error and the failing case's index. A call
         that changed its arguments in place adds ``changed``: the first such case's
-        index and the names of those arguments (:mod:`.inputs`).
+        index and the names of those arguments (:mod:`.inputs`). A call that warned adds
+        ``warned``, the warnings it raised (:func:`noting_warnings`).
         """
         if self.kind != "function":
             return {"value": plain(answer)}
@@ -87,21 +96,59 @@ class ExerciseSpec:
             raise TypeError(
                 f"`{self.answer_name}` should be a function; got {type(answer).__name__}."
             )
-        outputs, payload = [], {}
+        outputs, payload, warned = [], {}, []
         for index, case in enumerate(cases):
             kept = snapshot(case)
             try:
-                output = self.call(answer, case)
+                with noting_warnings(warned, index):
+                    output = self.call(answer, case)
             except NotImplementedError:
                 raise
             except Exception as exc:  # the learner's bug, reported with the call that hit it
                 return {"outputs": outputs, "error": f"{type(exc).__name__}: {exc}",
-                        "case": index, **payload}
+                        "case": index, **payload, **({"warned": warned} if warned else {})}
             outputs.append(plain_or_name(output))
             names = [] if "changed" in payload else changed_arguments(answer, kept, case)
             if names:
                 payload["changed"] = {"case": index, "names": names}
+        if warned:
+            payload["warned"] = warned
         return {"outputs": outputs, **payload}
+
+
+@contextlib.contextmanager
+def noting_warnings(warned, case):
+    """Note in ``warned`` each warning raised inside the block, a call on case ``case``.
+
+    Every warning counts, even one already shown in the learner's own cell (numpy and
+    Python show a warning once per place by default). Each entry is plain data: the
+    case's index, the warning's category and its text, cut to :data:`WARNING_CHARS`.
+    A warning already noted is not noted again, and at most :data:`WARNINGS_KEPT` are
+    kept, however many the block raises. The warnings are not shown: the verdict
+    names them.
+
+    Examples
+    --------
+    >>> warned = []
+    >>> with noting_warnings(warned, 2):
+    ...     warnings.warn("careful", UserWarning)
+    ...     warnings.warn("careful", UserWarning)
+    >>> warned
+    [{'case': 2, 'category': 'UserWarning', 'message': 'careful'}]
+    """
+    def note(message, category, *args, **kwargs):
+        if len(warned) >= WARNINGS_KEPT:
+            return
+        entry = {"case": case, "category": shorten(getattr(category, "__name__", "Warning"), 80),
+                 "message": shorten(str(message), WARNING_CHARS)}
+        if not any(entry["category"] == seen["category"] and entry["message"] == seen["message"]
+                   for seen in warned):
+            warned.append(entry)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = note  # catch_warnings puts Python's own back after the block
+        yield warned
 
 
 def is_unanswered(answer):

@@ -16,6 +16,7 @@ import numpy as np
 from ..checks.quoting import quote
 from ..checks.results import ERROR, MISSING, WRONG, Result
 from ..checks.spec import ExerciseSpec, collect_safely
+from .learner_warnings import untrusted_verdict, well_formed_warned, with_warnings_named
 
 
 class Judge:
@@ -199,6 +200,10 @@ def _judge_payload(exercise, payload, cases):
     changed = _changed_inputs(exercise, payload.get("changed"), cases)
     if changed is not None:
         return changed
+    warned = payload.get("warned")
+    untrusted = untrusted_verdict(exercise, warned, cases)
+    if untrusted is not None:
+        return untrusted
     outputs = payload.get("outputs")
     if "error" in payload:
         if outputs:
@@ -223,7 +228,7 @@ def _judge_payload(exercise, payload, cases):
                     "did you forget `return` (or use `print` instead)? A function hands its "
                     "result back with `return`.",
                 )
-    return _judge(exercise, payload, cases)
+    return with_warnings_named(_judge(exercise, payload, cases), exercise, warned, cases)
 
 
 def _changed_inputs(exercise, changed, cases):
@@ -294,6 +299,10 @@ def well_formed(exercise, payload, n_cases):
         return False
     if keys == {"outputs"}:
         return len(outputs) == n_cases
+    if "warned" in keys:
+        if not well_formed_warned(payload["warned"], len(outputs), n_cases):
+            return False
+        keys = keys - {"warned"}
     if "changed" in keys:
         if not _well_formed_changed(payload["changed"], len(outputs)):
             return False

@@ -566,8 +566,9 @@ class OwnScale(Judge, specs.OwnScale):
         if np.any(np.isnan(out)) and np.allclose(out[size[:, 0] > 0], expected[size[:, 0] > 0]):
             return wrong(f"{call} turned a row of zeros into NaN (0 divided by 0).",
                          "leave a row whose weights are all 0 as it is: divide only where "
-                         "the largest size is above 0, e.g. `np.where(size > 0, weights / "
-                         "size, 0)` or divide by `np.maximum(size, 1e-12)`.")
+                         "the largest size is above 0, e.g. `np.divide(weights, size, "
+                         "out=np.zeros_like(weights), where=size > 0)`, or divide by "
+                         "`np.maximum(size, 1e-12)`.")
         # A ten-thousandth of the colour scale changes no tile: a tiny guard added to the
         # size (`size + 1e-6`) or rounding to 4 decimals passes.
         if np.allclose(out, expected, rtol=0, atol=SCALE_TOLERANCE):
@@ -720,7 +721,8 @@ def _short_rows(call, short, divisor, size):
                      f"±{reach:.4g}, not ±1: it was divided by {floor[0]:.3g}, a floor raised "
                      "above the small sizes (e.g. `np.maximum(size, 1)`).",
                      "divide every row by its own size, small ones too; only a size of "
-                     "exactly 0 needs care: `np.where(size > 0, weights / size, 0)`.")
+                     "exactly 0 needs care: `np.divide(weights, size, "
+                     "out=np.zeros_like(weights), where=size > 0)`.")
     return wrong(f"{call}: row {row} reaches only ±{reach:.4g}, not ±1: it was divided by "
                  f"{divisor[row]:.4g}, more than its largest size {size[row]:.4g} (a sum, a "
                  "norm, or something added to the size?).",
