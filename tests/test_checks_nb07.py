@@ -623,6 +623,19 @@ def test_better_network_that_only_matches_or_stays_under_is_named(monkeypatch):
                      how, "more hidden units")
 
 
+def test_better_network_without_a_bend_is_a_linear_model_in_disguise(monkeypatch):
+    # The eighth student's FP7: it beat the tuned linear model (0.969 against 0.965), with
+    # hidden layers that only multiply out into one weighted sum.
+    identity = trained(make_network(solver="adam", learning_rate_init=0.003,
+                                    activation="identity"), 40)
+    assert valid_accuracy(identity) > valid_accuracy(tuned()[0])
+    assert_wrong(judged(monkeypatch, "07-better-network", identity, with_network(identity)),
+                 "activation=\"identity\"", "linear model in disguise", "\"relu\"")
+    tanh = trained(make_network(activation="tanh"), 20)
+    result = judged(monkeypatch, "07-better-network", tanh, with_network(tanh))
+    assert result.passed, result
+
+
 def better_network_slips():
     right = trained(make_network(), 20)
     return [

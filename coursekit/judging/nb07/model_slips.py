@@ -58,6 +58,14 @@ def model_slip(facts, name, *, linear):
     if not linear and not facts["hidden"]:
         return wrong(f"`{name}` has no hidden layer: it is a linear model again.",
                      "give it at least one hidden layer, e.g. `hidden_layer_sizes=(64,)`.")
+    if not linear and facts.get("activation") == "identity":
+        return wrong(f"`{name}` has hidden layers {tuple(facts['hidden'])}, but with "
+                     "`activation=\"identity\"` they pass their weighted sums on unbent: "
+                     "layers of weighted sums multiply out into one, so it is a linear model "
+                     "in disguise, with no more to work with than `tuned_linear`.",
+                     "leave `activation` out (its default is `\"relu\"`), or choose another "
+                     "bend such as `\"tanh\"`: the bend between the layers is what lets a "
+                     "hidden layer learn what the linear model cannot.")
     if not facts["fitted"]:
         return wrong(f"`{name}` is not trained yet.",
                      "train it on the training part, e.g. with `train_in_periods(...)`.")
