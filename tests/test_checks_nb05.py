@@ -414,6 +414,21 @@ def test_rbm_pipeline_penalty_none_says_leave_it_out():
     assert "deprecated" not in result.message
 
 
+def test_rbm_pipeline_penalty_l2_is_named_deprecated_not_another_model(fitted_pipeline):
+    # The eighth student's FF1: the hint said "another model"; it is the same one, in a
+    # spelling scikit-learn 1.8 deprecated (it warns when fitted, 1.10 refuses it).
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        logistic = LogisticRegression(**LOGISTIC_SETTINGS, penalty="l2").fit(
+            fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN)
+    assert any("'penalty' was deprecated" in str(w.message) for w in shown)
+    assert np.array_equal(logistic.coef_, fitted_pipeline[1].coef_)
+    result = pipeline_verdict(Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic)]))
+    assert_wrong(result, "penalty='l2'", "the model is the same", "deprecated", "1.10",
+                 "drop `penalty=", "l1_ratio")
+    assert "another one" not in result.message
+
+
 # ---------------------------------------------------------------- exercise 4
 
 def own_scale(weights):

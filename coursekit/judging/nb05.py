@@ -497,6 +497,16 @@ def _judge_other_logistic_settings(logistic):
                          "`LogisticRegression(C=6000, solver=\"newton-cholesky\", tol=1e-8)`.")
         if name == "max_iter" and isinstance(got, numbers.Integral) and not isinstance(got, bool):
             continue  # more room than the solver needs changes nothing
+        if name == "penalty" and got == "l2" and expected == "deprecated":
+            # The same model as the default, whose penalty is L2 (l1_ratio=0): only the
+            # spelling is on its way out, and scikit-learn says so with a FutureWarning.
+            return wrong("the LogisticRegression sets `penalty='l2'`: the model is the "
+                         "same, an L2 penalty is the default, but scikit-learn deprecated "
+                         "`penalty` in version 1.8 (the FutureWarning of your cell) and "
+                         "removes it in 1.10, where this cell would fail.",
+                         "drop `penalty=...`: `LogisticRegression(C=6000, "
+                         "solver=\"newton-cholesky\", tol=1e-8)` and nothing else; the "
+                         "penalty is chosen with `l1_ratio` now (0, the default, for L2).")
         if not _same_setting(got, expected):
             # A parameter scikit-learn is phasing out shows its placeholder as default.
             default = ("leave it out" if expected == "deprecated"
