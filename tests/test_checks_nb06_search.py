@@ -5,8 +5,10 @@ judge finds before it compares scores (a grid, a scorer, folds, refit) are fitte
 few hundred training images only; the rest, and the right answers, on the real parts.
 """
 
+import json
 import types
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,6 +25,7 @@ from coursekit.data import load_digits, stratified_split
 from coursekit.judging.nb06 import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS
 from verdicts import assert_wrong, verdict
 
+ROOT = Path(__file__).resolve().parents[1]
 X, y = load_digits()
 X_TRAIN, X_TEST, Y_TRAIN, Y_TEST = stratified_split(X, y, test_size=0.2, random_state=0)
 #: Enough images for a search whose slip the judge names before it compares scores.
@@ -148,7 +151,7 @@ SEARCH_SLIPS = [
     ("weighted", lambda: few(scoring="roc_auc_ovr_weighted"), ("weighted",)),
     ("two metrics", lambda: few(scoring={"auc": "roc_auc_ovr", "acc": "accuracy"},
                                 refit="auc"), ("mean_test_score", "one scorer")),
-    ("5 folds", lambda: few(cv=5), ("5 split", "cv=3")),
+    ("5 folds", lambda: few(cv=5), ("5 split", "cv=3", "this exercise asks for 3")),
     ("shuffled folds", lambda: few(cv=StratifiedKFold(3, shuffle=True, random_state=0)),
      ("shuffled", "without `shuffle`")),
     ("folds not stratified", lambda: few(cv=KFold(3)), ("KFold", "StratifiedKFold(3)")),
@@ -492,3 +495,14 @@ def test_weight_images_after_a_search_that_chose_another_setting_send_to_exercis
     in_notebook(monkeypatch, other, search)
     assert_wrong(verdict("06-weight-images", other.coef_.reshape(10, 8, 8)),
                  "search of exercise 4 chose C=10", "fix exercise 4 first")
+
+
+def test_grid_search_text_asks_for_the_3_folds_the_check_asks_for():
+    # The seventh student's #6: the text called 5 folds "a common choice too", and the
+    # check refused them. The cells after the search describe three folds.
+    notebook = json.loads((ROOT / "solutions" / "06_logistic_grid_search.ipynb").read_text())
+    text = next(" ".join("".join(cell["source"]).split()) for cell in notebook["cells"]
+                if cell.get("id") == "06-grid-search-text")
+    assert "use 3 folds (`cv=3`)" in text and "Use 3 folds here, not the 5" in text
+    assert "a common choice too" not in text
+    assert_wrong(verdict("06-grid-search", few(cv=5)), "not 3 folds", "asks for 3")

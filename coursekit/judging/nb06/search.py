@@ -228,7 +228,9 @@ def _judge_folds(facts):
         return wrong(f"the search used {n_splits} split(s) of the images, not {SEARCH_FOLDS} "
                      "folds.",
                      f"`cv={SEARCH_FOLDS}`: each setting is fitted {SEARCH_FOLDS} times, on "
-                     "two folds, and scored on the third.")
+                     "two folds, and scored on the third. Other counts are common elsewhere; "
+                     f"this exercise asks for {SEARCH_FOLDS}, which the cells below and their "
+                     "text describe.")
     if isinstance(cv, dict) and cv.get("type") in ("list", "tuple"):
         return _judge_fold_list(cv, _on_digits(facts))
     if isinstance(cv, dict) and cv.get("type") == "generator":
