@@ -574,6 +574,14 @@ GRID_WRONG = [
                                                     "as they come")),
     (lambda r, c: grid_table(sorted(r), c), ("l1_ratios were sorted", "as they come")),
     (lambda r, c: grid_table(sorted(r), sorted(c)), ("were sorted", "as they come")),
+    # The seventh student's #8 and #9: the penalties typed in, and C reversed, were both
+    # called sorted.
+    (lambda r, c: grid_table((1, 0), c), ("1, then 0, whatever `l1_ratios` holds",
+                                          "typed in", "for l1_ratio in l1_ratios")),
+    (lambda r, c: grid_table(r, list(c)[::-1]), ("values of C were reversed", "[::-1]")),
+    (lambda r, c: grid_table(list(r)[::-1], c), ("l1_ratios were reversed", "[::-1]")),
+    (lambda r, c: grid_table(r, sorted(c, reverse=True)), ("sorted from the largest down",
+                                                           "as they come")),
 ]
 
 

@@ -30,14 +30,18 @@ class GridTable(Judge, specs.GridTable):
         return f"grid_table({tuple(l1_ratios)}, {len(C_values)} values of C)"
 
     def judge(self, payload, cases):
+        # How the rows' order differs from the arguments' is read from every case at
+        # once: one case alone cannot tell a sorted list from a reversed one, or from
+        # the notebook's own values typed in.
+        reordered = _argument_order(cases, payload["outputs"])
         for case, facts in zip(cases, payload["outputs"]):
-            verdict = self._judge_case(case, facts)
+            verdict = self._judge_case(case, facts, reordered)
             if verdict is not None:
                 return verdict
         return correct("one row per pair of penalty and C, all values of C for each penalty "
                        "in turn, with the penalty's name next to its l1_ratio.")
 
-    def _judge_case(self, case, facts):
+    def _judge_case(self, case, facts, reordered=None):
         l1_ratios, C_values = case
         call = self.describe_case(case)
         verdict = _judge_columns(call, facts)
@@ -63,11 +67,8 @@ class GridTable(Judge, specs.GridTable):
             return verdict
         sorted_order = _sorted_argument(got, l1_ratios, C_values)
         if sorted_order is not None:
-            return wrong(f"{call} has the right rows, but {sorted_order}: the rows follow "
-                         "the order in which the arguments are given.",
-                         "loop over `l1_ratios` and `C_values` as they come, without "
-                         "`sorted(...)` or `np.sort`: the grid below fills in its scores in "
-                         "the order of its own values.")
+            how, hint = reordered or (sorted_order + _FOLLOW, _AS_THEY_COME)
+            return wrong(f"{call} has the right rows, but {how}.", hint)
         if not np.allclose(got, expected, rtol=C_RTOL, atol=0):
             return wrong(f"{call} has the right rows in another order.",
                          "all values of C for the first l1_ratio, then all for the next: "
@@ -158,14 +159,76 @@ def _judge_columns(call, facts):
     return None
 
 
+_FOLLOW = ": the rows follow the order in which the arguments are given"
+_AS_THEY_COME = ("loop over `l1_ratios` and `C_values` as they come, without `sorted(...)`, "
+                 "`np.sort` or `[::-1]`: the grid below fills in its scores in the order of "
+                 "its own values.")
+
+#: Ways of reordering the arguments: what each says happened, how it reorders the
+#: l1_ratios and the values of C, and the hint. The notebook's penalties typed in
+#: (1, then 0, whatever the argument) are the last: they are told by the cases in
+#: which the argument is another.
+_REORDERINGS = (
+    ("the values of C were sorted" + _FOLLOW, lambda r: r, sorted, _AS_THEY_COME),
+    ("the values of C were sorted from the largest down" + _FOLLOW,
+     lambda r: r, lambda c: sorted(c, reverse=True), _AS_THEY_COME),
+    ("the values of C were reversed" + _FOLLOW,
+     lambda r: r, lambda c: list(c)[::-1], _AS_THEY_COME),
+    ("the l1_ratios were sorted" + _FOLLOW, sorted, lambda c: c, _AS_THEY_COME),
+    ("the l1_ratios were sorted from the largest down" + _FOLLOW,
+     lambda r: sorted(r, reverse=True), lambda c: c, _AS_THEY_COME),
+    ("the l1_ratios were reversed" + _FOLLOW,
+     lambda r: list(r)[::-1], lambda c: c, _AS_THEY_COME),
+    ("the l1_ratios come as 1, then 0, whatever `l1_ratios` holds: the notebook's "
+     "penalties typed in",
+     lambda r: (1, 0), lambda c: c,
+     "loop over the argument itself, `for l1_ratio in l1_ratios:`, not over values typed "
+     "in: the check calls `grid_table` with other penalties, in another order."),
+)
+
+
+def _rows(facts):
+    """The (l1_ratio, C) pairs of a table's facts, or None when they are not numbers."""
+    if not isinstance(facts, dict):
+        return None
+    ratios, Cs = facts.get("l1_ratio"), facts.get("C")
+    if not all(isinstance(v, np.ndarray) and v.dtype.kind in "iuf" for v in (ratios, Cs)):
+        return None
+    return [(float(r), float(c)) for r, c in zip(ratios, Cs)]
+
+
+def _argument_order(cases, outputs):
+    """(what happened, hint) for the one reordering that explains every case's rows.
+
+    None when the rows of some case follow the arguments and no reordering differs
+    from them, or when no single reordering explains every case.
+    """
+    tables = [(case, _rows(facts)) for case, facts in zip(cases, outputs)]
+    tables = [(case, rows) for case, rows in tables if rows is not None]
+    for what, order_ratios, order_Cs, hint in _REORDERINGS:
+        explains, differs = bool(tables), False
+        for (l1_ratios, C_values), rows in tables:
+            given = [(float(r), float(c)) for r in l1_ratios for c in C_values]
+            order = [(float(r), float(c)) for r in order_ratios(l1_ratios)
+                     for c in order_Cs(C_values)]
+            differs = differs or order != given
+            if len(rows) != len(order) or not np.allclose(rows, order, rtol=C_RTOL, atol=0):
+                explains = False
+                break
+        if explains and differs:
+            return what, hint
+    return None
+
+
 def _sorted_argument(got, l1_ratios, C_values):
-    """How the rows ``got`` sorted an argument (text), or None when they did not."""
+    """How the rows ``got`` reordered an argument (text), or None when they did not."""
     given = [(float(r), float(c)) for r in l1_ratios for c in C_values]
     for ratios, Cs, what in (
             (l1_ratios, sorted(C_values), "the values of C were sorted"),
-            (l1_ratios, sorted(C_values, reverse=True), "the values of C were sorted"),
+            (l1_ratios, sorted(C_values, reverse=True), "the values of C were reordered"),
+            (l1_ratios, list(C_values)[::-1], "the values of C were reordered"),
             (sorted(l1_ratios), C_values, "the l1_ratios were sorted"),
-            (sorted(l1_ratios, reverse=True), C_values, "the l1_ratios were sorted")):
+            (sorted(l1_ratios, reverse=True), C_values, "the l1_ratios were reordered")):
         order = [(float(r), float(c)) for r in ratios for c in Cs]
         if order != given and len(got) == len(order) and np.allclose(
                 got, order, rtol=C_RTOL, atol=0):
