@@ -114,7 +114,7 @@ def test_06_best_row_sorting_the_callers_table_is_caught():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas 3.1 deprecates inplace: a notebook only warns
         result = verdict("06-best-row", sorted_in_place)
-    assert_wrong(result, "changed the table", "inplace")
+    assert_wrong(result, "changed the table", "sorted or reordered", "inplace")
 
 
 def test_06_best_row_table_max_is_named():

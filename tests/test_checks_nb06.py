@@ -116,10 +116,11 @@ BEST_ROW_CHANGED = [
     (lambda t, c: t.loc[t[c].idxmax()].drop(t.columns[0]), "without its 'penalty' field",
      "every column"),
     (lambda t, c: t.round(4).loc[t[c].idxmax()], "rounded", "unchanged"),
+    # The seventh student's #11: a field added was blamed on `table.max()`.
     (lambda t, c: pd.concat([t.loc[t[c].idxmax()], pd.Series({"note": "best"})]),
-     "not one row of the table", "table.loc"),
+     "extra field(s) ['note'], and without its label", "nothing added"),
     (lambda t, c: pd.concat([t.loc[t[c].idxmax()], pd.Series({"note": "best"})]).rename(
-        t[c].idxmax()), "fields", "every column"),
+        t[c].idxmax()), "extra field(s) ['note']", "nothing more"),
     (lambda t, c: t.loc[t[c].idxmax()].rename(None), "without its label", "renaming"),
     (lambda t, c: t.loc[t[c].idxmax(), [c]], "without its 'penalty'", "every column"),
 ]
@@ -128,6 +129,45 @@ BEST_ROW_CHANGED = [
 @pytest.mark.parametrize("answer, phrase, hint", BEST_ROW_CHANGED)
 def test_best_row_a_row_not_as_the_table_holds_it_is_named(answer, phrase, hint):
     assert_wrong(verdict("06-best-row", answer), phrase, hint)
+
+
+@pytest.mark.parametrize("answer", [
+    lambda t, c: t.loc[t[c].idxmax()][::-1],
+    lambda t, c: t.loc[t[c].idxmax(), sorted(t.columns)],
+])
+def test_best_row_the_row_with_its_fields_in_another_order_passes(answer):
+    # The next cell reads the row's fields by name: their order changes nothing.
+    result = verdict("06-best-row", answer)
+    assert result.passed, result
+
+
+def dropped_in_place(table, column):
+    table.dropna(subset=[column], inplace=True)
+    return table.loc[table[column].idxmax()]
+
+
+def filled_in_place(table, column):
+    table[column] = table[column].fillna(-np.inf)
+    return table.loc[table[column].idxmax()]
+
+
+def column_added(table, column):
+    table["rank"] = table[column].rank()
+    return table.loc[table[column].idxmax()].drop("rank")
+
+
+@pytest.mark.parametrize("answer, words", [
+    # The seventh student's #12: both were called sorting.
+    (dropped_in_place, ("rows dropped", "dropna(")),
+    (filled_in_place, ("values in it filled or assigned", "`table[column] = ...`")),
+    (column_added, ("a column added",)),
+])
+def test_best_row_a_table_changed_in_place_is_named_by_what_changed(answer, words):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas 3.1 deprecates inplace: a notebook only warns
+        result = verdict("06-best-row", answer)
+    assert_wrong(result, "changed the table it was given", *words)
+    assert "sorted" not in result.message
 
 
 def test_best_row_cases_put_the_best_first_last_tied_and_near_tied():

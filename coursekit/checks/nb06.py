@@ -92,7 +92,31 @@ class BestRow(ExerciseSpec):
         # The notebook reads `results` again after this call (the heatmaps, the slider):
         # sorting or dropping rows in place would change it under them.
         facts["changed_input"] = not (table.equals(kept) and table.index.equals(kept.index))
+        if facts["changed_input"]:
+            facts["table_change"] = table_change(kept, table)
         return facts
+
+
+def table_change(before, after):
+    """How the table ``after`` differs from ``before``, in one word.
+
+    ``"columns"`` (one added or removed), ``"rows"`` (rows dropped or added), ``"order"``
+    (the same rows, reordered) or ``"values"`` (values filled or assigned).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"a": [1.0, 2.0, np.nan]})
+    >>> table_change(table, table.sort_values("a", ascending=False)), table_change(
+    ...     table, table.dropna()), table_change(table, table.fillna(0))
+    ('order', 'rows', 'values')
+    """
+    if set(map(str, before.columns)) != set(map(str, after.columns)):
+        return "columns"
+    if len(before) != len(after) or set(before.index) != set(after.index):
+        return "rows"
+    if not after.index.equals(before.index) and after.loc[before.index].equals(before):
+        return "order"
+    return "values"
 
 
 def _describe_row(result):

@@ -133,6 +133,13 @@ def _judge_label(call, output, table, column):
                      "cell prints it.",
                      "return the table's own row, as `table.loc[table[column].idxmax()]` "
                      "gives it, without renaming it.")
+    added = None if got is not None else _only_added_fields(output, table.loc[best])
+    if added:
+        return wrong(f"{call} returned the best row with the extra field(s) {added[:8]}, "
+                     "and without its label: a Series put together from the row and "
+                     "something more (`pd.concat`) is a new one, with no name.",
+                     "return the table's own row as it is, nothing added: "
+                     "`table.loc[table[column].idxmax()]`.")
     if got is None and _judge_row_content(call, output, table.max()) is not None:
         return wrong(f"{call} returned a Series with no row label, which is not one row "
                      "of the table as it is.",
@@ -152,13 +159,25 @@ def _judge_label(call, output, table, column):
     if got in table.index and table.loc[got, column] == largest and np.isclose(
             output.get("C", np.nan), table.loc[got, "C"]):
         if output.get("changed_input"):
+            how = _TABLE_CHANGES.get(output.get("table_change"), _TABLE_CHANGES["order"])
             return wrong(f"{call} returned the right row, but changed the table it was "
-                         "given (sorted or reordered it in place).",
+                         f"given: {how}. The notebook reads `results` again after this "
+                         "cell.",
                          "leave `table` as it is: no `inplace=True`, and no assigning "
-                         "into it. `sort_values` without `inplace` returns a sorted "
-                         "copy; `table[column].idxmax()` needs no sorting at all.")
+                         "into it (`table[column] = ...`). `table[column].idxmax()` needs "
+                         "no sorting, and skips NaN by itself.")
         return None
     return _name_the_wrong_row(call, got, best, table, column)
+
+
+#: What changed in the table a `best_row` was given, by the kernel's word for it.
+_TABLE_CHANGES = {
+    "order": "its rows sorted or reordered in place",
+    "rows": "rows dropped (or added) in place, as `dropna(..., inplace=True)` does",
+    "values": "values in it filled or assigned (`table[column] = ...`, `fillna(..., "
+              "inplace=True)`)",
+    "columns": "a column added to it or removed from it",
+}
 
 
 def _judge_row_content(call, output, row):
@@ -168,21 +187,24 @@ def _judge_row_content(call, output, row):
     out, a value changed or rounded, or every value made text, breaks that cell or
     prints another number.
     """
-    # The wire brings a list of numbers back as an array.
-    fields, values = (value.tolist() if isinstance(value, np.ndarray) else value
-                      for value in (output.get("fields"), output.get("values")))
+    fields = _fields(output)
     want = [str(name) for name in row.index]
-    if not isinstance(fields, list) or not isinstance(values, list):
+    if fields is None:
         return None  # nothing to compare with (an answer collected by an older kernel)
-    if [str(name) for name in fields] != want:
-        missing = [name for name in want if name not in map(str, fields)]
+    # Fields are read by name (the notebook's next cell does): their order is free.
+    if sorted(fields) != sorted(want):
+        missing = [name for name in want if name not in fields]
+        extra = [name for name in fields if name not in want]
         said = (f"without its {', '.join(map(repr, missing))} field" if missing else
-                f"with the fields {[str(name) for name in fields][:8]}, not the table's "
-                f"columns {want}")
+                f"with the extra field(s) {extra[:8]}" if extra else
+                f"with the fields {fields[:8]}, not the table's columns {want}")
+        kept = "every column kept" if missing else "its columns and nothing more"
         return wrong(f"{call} returned the best row {said}.",
-                     "return the table's own row, every column kept: "
+                     f"return the table's own row, {kept}: "
                      "`table.loc[table[column].idxmax()]`.")
-    for name, value, expected in zip(want, values, row.tolist()):
+    given = dict(zip(fields, _values(output)))
+    for name, expected in zip(want, row.tolist()):
+        value = given[name]
         if _same_value(value, expected):
             continue
         if isinstance(value, str) and not isinstance(expected, str):
@@ -195,6 +217,38 @@ def _judge_row_content(call, output, row):
                      "return the table's own row, unchanged: "
                      "`table.loc[table[column].idxmax()]`.")
     return None
+
+
+def _fields(output):
+    """The names of a returned row's fields, as text; None when they did not travel."""
+    fields, values = _as_list(output.get("fields")), _values(output)
+    if not isinstance(fields, list) or not isinstance(values, list):
+        return None
+    return [str(name) for name in fields]
+
+
+def _values(output):
+    return _as_list(output.get("values"))
+
+
+def _as_list(value):
+    # The wire brings a list of numbers back as an array.
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+def _only_added_fields(output, row):
+    """The fields a returned row has on top of ``row``'s, which it holds unchanged;
+    None when it lacks or changes one of them, or adds none."""
+    fields = _fields(output)
+    want = [str(name) for name in row.index]
+    if fields is None or len(set(fields)) != len(fields):
+        return None
+    given = dict(zip(fields, _values(output)))
+    extra = [name for name in fields if name not in want]
+    if not extra or any(name not in given or not _same_value(given[name], expected)
+                        for name, expected in zip(want, row.tolist())):
+        return None
+    return extra
 
 
 def _same_value(value, expected):
