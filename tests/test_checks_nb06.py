@@ -325,6 +325,9 @@ def shuffled_labels():
 
 SCALED_WRONG = [
     ("no scaler", lambda: logistic().fit(X_TRAIN, Y_TRAIN), "on its own", "make_pipeline"),
+    # The seventh student's #17: it said "your code raised", though the cell ran.
+    ("labels as text", lambda: quick_fit(scaled(), X_TRAIN, Y_TRAIN.astype(str)),
+     "labels that are not numbers", "the labels as they are"),
     ("not fitted", lambda: scaled(), "not fitted", "scaled_model.fit(X_train, y_train)"),
     ("another scaler",
      lambda: quick_fit(make_pipeline(MinMaxScaler(), logistic()), X_TRAIN, Y_TRAIN),

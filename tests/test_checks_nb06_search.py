@@ -5,6 +5,7 @@ judge finds before it compares scores (a grid, a scorer, folds, refit) are fitte
 few hundred training images only; the rest, and the right answers, on the real parts.
 """
 
+import copy
 import json
 import types
 import warnings
@@ -270,6 +271,9 @@ WEIGHTS_WRONG = [
     ("absolute values", lambda m, s: np.abs(m.coef_).reshape(10, 8, 8), ("absolute", "sign")),
     ("scaled for the picture", lambda m, s: m.coef_.reshape(10, 8, 8) / np.abs(m.coef_).max(),
      ("rescaled", "vmin=-m")),
+    # The seventh student's #16: "times 1", the factor rounded.
+    ("scaled by a hair", lambda m, s: m.coef_.reshape(10, 8, 8) * 1.001,
+     ("times 1.001:", "vmin=-m")),
     ("normalised image by image",
      lambda m, s: (lambda w: w / np.abs(w).max(axis=(1, 2), keepdims=True))(
          m.coef_.reshape(10, 8, 8)), ("a factor of its own", "same colour limits")),
@@ -506,3 +510,38 @@ def test_grid_search_text_asks_for_the_3_folds_the_check_asks_for():
     assert "use 3 folds (`cv=3`)" in text and "Use 3 folds here, not the 5" in text
     assert "a common choice too" not in text
     assert_wrong(verdict("06-grid-search", few(cv=5)), "not 3 folds", "asks for 3")
+
+
+def test_grid_search_best_params_assigned_after_the_search_is_named():
+    # The seventh student's #13: it was blamed on `best_estimator_`, which was untouched.
+    answer = few()
+    chosen = dict(answer.best_params_)
+    answer.best_params_ = {"l1_ratio": 0, "C": 4.6415888336127775}  # picked by the test table
+    result = verdict("06-grid-search", answer)
+    assert_wrong(result, "`search.best_params_` is C=4.64, l1_ratio=0",
+                 f"scores choose C={chosen['C']:.3g}", "no assigning to it")
+    assert "best_estimator_" not in result.message
+
+
+def test_grid_search_best_params_changed_through_best_in_place_is_named():
+    answer = few()
+    best = answer.best_params_
+    best["C"] = 4.6415888336127775  # a later cell's `best["C"] = ...`
+    result = verdict("06-grid-search", answer)
+    assert_wrong(result, "C=4.64", "the grid does not have", "`best[...] = ...`",
+                 "leave `best` as it is")
+    assert "missing" not in result.message
+
+
+@pytest.mark.parametrize("images, labels, where", [(X_TEST, Y_TEST, "the test part"),
+                                                   (X, y, "all images")])
+def test_grid_search_an_honest_search_whose_refit_was_refitted_on_test_images_is_named(
+        right_search, images, labels, where):
+    # The seventh student's #14: the setting was chosen on the training part; only the
+    # refit saw the test images afterwards, and the verdict said the search had.
+    answer = copy.deepcopy(right_search)
+    answer.best_estimator_.fit(images, labels)
+    result = verdict("06-grid-search", answer)
+    assert_wrong(result, f"`search.best_estimator_` was fitted again on {where}",
+                 "chose its setting on the training part", "no `search.best_estimator_.fit")
+    assert "the search was fitted on" not in result.message

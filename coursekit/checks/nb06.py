@@ -423,6 +423,11 @@ def _describe_pipeline(model, test_images):
     penalty = inspect.signature(type(last)).parameters.get("penalty")
     if penalty is not None and params.get("penalty") == penalty.default:
         facts["penalty"] = None
+    # Labels given as text (`y_train.astype(str)`) make text predictions, which travel
+    # as their kind only: the judge names them.
+    facts["label_kind"] = np.asarray(getattr(last, "classes_", [])).dtype.kind
+    if facts["label_kind"] not in "biuf":
+        return plain(facts)
     for images in test_images or ():
         if facts["n_features"] == images.shape[1]:
             facts["predictions"] = model.predict(images)

@@ -77,6 +77,11 @@ def _judge_steps(facts):
     if not facts["fitted"]:
         return wrong("scaled_model is built but not fitted yet.",
                      "fit it on the training part: `scaled_model.fit(X_train, y_train)`.")
+    if facts.get("label_kind", "i") not in ("b", "i", "u", "f"):
+        return wrong("scaled_model was fitted on labels that are not numbers: its classes "
+                     "are text, such as '0' (`y_train.astype(str)`?), so it predicts text, "
+                     "which the cells below compare with the numbers of `y_test`.",
+                     "fit it on the labels as they are: `scaled_model.fit(X_train, y_train)`.")
     return None
 
 

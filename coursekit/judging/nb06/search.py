@@ -44,7 +44,7 @@ class GridSearch(Judge, specs.GridSearch):
         # The leaks first: a search of other images also has other folds.
         for step in (_judge_search_type, _judge_inputs_kept, _judge_search_estimator,
                      _judge_search_fitted, _judge_grid, _judge_refit_and_scoring,
-                     judge_search_leak, _judge_folds, judge_search_data):
+                     _judge_best_params, judge_search_leak, _judge_folds, judge_search_data):
             verdict = step(facts)
             if verdict is not None:
                 return verdict
@@ -146,6 +146,9 @@ def _judge_grid(facts):
                      "`SEARCH_SETTINGS`.")
     got = [(float(p["l1_ratio"]), float(p["C"])) for p in params
            if all(isinstance(p[k], numbers.Real) for k in ("l1_ratio", "C"))]
+    verdict = _judge_changed_through_best(got, best)
+    if verdict is not None:
+        return verdict
     ratios = sorted({r for r, _ in got})
     asked = sorted(float(r) for r in SEARCH_GRID["l1_ratio"])
     if ratios != asked:
@@ -161,6 +164,29 @@ def _judge_grid(facts):
         return wrong(f"the grid has {len(got)} candidates, some of them twice.",
                      "list each value once: 2 penalties times 7 values of C make 14.")
     return None
+
+
+def _judge_changed_through_best(got, best):
+    """Is the one candidate off the grid the chosen one, changed through `best`?
+
+    `best = search.best_params_` is the very dict the search keeps in
+    `cv_results_["params"]`: `best["C"] = ...` in a later cell changes both.
+    """
+    grid = _search_grid()
+    off = [pair for pair in got
+           if not any(pair[0] == r and np.isclose(pair[1], c, rtol=1e-9) for r, c in grid)]
+    if len(off) != 1 or len(got) != len(grid) or not all(
+            isinstance(best.get(key), numbers.Real) for key in ("l1_ratio", "C")):
+        return None
+    if off[0] != (float(best["l1_ratio"]), float(best["C"])):
+        return None
+    return wrong(f"the chosen candidate's settings now hold l1_ratio={off[0][0]:g}, "
+                 f"C={off[0][1]:.3g}, a setting the grid does not have: `best = "
+                 "search.best_params_` is the search's own dict, kept in its `cv_results_` "
+                 "too, so `best[...] = ...` in a later cell changed it.",
+                 "leave `best` as it is, and build another model from a new dict where one "
+                 "is needed: `LogisticRegression(**{**best, \"C\": ...}, **FINAL_SETTINGS)`. "
+                 "Rerun the search's cell, then the cells after it.")
 
 
 def _judge_C_values(Cs, penalty):
@@ -220,6 +246,44 @@ def _judge_refit_and_scoring(facts):
                      f'`scoring="{SEARCH_SCORING}"`: one digit against the rest, the ten '
                      "numbers averaged without weights.")
     return None
+
+
+def _judge_best_params(facts):
+    """Is `best_params_` the setting of the best mean score, as the search chose it?
+
+    A later cell that assigns `search.best_params_` (a setting picked from the test
+    table, say) leaves the scores and the refit as the search made them.
+    """
+    best = facts.get("best_params")
+    means = as_float_array(facts.get("mean"))
+    params = facts.get("params") or []
+    if (not isinstance(best, dict) or means is None or means.shape != (len(params),)
+            or not params or np.all(np.isnan(means))):
+        return None
+    chosen = params[int(np.nanargmax(means))]
+    if _same_params(best, chosen):
+        return None
+    return wrong(f"`search.best_params_` is {_params_words(best)}, but the search's own "
+                 f"scores choose {_params_words(chosen)} (the best `mean_test_score`): it was "
+                 "changed after the search, and the cells below would build the final model "
+                 "from a setting the search did not choose.",
+                 "leave `search.best_params_` as the search set it: no assigning to it, nor "
+                 "into it (`best = search.best_params_` is the search's own dict, so "
+                 "`best[\"C\"] = ...` changes it too). The choice is the search's, made on "
+                 "the training part; rerun the search's cell, then the cells after it.")
+
+
+def _same_params(got, want):
+    if set(map(str, got)) != set(map(str, want)):
+        return False
+    return all(isinstance(got[key], numbers.Real) and isinstance(want[key], numbers.Real)
+               and np.isclose(float(got[key]), float(want[key]), rtol=1e-9, atol=0)
+               if not isinstance(want[key], str) else got[key] == want[key] for key in want)
+
+
+def _params_words(params):
+    return ", ".join(f"{key}={value:.3g}" if isinstance(value, numbers.Real)
+                     else f"{key}={value!r}" for key, value in sorted(params.items())[:4])
 
 
 def _judge_folds(facts):

@@ -106,10 +106,34 @@ def judge_search_leak(facts):
              "test": "the test part"}.get(_refit_part(facts))
     if where is None:
         return None
+    if _scored_on_training_folds(facts):
+        return wrong(f"after the search, `search.best_estimator_` was fitted again on "
+                     f"{where}: the search chose its setting on the training part (its fold "
+                     "scores are those of the training part), but its refitted model has "
+                     "since learned from the test images, and the cells below read it.",
+                     "leave the search's refit as it is (no `search.best_estimator_.fit(...)`"
+                     "); rerun the search's cell, then the cells after it. The test part is "
+                     "used once, to score the final model, never to fit one.")
     return wrong(f"the search was fitted on {where}: the test images then help choose "
                  "the setting, the leak this section is about.",
                  "fit it on the training part only: `search.fit(X_train, y_train)`; "
                  "the test part is used once, by the final model.")
+
+
+def _scored_on_training_folds(facts):
+    """Whether the chosen setting's first fold score is that of the training part's fold."""
+    best = facts.get("best_params") or {}
+    params = facts.get("params") or []
+    splits = as_float_array(facts.get("splits"))
+    if not {"l1_ratio", "C"} <= set(best) or splits is None or splits.ndim != 2:
+        return False
+    setting = (float(best["l1_ratio"]), float(best["C"]))
+    index = [i for i, p in enumerate(params)
+             if (float(p.get("l1_ratio", np.nan)), float(p.get("C", np.nan))) == setting]
+    if len(index) != 1 or splits.shape[1] != len(params):
+        return False
+    score = _fold_scores(*setting, 0)[SEARCH_SCORING]
+    return bool(np.isclose(splits[0][index[0]], score, rtol=SAME_SCORE_RTOL, atol=1e-12))
 
 
 def judge_search_data(facts):

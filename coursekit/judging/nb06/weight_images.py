@@ -187,8 +187,8 @@ def _judge_image_order_and_scale(answer, images):
                      " digit 0 first.")
     factor = float(np.sum(answer * images) / np.sum(images * images))
     if factor > 0 and _close(answer, factor * images):
-        return wrong(f"weight_images holds the weights times {factor:.3g}: rescaled for the "
-                     "picture.",
+        return wrong(f"weight_images holds the weights times {_factor_words(factor)}: "
+                     "rescaled for the picture.",
                      "leave the numbers as they are and centre the colours instead: "
                      "`imshow(..., cmap=\"RdBu_r\", vmin=-m, vmax=m)` with `m` the largest "
                      "absolute weight.")
@@ -199,6 +199,21 @@ def _judge_image_order_and_scale(answer, images):
                  "numbers changed on the way.",
                  "`best_model.coef_.reshape(10, side, side)`: the model fitted with the chosen "
                  "setting and `FINAL_SETTINGS`.")
+
+
+def _factor_words(factor):
+    """``factor`` with as few digits as show it is not 1 (1.001, not 1).
+
+    Examples
+    --------
+    >>> _factor_words(1.001), _factor_words(0.5), _factor_words(1 + 1e-9)
+    ('1.001', '0.5', '1.000000001')
+    """
+    for digits in range(3, 16):
+        shown = f"{factor:.{digits}g}"
+        if float(shown) != 1.0:
+            return shown
+    return repr(factor)
 
 
 def _judge_images_rescaled_or_mixed(answer, images):
