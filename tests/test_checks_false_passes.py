@@ -898,3 +898,17 @@ def test_a_right_answer_that_warns_passes_and_the_warning_is_named():
     assert result.passed, result
     assert "RuntimeWarning ('invalid value encountered in divide')" in result.message
     assert "right all the same" in result.message
+
+
+def test_07_train_in_periods_with_sample_weight_names_it():
+    # The eighth student's MH5: weighted images were called reordered or swapped.
+    def weighted(model, X_train, y_train, X_valid, y_valid, periods):
+        train, valid = [], []
+        for _ in range(periods):
+            model.partial_fit(X_train, y_train, classes=TEN,
+                              sample_weight=np.full(len(y_train), 2.0))
+            train.append(log_loss(y_train, model.predict_proba(X_train), labels=TEN))
+            valid.append(log_loss(y_valid, model.predict_proba(X_valid), labels=TEN))
+        return train, valid
+
+    assert_wrong(verdict("07-train-in-periods", weighted), "sample_weight")

@@ -271,8 +271,15 @@ def test_rbm_pipeline_an_rbm_trained_further_after_the_fit_is_caught(fitted_pipe
     answer = copy.deepcopy(fitted_pipeline)
     answer[0].partial_fit(X_TRAIN[:10])
     assert np.mean(answer.predict(X_TEST) == Y_TEST) > RBM_ACCURACY - RBM_ACCURACY_SLACK
-    assert_wrong(pipeline_verdict(answer), "changed after the pipeline was fitted",
+    assert_wrong(pipeline_verdict(answer), "changed after the pipeline's fit",
                  "no `rbm.partial_fit`")
+
+
+def test_rbm_pipeline_fitted_on_some_training_rows_names_them_too():
+    # The eighth student's MH1: only `rbm.partial_fit` was named, for rows left out.
+    answer = rbm_pipeline().fit(X_TRAIN[:-10], Y_TRAIN[:-10])
+    assert_wrong(pipeline_verdict(answer), "only some of the training rows",
+                 "on the whole training part")
 
 
 def assembled(rbm_images):
@@ -356,7 +363,7 @@ def test_rbm_pipeline_a_logistic_step_fitted_otherwise_is_not_blamed_on_the_rbm(
         fitted_pipeline, make):
     result = pipeline_verdict(make(fitted_pipeline))
     assert_wrong(result, "the RBM is right", "other rows", "labels", "sample_weight")
-    assert "changed after the pipeline was fitted" not in result.message
+    assert "changed after the pipeline's fit" not in result.message
 
 
 def test_rbm_pipeline_settings_changed_after_the_fit_are_named(fitted_pipeline):

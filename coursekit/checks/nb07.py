@@ -195,7 +195,10 @@ def trained_model_facts(model, namespace):
     curve = getattr(model, "loss_curve_", None)
     facts.update(seen=int(getattr(model, "t_", 0)),
                  passes=len(curve) if curve is not None else int(model.n_iter_),
-                 pixels=int(model.n_features_in_), classes=plain(model.classes_))
+                 pixels=int(model.n_features_in_), classes=plain(model.classes_),
+                 # The network computes in its images' precision: float32 ones make
+                 # float32 weights, which a replay on the notebook's float64 misses.
+                 dtype=str(model.coefs_[0].dtype))
     if facts["pixels"] == 64:
         facts["coefs"] = [plain(w) for w in model.coefs_]
         facts["intercepts"] = [plain(b) for b in model.intercepts_]

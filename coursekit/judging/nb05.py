@@ -358,13 +358,15 @@ def _judge_rbm_training(components, gap, accuracy):
     # also scores otherwise; one whose RBM moved a little after the fit scores alike.
     if isinstance(gap, numbers.Real) and not gap <= OPTIMALITY_GAP and abs(
             accuracy - RBM_ACCURACY) <= RBM_ACCURACY_SLACK:
-        return wrong("the pipeline's RBM changed after the pipeline was fitted (trained "
-                     "further, e.g. with `rbm.partial_fit`): the logistic regression no "
-                     "longer fits the features the RBM gives now, and the cells below "
-                     "read weights the pipeline was not fitted with.",
-                     "fit the pipeline last: no `rbm.partial_fit` or `rbm.fit` after "
-                     "`.fit(X_train, y_train)`; run the cells from `rbm = BernoulliRBM(...)` "
-                     "again.")
+        # Both slips leave this trace; which one was made, the weights cannot tell.
+        return wrong("the pipeline's RBM is not the one a fit on the training part gives, and "
+                     "the logistic regression does not fit the features it gives the training "
+                     "part now: the pipeline was fitted on only some of the training rows "
+                     "(`X_train[:-10]`, say), or the RBM changed after the pipeline's fit "
+                     "(trained further, e.g. with `rbm.partial_fit`).",
+                     "fit the pipeline last, and on the whole training part: "
+                     "`rbm_features.fit(X_train, y_train)`, with no `rbm.partial_fit` or "
+                     "`rbm.fit` after it; run the cells from `rbm = BernoulliRBM(...)` again.")
     seen = ""
     if accuracy > RBM_ACCURACY + RBM_ACCURACY_SLACK:
         seen = (f" It classifies {accuracy:.3f} of the test images, more than the pipeline "

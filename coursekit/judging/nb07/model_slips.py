@@ -43,8 +43,12 @@ def settings_slip(facts):
                  "and the number of periods.")
 
 
-def model_slip(facts, name, *, linear):
-    """A wrong() verdict for a model of the wrong kind, untrained, or trained on other data."""
+def model_slip(facts, name, *, linear, before_replay=None):
+    """A wrong() verdict for a model of the wrong kind, untrained, or trained on other data.
+
+    ``before_replay``, a function of ``facts``, may name a slip the replay would blame
+    on the images (too many passes, say).
+    """
     kind = "linear model" if linear else "network"
     build = ("`make_linear(BATCH_SIZE, LEARNING_RATE)`" if linear else
              "`MLPClassifier(hidden_layer_sizes=(64,), ...)`")
@@ -73,7 +77,19 @@ def model_slip(facts, name, *, linear):
         return wrong(f"`{name}` knows the digits {np.asarray(facts['classes']).tolist()}.",
                      "train it with `classes=np.arange(10)`.")
     return (seen_slip(facts, name) or parts_slip(facts, name)
-            or (linear and settings_slip(facts)) or replay_slip(facts, name))
+            or (linear and settings_slip(facts)) or dtype_slip(facts, name)
+            or (before_replay and before_replay(facts)) or replay_slip(facts, name))
+
+
+def dtype_slip(facts, name):
+    """A wrong() verdict for a model trained on float32 images, else None."""
+    if facts.get("dtype", "float64") == "float64":
+        return None
+    return wrong(f"`{name}` has {facts['dtype']} weights: it was trained on images of another "
+                 "type than the notebook's (float64, e.g. `X_train.astype(np.float32)`), "
+                 "and computes in their precision, so its training cannot be replayed on "
+                 "the notebook's `X_train`.",
+                 "train it on `X_train` as the notebook made it, without `.astype(...)`.")
 
 
 def parts_slip(facts, name):
@@ -160,9 +176,16 @@ def reported_slip(facts, name, accuracies, model):
             return wrong(f"`{name}` = {reported:.3f} is the accuracy on {words}.",
                          f"measure on the validation part: `accuracy_score(y_valid, "
                          f"{model}.predict(X_valid))`.")
+    size = accuracies["valid"][0]
+    if size and abs(reported * size - round(reported * size)) > _REPORTED_TOLERANCE * size:
+        return wrong(f"`{name}` = {reported:g}, but `{model}` scores {valid:.3f} on the "
+                     f"validation part, and no count of its {size} images gives {reported:g}: "
+                     "the number was typed in, not measured.",
+                     f"measure it: `{name} = accuracy_score(y_valid, {model}.predict("
+                     "X_valid))`, after the model's last training.")
     return wrong(f"`{name}` = {reported:.3f}, but `{model}` scores {valid:.3f} on the validation "
-                 "part now: was it trained again (a `fit` from scratch, more periods) after "
-                 "you measured it?",
+                 "part now: it was typed in, measured on another model, or measured "
+                 "before the model was trained again (a `fit` from scratch, more periods).",
                  f"train `{model}` once, then measure it: the cells below use it as it is.")
 
 

@@ -139,13 +139,14 @@ def data_slip(case, call, out, expected):
     shuffled = shuffled_losses(spec, X_train, y_train, X_valid, y_valid, periods)
     if np.all((out >= 0.8 * shuffled.min(axis=0)) & (out <= 1.25 * shuffled.max(axis=0))):
         return wrong(f"{call} recorded losses like those of a training that visits the "
-                     "images in another order, or with some of them swapped for others "
-                     "(first period: training "
+                     "images in another order, with some of them swapped for others, or "
+                     "weighted (`sample_weight`) (first period: training "
                      f"{loss[0, 0]:.3f}, validation {loss[1, 0]:.3f} expected; yours "
                      f"{out[0, 0]:.3f}, {out[1, 0]:.3f}).",
                      "pass the whole training part to `partial_fit`, once per period and "
-                     "as it is: did you shuffle or sample it, cut it into batches of your "
-                     "own, or swap in rows of the validation part? `partial_fit` already "
+                     "as it is, without `sample_weight`: did you shuffle or sample it, cut "
+                     "it into batches of your own, weight its images, or swap in rows of the "
+                     "validation part? `partial_fit` already "
                      "visits the "
                      "images in a shuffled order, drawn from the model's "
                      "`random_state`, so runs repeat exactly and can be compared.")

@@ -125,12 +125,15 @@ def replay_slip(facts, name):
                  "`X_train, y_train` with its settings, the same model ends with other "
                  "weights. Were its rows reordered (shuffled or sorted by you), its labels "
                  "or weights changed, or was it another split of `X_rest`, or rows of the "
-                 "validation or test part swapped in?",
+                 "validation or test part swapped in? Or did its settings change between "
+                 "or after its periods (`set_params`, or a model trained before with other "
+                 "settings instead of a fresh one)?",
                  "train it on the notebook's own `X_train, y_train`, as they are: the "
                  "solver shuffles them itself in every pass, from the model's "
                  "`random_state`, which is how the check can replay it; the validation "
                  "part judges the choices, and a model that has seen it is judged on its "
-                 "own homework.")
+                 "own homework. Each setting tried gets a fresh model, trained with the "
+                 "settings it keeps.")
 
 
 def trained_on_words(facts):

@@ -60,20 +60,32 @@ def knobs_slip(facts):
                  "LEARNING_RATE)`, after setting them, and run the cell again.")
 
 
+def _periods_slip(facts):
+    """A wrong() verdict when the model's passes are not `LINEAR_PERIODS`, else None."""
+    periods, passes = facts.get("periods"), facts.get("passes")
+    if not isinstance(periods, float) or not isinstance(passes, int) or periods == passes:
+        return None
+    return wrong(f"`tuned_linear` made {passes} passes over the training part, but "
+                 f"`LINEAR_PERIODS` is {periods:g}: it was trained before its periods (not a "
+                 "fresh model: trained with other settings, then `set_params`), or again or "
+                 "further after them (a `fit` from scratch).",
+                 "build a fresh model for each setting you try, `tuned_linear = "
+                 "make_linear(BATCH_SIZE, LEARNING_RATE)`, and train it in exactly "
+                 "`LINEAR_PERIODS` periods, `train_in_periods(tuned_linear, ..., "
+                 "LINEAR_PERIODS)`, and nothing after.")
+
+
 class TuneLinear(Judge, specs.TuneLinear):
     def judge(self, payload, cases):
         facts = payload["value"]
-        verdict = model_slip(facts, "tuned_linear", linear=True)
+        # The passes before the replay: a model trained before its periods (not a fresh
+        # one) or after them would otherwise be blamed on its images.
+        verdict = model_slip(facts, "tuned_linear", linear=True, before_replay=_periods_slip)
         if verdict is not None:
             return verdict
-        periods = facts.get("periods")
-        if isinstance(periods, float) and periods != facts["passes"]:
-            return wrong(f"`tuned_linear` made {facts['passes']} passes over the training part, "
-                         f"but `LINEAR_PERIODS` is {periods:g}: was it trained again (a `fit` "
-                         "from scratch) or further after the periods?",
-                         "train it in exactly `LINEAR_PERIODS` periods, "
-                         "`train_in_periods(tuned_linear, ..., LINEAR_PERIODS)`, and nothing "
-                         "after.")
+        verdict = _periods_slip(facts)
+        if verdict is not None:
+            return verdict
         verdict = knobs_slip(facts)
         if verdict is not None:
             return verdict
