@@ -587,7 +587,7 @@ def notebook_values(l1_ratios, C_values):
 
 
 def sorts_its_argument(l1_ratios, C_values):
-    l1_ratios.sort()
+    C_values.sort()
     return grid_table(l1_ratios, C_values)
 
 
@@ -606,7 +606,7 @@ GRID_WRONG = [
     (lambda r, c: grid_table(r, c).assign(C=lambda t: t["C"].map(str)), ("numbers",)),
     (lambda r, c: grid_table(r, c).to_dict("records"), ("a list, not a pandas DataFrame",
                                                          "pd.DataFrame(rows)")),
-    (sorts_its_argument, ("changed the lists", "do not sort")),
+    (sorts_its_argument, ("changed the array `C_values`", "no `.sort()`")),
     # The text asks for three columns; the grid's cell adds the scores itself.
     (grid_table_with_room_for_scores, ("'train_auc', 'test_auc'", "three", "leave out")),
     (lambda r, c: grid_table(r, c).assign(setting=lambda t: range(len(t))),
@@ -631,6 +631,98 @@ GRID_WRONG = [
 @pytest.mark.parametrize("answer, words", GRID_WRONG)
 def test_grid_table_slips_are_named(answer, words):
     assert_wrong(verdict("06-grid-table", answer), *words)
+
+
+# The ninth student's FP1 and FF1: the check gave lists where the notebook gives a tuple
+# and a numpy array, so `C_values * n` (which multiplies an array's values) passed and
+# `C_values.tolist()` failed.
+def repeats_C_with_times(l1_ratios, C_values):
+    return pd.DataFrame({"penalty": ["L1" if r == 1 else "L2" for r in l1_ratios
+                                     for _ in C_values],
+                         "l1_ratio": [r for r in l1_ratios for _ in C_values],
+                         "C": C_values * len(l1_ratios)})
+
+
+def adds_C_in_a_loop(l1_ratios, C_values):
+    Cs = []
+    for _ in l1_ratios:
+        Cs = Cs + C_values
+    return pd.DataFrame({"penalty": ["L1" if r == 1 else "L2" for r in l1_ratios
+                                     for _ in C_values],
+                         "l1_ratio": [r for r in l1_ratios for _ in C_values], "C": Cs})
+
+
+@pytest.mark.parametrize("answer", [repeats_C_with_times, adds_C_in_a_loop])
+def test_grid_table_treating_the_array_of_C_as_a_list_fails(answer):
+    result = verdict("06-grid-table", answer)
+    assert not result.passed, result
+    assert "numpy array" in result.message + result.hint, result
+    with pytest.raises(ValueError):  # as in the notebook's grid cell
+        answer((1, 0), np.logspace(-2, 2, 25))
+
+
+def by_numpy_idioms(l1_ratios, C_values):
+    return pd.DataFrame({"penalty": ["L1" if r == 1 else "L2"
+                                     for r in np.repeat(l1_ratios, C_values.size)],
+                         "l1_ratio": np.repeat(l1_ratios, C_values.size),
+                         "C": np.tile(C_values, len(l1_ratios))})
+
+
+def by_tolist(l1_ratios, C_values):
+    return grid_table(l1_ratios, C_values.tolist())
+
+
+@pytest.mark.parametrize("answer", [by_numpy_idioms, by_tolist])
+def test_grid_table_numpy_idioms_on_the_array_of_C_pass(answer):
+    result = verdict("06-grid-table", answer)
+    assert result.passed, result
+    table = answer((1, 0), np.logspace(-2, 2, 25))  # what the grid cell passes
+    assert len(table) == 50 and table["C"].iloc[-1] == 100
+
+
+def test_grid_table_calls_it_with_a_tuple_and_an_array_and_says_so():
+    seen = []
+
+    def records_types(l1_ratios, C_values):
+        seen.append((type(l1_ratios), type(C_values)))
+        return grid_table(l1_ratios, C_values)
+
+    assert verdict("06-grid-table", records_types).passed
+    assert set(seen) == {(tuple, np.ndarray)}
+    result = verdict("06-grid-table", lambda r, c: grid_table(r, c)[:1])
+    assert "a numpy array of" in result.message, result
+
+
+# The ninth student's MH4-MH6: rows left out or repeated, one penalty wrong, penalties as
+# numbers; each is named for what it is.
+def stops_one_short(l1_ratios, C_values):
+    return grid_table(l1_ratios, [C_values[i] for i in range(len(C_values) - 1)])
+
+
+def builds_rows_twice(l1_ratios, C_values):
+    table = grid_table(l1_ratios, C_values)
+    return pd.concat([table, table], ignore_index=True)
+
+
+def one_penalty_for_all(l1_ratios, C_values):
+    return grid_table(l1_ratios, C_values).assign(penalty="L1")
+
+
+def penalties_as_numbers(l1_ratios, C_values):
+    return grid_table(l1_ratios, C_values).assign(
+        penalty=lambda t: np.where(t["l1_ratio"] == 1, 1, 2))
+
+
+@pytest.mark.parametrize("answer, words", [
+    (stops_one_short, ("are missing", "stops one short")),
+    (builds_rows_twice, ("more than once", "build each row once")),
+    (one_penalty_for_all, ("has the penalty 'L1', expected 'L2'", "as text")),
+    (penalties_as_numbers, ("not the names", "as text")),
+])
+def test_grid_table_rows_and_penalties_are_named_for_what_is_wrong(answer, words):
+    result = verdict("06-grid-table", answer)
+    assert_wrong(result, *words)
+    assert "notebook's own values" not in result.hint and "did not expect" not in result.message
 
 
 def test_grid_table_cases_give_C_unsorted_and_the_penalties_in_both_orders():

@@ -36,11 +36,14 @@ class GridTable(ExerciseSpec):
 
     def call(self, func, case):
         l1_ratios, C_values = case
-        kept = (tuple(l1_ratios), tuple(C_values))
-        given = (list(l1_ratios), list(C_values))
+        # The arguments of the types the notebook passes, as the text says: the penalties
+        # in a tuple, the values of C in a numpy array (on which `*` multiplies the values
+        # where a list would repeat them, and `.tolist()` works).
+        given = (tuple(l1_ratios), np.array(C_values, dtype=float))
+        kept = given[1].copy()
         table = func(*given)
         facts = {"type": type(table).__name__,
-                 "changed_input": (tuple(given[0]), tuple(given[1])) != kept}
+                 "changed_input": not np.array_equal(given[1], kept)}
         if isinstance(table, pd.DataFrame):
             facts["columns"] = [str(c) for c in table.columns]
             # `best_row` looks rows up by label: `pd.concat` without `ignore_index`

@@ -27,7 +27,18 @@ class GridTable(Judge, specs.GridTable):
                 ((0, 1), (7.0,))]
     def describe_case(self, case):
         l1_ratios, C_values = case
-        return f"grid_table({tuple(l1_ratios)}, {len(C_values)} values of C)"
+        # The arguments' types as the kernel passes them (GridTable.call).
+        return (f"grid_table({tuple(l1_ratios)}, a numpy array of {len(C_values)} "
+                "value(s) of C)")
+
+    def error_hint(self, case, error):
+        if "same length" not in error and "Length of values" not in error:
+            return None
+        return ("the columns came out of different lengths. `C_values` is a numpy array, as "
+                "the notebook's `np.logspace` makes it: `C_values * 2` doubles each value "
+                "instead of repeating the list. Repeat it with `np.tile(C_values, "
+                "len(l1_ratios))` or `list(C_values) * len(l1_ratios)`, or build one dict "
+                "per row in two loops.")
 
     def judge(self, payload, cases):
         # How the rows' order differs from the arguments' is read from every case at
@@ -48,8 +59,11 @@ class GridTable(Judge, specs.GridTable):
         if verdict is not None:
             return verdict
         if facts.get("changed_input"):
-            return wrong(f"{call} changed the lists it was given.",
-                         "read `l1_ratios` and `C_values`; do not sort or extend them.")
+            return wrong(f"{call} changed the array `C_values` it was given, in place "
+                         "(`C_values.sort()`, `C_values[...] = ...`): the grid's cell "
+                         "reads it again.",
+                         "read `C_values` without changing it, and loop over it as it "
+                         "comes: no `.sort()`, no assigning into it.")
         expected = [(float(r), float(c)) for r in l1_ratios for c in C_values]
         # plain() made an array of a column of numbers; text or a mix stays a list.
         ratios, Cs = (facts[name] for name in ("l1_ratio", "C"))
@@ -74,13 +88,33 @@ class GridTable(Judge, specs.GridTable):
                          "all values of C for the first l1_ratio, then all for the next: "
                          "the loop over the penalties outside, the one over C inside. The "
                          "notebook fills the scores in that order.")
-        names = [penalty_name(r) for r, _ in expected]
-        if list(facts.get("penalty") or []) != names:
-            return wrong(f"{call}: the `penalty` column holds {list(facts['penalty'])[:4]}..., "
-                         f"expected {names[:4]}....",
-                         "name each row's penalty from its l1_ratio: \"L1\" for 1, \"L2\" "
-                         "for 0.")
+        verdict = _judge_penalties(call, facts.get("penalty"), expected)
+        if verdict is not None:
+            return verdict
         return _judge_row_labels(call, facts)
+
+
+def _judge_penalties(call, penalties, expected):
+    """Does each row's `penalty` name its l1_ratio, as text? None when it does.
+
+    ``penalties`` is the column as it travelled: a list of text, or an array when it
+    holds numbers (the wire makes one of them).
+    """
+    names = [penalty_name(r) for r, _ in expected]
+    got = penalties.tolist() if hasattr(penalties, "tolist") else list(penalties or [])
+    if got == names:
+        return None
+    hint = "name each row's penalty from its l1_ratio, as text: \"L1\" for 1, \"L2\" for 0."
+    if not all(isinstance(value, str) for value in got):
+        return wrong(f"{call}: the `penalty` column holds {got[:4]}..., not the names "
+                     f"\"L1\" and \"L2\".", hint)
+    if len(got) != len(names):
+        return wrong(f"{call}: the `penalty` column holds {len(got)} value(s) for "
+                     f"{len(names)} rows.", hint)
+    row = next(i for i, (value, name) in enumerate(zip(got, names)) if value != name)
+    return wrong(f"{call}: row {row} (l1_ratio {expected[row][0]:g}) has the penalty "
+                 f"{got[row]!r}, expected {names[row]!r}; the column holds {got[:6]}....",
+                 hint)
 
 
 def _judge_values(call, got, expected, arguments):
@@ -104,12 +138,33 @@ def _judge_values(call, got, expected, arguments):
                      "`int(...)`, no scaling, no logarithm, and not the notebook's own "
                      "values.")
     if len(got) != len(expected):
+        verdict = _judge_rows_missing_or_repeated(call, got, expected)
+        if verdict is not None:
+            return verdict
         return wrong(f"{call} has {len(got)} rows; expected {len(expected)}, one for each "
                      f"of the {len(l1_ratios)} penalties with each of the "
                      f"{len(C_values)} values of C.",
                      "build the rows from the arguments `l1_ratios` and `C_values`, not "
                      "from the notebook's own values.")
     return None
+
+
+def _judge_rows_missing_or_repeated(call, got, expected):
+    """Rows of the arguments' pairs, some left out or some twice; None for other rows."""
+    if not got or any(pair not in expected for pair in got):
+        return None  # other values: not the arguments' rows
+    missing = [pair for pair in expected if pair not in got]
+    if missing:
+        shown = ", ".join(f"{penalty_name(r)} with C={c:.3g}" for r, c in missing[:4])
+        return wrong(f"{call} has {len(got)} rows; expected {len(expected)}: the rows of "
+                     f"{shown}{', ...' if len(missing) > 4 else ''} are missing.",
+                     "loop over every value of both arguments, `for l1_ratio in l1_ratios:` "
+                     "and `for C in C_values:`: a `range(len(C_values) - 1)` or a slice "
+                     "stops one short.")
+    return wrong(f"{call} has {len(got)} rows; expected {len(expected)}: some pairs of "
+                 "l1_ratio and C come more than once.",
+                 "build each row once: one dict per pair, appended in one loop inside the "
+                 "other, with nothing appended or joined again afterwards.")
 
 
 def _judge_row_labels(call, facts):
