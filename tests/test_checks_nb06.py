@@ -91,7 +91,27 @@ BEST_ROW_SLIPS = [
     ("NaN made 0", lambda t, c: t.loc[t[c].fillna(0).idxmax()], "is NaN", "fillna(0)"),
     ("compared as text", lambda t, c: t.loc[t[c].astype(str).idxmax()], "as text",
      "as numbers"),
+    # The ninth student's FP2 and FP3: every row with a NaN dropped, NaN made -1.
+    ("every row with a NaN dropped", lambda t, c: t.dropna().loc[t.dropna()[c].idxmax()],
+     "`dropna()` without `subset`", "subset=[column]"),
+    ("a copy's rows with a NaN dropped", lambda t, c: _dropna_on_a_copy(t, c),
+     "`dropna()` without `subset`", "subset=[column]"),
+    ("NaN made -1", lambda t, c: t.loc[t[c].fillna(-1).idxmax()], "is NaN", "fillna(-1)"),
 ]
+
+
+def _dropna_on_a_copy(table, column):
+    table = table.copy()
+    table.dropna(inplace=True)
+    return table.loc[table[column].idxmax()]
+
+
+def test_best_row_right_answers_that_drop_only_missing_scores_pass():
+    # The text: a missing score is skipped; a missing *other* score keeps the row.
+    for answer in (lambda t, c: t.dropna(subset=[c]).loc[t.dropna(subset=[c])[c].idxmax()],
+                   lambda t, c: t.loc[t[c].fillna(-np.inf).idxmax()]):
+        result = verdict("06-best-row", answer)
+        assert result.passed, result
 
 
 @pytest.mark.parametrize("name, answer, phrase, hint", BEST_ROW_SLIPS,

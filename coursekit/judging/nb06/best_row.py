@@ -64,6 +64,10 @@ class BestRow(Judge, specs.BestRow):
             tie["test_auc"] = np.roll(tie["test_auc"], 2)
         cases.append(labelled(tie, "train_auc"))
         cases += [labelled(*_with_other_scores(rng, name)) for name in ("n_iter", "neg_log_loss")]
+        # The best row missing another score: only the column asked for may skip a row.
+        # Log losses all above 1: filling NaN with -1 (not only 0) makes it the best.
+        cases += [labelled(*_with_missing_other_score(rng)),
+                  labelled(*_with_other_scores(rng, "neg_log_loss", above_one=True))]
         return cases
 
     def describe_case(self, case):
@@ -109,14 +113,34 @@ def _with_near_tie(rng):
     return table, "test_auc"
 
 
-def _with_other_scores(rng, name):
+def _with_missing_other_score(rng):
+    """A table whose best ``test_auc`` row has no ``train_auc`` (NaN).
+
+    `dropna()` without `subset` drops that row, and returns the runner-up; the
+    runner-up is not the best by ``train_auc``, so that slip is told from this one.
+    """
+    table = _auc_table(rng, 6)
+    order = np.argsort(table["test_auc"])
+    best, runner_up = int(order[-1]), int(order[-2])
+    train = table["train_auc"]
+    train[best] = np.nan
+    if int(np.nanargmax(train)) == runner_up:
+        other = next(i for i in range(len(train)) if i not in (best, runner_up))
+        train[[runner_up, other]] = train[[other, runner_up]]
+    return table, "test_auc"
+
+
+def _with_other_scores(rng, name, above_one=False):
     """A table with a column of negative scores (and a NaN), or of counts of 10 and more.
 
     A log loss is negative: taking absolute values, or filling NaN with 0, picks
-    the wrong row. Counts of passes compared as text put "93" above "130".
+    the wrong row; with ``above_one`` every loss is above 1, and filling with -1 does
+    too. Counts of passes compared as text put "93" above "130".
     """
     table = _auc_table(rng, 5)
-    if name == "neg_log_loss":
+    if name == "neg_log_loss" and above_one:
+        values = -np.array([1.7, 1.2, 2.5, 3.1, 1.05, 4.0, 1.4, 2.2, 1.9, np.nan])
+    elif name == "neg_log_loss":
         values = -np.array([0.05, 0.3, 0.12, 2.5, 0.8, 0.07, 1.4, 0.6, 0.25, np.nan])
     else:
         values = np.array([7, 12, 35, 48, 61, 88, 93, 104, 130, 9])
@@ -273,7 +297,8 @@ def _name_the_wrong_row(call, got, best, table, column):
                      f"be computed); the largest {column} is in the row labelled {best}.",
                      "`sort_values` puts NaN last, so `.iloc[-1]` of a sorted table may be "
                      "such a row; `np.argmax` stops at a NaN; `max(..., key=...)` keeps a NaN "
-                     "it starts with; `fillna(0)` makes one the best of negative scores. "
+                     "it starts with; `fillna(0)` or `fillna(-1)` makes one the best of "
+                     "scores below the value filled in. "
                      "`table[column].idxmax()` skips NaN: return "
                      "`table.loc[table[column].idxmax()]`.")
     if value is not None and 0 < scores.max() - value <= 1e-6 * max(1.0, abs(scores.max())):
@@ -297,6 +322,15 @@ def _name_the_wrong_row(call, got, best, table, column):
          "'93' comes after '130'.", "compare them as numbers: " + fix),
     ]
     other = "train_auc" if column == "test_auc" else "test_auc"
+    complete = table.dropna()
+    if table.loc[best].isna().any() and len(complete) and complete[column].notna().any():
+        named.insert(0, (int(complete[column].idxmax()), "dropped every row with a missing "
+                         "value in any column (`dropna()` without `subset`): the row with "
+                         f"the largest {column} has no {_missing_fields(table.loc[best])}, "
+                         "and went with them.",
+                         f"only a missing {column} may skip a row, and `idxmax` skips those "
+                         "by itself: `table.loc[table[column].idxmax()]` (or, if you drop "
+                         "rows, `table.dropna(subset=[column])`)."))
     named.insert(1, (int(table[other].idxmax()), f"picked the best row by {other!r}, not by "
                      f"{column!r}.", "use the `column` argument: `table[column].idxmax()`."))
     for label, message, hint in named:
@@ -304,6 +338,10 @@ def _name_the_wrong_row(call, got, best, table, column):
             return wrong(f"{call} {message}", hint)
     return wrong(f"{call} returned the row labelled {got!r}; the largest {column} is "
                  f"in the row labelled {best}.", fix)
+
+
+def _missing_fields(row):
+    return " and no ".join(str(name) for name in row.index[row.isna()][:3])
 
 
 def _best_of_others(scores, position):
