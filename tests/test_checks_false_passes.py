@@ -636,12 +636,27 @@ def test_06_scaled_pipeline_after_a_wrong_search_sends_to_exercise_4(monkeypatch
     assert "take the search's choice" not in result.hint
 
 
+def notebook_text(stem):
+    """The markdown of a solution notebook, its lines joined by spaces."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "solutions" / f"{stem}.ipynb"
+    cells = json.loads(path.read_text())["cells"]
+    return " ".join("".join(cell["source"]).replace("\n", " ") for cell in cells
+                    if cell["cell_type"] == "markdown")
+
+
 def test_06_scaled_pipeline_fitted_on_float32_pixels_is_named_by_its_dtype():
     scaled_model = make_pipeline(StandardScaler(), LogisticRegression(
         **DIGITS_CHOICE, **FINAL_SETTINGS)).fit(X_TRAIN.astype(np.float32), Y_TRAIN)
     result = verdict("06-scaled-pipeline", scaled_model)
-    assert_wrong(result, "float32", "scaled_model.fit(X_train, y_train)")
+    assert_wrong(result, "float32", "scaled_model.fit(X_train, y_train)", "as the text asks")
     assert "other images" not in result.message
+    # The ninth student's FF2: the text now says why (the comparison below), and asks for
+    # the training part without conversions; the check's hint quotes it.
+    text = notebook_text("06_logistic_grid_search")
+    assert "without conversions (no `astype`)" in text and "by the scaler alone" in text
 
 
 # ---------------------------------------------------------------- 01 and 02, again

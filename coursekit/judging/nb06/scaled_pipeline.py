@@ -265,9 +265,11 @@ def _judge_model_step(facts):
     if getattr(facts.get("coef"), "dtype", None) == np.float32:
         return wrong("the pipeline's LogisticRegression has float32 weights: the pipeline was "
                      "fitted on float32 pixels (`X_train.astype(np.float32)`), and saga then "
-                     "ends at other weights than on the notebook's X_train (float64).",
-                     "fit it on the training part as it is: `scaled_model.fit(X_train, "
-                     "y_train)`.")
+                     "ends at other weights than on the notebook's X_train (float64). The "
+                     "comparison below would tell it from the raw-pixel model by more than "
+                     "the scaler.",
+                     "fit it on the training part as it is, as the text asks: "
+                     "`scaled_model.fit(X_train, y_train)`, no `astype`.")
     if _learned_like(facts, "test"):
         return wrong("the pipeline's LogisticRegression learned from the test part: its "
                      "weights are those of a fit on the standardized test images, as when "
