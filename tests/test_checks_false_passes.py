@@ -621,6 +621,24 @@ def test_06_scaled_pipeline_with_best_model_changed_is_named(monkeypatch, notebo
                  "rerun the cell that fits `best_model`")
 
 
+def test_06_scaled_pipeline_after_best_changed_in_place_names_best(monkeypatch,
+                                                                     raw_best_model):
+    # The ninth student's MH1: `best["C"] = 1.0` in this exercise's cell, to try another
+    # C, changed the search's own dict; the check sent the learner to exercise 4.
+    search = GridSearchCV(LogisticRegression(**SEARCH_SETTINGS),
+                          {"l1_ratio": [1], "C": [100.0]}, scoring="roc_auc_ovr",
+                          cv=3).fit(X_TRAIN, Y_TRAIN)
+    best = search.best_params_
+    best["C"] = 1.0
+    scaled_model = quick_fit(make_pipeline(StandardScaler(), LogisticRegression(
+        **best, **FINAL_SETTINGS)), X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, scaled_model, **notebook_names(raw_best_model, search))
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert_wrong(result, "now holds C=1", "tried and chose C=100", "`best[...] = ...`",
+                 '{**best, "C": 1.0}')
+    assert "fix exercise 4" not in result.hint
+
+
 def test_06_scaled_pipeline_after_a_wrong_search_sends_to_exercise_4(monkeypatch):
     # The search chose another setting (exercise 4's slip), and the pipeline takes it,
     # as the text says: the hint must not ask for the search's choice it already took.

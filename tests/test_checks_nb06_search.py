@@ -528,9 +528,35 @@ def test_grid_search_best_params_changed_through_best_in_place_is_named():
     best = answer.best_params_
     best["C"] = 4.6415888336127775  # a later cell's `best["C"] = ...`
     result = verdict("06-grid-search", answer)
-    assert_wrong(result, "C=4.64", "the grid does not have", "`best[...] = ...`",
+    assert_wrong(result, "C=4.64", "tried and chose", "`best[...] = ...`",
                  "leave `best` as it is")
     assert "missing" not in result.message
+
+
+# The ninth student's MH1: `best["C"] = 1.0`, a value the grid has, sent the learner to fix
+# a right grid ("missing: 100"). The search's `param_*` columns keep what it tried.
+@pytest.mark.parametrize("change", [{"C": 1.0}, {"l1_ratio": 0}, {"C": 1.0, "l1_ratio": 0}])
+def test_grid_search_a_grid_value_put_into_best_is_named_not_the_grid(change):
+    answer = few()
+    chosen = dict(answer.best_params_)
+    answer.best_params_.update(change)
+    result = verdict("06-grid-search", answer)
+    was = ", ".join(f"{name}={chosen[name]:.3g}" for name in change)
+    assert_wrong(result, "`search.best_params_` now holds", f"tried and chose {was}",
+                 "the grid and the search were right", "leave `best` as it is")
+    assert "missing" not in result.message and "np.logspace" not in result.hint
+    answer.best_params_.update(chosen)  # put back: this slip is no longer named
+    assert "now holds" not in verdict("06-grid-search", answer).message
+
+
+def test_weight_images_after_best_changed_in_place_name_best_not_exercise_4(monkeypatch):
+    answer = search(param_grid={"l1_ratio": [1], "C": [100.0]})
+    answer.best_params_["C"] = 1.0  # then `best_model` is fitted with C=1
+    other = LogisticRegression(l1_ratio=1, C=1.0, **SEARCH_SETTINGS).fit(X_TRAIN, Y_TRAIN)
+    in_notebook(monkeypatch, other, answer)
+    result = verdict("06-weight-images", other.coef_.reshape(10, 8, 8))
+    assert_wrong(result, "now holds C=1", "tried and chose C=100", "`best[...] = ...`")
+    assert "fix exercise 4 first" not in result.hint
 
 
 @pytest.mark.parametrize("images, labels, where", [(X_TEST, Y_TEST, "the test part"),

@@ -244,6 +244,36 @@ def _search_scores(search):
     return facts
 
 
+def recorded_choice(search):
+    """The chosen setting as the search recorded it when fitted, or None before a fit.
+
+    ``best_params_`` is one of the dicts of ``cv_results_["params"]``, so
+    ``best = search.best_params_; best["C"] = ...`` in a later cell changes both; the
+    ``param_*`` columns keep the values the search tried. Only the settings the grid
+    varies are there. ``"in_results"`` says whether ``best_params_`` is still that
+    dict (a later ``search.best_params_ = {...}`` replaces it).
+
+    Examples
+    --------
+    >>> recorded_choice(None) is None
+    True
+    """
+    results = getattr(search, "cv_results_", None)
+    index = getattr(search, "best_index_", None)
+    if not isinstance(results, dict) or not isinstance(index, numbers.Integral):
+        return None
+    choice = {}
+    for key, column in results.items():
+        if (isinstance(key, str) and key.startswith("param_")
+                and isinstance(column, np.ndarray) and 0 <= index < len(column)
+                and not np.ma.getmaskarray(column)[index] and len(choice) < 20):
+            choice[key[len("param_"):]] = plain_or_name(column[index])
+    params = results.get("params")
+    shared = (isinstance(params, list) and 0 <= index < len(params)
+              and getattr(search, "best_params_", None) is params[index])
+    return {"setting": choice, "in_results": bool(shared)}
+
+
 def _penalty_if_set(model):
     """``model``'s ``penalty`` when set, None at its default.
 
@@ -285,6 +315,7 @@ class GridSearch(ExerciseSpec):
             facts["best_params"] = ({str(k): plain_or_name(v)
                                      for k, v in answer.best_params_.items()}
                                     if hasattr(answer, "best_params_") else None)
+            facts["recorded_choice"] = recorded_choice(answer)
         refit = getattr(answer, "best_estimator_", None)
         facts["has_best_estimator"] = refit is not None
         if refit is not None and hasattr(refit, "coef_"):
@@ -337,6 +368,7 @@ class WeightImages(ExerciseSpec):
         search = namespace.get("search")
         facts["search_coef"] = _coef(getattr(search, "best_estimator_", None))
         facts["search_choice"] = plain_or_name(getattr(search, "best_params_", None))
+        facts["search_recorded"] = recorded_choice(search)
         # The final model is fitted on X_train: an earlier cell that changed it explains
         # other weights better than this exercise can.
         facts["inputs"] = notebook_parts(SEARCH_INPUTS)
@@ -377,6 +409,7 @@ class ScaledPipeline(ExerciseSpec):
         facts["search"] = _describe_model(getattr(search, "best_estimator_", None))
         facts["search"]["type"] = type(search).__name__
         facts["search"]["best_params"] = plain_or_name(getattr(search, "best_params_", None))
+        facts["search"]["recorded_choice"] = recorded_choice(search)
         return {"value": facts}
 
 

@@ -159,6 +159,9 @@ def judge_search_kept(search, digits):
                      "leave `best` as it is and pass the other settings beside it: "
                      "`LogisticRegression(**best, **FINAL_SETTINGS)`. Rerun the search's cell, "
                      "then the cells after it.")
+    verdict = judge_choice_kept(best, search.get("recorded_choice"))
+    if verdict is not None:
+        return verdict
     chosen = {name: float(best[name]) for name in ("l1_ratio", "C")
               if isinstance(best.get(name), numbers.Real)}
     choice = other_choice(best) if digits else None
@@ -183,6 +186,53 @@ def judge_search_kept(search, digits):
         return wrong(f"`search.best_estimator_` was changed after the search: {what} (a "
                      "`set_params` or a fit in a later cell).", rerun)
     return None
+
+
+def judge_choice_kept(best, recorded):
+    """Does ``best_params_`` still hold the setting the search recorded? None when it does.
+
+    ``recorded`` is :func:`coursekit.checks.nb06.recorded_choice`: the chosen setting
+    as the search's ``param_*`` columns keep it, and whether ``best_params_`` is still
+    the search's own dict. A value changed in that dict was assigned through ``best``:
+    the grid and the search are right. (A dict assigned in its place is another slip,
+    named by exercise 4's check.)
+
+    Examples
+    --------
+    >>> recorded = {"setting": {"l1_ratio": 1, "C": 100.0}, "in_results": True}
+    >>> judge_choice_kept({"l1_ratio": 1, "C": 1.0}, recorded).message[:40]
+    '`search.best_params_` now holds C=1, whe'
+    >>> judge_choice_kept({"l1_ratio": 1, "C": 100.0}, recorded) is None
+    True
+    """
+    if not isinstance(best, dict) or not isinstance(recorded, dict) or not (
+            recorded.get("in_results") is True and isinstance(recorded.get("setting"), dict)):
+        return None
+    recorded = recorded["setting"]
+    changes = []
+    for name, was in recorded.items():
+        now = best.get(name)
+        same = (now == was if not (isinstance(now, numbers.Real)
+                                   and isinstance(was, numbers.Real))
+                else np.isclose(float(now), float(was), rtol=1e-12, atol=0))
+        if not same:
+            changes.append((name, now, was))
+    if not changes:
+        return None
+    now = ", ".join(f"{name}={_setting_words(value)}" if name in best else f"no {name}"
+                    for name, value, _ in changes)
+    was = ", ".join(f"{name}={_setting_words(value)}" for name, _, value in changes)
+    return wrong(f"`search.best_params_` now holds {now}, where the search tried and chose "
+                 f"{was}: `best = search.best_params_` is the search's own dict, kept in its "
+                 "`cv_results_[\"params\"]` too, so `best[...] = ...` in a later cell changed "
+                 "the search's choice. The grid and the search were right.",
+                 "leave `best` as it is; for another model, build a new dict: "
+                 "`LogisticRegression(**{**best, \"C\": 1.0}, **FINAL_SETTINGS)`. Rerun the "
+                 "search's cell, then the cells after it.")
+
+
+def _setting_words(value):
+    return f"{float(value):.3g}" if isinstance(value, numbers.Real) else repr(value)
 
 
 def other_choice(best):

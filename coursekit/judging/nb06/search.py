@@ -10,7 +10,7 @@ from ...checks.results import correct, wrong
 from ..base import Judge
 from ..plain_answers import as_float_array
 from ..questions import Question
-from .notebook_state import PART_WORDS, changed_part
+from .notebook_state import PART_WORDS, changed_part, judge_choice_kept
 from .parts import digits_split
 from .search_fits import (
     OTHER_SCORERS, SEARCH_FOLDS, SEARCH_SCORING, judge_scores, judge_search_data,
@@ -43,7 +43,7 @@ class GridSearch(Judge, specs.GridSearch):
             return wrong("the answer could not be read as a search.", _BUILD_SEARCH)
         # The leaks first: a search of other images also has other folds.
         for step in (_judge_search_type, _judge_inputs_kept, _judge_search_estimator,
-                     _judge_search_fitted, _judge_grid, _judge_refit_and_scoring,
+                     _judge_search_fitted, _judge_choice_kept, _judge_grid, _judge_refit_and_scoring,
                      _judge_best_params, judge_search_leak, _judge_folds, judge_search_data):
             verdict = step(facts)
             if verdict is not None:
@@ -111,6 +111,11 @@ def _judge_search_estimator(facts):
                      "fits L1 with ten digits, and the loose `tol` keeps the search quick.")
     return judge_other_settings(settings, model="the search's LogisticRegression",
                                  build="LogisticRegression(**SEARCH_SETTINGS)")
+
+
+def _judge_choice_kept(facts):
+    """Is `best_params_` still the setting the search tried? None when it is."""
+    return judge_choice_kept(facts.get("best_params"), facts.get("recorded_choice"))
 
 
 def _judge_search_fitted(facts):

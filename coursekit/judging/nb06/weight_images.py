@@ -6,7 +6,9 @@ from ...checks import nb06 as specs
 from ...checks.results import correct, wrong
 from ..base import Judge
 from ..plain_answers import as_float_array, describe_shape, not_an_array
-from .notebook_state import PART_WORDS, changed_part, final_coef, other_choice
+from .notebook_state import (
+    PART_WORDS, changed_part, final_coef, judge_choice_kept, other_choice,
+)
 
 
 def _weight_rows(value):
@@ -37,7 +39,8 @@ class WeightImages(Judge, specs.WeightImages):
             reference = None
         answer = as_float_array(facts.get("numbers"))
         verdict = _judge_model_kept(coef, reference, answer, facts.get("inputs"),
-                                    facts.get("search_choice") if digits else None)
+                                    facts.get("search_choice") if digits else None,
+                                    facts.get("search_recorded"))
         if verdict is not None:
             return verdict
         if answer is None:
@@ -60,7 +63,8 @@ class WeightImages(Judge, specs.WeightImages):
             "on 0.")
 
 
-def _judge_model_kept(coef, reference, answer, inputs=None, search_choice=None):
+def _judge_model_kept(coef, reference, answer, inputs=None, search_choice=None,
+                      search_recorded=None):
     """Is ``best_model`` as its fit left it? Its weights feed the comparison below."""
     if coef is None or reference is None:
         return None
@@ -81,6 +85,10 @@ def _judge_model_kept(coef, reference, answer, inputs=None, search_choice=None):
                      "model too.",
                      "leave the numbers as they are and scale the colours instead "
                      "(`vmin=-m, vmax=m`); rerun the cell that fits `best_model`, then this one.")
+    verdict = judge_choice_kept(search_choice, search_recorded)
+    if verdict is not None:
+        return wrong(f"`best_model` is not the final model the notebook fits: "
+                     f"{verdict.message[0].lower()}{verdict.message[1:]}", verdict.hint)
     choice = other_choice(search_choice)
     if choice is not None:
         return wrong(f"`best_model` is not the final model the notebook fits: {choice}, and "
