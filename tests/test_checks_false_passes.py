@@ -548,7 +548,12 @@ def standardized(images):
 
 @pytest.mark.parametrize("name, change, words", [
     ("X_train[:] = transform", {"X_train": standardized(X_TRAIN)},
-     ("`X_train`", "standardized or rescaled in place", "X_train[:] = ...")),
+     ("`X_train`", "standardized or rescaled, in place", "X_train[:] = ...")),
+    # The ninth student's MH8: the name given a standardized copy, not changed in place.
+    ("X_train = fit_transform", {"X_train": standardized(X_TRAIN)},
+     ("`X_train = scaler.fit_transform(X_train)`", "gives the name a rescaled copy")),
+    ("X_test = transform", {"X_test": standardized(X_TEST)},
+     ("`X_test = scaler.transform(X_test)`",)),
     ("X_train -= its mean", {"X_train": X_TRAIN - X_TRAIN.mean(axis=0)},
      ("`X_train`", "no longer in [0, 1]")),
     ("X_train divided by 16", {"X_train": X_TRAIN / 16}, ("`X_train`", "other values")),
@@ -652,6 +657,37 @@ def test_06_scaled_pipeline_after_a_wrong_search_sends_to_exercise_4(monkeypatch
     result = verdict("06-scaled-pipeline", scaled_model)
     assert_wrong(result, "search of exercise 4 chose C=3.16", "fix exercise 4 first")
     assert "take the search's choice" not in result.hint
+
+
+def test_06_scaled_pipeline_with_a_step_between_is_named_by_its_steps():
+    # The ninth student's MH3: blamed on "part of the training part" after 9 s of fits.
+    import time
+
+    from sklearn.decomposition import PCA
+
+    scaled_model = quick_fit(make_pipeline(StandardScaler(), PCA(40, random_state=0),
+                                           LogisticRegression(**DIGITS_CHOICE,
+                                                              **FINAL_SETTINGS)),
+                             X_TRAIN, Y_TRAIN)
+    start = time.perf_counter()
+    result = verdict("06-scaled-pipeline", scaled_model)
+    assert time.perf_counter() - start < 2
+    assert_wrong(result, "['StandardScaler', 'PCA', 'LogisticRegression']", "PCA between",
+                 "nothing between")
+    assert "part of the training part" not in result.message
+
+
+def test_06_scaled_pipeline_started_from_the_raw_model_s_weights_is_named(raw_best_model):
+    # The ninth student's MH9: warm_start from the raw-pixel weights was called "fitted on
+    # raw pixels".
+    model = LogisticRegression(**DIGITS_CHOICE, **FINAL_SETTINGS, warm_start=True)
+    model.coef_ = raw_best_model.coef_.copy()
+    model.intercept_ = raw_best_model.intercept_.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # saga may stop at max_iter from there
+        scaled_model = make_pipeline(StandardScaler(), model).fit(X_TRAIN, Y_TRAIN)
+    assert_wrong(verdict("06-scaled-pipeline", scaled_model), "`warm_start=True`",
+                 "started from weights learned on raw pixels", "without `warm_start`")
 
 
 def notebook_text(stem):

@@ -83,8 +83,10 @@ def _what_changed(got, want, name):
         return f"is now of dtype {got.get('dtype')}, not the split's {want['dtype']}"
     low, high = _number(got.get("min")), _number(got.get("max"))
     if name.startswith("X") and not (low >= 0 and high <= 1):
+        method = "fit_transform" if name == "X_train" else "transform"
         return (f"holds pixels from {low:.3g} to {high:.3g}, no longer in [0, 1]: it was "
-                "standardized or rescaled in place")
+                "standardized or rescaled, in place or by giving the name a rescaled copy "
+                f"(`{name} = scaler.{method}({name})`)")
     for key in ("sum", "weighted"):
         if key in want and not np.isclose(_number(got.get(key)), want[key], rtol=1e-9):
             return "holds other values (shuffled, sorted, rescaled or overwritten in place)"
@@ -112,8 +114,8 @@ def changed_part(parts, names=tuple(PART_WORDS)):
     >>> X_train, X_test, y_train, y_test = digits_split()
     >>> parts = {"X_train": specs.fingerprint(X_train - 0.5),
     ...          "y_train": specs.fingerprint(y_train)}
-    >>> changed_part(parts, ("X_train", "y_train"))[1]
-    'holds pixels from -0.5 to 0.5, no longer in [0, 1]: it was standardized or rescaled in place'
+    >>> changed_part(parts, ("X_train", "y_train"))[1][:72]
+    'holds pixels from -0.5 to 0.5, no longer in [0, 1]: it was standardized '
     >>> changed_part({"X_train": specs.fingerprint(X_train),
     ...               "y_train": specs.fingerprint(y_train)}, ("X_train", "y_train")) is None
     True

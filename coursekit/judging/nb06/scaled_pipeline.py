@@ -74,6 +74,15 @@ def _judge_steps(facts):
     if steps[0] != "StandardScaler":
         return wrong(f"the pipeline's steps are {steps}; the scaler should come first.",
                      "`make_pipeline(StandardScaler(), LogisticRegression(...))`.")
+    if len(steps) > 2:
+        # Caught before the fit is compared: the weights of a model fed by another step
+        # say nothing about where it was fitted, and comparing them costs seconds.
+        between = ", ".join(steps[1:-1])
+        return wrong(f"the pipeline's steps are {steps}: {between} between the scaler and "
+                     "the model changes what the model learns from, and the comparison "
+                     "below would no longer be of standardized against raw pixels alone.",
+                     "two steps, nothing between: `make_pipeline(StandardScaler(), "
+                     "LogisticRegression(**best, **FINAL_SETTINGS))`.")
     if not facts["fitted"]:
         return wrong("scaled_model is built but not fitted yet.",
                      "fit it on the training part: `scaled_model.fit(X_train, y_train)`.")
@@ -137,8 +146,9 @@ def _judge_later_cells_inputs(facts):
                      "read it as the split made it.",
                      "leave the notebook's arrays as they are: the pipeline standardizes "
                      "copies when it is fitted and when it predicts (no `X_train[:] = ...`, "
-                     "no `X_train -= ...`, no `StandardScaler(copy=False)`). Rerun the "
-                     "notebook from the split on.")
+                     "no `X_train -= ...`, no `StandardScaler(copy=False)`, and no "
+                     "`X_train = scaler.fit_transform(X_train)`, which gives the name a "
+                     "rescaled copy). Rerun the notebook from the split on.")
     digits = facts.get("n_features") == 64
     for judge, name in ((judge_search_kept, "search"), (judge_best_model_kept, "best_model")):
         state = facts.get(name) if isinstance(facts.get(name), dict) else {}
@@ -194,6 +204,16 @@ def _judge_digits_fit(facts, setting):
         return wrong("the pipeline gave no predictions for the test images.", _BUILD_IT)
     accuracy = float(np.mean(predictions == y_test))
     raw = _raw_pixel_accuracy(facts, y_test)
+    settings = facts.get("settings") if isinstance(facts.get("settings"), dict) else {}
+    if raw is not None and raw > accuracy and settings.get("warm_start") is True:
+        return wrong(f"the pipeline's LogisticRegression reads the raw test images better "
+                     f"({raw:.1%}) than the scaled ones ({accuracy:.1%}), and has "
+                     "`warm_start=True`: it started from weights learned on raw pixels "
+                     "(copied into it, or from an earlier fit), and saga stopped near them.",
+                     "a new model of its own, without `warm_start` and without copied "
+                     "weights: `make_pipeline(StandardScaler(), LogisticRegression(**best, "
+                     "**FINAL_SETTINGS))`, fitted once with `scaled_model.fit(X_train, "
+                     "y_train)`.")
     if raw is not None and raw > accuracy:
         return wrong(f"the pipeline's LogisticRegression was fitted on raw pixels: on its "
                      f"own, on the raw test images, it classifies {raw:.1%} right, after "
