@@ -543,7 +543,7 @@ def test_grid_search_a_grid_value_put_into_best_is_named_not_the_grid(change):
     result = verdict("06-grid-search", answer)
     was = ", ".join(f"{name}={chosen[name]:.3g}" for name in change)
     assert_wrong(result, "`search.best_params_` now holds", f"tried and chose {was}",
-                 "the grid and the search were right", "leave `best` as it is")
+                 "after the search made it", "leave `best` as it is")
     assert "missing" not in result.message and "np.logspace" not in result.hint
     answer.best_params_.update(chosen)  # put back: this slip is no longer named
     assert "now holds" not in verdict("06-grid-search", answer).message

@@ -227,7 +227,7 @@ def judge_choice_kept(best, recorded):
     return wrong(f"`search.best_params_` now holds {now}, where the search tried and chose "
                  f"{was}: `best = search.best_params_` is the search's own dict, kept in its "
                  "`cv_results_[\"params\"]` too, so `best[...] = ...` in a later cell changed "
-                 "the search's choice. The grid and the search were right.",
+                 "the search's choice after the search made it.",
                  "leave `best` as it is; for another model, build a new dict: "
                  "`LogisticRegression(**{**best, \"C\": 1.0}, **FINAL_SETTINGS)`. Rerun the "
                  "search's cell, then the cells after it.")
