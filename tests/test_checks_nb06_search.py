@@ -62,6 +62,16 @@ def test_grid_search_other_spellings_of_the_same_search_pass():
     assert verdict("06-grid-search", answer).passed
 
 
+@pytest.mark.parametrize("C_values", [
+    np.logspace(-1, 2, 7, dtype=np.float32),
+    [0.1, 0.31622777, 1.0, 3.16227766, 10.0, 31.6227766, 100.0],  # numpy's printout
+], ids=["float32", "printed"])
+def test_grid_search_the_grid_s_C_to_float32_precision_passes(C_values):
+    # The eleventh student's false fail: the same search, score for score, was "rounded".
+    assert verdict("06-grid-search", search(param_grid={"l1_ratio": [0, 1],
+                                                        "C": C_values})).passed
+
+
 def test_grid_search_a_scorer_built_by_hand_passes():
     scorer = make_scorer(roc_auc_score, response_method="predict_proba", multi_class="ovr")
     assert verdict("06-grid-search", search(scoring=scorer)).passed
