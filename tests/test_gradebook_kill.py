@@ -22,6 +22,7 @@ import psutil
 import pytest
 
 from coursekit.grading import api
+from coursekit.grading.sandbox.launcher import launch_command
 from coursekit.grading.store import Store
 from grading import submissions as build
 
@@ -167,6 +168,7 @@ def test_a_grader_killed_at_random_moments_resumes_each_submission_graded_once(c
 KILLED_WRITER = """\
 import os, signal, sys
 from coursekit.grading import exports
+from coursekit.grading.sandbox.launcher import launch_command
 from coursekit.grading.store import Store
 
 replace = os.replace
@@ -230,8 +232,8 @@ def test_only_the_kernel_folders_of_graders_that_are_gone_are_removed(tmp_path, 
 
 
 def test_a_dead_graders_cgroup_is_removed_with_what_still_runs_in_it(monkeypatch):
-    # A grader killed while bubblewrap was starting leaves a sandbox that never asked to
-    # die with its parent (it runs in a session of its own): the next grader kills it.
+    # Whatever still runs in a dead grader's cgroup (a sandbox that outlived it, for
+    # whatever reason) the next grader kills.
     from coursekit.grading.sandbox import cgroups
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -252,3 +254,48 @@ def test_a_dead_graders_cgroup_is_removed_with_what_still_runs_in_it(monkeypatch
         assert not any(folder.exists() for folder in group.folders)
     finally:
         group.close()
+
+
+# A child that builds the launcher's command itself, starts it in a session of its own (as
+# jupyter_client starts kernels), prints its pid, and waits.
+SPAWNING_GRADER = """
+import subprocess, sys, time
+from coursekit.grading.sandbox.launcher import launch_command
+child = subprocess.Popen(launch_command(sys.argv[1:]), start_new_session=True)
+print(child.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_sandbox_outside_the_grader_s_process_group_dies_with_the_grader():
+    # The launcher's request to die with the grader holds across its exec: `sleep` is
+    # what it became, and dies when the grader is SIGKILLed (as a process group kill,
+    # which reaches no other session, or the OOM killer would).
+    grader = subprocess.Popen([sys.executable, "-c", SPAWNING_GRADER, "sleep", "600"],
+                              stdout=subprocess.PIPE, text=True)
+    sandbox = psutil.Process(int(grader.stdout.readline()))
+    try:
+        deadline = time.monotonic() + 10
+        while sandbox.name() != "sleep" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sandbox.name() == "sleep" and sandbox.ppid() == grader.pid
+        grader.kill()
+        grader.wait()
+        assert sandbox.wait(timeout=5) in (None, -signal.SIGKILL)  # gone, or reaped by us
+    finally:
+        grader.kill()
+        grader.stdout.close()
+        if sandbox.is_running():
+            sandbox.kill()
+
+
+def test_a_sandbox_whose_grader_is_gone_before_it_starts_runs_nothing(tmp_path):
+    # The launcher is not the child of the process that built its command (its grader
+    # died, and it went to another parent before asking to die with it): it stops.
+    marker = tmp_path / "ran"
+    command = launch_command(["touch", str(marker)])
+    step_parent = [sys.executable, "-c",
+                   "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)"]
+    assert subprocess.run([*step_parent, *command]).returncode == 1
+    assert not marker.exists()
+    assert subprocess.run(command).returncode == 0 and marker.exists()

@@ -2,6 +2,7 @@
 
 bubblewrap      the sandbox itself, and whether it works here (:func:`choose`)
 cgroups         memory and process caps for the whole sandbox, and a kill
+launcher        the sandbox's first process: into the cgroup, dead with the grader
 view            what the kernel sees of coursekit (:class:`KernelView`)
 
 :class:`Sandbox` puts the three together for one submission's kernel.
@@ -16,6 +17,7 @@ from .bubblewrap import (
 )
 from .cgroups import DEFAULT_CPU_LIMIT, Cgroup, remove_stale_cgroups, warn_no_cpu_cap
 from .fonts import MATPLOTLIB_FOLDER
+from .launcher import launch_command
 from .view import REFERENCE_MODULES, STAND_IN, TRUSTED_PACKAGE, KernelView, kernel_view
 
 __all__ = ["DEFAULT_CPU_LIMIT", "DEFAULT_PROCESS_LIMIT", "HOME", "HOME_MEGABYTES", "INTERPRETER",
@@ -96,7 +98,7 @@ class Sandbox:
             return list(argv)
         command = bwrap_command(argv, ipc=str(self.ipc), cases=str(self.cases),
                                 view_arguments=self.view.arguments(self.notebook, self.order))
-        return self.cgroup.join_command(command) if self.cgroup else command
+        return self.cgroup.join_command(command) if self.cgroup else launch_command(command)
 
     def processes(self, root):
         """Every process of the sandbox whose outer process is ``root``."""

@@ -11,11 +11,12 @@ Its CPU time is capped too where a CPU controller is available (v1 ``cpu``, or
 import functools
 import os
 import secrets
-import shlex
 import signal
 import sys
 import time
 from pathlib import Path
+
+from .launcher import launch_command
 
 #: Where the machine's cgroups are.
 ROOT = Path("/sys/fs/cgroup")
@@ -126,10 +127,8 @@ class Cgroup:
         self.cpu_limited = True
 
     def join_command(self, argv):
-        """``argv`` run by a shell that first moves itself into this cgroup."""
-        joins = " && ".join(f"echo $$ > {shlex.quote(str(folder / 'cgroup.procs'))}"
-                            for folder in self.folders)
-        return ["/bin/sh", "-c", f'{joins} && exec "$@"', "sh", *argv]
+        """``argv`` run in this cgroup, and killed with the grader (:mod:`.launcher`)."""
+        return launch_command(argv, join=[folder / "cgroup.procs" for folder in self.folders])
 
     def processes(self):
         try:
