@@ -233,16 +233,66 @@ def test_train_in_periods_unanswered_and_forgotten_return():
     assert result.status == checks.WRONG and "returned None" in result.message
 
 
-def test_train_in_periods_cases_travel_as_plain_data_and_one_lacks_a_digit():
+@pytest.mark.parametrize("seed", [0, 1, 2024])
+def test_train_in_periods_cases_travel_as_plain_data_and_lack_digits(seed):
     exercise = judging.get("07-train-in-periods")
-    cases = exercise.cases(0)
-    lacking = 0
+    cases = exercise.cases(seed)
+    lacking = []
     for spec, X_train, y_train, X_valid, y_valid, periods in checks.decode(checks.encode(cases)):
-        assert set(y_valid) == set(CLASSES)
-        lacking += len(set(CLASSES) - set(y_train)) == 1
+        lacking.append((set(CLASSES) - set(y_train), set(CLASSES) - set(y_valid)))
         assert spec["kind"] in ("linear", "network") and periods >= 2
-    # The case that makes `classes=np.arange(10)` (and `labels=`) matter.
-    assert lacking == 1
+    # The cases that make `classes=np.arange(10)` (and `labels=`) matter: a digit missing
+    # from the training part only, and another missing from both parts.
+    (train_only, valid_has_it), (both, also_valid) = lacking[2], lacking[3]
+    assert len(train_only) == 1 and not valid_has_it
+    assert len(both) == 1 and both == also_valid and both != train_only
+    assert all(not train and not valid for train, valid in lacking[:2])
+
+
+def _digits_of(which):
+    """The digits a slip takes from the labels: of the validation part, or of both."""
+    return {"valid": lambda y_train, y_valid: np.unique(y_valid),
+            "both": lambda y_train, y_valid: np.unique(np.concatenate([y_train, y_valid]))}[which]
+
+
+def classes_from(which):
+    digits = _digits_of(which)
+
+    def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+        return periods_loop(loss, classes=digits(y_train, y_valid))(
+            model, X_train, y_train, X_valid, y_valid, periods)
+    return train_in_periods
+
+
+def labels_from(which):
+    digits = _digits_of(which)
+
+    def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+        labels = digits(y_train, y_valid)
+        return periods_loop(lambda m, X, y: log_loss(y, m.predict_proba(X), labels=labels))(
+            model, X_train, y_train, X_valid, y_valid, periods)
+    return train_in_periods
+
+
+@pytest.mark.parametrize("which", ["valid", "both"])
+def test_train_in_periods_digits_taken_from_the_validation_labels_are_named(which):
+    # The tenth student's FP2 and FP3: only the training part lacked a digit, so
+    # `np.unique(y_valid)` (or of both parts) filled the gap and passed.
+    result = verdict("07-train-in-periods", classes_from(which))
+    assert_wrong(result, "knows the digits", "neither this training part nor this "
+                 "validation part", "np.unique(y_valid)", "classes=np.arange(10)")
+    result = verdict("07-train-in-periods", labels_from(which))
+    assert result.status == checks.ERROR, result
+    assert "neither this training part nor this validation part" in result.hint
+    assert "labels=np.arange(10)" in result.hint
+
+
+def test_train_in_periods_digits_the_model_knows_pass_as_labels():
+    def by_model(model, X, y):
+        return log_loss(y, model.predict_proba(X), labels=model.classes_)
+
+    assert verdict("07-train-in-periods", periods_loop(by_model)).passed
+    assert verdict("07-train-in-periods", periods_loop(loss, classes=range(10))).passed
 
 
 # ---------------------------------------------------------------- exercise 2
