@@ -903,7 +903,10 @@ def test_better_network_settings_changed_after_training_do_not_make_the_judge_re
     model.set_params(hidden_layer_sizes=(10**6,), max_iter=10**9)
     result = judged(monkeypatch, "07-better-network", model, with_network(model))
     assert result.passed, result
-    assert "random_state" in result.message  # not replayed: it says what it checked instead
+    # Not replayed: it says why, and does not ask for the `random_state` it has.
+    assert "could not replay" in result.message and "changed after it was trained" in (
+        result.message)
+    assert "random_state" not in result.message
 
 
 # ---------------------------------------------------------------- a fifth student pass
@@ -1061,3 +1064,77 @@ def test_tune_linear_trained_on_float32_images_is_named_by_its_dtype(monkeypatch
     result = judged(monkeypatch, "07-tune-linear", model, names)
     assert_wrong(result, "float32 weights", ".astype(")
     assert "reordered" not in result.message
+
+
+# ---------------------------------------------------------------- the tenth student pass
+
+from coursekit.judging.nb07 import replay  # noqa: E402
+
+
+def long_fit(X=X_TRAIN, y=Y_TRAIN, **settings):
+    """A network whose `fit` runs past what the judge replays whole (the tenth student's)."""
+    settings = {"hidden_layer_sizes": (256,), "max_iter": 100, "tol": 0, "random_state": 0,
+                **settings}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fit's warning that it stopped at max_iter
+        return MLPClassifier(**settings).fit(X, y)
+
+
+def test_better_network_trained_beyond_a_whole_replay_is_replayed_over_its_first_passes(
+        monkeypatch):
+    # FP4: beyond about 200 passes the judge gave up and only counted the images, so a
+    # re-split of X_rest (most of the validation part among its rows) passed.
+    right = long_fit()
+    assert len(right.loss_curve_) == 100  # 100 passes of 19,210 weights: past the budget
+    result = judged(monkeypatch, "07-better-network", right, with_network(right))
+    assert result.passed, result
+    assert "replaying the first 20 of its 100 passes" in result.message
+    assert "could not replay" not in result.message and "random_state" not in result.message
+    leaked = long_fit(*resplit_training_part())
+    assert_wrong(judged(monkeypatch, "07-better-network", leaked, with_network(leaked)),
+                 "as many images", "other losses in its first 20 passes (of 100)",
+                 "another split of `X_rest`")
+
+
+@pytest.mark.parametrize("images", [
+    lambda: swapped_rows(288),
+    lambda: (np.vstack([X_TRAIN[:-360], X_TEST]), np.concatenate([Y_TRAIN[:-360], Y_TEST])),
+    lambda: (X_TRAIN[np.random.default_rng(0).permutation(len(Y_TRAIN))],
+             Y_TRAIN[np.random.default_rng(0).permutation(len(Y_TRAIN))]),
+], ids=["validation-swapped-in", "test-swapped-in", "shuffled-by-the-learner"])
+def test_better_network_long_trainings_on_other_rows_are_caught(monkeypatch, images):
+    # The judge's budget made small, so that short trainings take the long ones' path.
+    monkeypatch.setattr(replay, "_REPLAY_BUDGET", 1e7)
+    model = trained(make_network(), 20, *images())
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert_wrong(result, "as many images", "other losses in its first")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: trained(make_network(), 20),
+    lambda: make_network((128,), solver="adam", learning_rate_init=0.003, max_iter=20,
+                         tol=0).fit(X_TRAIN, Y_TRAIN),
+], ids=["periods", "fit"])
+def test_better_network_long_trainings_on_the_training_part_pass(monkeypatch, make):
+    monkeypatch.setattr(replay, "_REPLAY_BUDGET", 1e7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = make()
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert result.passed, result
+    assert "replaying the first" in result.message
+
+
+def test_better_network_not_replayed_says_why_and_asks_only_for_what_is_missing(monkeypatch):
+    # MH8: the pass message asked for a fixed integer `random_state` the model had.
+    model = trained(make_network(random_state=None), 20)
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert result.passed, result
+    assert "fixed integer `random_state`" in result.message and "random_state=None" in (
+        result.message)
+    monkeypatch.setattr(replay, "_REPLAY_BUDGET", 1e5)
+    model = lbfgs_network()
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert result.passed, result
+    assert "more than the check replays" in result.message
+    assert "random_state" not in result.message
