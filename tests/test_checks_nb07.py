@@ -1138,3 +1138,56 @@ def test_better_network_not_replayed_says_why_and_asks_only_for_what_is_missing(
     assert result.passed, result
     assert "more than the check replays" in result.message
     assert "random_state" not in result.message
+
+
+def _rounded(decimals, parts=("train", "valid")):
+    def measure_train(model, X, y):
+        return round(_measured(model, X, y), decimals) if "train" in parts else _measured(
+            model, X, y)
+
+    def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+        train_losses, valid_losses = [], []
+        for _ in range(periods):
+            model.partial_fit(X_train, y_train, classes=CLASSES)
+            train_losses.append(measure_train(model, X_train, y_train))
+            valid_losses.append(round(_measured(model, X_valid, y_valid), decimals))
+        return train_losses, valid_losses
+    return train_in_periods
+
+
+def test_train_in_periods_losses_rounded_to_four_decimals_are_named_rounded():
+    # MH2: the tolerance forgave the rounding of the larger validation losses, so the
+    # verdict blamed the training losses on a wrong measurement.
+    result = verdict("07-train-in-periods", _rounded(4))
+    assert_wrong(result, "rounded to 4 decimal(s)", "round only when printing")
+    assert "training losses are not" not in result.message
+
+
+def test_train_in_periods_float32_images_are_named_by_their_type():
+    # MH3: the float32 training was called one "in another order".
+    def as_float32(model, X_train, y_train, X_valid, y_valid, periods):
+        return periods_loop(loss)(model, X_train.astype(np.float32), y_train, X_valid,
+                                  y_valid, periods)
+
+    result = verdict("07-train-in-periods", as_float32)
+    assert_wrong(result, "float32 weights", ".astype(")
+    assert "another order" not in result.message
+
+
+def test_train_in_periods_the_notebooks_own_training_part_is_named():
+    # MH4: a function that trains on the notebook's `X_train` (a global) was asked whether
+    # validation rows were added.
+    X_notebook, y_notebook = notebook_parts()["train"]
+
+    def global_parts(model, X_train, y_train, X_valid, y_valid, periods):
+        train_losses, valid_losses = [], []
+        for _ in range(periods):
+            model.partial_fit(X_notebook, y_notebook, classes=CLASSES)
+            train_losses.append(loss(model, X_train, y_train))
+            valid_losses.append(loss(model, X_valid, y_valid))
+        return train_losses, valid_losses
+
+    result = verdict("07-train-in-periods", global_parts)
+    assert_wrong(result, "1,149 images in each of its", "notebook's `X_train`",
+                 "own parameters")
+    assert "validation part" not in result.message

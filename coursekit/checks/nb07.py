@@ -70,6 +70,10 @@ class TrainInPeriods(ExerciseSpec):
         # reordered training part (both models count them in `t_`).
         seen = getattr(model, "t_", None)
         collected["seen"] = float(seen) if isinstance(seen, numbers.Real) else None
+        # Images of another type make weights of that type (float32 ones compute coarser).
+        weights = getattr(model, "coef_", None)
+        weights = getattr(model, "coefs_", [None])[0] if weights is None else weights
+        collected["dtype"] = str(getattr(weights, "dtype", ""))
         try:
             collected["final"] = plain(model.predict_proba(parts[2]))
         except Exception:  # not fitted, or fitted on something else

@@ -9,7 +9,9 @@ from ...data import load_digits, stratified_split
 from ..base import Judge
 from ..plain_answers import as_float_array, describe_shape
 from .histories import CLOSE, reference_history
-from .period_slips import data_slip, part_slip, period_slip, unit_slip
+from .period_slips import (
+    data_slip, dtype_slip, part_slip, period_slip, rounding_slip, unit_slip,
+)
 
 
 class TrainInPeriods(Judge, specs.TrainInPeriods):
@@ -116,8 +118,10 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         loss = expected["loss"]
         if np.allclose(out, loss, **CLOSE):
             return self._judge_model(call, output, expected)
-        # The images the answer's model was shown, beside the history it should have.
-        return self._diagnose(case, call, out, {**expected, "answer_seen": output.get("seen")})
+        # The images the answer's model was shown and the type of its weights, beside the
+        # history it should have.
+        return self._diagnose(case, call, out, {**expected, "answer_seen": output.get("seen"),
+                                                "answer_dtype": output.get("dtype")})
 
     @staticmethod
     def _judge_model(call, output, expected):
@@ -141,7 +145,7 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
 
     def _diagnose(self, case, call, out, expected):
         """Name the slip behind losses that are not the expected ones."""
-        for slip in (part_slip, unit_slip, period_slip, data_slip):
+        for slip in (rounding_slip, dtype_slip, part_slip, unit_slip, period_slip, data_slip):
             verdict = slip(case, call, out, expected)
             if verdict is not None:
                 return verdict
