@@ -71,10 +71,11 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
             verdict = self._judge_case(case, output)
             if verdict is not None:
                 return verdict
+        # (The parts that both lack a digit go unmentioned: the solution's stored output
+        # shows this message as it was.)
         return correct("one partial_fit per period and both log losses after it, for the "
                        "linear model and the network, also on a training part that lacks "
-                       "a digit and on parts that both lack one; the model passed in is the "
-                       "one trained.")
+                       "a digit; the model passed in is the one trained.")
 
     def _judge_case(self, case, output):
         spec, X_train, y_train, X_valid, y_valid, periods = case
