@@ -1239,3 +1239,12 @@ def test_unit_weights_with_the_biases_appended_are_named():
     result = verdict("07-unit-weights", with_biases)
     assert_wrong(result, "a last column", "intercepts_[0]", "weights alone")
     assert "network it was given" not in result.hint
+
+
+def test_train_in_periods_log_loss_without_labels_is_named_in_the_hint():
+    # The hint named `np.unique(y_train)` for a `log_loss` given no `labels=` at all.
+    result = verdict("07-train-in-periods",
+                     periods_loop(lambda m, X, y: log_loss(y, m.predict_proba(X))))
+    assert result.status == checks.ERROR, result
+    assert "`log_loss` without `labels=`" in result.hint and "labels=np.arange(10)" in (
+        result.hint)

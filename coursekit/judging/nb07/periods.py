@@ -56,8 +56,8 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
             return ("measure the losses *after* the period's `partial_fit`: before the first "
                     "one the model has not learned anything it could predict with.")
         if "different number of classes" in error or "classes in labels" in error:
-            return (f"{lacking_words(case)}: tell `log_loss` all ten digits, whatever the "
-                    "labels hold, `log_loss(y, model.predict_proba(X), "
+            return (f"{lacking_words(case, labels=True)}: tell `log_loss` all ten digits, "
+                    "whatever the labels hold, `log_loss(y, model.predict_proba(X), "
                     "labels=np.arange(10))`.")
         if "inconsistent numbers of samples" in error:
             return ("the images and labels it was given do not go together: does the "
@@ -159,8 +159,11 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
                      "for each part.")
 
 
-def lacking_words(case):
+def lacking_words(case, *, labels=False):
     """Which of the case's parts lack which digit, and the ways of taking digits that miss it.
+
+    ``labels`` words it for the ``labels`` of ``log_loss`` (which, left out, takes the
+    digits of ``y``), else for the ``classes`` of ``partial_fit``.
 
     Examples
     --------
@@ -170,17 +173,24 @@ def lacking_words(case):
     """
     _, _, y_train, _, y_valid, _ = case
     in_train, in_valid = set(np.unique(y_train).tolist()), set(np.unique(y_valid).tolist())
-    absent = sorted(int(d) for d in set(CLASSES.tolist()) - (in_train | in_valid))
-    if absent:
-        return (f"neither this training part nor this validation part has an image of "
-                f"{_listed(absent)}, so digits taken from the labels, of either part or of "
-                "both together (`np.unique(y_valid)`, `np.unique(np.concatenate([y_train, "
-                "y_valid]))`), leave it out")
-    absent = sorted(int(d) for d in set(CLASSES.tolist()) - in_train)
-    if not absent:
+    both = sorted(int(d) for d in set(CLASSES.tolist()) - (in_train | in_valid))
+    train = sorted(int(d) for d in set(CLASSES.tolist()) - in_train)
+    if both:
+        where = ("neither this training part nor this validation part has an image of "
+                 f"{_listed(both)}")
+        ways = ("digits taken from the labels, of either part or of both together "
+                "(`np.unique(y_valid)`, `np.unique(np.concatenate([y_train, y_valid]))`)")
+    elif train:
+        where = f"this training part has no image of {_listed(train)}"
+        ways = "`np.unique(y_train)`"
+    else:
         return "the ten digits are 0 to 9, and this case's parts hold every one"
-    return (f"this training part has no image of {_listed(absent)}, so `np.unique(y_train)` "
-            "leaves that digit out")
+    if labels:
+        ways = (f"{ways}, or `log_loss` without `labels=` (it takes the digits of `y`),"
+                if both else "`log_loss` without `labels=` (it takes the digits of `y`), "
+                "or `np.unique(y_train)`,")
+        return f"{where}, so {ways} leave that digit out"
+    return f"{where}, so {ways} {'leave' if both else 'leaves'} that digit out"
 
 
 def _listed(digits):
