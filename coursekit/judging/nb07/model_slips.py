@@ -183,8 +183,8 @@ def reported_slip(facts, name, accuracies, model, others=None):
     for decimals in (1, 2):
         if reported == round(valid, decimals):
             return wrong(f"`{name}` = {reported:g} is `{model}`'s accuracy on the validation "
-                         f"part, {valid:.4f}, rounded to {decimals} decimal(s): the check, and "
-                         "the cell that compares the models, read it as it is.",
+                         f"part, {valid:.4f}, rounded to {decimals} decimal(s) (or typed in so): "
+                         "the check, and the cell that compares the models, read it as it is.",
                          f"keep it as `accuracy_score` gives it: `{name} = accuracy_score("
                          f"y_valid, {model}.predict(X_valid))`; round only when printing.")
     for other, accuracy in (others or {}).items():
