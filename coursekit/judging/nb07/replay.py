@@ -43,10 +43,13 @@ def replay_training(facts):
     period, or ``fit``), and compares the weights. This is exact, and cheap: the
     notebook's models take well under a second each.
 
-    A training longer than :data:`_REPLAY_BUDGET` is replayed over its first passes
-    only, and compared by the loss of each pass (its ``loss_curve_``): every pass is
-    made on every training image, so the first one already differs for other images,
-    another order or other settings. Its later passes are judged by their count.
+    The first passes come first (at most :data:`PREFIX_PASSES`), compared by the loss
+    of each pass (its ``loss_curve_``): every pass is made on every training image, so
+    the first one already differs for other images, another order or other settings,
+    and a wrong answer is told in a fraction of a second. They also tell which way it
+    was trained, so that only that way is replayed whole. A training longer than
+    :data:`_REPLAY_BUDGET` is judged by its first passes alone, and its later passes by
+    their count of images.
 
     Returns
     -------
@@ -68,23 +71,38 @@ def replay_training(facts):
     X, y = notebook_parts()["train"]
     per_pass = len(X) * sum(np.size(w) for w in facts["coefs"]) + _STEP_COST * _steps_per_pass(
         settings, len(X))
-    passes, compare = facts["passes"], _same_weights
-    if passes * per_pass > _REPLAY_BUDGET:
-        curve = facts.get("loss_curve")
-        if not isinstance(curve, list) or not curve:
-            facts["unreplayed"] = (f"its {passes} {_steps(facts)} are more than the check "
-                                   "replays, and lbfgs keeps no loss per iteration to compare "
-                                   "its first ones with")
-            return "unknown"
-        passes = max(1, min(len(curve), PREFIX_PASSES, int(_REPLAY_BUDGET // per_pass)))
-        facts["replayed_passes"] = passes
-        compare = _same_curve
-    verdict = _replay(settings, X, y, passes, lambda model: compare(model, facts, passes))
-    if verdict == "unknown":
+    passes = facts["passes"]
+    whole = passes * per_pass <= _REPLAY_BUDGET
+    curve = facts.get("loss_curve")
+    ways = ("periods", "fit")
+    if isinstance(curve, list) and curve:
+        # The first passes' losses first: cheap, and they already tell other images, another
+        # order or other settings, and which way (periods or fit) the model was trained.
+        prefix = max(1, min(len(curve), PREFIX_PASSES, int(_REPLAY_BUDGET // per_pass), passes))
+        ways = _replay(settings, X, y, prefix, lambda model: _same_curve(model, facts, prefix),
+                       ways)
+        if ways == "unknown" or not ways or not whole:
+            facts["replayed_passes"] = prefix
+            return _replayed(facts, ways, "prefix")
+    elif not whole:
+        facts["unreplayed"] = (f"its {passes} {_steps(facts)} are more than the check "
+                               "replays, and lbfgs keeps no loss per iteration to compare "
+                               "its first ones with")
+        return "unknown"
+    ways = _replay(settings, X, y, passes, lambda model: _same_weights(model, facts, passes),
+                   ways, first=True)
+    return _replayed(facts, ways, None)
+
+
+def _replayed(facts, ways, name):
+    """What :func:`replay_training` returns for the ways a replay matched: ``name`` (or the
+    first way when it is None), None for no way, "unknown" with its reason."""
+    if ways == "unknown":
         facts["unreplayed"] = "its settings cannot be rebuilt by the check's scikit-learn"
-    elif verdict is not None and compare is _same_curve:
-        verdict = "prefix"
-    return verdict
+        return "unknown"
+    if not ways:
+        return None
+    return name or ways[0]
 
 
 def _unreplayable(facts):
@@ -118,11 +136,11 @@ def _steps(facts):
     return "iterations" if facts.get("solver") == "lbfgs" else "passes"
 
 
-def _replay(settings, X, y, passes, same):
-    """Train ``passes`` passes both ways the notebook trains; the first way ``same`` accepts.
+def _replay(settings, X, y, passes, same, ways, *, first=False):
+    """Train ``passes`` passes each of ``ways`` the notebook trains ("periods", "fit").
 
-    ``"unknown"`` when this scikit-learn refuses the settings, None when neither way
-    gives what ``same`` looks for.
+    Returns the ways whose model ``same`` accepts, in order (only the first when
+    ``first``); ``"unknown"`` when this scikit-learn refuses the settings.
     """
     try:
         models = {"periods": MLPClassifier(**settings),
@@ -131,12 +149,14 @@ def _replay(settings, X, y, passes, same):
                       int(settings.get("max_iter") or 1), passes)})}
     except (TypeError, ValueError):  # not a setting of this scikit-learn, or not a number
         return "unknown"
+    matched = []
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         # The learner's own training met these warnings already (fit stopping at
         # max_iter, an overflowing learning rate); here they would only be noise.
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        for how, model in models.items():
+        for how in ways:
+            model = models[how]
             try:
                 if how == "fit":
                     _fit_then_periods(model, X, y, passes)
@@ -146,8 +166,10 @@ def _replay(settings, X, y, passes, same):
             except (ValueError, TypeError):  # settings the learner's sklearn took, ours not
                 return "unknown"
             if same(model):
-                return how
-    return None
+                matched.append(how)
+                if first:
+                    break
+    return matched
 
 
 def _fit_then_periods(model, X, y, passes):
