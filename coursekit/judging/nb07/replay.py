@@ -218,8 +218,11 @@ def replay_slip(facts, name):
         return None
     count = ("saw as many images as the training part holds, but not" if
              facts.get("solver") != "lbfgs" else "was not trained on")
-    differs = ("ends with other weights" if "replayed_passes" not in facts else
-               f"makes other losses in its first {facts['replayed_passes']} passes (of "
+    replayed = facts.get("replayed_passes")
+    differs = ("ends with other weights" if replayed is None else
+               "makes other losses pass by pass, so it ends with other weights too"
+               if replayed == facts["passes"] else
+               f"makes other losses in its first {replayed} passes (of "
                f"{facts['passes']}), so it ends with other weights too")
     return wrong(f"`{name}` {count} the training part as it is: trained again on "
                  f"`X_train, y_train` with its settings, the same model {differs}. Were "
