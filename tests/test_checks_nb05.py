@@ -590,3 +590,41 @@ def test_rbm_pipeline_an_intercept_changed_after_the_fit_is_named(fitted_pipelin
     setattr(answer[0], f"intercept_{name}_", getattr(answer[0], f"intercept_{name}_") + change)
     assert_wrong(pipeline_verdict(answer), f"`intercept_{name}_`", "changed after the fit",
                  "leave the fitted RBM")
+
+
+def test_rbm_pipeline_refitting_the_notebooks_raw_pixels_model_is_named(fitted_pipeline,
+                                                                         monkeypatch):
+    # The tenth student's FP1: `raw_pixels.set_params(C=6000)` as the logistic step passed,
+    # and the cell below, `raw_pixels.predict(X_test)` on 64 pixels, then failed.
+    raw_pixels = LogisticRegression(C=100, solver="newton-cholesky", tol=1e-8).fit(X_TRAIN,
+                                                                                   Y_TRAIN)
+    answer = Pipeline([("rbm", fitted_pipeline[0]),
+                       ("logistic", raw_pixels.set_params(C=6000))]).fit(X_TRAIN, Y_TRAIN)
+    namespace = {"rbm": answer[0], "raw_pixels": raw_pixels, "logistic": raw_pixels,
+                 "rbm_features": answer}
+    assert_wrong(pipeline_verdict(answer, monkeypatch, namespace),
+                 "the notebook's `raw_pixels`", "classification_report(y_test, "
+                 "raw_pixels.predict(X_test))", "a new model", "again")
+    # A new logistic step beside the notebook's models passes; so does reusing
+    # `published`, which no cell below reads.
+    fresh = rbm_pipeline().fit(X_TRAIN, Y_TRAIN)
+    published = LogisticRegression(C=100, solver="newton-cg", tol=1)
+    namespace = {"rbm": fresh[0], "raw_pixels": raw_pixels, "rbm_features": fresh}
+    assert pipeline_verdict(fresh, monkeypatch, namespace).passed
+    reused = Pipeline([("rbm", fresh[0]), ("logistic", published.set_params(
+        C=6000, solver="newton-cholesky", tol=1e-8))]).fit(X_TRAIN, Y_TRAIN)
+    namespace = {"rbm": reused[0], "published": published, "raw_pixels": raw_pixels,
+                 "rbm_features": reused}
+    assert pipeline_verdict(reused, monkeypatch, namespace).passed
+
+
+@pytest.mark.parametrize("batch_size", [5, 20])
+def test_rbm_pipeline_another_rbm_batch_size_is_named_a_setting(batch_size):
+    # The tenth student's MH1: batch_size was not among the settings compared, so the
+    # verdict sent the student hunting for a data leak.
+    answer = rbm_pipeline(batch_size=batch_size).fit(X_TRAIN, Y_TRAIN)
+    result = pipeline_verdict(answer)
+    assert_wrong(result, f"batch_size={batch_size}", "settings differ", "batches of 10")
+    assert "other images" not in result.message
+    # The default spelled out is the same RBM.
+    assert pipeline_verdict(rbm_pipeline(batch_size=10).fit(X_TRAIN, Y_TRAIN)).passed

@@ -233,16 +233,66 @@ def test_train_in_periods_unanswered_and_forgotten_return():
     assert result.status == checks.WRONG and "returned None" in result.message
 
 
-def test_train_in_periods_cases_travel_as_plain_data_and_one_lacks_a_digit():
+@pytest.mark.parametrize("seed", [0, 1, 2024])
+def test_train_in_periods_cases_travel_as_plain_data_and_lack_digits(seed):
     exercise = judging.get("07-train-in-periods")
-    cases = exercise.cases(0)
-    lacking = 0
+    cases = exercise.cases(seed)
+    lacking = []
     for spec, X_train, y_train, X_valid, y_valid, periods in checks.decode(checks.encode(cases)):
-        assert set(y_valid) == set(CLASSES)
-        lacking += len(set(CLASSES) - set(y_train)) == 1
+        lacking.append((set(CLASSES) - set(y_train), set(CLASSES) - set(y_valid)))
         assert spec["kind"] in ("linear", "network") and periods >= 2
-    # The case that makes `classes=np.arange(10)` (and `labels=`) matter.
-    assert lacking == 1
+    # The cases that make `classes=np.arange(10)` (and `labels=`) matter: a digit missing
+    # from the training part only, and another missing from both parts.
+    (train_only, valid_has_it), (both, also_valid) = lacking[2], lacking[3]
+    assert len(train_only) == 1 and not valid_has_it
+    assert len(both) == 1 and both == also_valid and both != train_only
+    assert all(not train and not valid for train, valid in lacking[:2])
+
+
+def _digits_of(which):
+    """The digits a slip takes from the labels: of the validation part, or of both."""
+    return {"valid": lambda y_train, y_valid: np.unique(y_valid),
+            "both": lambda y_train, y_valid: np.unique(np.concatenate([y_train, y_valid]))}[which]
+
+
+def classes_from(which):
+    digits = _digits_of(which)
+
+    def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+        return periods_loop(loss, classes=digits(y_train, y_valid))(
+            model, X_train, y_train, X_valid, y_valid, periods)
+    return train_in_periods
+
+
+def labels_from(which):
+    digits = _digits_of(which)
+
+    def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+        labels = digits(y_train, y_valid)
+        return periods_loop(lambda m, X, y: log_loss(y, m.predict_proba(X), labels=labels))(
+            model, X_train, y_train, X_valid, y_valid, periods)
+    return train_in_periods
+
+
+@pytest.mark.parametrize("which", ["valid", "both"])
+def test_train_in_periods_digits_taken_from_the_validation_labels_are_named(which):
+    # The tenth student's FP2 and FP3: only the training part lacked a digit, so
+    # `np.unique(y_valid)` (or of both parts) filled the gap and passed.
+    result = verdict("07-train-in-periods", classes_from(which))
+    assert_wrong(result, "knows the digits", "neither this training part nor this "
+                 "validation part", "np.unique(y_valid)", "classes=np.arange(10)")
+    result = verdict("07-train-in-periods", labels_from(which))
+    assert result.status == checks.ERROR, result
+    assert "neither this training part nor this validation part" in result.hint
+    assert "labels=np.arange(10)" in result.hint
+
+
+def test_train_in_periods_digits_the_model_knows_pass_as_labels():
+    def by_model(model, X, y):
+        return log_loss(y, model.predict_proba(X), labels=model.classes_)
+
+    assert verdict("07-train-in-periods", periods_loop(by_model)).passed
+    assert verdict("07-train-in-periods", periods_loop(loss, classes=range(10))).passed
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -853,7 +903,10 @@ def test_better_network_settings_changed_after_training_do_not_make_the_judge_re
     model.set_params(hidden_layer_sizes=(10**6,), max_iter=10**9)
     result = judged(monkeypatch, "07-better-network", model, with_network(model))
     assert result.passed, result
-    assert "random_state" in result.message  # not replayed: it says what it checked instead
+    # Not replayed: it says why, and does not ask for the `random_state` it has.
+    assert "could not replay" in result.message and "changed after it was trained" in (
+        result.message)
+    assert "random_state" not in result.message
 
 
 # ---------------------------------------------------------------- a fifth student pass
@@ -1011,3 +1064,187 @@ def test_tune_linear_trained_on_float32_images_is_named_by_its_dtype(monkeypatch
     result = judged(monkeypatch, "07-tune-linear", model, names)
     assert_wrong(result, "float32 weights", ".astype(")
     assert "reordered" not in result.message
+
+
+# ---------------------------------------------------------------- the tenth student pass
+
+from coursekit.judging.nb07 import replay  # noqa: E402
+
+
+def long_fit(X=X_TRAIN, y=Y_TRAIN, **settings):
+    """A network whose `fit` runs past what the judge replays whole (the tenth student's)."""
+    settings = {"hidden_layer_sizes": (256,), "max_iter": 100, "tol": 0, "random_state": 0,
+                **settings}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fit's warning that it stopped at max_iter
+        return MLPClassifier(**settings).fit(X, y)
+
+
+def test_better_network_trained_beyond_a_whole_replay_is_replayed_over_its_first_passes(
+        monkeypatch):
+    # FP4: beyond about 200 passes the judge gave up and only counted the images, so a
+    # re-split of X_rest (most of the validation part among its rows) passed.
+    right = long_fit()
+    assert len(right.loss_curve_) == 100  # 100 passes of 19,210 weights: past the budget
+    result = judged(monkeypatch, "07-better-network", right, with_network(right))
+    assert result.passed, result
+    assert "replaying the first 20 of its 100 passes" in result.message
+    assert "could not replay" not in result.message and "random_state" not in result.message
+    leaked = long_fit(*resplit_training_part())
+    assert_wrong(judged(monkeypatch, "07-better-network", leaked, with_network(leaked)),
+                 "as many images", "other losses in its first 20 passes (of 100)",
+                 "another split of `X_rest`")
+
+
+@pytest.mark.parametrize("images", [
+    lambda: swapped_rows(288),
+    lambda: (np.vstack([X_TRAIN[:-360], X_TEST]), np.concatenate([Y_TRAIN[:-360], Y_TEST])),
+    lambda: (X_TRAIN[np.random.default_rng(0).permutation(len(Y_TRAIN))],
+             Y_TRAIN[np.random.default_rng(0).permutation(len(Y_TRAIN))]),
+], ids=["validation-swapped-in", "test-swapped-in", "shuffled-by-the-learner"])
+def test_better_network_long_trainings_on_other_rows_are_caught(monkeypatch, images):
+    # The judge's budget made small, so that short trainings take the long ones' path.
+    monkeypatch.setattr(replay, "_REPLAY_BUDGET", 1e7)
+    model = trained(make_network(), 20, *images())
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert_wrong(result, "as many images", "other losses in its first")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: trained(make_network(), 20),
+    lambda: make_network((128,), solver="adam", learning_rate_init=0.003, max_iter=20,
+                         tol=0).fit(X_TRAIN, Y_TRAIN),
+], ids=["periods", "fit"])
+def test_better_network_long_trainings_on_the_training_part_pass(monkeypatch, make):
+    monkeypatch.setattr(replay, "_REPLAY_BUDGET", 1e7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = make()
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert result.passed, result
+    assert "replaying the first" in result.message
+
+
+def test_better_network_not_replayed_says_why_and_asks_only_for_what_is_missing(monkeypatch):
+    # MH8: the pass message asked for a fixed integer `random_state` the model had.
+    model = trained(make_network(random_state=None), 20)
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert result.passed, result
+    assert "fixed integer `random_state`" in result.message and "random_state=None" in (
+        result.message)
+    monkeypatch.setattr(replay, "_REPLAY_BUDGET", 1e5)
+    model = lbfgs_network()
+    result = judged(monkeypatch, "07-better-network", model, with_network(model))
+    assert result.passed, result
+    assert "more than the check replays" in result.message
+    assert "random_state" not in result.message
+
+
+def _rounded(decimals, parts=("train", "valid")):
+    def measure_train(model, X, y):
+        return round(_measured(model, X, y), decimals) if "train" in parts else _measured(
+            model, X, y)
+
+    def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+        train_losses, valid_losses = [], []
+        for _ in range(periods):
+            model.partial_fit(X_train, y_train, classes=CLASSES)
+            train_losses.append(measure_train(model, X_train, y_train))
+            valid_losses.append(round(_measured(model, X_valid, y_valid), decimals))
+        return train_losses, valid_losses
+    return train_in_periods
+
+
+def test_train_in_periods_losses_rounded_to_four_decimals_are_named_rounded():
+    # MH2: the tolerance forgave the rounding of the larger validation losses, so the
+    # verdict blamed the training losses on a wrong measurement.
+    result = verdict("07-train-in-periods", _rounded(4))
+    assert_wrong(result, "rounded to 4 decimal(s)", "round only when printing")
+    assert "training losses are not" not in result.message
+
+
+def test_train_in_periods_float32_images_are_named_by_their_type():
+    # MH3: the float32 training was called one "in another order".
+    def as_float32(model, X_train, y_train, X_valid, y_valid, periods):
+        return periods_loop(loss)(model, X_train.astype(np.float32), y_train, X_valid,
+                                  y_valid, periods)
+
+    result = verdict("07-train-in-periods", as_float32)
+    assert_wrong(result, "float32 weights", ".astype(")
+    assert "another order" not in result.message
+
+
+def test_train_in_periods_the_notebooks_own_training_part_is_named():
+    # MH4: a function that trains on the notebook's `X_train` (a global) was asked whether
+    # validation rows were added.
+    X_notebook, y_notebook = notebook_parts()["train"]
+
+    def global_parts(model, X_train, y_train, X_valid, y_valid, periods):
+        train_losses, valid_losses = [], []
+        for _ in range(periods):
+            model.partial_fit(X_notebook, y_notebook, classes=CLASSES)
+            train_losses.append(loss(model, X_train, y_train))
+            valid_losses.append(loss(model, X_valid, y_valid))
+        return train_losses, valid_losses
+
+    result = verdict("07-train-in-periods", global_parts)
+    assert_wrong(result, "1,149 images in each of its", "notebook's `X_train`",
+                 "own parameters")
+    assert "validation part" not in result.message
+
+
+def test_tune_linear_batch_size_changed_after_training_is_named_as_the_reported_knob(
+        monkeypatch):
+    # MH5: after `set_params(batch_size=64)` the replay blamed the rows first.
+    model, names = tuned(batch_size=32, learning_rate=0.1, periods=30)
+    model.set_params(batch_size=64)
+    names.update(BATCH_SIZE=32, LEARNING_RATE=0.1)
+    result = judged(monkeypatch, "07-tune-linear", model, names)
+    assert_wrong(result, "`BATCH_SIZE` is 32, the model's is 64", "`set_params` after",
+                 "change nothing after")
+    assert "reordered" not in result.message
+
+
+def test_tune_linear_under_the_bar_is_named_first_beside_a_typed_in_number(monkeypatch):
+    # MH6: the start values and `linear_accuracy = 0.96` typed in were asked "was it
+    # trained again?"; the model under the bar is the slip to fix.
+    model, names = tuned(batch_size=1000, learning_rate=0.001, periods=2)
+    names.update(linear_accuracy=0.96, BATCH_SIZE=1000, LEARNING_RATE=0.001)
+    result = judged(monkeypatch, "07-tune-linear", model, names)
+    assert_wrong(result, "under the bar of 0.95", "typed in", "raise the learning rate")
+    assert "trained again" not in result.message
+
+
+def test_accuracies_rounded_or_of_the_other_model_are_named_so(monkeypatch):
+    # MH6: `round(accuracy, 2)` and `network_accuracy = linear_accuracy` were called typed in.
+    model, names = tuned(32, 0.1, 30, BATCH_SIZE=32, LEARNING_RATE=0.1)  # 0.965; test 0.961
+    names["linear_accuracy"] = round(valid_accuracy(model), 2)
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names),
+                 "0.9653, rounded to 2 decimal(s)", "round only when printing")
+    network = trained(make_network(), 20)
+    namespace = with_network(network)
+    namespace["network_accuracy"] = namespace["linear_accuracy"]
+    result = judged(monkeypatch, "07-better-network", network, namespace)
+    assert_wrong(result, "the validation accuracy of `tuned_linear`", "measure `better_network`")
+    # Measured on the model itself, rounded to 3 decimals, it passes.
+    namespace["network_accuracy"] = round(valid_accuracy(network), 3)
+    assert judged(monkeypatch, "07-better-network", network, namespace).passed
+
+
+def test_unit_weights_with_the_biases_appended_are_named():
+    # MH7: "use the network it was given", though it did.
+    def with_biases(network):
+        return np.hstack([network.coefs_[0].T, network.intercepts_[0][:, None]])
+
+    result = verdict("07-unit-weights", with_biases)
+    assert_wrong(result, "a last column", "intercepts_[0]", "weights alone")
+    assert "network it was given" not in result.hint
+
+
+def test_train_in_periods_log_loss_without_labels_is_named_in_the_hint():
+    # The hint named `np.unique(y_train)` for a `log_loss` given no `labels=` at all.
+    result = verdict("07-train-in-periods",
+                     periods_loop(lambda m, X, y: log_loss(y, m.predict_proba(X))))
+    assert result.status == checks.ERROR, result
+    assert "`log_loss` without `labels=`" in result.hint and "labels=np.arange(10)" in (
+        result.hint)

@@ -49,7 +49,10 @@ class WhyChance(QuestionSpec):
 
 
 #: The settings of the RBM that the judge reads (of the logistic step it reads them all).
-RBM_PARAMS = ("n_components", "learning_rate", "n_iter", "random_state")
+RBM_PARAMS = ("n_components", "learning_rate", "batch_size", "n_iter", "random_state")
+#: The notebook's models that cells below the exercise read as they were fitted: a
+#: pipeline that refits one of them as its logistic step breaks those cells.
+READ_LATER = ("raw_pixels",)
 
 
 class RbmPipeline(ExerciseSpec):
@@ -71,6 +74,8 @@ class RbmPipeline(ExerciseSpec):
             namespace = specs_module.user_namespace()
             if "rbm" in namespace:
                 facts["rbm_is_notebooks"] = answer.steps[0][1] is namespace["rbm"]
+            facts["logistic_is"] = [name for name in READ_LATER
+                                    if namespace.get(name) is answer.steps[-1][1]]
         return {"value": plain(facts)}
 
 

@@ -70,6 +70,10 @@ class TrainInPeriods(ExerciseSpec):
         # reordered training part (both models count them in `t_`).
         seen = getattr(model, "t_", None)
         collected["seen"] = float(seen) if isinstance(seen, numbers.Real) else None
+        # Images of another type make weights of that type (float32 ones compute coarser).
+        weights = getattr(model, "coef_", None)
+        weights = getattr(model, "coefs_", [None])[0] if weights is None else weights
+        collected["dtype"] = str(getattr(weights, "dtype", ""))
         try:
             collected["final"] = plain(model.predict_proba(parts[2]))
         except Exception:  # not fitted, or fitted on something else
@@ -154,6 +158,11 @@ PARTS = {"train": ("X_train", "y_train"), "valid": ("X_valid", "y_valid"),
          "test": ("X_test", "y_test")}
 
 
+#: The first passes of a model's loss curve that travel to the judge: as many as it
+#: may replay of a long training, bounded whatever the model ran.
+LOSS_CURVE_KEPT = 20
+
+
 def trained_model_facts(model, namespace):
     """Plain facts about a trained :class:`~sklearn.neural_network.MLPClassifier`.
 
@@ -199,6 +208,10 @@ def trained_model_facts(model, namespace):
                  # The network computes in its images' precision: float32 ones make
                  # float32 weights, which a replay on the notebook's float64 misses.
                  dtype=str(model.coefs_[0].dtype))
+    if curve is not None:
+        # The loss of each pass tells the images it was made on: a training longer than
+        # the judge replays is compared pass by pass over its first passes.
+        facts["loss_curve"] = [float(loss) for loss in curve[:LOSS_CURVE_KEPT]]
     if facts["pixels"] == 64:
         facts["coefs"] = [plain(w) for w in model.coefs_]
         facts["intercepts"] = [plain(b) for b in model.intercepts_]

@@ -191,7 +191,8 @@ class WhyChance(Question, specs.WhyChance):
 # ---------------------------------------------------------------- exercise 3
 
 #: The scikit-learn example's RBM, as the notebook builds it.
-RBM_SETTINGS = {"n_components": 100, "learning_rate": 0.06, "n_iter": 10, "random_state": 0}
+RBM_SETTINGS = {"n_components": 100, "learning_rate": 0.06, "batch_size": 10, "n_iter": 10,
+                "random_state": 0}
 #: The classifier's settings that work on current scikit-learn.
 LOGISTIC_SETTINGS = {"C": 6000.0, "solver": "newton-cholesky", "tol": 1e-8}
 #: What the notebook's pipeline scores on its test part (its stored output shows 0.945).
@@ -239,12 +240,23 @@ class RbmPipeline(Judge, specs.RbmPipeline):
                          "`rbm.components_` would show nothing it learned.",
                          "put `rbm` itself into the pipeline: `Pipeline([(\"rbm\", rbm), "
                          "(\"logistic\", LogisticRegression(...))])`.")
+        shared = [str(name) for name in facts.get("logistic_is") or []]
+        if shared:
+            return wrong(f"the pipeline's logistic regression is the notebook's `{shared[0]}`, "
+                         "the model on raw pixels, not a new one: fitting the pipeline refitted "
+                         "it on the RBM's 100 features (with its settings changed), so the cell "
+                         f"below that reads it, `classification_report(y_test, "
+                         f"{shared[0]}.predict(X_test))`, fails: it expects 64 pixels.",
+                         "give the pipeline a new model, `LogisticRegression(C=6000, "
+                         "solver=\"newton-cholesky\", tol=1e-8)`, and run the cell that fits "
+                         f"`{shared[0]}` again so that it is the model on raw pixels once more.")
         different = [f"{name}={facts['rbm'].get(name)!r}" for name, value in RBM_SETTINGS.items()
                      if not _same_setting(facts["rbm"].get(name), value)]
         if different:
             return wrong(f"the RBM's settings differ from the example's: {', '.join(different)}.",
                          "use the notebook's `rbm` as it is: 100 components, learning rate "
-                         "0.06, 10 iterations, `random_state=0`.")
+                         "0.06, batches of 10 (the default `batch_size`), 10 iterations, "
+                         "`random_state=0`.")
         logistic = facts["logistic"]
         verdict = _judge_logistic_settings(logistic)
         if verdict is not None:

@@ -153,8 +153,12 @@ def seen_slip(facts, name):
                  f"training part show {passes * n_fit:,}.", hint)
 
 
-def reported_slip(facts, name, accuracies, model):
-    """A wrong() verdict when the reported accuracy is not the validation accuracy, else None."""
+def reported_slip(facts, name, accuracies, model, others=None):
+    """A wrong() verdict when the reported accuracy is not the validation accuracy, else None.
+
+    ``others`` maps the notebook's other models to their validation accuracy: a number
+    that is one of theirs is named as such.
+    """
     reported = facts.get("reported")
     if not isinstance(reported, float):
         what = ("not set" if reported is None else
@@ -176,11 +180,25 @@ def reported_slip(facts, name, accuracies, model):
             return wrong(f"`{name}` = {reported:.3f} is the accuracy on {words}.",
                          f"measure on the validation part: `accuracy_score(y_valid, "
                          f"{model}.predict(X_valid))`.")
+    for decimals in (1, 2):
+        if reported == round(valid, decimals):
+            return wrong(f"`{name}` = {reported:g} is `{model}`'s accuracy on the validation "
+                         f"part, {valid:.4f}, rounded to {decimals} decimal(s) (or typed in so): "
+                         "the check, and the cell that compares the models, read it as it is.",
+                         f"keep it as `accuracy_score` gives it: `{name} = accuracy_score("
+                         f"y_valid, {model}.predict(X_valid))`; round only when printing.")
+    for other, accuracy in (others or {}).items():
+        if abs(reported - accuracy) <= _REPORTED_TOLERANCE:
+            return wrong(f"`{name}` = {reported:.3f} is the validation accuracy of `{other}`, "
+                         f"not of `{model}` ({valid:.3f}).",
+                         f"measure `{model}` itself: `{name} = accuracy_score(y_valid, "
+                         f"{model}.predict(X_valid))`.")
     size = accuracies["valid"][0]
     if size and abs(reported * size - round(reported * size)) > _REPORTED_TOLERANCE * size:
         return wrong(f"`{name}` = {reported:g}, but `{model}` scores {valid:.3f} on the "
                      f"validation part, and no count of its {size} images gives {reported:g}: "
-                     "the number was typed in, not measured.",
+                     "the number was typed in, or is another measure (a log loss?), not the "
+                     "accuracy measured.",
                      f"measure it: `{name} = accuracy_score(y_valid, {model}.predict("
                      "X_valid))`, after the model's last training.")
     return wrong(f"`{name}` = {reported:.3f}, but `{model}` scores {valid:.3f} on the validation "

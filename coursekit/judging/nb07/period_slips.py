@@ -9,6 +9,7 @@ import numpy as np
 
 from ...checks.results import wrong
 from .histories import CLOSE, reference_history, shuffled_losses
+from .parts import notebook_parts
 
 #: Decimals to which a learner might round the losses before returning them.
 _ROUNDINGS = (1, 2, 3, 4)
@@ -69,12 +70,30 @@ def unit_slip(case, call, out, expected):
                      "one, not the probability of the true digit.",
                      "take each image's probability of its *true* digit, "
                      "`probabilities[np.arange(len(y)), y]`, or let `log_loss(y, ...)` pick it.")
+    return None
+
+
+def rounding_slip(case, call, out, expected):
+    """Losses rounded: named before a part whose rounding the tolerance happens to forgive."""
     for decimals in _ROUNDINGS:
-        if np.allclose(out, np.round(loss, decimals), rtol=0, atol=1e-9):
+        if np.allclose(out, np.round(expected["loss"], decimals), rtol=0, atol=1e-9):
             return wrong(f"{call} recorded losses rounded to {decimals} decimal(s).",
                          "return the losses as `log_loss` gives them; round only when "
                          "printing, e.g. with `:.3f`.")
     return None
+
+
+def dtype_slip(case, call, out, expected):
+    """The model trained on images of another type than the part it was given."""
+    dtype = expected.get("answer_dtype")
+    if not isinstance(dtype, str) or dtype in ("", "float64"):
+        return None
+    return wrong(f"{call}: the model ended with {dtype} weights, so it was trained on images "
+                 f"of another type than those given (float64), e.g. `X_train.astype(np."
+                 f"{dtype})`: it computes in their precision, and its losses differ a little "
+                 "from those of the images as they are.",
+                 "pass the images to `partial_fit` as they were given, without "
+                 "`.astype(...)`.")
 
 
 def period_slip(case, call, out, expected):
@@ -100,6 +119,15 @@ def count_slip(call, seen, expected, periods, size):
     if not isinstance(seen, float) or seen == expected["seen"]:
         return None
     extra = int(round(seen - expected["seen"]))
+    notebook = _notebook_training_size(extra, periods, size)
+    if notebook is not None:
+        return wrong(f"{call} showed the model {notebook:,} images in each of its {periods} "
+                     f"periods, as many as the notebook's own training part holds, not the "
+                     f"{size} it was given: does it train on the notebook's `X_train` "
+                     "(a name from outside the function) instead of its parameter?",
+                     "use the function's own parameters, `model.partial_fit(X_train, y_train, "
+                     "...)` with the `X_train` it was given: this check passes parts of its "
+                     "own.")
     if extra > 0 and extra % size == 0:  # whole passes more: never a few added rows
         passes = periods + extra // size
         return wrong(f"{call} made {passes} passes over the training part in {periods} "
@@ -117,6 +145,19 @@ def count_slip(call, seen, expected, periods, size):
                  f"the training part ({size} images each) show: was part of it left out, "
                  "or a sample of it taken?",
                  "pass the whole training part to `partial_fit` once per period, as it is.")
+
+
+#: The training part the notebook makes of MNIST (its loading cell keeps 7,500 images).
+MNIST_TRAINING_SIZE = 7500
+
+
+def _notebook_training_size(extra, periods, size):
+    """The notebook's training size when ``periods`` passes over it instead of over the
+    ``size`` images given show ``extra`` images more, else None."""
+    for notebook in (len(notebook_parts()["train"][1]), MNIST_TRAINING_SIZE):
+        if notebook != size and extra == periods * (notebook - size):
+            return notebook
+    return None
 
 
 def data_slip(case, call, out, expected):

@@ -9,7 +9,9 @@ from ...data import load_digits, stratified_split
 from ..base import Judge
 from ..plain_answers import as_float_array, describe_shape
 from .histories import CLOSE, reference_history
-from .period_slips import data_slip, part_slip, period_slip, unit_slip
+from .period_slips import (
+    data_slip, dtype_slip, part_slip, period_slip, rounding_slip, unit_slip,
+)
 
 
 class TrainInPeriods(Judge, specs.TrainInPeriods):
@@ -26,13 +28,20 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
              "random_state": int(rng.integers(1000))},
             {"kind": "linear", "alpha": 1e-2, "random_state": int(rng.integers(1000))},
         ]
-        # The last training part has no image of one digit, as a small or unlucky one
-        # may not: only `classes=np.arange(10)` then still knows all ten digits.
+        # The third training part has no image of one digit, as a small or unlucky one
+        # may not: only `classes=np.arange(10)` then still knows all ten digits. In the
+        # fourth, neither part has an image of another digit, so that digits taken from
+        # the validation labels, or from both parts' labels, come up short too.
         missing = int(rng.integers(10))
+        gone = (missing + 1 + int(rng.integers(9))) % 10
         kept = y_train != missing
-        parts = [(X_train, y_train), (X_train, y_train), (X_train[kept], y_train[kept])]
-        return [(spec, X_part, y_part, X_valid, y_valid, periods)
-                for spec, (X_part, y_part), periods in zip(specs, parts, (4, 3, 2))]
+        both = (y_train != gone, y_valid != gone)
+        specs.append({"kind": "linear", "alpha": 1e-3, "random_state": int(rng.integers(1000))})
+        parts = [(X_train, y_train, X_valid, y_valid)] * 2 + [
+            (X_train[kept], y_train[kept], X_valid, y_valid),
+            (X_train[both[0]], y_train[both[0]], X_valid[both[1]], y_valid[both[1]])]
+        return [(spec, *part, periods)
+                for spec, part, periods in zip(specs, parts, (4, 3, 2, 2))]
 
     def describe_case(self, case):
         spec, *_, periods = case
@@ -47,9 +56,9 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
             return ("measure the losses *after* the period's `partial_fit`: before the first "
                     "one the model has not learned anything it could predict with.")
         if "different number of classes" in error or "classes in labels" in error:
-            return ("this check's training part has no image of one digit, as a small part "
-                    "may not: tell `log_loss` all ten digits too, "
-                    "`log_loss(y, model.predict_proba(X), labels=np.arange(10))`.")
+            return (f"{lacking_words(case, labels=True)}: tell `log_loss` all ten digits, "
+                    "whatever the labels hold, `log_loss(y, model.predict_proba(X), "
+                    "labels=np.arange(10))`.")
         if "inconsistent numbers of samples" in error:
             return ("the images and labels it was given do not go together: does the "
                     "function use a name from outside it, such as the notebook's `X_train` "
@@ -62,6 +71,8 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
             verdict = self._judge_case(case, output)
             if verdict is not None:
                 return verdict
+        # (The parts that both lack a digit go unmentioned: the solution's stored output
+        # shows this message as it was.)
         return correct("one partial_fit per period and both log losses after it, for the "
                        "linear model and the network, also on a training part that lacks "
                        "a digit; the model passed in is the one trained.")
@@ -73,11 +84,9 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         classes = None if classes is None else as_float_array(classes)
         if classes is not None and (classes.shape != CLASSES.shape
                                     or not np.array_equal(classes, CLASSES)):
-            absent = sorted(int(d) for d in set(CLASSES) - set(np.unique(y_train)))
             return wrong(f"{call}: the model knows the digits {classes.astype(int).tolist()} "
-                         f"only; this training part has no image of {absent}, so "
-                         "`np.unique(y_train)` leaves that digit out.",
-                         "pass all ten digits, whatever the part holds: "
+                         f"only; {lacking_words(case)}.",
+                         "pass all ten digits, whatever the parts hold: "
                          "`classes=np.arange(10)`.")
         if "raised" in output:
             error = str(output["raised"])
@@ -110,8 +119,10 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         loss = expected["loss"]
         if np.allclose(out, loss, **CLOSE):
             return self._judge_model(call, output, expected)
-        # The images the answer's model was shown, beside the history it should have.
-        return self._diagnose(case, call, out, {**expected, "answer_seen": output.get("seen")})
+        # The images the answer's model was shown and the type of its weights, beside the
+        # history it should have.
+        return self._diagnose(case, call, out, {**expected, "answer_seen": output.get("seen"),
+                                                "answer_dtype": output.get("dtype")})
 
     @staticmethod
     def _judge_model(call, output, expected):
@@ -135,7 +146,7 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
 
     def _diagnose(self, case, call, out, expected):
         """Name the slip behind losses that are not the expected ones."""
-        for slip in (part_slip, unit_slip, period_slip, data_slip):
+        for slip in (rounding_slip, dtype_slip, part_slip, unit_slip, period_slip, data_slip):
             verdict = slip(case, call, out, expected)
             if verdict is not None:
                 return verdict
@@ -146,6 +157,44 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
                      "classes=np.arange(10))` once, on the whole training part, then "
                      "append `log_loss(y, model.predict_proba(X), labels=np.arange(10))` "
                      "for each part.")
+
+
+def lacking_words(case, *, labels=False):
+    """Which of the case's parts lack which digit, and the ways of taking digits that miss it.
+
+    ``labels`` words it for the ``labels`` of ``log_loss`` (which, left out, takes the
+    digits of ``y``), else for the ``classes`` of ``partial_fit``.
+
+    Examples
+    --------
+    >>> y = np.arange(10)
+    >>> lacking_words(({}, None, y[y != 3], None, y, 2))
+    'this training part has no image of 3, so `np.unique(y_train)` leaves that digit out'
+    """
+    _, _, y_train, _, y_valid, _ = case
+    in_train, in_valid = set(np.unique(y_train).tolist()), set(np.unique(y_valid).tolist())
+    both = sorted(int(d) for d in set(CLASSES.tolist()) - (in_train | in_valid))
+    train = sorted(int(d) for d in set(CLASSES.tolist()) - in_train)
+    if both:
+        where = ("neither this training part nor this validation part has an image of "
+                 f"{_listed(both)}")
+        ways = ("digits taken from the labels, of either part or of both together "
+                "(`np.unique(y_valid)`, `np.unique(np.concatenate([y_train, y_valid]))`)")
+    elif train:
+        where = f"this training part has no image of {_listed(train)}"
+        ways = "`np.unique(y_train)`"
+    else:
+        return "the ten digits are 0 to 9, and this case's parts hold every one"
+    if labels:
+        ways = (f"{ways}, or `log_loss` without `labels=` (it takes the digits of `y`),"
+                if both else "`log_loss` without `labels=` (it takes the digits of `y`), "
+                "or `np.unique(y_train)`,")
+        return f"{where}, so {ways} leave that digit out"
+    return f"{where}, so {ways} {'leave' if both else 'leaves'} that digit out"
+
+
+def _listed(digits):
+    return " and ".join(map(str, digits))
 
 
 def _count_slip(call, recorded, periods):

@@ -55,9 +55,12 @@ def knobs_slip(facts):
     words = "; ".join(f"`{name}` is {value:g}, the model's is {model!r}"
                       for name, value, model in differ)
     return wrong(f"the settings you report are not those of `tuned_linear`: {words}. The "
-                 "cell below would print settings the model does not have.",
-                 "build the model from them, `tuned_linear = make_linear(BATCH_SIZE, "
-                 "LEARNING_RATE)`, after setting them, and run the cell again.")
+                 "cell below would print settings the model does not have. Was the model "
+                 "built before they were set, or changed with `set_params` after its "
+                 "training?",
+                 "set them first, then build the model from them, `tuned_linear = "
+                 "make_linear(BATCH_SIZE, LEARNING_RATE)`, train it, and change nothing "
+                 "after; run the cell again.")
 
 
 def _periods_slip(facts):
@@ -80,25 +83,29 @@ class TuneLinear(Judge, specs.TuneLinear):
         facts = payload["value"]
         # The passes before the replay: a model trained before its periods (not a fresh
         # one) or after them would otherwise be blamed on its images.
-        verdict = model_slip(facts, "tuned_linear", linear=True, before_replay=_periods_slip)
+        # The passes and the knobs before the replay: a model trained before its periods
+        # (not a fresh one) or after them, or one whose settings `set_params` changed after
+        # its training, would otherwise be blamed on its images.
+        verdict = model_slip(facts, "tuned_linear", linear=True,
+                             before_replay=lambda f: _periods_slip(f) or knobs_slip(f))
         if verdict is not None:
             return verdict
-        verdict = _periods_slip(facts)
-        if verdict is not None:
-            return verdict
-        verdict = knobs_slip(facts)
+        verdict = _periods_slip(facts) or knobs_slip(facts)
         if verdict is not None:
             return verdict
         accuracies = part_accuracies(facts)
         verdict = reported_slip(facts, "linear_accuracy", accuracies, "tuned_linear")
-        if verdict is not None:
-            return verdict
         valid = accuracies["valid"][1]
         bar = LINEAR_BAR.get(facts["pixels"], LINEAR_BAR[784])
         if valid < bar:
+            # The model under the bar is the slip to fix first; a number reported beside it
+            # that is not its accuracy is named too.
+            also = "" if verdict is None else f" And {verdict.message}"
             return wrong(f"`tuned_linear` scores {valid:.3f} on the validation part, under the "
-                         f"bar of {bar}.", knob_hint(facts, {p: s for p, (s, _) in
-                                                            accuracies.items()}))
+                         f"bar of {bar}.{also}", knob_hint(facts, {p: s for p, (s, _) in
+                                                                  accuracies.items()}))
+        if verdict is not None:
+            return verdict
         return correct(f"{valid:.3f} on the validation part, over the bar of {bar}; "
                        f"{trained_on_words(facts)} (whether the test part guided your "
                        "choices, no check can see: that stays your part).")
@@ -122,10 +129,12 @@ class BetterNetwork(Judge, specs.BetterNetwork):
         if verdict is not None:
             return verdict
         accuracies = part_accuracies(facts)
-        verdict = reported_slip(facts, "network_accuracy", accuracies, "better_network")
+        target = part_accuracies(linear)["valid"][1]
+        verdict = reported_slip(facts, "network_accuracy", accuracies, "better_network",
+                                others={"tuned_linear": target})
         if verdict is not None:
             return verdict
-        network, target = accuracies["valid"][1], part_accuracies(linear)["valid"][1]
+        network = accuracies["valid"][1]
         bar = LINEAR_BAR.get(linear["pixels"], LINEAR_BAR[784])
         if target < bar:
             return wrong(f"`tuned_linear` scores {target:.3f} on the validation part now, under "

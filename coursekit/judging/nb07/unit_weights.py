@@ -98,7 +98,7 @@ class UnitWeights(Judge, specs.UnitWeights):
                          "weights.",
                          "transpose instead: `network.coefs_[0].T` turns columns (units) "
                          "into rows.")
-        verdict = _network_slip(call, facts)
+        verdict = _network_slip(call, facts) or _extra_slip(call, network, out)
         if verdict is not None:
             return verdict
         if out.shape != expected.shape:
@@ -110,6 +110,23 @@ class UnitWeights(Judge, specs.UnitWeights):
             return wrong(f"{call} differs from the first layer's weights, one row per unit.",
                          "return `network.coefs_[0].T`.")
         return not_an_array(facts, call, str(expected.shape))
+
+
+def _extra_slip(call, network, out):
+    """The right weights with the biases added as a column or a row; else None."""
+    weights, biases = network.coefs_[0].T, network.intercepts_[0]
+    units = len(biases)
+    if out.shape == (units, weights.shape[1] + 1) and np.allclose(out[:, :-1], weights):
+        where = "a last column" if np.allclose(out[:, -1], biases) else "a column more"
+    elif out.shape == (units, weights.shape[1] + 1) and np.allclose(out[:, 1:], weights):
+        where = "a first column" if np.allclose(out[:, 0], biases) else "a column more"
+    else:
+        return None
+    return wrong(f"{call} returned the right weights with {where} beside them, shape "
+                 f"{out.shape}: the biases (`intercepts_[0]`) are no pixel, and a tile of 64 "
+                 "pixels has no room for them.",
+                 "return the weights alone, `network.coefs_[0].T`: one row per hidden unit, "
+                 "one weight per pixel.")
 
 
 def _network_slip(call, facts):
