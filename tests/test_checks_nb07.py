@@ -252,7 +252,8 @@ def test_train_in_periods_cases_travel_as_plain_data_and_lack_digits(seed):
 def _digits_of(which):
     """The digits a slip takes from the labels: of the validation part, or of both."""
     return {"valid": lambda y_train, y_valid: np.unique(y_valid),
-            "both": lambda y_train, y_valid: np.unique(np.concatenate([y_train, y_valid]))}[which]
+            "both": lambda y_train, y_valid: np.unique(np.concatenate([y_train, y_valid])),
+            "up to the largest": lambda y_train, y_valid: np.arange(y_train.max() + 1)}[which]
 
 
 def classes_from(which):
@@ -274,10 +275,11 @@ def labels_from(which):
     return train_in_periods
 
 
-@pytest.mark.parametrize("which", ["valid", "both"])
+@pytest.mark.parametrize("which", ["valid", "both", "up to the largest"])
 def test_train_in_periods_digits_taken_from_the_validation_labels_are_named(which):
     # The tenth student's FP2 and FP3: only the training part lacked a digit, so
-    # `np.unique(y_valid)` (or of both parts) filled the gap and passed.
+    # `np.unique(y_valid)` (or of both parts) filled the gap and passed. The twelfth
+    # student's: `np.arange(y_train.max() + 1)` passed, as no part lacked a 9.
     result = verdict("07-train-in-periods", classes_from(which))
     assert_wrong(result, "knows the digits", "neither this training part nor this "
                  "validation part", "np.unique(y_valid)", "classes=np.arange(10)")
@@ -896,17 +898,33 @@ def test_better_network_without_a_fixed_seed_passes_saying_what_was_checked(monk
     assert "random_state" in result.message
 
 
-def test_better_network_settings_changed_after_training_do_not_make_the_judge_replay_them(
+def test_better_network_max_iter_changed_after_training_keeps_the_replay_bounded(
         monkeypatch):
     model = trained(make_network(), 20)
     # The judge's replay is bounded by the weights the model has, not by its settings.
-    model.set_params(hidden_layer_sizes=(10**6,), max_iter=10**9)
+    model.set_params(max_iter=10**9)
     result = judged(monkeypatch, "07-better-network", model, with_network(model))
     assert result.passed, result
-    # Not replayed: it says why, and does not ask for the `random_state` it has.
-    assert "could not replay" in result.message and "changed after it was trained" in (
-        result.message)
+    assert "its very weights" in result.message
     assert "random_state" not in result.message
+
+
+@pytest.mark.parametrize("exercise", ["07-better-network", "07-tune-linear"])
+def test_hidden_layers_set_after_training_are_named(monkeypatch, exercise):
+    # The twelfth student's: after `set_params(hidden_layer_sizes=...)` the settings
+    # describe another network, and the judge could not replay the training (a network
+    # trained on validation images passed so).
+    if exercise == "07-better-network":
+        model = trained(make_network(), 20)
+        names, hidden = with_network(model), (5,)
+    else:
+        model, names = tuned()
+        hidden = (8,)
+    model.set_params(hidden_layer_sizes=hidden)
+    name = exercise.removeprefix("07-").replace("-", "_").replace("tune_linear", "tuned_linear")
+    assert_wrong(judged(monkeypatch, exercise, model, names),
+                 f"`{name}` says `hidden_layer_sizes={hidden}`", "changed after training",
+                 "set_params", "choose every setting before training")
 
 
 # ---------------------------------------------------------------- a fifth student pass

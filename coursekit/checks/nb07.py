@@ -207,7 +207,10 @@ def trained_model_facts(model, namespace):
                  pixels=int(model.n_features_in_), classes=plain(model.classes_),
                  # The network computes in its images' precision: float32 ones make
                  # float32 weights, which a replay on the notebook's float64 misses.
-                 dtype=str(model.coefs_[0].dtype))
+                 dtype=str(model.coefs_[0].dtype),
+                 # The hidden layers the weights have, which `set_params` after training
+                 # does not change: the settings then describe another network.
+                 layers=[int(w.shape[1]) for w in model.coefs_[:-1]])
     if curve is not None:
         # The loss of each pass tells the images it was made on: a training longer than
         # the judge replays is compared pass by pass over its first passes.

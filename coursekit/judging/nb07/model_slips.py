@@ -55,6 +55,8 @@ def model_slip(facts, name, *, linear, before_replay=None):
     if facts.get("type") != "MLPClassifier":
         return wrong(f"`{name}` is {_a(facts.get('type'))}, not an MLPClassifier.",
                      f"build the {kind} with {build}, then train it.")
+    if facts.get("fitted") and (slip := layers_slip(facts, name)):
+        return slip
     if linear and facts["hidden"]:
         return wrong(f"`{name}` has hidden layers {tuple(facts['hidden'])}: that is a network.",
                      "the linear model has none: `make_linear(...)` builds it with "
@@ -79,6 +81,19 @@ def model_slip(facts, name, *, linear, before_replay=None):
     return (seen_slip(facts, name) or parts_slip(facts, name)
             or (linear and settings_slip(facts)) or dtype_slip(facts, name)
             or (before_replay and before_replay(facts)) or replay_slip(facts, name))
+
+
+def layers_slip(facts, name):
+    """A wrong() verdict when the settings' hidden layers are not the weights', else None."""
+    layers = facts.get("layers")
+    if not isinstance(layers, list) or layers == facts["hidden"]:
+        return None
+    return wrong(f"`{name}` says `hidden_layer_sizes={tuple(facts['hidden'])}`, but its trained "
+                 f"weights have hidden layers of {tuple(layers)} units: its settings were "
+                 "changed after training (`set_params`), so they no longer describe the "
+                 "network, and its training cannot be replayed.",
+                 "choose every setting before training and leave them after: build the model "
+                 "with the settings you want, then train it.")
 
 
 def dtype_slip(facts, name):
