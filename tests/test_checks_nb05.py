@@ -144,6 +144,18 @@ def test_the_judge_works_on_data_that_crossed_a_process_boundary():
         assert judging.judge_safely(exercise, payload, cases).status == status
 
 
+def test_a_nudge_into_a_buffer_of_the_digits_size_fails_on_more_images():
+    # The twelfth student's: `np.zeros((1797, 8, 8))[:len(images)]` passed on small cases.
+    def fixed_buffer(images, direction):
+        out = np.zeros((1797, 8, 8))[:len(images)]
+        out[:] = by_slicing(images, direction)
+        return out
+
+    result = verdict(fixed_buffer)
+    assert result.status == checks.ERROR and "(1800, 8, 8)" in result.message, result
+    assert verdict(by_slicing).passed
+
+
 def test_cases_put_ink_on_every_border_and_cover_every_direction():
     cases = judging.get("05-nudge").cases(seed=0)
     assert {direction for _, direction in cases} == {"left", "right", "up", "down"}
@@ -492,6 +504,28 @@ def nan_for_zeros(weights):
 ])
 def test_own_scale_slips_are_named(answer, words):
     assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
+
+
+def _zero_rows_by(test):
+    def own_scale(weights):
+        size = np.abs(weights).max(axis=1, keepdims=True)
+        zero = test(weights)
+        out = weights / np.where(size == 0, 1, size)
+        out[zero] = weights[zero]
+        return out
+    return own_scale
+
+
+@pytest.mark.parametrize("test", [
+    lambda w: w.max(axis=1) == 0, lambda w: w[:, 0] == 0, lambda w: w.sum(axis=1) == 0,
+], ids=["largest value", "first weight", "sum"])
+def test_own_scale_a_row_taken_for_zeros_is_named(test):
+    # The twelfth student's: a row with no weight above 0 passed as a row of zeros.
+    assert_wrong(judging.evaluate(judging.get("05-own-scale"), _zero_rows_by(test)),
+                 "as it was, though its weights are not all 0", "took it for one",
+                 "np.abs(weights).max(axis=1) == 0")
+    assert judging.evaluate(judging.get("05-own-scale"),
+                            _zero_rows_by(lambda w: np.abs(w).max(axis=1) == 0)).passed
 
 
 def test_own_scale_cases_hold_a_row_of_zeros_and_travel_as_plain_data():

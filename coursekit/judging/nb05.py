@@ -59,7 +59,10 @@ class Nudge(Judge, specs.Nudge):
         # Ink everywhere, borders included (values in [0.05, 1)), so that a pixel
         # that wraps around or a column that is not cleared shows up.
         batches = [0.05 + 0.95 * rng.random((n, 8, 8)) for n in (3, 1)]
-        return [(images, direction) for images in batches for direction in DIRECTIONS]
+        # And more images than the digits have (1,797): a buffer of a fixed size shows.
+        many = 0.05 + 0.95 * rng.random((1800, 8, 8))
+        return [(images, direction) for images in batches for direction in DIRECTIONS] + [
+            (many, DIRECTIONS[int(rng.integers(len(DIRECTIONS)))])]
 
     def judge(self, payload, cases):
         verdicts = [(direction, self._judge_one(images, direction, collected))
@@ -555,6 +558,15 @@ class OwnScale(Judge, specs.OwnScale):
             cases.append((weights,))
         # A unit whose weights are all 0 (it learned nothing) must stay blank, not NaN.
         cases[0][0][2] = 0.0
+        # Rows an all-zero test must not take for one: no weight above 0 (its largest
+        # value is 0), a first weight of 0, and weights that sum to 0.
+        # Each row's largest size is above 1, where no floor on the size reaches.
+        rows = cases[2][0]
+        rows[0] = -np.abs(rows[0])
+        rows[0, ::7] = 0.0
+        rows[1, 0] = 0.0
+        rows[:2] *= 2 / np.abs(rows[:2]).max(axis=1, keepdims=True)
+        rows[2] = np.tile([1.25, -1.25], 32)  # exactly 0 in any order of summing
         cases.append((peaked_rows(rng),))
         return cases
 
@@ -620,6 +632,21 @@ class OwnScale(Judge, specs.OwnScale):
                          "row (component).",
                          "take the maximum along each row: `axis=1`, with `keepdims=True` so "
                          "that it divides row by row.")
+        unscaled = [row for row in range(len(weights))
+                    if size[row, 0] > 0 and not np.isclose(size[row, 0], 1)
+                    and np.allclose(out[row], weights[row])]
+        # Rows over 1 among them: a floor on the size (`np.maximum(size, 1)`) leaves
+        # only smaller rows as they were, and is named below.
+        if any(size[row, 0] > 1 for row in unscaled) and not np.allclose(out, weights) and all(
+                np.allclose(out[row], expected[row], rtol=0, atol=SCALE_TOLERANCE)
+                for row in range(len(weights)) if row not in unscaled):
+            row = unscaled[0]
+            return wrong(f"{call} left row {row} as it was, though its weights are not all 0 "
+                         f"(its largest size is {size[row, 0]:.3g}): the test for a row of "
+                         "zeros took it for one.",
+                         "test each row's largest *size*, `np.abs(weights).max(axis=1) == 0`: "
+                         "a row's largest value, its first weight or its sum can be 0 in a row "
+                         "that is not all zeros.")
         if np.allclose(out, weights):
             return wrong(f"{call} returned the weights unchanged, not rescaled.",
                          "divide each row by its largest size: `weights / "
