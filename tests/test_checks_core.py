@@ -118,6 +118,17 @@ def test_a_check_after_the_placeholder_s_raise_says_to_delete_it():
     assert "delete that line and run the cell again" in out
 
 
+@pytest.mark.parametrize("overwritten", [-1, 3, 2.0, "0", None])
+def test_a_payload_naming_an_overwritten_case_that_cannot_be_is_not_judged(overwritten):
+    exercise = judging.get("01-scale-pixels")
+    cases = exercise.cases(0)[:4]
+    payload = checks.collect_safely(exercise, lambda image: image.reshape(64) / 16, cases)
+    payload["overwritten"] = overwritten
+    assert "could not be read" in judging.judge_safely(exercise, payload, cases).message
+    payload["overwritten"] = 1
+    assert "a later call changed" in judging.judge_safely(exercise, payload, cases).message
+
+
 def test_plain_converts_numbers_and_containers():
     assert wire.plain(np.int64(3)) == 3 and isinstance(wire.plain(np.int64(3)), int)
     assert wire.plain(2.5) == 2.5

@@ -156,6 +156,27 @@ def test_a_nudge_into_a_buffer_of_the_digits_size_fails_on_more_images():
     assert verdict(by_slicing).passed
 
 
+_SHARED = np.zeros((5000, 8, 8))
+
+
+def test_a_nudge_that_hands_out_one_buffer_every_time_is_named():
+    # The twelfth student's: each call overwrote the last result, so the notebook's four
+    # nudged copies came out the same, and ✅ was given.
+    def shared_buffer(images, direction):
+        out = _SHARED[:len(images)]
+        out[:] = by_slicing(images, direction)
+        return out
+
+    assert_wrong(verdict(shared_buffer), "returned an array that a later call changed",
+                 "same memory every time", "np.zeros_like(...)")
+    # The same memory handed out, but never changed again, is no slip.
+    constant = np.zeros((3, 8, 8))
+    exercise = judging.get("05-nudge")
+    payload = spec.collect_safely(exercise, lambda images, direction: constant,
+                                  exercise.cases(0))
+    assert "overwritten" not in payload
+
+
 def test_cases_put_ink_on_every_border_and_cover_every_direction():
     cases = judging.get("05-nudge").cases(seed=0)
     assert {direction for _, direction in cases} == {"left", "right", "up", "down"}

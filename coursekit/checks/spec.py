@@ -19,6 +19,7 @@ process.
 """
 
 import contextlib
+import functools
 import numbers
 import warnings
 
@@ -87,7 +88,8 @@ class ExerciseSpec:
         A function that raises on a case stops the collection there: the payload
         then holds the outputs so far, the error and the failing case's index. A call
         that changed its arguments in place adds ``changed``: the first such case's
-        index and the names of those arguments (:mod:`.inputs`). A call that warned adds
+        index and the names of those arguments (:mod:`.inputs`). A returned array that a
+        later call changed adds ``overwritten``, its case (:func:`watching_arrays`). A call that warned adds
         ``warned``, the warnings it raised (:func:`noting_warnings`).
         """
         if self.kind != "function":
@@ -96,12 +98,14 @@ class ExerciseSpec:
             raise TypeError(
                 f"`{self.answer_name}` should be a function; got {type(answer).__name__}."
             )
-        outputs, payload, warned = [], {}, []
+        outputs, payload, warned, returned = [], {}, [], []
+        watched = watching_arrays(answer, returned)
         for index, case in enumerate(cases):
             kept = snapshot(case)
             try:
                 with noting_warnings(warned, index):
-                    output = self.call(answer, case)
+                    watched.case = index
+                    output = self.call(watched, case)
             except NotImplementedError:
                 raise
             except Exception as exc:  # the learner's bug, reported with the call that hit it
@@ -113,7 +117,61 @@ class ExerciseSpec:
                 payload["changed"] = {"case": index, "names": names}
         if warned:
             payload["warned"] = warned
+        if watched.overwritten is not None:
+            payload["overwritten"] = watched.overwritten
         return {"outputs": outputs, **payload}
+
+
+#: Arrays a function answer returns that are kept to see whether a later call changes them.
+ARRAYS_WATCHED = 64
+
+
+def watching_arrays(func, returned):
+    """``func``, noting in ``returned`` each array it returns: [case, the array, a copy].
+
+    The case is the wrapper's ``case`` attribute, set before each call; at most
+    :data:`ARRAYS_WATCHED` arrays of numbers are noted. Before each call the copies are made
+    afresh, so that only a change made during a call of ``func`` shows (the check's
+    own handling between calls does not count), and the wrapper's ``overwritten``
+    becomes the case of the first array such a call changed.
+    """
+    @functools.wraps(func)
+    def watched(*args, **kwargs):
+        for entry in returned:
+            entry[2] = entry[1].copy()
+        output = func(*args, **kwargs)
+        if watched.overwritten is None:
+            watched.overwritten = first_overwritten(returned)
+        # Numbers only: an array of objects holding NaN never equals its copy.
+        if (isinstance(output, np.ndarray) and output.dtype.kind in "biufc"
+                and len(returned) < ARRAYS_WATCHED):
+            returned.append([watched.case, output, output.copy()])
+        return output
+
+    watched.case = watched.overwritten = None
+    return watched
+
+
+def first_overwritten(returned):
+    """The case of the first array in ``returned`` that differs from its copy; else None.
+
+    ``returned`` holds [case, the array returned, a copy]. A function that hands out
+    the same memory on every call (an array kept between calls, or a slice of one)
+    turns each earlier result into the last one; its outputs, copied as they were
+    returned, would not show it.
+
+    Examples
+    --------
+    >>> kept = np.zeros(3)
+    >>> first_overwritten([[0, kept, kept.copy()]])
+    >>> kept[:] = 1
+    >>> first_overwritten([[0, kept, np.zeros(3)], [1, kept, kept.copy()]])
+    0
+    """
+    for case, array, copy in returned:
+        if not np.array_equal(array, copy, equal_nan=np.issubdtype(array.dtype, np.inexact)):
+            return case
+    return None
 
 
 @contextlib.contextmanager

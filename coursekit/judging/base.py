@@ -200,6 +200,16 @@ def _judge_payload(exercise, payload, cases):
     changed = _changed_inputs(exercise, payload.get("changed"), cases)
     if changed is not None:
         return changed
+    if "overwritten" in payload:
+        return Result(
+            WRONG,
+            f"{exercise.describe_case(cases[payload['overwritten']])} returned an array that a "
+            "later call changed: the function hands out the same memory every time (an array "
+            "kept between calls, or a slice of one), so each result it gave turns into the "
+            "next one.",
+            "make a new array inside the function on every call (`np.zeros_like(...)`, "
+            "`np.empty(...)`, `x.copy()`) and return that one.",
+        )
     warned = payload.get("warned")
     untrusted = untrusted_verdict(exercise, warned, cases)
     if untrusted is not None:
@@ -307,6 +317,11 @@ def well_formed(exercise, payload, n_cases):
         if not _well_formed_changed(payload["changed"], len(outputs)):
             return False
         keys = keys - {"changed"}
+    if "overwritten" in keys:
+        overwritten = payload["overwritten"]
+        if not (type(overwritten) is int and 0 <= overwritten < len(outputs) - 1):
+            return False
+        keys = keys - {"overwritten"}
     if keys == {"outputs"}:
         return len(outputs) == n_cases
     case = payload.get("case")
