@@ -131,11 +131,10 @@ def one_part_twice(part):
     return answer
 
 
-def trained_on(parts):
-    """A loop that trains on the validation part, or on both parts, instead of the training part."""
+def training_on(fit_part):
+    """A loop that trains on ``fit_part(X_train, y_train, X_valid, y_valid)``'s images."""
     def answer(model, X_train, y_train, X_valid, y_valid, periods):
-        X_fit, y_fit = ((X_valid, y_valid) if parts == "validation" else
-                        (np.concatenate([X_train, X_valid]), np.concatenate([y_train, y_valid])))
+        X_fit, y_fit = fit_part(X_train, y_train, X_valid, y_valid)
         train, valid = [], []
         for _ in range(periods):
             model.partial_fit(X_fit, y_fit, classes=CLASSES)
@@ -143,6 +142,13 @@ def trained_on(parts):
             valid.append(loss(model, X_valid, y_valid))
         return train, valid
     return answer
+
+
+def trained_on(parts):
+    """A loop that trains on the validation part, or on both parts, instead of the training part."""
+    return training_on(lambda X_train, y_train, X_valid, y_valid: (
+        (X_valid, y_valid) if parts == "validation" else
+        (np.concatenate([X_train, X_valid]), np.concatenate([y_train, y_valid]))))
 
 
 def one_period_too_many(model, X_train, y_train, X_valid, y_valid, periods):
@@ -895,7 +901,8 @@ def test_better_network_without_a_fixed_seed_passes_saying_what_was_checked(monk
     result = judged(monkeypatch, "07-better-network", model, with_network(model))
     assert result.passed, result
     assert "as many images as the training part" in result.message
-    assert "random_state" in result.message
+    assert "fixed integer `random_state`" in result.message and "random_state=None" in (
+        result.message)
 
 
 def test_better_network_max_iter_changed_after_training_keeps_the_replay_bounded(
@@ -1144,12 +1151,8 @@ def test_better_network_long_trainings_on_the_training_part_pass(monkeypatch, ma
 
 
 def test_better_network_not_replayed_says_why_and_asks_only_for_what_is_missing(monkeypatch):
-    # MH8: the pass message asked for a fixed integer `random_state` the model had.
-    model = trained(make_network(random_state=None), 20)
-    result = judged(monkeypatch, "07-better-network", model, with_network(model))
-    assert result.passed, result
-    assert "fixed integer `random_state`" in result.message and "random_state=None" in (
-        result.message)
+    # MH8: the pass message asked for a fixed integer `random_state` the model had
+    # (without one, test_better_network_without_a_fixed_seed_passes_saying_what_was_checked).
     monkeypatch.setattr(replay, "_REPLAY_BUDGET", 1e5)
     model = lbfgs_network()
     result = judged(monkeypatch, "07-better-network", model, with_network(model))
@@ -1196,15 +1199,7 @@ def test_train_in_periods_the_notebooks_own_training_part_is_named():
     # MH4: a function that trains on the notebook's `X_train` (a global) was asked whether
     # validation rows were added.
     X_notebook, y_notebook = notebook_parts()["train"]
-
-    def global_parts(model, X_train, y_train, X_valid, y_valid, periods):
-        train_losses, valid_losses = [], []
-        for _ in range(periods):
-            model.partial_fit(X_notebook, y_notebook, classes=CLASSES)
-            train_losses.append(loss(model, X_train, y_train))
-            valid_losses.append(loss(model, X_valid, y_valid))
-        return train_losses, valid_losses
-
+    global_parts = training_on(lambda *parts: (X_notebook, y_notebook))
     result = verdict("07-train-in-periods", global_parts)
     assert_wrong(result, "1,149 images in each of its", "notebook's `X_train`",
                  "own parameters")
