@@ -16,12 +16,9 @@ from .search_fits import (
     OTHER_SCORERS, SEARCH_FOLDS, SEARCH_SCORING, judge_scores, judge_search_data,
     judge_search_leak,
 )
-from .settings import SEARCH_GRID, SEARCH_SETTINGS, judge_other_settings, penalty_name
-
-#: How close a value of C must be to the grid's: float32's precision. np.logspace with
-#: dtype=np.float32, or the values copied from numpy's printout (8 decimals), make the
-#: same search, score for score; 3.16 for 3.1623 does not.
-C_RTOL = float(np.finfo(np.float32).eps)
+from .settings import (
+    GRID_C_RTOL, SEARCH_GRID, SEARCH_SETTINGS, judge_other_settings, penalty_name,
+)
 
 _BUILD_SEARCH = ('`GridSearchCV(LogisticRegression(**SEARCH_SETTINGS), param_grid={"l1_ratio": '
                  '[0, 1], "C": np.logspace(-1, 2, 7)}, scoring="roc_auc_ovr", cv=3)`, then '
@@ -184,7 +181,7 @@ def _judge_changed_through_best(got, best):
     """
     grid = _search_grid()
     off = [pair for pair in got
-           if not any(pair[0] == r and np.isclose(pair[1], c, rtol=C_RTOL) for r, c in grid)]
+           if not any(pair[0] == r and np.isclose(pair[1], c, rtol=GRID_C_RTOL) for r, c in grid)]
     if len(off) != 1 or len(got) != len(grid) or not all(
             isinstance(best.get(key), numbers.Real) for key in ("l1_ratio", "C")):
         return None
@@ -201,7 +198,7 @@ def _judge_changed_through_best(got, best):
 
 def _judge_C_values(Cs, penalty):
     asked = np.asarray(SEARCH_GRID["C"])
-    if len(Cs) == len(asked) and np.allclose(Cs, asked, rtol=C_RTOL, atol=0):
+    if len(Cs) == len(asked) and np.allclose(Cs, asked, rtol=GRID_C_RTOL, atol=0):
         return None
     shown = (", ".join(f"{c:.3g}" for c in Cs) if len(Cs) <= len(asked) + 1 else
              f"{len(Cs)} values from {Cs[0]:.3g} to {Cs[-1]:.3g}")
@@ -219,7 +216,7 @@ def _judge_C_values(Cs, penalty):
     if len(Cs) == len(asked) and np.allclose(Cs, asked, rtol=5e-2, atol=0):
         return wrong(f"the values of C with {penalty} are rounded ({shown}).",
                      "use the numbers themselves: `np.logspace(-1, 2, 7)`.")
-    absent = [f"{c:.3g}" for c in asked if not np.isclose(Cs, c, rtol=C_RTOL).any()]
+    absent = [f"{c:.3g}" for c in asked if not np.isclose(Cs, c, rtol=GRID_C_RTOL).any()]
     return wrong(f"the grid tries C = {shown} with {penalty}, where 7 values from 0.1 to 100 "
                  "are asked"
                  + (f"; missing: {', '.join(absent)}." if absent else "."),
@@ -287,7 +284,7 @@ def _same_params(got, want):
     if set(map(str, got)) != set(map(str, want)):
         return False
     return all(isinstance(got[key], numbers.Real) and isinstance(want[key], numbers.Real)
-               and np.isclose(float(got[key]), float(want[key]), rtol=C_RTOL, atol=0)
+               and np.isclose(float(got[key]), float(want[key]), rtol=GRID_C_RTOL, atol=0)
                if not isinstance(want[key], str) else got[key] == want[key] for key in want)
 
 
