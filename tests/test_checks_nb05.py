@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from coursekit import checks, judging
 from coursekit.checks import spec, wire
 from coursekit.data import DIRECTIONS
+from coursekit.judging import nb05 as nb05_judge
 from coursekit.judging.nb05 import (
     LOGISTIC_SETTINGS, RBM_ACCURACY, RBM_ACCURACY_SLACK, RBM_SETTINGS, nudged_split,
     reference_nudge,
@@ -445,6 +446,47 @@ def test_rbm_pipeline_a_smaller_tol_passes_and_a_larger_one_says_why(fitted_pipe
     assert result.passed, result
     loose = rbm_pipeline(LogisticRegression(**{**LOGISTIC_SETTINGS, "tol": 1e-6}))
     assert_wrong(pipeline_verdict(loose), "tol=1e-06", "before the minimum", "tol=1e-8")
+
+
+def test_rbm_pipeline_stored_reference_weights_are_those_the_judge_fits():
+    # If this fails, scikit-learn's fit changed: run
+    # `python -c "from coursekit.judging import nb05; nb05.save_reference_weights()"`.
+    stored = nb05_judge.stored_logistic_weights()
+    assert stored is not None and stored.shape == (10, RBM_SETTINGS["n_components"] + 1)
+    assert np.allclose(stored, nb05_judge.reference_logistic_weights(), rtol=0, atol=1e-9)
+
+
+def test_rbm_pipeline_a_right_fit_is_judged_without_fitting_a_reference(
+        fitted_pipeline, monkeypatch):
+    def no_fit(tol=LOGISTIC_SETTINGS["tol"]):
+        raise AssertionError("the judge fitted its own reference")
+    monkeypatch.setattr(nb05_judge, "reference_logistic_weights", no_fit)
+    assert pipeline_verdict(fitted_pipeline).passed
+
+
+def test_rbm_pipeline_stored_weights_only_ever_speed_up_a_pass(fitted_pipeline, monkeypatch):
+    # Stored weights from a machine whose arithmetic ended elsewhere (or no file at all):
+    # a right fit is judged on the judge's own reference and passes; a wrong one fails.
+    logistic = LogisticRegression(**{**LOGISTIC_SETTINGS, "C": 100}).fit(
+        fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN)
+    stale_c = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic.set_params(C=6000))])
+    for stored in (nb05_judge.stored_logistic_weights() + 1e-3, None):
+        monkeypatch.setattr(nb05_judge, "stored_logistic_weights", lambda stored=stored: stored)
+        assert pipeline_verdict(fitted_pipeline).passed
+        assert_wrong(pipeline_verdict(stale_c), "fitted with `C=100`", "set_params")
+
+
+def test_rbm_pipeline_a_missing_stored_file_reads_as_none(monkeypatch, tmp_path):
+    monkeypatch.setattr(nb05_judge, "STORED_WEIGHTS", tmp_path / "missing.npy")
+    nb05_judge.stored_logistic_weights.cache_clear()
+    try:
+        assert nb05_judge.stored_logistic_weights() is None
+        nb05_judge.save_reference_weights(tmp_path / "missing.npy")
+        nb05_judge.stored_logistic_weights.cache_clear()
+        assert np.array_equal(nb05_judge.stored_logistic_weights(),
+                              nb05_judge.reference_logistic_weights())
+    finally:
+        nb05_judge.stored_logistic_weights.cache_clear()
 
 
 def test_rbm_pipeline_penalty_none_says_leave_it_out():
