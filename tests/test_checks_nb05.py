@@ -284,6 +284,23 @@ def test_rbm_pipeline_another_logistic_setting_is_named(fitted_pipeline, change,
                                             ("logistic", logistic)])), *words)
 
 
+@pytest.mark.parametrize("change, words", [
+    ({"logistic__C": 100}, ("C=100",)),
+    ({"logistic__tol": 1}, ("tol=1",)),
+    ({"logistic__class_weight": "balanced"}, ("class_weight='balanced'",)),
+])
+def test_rbm_pipeline_settings_changed_after_a_right_fit_are_named(fitted_pipeline, change,
+                                                                     words):
+    # The twelfth student's MH3: "use C=6000" without naming the `set_params` behind it.
+    answer = copy.deepcopy(fitted_pipeline).set_params(**change)
+    result = pipeline_verdict(answer)
+    assert_wrong(result, "changed after the pipeline's fit", "set_params", *words)
+    # Fitted with that setting from the start, the verdict names the setting alone.
+    refitted = copy.deepcopy(answer)
+    refitted[-1].fit(fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN)
+    assert "changed after" not in pipeline_verdict(refitted).message
+
+
 def test_rbm_pipeline_a_solver_stopped_early_is_named_as_such(fitted_pipeline):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the ConvergenceWarning is the slip itself
@@ -446,6 +463,15 @@ def test_rbm_pipeline_a_smaller_tol_passes_and_a_larger_one_says_why(fitted_pipe
     assert result.passed, result
     loose = rbm_pipeline(LogisticRegression(**{**LOGISTIC_SETTINGS, "tol": 1e-6}))
     assert_wrong(pipeline_verdict(loose), "tol=1e-06", "before the minimum", "tol=1e-8")
+
+
+def test_rbm_pipeline_an_rbm_trained_with_another_n_iter_set_back_is_named():
+    # The twelfth student's MH1: the verdict spoke of other images only.
+    answer = rbm_pipeline(n_iter=5).fit(X_TRAIN, Y_TRAIN)
+    answer[0].set_params(n_iter=10)
+    result = pipeline_verdict(answer)
+    assert_wrong(result, "learned other components", "set back", "`n_iter`",
+                 "rbm = BernoulliRBM(...)")
 
 
 def test_rbm_pipeline_stored_reference_weights_are_those_the_judge_fits():

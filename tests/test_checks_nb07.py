@@ -212,6 +212,25 @@ def test_shuffling_before_each_period_is_named_whatever_the_seed(seed):
     assert "another order" in result.message and "random_state" in result.hint
 
 
+def fit_with_warm_start(model, X_train, y_train, X_valid, y_valid, periods):
+    # The twelfth student's MH2: the hint asked whether part of the data was left out.
+    model.set_params(max_iter=1, warm_start=True)
+    train, valid = [], []
+    for _ in range(periods):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # one pass is not convergence
+            model.fit(X_train, y_train)
+        train.append(loss(model, X_train, y_train))
+        valid.append(loss(model, X_valid, y_valid))
+    return train, valid
+
+
+def test_fit_with_warm_start_instead_of_partial_fit_is_named():
+    result = verdict("07-train-in-periods", fit_with_warm_start)
+    assert_wrong(result, "counting one pass", "`fit`", "warm_start=True", "partial_fit")
+    assert "left out" not in result.message
+
+
 def test_fit_instead_of_partial_fit_is_named():
     # In a notebook the network's `fit` also warns that it stopped early; that is beside the point.
     with warnings.catch_warnings():

@@ -263,6 +263,13 @@ class RbmPipeline(Judge, specs.RbmPipeline):
                          "`random_state=0`.")
         logistic = facts["logistic"]
         verdict = _judge_logistic_settings(logistic)
+        if verdict is not None and facts["fitted"] and _changes_the_fit(logistic) and (
+                _is_reference_fit(facts.get("logistic_weights"))):
+            return wrong("the logistic regression's weights are those the working settings "
+                         "give, so its settings were changed after the pipeline's fit (with "
+                         "`set_params`) and no longer describe the fitted model: "
+                         + verdict.message,
+                         "run the pipeline's cell again, with no `set_params` after its fit.")
         if verdict is not None:
             return verdict
         if not facts["fitted"]:
@@ -414,9 +421,12 @@ def _judge_rbm_training(components, gap, accuracy):
     return wrong("the pipeline's RBM learned other components than the same RBM trained on the "
                  "training part alone: it was trained on other images (some rows fewer or "
                  "more, rows reordered, test images, or all of `X_nudged`; the RBM uses no "
-                 "labels, but images it trained on are no longer unseen)." + seen,
-                 "fit the pipeline once, on the training part only and as it is: "
-                 "`rbm_features.fit(X_train, y_train)`; the pipeline trains the RBM itself.")
+                 "labels, but images it trained on are no longer unseen), or with other "
+                 "settings that were set back afterwards (`n_iter`, `learning_rate` or "
+                 "`batch_size` changed with `set_params` for the fit)." + seen,
+                 "run the cells from `rbm = BernoulliRBM(...)` again, then fit the pipeline "
+                 "once, on the training part only and as it is: `rbm_features.fit(X_train, "
+                 "y_train)`; the pipeline trains the RBM itself.")
 
 
 def _judge_rbm_intercepts(intercepts, accuracy):
@@ -450,6 +460,27 @@ def _given_weights(weights, shape):
     return None if coef is None or intercept is None else np.hstack([coef, intercept[:, None]])
 
 
+#: The settings whose change gives other weights (`penalty="l2"`, say, only respells one).
+_CHANGE_THE_FIT = ("C", "class_weight", "fit_intercept", "max_iter", "solver", "tol")
+
+
+def _changes_the_fit(logistic):
+    """Whether a setting of ``logistic`` that gives other weights differs from the notebook's."""
+    reference = reference_logistic_params()
+    return any(not _same_setting(logistic.get(name), reference[name])
+               for name in _CHANGE_THE_FIT)
+
+
+def _is_reference_fit(weights, tol=LOGISTIC_SETTINGS["tol"]):
+    """Whether ``weights`` are those of the notebook's settings (at ``tol``) fitted on the
+    reference features: compared with the stored weights first, else with the judge's fit."""
+    stored = stored_logistic_weights() if tol == LOGISTIC_SETTINGS["tol"] else None
+    if stored is not None and _matches(_given_weights(weights, stored.shape), stored):
+        return True
+    reference = reference_logistic_weights(tol)
+    return _matches(_given_weights(weights, reference.shape), reference)
+
+
 def _matches(given, reference):
     return given is not None and np.allclose(given, reference, rtol=0, atol=WEIGHTS_TOLERANCE)
 
@@ -457,13 +488,9 @@ def _matches(given, reference):
 def _judge_logistic_fit(weights, logistic, accuracy):
     """None when the logistic step is the one fitted on the training part's features."""
     tol = float(logistic["tol"])
-    stored = stored_logistic_weights() if tol == LOGISTIC_SETTINGS["tol"] else None
-    if stored is not None and _matches(_given_weights(weights, stored.shape), stored):
+    if _is_reference_fit(weights, tol):
         return None
-    reference = reference_logistic_weights(tol)
-    given = _given_weights(weights, reference.shape)
-    if _matches(given, reference):
-        return None
+    given = _given_weights(weights, reference_logistic_weights(tol).shape)
     scores = (f" It classifies {accuracy:.3f} of the test images; the pipeline fitted on "
               f"`X_train, y_train` classifies {RBM_ACCURACY}.")
     fitted_c = None if given is None else fitted_penalty(given)

@@ -141,6 +141,15 @@ def count_slip(call, seen, expected, periods, size):
                      "train on the training part alone, `model.partial_fit(X_train, "
                      "y_train, ...)`: the validation part only watches, so that its loss "
                      "tells how the model does on images it never learned from.")
+    if periods + extra // size == 1 and extra % size == 0:
+        # What `fit` leaves, even with warm_start=True and max_iter=1: its count restarts.
+        return wrong(f"{call} left the model counting one pass over the training part after "
+                     f"{periods} periods: was it trained with `fit`, which starts its count "
+                     "(and its learning rate's schedule) again at every call, even with "
+                     "`warm_start=True` and `max_iter=1`? Or on a share of the part only?",
+                     "in each period call `model.partial_fit(X_train, y_train, "
+                     "classes=np.arange(10))` once, on the whole training part: it carries "
+                     "on where the last call stopped.")
     return wrong(f"{call} showed the model {-extra:,} images fewer than {periods} passes over "
                  f"the training part ({size} images each) show: was part of it left out, "
                  "or a sample of it taken?",
