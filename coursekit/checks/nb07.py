@@ -186,13 +186,13 @@ def trained_model_facts(model, namespace):
     for name in ("batch_size", "learning_rate_init", "solver", "activation", "early_stopping",
                  "validation_fraction"):
         value = settings[name]
-        facts[name] = plain(value) if value is None or isinstance(value, (str, bool, float, int)) \
+        facts[name] = plain(value) if value is None or isinstance(value, (str, numbers.Real)) \
             else repr(value)
     # Every setting, so that the judge can name a changed one and replay the training
     # (a setting that is not plain data, such as a RandomState, travels as its repr).
     facts["settings"] = {
         name: [int(size) for size in np.atleast_1d(value)] if name == "hidden_layer_sizes"
-        else plain(value) if value is None or isinstance(value, (str, bool, float, int))
+        else plain(value) if value is None or isinstance(value, (str, numbers.Real))
         else repr(value)
         for name, value in settings.items()}
     facts["fitted"] = hasattr(model, "coefs_")

@@ -111,6 +111,19 @@ class TuneLinear(Judge, specs.TuneLinear):
                        "choices, no check can see: that stays your part).")
 
 
+def _seed_slip(facts):
+    """A wrong() verdict for a network without a fixed integer seed, which nobody can
+    train again to the same weights (nor the check replay to see its images); else None."""
+    seed = (facts.get("settings") or {}).get("random_state")
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return None
+    return wrong(f"`better_network` has `random_state={seed}`: without a fixed seed its "
+                 "training gives other weights at every run, so neither you nor the check "
+                 "can repeat it (the check replays it to see which images it learned from).",
+                 "build it with a fixed integer seed, as `make_network()` does, e.g. "
+                 "`MLPClassifier(..., random_state=0)`, then train it again.")
+
+
 class BetterNetwork(Judge, specs.BetterNetwork):
     def judge(self, payload, cases):
         facts = payload["value"]
@@ -125,7 +138,7 @@ class BetterNetwork(Judge, specs.BetterNetwork):
                          "(its tiles, the final test) then read the changed model.",
                          "build a new model, e.g. `better_network = make_network()` or "
                          "`copy.deepcopy(network)`, and train that one.")
-        verdict = model_slip(facts, "better_network", linear=False)
+        verdict = _seed_slip(facts) or model_slip(facts, "better_network", linear=False)
         if verdict is not None:
             return verdict
         accuracies = part_accuracies(facts)
