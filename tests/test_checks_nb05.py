@@ -474,45 +474,57 @@ def test_rbm_pipeline_an_rbm_trained_with_another_n_iter_set_back_is_named():
                  "rbm = BernoulliRBM(...)")
 
 
-def test_rbm_pipeline_stored_reference_weights_are_those_the_judge_fits():
-    # If this fails, scikit-learn's fit changed: run
-    # `python -c "from coursekit.judging import nb05; nb05.save_reference_weights()"`.
-    stored = nb05_judge.stored_logistic_weights()
-    assert stored is not None and stored.shape == (10, RBM_SETTINGS["n_components"] + 1)
-    assert np.allclose(stored, nb05_judge.reference_logistic_weights(), rtol=0, atol=1e-9)
+def test_rbm_pipeline_stored_references_are_those_the_judge_computes():
+    # If this fails, scikit-learn's fits changed: run
+    # `python -c "from coursekit.judging import nb05; nb05.save_references()"`.
+    stored = nb05_judge.stored_references()
+    rbm = nb05_judge.reference_rbm()
+    computed = {"components": rbm.components_, "intercept_hidden": rbm.intercept_hidden_,
+                "intercept_visible": rbm.intercept_visible_,
+                "logistic_weights": nb05_judge.reference_logistic_weights()}
+    assert sorted(stored) == sorted(computed)
+    for name, array in computed.items():
+        assert stored[name].shape == array.shape, name
+        assert np.abs(stored[name] - array).max() <= 1e-9, name
 
 
-def test_rbm_pipeline_a_right_fit_is_judged_without_fitting_a_reference(
+def test_rbm_pipeline_a_right_fit_is_judged_without_fits_of_the_judges_own(
         fitted_pipeline, monkeypatch):
-    def no_fit(tol=LOGISTIC_SETTINGS["tol"]):
+    def no_fit(*args):
         raise AssertionError("the judge fitted its own reference")
-    monkeypatch.setattr(nb05_judge, "reference_logistic_weights", no_fit)
+    for name in ("reference_rbm", "reference_logistic_weights"):
+        monkeypatch.setattr(nb05_judge, name, no_fit)
     assert pipeline_verdict(fitted_pipeline).passed
 
 
-def test_rbm_pipeline_stored_weights_only_ever_speed_up_a_pass(fitted_pipeline, monkeypatch):
-    # Stored weights from a machine whose arithmetic ended elsewhere (or no file at all):
-    # a right fit is judged on the judge's own reference and passes; a wrong one fails.
+def test_rbm_pipeline_stored_references_only_ever_speed_up_a_pass(fitted_pipeline, monkeypatch):
+    # Stored references from a machine whose arithmetic ended elsewhere (or no file at
+    # all): a right fit is judged on the judge's own references and passes; wrong ones fail.
     logistic = LogisticRegression(**{**LOGISTIC_SETTINGS, "C": 100}).fit(
         fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN)
     stale_c = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic.set_params(C=6000))])
-    for stored in (nb05_judge.stored_logistic_weights() + 1e-3, None):
-        monkeypatch.setattr(nb05_judge, "stored_logistic_weights", lambda stored=stored: stored)
+    shifted_intercept = copy.deepcopy(fitted_pipeline)
+    shifted_intercept[0].intercept_hidden_ += 0.1
+    elsewhere = {name: array + 1e-3 for name, array in nb05_judge.stored_references().items()}
+    for stored in (elsewhere, {}):
+        monkeypatch.setattr(nb05_judge, "stored_references", lambda stored=stored: stored)
         assert pipeline_verdict(fitted_pipeline).passed
         assert_wrong(pipeline_verdict(stale_c), "fitted with `C=100`", "set_params")
+        assert_wrong(pipeline_verdict(shifted_intercept), "`intercept_hidden_`")
 
 
-def test_rbm_pipeline_a_missing_stored_file_reads_as_none(monkeypatch, tmp_path):
-    monkeypatch.setattr(nb05_judge, "STORED_WEIGHTS", tmp_path / "missing.npy")
-    nb05_judge.stored_logistic_weights.cache_clear()
+def test_rbm_pipeline_stored_references_are_written_and_a_missing_file_reads_empty(
+        monkeypatch, tmp_path):
+    monkeypatch.setattr(nb05_judge, "STORED_REFERENCES", tmp_path / "nb05.npz")
+    nb05_judge.stored_references.cache_clear()
     try:
-        assert nb05_judge.stored_logistic_weights() is None
-        nb05_judge.save_reference_weights(tmp_path / "missing.npy")
-        nb05_judge.stored_logistic_weights.cache_clear()
-        assert np.array_equal(nb05_judge.stored_logistic_weights(),
+        assert nb05_judge.stored_references() == {}
+        nb05_judge.save_references(tmp_path / "nb05.npz")
+        nb05_judge.stored_references.cache_clear()
+        assert np.array_equal(nb05_judge.stored_references()["logistic_weights"],
                               nb05_judge.reference_logistic_weights())
     finally:
-        nb05_judge.stored_logistic_weights.cache_clear()
+        nb05_judge.stored_references.cache_clear()
 
 
 def test_rbm_pipeline_penalty_none_says_leave_it_out():

@@ -336,6 +336,8 @@ COMPONENTS_TOLERANCE = 1e-6
 #: or the thread count (1e-11 apart here, weights up to 171); one test row more, or one
 #: training row fewer, moves them by 2e-4 or more, although no prediction changes.
 WEIGHTS_TOLERANCE = 1e-6
+#: The logistic step's ``coef_`` beside its ``intercept_``: a row per digit.
+WEIGHTS_SHAPE = (10, RBM_SETTINGS["n_components"] + 1)
 
 
 @functools.lru_cache(maxsize=1)
@@ -357,28 +359,50 @@ def reference_features():
     return reference_rbm().transform(X_train), y_train
 
 
-#: :func:`reference_logistic_weights` at the notebook's ``tol``, as the pinned versions
-#: compute it (a test keeps the file current: ``save_reference_weights()`` rewrites it).
-#: The fit takes four seconds or more, so a right answer, whose weights match these, is
-#: judged without it; any other answer is compared with the judge's own fit, so a machine
-#: whose arithmetic ends elsewhere is judged on its own reference.
-STORED_WEIGHTS = pathlib.Path(__file__).with_name("references") / "nb05_logistic_weights.npy"
+#: The references a right answer of 05-rbm-pipeline matches, as the pinned versions
+#: compute them: the RBM's components and intercepts (a fit of about a second) and the
+#: logistic step's weights at the notebook's ``tol`` (four seconds or more). A right answer
+#: is judged on them without a fit; any other answer is compared with the judge's own fits
+#: too, so a machine whose arithmetic ends elsewhere is judged on its own references. A test
+#: keeps the file current (:func:`save_references` rewrites it).
+STORED_REFERENCES = pathlib.Path(__file__).with_name("references") / "nb05.npz"
+
+
+def _computed_references():
+    rbm = reference_rbm()
+    return {"components": rbm.components_, "intercept_hidden": rbm.intercept_hidden_,
+            "intercept_visible": rbm.intercept_visible_,
+            "logistic_weights": reference_logistic_weights()}
 
 
 @functools.lru_cache(maxsize=1)
-def stored_logistic_weights():
-    """The weights in :data:`STORED_WEIGHTS`; None when the file is missing or unreadable."""
+def stored_references():
+    """The arrays in :data:`STORED_REFERENCES` by name; empty when the file is unreadable."""
     try:
-        return np.load(STORED_WEIGHTS, allow_pickle=False)
+        with np.load(STORED_REFERENCES, allow_pickle=False) as stored:
+            return {name: stored[name] for name in stored.files}
     except (OSError, ValueError):
-        return None
+        return {}
 
 
-def save_reference_weights(path=STORED_WEIGHTS):
-    """Write :func:`reference_logistic_weights` at the notebook's ``tol`` to ``path``."""
+def save_references(path=STORED_REFERENCES):
+    """Write the judge's own references (:data:`STORED_REFERENCES`) to ``path``."""
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.save(path, reference_logistic_weights(), allow_pickle=False)
+    np.savez(path, **_computed_references())
+
+
+def _is_reference(given, name, compute, tolerance):
+    """Whether ``given`` is within ``tolerance`` of the reference ``name``: of the stored
+    one, else of ``compute()``, the judge's own (fitted at its first call)."""
+    stored = stored_references().get(name)
+    return (stored is not None and _within(given, stored, tolerance)) or _within(
+        given, compute(), tolerance)
+
+
+def _within(given, reference, tolerance):
+    array = as_float_array(given, shape=reference.shape)
+    return array is not None and np.abs(array - reference).max() <= tolerance
 
 
 @functools.lru_cache(maxsize=4)
@@ -397,9 +421,7 @@ def reference_logistic_weights(tol=LOGISTIC_SETTINGS["tol"]):
 
 def _judge_rbm_training(components, gap, accuracy):
     """None when the RBM learned what one trained on ``X_train`` alone learns."""
-    reference = reference_components()
-    given = as_float_array(components, shape=reference.shape)
-    if given is not None and np.abs(given - reference).max() <= COMPONENTS_TOLERANCE:
+    if _is_reference(components, "components", reference_components, COMPONENTS_TOLERANCE):
         return None
     # A pipeline fitted on other images misses the training part's optimum too, but it
     # also scores otherwise; one whose RBM moved a little after the fit scores alike.
@@ -435,12 +457,11 @@ def _judge_rbm_intercepts(intercepts, accuracy):
     The components can be right while an intercept was changed after the fit
     (``rbm.intercept_hidden_ += 1``): the features, and every answer, change with it.
     """
-    reference = reference_rbm()
     intercepts = intercepts if isinstance(intercepts, dict) else {}
-    for name, want in (("hidden", reference.intercept_hidden_),
-                       ("visible", reference.intercept_visible_)):
-        given = as_float_array(intercepts.get(name), shape=want.shape)
-        if given is None or np.abs(given - want).max() > COMPONENTS_TOLERANCE:
+    for name in ("hidden", "visible"):
+        if not _is_reference(intercepts.get(name), f"intercept_{name}",
+                             lambda name=name: getattr(reference_rbm(), f"intercept_{name}_"),
+                             COMPONENTS_TOLERANCE):
             return wrong(f"the pipeline's RBM learned the right components, but its "
                          f"`intercept_{name}_` is not the one its training gave: it was "
                          f"changed after the fit. The pipeline classifies {accuracy:.3f} of "
@@ -473,16 +494,12 @@ def _changes_the_fit(logistic):
 
 def _is_reference_fit(weights, tol=LOGISTIC_SETTINGS["tol"]):
     """Whether ``weights`` are those of the notebook's settings (at ``tol``) fitted on the
-    reference features: compared with the stored weights first, else with the judge's fit."""
-    stored = stored_logistic_weights() if tol == LOGISTIC_SETTINGS["tol"] else None
-    if stored is not None and _matches(_given_weights(weights, stored.shape), stored):
-        return True
-    reference = reference_logistic_weights(tol)
-    return _matches(_given_weights(weights, reference.shape), reference)
-
-
-def _matches(given, reference):
-    return given is not None and np.allclose(given, reference, rtol=0, atol=WEIGHTS_TOLERANCE)
+    reference features (the stored ones only serve the notebook's ``tol``)."""
+    given = _given_weights(weights, WEIGHTS_SHAPE)
+    if tol != LOGISTIC_SETTINGS["tol"]:
+        return _within(given, reference_logistic_weights(tol), WEIGHTS_TOLERANCE)
+    return _is_reference(given, "logistic_weights", reference_logistic_weights,
+                         WEIGHTS_TOLERANCE)
 
 
 def _judge_logistic_fit(weights, logistic, accuracy):
@@ -490,7 +507,7 @@ def _judge_logistic_fit(weights, logistic, accuracy):
     tol = float(logistic["tol"])
     if _is_reference_fit(weights, tol):
         return None
-    given = _given_weights(weights, reference_logistic_weights(tol).shape)
+    given = _given_weights(weights, WEIGHTS_SHAPE)
     scores = (f" It classifies {accuracy:.3f} of the test images; the pipeline fitted on "
               f"`X_train, y_train` classifies {RBM_ACCURACY}.")
     fitted_c = None if given is None else fitted_penalty(given)
