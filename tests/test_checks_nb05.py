@@ -474,6 +474,15 @@ def test_rbm_pipeline_an_rbm_trained_with_another_n_iter_set_back_is_named():
                  "rbm = BernoulliRBM(...)")
 
 
+def test_rbm_pipeline_giving_dataframes_is_named_not_blamed_on_the_learners_code():
+    # The thirteenth student's MH6: the check's own arithmetic failed on the DataFrame
+    # and the verdict said "your code raised ValueError".
+    answer = rbm_pipeline().set_output(transform="pandas").fit(X_TRAIN, Y_TRAIN)
+    result = pipeline_verdict(answer)
+    assert_wrong(result, "DataFrame", "set_output", "features_train[order]")
+    assert "raised" not in result.message
+
+
 def test_rbm_pipeline_stored_references_are_those_the_judge_computes():
     # If this fails, scikit-learn's fits changed: run
     # `python -c "from coursekit.judging import nb05; nb05.save_references()"`.
@@ -527,10 +536,14 @@ def test_rbm_pipeline_stored_references_are_written_and_a_missing_file_reads_emp
         nb05_judge.stored_references.cache_clear()
 
 
-def test_rbm_pipeline_penalty_none_says_leave_it_out():
-    answer = rbm_pipeline(LogisticRegression(**LOGISTIC_SETTINGS, penalty=None))
-    result = pipeline_verdict(answer)
-    assert_wrong(result, "penalty=None", "leave it out")
+@pytest.mark.parametrize("logistic", [
+    LogisticRegression(**LOGISTIC_SETTINGS, penalty=None),
+    # The thirteenth student's MH4: C left at its default was named, not the penalty.
+    LogisticRegression(penalty=None, solver="newton-cholesky", tol=1e-8),
+], ids=["with-C", "C-left-at-its-default"])
+def test_rbm_pipeline_penalty_none_says_leave_it_out(logistic):
+    result = pipeline_verdict(rbm_pipeline(logistic))
+    assert_wrong(result, "penalty=None", "leave it out", "C=6000")
     assert "deprecated" not in result.message
 
 

@@ -231,6 +231,17 @@ def test_fit_with_warm_start_instead_of_partial_fit_is_named():
     assert "left out" not in result.message
 
 
+def test_fit_with_warm_start_on_the_network_case_is_not_called_another_order(monkeypatch):
+    # The thirteenth student's MH2, network case: "another order" with the very expected
+    # numbers quoted as "yours"; the network's count carries on, its optimiser does not.
+    exercise = judging.get("07-train-in-periods")
+    network_case = [case for case in exercise.cases(0) if case[0]["kind"] == "network"]
+    monkeypatch.setattr(type(exercise), "cases", lambda self, seed: network_case)
+    result = verdict("07-train-in-periods", fit_with_warm_start)
+    assert_wrong(result, "right after the first period", "`fit`", "warm_start=True")
+    assert "another order" not in result.message
+
+
 def test_fit_instead_of_partial_fit_is_named():
     # In a notebook the network's `fit` also warns that it stopped early; that is beside the point.
     with warnings.catch_warnings():

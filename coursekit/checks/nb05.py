@@ -103,6 +103,9 @@ def _describe_rbm_pipeline(model, X_test):
                                "visible": getattr(parts[0], "intercept_visible_", None)}
         # The RBM computes in its images' precision: float32 ones give other components.
         facts["rbm_dtype"] = str(getattr(facts["components"], "dtype", ""))
+        # Cells below index `rbm.transform(...)` by position: a DataFrame (a pipeline's
+        # `set_output(transform="pandas")` reaches its steps) would break them.
+        facts["rbm_output"] = _output_type(parts[0], X_test[:1])
     try:
         check_is_fitted(model)
     except NotFittedError:
@@ -118,6 +121,14 @@ def _describe_rbm_pipeline(model, X_test):
     return facts
 
 
+def _output_type(rbm, images):
+    """The type name of what ``rbm.transform`` gives; None when it cannot transform them."""
+    try:
+        return type(rbm.transform(images)).__name__
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
 def optimality_gap(model, X_train, y_train):
     """How far the logistic step is from its minimum on the RBM's features *as they are now*.
 
@@ -127,7 +138,8 @@ def optimality_gap(model, X_train, y_train):
     The gradient of the mean cross-entropy plus ``||coef||^2 / (2 C n)`` is returned as
     its largest absolute entry; None for a model this cannot be computed for.
     """
-    features = model[0].transform(X_train)
+    # As numbers: a step set to give DataFrames (`set_output`) gives them here too.
+    features = np.asarray(model[0].transform(X_train), dtype=float)
     logistic = model[-1]
     coef = np.asarray(logistic.coef_, dtype=float)
     classes = np.asarray(logistic.classes_)

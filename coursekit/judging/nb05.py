@@ -286,6 +286,14 @@ class RbmPipeline(Judge, specs.RbmPipeline):
             return wrong("the pipeline gave no predictions for the test images.",
                          "fit it on the notebook's `X_train` of 64 pixels per image.")
         accuracy = float(np.mean(predictions == y_test))
+        if facts.get("rbm_output") not in (None, "ndarray"):
+            return wrong(f"the pipeline's RBM gives its features as a {facts['rbm_output']} "
+                         "(its output was set with `set_output(transform=\"pandas\")`, on the "
+                         "pipeline or the RBM): the cells below take `rbm.transform(X_train)` "
+                         "rows by position, `features_train[order]`, which a DataFrame "
+                         "refuses.",
+                         "build the pipeline without `set_output`, so that its steps give "
+                         "numpy arrays, and fit it again.")
         if facts.get("rbm_dtype") not in (None, "float64"):
             return wrong(f"the pipeline's RBM learned in {facts['rbm_dtype']}: it was fitted on "
                          "images of another type than the notebook's (float64), and its "
@@ -309,6 +317,12 @@ def _judge_logistic_settings(logistic):
                      "solver stops before its first step.",
                      "use the working settings: `LogisticRegression(C=6000, "
                      "solver=\"newton-cholesky\", tol=1e-8)`.")
+    if not _same_setting(logistic.get("penalty"), reference_logistic_params()["penalty"]):
+        # A penalty set by hand is the change made (`penalty=None` ignores C, which then
+        # reads as its default): named before the settings it leaves at their defaults.
+        verdict = _judge_other_logistic_settings(logistic)
+        if verdict is not None:
+            return verdict
     different = [f"{name}={logistic.get(name)!r}" for name, value in LOGISTIC_SETTINGS.items()
                  if name != "tol" and not _same_setting(logistic.get(name), value)]
     if different:
