@@ -11,8 +11,8 @@ from ...checks.results import correct, wrong
 from ..base import Judge
 from ..plain_answers import as_float_array
 from .parts import (
-    MNIST_LIKE_MIN_ACCURACY, MNIST_LIKE_SIZE, MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, digits_split,
-    mnist_like_test,
+    MNIST_LIKE_MIN_ACCURACY, MNIST_LIKE_SIZE, MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, MNIST_UNCHECKED,
+    digits_split, mnist_like_test,
 )
 from .notebook_state import PART_WORDS, changed_part, judge_best_model_kept, judge_search_kept
 from .settings import DIGITS_CHOICE, FINAL_SETTINGS, judge_settings
@@ -191,9 +191,11 @@ def _judge_mnist_fit(facts, setting):
                      "not fitted on MNIST's training images.",
                      "fit it on the notebook's training part: "
                      "`scaled_model.fit(X_train, y_train)`.")
-    return correct(f"StandardScaler, then LogisticRegression ({setting}), fitted on the "
-                   f"{MNIST_TRAIN_SIZE:,} training images; it reads {accuracy:.0%} of "
-                   "digits drawn the MNIST way that it never saw.")
+    return correct(f"StandardScaler, then LogisticRegression ({setting}), fitted on "
+                   f"{MNIST_TRAIN_SIZE:,} images, as many as the training part holds; it "
+                   f"reads {accuracy:.0%} of the course's 8x8 digits redrawn in MNIST's style "
+                   "(a test that it learned MNIST digits, not its accuracy on MNIST). "
+                   + MNIST_UNCHECKED)
 
 
 def _judge_digits_fit(facts, setting):
@@ -355,7 +357,10 @@ def _judge_scaler(facts):
                      "never rescale the images themselves: reload the raw `X_train` and let "
                      "the pipeline do the scaling when it is fitted.")
     if facts.get("n_features") == 784:
-        sizes = {MNIST_TRAIN_SIZE: None, MNIST_TEST_SIZE: "the test part",
+        # Counts only: the test part's count is also that of a slice of the training part.
+        sizes = {MNIST_TRAIN_SIZE: None,
+                 MNIST_TEST_SIZE: f"{MNIST_TEST_SIZE:,} images (the test part, or a slice of "
+                                  "the training part?)",
                  MNIST_TRAIN_SIZE + MNIST_TEST_SIZE: "all images, the test part included"}
         if seen == MNIST_TRAIN_SIZE:
             return None

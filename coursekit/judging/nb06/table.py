@@ -314,14 +314,16 @@ class UnderOver(Question, specs.UnderOver):
               "a strong penalty leaves the model too simple for either part; a weak one lets "
               "it learn details of the training images that do not carry over."),
         "b": ("Under-fitting at the largest values of C, over-fitting at the smallest.",
-              "the other way round: a small C is a strong penalty, and L1 with C = 0.01 "
-              "scores 0.5 on both parts, a coin toss: too simple, not too flexible."),
+              "the other way round: a small C is a strong penalty (on the digits, L1 with "
+              "C = 0.01 scores 0.5 on both parts, a coin toss): too simple, not too "
+              "flexible."),
         "c": ("Over-fitting at the smallest values of C, since there the training and test "
               "scores are equal.",
               "equal scores on both parts are not over-fitting; equal *low* scores mean the "
               "model learned too little: under-fitting."),
         "d": ("Neither: every setting scores above 0.99 on the test part.",
-              "the table's first rows say otherwise: L1 with C = 0.01 scores 0.5 on the "
-              "test part, and C = 0.0215 only 0.945."),
+              "the table's first rows say otherwise: the smallest values of C score well "
+              "under 0.99 on the test part (on the digits, L1 with C = 0.01 scores 0.5, "
+              "and C = 0.0215 only 0.945)."),
     }
     right = "a"

@@ -60,7 +60,14 @@ class WeightImages(Judge, specs.WeightImages):
         return verdict or correct(
             f"the final model's {reference.shape[1]} weights of each digit as an image of "
             f"{side}x{side} pixels, digits 0 to 9 in order: ready for a colour map centred "
-            "on 0.")
+            "on 0." + ("" if digits else " " + _MNIST_MODEL_UNCHECKED))
+
+
+#: On MNIST the judge has no final model of its own to compare `best_model` with.
+_MNIST_MODEL_UNCHECKED = ("On MNIST the check has no images of its own to fit the final model "
+                          "again, so it compared the images with `best_model` as it is now, "
+                          "not with the model the search chose: leave `best_model` as it was "
+                          "fitted (run the notebook on the digits for the full check).")
 
 
 def _judge_model_kept(coef, reference, answer, inputs=None, search_choice=None,
