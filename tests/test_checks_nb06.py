@@ -578,6 +578,29 @@ def test_grid_table_rows_labelled_otherwise_than_by_position_are_named(answer):
     assert_wrong(verdict("06-grid-table", answer), "not their positions", "pd.DataFrame(rows)")
 
 
+def grid_table_labelled_by_digits_as_text(l1_ratios, C_values):
+    table = grid_table(l1_ratios, C_values)
+    table.index = [str(i) for i in range(len(table))]
+    return table
+
+
+def test_grid_table_text_labels_do_not_read_as_the_positions_they_are_not():
+    # The fourteenth student's MH5: "labels its rows 0, 1, 2, ...: not their positions 0, 1, 2".
+    result = verdict("06-grid-table", grid_table_labelled_by_digits_as_text)
+    assert_wrong(result, "labels its rows '0', '1', '2'", "not their positions")
+
+
+def grid_table_with_settings_as_labels(l1_ratios, C_values):
+    return grid_table(l1_ratios, C_values).set_index(["l1_ratio", "C"])
+
+
+def test_grid_table_columns_moved_into_the_index_are_named():
+    # The fourteenth student's MH4: "name the columns exactly", though they were named so.
+    result = verdict("06-grid-table", grid_table_with_settings_as_labels)
+    assert_wrong(result, "'l1_ratio', 'C' became the table's row labels", "no `set_index`")
+    assert "name the columns exactly" not in result.hint
+
+
 def scales_c(how):
     def grid_table_scaled(l1_ratios, C_values):
         return grid_table(l1_ratios, [how(c) for c in C_values])

@@ -157,6 +157,9 @@ SEARCH_SLIPS = [
      ("penalty", "deprecated", "l1_ratio")),
     ("a grid with another setting", lambda: few(param_grid={**GRID, "tol": [0.01, 0.1]}),
      ("`tol`", "SEARCH_SETTINGS")),
+    # The fourteenth student's FF2: one value "varies" nothing; the grid sets it.
+    ("a grid with a constant setting", lambda: few(param_grid={**GRID, "warm_start": [False]}),
+     ("the grid also sets `warm_start`", "SEARCH_SETTINGS")),
     ("no scoring", lambda: few(scoring=None), ("no `scoring`", "accuracy")),
     ("one-vs-one", lambda: few(scoring="roc_auc_ovo"), ("one-vs-one", 'scoring="roc_auc_ovr"')),
     ("weighted", lambda: few(scoring="roc_auc_ovr_weighted"), ("weighted",)),

@@ -46,6 +46,8 @@ class GridTable(ExerciseSpec):
                  "changed_input": not np.array_equal(given[1], kept)}
         if isinstance(table, pd.DataFrame):
             facts["columns"] = [str(c) for c in table.columns]
+            # Columns moved into the index (`set_index`) are no longer read by name.
+            facts["index_names"] = [str(name) for name in table.index.names if name is not None]
             # `best_row` looks rows up by label: `pd.concat` without `ignore_index`
             # repeats each part's labels, and `table.loc[label]` then gives a table.
             facts["index_unique"] = bool(table.index.is_unique)

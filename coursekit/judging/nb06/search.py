@@ -152,7 +152,8 @@ def _judge_grid(facts):
                      "`LogisticRegression(**best, **FINAL_SETTINGS)`. Rerun the search's "
                      "cell, then the cells after it.")
     if extra:
-        return wrong(f"the grid also varies {', '.join(f'`{k}`' for k in extra)}.",
+        # One value is no variation, but still a setting the search took from its grid.
+        return wrong(f"the grid also sets {', '.join(f'`{k}`' for k in extra)}.",
                      "search `l1_ratio` and `C` only: the other settings come from "
                      "`SEARCH_SETTINGS`.")
     got = [(float(p["l1_ratio"]), float(p["C"])) for p in params

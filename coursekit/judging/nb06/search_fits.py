@@ -150,8 +150,8 @@ def judge_search_data(facts):
                      "(float64).",
                      "pass the training part as it is: `search.fit(X_train, y_train)`.")
     return wrong("the search's refitted model is not what a search of the training part "
-                 "ends at with the setting it chose: it saw other images, or images changed "
-                 "beforehand.",
+                 "ends at with the setting it chose: it saw other images, the same images "
+                 "in another order or with other labels, or images changed beforehand.",
                  "fit it on the raw training part: `search.fit(X_train, y_train)`.")
 
 

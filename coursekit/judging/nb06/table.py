@@ -176,7 +176,8 @@ def _judge_row_labels(call, facts):
     gives a table of rows, and the notebook's next cell fails on formatting it.
     """
     shown = facts.get("index")
-    labels = ", ".join(str(label) for label in list(shown if shown is not None else [])[:8])
+    # repr: text labels "0", "1" must not read as the positions 0, 1 they are not.
+    labels = ", ".join(repr(label) for label in list(shown if shown is not None else [])[:8])
     if facts.get("index_unique") is not False:
         if facts.get("index_positions") is not False:
             return None
@@ -201,6 +202,13 @@ def _judge_columns(call, facts):
                      "`return pd.DataFrame(rows)`.")
     columns = list(facts.get("columns") or [])
     missing = [c for c in ("penalty", "l1_ratio", "C") if c not in columns]
+    moved = [c for c in missing if c in (facts.get("index_names") or [])]
+    if moved:
+        return wrong(f"{call}: {', '.join(repr(c) for c in moved)} became the table's row "
+                     "labels (`set_index`), so the table no longer has them as columns.",
+                     "keep them as columns, as `pd.DataFrame(rows)` makes them: no "
+                     "`set_index`; the next cells read `table[\"C\"]` and the others by "
+                     "name.")
     if missing:
         return wrong(f"{call}: the table has the columns {columns}, without "
                      f"{', '.join(repr(c) for c in missing)}.",
