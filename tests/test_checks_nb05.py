@@ -678,7 +678,7 @@ def sliced(columns, clip=False):
     (lambda w: w / np.maximum(np.abs(w).mean(axis=1, keepdims=True), 1e-12),
      ("goes past ±1", "less than its largest absolute weight")),
     (lambda w: w / (np.abs(w).max(axis=1, keepdims=True) + 1e-4),
-     ("reaches only ±0.99", "something added")),
+     ("reaches only ±0.98", "added 0.0001 to every row's size", "np.maximum(size, 1e-12)")),
     (lambda w: np.divide(w, -w.min(axis=1, keepdims=True), out=np.zeros(w.shape),
                          where=w.min(axis=1, keepdims=True) != 0),
      ("minus its smallest", "one sign only")),
@@ -691,6 +691,38 @@ def sliced(columns, clip=False):
         "sign", "first-row-for-all"])
 def test_own_scale_a_floor_or_a_size_from_some_pixels_is_named(answer, words):
     assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
+
+
+def size_of(w):
+    return np.abs(w).max(axis=1, keepdims=True)
+
+
+def faint_counted_as_zero(w):
+    m = size_of(w)
+    return np.where(m < 1e-2, 0, w / np.maximum(m, 1e-2))
+
+
+def faint_left_unscaled(w):
+    m = size_of(w).copy()
+    m[m < 1e-2] = 1
+    return w / m
+
+
+# The thirteenth and fifteenth students' FP: "small enough to count as zero" at 0.01 to
+# 0.02 passed, as the faintest row of the cases was 0.02.
+@pytest.mark.parametrize("answer", [
+    lambda w: np.divide(w, size_of(w), out=np.zeros(w.shape), where=size_of(w) > 1e-2),
+    lambda w: np.divide(w, size_of(w), out=np.zeros(w.shape), where=size_of(w) > 0.015),
+    faint_counted_as_zero, faint_left_unscaled,
+], ids=["where-over-0.01", "where-over-0.015", "zero-under-0.01", "unscaled-under-0.01"])
+def test_own_scale_a_faint_row_taken_for_zeros_is_caught(answer):
+    assert judging.evaluate(judging.get("05-own-scale"), answer).status == checks.WRONG
+
+
+@pytest.mark.parametrize("guard", [1e-6, 1e-8, 1e-12])
+def test_own_scale_a_tiny_guard_added_to_the_size_passes(guard):
+    result = judging.evaluate(judging.get("05-own-scale"), lambda w: w / (size_of(w) + guard))
+    assert result.passed, result
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2024])
