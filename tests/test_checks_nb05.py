@@ -5,7 +5,8 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, LogisticRegressionCV, SGDClassifier
+from sklearn.multiclass import OneVsRestClassifier
 from sklearn.neural_network import BernoulliRBM
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -329,7 +330,7 @@ def test_rbm_pipeline_an_rbm_trained_further_after_the_fit_is_caught(fitted_pipe
 def test_rbm_pipeline_fitted_on_some_training_rows_names_them_too():
     # The eighth student's MH1: only `rbm.partial_fit` was named, for rows left out.
     answer = rbm_pipeline().fit(X_TRAIN[:-10], Y_TRAIN[:-10])
-    assert_wrong(pipeline_verdict(answer), "only some of the training rows",
+    assert_wrong(pipeline_verdict(answer), "other rows than the training part",
                  "on the whole training part")
 
 
@@ -422,7 +423,7 @@ def test_rbm_pipeline_settings_changed_after_the_fit_are_named(fitted_pipeline):
     stale_c = LogisticRegression(**{**LOGISTIC_SETTINGS, "C": 100}).fit(features, Y_TRAIN)
     stale_c.set_params(C=6000)
     answer = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", stale_c)])
-    assert_wrong(pipeline_verdict(answer), "fitted with `C=100`", "set_params",
+    assert_wrong(pipeline_verdict(answer), "a fit with `C=100`", "set_params",
                  "set the settings first")
     stale_solver = LogisticRegression(C=6000, solver="newton-cg").fit(features, Y_TRAIN)
     stale_solver.set_params(solver="newton-cholesky", tol=1e-8)
@@ -483,6 +484,38 @@ def test_rbm_pipeline_giving_dataframes_is_named_not_blamed_on_the_learners_code
     assert "raised" not in result.message
 
 
+@pytest.mark.parametrize("step", [
+    lambda: OneVsRestClassifier(LogisticRegression(**LOGISTIC_SETTINGS)),
+    lambda: LogisticRegressionCV(Cs=[6000], solver="newton-cholesky", tol=1e-8, cv=2),
+    lambda: SGDClassifier(loss="log_loss", random_state=0),
+], ids=["one-vs-rest", "logistic-cv", "sgd"])
+def test_rbm_pipeline_another_classifier_is_named_not_blamed_on_the_learners_code(step):
+    # The fifteenth student's MH1: the check's own reading of the step failed, and the
+    # verdict said "your code raised AttributeError".
+    answer = Pipeline([("rbm", BernoulliRBM(**RBM_SETTINGS)), ("logistic", step())])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # LogisticRegressionCV's own deprecations
+        answer.fit(X_TRAIN[:300], Y_TRAIN[:300])
+    result = pipeline_verdict(answer)
+    assert_wrong(result, "the pipeline's steps are", "logistic regression")
+    assert "raised" not in result.message
+
+
+def test_rbm_pipeline_a_uniform_sample_weight_is_named_beside_set_params(fitted_pipeline):
+    # The fifteenth student's MH3: a weight of 2 for every image acts as C = 12000.
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS).fit(
+        fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN, sample_weight=np.full(len(Y_TRAIN), 2.0))
+    answer = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic)])
+    assert_wrong(pipeline_verdict(answer), "`C=1.2e+04`", "set_params", "sample_weight")
+
+
+def test_rbm_pipeline_fitted_with_test_rows_added_names_them():
+    # The fifteenth student's MH2: only rows left out and `rbm.partial_fit` were named.
+    answer = rbm_pipeline().fit(np.vstack([X_TRAIN, X_TEST[:12]]),
+                                np.concatenate([Y_TRAIN, Y_TEST[:12]]))
+    assert_wrong(pipeline_verdict(answer), "test rows added")
+
+
 def test_rbm_pipeline_stored_references_are_those_the_judge_computes():
     # If this fails, scikit-learn's fits changed: run
     # `python -c "from coursekit.judging import nb05; nb05.save_references()"`.
@@ -518,7 +551,7 @@ def test_rbm_pipeline_stored_references_only_ever_speed_up_a_pass(fitted_pipelin
     for stored in (elsewhere, {}):
         monkeypatch.setattr(nb05_judge, "stored_references", lambda stored=stored: stored)
         assert pipeline_verdict(fitted_pipeline).passed
-        assert_wrong(pipeline_verdict(stale_c), "fitted with `C=100`", "set_params")
+        assert_wrong(pipeline_verdict(stale_c), "a fit with `C=100`", "set_params")
         assert_wrong(pipeline_verdict(shifted_intercept), "`intercept_hidden_`")
 
 

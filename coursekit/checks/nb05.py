@@ -85,7 +85,9 @@ def _describe_rbm_pipeline(model, X_test):
     parts = [step for _, step in model.steps] if is_pipeline else [model]
     facts = {"is_pipeline": is_pipeline, "steps": [type(part).__name__ for part in parts],
              "fitted": False}
-    if not is_pipeline or len(parts) != 2:
+    if not is_pipeline or facts["steps"] != ["BernoulliRBM", "LogisticRegression"]:
+        # Other steps (a OneVsRestClassifier, a search, SGDClassifier) lack what the
+        # facts below read: the judge names the steps from their names alone.
         return facts
     facts["rbm"] = model_settings(parts[0], RBM_PARAMS)
     facts["logistic"] = model_settings(parts[1])

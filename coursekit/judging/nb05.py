@@ -444,16 +444,17 @@ def _judge_rbm_training(components, gap, accuracy):
         # Both slips leave this trace; which one was made, the weights cannot tell.
         return wrong("the pipeline's RBM is not the one a fit on the training part gives, and "
                      "the logistic regression does not fit the features it gives the training "
-                     "part now: the pipeline was fitted on only some of the training rows "
-                     "(`X_train[:-10]`, say), or the RBM changed after the pipeline's fit "
-                     "(trained further, e.g. with `rbm.partial_fit`).",
+                     "part now: the pipeline was fitted on other rows than the training part "
+                     "(some left out, `X_train[:-10]`, or test rows added), or the RBM changed "
+                     "after the pipeline's fit (trained further, e.g. with `rbm.partial_fit`).",
                      "fit the pipeline last, and on the whole training part: "
                      "`rbm_features.fit(X_train, y_train)`, with no `rbm.partial_fit` or "
                      "`rbm.fit` after it; run the cells from `rbm = BernoulliRBM(...)` again.")
     seen = ""
     if accuracy > RBM_ACCURACY + RBM_ACCURACY_SLACK:
         seen = (f" It classifies {accuracy:.3f} of the test images, more than the pipeline "
-                f"fitted on the training part ({RBM_ACCURACY}): were test images among them?")
+                f"fitted on the training part ({RBM_ACCURACY}): were test images among them? "
+                "(Fewer training rows can also score a little higher by chance.)")
     return wrong("the pipeline's RBM learned other components than the same RBM trained on the "
                  "training part alone: it was trained on other images (some rows fewer or "
                  "more, rows reordered, test images, or all of `X_nudged`; the RBM uses no "
@@ -526,9 +527,10 @@ def _judge_logistic_fit(weights, logistic, accuracy):
               f"`X_train, y_train` classifies {RBM_ACCURACY}.")
     fitted_c = None if given is None else fitted_penalty(given)
     if fitted_c is not None and not np.isclose(fitted_c, LOGISTIC_SETTINGS["C"], rtol=0.01):
-        return wrong(f"the RBM is right, but the logistic regression was fitted with "
-                     f"`C={fitted_c:.3g}`, and its `C` set to 6000 only afterwards (with "
-                     f"`set_params`): its weights are those of the other `C`." + scores,
+        return wrong(f"the RBM is right, but the logistic regression's weights are those of "
+                     f"a fit with `C={fitted_c:.3g}`: its `C` was set to 6000 only afterwards "
+                     f"(with `set_params`), or every image was weighted alike in the fit "
+                     f"(`sample_weight` of w acts as `C` times w)." + scores,
                      "set the settings first, then fit: `Pipeline([(\"rbm\", rbm), "
                      "(\"logistic\", LogisticRegression(C=6000, solver=\"newton-cholesky\", "
                      "tol=1e-8))]).fit(X_train, y_train)`.")
