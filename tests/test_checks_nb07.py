@@ -1299,6 +1299,22 @@ def test_better_network_fit_again_with_warm_start_passes(monkeypatch, make):
                  "other weights", "swapped in")
 
 
+def test_better_network_rounded_accuracy_near_the_test_one_is_named_rounded(monkeypatch):
+    # MH1: 0.96875 rounded to 0.97 lies within a rounding of the test part's 0.9694, and
+    # was called the accuracy on the test part.
+    network = trained(make_network(solver="adam", learning_rate_init=0.003), 40)
+    assert valid_accuracy(network) == 0.96875
+    assert abs(valid_accuracy(network, X_TEST, Y_TEST) - 0.97) < 6e-4
+    names = with_network(network, network_accuracy=round(valid_accuracy(network), 2))
+    result = judged(monkeypatch, "07-better-network", network, names)
+    assert_wrong(result, "0.9688, rounded to 2 decimal(s)", "round only when printing")
+    assert "test part" not in result.message
+    # The test accuracy itself is named as such.
+    names["network_accuracy"] = valid_accuracy(network, X_TEST, Y_TEST)
+    assert_wrong(judged(monkeypatch, "07-better-network", network, names),
+                 "accuracy on the test part")
+
+
 def test_the_texts_of_exercises_3_and_4_state_the_replay_rules():
     # FF5 and the replay budget: the rules the checks hold are the text's.
     import json
