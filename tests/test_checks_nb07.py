@@ -1315,6 +1315,31 @@ def test_better_network_rounded_accuracy_near_the_test_one_is_named_rounded(monk
                  "accuracy on the test part")
 
 
+@pytest.mark.parametrize("after, words", [
+    (lambda linear: linear.partial_fit(X_VALID, Y_VALID), ("validation part",
+                                                          "1 of its 21 passes")),
+    (lambda linear: linear.partial_fit(X_TRAIN, Y_TRAIN), ("21 passes",
+                                                          "`LINEAR_PERIODS` is 20")),
+    (lambda linear: linear.set_params(learning_rate_init=0.3),
+     ("`LEARNING_RATE` is 0.1, the model's is 0.3",)),
+    (lambda linear: linear, None),
+], ids=["trained-on-validation", "trained-further", "set-params", "unchanged"])
+def test_better_network_against_a_tuned_linear_changed_since_its_check(monkeypatch, after,
+                                                                        words):
+    # MH5: `tuned_linear` trained further after its check set an inflated bar, and the
+    # network was told to do better; the bar is exercise 3's model as it passed.
+    network = trained(make_network(solver="adam", learning_rate_init=0.003), 40)
+    names = with_network(network, BATCH_SIZE=128, LEARNING_RATE=0.1)
+    after(names["tuned_linear"])
+    result = judged(monkeypatch, "07-better-network", network, names)
+    if words is None:  # unchanged: the network beats it
+        assert result.passed, result
+        return
+    assert_wrong(result, "`tuned_linear` is no longer a model exercise 3 passes", *words,
+                 "run exercise 3's cell again")
+    assert "more hidden units" not in result.hint
+
+
 def test_the_texts_of_exercises_3_and_4_state_the_replay_rules():
     # FF5 and the replay budget: the rules the checks hold are the text's.
     import json
