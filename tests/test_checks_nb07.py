@@ -1340,6 +1340,27 @@ def test_better_network_against_a_tuned_linear_changed_since_its_check(monkeypat
     assert "more hidden units" not in result.hint
 
 
+@pytest.mark.parametrize("knobs", [
+    (np.int64(32), 0.3, 10), (32, np.float64(0.2), np.int64(15)),
+    (np.array([16, 32])[1], np.linspace(0.1, 0.3, 3)[2], 10),
+], ids=["int64-batch", "float64-rate-int64-periods", "from-numpy-grids"])
+def test_tune_linear_numpy_knobs_pass_across_the_wire(monkeypatch, knobs):
+    # FF6: `BATCH_SIZE = np.int64(50)` was "50, the model's is 'np.int64(50)'".
+    batch, rate, periods = knobs
+    model, names = tuned(batch, rate, periods, BATCH_SIZE=batch, LEARNING_RATE=rate)
+    names["LINEAR_PERIODS"] = periods
+    monkeypatch.setattr(spec, "user_namespace", lambda: names)
+    exercise = judging.get("07-tune-linear")
+    payload = checks.decode(checks.encode(checks.collect_safely(exercise, model, [])))
+    result = judging.judge_safely(exercise, payload, [])
+    assert result.passed, result
+    # A knob that is not the model's is still named, in numbers.
+    names["BATCH_SIZE"] = np.int64(64)
+    payload = checks.decode(checks.encode(checks.collect_safely(exercise, model, [])))
+    assert_wrong(judging.judge_safely(exercise, payload, []), "`BATCH_SIZE` is 64, the "
+                 f"model's is {int(batch)}")
+
+
 def test_the_texts_of_exercises_3_and_4_state_the_replay_rules():
     # FF5 and the replay budget: the rules the checks hold are the text's.
     import json
