@@ -239,6 +239,24 @@ def reported_number(namespace, name):
     return f"<a {type(value).__name__}>"
 
 
+def tuned_linear_facts(model, namespace):
+    """:func:`trained_model_facts` of exercise 3's model, with the knobs that built it.
+
+    Exercise 4 reads them too: its bar is that model as exercise 3 passed it.
+
+    Examples
+    --------
+    >>> tuned_linear_facts(None, {"LINEAR_PERIODS": 20, "BATCH_SIZE": 128})
+    {'type': 'NoneType', 'periods': 20.0, 'knobs': {'BATCH_SIZE': 128.0, 'LEARNING_RATE': None}}
+    """
+    facts = trained_model_facts(model, namespace)
+    facts["periods"] = reported_number(namespace, "LINEAR_PERIODS")
+    # The cell after the exercise prints these as the model's settings.
+    facts["knobs"] = {name: reported_number(namespace, name)
+                      for name in ("BATCH_SIZE", "LEARNING_RATE")}
+    return facts
+
+
 class TuneLinear(ExerciseSpec):
     id = "07-tune-linear"
     notebook = NOTEBOOK
@@ -249,12 +267,8 @@ class TuneLinear(ExerciseSpec):
 
     def collect(self, answer, cases):
         namespace = specs_module.user_namespace()
-        facts = trained_model_facts(answer, namespace)
+        facts = tuned_linear_facts(answer, namespace)
         facts["reported"] = reported_number(namespace, "linear_accuracy")
-        facts["periods"] = reported_number(namespace, "LINEAR_PERIODS")
-        # The cell after the exercise prints these as the model's settings.
-        facts["knobs"] = {name: reported_number(namespace, name)
-                          for name in ("BATCH_SIZE", "LEARNING_RATE")}
         return {"value": facts}
 
 
@@ -275,7 +289,7 @@ class BetterNetwork(ExerciseSpec):
         facts["also_named"] = specs_module.names_bound_to(
             answer, namespace, besides=("better_network",)) if isinstance(answer, MLPClassifier) else []
         # The bar is the tuned linear model of the exercise before, as it is now.
-        facts["linear"] = trained_model_facts(namespace.get("tuned_linear"), namespace)
+        facts["linear"] = tuned_linear_facts(namespace.get("tuned_linear"), namespace)
         return {"value": facts}
 
 

@@ -186,15 +186,11 @@ def reported_slip(facts, name, accuracies, model, others=None):
     if abs(reported - 100 * valid) <= 100 * _REPORTED_TOLERANCE:
         return wrong(f"`{name}` = {reported:g} is a percentage.",
                      "give a share between 0 and 1, as `accuracy_score` returns it.")
-    for part, words in (("test", "the test part: it stays untouched until the final check, or "
-                                 "it stops being an honest verdict"),
-                        ("train", "the training part, the images the model learned from: it "
-                                  "says how well it remembers them, not how it does on new "
-                                  "ones")):
-        if part in accuracies and abs(reported - accuracies[part][1]) <= _REPORTED_TOLERANCE:
-            return wrong(f"`{name}` = {reported:.3f} is the accuracy on {words}.",
-                         f"measure on the validation part: `accuracy_score(y_valid, "
-                         f"{model}.predict(X_valid))`.")
+    # An accuracy of another part, typed as it came, before a rounded validation accuracy
+    # (that happens to lie as near another part's); then one of them rounded to 3 decimals.
+    verdict = _part_slip(name, reported, accuracies, model, 1e-12)
+    if verdict is not None:
+        return verdict
     for decimals in (1, 2):
         if reported == round(valid, decimals):
             return wrong(f"`{name}` = {reported:g} is `{model}`'s accuracy on the validation "
@@ -202,6 +198,9 @@ def reported_slip(facts, name, accuracies, model, others=None):
                          "the check, and the cell that compares the models, read it as it is.",
                          f"keep it as `accuracy_score` gives it: `{name} = accuracy_score("
                          f"y_valid, {model}.predict(X_valid))`; round only when printing.")
+    verdict = _part_slip(name, reported, accuracies, model, _REPORTED_TOLERANCE)
+    if verdict is not None:
+        return verdict
     for other, accuracy in (others or {}).items():
         if abs(reported - accuracy) <= _REPORTED_TOLERANCE:
             return wrong(f"`{name}` = {reported:.3f} is the validation accuracy of `{other}`, "
@@ -220,6 +219,21 @@ def reported_slip(facts, name, accuracies, model, others=None):
                  "part now: it was typed in, measured on another model, or measured "
                  "before the model was trained again (a `fit` from scratch, more periods).",
                  f"train `{model}` once, then measure it: the cells below use it as it is.")
+
+
+def _part_slip(name, reported, accuracies, model, tolerance):
+    """A wrong() verdict when ``reported`` is the test or training accuracy (within
+    ``tolerance``), else None."""
+    for part, words in (("test", "the test part: it stays untouched until the final check, or "
+                                 "it stops being an honest verdict"),
+                        ("train", "the training part, the images the model learned from: it "
+                                  "says how well it remembers them, not how it does on new "
+                                  "ones")):
+        if part in accuracies and abs(reported - accuracies[part][1]) <= tolerance:
+            return wrong(f"`{name}` = {reported:.3f} is the accuracy on {words}.",
+                         f"measure on the validation part: `accuracy_score(y_valid, "
+                         f"{model}.predict(X_valid))`.")
+    return None
 
 
 def _a(word):

@@ -1,5 +1,7 @@
 """Which images a trained model of exercises 3 and 4 saw, found by training it again."""
 
+import copy
+import dataclasses
 import warnings
 
 import numpy as np
@@ -10,25 +12,54 @@ from ...checks.nb07 import CLASSES
 from ...checks.results import wrong
 from .parts import notebook_parts
 
-#: The most work a replay may cost, in weights times images shown: the notebook's
-#: models need at most about 0.3 billion. A longer training is replayed over its first
-#: passes only, at most :data:`PREFIX_PASSES` of them.
-_REPLAY_BUDGET = 2e9
-#: How many first passes of a long training the judge replays and compares by their
-#: losses: the first pass alone already shows other images, another order or settings.
+#: The most work a replay may cost, in weights times images shown (see :func:`pass_cost`):
+#: about 0.3 to 0.6 s a billion on a busy 2-core machine, so a whole replay takes about 5
+#: s at most. That covers the notebook's models (at most about 0.7 billion), a `fit` of
+#: MLPClassifier's defaults, (100,), to its 200 passes, 180 passes of a (256, 128)
+#: network in batches of 200, and 1,000 lbfgs iterations of (100,). A longer training is
+#: not replayed, and so does not pass: the text of exercises 3 and 4 says so.
+_REPLAY_BUDGET = 1.25e10
+#: How many first passes the judge replays first and compares by their losses: the first
+#: pass alone already shows other images, another order or settings, and the way
+#: (periods, ``fit``) the model was trained, so only that way is replayed whole.
 PREFIX_PASSES = 20
 #: What one step of the solver costs beyond its sums, in the budget's weights times
-#: images: about 0.1 ms of Python and numpy calls, which dominate for small batches (a
-#: batch of 1 makes 1,149 steps a pass).
-_STEP_COST = 2e5
+#: images: about 0.2 to 0.3 ms of Python and numpy calls, which dominate for small
+#: batches (a batch of 1 makes 1,149 steps a pass).
+_STEP_COST = 6e5
+#: What one pass of a stochastic solver costs beyond its steps: a `partial_fit` call
+#: checks its data and settings anew, about 3 ms (lbfgs's iterations cost steps only).
+_PASS_COST = 7e6
 _REPLAY_CLOSE = {"rtol": 1e-6, "atol": 1e-9}
+
+
+@dataclasses.dataclass
+class Replay:
+    """What replaying a model's training found (see :func:`replay_training`).
+
+    ``how`` is ``"periods"``, ``"fit"`` or ``"fits"`` (the way that ends with the
+    model's weights), ``"too long"``, ``"unknown"`` or None; ``prefix`` the first passes
+    compared by their losses when they differ; ``reason`` why it cannot be replayed;
+    ``limit`` the passes (lbfgs: iterations) a whole replay may make for this model;
+    ``step_share`` the share of a pass's cost that is its solver steps.
+    """
+
+    how: object = None
+    prefix: object = None
+    reason: str = ""
+    limit: int = 0
+    step_share: float = 0.0
+
+
+#: Where a replay is kept in a model's facts: not a text, so that no kernel can send it.
+_KEPT = object()
 
 
 def replayed_training(facts):
     """The memoised :func:`replay_training` of ``facts`` (a verdict may ask twice)."""
-    if "replayed" not in facts:
-        facts["replayed"] = replay_training(facts)
-    return facts["replayed"]
+    if _KEPT not in facts:
+        facts[_KEPT] = replay_training(facts)
+    return facts[_KEPT]
 
 
 def replay_training(facts):
@@ -39,70 +70,83 @@ def replay_training(facts):
     swapped in). Its weights can: a seeded MLPClassifier trained on the same images
     with the same settings ends with the same weights, and with other images with
     others. So the judge trains a model with the learner's settings on its own copy of
-    the training part, the two ways the notebook trains (one ``partial_fit`` per
-    period, or ``fit``), and compares the weights. This is exact, and cheap: the
-    notebook's models take well under a second each.
+    the training part, the ways the notebook trains (one ``partial_fit`` per period, or
+    ``fit``, perhaps followed by periods, or repeated with ``warm_start``), and compares
+    the weights. This is exact, and cheap: the notebook's models take well under a
+    second each.
 
     The first passes come first (at most :data:`PREFIX_PASSES`), compared by the loss
     of each pass (its ``loss_curve_``): every pass is made on every training image, so
     the first one already differs for other images, another order or other settings,
     and a wrong answer is told in a fraction of a second. They also tell which way it
     was trained, so that only that way is replayed whole. A training longer than
-    :data:`_REPLAY_BUDGET` is judged by its first passes alone, and its later passes by
-    their count of images.
+    :data:`_REPLAY_BUDGET` allows is not replayed whole: it is ``"too long"``.
 
     Returns
     -------
-    str or None
-        ``"periods"`` or ``"fit"`` when a replay ends with the model's weights;
-        ``"prefix"`` when a replay of its first passes
-        (``facts["replayed_passes"]``) gives their losses; ``"unknown"`` when it cannot
-        be replayed, with the reason in ``facts["unreplayed"]``; None when no replay on
-        the training part gives its weights (or losses).
+    Replay
+        Its ``how`` is the way a replay ends with the model's weights; None when no
+        replay on the training part gives its weights (or its first losses, then
+        compared over ``prefix`` passes); ``"too long"`` when its first losses are
+        right but the whole training is more than a replay may cost (``limit``);
+        ``"unknown"`` when it cannot be replayed, with the ``reason``.
     """
     reason = _unreplayable(facts)
     if reason is not None:
-        facts["unreplayed"] = reason
-        return "unknown"
+        return Replay("unknown", reason=reason)
     settings = dict(facts["settings"])
     # The work is bounded by the weights the model has, not by settings the kernel may
     # have changed after training (a `set_params` to a million units or passes).
     settings["hidden_layer_sizes"] = tuple(np.shape(w)[1] for w in facts["coefs"][:-1])
     X, y = notebook_parts()["train"]
-    per_pass = len(X) * sum(np.size(w) for w in facts["coefs"]) + _STEP_COST * _steps_per_pass(
-        settings, len(X))
-    passes = facts["passes"]
-    whole = passes * per_pass <= _REPLAY_BUDGET
-    curve = facts.get("loss_curve")
-    ways = ("periods", "fit")
+    cost, steps = pass_cost(settings, facts["coefs"], len(X))
+    found = Replay(limit=int(_REPLAY_BUDGET // cost), step_share=steps / cost)
+    passes, curve, ways = facts["passes"], facts.get("loss_curve"), _ways(settings)
     if isinstance(curve, list) and curve:
         # The first passes' losses first: cheap, and they already tell other images, another
-        # order or other settings, and which way (periods or fit) the model was trained.
-        prefix = max(1, min(len(curve), PREFIX_PASSES, int(_REPLAY_BUDGET // per_pass), passes))
-        ways = _replay(settings, X, y, prefix, lambda model: _same_curve(model, facts, prefix),
-                       ways)
-        if ways == "unknown" or not ways or not whole:
-            facts["replayed_passes"] = prefix
-            return _replayed(facts, ways, "prefix")
-    elif not whole:
-        facts["unreplayed"] = (f"its {passes} {_steps(facts)} are more than the check "
-                               "replays, and lbfgs keeps no loss per iteration to compare "
-                               "its first ones with")
-        return "unknown"
+        # order or other settings, and which way the model was trained.
+        prefix = max(1, min(len(curve), PREFIX_PASSES, found.limit, passes))
+        whole = prefix == passes <= found.limit  # then one replay tells its weights too
+        curves = []
+
+        def same(model):
+            curves.append(_same_curve(model, facts, prefix))
+            return curves[-1] and (not whole or _same_weights(model, facts, passes))
+
+        matched = _replay(settings, X, y, prefix, same, ways, first=True)
+        if whole or matched == "unknown" or not matched:
+            return _replayed(found, matched, None if any(curves) else prefix)
+        # A `fit` that ends within the first passes goes on the same whichever way follows.
+        ways = [how for how in ways if how == matched[0] or {how, matched[0]} == {"fit", "fits"}]
+    if passes > found.limit:
+        found.how = "too long"
+        return found
     ways = _replay(settings, X, y, passes, lambda model: _same_weights(model, facts, passes),
                    ways, first=True)
-    return _replayed(facts, ways, None)
+    return _replayed(found, ways, None)
 
 
-def _replayed(facts, ways, name):
-    """What :func:`replay_training` returns for the ways a replay matched: ``name`` (or the
-    first way when it is None), None for no way, "unknown" with its reason."""
+def _replayed(found, ways, prefix):
+    """``found`` with the first of the ``ways`` a replay matched (of ``prefix`` passes)."""
     if ways == "unknown":
-        facts["unreplayed"] = "its settings cannot be rebuilt by the check's scikit-learn"
-        return "unknown"
-    if not ways:
-        return None
-    return name or ways[0]
+        found.how, found.reason = "unknown", ("its settings cannot be rebuilt by the check's "
+                                              "scikit-learn")
+    else:
+        found.how, found.prefix = (ways[0] if ways else None), prefix
+    return found
+
+
+def _ways(settings):
+    """The ways the notebook's trainings with ``settings`` may have gone, in the order tried.
+
+    lbfgs has no ``partial_fit`` and counts the iterations of its last ``fit`` only;
+    ``partial_fit`` makes no use of early stopping. A second ``fit`` with ``warm_start``
+    goes on from the weights (with a fresh solver): the way "fits".
+    """
+    if settings.get("solver") == "lbfgs":
+        return ("fit",)
+    ways = ("fit",) if settings.get("early_stopping") else ("periods", "fit")
+    return ways + ("fits",) if settings.get("warm_start") is True else ways
 
 
 def _unreplayable(facts):
@@ -122,48 +166,70 @@ def _unreplayable(facts):
     return None
 
 
+def pass_cost(settings, coefs, images):
+    """What one pass of a replay costs, in :data:`_REPLAY_BUDGET`'s weights times images.
+
+    Parameters
+    ----------
+    settings : dict
+        The model's settings (``get_params()``).
+    coefs : list of array-like
+        Its weights, layer by layer (``coefs_``).
+    images : int
+        The images of a pass.
+
+    Returns
+    -------
+    tuple of float
+        The cost of a pass, and the part of it that is the solver's steps.
+
+    Examples
+    --------
+    >>> pass_cost({"solver": "lbfgs"}, [np.zeros((64, 10))], 1000)
+    (1240000.0, 600000.0)
+    """
+    steps = _STEP_COST * _steps_per_pass(settings, images)
+    calls = 0 if settings.get("solver") == "lbfgs" else _PASS_COST
+    return images * sum(np.size(w) for w in coefs) + calls + steps, steps
+
+
 def _steps_per_pass(settings, images):
     """The solver's steps in one pass over ``images`` (lbfgs: one per iteration)."""
-    batch = settings.get("batch_size")
     if settings.get("solver") == "lbfgs":
         return 1
+    return int(np.ceil(images / _batch(settings, images)))
+
+
+def _batch(settings, images):
+    """The images in each of the solver's batches, as scikit-learn makes them."""
+    batch = settings.get("batch_size")
     if not isinstance(batch, int) or isinstance(batch, bool):
-        batch = min(200, images)  # "auto", or a setting the replay will refuse anyway
-    return int(np.ceil(images / min(max(batch, 1), images)))
-
-
-def _steps(facts):
-    return "iterations" if facts.get("solver") == "lbfgs" else "passes"
+        return min(200, images)  # "auto", or a setting the replay will refuse anyway
+    return min(max(batch, 1), images)
 
 
 def _replay(settings, X, y, passes, same, ways, *, first=False):
-    """Train ``passes`` passes each of ``ways`` the notebook trains ("periods", "fit").
+    """Train ``passes`` passes each of ``ways`` the notebook trains ("periods", "fit", "fits").
 
     Returns the ways whose model ``same`` accepts, in order (only the first when
     ``first``); ``"unknown"`` when this scikit-learn refuses the settings.
     """
-    try:
-        models = {"periods": MLPClassifier(**settings),
-                  # `fit` ends where the learner's did at the latest: its passes.
-                  "fit": MLPClassifier(**{**settings, "max_iter": min(
-                      int(settings.get("max_iter") or 1), passes)})}
-    except (TypeError, ValueError):  # not a setting of this scikit-learn, or not a number
-        return "unknown"
-    matched = []
+    matched, fitted = [], None
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         # The learner's own training met these warnings already (fit stopping at
         # max_iter, an overflowing learning rate); here they would only be noise.
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         for how in ways:
-            model = models[how]
             try:
-                if how == "fit":
-                    _fit_then_periods(model, X, y, passes)
-                elif not settings.get("early_stopping") and settings.get("solver") != "lbfgs":
-                    for _ in range(passes):
-                        model.partial_fit(X, y, classes=CLASSES)
-            except (ValueError, TypeError):  # settings the learner's sklearn took, ours not
+                if how == "periods":
+                    model = _periods(MLPClassifier(**settings), X, y, passes)
+                else:
+                    # "fit" and "fits" begin alike: their first `fit` is made once.
+                    fitted = _first_fit(settings, X, y, passes) if fitted is None else fitted
+                    model = _go_on(copy.deepcopy(fitted), how, X, y, passes,
+                                   int(settings.get("max_iter") or 1))
+            except (TypeError, ValueError):  # settings the learner's sklearn took, ours not
                 return "unknown"
             if same(model):
                 matched.append(how)
@@ -172,16 +238,38 @@ def _replay(settings, X, y, passes, same, ways, *, first=False):
     return matched
 
 
-def _fit_then_periods(model, X, y, passes):
-    """``fit``, then as many ``partial_fit`` passes as the learner's model made beyond it.
+def _periods(model, X, y, passes):
+    """``model`` trained one ``partial_fit`` a period, ``passes`` periods."""
+    for _ in range(passes):
+        model.partial_fit(X, y, classes=CLASSES)
+    return model
 
-    The notebook allows either way of training; a ``fit`` followed by more passes of
-    ``partial_fit`` on the same training part is both, and is replayed as such.
+
+def _first_fit(settings, X, y, passes):
+    """A model with ``settings`` after one ``fit``, which ends at ``passes`` at the latest."""
+    return MLPClassifier(**{**settings, "max_iter": min(int(settings.get("max_iter") or 1),
+                                                        passes)}).fit(X, y)
+
+
+def _go_on(model, how, X, y, passes, max_iter):
+    """A ``fit`` ``model`` trained on as ``how`` says, until it has made ``passes`` passes.
+
+    The notebook allows either way of training, and both after each other: "fit" goes
+    on with one ``partial_fit`` a pass (the solver keeps its state); "fits" with more
+    calls of ``fit`` of up to ``max_iter`` passes each, as ``warm_start=True`` makes
+    them (each starts a fresh solver from the weights, and adds to the loss curve).
     """
-    model.fit(X, y)
-    if model.solver != "lbfgs" and not model.early_stopping:
+    if model.solver == "lbfgs" or (how == "fit" and model.early_stopping):
+        return model
+    if how == "fit":
         for _ in range(passes - len(model.loss_curve_)):
             model.partial_fit(X, y)
+        return model
+    model.set_params(warm_start=True)
+    while len(model.loss_curve_) < passes:  # every `fit` makes one pass at least
+        model.set_params(max_iter=min(max_iter, passes - len(model.loss_curve_)))
+        model.fit(X, y)
+    return model
 
 
 def _same_curve(model, facts, passes):
@@ -214,11 +302,14 @@ def passes_made(model):
 
 def replay_slip(facts, name):
     """A wrong() verdict when replaying the training on the training part misses, else None."""
-    if replayed_training(facts) is not None:
+    found = replayed_training(facts)
+    if found.how == "too long":
+        return _too_long_slip(facts, name, found)
+    if found.how is not None:
         return None
     count = ("saw as many images as the training part holds, but not" if
              facts.get("solver") != "lbfgs" else "was not trained on")
-    replayed = facts.get("replayed_passes")
+    replayed = found.prefix
     differs = ("ends with other weights" if replayed is None else
                "makes other losses pass by pass, so it ends with other weights too"
                if replayed == facts["passes"] else
@@ -239,16 +330,37 @@ def replay_slip(facts, name):
                  "settings it keeps.")
 
 
+def _too_long_slip(facts, name, found):
+    """The wrong() verdict for a training longer than the check replays (``found.limit``)."""
+    lbfgs = facts.get("solver") == "lbfgs"
+    hidden = tuple(np.shape(w)[1] for w in facts["coefs"][:-1])
+    weights = sum(np.size(w) for w in facts["coefs"])
+    kind = f"a network with hidden layers {hidden}" if hidden else "a linear model"
+    unit = "lbfgs iterations" if lbfgs else "passes over the training part"
+    images = len(notebook_parts()["train"][1])
+    batch = "" if lbfgs else f" in batches of {_batch(facts['settings'], images)}"
+    can = f"at most {found.limit:,} of them" if found.limit else "not even one of them"
+    changes = ([] if not found.limit else [f"stop it sooner (`max_iter={found.limit}` at most)"]
+               if lbfgs else [f"train it for {found.limit:,} passes at most (fewer periods, "
+                              "or a smaller `max_iter`)"] if hidden else
+               [f"train it for {found.limit:,} periods at most (`LINEAR_PERIODS`)"])
+    if found.step_share > 0.25 and not lbfgs:  # small batches: most of the cost is steps
+        changes.append("in larger batches (fewer steps a pass)")
+    if hidden:
+        changes.append("make the network smaller")
+    return wrong(f"`{name}` is {kind}, {weights:,} weights, trained for {facts['passes']:,} "
+                 f"{unit}{batch}; for a model of this size the check replays {can}. It "
+                 "trains the model again on the training part, the whole training, to see "
+                 "which images it learned from, so a training it cannot replay in full "
+                 "does not pass.",
+                 f"{', or '.join(changes)}; then run the cell again.")
+
+
 def trained_on_words(facts):
     """What the checks established about the images the model was trained on."""
-    how = replayed_training(facts)
-    if how == "unknown":
+    found = replayed_training(facts)
+    if found.how == "unknown":
         shown = ("it was shown as many images as the training part holds (which ones"
                  if facts.get("solver") != "lbfgs" else "it is trained (on which images")
-        return f"{shown}, the check could not replay: {facts['unreplayed']})"
-    if how == "prefix":
-        replayed = facts["replayed_passes"]
-        return (f"replaying the first {replayed} of its {facts['passes']} passes on the "
-                "training part gives their very losses, and every pass was shown as many "
-                "images as the training part holds")
+        return f"{shown}, the check could not replay: {found.reason})"
     return "replaying its training on the training part gives its very weights"

@@ -86,8 +86,7 @@ class TuneLinear(Judge, specs.TuneLinear):
         # The passes and the knobs before the replay: a model trained before its periods
         # (not a fresh one) or after them, or one whose settings `set_params` changed after
         # its training, would otherwise be blamed on its images.
-        verdict = model_slip(facts, "tuned_linear", linear=True,
-                             before_replay=lambda f: _periods_slip(f) or knobs_slip(f))
+        verdict = _exercise_3_slip(facts)
         if verdict is not None:
             return verdict
         verdict = _periods_slip(facts) or knobs_slip(facts)
@@ -109,6 +108,24 @@ class TuneLinear(Judge, specs.TuneLinear):
         return correct(f"{valid:.3f} on the validation part, over the bar of {bar}; "
                        f"{trained_on_words(facts)} (whether the test part guided your "
                        "choices, no check can see: that stays your part).")
+
+
+def _exercise_3_slip(facts):
+    """Exercise 3's verdict on its model ``facts`` beyond its accuracy; None when it passes."""
+    return model_slip(facts, "tuned_linear", linear=True,
+                      before_replay=lambda f: _periods_slip(f) or knobs_slip(f))
+
+
+def _changed_linear_slip(linear):
+    """A wrong() verdict when `tuned_linear` (its facts ``linear``) is no longer a model
+    exercise 3 passes: trained further after its check, or built otherwise; else None."""
+    verdict = _exercise_3_slip(linear)
+    if verdict is None:
+        return None
+    return wrong(f"`tuned_linear` is no longer a model exercise 3 passes, so it sets no fair "
+                 f"bar: {verdict.message}",
+                 "run exercise 3's cell again, until its check passes, then this exercise; "
+                 "train and change `tuned_linear` in exercise 3's cell only.")
 
 
 def _seed_slip(facts):
@@ -153,6 +170,11 @@ class BetterNetwork(Judge, specs.BetterNetwork):
             return wrong(f"`tuned_linear` scores {target:.3f} on the validation part now, under "
                          f"the bar of {bar}: the network must beat the *tuned* model.",
                          "run exercise 3's cell again as it passed, then this exercise.")
+        # The bar is exercise 3's model as it passed: trained further since (on the
+        # validation part, say), it would set another bar.
+        verdict = _changed_linear_slip(linear)
+        if verdict is not None:
+            return verdict
         if network <= target:
             how = "only matches" if network == target else "stays under"
             return wrong(f"`better_network` scores {network:.3f} on the validation part: it "
