@@ -11,6 +11,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from coursekit import checks, judging
+from coursekit.checks import spec
 from coursekit.judging.nb06 import (
     DIGITS_CHOICE, FINAL_SETTINGS, MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, SEARCH_SETTINGS,
     digits_as_mnist,
@@ -467,6 +468,21 @@ def test_on_mnist_the_judge_checks_the_number_of_training_images():
     # (the fourteenth student's MH1: "fitted on the test part" for `X_train[:1000]`).
     result = verdict("06-scaled-pipeline", mnist_fit(*mnist_like(MNIST_TEST_SIZE)))
     assert_wrong(result, "1,000 images", "the test part, or a slice of the training part")
+
+
+def test_on_mnist_a_pipeline_fitted_on_other_rows_of_the_training_size_fails(monkeypatch):
+    # The fourteenth student's FP5: 1,400 training images and 100 test images passed, the
+    # count being the training part's. The kernel sends the sum of X_train's pixels.
+    X_train, y_train = mnist_like(MNIST_TRAIN_SIZE)
+    X_other, y_other = mnist_like(100, seed=1)
+    X_test, y_test = mnist_like(MNIST_TEST_SIZE, seed=2)
+    monkeypatch.setattr(spec, "user_namespace", lambda: {
+        "X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test})
+    assert verdict("06-scaled-pipeline", mnist_fit(X_train, y_train)).passed
+    mixed = mnist_fit(np.vstack([X_train[:-100], X_other]), np.concatenate([y_train[:-100],
+                                                                            y_other]))
+    assert_wrong(verdict("06-scaled-pipeline", mixed), "as many as the training part holds",
+                 "not on `X_train`", "scaled_model.fit(X_train, y_train)")
 
 
 @pytest.mark.parametrize("name, images", [

@@ -23,7 +23,9 @@ from sklearn.preprocessing import StandardScaler
 from coursekit import checks, judging
 from coursekit.checks import spec
 from coursekit.data import load_digits, stratified_split
-from coursekit.judging.nb06 import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS
+from coursekit.judging.nb06 import (
+    DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS, digits_as_mnist, search_fits,
+)
 from verdicts import assert_wrong, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -585,3 +587,67 @@ def test_grid_search_an_honest_search_whose_refit_was_refitted_on_test_images_is
     assert_wrong(result, f"`search.best_estimator_` was fitted again on {where}",
                  "chose its setting on the training part", "no `search.best_estimator_.fit")
     assert "the search was fitted on" not in result.message
+
+
+# ---------------------------------------------------------------- on MNIST
+
+
+def mnist_part(n=1500, seed=0):
+    # The digits drawn the MNIST way, float32 as the course loads MNIST.
+    rows = np.random.default_rng(seed).integers(0, len(X), size=n)
+    return digits_as_mnist(X[rows]), y[rows]
+
+
+def test_on_mnist_the_search_s_refit_is_fitted_again_on_the_notebook_s_training_part():
+    # The fourteenth student's FP1 and FP2: on MNIST the search of `X, y`, of the test part,
+    # of other rows or labels passed, as the judge has no MNIST images; the kernel now
+    # sends the notebook's MNIST training part, on which the judge refits the choice.
+    X_mnist, y_mnist = mnist_part()
+    X_other, y_other = mnist_part(100, seed=1)
+    setting = {"l1_ratio": 0, "C": 0.1}
+    namespace = {"X_train": X_mnist, "y_train": y_mnist}
+    part = checks.nb06.mnist_training_part(namespace)
+    assert part is not None and part["X"].dtype == np.float32
+
+    def facts(images, labels):
+        refit = LogisticRegression(**setting, **SEARCH_SETTINGS).fit(images, labels)
+        return {"refit_coef": refit.coef_, "best_params": setting, "mnist_train": part}
+
+    assert search_fits.judge_search_data(facts(X_mnist, y_mnist)) is None
+    for images, labels in ((np.vstack([X_mnist[:-100], X_other]),
+                            np.concatenate([y_mnist[:-100], y_other])),
+                           (X_mnist, np.roll(y_mnist, 1))):
+        assert_wrong(search_fits.judge_search_data(facts(images, labels)),
+                     "not what a search of the training part ends at",
+                     "search.fit(X_train, y_train)")
+    # Without the part (the digits, or nothing sent), the judge says nothing here.
+    assert search_fits.judge_search_data({**facts(X_mnist[:1000], y_mnist[:1000]),
+                                          "mnist_train": None}) is None
+
+
+def test_on_mnist_weight_images_compare_with_the_final_model_fitted_again(monkeypatch):
+    # The fourteenth student's FP3: on MNIST `weight_images /= ...` through a view changed
+    # `best_model`, and `best_model.fit(X, y)` refitted it, and both passed.
+    X_mnist, y_mnist = mnist_part()
+    X_other, y_other = mnist_part(100, seed=1)
+    choice = {"l1_ratio": 0, "C": 0.1}
+    search = types.SimpleNamespace(best_params_=choice, best_estimator_=None)
+
+    def best_model(images=X_mnist, labels=y_mnist):
+        return LogisticRegression(**choice, **FINAL_SETTINGS).fit(images, labels)
+
+    def judged(model, answer):
+        monkeypatch.setattr(spec, "user_namespace", lambda: {
+            "best_model": model, "search": search, "X_train": X_mnist, "y_train": y_mnist})
+        return verdict("06-weight-images", answer)
+
+    model = best_model()
+    result = judged(model, model.coef_.reshape(10, 28, 28).copy())
+    assert result.passed and "On MNIST" not in result.message, result
+    viewed = best_model()
+    images = viewed.coef_.reshape(10, 28, 28)
+    images /= np.abs(images).max()
+    assert_wrong(judged(viewed, images), "changed after its fit", "a view")
+    other = best_model(np.vstack([X_mnist[:-100], X_other]),
+                       np.concatenate([y_mnist[:-100], y_other]))
+    assert_wrong(judged(other, other.coef_.reshape(10, 28, 28)), "not the final model")

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import accuracy_score, confusion_matrix, log_loss
 
 from coursekit import checks, judging
@@ -432,6 +433,21 @@ def zeroes_through_the_view(network):
     return weights
 
 
+def zeroes_the_biases(network):
+    network.intercepts_[0][:] = 0
+    return network.coefs_[0].T
+
+
+def replaces_the_biases(network):
+    network.intercepts_ = [np.zeros_like(b) for b in network.intercepts_]
+    return network.coefs_[0].T
+
+
+def sets_params(network):
+    network.set_params(alpha=0.01)
+    return network.coefs_[0].T
+
+
 UNIT_WRONG = [
     (lambda network: network.coefs_[0], ("one row per *pixel*", ".T")),
     (lambda network: network.coefs_[0].reshape(network.coefs_[0].shape[::-1]),
@@ -446,6 +462,10 @@ UNIT_WRONG = [
     (zeroes_through_the_view, ("changed the network", "view", "copy")),
     (lambda network: network.coefs_[0].T * 2, ("differs",)),
     (lambda network: tuple(network.coefs_[0].T), ("a tuple", "around your tuple")),
+    # The sixteenth student's FP1 and FP2: the biases or the settings changed in passing.
+    (zeroes_the_biases, ("changed the network's biases", "intercepts_[0].copy()")),
+    (replaces_the_biases, ("changed the network's biases",)),
+    (sets_params, ("changed the network's settings", "set_params")),
     # Right on the notebook's networks only: one hidden layer, 64 pixels.
     (lambda network: network.coefs_[-2].T.copy(), ("hidden layer 2", "coefs_[-2]",
                                                    "always `coefs_[0]`")),
@@ -1475,3 +1495,26 @@ def test_train_in_periods_log_loss_without_labels_is_named_in_the_hint():
     assert result.status == checks.ERROR, result
     assert "`log_loss` without `labels=`" in result.hint and "labels=np.arange(10)" in (
         result.hint)
+
+
+def test_tune_linear_rounded_to_the_test_part_s_exact_accuracy_names_the_rounding(
+        monkeypatch):
+    # The sixteenth student's MH1: with these knobs the validation accuracy rounded to 2
+    # decimals, 0.95, is exactly the test accuracy (342 of 360): "the test part" was named.
+    model, names = tuned(10, 0.01, 20)
+    assert round(valid_accuracy(model), 2) == accuracy_score(Y_TEST, model.predict(X_TEST))
+    names["linear_accuracy"] = round(valid_accuracy(model), 2)
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "rounded to 2",
+                 "also exactly its accuracy on the test part", "round only when printing")
+
+
+@pytest.mark.parametrize("model", [
+    lambda: SGDClassifier(loss="log_loss", random_state=0).fit(X_TRAIN, Y_TRAIN),
+    lambda: LogisticRegression(random_state=0).fit(X_TRAIN, Y_TRAIN),
+], ids=["sgd", "logistic"])
+def test_better_network_of_another_kind_is_not_asked_for_a_seed(monkeypatch, model):
+    # The sixteenth student's MH2: "has random_state=None" for models with a seed, or none.
+    answer = model()
+    result = judged(monkeypatch, "07-better-network", answer, with_network(answer))
+    assert result.status == checks.WRONG and "random_state" not in result.message, result
+    assert "MLPClassifier" in result.message + result.hint

@@ -172,6 +172,24 @@ def fingerprint(array):
             "max": float(flat.max()) if flat.size else 0.0}
 
 
+def mnist_training_part(namespace):
+    """The notebook's MNIST training part, as plain data, when it has MNIST's 784 pixels.
+
+    The judge has no MNIST images of its own: it refits the search's choice on these (the
+    digits' parts it has). None for the digits, or for what is not such a part.
+
+    Examples
+    --------
+    >>> mnist_training_part({"X_train": np.zeros((3, 64)), "y_train": np.zeros(3)}) is None
+    True
+    """
+    X, y = namespace.get("X_train"), namespace.get("y_train")
+    if not (isinstance(X, np.ndarray) and isinstance(y, np.ndarray) and X.ndim == 2
+            and X.shape[1] == 784 and X.dtype.kind == "f" and y.shape == X.shape[:1]):
+        return None
+    return {"X": X, "y": y}
+
+
 def notebook_parts(names=NOTEBOOK_PARTS):
     """The fingerprints of the notebook's arrays ``names``, read from its namespace.
 
@@ -320,6 +338,7 @@ class GridSearch(ExerciseSpec):
             facts["recorded_choice"] = recorded_choice(answer)
         refit = getattr(answer, "best_estimator_", None)
         facts["has_best_estimator"] = refit is not None
+        facts["mnist_train"] = mnist_training_part(namespace)
         if refit is not None and hasattr(refit, "coef_"):
             # Kept in its own dtype: float32 weights say the search saw float32 pixels.
             facts["refit_coef"] = plain(refit.coef_)
@@ -374,6 +393,7 @@ class WeightImages(ExerciseSpec):
         # The final model is fitted on X_train: an earlier cell that changed it explains
         # other weights better than this exercise can.
         facts["inputs"] = notebook_parts(SEARCH_INPUTS)
+        facts["mnist_train"] = mnist_training_part(namespace)
         return {"value": facts}
 
 

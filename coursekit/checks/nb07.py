@@ -140,15 +140,26 @@ class UnitWeights(ExerciseSpec):
     def call(self, func, case):
         (spec,) = case
         network = small_network(spec)
-        kept = [w.copy() for w in network.coefs_]
+        # Weights and biases both: either changed makes the network predict otherwise.
+        kept = {name: [w.copy() for w in getattr(network, name)]
+                for name in ("coefs_", "intercepts_")}
+        settings = repr(network.get_params())
         seen = (network.t_, network.n_iter_)
         facts = array_facts(func(network))
-        facts["changed_network"] = len(kept) != len(network.coefs_) or any(
-            a.shape != b.shape or not np.array_equal(a, b) for a, b in zip(kept, network.coefs_))
+        facts["changed_network"] = [name for name, arrays in kept.items()
+                                    if not _same_arrays(arrays, getattr(network, name, None))]
+        facts["changed_settings"] = repr(network.get_params()) != settings
         # A `fit` or `partial_fit` inside the function trains the notebook's network on:
         # the images it has seen and its passes over them tell that from an assignment.
         facts["trained"] = (getattr(network, "t_", None), getattr(network, "n_iter_", None)) != seen
         return facts
+
+
+def _same_arrays(kept, now):
+    """Whether ``now`` is a list of the arrays ``kept`` holds, value for value."""
+    return isinstance(now, list) and len(now) == len(kept) and all(
+        isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
+        for a, b in zip(kept, now))
 
 
 # ---------------------------------------------------------------- exercises 3 and 4

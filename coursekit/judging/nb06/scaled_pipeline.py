@@ -1,6 +1,7 @@
 """Notebook 06, exercise 7: a scaler before the model, fitted on the training part."""
 
 import functools
+import numbers
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -345,6 +346,25 @@ def _raw_pixel_accuracy(facts, y_test):
     return None if raw is None else float(np.mean(raw == y_test))
 
 
+def _judge_mnist_scaler_rows(mean, seen, facts):
+    """On MNIST: are the scaler's means those of the notebook's `X_train`? None when they are.
+
+    The judge has no MNIST images, but the kernel sends the sum of `X_train`'s pixels: a
+    scaler fitted on it has means that add up to that sum over its rows.
+    """
+    train = (facts.get("parts") or {}).get("X_train") or {}
+    total = train.get("sum")
+    if mean is None or not isinstance(total, numbers.Real) or np.isclose(
+            float(mean.sum()) * seen, total, rtol=1e-9, atol=1e-6):
+        return None
+    return wrong(f"the pipeline was fitted on {seen:,} images, as many as the training part "
+                 "holds, but not on `X_train`: its scaler's means are not those of the "
+                 "training part's pixels (were rows of the test part swapped in, or other "
+                 "rows taken?).",
+                 "fit it with `scaled_model.fit(X_train, y_train)`: the test part stays "
+                 "untouched until the final score.")
+
+
 def _judge_scaler(facts):
     """Was the scaler fitted on the training part, on raw pixels? None when it was."""
     mean = as_float_array(facts.get("mean"))
@@ -363,7 +383,7 @@ def _judge_scaler(facts):
                                   "the training part?)",
                  MNIST_TRAIN_SIZE + MNIST_TEST_SIZE: "all images, the test part included"}
         if seen == MNIST_TRAIN_SIZE:
-            return None
+            return _judge_mnist_scaler_rows(mean, seen, facts)
         where = sizes.get(seen, f"{seen} images")
         return wrong(f"the pipeline was fitted on {where}, not the {MNIST_TRAIN_SIZE:,} "
                      "training images.",

@@ -15,7 +15,7 @@ from sklearn.model_selection import StratifiedKFold
 from ...checks.results import wrong
 from ...data import load_digits
 from ..plain_answers import as_float_array
-from .parts import digits_split
+from .parts import digits_split, mnist_coef, mnist_part
 from .settings import SEARCH_SETTINGS, penalty_name
 
 #: The search the notebook asks for: 3 stratified folds of the training part, scored by
@@ -84,18 +84,38 @@ def _fold_scores(l1_ratio, C, fold):
 def _refit_part(facts):
     """Which part of the digits the search's refit saw ("train", "all", ...), or None.
 
-    Also None on MNIST, where the judge has no images to fit: the settings were checked.
+    On MNIST, where the judge has no images of its own, "train" or "other" as its refit
+    on the notebook's training part sent by the kernel ends at the search's, or None
+    when none was sent.
     """
     coef = as_float_array(facts.get("refit_coef"))
     best = facts.get("best_params") or {}
-    if coef is None or coef.shape != (10, 64) or not {"l1_ratio", "C"} <= set(best):
+    if coef is None or coef.ndim != 2 or not {"l1_ratio", "C"} <= set(best):
         return None
     setting = (float(best["l1_ratio"]), float(best["C"]))
+    if coef.shape == (10, 784):
+        return _mnist_refit_part(coef, setting, facts.get("mnist_train"))
+    if coef.shape != (10, 64):
+        return None
     for part in ("train", "all", "both parts", "test"):
         reference = _refit_coef(*setting, part)
         if np.allclose(coef, reference, rtol=SAME_REFIT_RTOL,
                        atol=SAME_REFIT_RTOL * np.abs(reference).max()):
             return part
+    return "other"
+
+
+def _mnist_refit_part(coef, setting, part):
+    """"train" when the refit on the sent MNIST training part ends at ``coef``, else
+    "other"; None when no such part was sent."""
+    part = mnist_part(part)
+    if part is None:
+        return None
+    l1_ratio, C = setting
+    reference = mnist_coef({"l1_ratio": l1_ratio, "C": C, **SEARCH_SETTINGS}, part)
+    if reference.shape == coef.shape and np.allclose(
+            coef, reference, rtol=SAME_REFIT_RTOL, atol=SAME_REFIT_RTOL * np.abs(reference).max()):
+        return "train"
     return "other"
 
 
@@ -143,7 +163,9 @@ def judge_search_data(facts):
     verdict = _judge_refit_changed(facts)
     if verdict is not None:
         return verdict
-    if getattr(facts.get("refit_coef"), "dtype", None) == np.float32:
+    refit = facts.get("refit_coef")
+    # The digits are float64; MNIST is float32 as the course loads it.
+    if getattr(refit, "dtype", None) == np.float32 and np.shape(refit)[-1] == 64:
         return wrong("the search's refitted model has float32 weights: the search was fitted "
                      "on float32 pixels (`X_train.astype(np.float32)`), and saga then ends at "
                      "other weights and other fold scores than on the notebook's X_train "

@@ -1,5 +1,7 @@
 """Notebook 06, exercise 6: the final model's weights drawn as images."""
 
+import numbers
+
 import numpy as np
 
 from ...checks import nb06 as specs
@@ -9,6 +11,8 @@ from ..plain_answers import as_float_array, describe_shape, not_an_array
 from .notebook_state import (
     PART_WORDS, changed_part, final_coef, judge_choice_kept, other_choice,
 )
+from .parts import mnist_coef, mnist_part
+from .settings import FINAL_SETTINGS
 
 
 def _weight_rows(value):
@@ -31,10 +35,15 @@ class WeightImages(Judge, specs.WeightImages):
         coef = as_float_array(model.get("coef")) if isinstance(model.get("coef"),
                                                                 np.ndarray) else None
         digits = coef is None or coef.ndim != 2 or coef.shape[-1] == 64
+        checked = digits
         if digits:
             reference = final_coef()
         elif coef.ndim == 2 and coef.shape[0] == 10:
-            reference = coef  # MNIST: the judge has no MNIST images; the kernel's model
+            # MNIST: the final model fitted again on the notebook's training part, when the
+            # kernel sent it with the search's choice; else the kernel's own model.
+            reference = _mnist_final_coef(facts) if coef.shape[1] == 784 else None
+            checked = reference is not None
+            reference = coef if reference is None else reference
         else:
             reference = None
         answer = as_float_array(facts.get("numbers"))
@@ -60,10 +69,22 @@ class WeightImages(Judge, specs.WeightImages):
         return verdict or correct(
             f"the final model's {reference.shape[1]} weights of each digit as an image of "
             f"{side}x{side} pixels, digits 0 to 9 in order: ready for a colour map centred "
-            "on 0." + ("" if digits else " " + _MNIST_MODEL_UNCHECKED))
+            "on 0." + ("" if digits or checked else " " + _MNIST_MODEL_UNCHECKED))
 
 
-#: On MNIST the judge has no final model of its own to compare `best_model` with.
+def _mnist_final_coef(facts):
+    """The final model's weights fitted on the MNIST training part the kernel sent, with
+    the search's choice; None when either is missing."""
+    part = mnist_part(facts.get("mnist_train"))
+    choice = facts.get("search_choice")
+    if part is None or not isinstance(choice, dict) or not all(
+            isinstance(choice.get(name), numbers.Real) for name in ("l1_ratio", "C")):
+        return None
+    setting = {"l1_ratio": float(choice["l1_ratio"]), "C": float(choice["C"])}
+    return mnist_coef({**setting, **FINAL_SETTINGS}, part)
+
+
+#: On MNIST without the training part, the judge has no final model to compare with.
 _MNIST_MODEL_UNCHECKED = ("On MNIST the check has no images of its own to fit the final model "
                           "again, so it compared the images with `best_model` as it is now, "
                           "not with the model the search chose: leave `best_model` as it was "

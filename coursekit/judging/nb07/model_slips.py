@@ -186,12 +186,25 @@ def reported_slip(facts, name, accuracies, model, others=None):
     if abs(reported - 100 * valid) <= 100 * _REPORTED_TOLERANCE:
         return wrong(f"`{name}` = {reported:g} is a percentage.",
                      "give a share between 0 and 1, as `accuracy_score` returns it.")
+    rounded = [decimals for decimals in (1, 2) if reported == round(valid, decimals)]
+    exact = _part_of(reported, accuracies, 1e-12)
+    if exact is not None and rounded:
+        # Both at once: 0.95 is the validation accuracy rounded and, say, 342 of 360 test
+        # images. Rounding is the slip made every day; both are named.
+        return wrong(f"`{name}` = {reported:g} is `{model}`'s accuracy on the validation part, "
+                     f"{valid:.4f}, rounded to {rounded[0]} decimal(s), and also exactly its "
+                     f"accuracy on the {exact} part: the check reads the number as it is "
+                     "(measure on the validation part; the test part stays untouched until "
+                     "the final check).",
+                     f"keep it as `accuracy_score` gives it on the validation part: `{name} = "
+                     f"accuracy_score(y_valid, {model}.predict(X_valid))`; round only when "
+                     "printing.")
     # An accuracy of another part, typed as it came, before a rounded validation accuracy
     # (that happens to lie as near another part's); then one of them rounded to 3 decimals.
     verdict = _part_slip(name, reported, accuracies, model, 1e-12)
     if verdict is not None:
         return verdict
-    for decimals in (1, 2):
+    for decimals in rounded:
         if reported == round(valid, decimals):
             return wrong(f"`{name}` = {reported:g} is `{model}`'s accuracy on the validation "
                          f"part, {valid:.4f}, rounded to {decimals} decimal(s) (or typed in so): "
@@ -221,19 +234,32 @@ def reported_slip(facts, name, accuracies, model, others=None):
                  f"train `{model}` once, then measure it: the cells below use it as it is.")
 
 
+#: What an accuracy of another part is, by the part's key in ``accuracies``.
+_PART_WORDS = {"test": "the test part: it stays untouched until the final check, or it "
+                       "stops being an honest verdict",
+               "train": "the training part, the images the model learned from: it says how "
+                        "well it remembers them, not how it does on new ones"}
+
+
+def _part_of(reported, accuracies, tolerance):
+    """"test" or "training" when ``reported`` is that part's accuracy (within
+    ``tolerance``), else None."""
+    for part in _PART_WORDS:
+        if part in accuracies and abs(reported - accuracies[part][1]) <= tolerance:
+            return "training" if part == "train" else part
+    return None
+
+
 def _part_slip(name, reported, accuracies, model, tolerance):
     """A wrong() verdict when ``reported`` is the test or training accuracy (within
     ``tolerance``), else None."""
-    for part, words in (("test", "the test part: it stays untouched until the final check, or "
-                                 "it stops being an honest verdict"),
-                        ("train", "the training part, the images the model learned from: it "
-                                  "says how well it remembers them, not how it does on new "
-                                  "ones")):
-        if part in accuracies and abs(reported - accuracies[part][1]) <= tolerance:
-            return wrong(f"`{name}` = {reported:.3f} is the accuracy on {words}.",
-                         f"measure on the validation part: `accuracy_score(y_valid, "
-                         f"{model}.predict(X_valid))`.")
-    return None
+    part = _part_of(reported, accuracies, tolerance)
+    if part is None:
+        return None
+    return wrong(f"`{name}` = {reported:.3f} is the accuracy on "
+                 f"{_PART_WORDS['train' if part == 'training' else part]}.",
+                 f"measure on the validation part: `accuracy_score(y_valid, "
+                 f"{model}.predict(X_valid))`.")
 
 
 def _a(word):

@@ -137,7 +137,15 @@ def _network_slip(call, facts):
                      "the weights returned are those of the retrained network.",
                      "only read the weights, `network.coefs_[0].T`: the network is "
                      "fitted already, and the cells below draw it as it is.")
-    if facts.get("changed_network"):
+    changed = facts.get("changed_network")
+    if isinstance(changed, list) and "intercepts_" in changed and "coefs_" not in changed:
+        return wrong(f"{call} changed the network's biases, `network.intercepts_`: the "
+                     "network then predicts otherwise, and the cells below draw and score "
+                     "a changed network.",
+                     "only read the weights, `network.coefs_[0].T`, and leave the network "
+                     "as it is; to work with the biases, copy them first "
+                     "(`network.intercepts_[0].copy()`).")
+    if changed:
         # Before comparing values: scaling or zeroing `coefs_[0].T` in place changes the
         # weights returned and the network's own, since a transpose is a view.
         return wrong(f"{call} changed the network's own weights: `network.coefs_[0].T` "
@@ -146,6 +154,12 @@ def _network_slip(call, facts):
                      "return `network.coefs_[0].T` as it is; to scale or edit it, copy "
                      "it first (`network.coefs_[0].T.copy()`) or build a new array "
                      "(`W / scale`).")
+    if facts.get("changed_settings"):
+        return wrong(f"{call} changed the network's settings (`set_params`): the "
+                     "notebook's network then describes another one than it was trained "
+                     "as, and a later `fit` would train that other one.",
+                     "only read the weights, `network.coefs_[0].T`: the function needs "
+                     "nothing else of the network.")
     return None
 
 
