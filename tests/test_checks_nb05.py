@@ -516,6 +516,43 @@ def test_rbm_pipeline_fitted_with_test_rows_added_names_them():
     assert_wrong(pipeline_verdict(answer), "test rows added")
 
 
+@pytest.mark.parametrize("max_iter", [12, 13, 50, 99])
+def test_rbm_pipeline_a_max_iter_the_solver_never_reaches_passes(max_iter):
+    # The seventeenth student's FF1: under 100 was "stops before it converges" (and then
+    # "changed with set_params"), though the solver needs 12 iterations.
+    answer = rbm_pipeline(LogisticRegression(**LOGISTIC_SETTINGS, max_iter=max_iter))
+    result = pipeline_verdict(answer.fit(X_TRAIN, Y_TRAIN))
+    assert result.passed, result
+
+
+def test_rbm_pipeline_iterations_the_working_settings_need_are_those_the_judge_knows():
+    features, labels = nb05_judge.reference_features()
+    model = LogisticRegression(**LOGISTIC_SETTINGS).fit(features, labels)
+    assert model.n_iter_[0] == nb05_judge.LOGISTIC_ITERATIONS
+
+
+def test_rbm_pipeline_max_iter_cut_after_a_right_fit_is_named_as_set_params(fitted_pipeline):
+    answer = copy.deepcopy(fitted_pipeline).set_params(logistic__max_iter=3)
+    assert_wrong(pipeline_verdict(answer), "changed after the pipeline's fit", "max_iter=3")
+
+
+def test_rbm_pipeline_settings_only_liblinear_reads_pass(fitted_pipeline):
+    # The seventeenth student's FF2: intercept_scaling only matters to liblinear.
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS, intercept_scaling=2).fit(
+        fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN)
+    answer = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic)])
+    assert pipeline_verdict(answer).passed
+
+
+def test_rbm_pipeline_a_passthrough_step_is_named_by_its_text(fitted_pipeline):
+    # The seventeenth student's MH3: the step was named 'str'.
+    answer = Pipeline([("skip", "passthrough"), ("rbm", fitted_pipeline[0]),
+                       ("logistic", fitted_pipeline[1])])
+    result = pipeline_verdict(answer)
+    assert_wrong(result, "'passthrough'")
+    assert "'str'" not in result.message
+
+
 def test_rbm_pipeline_stored_references_are_those_the_judge_computes():
     # If this fails, scikit-learn's fits changed: run
     # `python -c "from coursekit.judging import nb05; nb05.save_references()"`.
@@ -752,6 +789,31 @@ def test_own_scale_a_faint_row_taken_for_zeros_is_caught(answer):
     assert judging.evaluate(judging.get("05-own-scale"), answer).status == checks.WRONG
 
 
+def first_ten_rows_only(w):
+    out = w.copy()
+    out[:10] = w[:10] / np.maximum(size_of(w[:10]), 1e-12)
+    return out
+
+
+def weights_themselves_when_nothing_to_divide(w):
+    m = size_of(w)
+    if not m.any():
+        return w
+    return np.divide(w, m, out=np.zeros_like(w), where=m > 0)
+
+
+# The seventeenth student's FP1, FP2 and MH2.
+@pytest.mark.parametrize("answer, words", [
+    (first_ten_rows_only, ("only the first 10 rows", "the other 90", "every row")),
+    (weights_themselves_when_nothing_to_divide, ("not a new array", "components_")),
+    (lambda w: w[:] if not size_of(w).any() else w / np.maximum(size_of(w), 1e-12),
+     ("not a new array",)),
+    (lambda w: w * size_of(w), ("multiplied", "divide")),
+], ids=["first-ten-rows", "itself", "a-view", "multiplied"])
+def test_own_scale_answers_right_on_small_cases_only_are_caught(answer, words):
+    assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
+
+
 @pytest.mark.parametrize("guard", [1e-6, 1e-8, 1e-12])
 def test_own_scale_a_tiny_guard_added_to_the_size_passes(guard):
     result = judging.evaluate(judging.get("05-own-scale"), lambda w: w / (size_of(w) + guard))
@@ -760,7 +822,7 @@ def test_own_scale_a_tiny_guard_added_to_the_size_passes(guard):
 
 @pytest.mark.parametrize("seed", [0, 1, 2024])
 def test_own_scale_cases_hold_small_rows_and_peaks_in_the_first_and_last_pixel(seed):
-    (weights,) = judging.get("05-own-scale").cases(seed)[-1]
+    (weights,) = judging.get("05-own-scale").cases(seed)[3]  # the peaked rows
     sizes, peaks = np.abs(weights).max(axis=1), np.argmax(np.abs(weights), axis=1)
     assert (sizes < 0.1).any() and (sizes < 1).sum() >= len(sizes) // 2 and (sizes > 1).any()
     assert {0, 63} <= set(peaks.tolist())

@@ -83,7 +83,9 @@ def _describe_rbm_pipeline(model, X_test):
     """Plain facts about the learner's pipeline (runs next to the answer, may call it)."""
     is_pipeline = isinstance(model, Pipeline)
     parts = [step for _, step in model.steps] if is_pipeline else [model]
-    facts = {"is_pipeline": is_pipeline, "steps": [type(part).__name__ for part in parts],
+    # A step given as text ("passthrough") is named by its text, not as "str".
+    facts = {"is_pipeline": is_pipeline,
+             "steps": [part if isinstance(part, str) else type(part).__name__ for part in parts],
              "fitted": False}
     if not is_pipeline or facts["steps"] != ["BernoulliRBM", "LogisticRegression"]:
         # Other steps (a OneVsRestClassifier, a search, SGDClassifier) lack what the
@@ -168,8 +170,12 @@ class OwnScale(ExerciseSpec):
     def call(self, func, case):
         (weights,) = case
         given = weights.copy()
-        facts = array_facts(func(given))
+        output = func(given)
+        facts = array_facts(output)
         facts["changed_input"] = not np.array_equal(given, weights)
+        # The text asks for a new array: one that shares the weights' memory (the array
+        # itself, a slice, a view) changes the RBM's components when changed.
+        facts["shares_input"] = isinstance(output, np.ndarray) and np.shares_memory(output, given)
         return facts
 
 

@@ -497,14 +497,16 @@ def _given_weights(weights, shape):
 
 
 #: The settings whose change gives other weights (`penalty="l2"`, say, only respells one).
-_CHANGE_THE_FIT = ("C", "class_weight", "fit_intercept", "max_iter", "solver", "tol")
+_CHANGE_THE_FIT = ("C", "class_weight", "fit_intercept", "solver", "tol")
 
 
 def _changes_the_fit(logistic):
     """Whether a setting of ``logistic`` that gives other weights differs from the notebook's."""
     reference = reference_logistic_params()
+    max_iter = logistic.get("max_iter")
     return any(not _same_setting(logistic.get(name), reference[name])
-               for name in _CHANGE_THE_FIT)
+               for name in _CHANGE_THE_FIT) or (
+        isinstance(max_iter, numbers.Integral) and not enough_iterations(max_iter))
 
 
 def _is_reference_fit(weights, tol=LOGISTIC_SETTINGS["tol"]):
@@ -583,8 +585,18 @@ _BUILD_PIPELINE = ("chain the two: `Pipeline([(\"rbm\", rbm), (\"logistic\", "
 
 
 #: Parameters that do not change what one fit of newton-cholesky gives: not compared
-#: (`warm_start` only matters to a second fit, whose other weights the judge then sees).
-_NOT_COMPARED = ("n_jobs", "verbose", "random_state", "warm_start")
+#: (`warm_start` only matters to a second fit, whose other weights the judge then sees;
+#: `intercept_scaling` only to the liblinear solver).
+_NOT_COMPARED = ("n_jobs", "verbose", "random_state", "warm_start", "intercept_scaling")
+#: The iterations the working settings need on the training part's features
+#: (:func:`reference_logistic_weights`, `n_iter_`): a `max_iter` of at least this many
+#: lets the solver converge as it does with the default of 100.
+LOGISTIC_ITERATIONS = 12
+
+
+def enough_iterations(max_iter):
+    """Whether ``max_iter`` lets the working settings converge on the training part."""
+    return max_iter >= LOGISTIC_ITERATIONS
 
 
 @functools.lru_cache(maxsize=1)
@@ -600,7 +612,7 @@ def _judge_other_logistic_settings(logistic):
             continue
         got = logistic.get(name)
         if name == "max_iter" and isinstance(got, numbers.Integral) and not isinstance(
-                got, bool) and got < expected:
+                got, bool) and got < expected and not enough_iterations(got):
             return wrong(f"the LogisticRegression has `max_iter={got}`: its solver stops "
                          f"after {got} iterations, before it converges.",
                          f"leave `max_iter` at its default ({expected}): "
@@ -661,6 +673,11 @@ class OwnScale(Judge, specs.OwnScale):
         rows[:2] *= 2 / np.abs(rows[:2]).max(axis=1, keepdims=True)
         rows[2] = np.tile([1.25, -1.25], 32)  # exactly 0 in any order of summing
         cases.append((peaked_rows(rng),))
+        # As many rows as the notebook's RBM has components (a loop over the first few
+        # rows only must show), and a matrix of zeros alone (nothing to divide: still a
+        # new array, not the weights themselves).
+        many = rng.normal(size=(100, 64)) * np.geomspace(0.01, 3, 100)[:, None]
+        cases += [(many,), (np.zeros((2, 64)),)]
         return cases
 
     def describe_case(self, case):
@@ -705,6 +722,13 @@ class OwnScale(Judge, specs.OwnScale):
                 return wrong(f"{call} changed the weights it was given.",
                              "build a new array: `weights / size`, not `weights /= size`: "
                              "in place it would rescale the RBM's own `components_`.")
+            if facts.get("shares_input"):
+                return wrong(f"{call} returned the weights it was given (or a view of "
+                             "them), not a new array: changing the result, say to draw it, "
+                             "would change the RBM's own `components_`.",
+                             "always return a new array, also when nothing needs dividing: "
+                             "`np.divide(weights, size, out=np.zeros_like(weights), "
+                             "where=size > 0)` makes one.")
             return not_an_array(facts, call, str(weights.shape))
         if np.allclose(out, weights / np.abs(weights).max()):
             return wrong(f"{call} divided every row by the same number, the largest size of "
@@ -725,6 +749,14 @@ class OwnScale(Judge, specs.OwnScale):
                          "row (component).",
                          "take the maximum along each row: `axis=1`, with `keepdims=True` so "
                          "that it divides row by row.")
+        right = np.all(np.isclose(out, expected, rtol=0, atol=SCALE_TOLERANCE), axis=1)
+        first = int(np.argmin(right))
+        if 0 < first and not right.all() and np.allclose(out[first:], weights[first:]):
+            return wrong(f"{call} scaled only the first {first} rows and left the other "
+                         f"{len(weights) - first} as they were.",
+                         "scale every row it is given, as many as there are (the RBM has "
+                         "100): loop over `range(len(weights))`, or divide all rows at "
+                         "once, `weights / np.abs(weights).max(axis=1, keepdims=True)`.")
         unscaled = [row for row in range(len(weights))
                     if size[row, 0] > 0 and not np.isclose(size[row, 0], 1)
                     and np.allclose(out[row], weights[row])]
@@ -821,6 +853,10 @@ def row_slip(call, weights, out):
                   key=lambda row: -reach[row])
     if short:
         return _short_rows(call, short, divisor, size)
+    if past and np.allclose(out, weights * size[:, None]):
+        return wrong(f"{call} multiplied each row by its largest size instead of dividing "
+                     "by it.",
+                     "divide: `weights / np.abs(weights).max(axis=1, keepdims=True)`.")
     if past:
         row = past[0]
         if np.any(np.isclose(np.abs(weights[row]), divisor[row], rtol=1e-6, atol=0)):
