@@ -460,7 +460,7 @@ def test_on_mnist_a_model_of_mnist_digits_with_a_setting_of_the_grid_passes(mnis
     # The fourteenth student's MH3: "reads 60 % of digits" read as the model's accuracy;
     # and a pass on MNIST says what the check could not see there.
     assert "not its accuracy on MNIST" in result.message
-    assert "not which images were learned from" in result.message
+    assert "compared the scaler's means with `X_train`'s pixels" in result.message
 
 
 def test_on_mnist_the_judge_checks_the_number_of_training_images():

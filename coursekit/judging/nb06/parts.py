@@ -25,11 +25,11 @@ MNIST_TEST_SIZE = 1000
 #: 58 % of them right, one fitted on noise about 9 %.
 MNIST_LIKE_SIZE = 500
 MNIST_LIKE_MIN_ACCURACY = 0.3
-#: What a verdict on MNIST adds: which images a model learned from is not checked there.
-MNIST_UNCHECKED = ("On MNIST the check has no images of its own to fit again, so it checked "
-                   "the settings, shapes and counts only, not which images were learned "
-                   "from: keeping the test part out is up to you there (run the notebook on "
-                   "the digits for the full check).")
+#: What a verdict on MNIST adds when the kernel sent no MNIST training part to fit on.
+MNIST_UNCHECKED = ("On MNIST the check has no images of its own to fit again, and none of "
+                   "the notebook's reached it, so it checked the settings, shapes and counts "
+                   "only, not which images were learned from (run the notebook on the digits "
+                   "for the full check).")
 
 
 def digits_split():

@@ -11,7 +11,7 @@ from ..base import Judge
 from ..plain_answers import as_float_array
 from ..questions import Question
 from .notebook_state import PART_WORDS, changed_part, judge_choice_kept
-from .parts import MNIST_UNCHECKED, digits_split
+from .parts import MNIST_UNCHECKED, digits_split, mnist_part
 from .search_fits import (
     OTHER_SCORERS, SEARCH_FOLDS, SEARCH_SCORING, judge_scores, judge_search_data,
     judge_search_leak,
@@ -54,9 +54,15 @@ class GridSearch(Judge, specs.GridSearch):
         if verdict is not None:
             return verdict
         if getattr(facts.get("refit_coef"), "shape", (0,))[-1] == 784:
+            if mnist_part(facts.get("mnist_train")) is None:
+                return correct("every setting of the grid scored by cross-validation "
+                               f"({SEARCH_FOLDS} stratified folds, one-vs-rest ROC AUC), the "
+                               "chosen one refitted. " + MNIST_UNCHECKED)
             return correct("every setting of the grid scored by cross-validation "
                            f"({SEARCH_FOLDS} stratified folds, one-vs-rest ROC AUC), the "
-                           "chosen one refitted. " + MNIST_UNCHECKED)
+                           "chosen one refitted on the training part (fitted again by the "
+                           "check on the notebook's MNIST training part); the test part is "
+                           "still untouched.")
         return correct("every setting of the grid scored by cross-validation on the training "
                        f"part alone ({SEARCH_FOLDS} stratified folds, one-vs-rest ROC AUC), "
                        "the chosen one refitted on the whole training part; the test part "
