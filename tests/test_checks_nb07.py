@@ -226,6 +226,36 @@ def fit_with_warm_start(model, X_train, y_train, X_valid, y_valid, periods):
     return train, valid
 
 
+def stops_early(tolerance):
+    """The nineteenth student's FP1: a loop that stops once validation stops improving."""
+    def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+        train, valid = [], []
+        for _ in range(periods):
+            model.partial_fit(X_train, y_train, classes=CLASSES)
+            now = loss(model, X_valid, y_valid)
+            if valid and valid[-1] - now < tolerance:
+                break
+            train.append(loss(model, X_train, y_train))
+            valid.append(now)
+        return train, valid
+    return train_in_periods
+
+
+@pytest.mark.parametrize("tolerance", [0, 1e-2], ids=["on-a-rise", "on-a-stall"])
+def test_train_in_periods_that_stops_early_is_caught(tolerance):
+    assert_wrong(verdict("07-train-in-periods", stops_early(tolerance)), "numbers per part",
+                 "no `break`")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 7, 2024, 99999])
+def test_train_in_periods_cases_include_a_validation_loss_that_rises(seed):
+    from coursekit.judging.nb07.histories import reference_history
+    spec, X_train, y_train, X_valid, y_valid, periods = judging.get(
+        "07-train-in-periods").cases(seed)[-1]
+    valid = reference_history(spec, X_train, y_train, X_valid, y_valid, periods)["loss"][1]
+    assert (np.diff(valid) > 0).any()
+
+
 def test_fit_with_warm_start_instead_of_partial_fit_is_named():
     result = verdict("07-train-in-periods", fit_with_warm_start)
     assert_wrong(result, "counting one pass", "`fit`", "warm_start=True", "partial_fit")

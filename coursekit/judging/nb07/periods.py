@@ -38,11 +38,18 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         kept = y_train != missing
         both = (y_train != gone, y_valid != gone)
         specs.append({"kind": "linear", "alpha": 1e-3, "random_state": int(rng.integers(1000))})
+        # The fifth: a network on 60 images, whose validation loss rises and falls from
+        # period to period (its probabilities stay far from 0, so a log loss written out
+        # agrees with `log_loss`): a loop that stops early (`break` once the validation
+        # loss rises, or improves by little) records fewer periods than asked.
+        specs.append({"kind": "network", "hidden": 32, "batch_size": 8,
+                      "learning_rate_init": 0.05, "random_state": int(rng.integers(1000))})
         parts = [(X_train, y_train, X_valid, y_valid)] * 2 + [
             (X_train[kept], y_train[kept], X_valid, y_valid),
-            (X_train[both[0]], y_train[both[0]], X_valid[both[1]], y_valid[both[1]])]
+            (X_train[both[0]], y_train[both[0]], X_valid[both[1]], y_valid[both[1]]),
+            (X_train[:60], y_train[:60], X_valid, y_valid)]
         return [(spec, *part, periods)
-                for spec, part, periods in zip(specs, parts, (4, 3, 2, 2))]
+                for spec, part, periods in zip(specs, parts, (4, 3, 2, 2, 10))]
 
     def describe_case(self, case):
         spec, *_, periods = case
@@ -210,4 +217,5 @@ def _count_slip(call, recorded, periods):
                      "time less. Record both losses in every period.")
     return wrong(f"{call} recorded {recorded} numbers per part, not {periods}.",
                  "record both losses once at the end of every period, and run "
-                 "exactly `periods` periods.")
+                 "exactly `periods` periods, with no `break` when the validation loss "
+                 "rises or stalls: the curves are there to show it.")
