@@ -553,6 +553,28 @@ def test_rbm_pipeline_a_passthrough_step_is_named_by_its_text(fitted_pipeline):
     assert "'str'" not in result.message
 
 
+@pytest.mark.parametrize("labels", [lambda y: y + 1, lambda y: y * 2, lambda y: y - 1],
+                         ids=["plus-one", "times-two", "minus-one"])
+def test_rbm_pipeline_fitted_on_relabelled_digits_fails(fitted_pipeline, labels):
+    # The eighteenth student's FP1: "✅ ... accuracy on the test part 0.007". Labels that
+    # keep their order keep every weight; only the classes' names differ.
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS).fit(
+        fitted_pipeline[0].transform(X_TRAIN), labels(Y_TRAIN))
+    answer = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic)])
+    assert_wrong(pipeline_verdict(answer), "not the digits", "y_train + 1")
+
+
+def test_rbm_pipeline_fitted_on_labels_as_text_is_named(fitted_pipeline):
+    # The eighteenth student's MH1: the check's own conversion failed and blamed the
+    # learner's code.
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS).fit(
+        fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN.astype(str))
+    answer = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic)])
+    result = pipeline_verdict(answer)
+    assert_wrong(result, "predicts text", "astype(str)")
+    assert "raised" not in result.message
+
+
 def test_rbm_pipeline_stored_references_are_those_the_judge_computes():
     # If this fails, scikit-learn's fits changed: run
     # `python -c "from coursekit.judging import nb05; nb05.save_references()"`.

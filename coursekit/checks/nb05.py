@@ -116,7 +116,11 @@ def _describe_rbm_pipeline(model, X_test):
         return facts
     facts["fitted"] = True
     if getattr(model, "n_features_in_", None) == X_test.shape[1]:
-        facts["predictions"] = model.predict(X_test)
+        predictions = np.asarray(model.predict(X_test))
+        # Labels fitted as text predict text, which is no plain number to send.
+        facts["predictions_kind"] = "numbers" if predictions.dtype.kind in "biuf" else "text"
+        if facts["predictions_kind"] == "numbers":
+            facts["predictions"] = predictions
     # The logistic step's weights tell the rows, labels and settings it was fitted with:
     # the judge fits the same step on the training part's features and compares.
     coef, intercept = getattr(parts[1], "coef_", None), getattr(parts[1], "intercept_", None)

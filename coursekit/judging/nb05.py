@@ -281,6 +281,12 @@ class RbmPipeline(Judge, specs.RbmPipeline):
                          "fit the whole pipeline, not one of its steps: "
                          "`rbm_features.fit(X_train, y_train)`.")
         _, _, _, y_test = nudged_split()
+        if facts.get("predictions_kind") not in (None, "numbers"):
+            return wrong("the pipeline predicts text, not digits: it was fitted on labels "
+                         "turned into text (`y_train.astype(str)`), and nothing below can "
+                         "compare its answers with `y_test`.",
+                         "fit it on the labels as they are: `rbm_features.fit(X_train, "
+                         "y_train)`.")
         predictions = as_float_array(facts.get("predictions"), shape=y_test.shape)
         if predictions is None:
             return wrong("the pipeline gave no predictions for the test images.",
@@ -306,6 +312,16 @@ class RbmPipeline(Judge, specs.RbmPipeline):
                    or _judge_logistic_fit(facts.get("logistic_weights"), logistic, accuracy))
         if verdict is not None:
             return verdict
+        if abs(accuracy - RBM_ACCURACY) > RBM_ACCURACY_SLACK:
+            # Right weights class by class, other names for the classes: labels shifted or
+            # scaled (`y_train + 1`) keep their order, hence every weight.
+            return wrong(f"the pipeline's steps are right, but it classifies only "
+                         f"{accuracy:.3f} of the test images, where fitted on `X_train, "
+                         f"y_train` it classifies {RBM_ACCURACY}: the classes it learned are "
+                         "not the digits (labels shifted or scaled, `y_train + 1`, or its "
+                         "`classes_` changed).",
+                         "fit it on the labels as they are: `rbm_features.fit(X_train, "
+                         "y_train)`.")
         return correct(f"the example's RBM, then a logistic regression that converges; "
                        f"accuracy on the test part {accuracy:.3f}.")
 
