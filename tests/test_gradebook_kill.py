@@ -266,27 +266,83 @@ print(child.pid, flush=True)
 time.sleep(600)
 """
 
+# What bubblewrap does as it sets a sandbox up: its sandbox side, started in a session of
+# its own, asks to die with it only later (here: never), and would outlive it.
+LATE_ASKER = """
+import subprocess, sys, time
+side = subprocess.Popen(["sleep", "600"], start_new_session=True)
+print(side.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def started_by_a_grader(*command):
+    """A grader (a child of ours) and the launcher it started with ``command``, running."""
+    grader = subprocess.Popen([sys.executable, "-c", SPAWNING_GRADER, *command],
+                              stdout=subprocess.PIPE, text=True)
+    return grader, psutil.Process(int(grader.stdout.readline()))
+
+
+def children_named(process, name):
+    """The descendants of ``process`` called ``name``, once there is one."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if found := [p for p in process.children(True) if p.name() == name]:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"{name} did not start under {process}")
+
 
 def test_a_sandbox_outside_the_grader_s_process_group_dies_with_the_grader():
-    # The launcher's request to die with the grader holds across its exec: `sleep` is
-    # what it became, and dies when the grader is SIGKILLed (as a process group kill,
-    # which reaches no other session, or the OOM killer would).
-    grader = subprocess.Popen([sys.executable, "-c", SPAWNING_GRADER, "sleep", "600"],
-                              stdout=subprocess.PIPE, text=True)
-    sandbox = psutil.Process(int(grader.stdout.readline()))
+    # The launcher hears of its grader's death (SIGKILLed as a process group, which
+    # reaches no other session, or by the OOM killer) and ends what it started.
+    grader, launcher = started_by_a_grader("sleep", "600")
     try:
-        deadline = time.monotonic() + 10
-        while sandbox.name() != "sleep" and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert sandbox.name() == "sleep" and sandbox.ppid() == grader.pid
+        [sandbox] = children_named(launcher, "sleep")
+        assert launcher.ppid() == grader.pid and sandbox.ppid() == launcher.pid
         grader.kill()
         grader.wait()
-        assert sandbox.wait(timeout=5) in (None, -signal.SIGKILL)  # gone, or reaped by us
+        assert launcher.wait(timeout=5) in (None, -signal.SIGTERM)  # gone, or reaped by us
+        assert not sandbox.is_running()
     finally:
         grader.kill()
         grader.stdout.close()
-        if sandbox.is_running():
-            sandbox.kill()
+
+
+def test_what_a_sandbox_left_behind_dies_with_the_grader_too():
+    # bubblewrap's sandbox side asks to die with bubblewrap only once the sandbox is set up:
+    # a grader killed before then killed bubblewrap and left the sandbox running (in 4 of 15
+    # kills 0 to 0.15 s after the first sandbox appeared). It comes to the launcher, which
+    # kills it, and does not wait for it to ask.
+    grader, launcher = started_by_a_grader(sys.executable, "-c", LATE_ASKER)
+    try:
+        [side] = children_named(launcher, "sleep")
+        late_asker = side.parent()
+        assert late_asker.ppid() == launcher.pid
+        grader.kill()
+        grader.wait()
+        launcher.wait(timeout=5)
+        assert not late_asker.is_running() and not side.is_running()
+    finally:
+        grader.kill()
+        grader.stdout.close()
+        for process in psutil.Process().children(True):
+            if process.name() == "sleep" and process.cmdline() == ["sleep", "600"]:
+                process.kill()
+
+
+def test_a_sandbox_ending_by_itself_ends_its_launcher_the_same_way():
+    # The grader reads how a kernel ended from the process it started: the launcher's
+    # exit is bubblewrap's, code or signal.
+    for code in (0, 3):
+        assert subprocess.run(launch_command([sys.executable, "-c",
+                                              f"raise SystemExit({code})"])).returncode == code
+    for number in (signal.SIGSEGV, signal.SIGKILL):
+        killed = launch_command([sys.executable, "-c",
+                                 f"import os; os.kill(os.getpid(), {int(number)})"])
+        assert subprocess.run(killed).returncode == -number
+    missing = launch_command(["/no/such/program"])
+    assert subprocess.run(missing, stderr=subprocess.DEVNULL).returncode == 127
 
 
 def test_a_sandbox_whose_grader_is_gone_before_it_starts_runs_nothing(tmp_path):
@@ -299,3 +355,20 @@ def test_a_sandbox_whose_grader_is_gone_before_it_starts_runs_nothing(tmp_path):
     assert subprocess.run([*step_parent, *command]).returncode == 1
     assert not marker.exists()
     assert subprocess.run(command).returncode == 0 and marker.exists()
+
+
+def test_without_a_cgroup_the_sandbox_s_processes_are_what_its_launcher_started(tmp_path):
+    # Where no cgroup may be made, the memory watch counts the launcher's descendants:
+    # the launcher itself (an interpreter of its own) is not the submission's to pay for.
+    from coursekit.grading import GradeSettings, sandbox
+
+    box = sandbox.Sandbox(GradeSettings(sandbox="bwrap"), tmp_path, NB01, sandbox.KernelView())
+    box.close()  # its cgroup, where it has one: the sandbox has none now
+    launcher = subprocess.Popen(launch_command(["sleep", "600"]))
+    try:
+        [sleep] = children_named(psutil.Process(launcher.pid), "sleep")
+        assert box.processes(launcher.pid) == [sleep.pid]
+    finally:
+        launcher.terminate()
+        assert launcher.wait(timeout=5) == -signal.SIGTERM
+    assert not sleep.is_running()

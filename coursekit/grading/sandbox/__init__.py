@@ -2,7 +2,7 @@
 
 bubblewrap      the sandbox itself, and whether it works here (:func:`choose`)
 cgroups         memory and process caps for the whole sandbox, and a kill
-launcher        the sandbox's first process: into the cgroup, dead with the grader
+launcher        the sandbox's first process: starts bubblewrap, ends all of it with the grader
 view            what the kernel sees of coursekit (:class:`KernelView`)
 
 :class:`Sandbox` puts the three together for one submission's kernel.
@@ -104,7 +104,8 @@ class Sandbox:
         """Every process of the sandbox whose outer process is ``root``."""
         if self.cgroup is not None:
             return self.cgroup.processes()
-        return tree_pids(root)
+        pids = tree_pids(root)
+        return pids[1:] if self.kind == "bwrap" else pids  # the launcher is not the sandbox
 
     def out_of_memory(self):
         return self.cgroup is not None and self.cgroup.out_of_memory()

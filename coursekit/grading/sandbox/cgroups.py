@@ -187,10 +187,10 @@ def remove_stale_cgroups():
     A grader removes its sandbox's cgroup when done; one killed (SIGKILL, with
     its worker) cannot. Its name carries its grader's pid
     (``coursekit-grade-<pid>-...``): the ones of dead graders are removed here.
-    A sandbox whose launch the kill cut short can outlive its grader (bubblewrap
-    runs in a session of its own, and dies with its parent only once it has
-    asked to): only sandboxes are ever put in these cgroups, so what is left in
-    one is killed first.
+    A sandbox whose launcher was killed with its grader (the launcher ends its
+    sandbox when the grader dies, but nothing can when both die at once) can
+    outlive them: only sandboxes are ever put in these cgroups, so what is left
+    in one is killed first.
     """
     stale = {}
     for folder in [*ROOT.glob(f"{PREFIX}*"), *ROOT.glob(f"*/{PREFIX}*")]:
