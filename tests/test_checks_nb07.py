@@ -1538,6 +1538,19 @@ def test_tune_linear_rounded_to_the_test_part_s_exact_accuracy_names_the_roundin
                  "also exactly its accuracy on the test part", "round only when printing")
 
 
+def test_a_training_accuracy_of_one_is_named_as_such_not_as_a_rounding(monkeypatch):
+    # The nineteenth student's MH: a network's training accuracy, 1.0, was called its
+    # validation accuracy (0.965) "rounded to 1 decimal(s)". Two decimals still name both.
+    network = trained(make_network(), 40)
+    assert accuracy_score(Y_TRAIN, network.predict(X_TRAIN)) == 1.0
+    assert round(valid_accuracy(network), 1) == 1.0
+    namespace = with_network(network)
+    namespace["network_accuracy"] = 1.0
+    result = judged(monkeypatch, "07-better-network", network, namespace)
+    assert_wrong(result, "is the accuracy on", "training", "measure on the validation part")
+    assert "rounded" not in result.message
+
+
 @pytest.mark.parametrize("model", [
     lambda: SGDClassifier(loss="log_loss", random_state=0).fit(X_TRAIN, Y_TRAIN),
     lambda: LogisticRegression(random_state=0).fit(X_TRAIN, Y_TRAIN),

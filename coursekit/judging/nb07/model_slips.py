@@ -188,9 +188,10 @@ def reported_slip(facts, name, accuracies, model, others=None):
                      "give a share between 0 and 1, as `accuracy_score` returns it.")
     rounded = [decimals for decimals in (1, 2) if reported == round(valid, decimals)]
     exact = _part_of(reported, accuracies, 1e-12)
-    if exact is not None and rounded:
+    if exact is not None and 2 in rounded:
         # Both at once: 0.95 is the validation accuracy rounded and, say, 342 of 360 test
-        # images. Rounding is the slip made every day; both are named.
+        # images. Rounding is the slip made every day; both are named. Not so for one
+        # decimal: a training accuracy of 1.0 is far likelier than 0.96 rounded to 1.0.
         return wrong(f"`{name}` = {reported:g} is `{model}`'s accuracy on the validation part, "
                      f"{valid:.4f}, rounded to {rounded[0]} decimal(s), and also exactly its "
                      f"accuracy on the {exact} part: the check reads the number as it is "
