@@ -164,6 +164,21 @@ def seen_slip(facts, name):
                 share = "every pass" if count == passes else f"{count} of its {passes} passes"
                 return wrong(f"`{name}` was trained on {where} ({share}): it saw {seen:,} "
                              f"images in {passes} passes.", hint)
+    if seen % n_fit == 0 and seen // n_fit < passes:
+        # Batches cut by hand: each partial_fit call is a pass to the solver.
+        return wrong(f"`{name}` saw the training part's {n_fit:,} images "
+                     f"{seen // n_fit} time(s), in {passes} calls of `partial_fit`: each "
+                     "call is one pass to the solver, so the part was given to it in pieces "
+                     "(batches cut by hand?).",
+                     "give each `partial_fit` call the whole training part, `X_train, "
+                     "y_train`: the model cuts it into batches of its own `batch_size`, "
+                     "shuffled in every pass from its `random_state`.")
+    if seen % passes == 0 and seen // passes < n_fit:
+        return wrong(f"`{name}` saw {seen // passes:,} images in each of its {passes} passes, "
+                     f"where the training part holds {n_fit:,}: it was trained on a piece of "
+                     f"it (a slice such as `X_train[:{seen // passes}]`?).",
+                     "train on the whole training part, `X_train, y_train`: every image it "
+                     "leaves out is one the model could have learned from.")
     return wrong(f"`{name}` saw {seen:,} images in {passes} passes; {passes} passes over the "
                  f"training part show {passes * n_fit:,}.", hint)
 
