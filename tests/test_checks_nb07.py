@@ -256,6 +256,46 @@ def test_train_in_periods_cases_include_a_validation_loss_that_rises(seed):
     assert (np.diff(valid) > 0).any()
 
 
+def changing(change):
+    """The right train_in_periods, with ``change(model)`` made to the model in every period."""
+    def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+        train, valid = [], []
+        for _ in range(periods):
+            change(model)
+            model.partial_fit(X_train, y_train, classes=CLASSES)
+            train.append(log_loss(y_train, model.predict_proba(X_train), labels=CLASSES))
+            valid.append(log_loss(y_valid, model.predict_proba(X_valid), labels=CLASSES))
+        return train, valid
+    return train_in_periods
+
+
+def halve(name):
+    def change(model):
+        if hasattr(model, name):
+            setattr(model, name, getattr(model, name) * 0.5)
+    return change
+
+
+@pytest.mark.parametrize("change, words", [
+    # The twenty-second student's FP1 and FP4: the linear cases learn at scikit-learn's
+    # 'optimal' rate, which ignores `eta0`, and `partial_fit` ignores `warm_start` and
+    # `max_iter`: the losses were right, and the notebook's models then trained otherwise
+    # (or failed the checks of exercises 3 and 4, which compare their settings).
+    (halve("eta0"), ("`eta0` from 0.0",)),
+    (lambda m: m.set_params(eta0=0.001) if hasattr(m, "eta0") else None,
+     ("`eta0` from", "to 0.001")),
+    (lambda m: m.set_params(warm_start=True), ("`warm_start` from False to True",)),
+    (lambda m: m.set_params(max_iter=1), ("`max_iter` from",)),
+    (lambda m: m.set_params(momentum=0.0) if hasattr(m, "momentum") else None,
+     ("`momentum` from 0.9 to 0.0",)),
+    (halve("learning_rate_init"), ("`learning_rate_init` from 0.01 to 0.00125",)),
+], ids=["eta0 halved", "eta0 set", "warm_start", "max_iter", "momentum", "rate halved"])
+def test_train_in_periods_that_changes_the_model_s_settings_is_named(change, words):
+    result = verdict("07-train-in-periods", changing(change))
+    assert_wrong(result, "changed the settings of the model it was given", *words,
+                 "as it was built")
+
+
 def test_fit_with_warm_start_instead_of_partial_fit_is_named():
     result = verdict("07-train-in-periods", fit_with_warm_start)
     assert_wrong(result, "counting one pass", "`fit`", "warm_start=True", "partial_fit")

@@ -28,19 +28,36 @@ def build_model(spec):
     ----------
     spec : dict
         ``{"kind": "linear", "alpha": float, "random_state": int}`` for an
-        :class:`~sklearn.linear_model.SGDClassifier` with log loss, or
+        :class:`~sklearn.linear_model.SGDClassifier` with log loss (at its default
+        learning rate, or at a constant one with ``"eta0": float``, as the notebook's),
+        or
         ``{"kind": "network", "hidden": int, "batch_size": int,
         "learning_rate_init": float, "random_state": int}`` for an
         :class:`~sklearn.neural_network.MLPClassifier`.
     """
     if spec.get("kind") == "linear":
-        return SGDClassifier(loss="log_loss", alpha=spec["alpha"],
+        rate = {"learning_rate": "constant", "eta0": spec["eta0"]} if "eta0" in spec else {}
+        return SGDClassifier(loss="log_loss", alpha=spec["alpha"], **rate,
                              random_state=spec["random_state"])
     if spec.get("kind") == "network":
         return MLPClassifier(hidden_layer_sizes=(spec["hidden"],), batch_size=spec["batch_size"],
                              learning_rate_init=spec["learning_rate_init"],
                              random_state=spec["random_state"])
     raise ValueError(f"spec['kind'] must be 'linear' or 'network'; got {spec.get('kind')!r}.")
+
+
+def settings_of(model):
+    """A model's settings (``get_params``) as text, to compare with the ones it was built with.
+
+    Examples
+    --------
+    >>> settings_of(build_model({"kind": "linear", "alpha": 0.01, "random_state": 0}))["alpha"]
+    '0.01'
+    """
+    try:
+        return {name: repr(value) for name, value in model.get_params().items()}
+    except Exception:  # replaced by something that is no estimator
+        return None
 
 
 class TrainInPeriods(ExerciseSpec):
@@ -63,7 +80,9 @@ class TrainInPeriods(ExerciseSpec):
         except Exception as exc:  # judged with what the model learned, see judge()
             collected["raised"] = f"{type(exc).__name__}: {exc}"
         # The notebook's next cells use the model it passed in (`linear`, `network`):
-        # what that model knows after the call is part of the answer.
+        # what that model knows after the call is part of the answer, its settings too
+        # (a learning rate halved per period trains another model than the one built).
+        collected["settings"] = settings_of(model)
         classes = getattr(model, "classes_", None)
         collected["classes"] = None if classes is None else plain_or_name(classes)
         # How many images the model was shown tells rows added or left out from a

@@ -37,7 +37,11 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         gone = 9
         kept = y_train != missing
         both = (y_train != gone, y_valid != gone)
-        specs.append({"kind": "linear", "alpha": 1e-3, "random_state": int(rng.integers(1000))})
+        # It learns at a constant rate, as the notebook's linear model does: a rate
+        # changed from period to period (`eta0`, which the 'optimal' rate ignores) shows.
+        step = float(1 / np.mean(np.sum(X_train[both[0]] ** 2, axis=1)))
+        specs.append({"kind": "linear", "alpha": 1e-3, "eta0": step,
+                      "random_state": int(rng.integers(1000))})
         # The fifth: a network on 60 images, whose validation loss rises and falls from
         # period to period (its probabilities stay far from 0, so a log loss written out
         # agrees with `log_loss`): a loop that stops early (`break` once the validation
@@ -126,11 +130,13 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         expected = reference_history(spec, X_train, y_train, X_valid, y_valid, periods)
         loss = expected["loss"]
         if np.allclose(out, loss, **CLOSE):
-            return self._judge_model(call, output, expected)
-        # The images the answer's model was shown and the type of its weights, beside the
-        # history it should have.
+            return (self._judge_model(call, output, expected)
+                    or _settings_slip(spec, call, output.get("settings")))
+        # The images the answer's model was shown, the type of its weights and its
+        # settings, beside the history it should have.
         return self._diagnose(case, call, out, {**expected, "answer_seen": output.get("seen"),
-                                                "answer_dtype": output.get("dtype")})
+                                                "answer_dtype": output.get("dtype"),
+                                                "answer_settings": output.get("settings")})
 
     @staticmethod
     def _judge_model(call, output, expected):
@@ -154,10 +160,20 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
 
     def _diagnose(self, case, call, out, expected):
         """Name the slip behind losses that are not the expected ones."""
+        settings = _settings_slip(case[0], call, expected["answer_settings"],
+                                  _FIT_SETTINGS)
+        # Changed settings change the losses: named before the slips they would pass
+        # for (another order of the images), except `fit` with `warm_start=True` and
+        # `max_iter=1`, which period_slip names itself.
+        if settings is not None:
+            return settings
         for slip in (rounding_slip, dtype_slip, part_slip, unit_slip, period_slip, data_slip):
             verdict = slip(case, call, out, expected)
             if verdict is not None:
                 return verdict
+        verdict = _settings_slip(case[0], call, expected["answer_settings"])
+        if verdict is not None:
+            return verdict
         loss = expected["loss"]
         return wrong(f"{call} recorded losses that differ from the expected ones "
                      f"(first period: training {loss[0, 0]:.3f}, validation {loss[1, 0]:.3f}).",
@@ -199,6 +215,31 @@ def lacking_words(case, *, labels=False):
                 "or `np.unique(y_train)`,")
         return f"{where}, so {ways} leave that digit out"
     return f"{where}, so {ways} {'leave' if both else 'leaves'} that digit out"
+
+
+#: The settings that `fit` per period needs changed (named by its own slip).
+_FIT_SETTINGS = frozenset({"warm_start", "max_iter"})
+
+
+def _settings_slip(spec, call, settings, unless=frozenset()):
+    """A wrong() verdict when the call changed the settings of the model it was given.
+
+    None as well when the settings changed are all among ``unless``.
+    """
+    if not isinstance(settings, dict):
+        return None
+    built = specs.settings_of(specs.build_model(spec))
+    names = [name for name in built if name in settings and settings[name] != built[name]]
+    if not names or set(names) <= unless:
+        return None
+    changed = [f"`{name}` from {built[name]} to {str(settings[name])[:40]}" for name in names]
+    return wrong(f"{call} changed the settings of the model it was given: "
+                 f"{', '.join(changed[:4])}.",
+                 "train the model as it was built: one `partial_fit` per period, with no "
+                 "`set_params` and no change of its attributes (a learning rate lowered "
+                 "per period, `warm_start`, `max_iter`, `momentum`). The next cells, and "
+                 "the checks of the models trained with this function, count on the "
+                 "settings each model was built with.")
 
 
 def _listed(digits):
