@@ -811,6 +811,59 @@ def test_own_scale_a_faint_row_taken_for_zeros_is_caught(answer):
     assert judging.evaluate(judging.get("05-own-scale"), answer).status == checks.WRONG
 
 
+def zeroed_under(threshold):
+    return lambda w: np.where(size_of(w) < threshold, 0,
+                              w / np.where(size_of(w) == 0, 1, size_of(w)))
+
+
+def unscaled_under(threshold):
+    return lambda w: w / np.where(size_of(w) < threshold, 1, size_of(w))
+
+
+# The twenty-first student's FP1 and FP2: thresholds under the faintest row of the cases
+# (then 0.005) passed. Faint rows of 2.7e-3, 2.7e-4 and 2.7e-5 catch them down to 3e-5.
+@pytest.mark.parametrize("answer, words", [
+    (zeroed_under(4e-3), ("set row 0 to zeros", "not all 0", "no threshold")),
+    (zeroed_under(1e-3), ("set row 1 to zeros", "0.0003")),
+    (zeroed_under(1e-4), ("set row 2 to zeros", "3e-05")),
+    (unscaled_under(1e-3), ("left row 1 as it was", "0.0003")),
+    (floored(1e-3), ("divided row 1 by 0.001", "floor")),
+], ids=["zeros-under-4e-3", "zeros-under-1e-3", "zeros-under-1e-4", "unscaled-under-1e-3",
+        "floor-1e-3"])
+def test_own_scale_a_threshold_under_the_old_faintest_row_is_named(answer, words):
+    assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
+
+
+# Guards and thresholds at the scale of float64's rounding are right answers.
+@pytest.mark.parametrize("answer", [
+    lambda w: w / (size_of(w) + 1e-6), lambda w: w / (size_of(w) + 1e-8),
+    lambda w: w / (size_of(w) + np.finfo(float).eps), floored(1e-6), zeroed_under(1e-6),
+    zeroed_under(1e-5),
+    lambda w: np.where(np.isclose(size_of(w), 0), 0,
+                       w / np.where(np.isclose(size_of(w), 0), 1, size_of(w))),
+], ids=["guard-1e-6", "guard-1e-8", "guard-eps", "floor-1e-6", "zeros-under-1e-6",
+        "zeros-under-1e-5", "isclose"])
+def test_own_scale_guards_and_tiny_thresholds_pass(answer):
+    result = judging.evaluate(judging.get("05-own-scale"), answer)
+    assert result.passed, result
+
+
+def test_own_scale_stored_back_into_the_rbm_is_named(fitted_pipeline, monkeypatch):
+    # The twenty-first student's FP3: a right own_scale, its result then assigned to
+    # `rbm.components_` in the same cell, passed; exercise 3 and the twin RBM's cell failed.
+    rbm = copy.deepcopy(fitted_pipeline[0])
+    monkeypatch.setattr(spec, "user_namespace", lambda: {"rbm": rbm})
+    assert judging.evaluate(judging.get("05-own-scale"), own_scale).passed
+    rbm.components_ = own_scale(rbm.components_)
+    assert_wrong(judging.evaluate(judging.get("05-own-scale"), own_scale),
+                 "rescaled components", "`rbm.components_`", "tiles = own_scale")
+    # Exercise 3 names it too (MH1: "trained on other images").
+    pipeline = Pipeline([("rbm", rbm), ("logistic", fitted_pipeline[1])])
+    result = pipeline_verdict(pipeline, monkeypatch, {"rbm": rbm, "rbm_features": pipeline})
+    assert_wrong(result, "rescaled after the fit", "tiles = own_scale")
+    assert "other images" not in result.message
+
+
 def first_ten_rows_only(w):
     out = w.copy()
     out[:10] = w[:10] / np.maximum(size_of(w[:10]), 1e-12)

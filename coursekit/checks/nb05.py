@@ -180,7 +180,32 @@ class OwnScale(ExerciseSpec):
         # The text asks for a new array: one that shares the weights' memory (the array
         # itself, a slice, a view) changes the RBM's components when changed.
         facts["shares_input"] = isinstance(output, np.ndarray) and np.shares_memory(output, given)
+        # The answer's cell may store the result back into the RBM (`rbm.components_ =
+        # own_scale(...)`): its features, exercise 3 and the cells below change with it.
+        facts["rbm_rescaled"] = rescaled(getattr(specs_module.user_namespace().get("rbm"),
+                                                 "components_", None))
         return facts
+
+
+def rescaled(components):
+    """Whether every row of ``components`` that is not all 0 has a largest size of 1.
+
+    No training leaves an RBM so: it is what dividing each row by its largest
+    size makes.
+
+    Examples
+    --------
+    >>> rescaled(np.array([[0.5, -1.0], [0.0, 0.0], [1.0, 0.25]]))
+    True
+    >>> rescaled(np.array([[0.5, -2.0]])), rescaled(None)
+    (False, False)
+    """
+    if not isinstance(components, np.ndarray) or components.ndim != 2 or not components.size:
+        return False
+    with np.errstate(invalid="ignore"):
+        size = np.abs(components).max(axis=1)
+    size = size[size > 0]
+    return bool(size.size) and bool(np.allclose(size, 1, rtol=0, atol=1e-6))
 
 
 EXERCISES = [Nudge(), WhyChance(), RbmPipeline(), OwnScale()]

@@ -453,6 +453,8 @@ def _judge_rbm_training(components, gap, accuracy):
     """None when the RBM learned what one trained on ``X_train`` alone learns."""
     if _is_reference(components, "components", reference_components, COMPONENTS_TOLERANCE):
         return None
+    if specs.rescaled(as_float_array(components)):
+        return wrong(_RESCALED_RBM, _RESCALED_RBM_HINT)
     # A pipeline fitted on other images misses the training part's optimum too, but it
     # also scores otherwise; one whose RBM moved a little after the fit scores alike.
     if isinstance(gap, numbers.Real) and not gap <= OPTIMALITY_GAP and abs(
@@ -480,6 +482,16 @@ def _judge_rbm_training(components, gap, accuracy):
                  "run the cells from `rbm = BernoulliRBM(...)` again, then fit the pipeline "
                  "once, on the training part only and as it is: `rbm_features.fit(X_train, "
                  "y_train)`; the pipeline trains the RBM itself.")
+
+
+_RESCALED_RBM = ("the pipeline's RBM has components whose every row reaches ±1 exactly: they "
+                 "were rescaled after the fit (exercise 4's `own_scale` result stored back "
+                 "into `rbm.components_`, or a division in place), and the features the "
+                 "RBM gives changed with them.")
+_RESCALED_RBM_HINT = ("keep what `own_scale` returns under a name of its own, e.g. `tiles = "
+                      "own_scale(rbm.components_)`, and never assign it to "
+                      "`rbm.components_`; then run the cells from `rbm = BernoulliRBM(...)` "
+                      "again.")
 
 
 def _judge_rbm_intercepts(intercepts, accuracy):
@@ -694,6 +706,12 @@ class OwnScale(Judge, specs.OwnScale):
         # new array, not the weights themselves).
         many = rng.normal(size=(100, 64)) * np.geomspace(0.01, 3, 100)[:, None]
         cases += [(many,), (np.zeros((2, 64)),)]
+        # Faint rows, but not all 0: a threshold for "small enough to count as zero"
+        # (`size < 1e-3`, or `< 4e-3`) zeroes them or leaves them unscaled. Off the round
+        # numbers such thresholds use; a guard added to the size passes (GUARD_LIMIT).
+        faint = rng.normal(size=(4, 64))
+        faint *= (np.array([2.7e-3, 2.7e-4, 2.7e-5, 0.7]) / np.abs(faint).max(axis=1))[:, None]
+        cases.append((faint,))
         return cases
 
     def describe_case(self, case):
@@ -704,6 +722,13 @@ class OwnScale(Judge, specs.OwnScale):
             verdict = self._judge_case(case, facts)
             if verdict is not None:
                 return verdict
+        if any(facts.get("rbm_rescaled") for facts in payload["outputs"]):
+            return wrong("`own_scale` scales each row right, but the notebook's RBM now holds "
+                         "rescaled components: every row of `rbm.components_` reaches ±1 "
+                         "exactly, as no training leaves it (the result stored back into "
+                         "`rbm.components_`, or divided in place). Its features changed, "
+                         "and exercise 3 and the cells below use them.",
+                         _RESCALED_RBM_HINT)
         return correct("every row divided by its own largest absolute weight, so each tile "
                        "uses the whole colour scale; a row of zeros stays 0.")
 
@@ -731,9 +756,12 @@ class OwnScale(Judge, specs.OwnScale):
                          "the largest size is above 0, e.g. `np.divide(weights, size, "
                          "out=np.zeros_like(weights), where=size > 0)`, or divide by "
                          "`np.maximum(size, 1e-12)`.")
-        # Within SCALE_TOLERANCE no tile changes: a tiny guard added to the size
-        # (`size + 1e-6`) or rounding to 4 decimals passes.
-        if np.allclose(out, expected, rtol=0, atol=SCALE_TOLERANCE):
+        # Within SCALE_TOLERANCE no tile changes: rounding to 4 decimals passes, and so
+        # does a guard added to the size (`size + 1e-6`), which faint rows show as such.
+        with np.errstate(all="ignore"):  # an answer's NaN or infinity is judged, not warned of
+            guard = guarded(weights, out)
+            faint = faint_slip(call, weights, out)
+        if np.allclose(out, expected, rtol=0, atol=SCALE_TOLERANCE) or guard:
             if facts.get("changed_input"):
                 return wrong(f"{call} changed the weights it was given.",
                              "build a new array: `weights / size`, not `weights /= size`: "
@@ -788,6 +816,8 @@ class OwnScale(Judge, specs.OwnScale):
                          "test each row's largest *size*, `np.abs(weights).max(axis=1) == 0`: "
                          "a row's largest value, its first weight or its sum can be 0 in a row "
                          "that is not all zeros.")
+        if faint is not None:
+            return faint
         if np.allclose(out, weights):
             return wrong(f"{call} returned the weights unchanged, not rescaled.",
                          "divide each row by its largest size: `weights / "
@@ -800,9 +830,11 @@ class OwnScale(Judge, specs.OwnScale):
 
 
 #: How far a rescaled weight may be from the reference's, on the scale of -1 to 1: a
-#: sixteenth of one step of a 256-colour map, which changes no tile. A guard added to the
-#: size (`size + 1e-6`) stays within it on the faintest row of the cases (0.005).
+#: sixteenth of one step of a 256-colour map, which changes no tile.
 SCALE_TOLERANCE = 2.5e-4
+#: The largest guard added to every row's size that passes (``size + 1e-6``): on the
+#: RBM's components, whose largest sizes are above 0.005, no tile changes with it.
+GUARD_LIMIT = 1e-6
 #: Where :func:`peaked_rows` puts each row's largest weight: the first and last pixels,
 #: the other corners and the edges, so that a size taken from some pixels only shows.
 _PEAKS = (0, 63, 7, 56, 1, 62, 8, 55, 31)
@@ -825,6 +857,57 @@ def peaked_rows(rng):
     sizes = np.geomspace(0.005, 4, n)
     rng.shuffle(sizes)
     return weights * (sizes / np.abs(weights).max(axis=1))[:, None]
+
+
+def guarded(weights, out):
+    """Whether ``out`` is each row of ``weights`` divided by its size plus a guard.
+
+    A guard of at most :data:`GUARD_LIMIT` (``size + 1e-6``, ``+ 1e-12``), the same for
+    every row, keeps rows of zeros at 0 and changes no tile the notebook draws; faint
+    rows, where it weighs, tell its size.
+    """
+    size = np.abs(weights).max(axis=1, keepdims=True)
+    rows = np.flatnonzero(size[:, 0] > 0)
+    if not rows.size:
+        return False
+    faintest = rows[np.argmin(size[rows, 0])]
+    top = np.abs(out[faintest]).max()
+    if not np.isfinite(top) or top <= 0:
+        return False
+    guard = size[faintest, 0] / top - size[faintest, 0]
+    if not -1e-15 <= guard <= GUARD_LIMIT * (1 + 1e-3):
+        return False
+    expected = np.where(size > 0, weights / (size + max(guard, 0.0)), 0.0)
+    return bool(np.allclose(out, expected, rtol=0, atol=SCALE_TOLERANCE))
+
+
+def faint_slip(call, weights, out):
+    """A wrong() verdict when faint rows (not all 0) came back as zeros, unscaled or divided
+    by a floor on the size, the other rows right; else None."""
+    size = np.abs(weights).max(axis=1)
+    expected = np.where(size[:, None] > 0, weights / np.where(size > 0, size, 1)[:, None], 0.0)
+    right = np.all(np.isclose(out, expected, rtol=0, atol=SCALE_TOLERANCE), axis=1)
+    rows = np.flatnonzero(~right)
+    if not rows.size or not np.all(size[rows] > 0) or size[rows].max() >= 0.01:
+        return None
+    row = int(rows[np.argmax(size[rows])])
+    top = float(np.abs(out[row]).max())
+    floor = np.abs(weights[row]).max() / top if top > 0 else np.inf
+    if top == 0:
+        what = f"set row {row} to zeros"
+    elif np.allclose(out[row], weights[row], rtol=0, atol=SCALE_TOLERANCE * size[row]):
+        what = f"left row {row} as it was"
+    elif np.allclose(out[row], weights[row] / floor, rtol=1e-6, atol=0) and floor > size[row]:
+        what = f"divided row {row} by {floor:.2g} (a floor on the size?), not by its own"
+    else:
+        return None
+    return wrong(f"{call} {what}, though its weights are not all 0 (its largest size is "
+                 f"{size[row]:.1g}): a threshold for \"small enough to count as zero\" took "
+                 "it for a row of zeros.",
+                 "only a row whose weights are all exactly 0 stays 0: divide where the "
+                 "largest size is above 0, `np.divide(weights, size, "
+                 "out=np.zeros_like(weights), where=size > 0)`, with no threshold or floor "
+                 "of your own; a faint component still has a pattern to show.")
 
 
 def row_slip(call, weights, out):
