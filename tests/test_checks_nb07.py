@@ -296,6 +296,33 @@ def test_train_in_periods_that_changes_the_model_s_settings_is_named(change, wor
                  "as it was built")
 
 
+def measured_before_fitting(model, X_train, y_train, X_valid, y_valid, periods):
+    train, valid = [], []
+    for _ in range(periods):
+        if hasattr(model, "classes_"):
+            train.append(log_loss(y_train, model.predict_proba(X_train), labels=CLASSES))
+            valid.append(log_loss(y_valid, model.predict_proba(X_valid), labels=CLASSES))
+        model.partial_fit(X_train, y_train, classes=CLASSES)
+    return train, valid
+
+
+def test_losses_as_text_are_named():
+    # The twenty-second student's FP5: lists of str passed, where an array of them failed.
+    def as_text(*args):
+        train, valid = periods_loop(lambda m, X, y: log_loss(y, m.predict_proba(X),
+                                                             labels=CLASSES))(*args)
+        return [str(x) for x in train], [f"{x}" for x in valid]
+    assert_wrong(verdict("07-train-in-periods", as_text), "as text", "not `str(...)`")
+
+
+def test_losses_measured_before_each_period_are_not_called_a_range_slip():
+    # The twenty-second student's MH9: "`range(1, periods)` runs one time less", though
+    # the loop ran every period and measured before training.
+    result = verdict("07-train-in-periods", measured_before_fitting)
+    assert_wrong(result, "measured before each period's", "*after* each period's")
+    assert "range(1, periods)" not in result.hint
+
+
 def test_fit_with_warm_start_instead_of_partial_fit_is_named():
     result = verdict("07-train-in-periods", fit_with_warm_start)
     assert_wrong(result, "counting one pass", "`fit`", "warm_start=True", "partial_fit")

@@ -39,8 +39,9 @@ def settings_slip(facts):
     return wrong(f"`tuned_linear` was not built as `make_linear` builds it: "
                  f"{', '.join(changed)}.",
                  "build it with `make_linear(BATCH_SIZE, LEARNING_RATE)` and nothing more "
-                 "(no `set_params`): the exercise's knobs are the batch size, the learning rate "
-                 "and the number of periods.")
+                 "(no `set_params`, here or in your `train_in_periods` of exercise 1, whose "
+                 "check names a changed setting too): the exercise's knobs are the batch "
+                 "size, the learning rate and the number of periods.")
 
 
 def model_slip(facts, name, *, linear, before_replay=None):

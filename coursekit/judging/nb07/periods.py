@@ -117,6 +117,11 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         if losses is None:
             return wrong(f"{call} returned None.",
                          "did you forget `return train_losses, valid_losses`?")
+        if _holds_text(losses):
+            return wrong(f"{call} returned the losses as text, not as numbers.",
+                         "append the numbers `log_loss` gives, not `str(...)` or formatted "
+                         "text: the plots below compute with them; format them only when "
+                         "printing.")
         out = as_float_array(losses)
         if out is None or out.ndim != 2 or out.shape[0] != 2:
             if out is not None and out.shape == (periods, 2):
@@ -125,9 +130,17 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
                              "one number per period.")
             return wrong(f"{call} returned {describe_shape(losses)}.",
                          "return two lists of numbers: `return train_losses, valid_losses`.")
+        expected = reference_history(spec, X_train, y_train, X_valid, y_valid, periods)
+        if out.shape[1] == periods - 1 and _trained_in_full(output, expected):
+            # Every period trained, one fewer measured: measured before each period's
+            # partial_fit (skipping the untrained first), not a `range(1, periods)`.
+            return wrong(f"{call} recorded {periods - 1} numbers per part for {periods} "
+                         "periods of training: it measured before each period's "
+                         "`partial_fit`, so the last period's losses are missing.",
+                         "measure both losses *after* each period's `partial_fit`, in "
+                         "the same pass of the loop.")
         if out.shape[1] != periods:
             return _count_slip(call, out.shape[1], periods)
-        expected = reference_history(spec, X_train, y_train, X_valid, y_valid, periods)
         loss = expected["loss"]
         if np.allclose(out, loss, **CLOSE):
             return (self._judge_model(call, output, expected)
@@ -244,6 +257,27 @@ def _settings_slip(spec, call, settings, unless=frozenset()):
 
 def _listed(digits):
     return " and ".join(map(str, digits))
+
+
+def _holds_text(value):
+    """Whether ``value`` (plain data) is or holds a text, at most two levels down."""
+    if isinstance(value, str):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "US"
+    if isinstance(value, (list, tuple)):
+        return any(isinstance(item, str) or (isinstance(item, (list, tuple, np.ndarray))
+                                             and _holds_text(list(item)[:1000]))
+                   for item in list(value)[:1000])
+    return False
+
+
+def _trained_in_full(output, expected):
+    """Whether the model after the call is the one ``expected`` ends with."""
+    final = output.get("final")
+    final = None if final is None else as_float_array(final)
+    return final is not None and final.shape == expected["final"].shape and bool(
+        np.allclose(final, expected["final"], **CLOSE))
 
 
 def _count_slip(call, recorded, periods):
