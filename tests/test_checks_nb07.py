@@ -1,6 +1,8 @@
 """The checks of notebook 07 accept a right answer and reject wrong ones with their own hint."""
 
+import base64
 import warnings
+import zlib
 
 import numpy as np
 import pytest
@@ -1645,3 +1647,90 @@ def test_better_network_of_another_kind_is_not_asked_for_a_seed(monkeypatch, mod
     result = judged(monkeypatch, "07-better-network", answer, with_network(answer))
     assert result.status == checks.WRONG and "random_state" not in result.message, result
     assert "MLPClassifier" in result.message + result.hint
+
+
+# ---------------------------------------------------------------- on MNIST
+
+def mnist_like_parts():
+    """The digits drawn as MNIST draws its images (784 pixels of 8-bit values), split as
+    notebook 07 splits MNIST: the judge has no such images but what the kernel sends."""
+    from coursekit.checks.nb07 import mnist_pixels
+    from coursekit.data import load_digits, stratified_split
+    from coursekit.judging.nb06.parts import digits_as_mnist
+
+    X, y = load_digits()
+    X = mnist_pixels(np.rint(digits_as_mnist(X) * 255).astype(np.uint8))
+    X_rest, X_test, y_rest, y_test = stratified_split(X, y, test_size=0.2, random_state=0)
+    X_train, X_valid, y_train, y_valid = stratified_split(X_rest, y_rest, test_size=0.2,
+                                                          random_state=0)
+    return {"X_train": X_train, "y_train": y_train, "X_valid": X_valid, "y_valid": y_valid,
+            "X_test": X_test, "y_test": y_test}
+
+
+@pytest.fixture(scope="module")
+def mnist_like():
+    return mnist_like_parts()
+
+
+def tuned_on_mnist(parts, X=None, y=None, periods=10):
+    model = trained(make_linear(128, 0.1), periods,
+                    parts["X_train"] if X is None else X, parts["y_train"] if y is None else y)
+    return model, {**parts, "tuned_linear": model, "LINEAR_PERIODS": periods,
+                   "BATCH_SIZE": 128, "LEARNING_RATE": 0.1,
+                   "linear_accuracy": valid_accuracy(model, parts["X_valid"], parts["y_valid"])}
+
+
+def test_on_mnist_the_training_is_replayed_on_the_part_the_kernel_sends(monkeypatch, mnist_like):
+    # The twenty-second student's FP2 and FP3: on MNIST the judge only counted images, so a
+    # model trained on validation images (tiled to the training part's size, or swapped
+    # in) passed. The kernel now sends the training part (compressed 8-bit values).
+    model, names = tuned_on_mnist(mnist_like)
+    result = judged(monkeypatch, "07-tune-linear", model, names)
+    assert result.passed and "replaying its first 10 passes" in result.message, result
+    tiled = {name: np.resize(mnist_like[f"{name}_valid"], mnist_like[f"{name}_train"].shape)
+             for name in ("X", "y")}
+    swapped = {name: mnist_like[f"{name}_train"].copy() for name in ("X", "y")}
+    for name in ("X", "y"):
+        swapped[name][:50] = mnist_like[f"{name}_valid"][:50]
+    for leak in (tiled, swapped):
+        model, names = tuned_on_mnist(mnist_like, leak["X"], leak["y"])
+        assert_wrong(judged(monkeypatch, "07-tune-linear", model, names),
+                     "not the training part as it is", "validation or test part")
+    # A network of exercise 4 too, with the tuned linear model beside it.
+    linear, names = tuned_on_mnist(mnist_like)
+    network = trained(make_network((16,)), 5, *leak.values())
+    names.update(better_network=network, network_accuracy=valid_accuracy(
+        network, mnist_like["X_valid"], mnist_like["y_valid"]))
+    assert_wrong(judged(monkeypatch, "07-better-network", network, names),
+                 "not the training part as it is")
+
+
+def test_on_mnist_a_part_that_is_not_mnist_s_pixels_is_not_sent_and_not_replayed(
+        monkeypatch, mnist_like):
+    from coursekit.checks.nb07 import mnist_training_part
+
+    assert mnist_training_part(mnist_like)["images"] == len(mnist_like["y_train"])
+    for X in (mnist_like["X_train"].astype(np.float32), mnist_like["X_train"] * 0.5,
+              mnist_like["X_train"] + 1e-9):
+        assert mnist_training_part({**mnist_like, "X_train": X}) is None
+    model, names = tuned_on_mnist(mnist_like)
+    names["X_train"] = names["X_train"] * 0.5
+    result = judged(monkeypatch, "07-tune-linear", model, names)
+    assert result.passed and "could not replay" in result.message, result
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda sent: {**sent, "pixels": sent["pixels"][:-8]},
+    lambda sent: {**sent, "images": sent["images"] + 1},
+    lambda sent: {**sent, "pixels": base64.b64encode(zlib.compress(b"\0" * 10**8)).decode()},
+    lambda sent: {**sent, "y": [11] * sent["images"]},
+    lambda sent: {**sent, "pixels": "not base64!"},
+], ids=["cut", "count", "bomb", "labels", "text"])
+def test_on_mnist_a_part_sent_otherwise_is_refused_not_trusted(tamper, mnist_like):
+    from coursekit.checks.nb07 import mnist_training_part
+    from coursekit.judging.nb07.parts import training_part
+
+    sent = mnist_training_part(mnist_like)
+    assert training_part({"pixels": 784, "mnist_train": sent})[0].shape == (
+        len(mnist_like["y_train"]), 784)
+    assert training_part({"pixels": 784, "mnist_train": tamper(sent)}) is None

@@ -3,7 +3,9 @@
 Their judges are in :mod:`coursekit.judging.nb07`.
 """
 
+import base64
 import numbers
+import zlib
 
 import numpy as np
 from sklearn.linear_model import SGDClassifier
@@ -256,6 +258,54 @@ def trained_model_facts(model, namespace):
     return facts
 
 
+#: MNIST's pixels as the course loads them: 8-bit values divided by 255 in float32
+#: (:func:`coursekit.data.load_mnist`), then float64 in notebook 07.
+MNIST_SCALE = np.float32(255)
+
+
+def mnist_pixels(values):
+    """MNIST's float64 pixels from their 8-bit ``values``, exactly as notebook 07 has them.
+
+    Examples
+    --------
+    >>> mnist_pixels(np.array([0, 51, 255], dtype=np.uint8)).tolist()
+    [0.0, 0.20000000298023224, 1.0]
+    """
+    return (values.astype(np.float32) / MNIST_SCALE).astype(np.float64)
+
+
+def mnist_training_part(namespace):
+    """The notebook's MNIST training part, compressed, as plain data; None for the digits.
+
+    The judge has no MNIST images of its own: it replays a training on these. They
+    travel as their 8-bit values, compressed (about a fifth of the bytes), and only
+    when those give the notebook's ``X_train`` back exactly; otherwise (another scaling,
+    float32) None, and the training is not replayed.
+
+    Examples
+    --------
+    >>> mnist_training_part({"X_train": np.zeros((3, 64)), "y_train": np.zeros(3)}) is None
+    True
+    """
+    X, y = namespace.get("X_train"), namespace.get("y_train")
+    if not (isinstance(X, np.ndarray) and isinstance(y, np.ndarray) and X.ndim == 2
+            and X.shape[1] == 784 and X.dtype == np.float64 and y.shape == X.shape[:1]
+            and len(X) <= MNIST_PART_LIMIT):
+        return None
+    values = np.rint(X * 255)
+    if values.min(initial=0) < 0 or values.max(initial=0) > 255:
+        return None
+    values = values.astype(np.uint8)
+    if not np.array_equal(mnist_pixels(values), X):
+        return None
+    packed = base64.b64encode(zlib.compress(values.tobytes(), 6)).decode("ascii")
+    return {"pixels": packed, "images": len(X), "y": plain(y)}
+
+
+#: The most images of a training part sent (the notebook's MNIST part holds 7,500).
+MNIST_PART_LIMIT = 10_000
+
+
 def reported_number(namespace, name):
     """The notebook's variable ``name`` as a float; its type's name when not a number.
 
@@ -299,6 +349,8 @@ class TuneLinear(ExerciseSpec):
         namespace = specs_module.user_namespace()
         facts = tuned_linear_facts(answer, namespace)
         facts["reported"] = reported_number(namespace, "linear_accuracy")
+        if facts.get("pixels") == 784:
+            facts["mnist_train"] = mnist_training_part(namespace)
         return {"value": facts}
 
 
@@ -320,6 +372,8 @@ class BetterNetwork(ExerciseSpec):
             answer, namespace, besides=("better_network",)) if isinstance(answer, MLPClassifier) else []
         # The bar is the tuned linear model of the exercise before, as it is now.
         facts["linear"] = tuned_linear_facts(namespace.get("tuned_linear"), namespace)
+        if 784 in (facts.get("pixels"), facts["linear"].get("pixels")):
+            facts["mnist_train"] = mnist_training_part(namespace)  # for both models
         return {"value": facts}
 
 

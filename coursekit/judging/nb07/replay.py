@@ -10,7 +10,7 @@ from sklearn.neural_network import MLPClassifier
 
 from ...checks.nb07 import CLASSES
 from ...checks.results import wrong
-from .parts import notebook_parts
+from .parts import training_part
 
 #: The most work a replay may cost, in weights times images shown (see :func:`pass_cost`):
 #: about 0.3 to 0.6 s a billion on a busy 2-core machine, so a whole replay takes about 5
@@ -97,16 +97,18 @@ def replay_training(facts):
     settings = dict(facts["settings"])
     # The work is bounded by the weights the model has, not by settings the kernel may
     # have changed after training (a `set_params` to a million units or passes).
-    settings["hidden_layer_sizes"] = tuple(np.shape(w)[1] for w in facts["coefs"][:-1])
-    X, y = notebook_parts()["train"]
-    cost, steps = pass_cost(settings, facts["coefs"], len(X))
+    coefs = facts.get("coefs") or _layer_shapes(facts)
+    settings["hidden_layer_sizes"] = tuple(np.shape(w)[1] for w in coefs[:-1])
+    X, y = training_part(facts)
+    cost, steps = pass_cost(settings, coefs, len(X))
     found = Replay(limit=int(_REPLAY_BUDGET // cost), step_share=steps / cost)
     passes, curve, ways = facts["passes"], facts.get("loss_curve"), _ways(settings)
     if isinstance(curve, list) and curve:
         # The first passes' losses first: cheap, and they already tell other images, another
         # order or other settings, and which way the model was trained.
         prefix = max(1, min(len(curve), PREFIX_PASSES, found.limit, passes))
-        whole = prefix == passes <= found.limit  # then one replay tells its weights too
+        # Then one replay tells its weights too (on MNIST the kernel sends no weights).
+        whole = prefix == passes <= found.limit and "coefs" in facts
         curves = []
 
         def same(model):
@@ -114,6 +116,9 @@ def replay_training(facts):
             return curves[-1] and (not whole or _same_weights(model, facts, passes))
 
         matched = _replay(settings, X, y, prefix, same, ways, first=True)
+        if "coefs" not in facts and matched and matched != "unknown":
+            found.how, found.prefix = "losses", prefix
+            return found
         if whole or matched == "unknown" or not matched:
             return _replayed(found, matched, None if any(curves) else prefix)
         # A `fit` that ends within the first passes goes on the same whichever way follows.
@@ -149,16 +154,29 @@ def _ways(settings):
     return ways + ("fits",) if settings.get("warm_start") is True else ways
 
 
+def _layer_shapes(facts):
+    """The shapes of a model's weights, as arrays that hold none (MNIST's are not sent)."""
+    sizes = [int(facts.get("pixels") or 0), *map(int, facts.get("layers") or []),
+             len(CLASSES)]
+    return [np.broadcast_to(0.0, shape) for shape in zip(sizes[:-1], sizes[1:])]
+
+
 def _unreplayable(facts):
     """Why the model ``facts`` describe cannot be replayed, in words; None when it can."""
     settings = facts.get("settings") or {}
-    if facts.get("pixels") != 64:
-        return "the check has the digits only, not these images"
+    if facts.get("pixels") not in (64, 784):
+        return "the check has the digits' and MNIST's training parts only, not these images"
+    if training_part(facts) is None:
+        return ("the notebook's MNIST training part did not reach the check, as it does "
+                "when `X_train` holds MNIST's pixels as the notebook loads them")
+    if "coefs" not in facts and not facts.get("loss_curve"):
+        return "lbfgs keeps no loss per iteration, and the check has no MNIST weights to compare"
     seed = settings.get("random_state")
     if not isinstance(seed, int) or isinstance(seed, bool):
         return (f"that takes a fixed integer `random_state`, and it has "
                 f"`random_state={seed}`")
-    hidden = tuple(np.shape(w)[1] for w in facts.get("coefs", [])[:-1])
+    hidden = (tuple(np.shape(w)[1] for w in facts["coefs"][:-1]) if "coefs" in facts
+              else tuple(facts.get("layers") or ()))
     if tuple(settings.get("hidden_layer_sizes") or ()) != hidden:
         return (f"its `hidden_layer_sizes` is {tuple(settings.get('hidden_layer_sizes') or ())}"
                 f", but its weights are those of {hidden}: its settings changed after it "
@@ -305,6 +323,8 @@ def replay_slip(facts, name):
     found = replayed_training(facts)
     if found.how == "too long":
         return _too_long_slip(facts, name, found)
+    if found.how == "losses":  # MNIST: its losses, pass by pass, are the replay's
+        return None
     if found.how is not None:
         return None
     count = ("saw as many images as the training part holds, but not" if
@@ -337,7 +357,7 @@ def _too_long_slip(facts, name, found):
     weights = sum(np.size(w) for w in facts["coefs"])
     kind = f"a network with hidden layers {hidden}" if hidden else "a linear model"
     unit = "lbfgs iterations" if lbfgs else "passes over the training part"
-    images = len(notebook_parts()["train"][1])
+    images = len(training_part(facts)[1])
     batch = "" if lbfgs else f" in batches of {_batch(facts['settings'], images)}"
     can = f"at most {found.limit:,} of them" if found.limit else "not even one of them"
     changes = ([] if not found.limit else [f"stop it sooner (`max_iter={found.limit}` at most)"]
@@ -363,4 +383,9 @@ def trained_on_words(facts):
         shown = ("it was shown as many images as the training part holds (which ones"
                  if facts.get("solver") != "lbfgs" else "it is trained (on which images")
         return f"{shown}, the check could not replay: {found.reason})"
+    if found.how == "losses":
+        rest = ("" if found.prefix >= facts["passes"] else
+                f" (of {facts['passes']}; the rest is more than the check replays)")
+        return (f"replaying its first {found.prefix} passes on the training part gives its "
+                f"very losses{rest}")
     return "replaying its training on the training part gives its very weights"
