@@ -46,7 +46,7 @@ def gone(signum, frame):
 
 def children():
     me, found = os.getpid(), []
-    for name in os.listdir("/proc"):
+    for name in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{name}/stat") as file:
                 stat = file.read()
