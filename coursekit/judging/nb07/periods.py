@@ -260,9 +260,8 @@ def _listed(digits):
 
 
 def _holds_text(value):
-    """Whether ``value`` (plain data) is or holds a text, at most two levels down."""
-    if isinstance(value, str):
-        return True
+    """Whether ``value`` (plain data) holds texts; a text alone names what is not plain data
+    (``"<a zip>"``, :func:`~coursekit.checks.wire.plain_or_name`) and is not one."""
     if isinstance(value, np.ndarray):
         return value.dtype.kind in "US"
     if isinstance(value, (list, tuple)):
