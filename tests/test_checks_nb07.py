@@ -315,6 +315,12 @@ def test_losses_as_text_are_named():
                                                              labels=CLASSES))(*args)
         return [str(x) for x in train], [f"{x}" for x in valid]
     assert_wrong(verdict("07-train-in-periods", as_text), "as text", "not `str(...)`")
+    # What is not plain data travels as its type's name: it is not called text.
+    def as_zip(*args):
+        return zip(*periods_loop(lambda m, X, y: log_loss(y, m.predict_proba(X),
+                                                          labels=CLASSES))(*args))
+    result = verdict("07-train-in-periods", as_zip)
+    assert "zip" in result.message and "as text" not in result.message, result
 
 
 def test_losses_measured_before_each_period_are_not_called_a_range_slip():
