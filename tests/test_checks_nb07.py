@@ -1600,6 +1600,37 @@ def test_accuracies_rounded_or_of_the_other_model_are_named_so(monkeypatch):
     assert judged(monkeypatch, "07-better-network", network, namespace).passed
 
 
+def test_an_error_rate_or_a_count_reported_as_accuracy_is_named(monkeypatch):
+    # The twenty-fourth student's MH6: both were called "typed in, another model, or
+    # trained again".
+    model, names = tuned()
+    names["linear_accuracy"] = 1 - valid_accuracy(model)
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names), "error rate",
+                 "the share it gets right")
+    names["linear_accuracy"] = accuracy_score(Y_VALID, model.predict(X_VALID), normalize=False)
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names),
+                 "number of validation images", "not `normalize=False`")
+
+
+def test_unit_weights_that_clips_the_network_s_own_weights_is_named():
+    # The twenty-fourth student's FP1 and FP2: the cases' weights stayed within ±0.5, so a
+    # clip at ±1 written into the network's weights passed; so did a changed output
+    # activation. A case with weights up to about ±2 shows the first.
+    def clipped(network):
+        weights = network.coefs_[0].T
+        np.clip(weights, -1, 1, out=weights)
+        return weights
+
+    def other_activation(network):
+        network.out_activation_ = "logistic"
+        return network.coefs_[0].T
+
+    assert_wrong(verdict("07-unit-weights", clipped), "changed the network's own weights",
+                 "copy it first")
+    assert_wrong(verdict("07-unit-weights", other_activation), "`out_activation_`",
+                 "leave the network")
+
+
 def test_unit_weights_with_the_biases_appended_are_named():
     # MH7: "use the network it was given", though it did.
     def with_biases(network):

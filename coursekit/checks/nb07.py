@@ -134,7 +134,8 @@ def small_network(spec):
     ----------
     spec : dict
         ``{"hidden": int or tuple of int, "pixels": 64, 16 or 128, "images": int,
-        "random_state": int}``; 16 pixels are every fourth pixel of the digits, so
+        "random_state": int}``, and optionally ``"scale"``, a factor for the first
+        layer's weights; 16 pixels are every fourth pixel of the digits, so
         that an answer that assumes 8x8 images shows, and 128 the digits side by side
         with themselves, so that one that assumes 64 pixels shows. A tuple of hidden
         sizes makes several hidden layers, where the first is not ``coefs_[-2]``.
@@ -147,7 +148,11 @@ def small_network(spec):
         X = np.hstack([X, X[:, ::-1]])
     network = MLPClassifier(hidden_layer_sizes=tuple(np.atleast_1d(spec["hidden"]).tolist()),
                             random_state=spec["random_state"])
-    return network.partial_fit(X, y, classes=CLASSES)
+    network.partial_fit(X, y, classes=CLASSES)
+    # Weights well beyond ±1, as a trained network's grow: a clip that writes into the
+    # network's own weights (`np.clip(W, -1, 1, out=W)`) shows.
+    network.coefs_[0] *= spec.get("scale", 1)
+    return network
 
 
 class UnitWeights(ExerciseSpec):
@@ -164,11 +169,14 @@ class UnitWeights(ExerciseSpec):
         # Weights and biases both: either changed makes the network predict otherwise.
         kept = {name: [w.copy() for w in getattr(network, name)]
                 for name in ("coefs_", "intercepts_")}
+        activation = network.out_activation_
         settings = repr(network.get_params())
         seen = (network.t_, network.n_iter_)
         facts = array_facts(func(network))
         facts["changed_network"] = [name for name, arrays in kept.items()
                                     if not _same_arrays(arrays, getattr(network, name, None))]
+        if getattr(network, "out_activation_", None) != activation:
+            facts["changed_network"].append("out_activation_")
         facts["changed_settings"] = repr(network.get_params()) != settings
         # A `fit` or `partial_fit` inside the function trains the notebook's network on:
         # the images it has seen and its passes over them tell that from an assignment.

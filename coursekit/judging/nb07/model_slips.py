@@ -202,6 +202,17 @@ def reported_slip(facts, name, accuracies, model, others=None):
     if abs(reported - 100 * valid) <= 100 * _REPORTED_TOLERANCE:
         return wrong(f"`{name}` = {reported:g} is a percentage.",
                      "give a share between 0 and 1, as `accuracy_score` returns it.")
+    size = accuracies["valid"][0]
+    if abs(reported - (1 - valid)) <= _REPORTED_TOLERANCE:
+        return wrong(f"`{name}` = {reported:g} is `{model}`'s error rate on the validation "
+                     f"part, the share it gets wrong, not its accuracy ({valid:.3f}).",
+                     f"give the share it gets right: `{name} = accuracy_score(y_valid, "
+                     f"{model}.predict(X_valid))`.")
+    if size and reported > 1 and reported == round(valid * size):
+        return wrong(f"`{name}` = {reported:g} is the number of validation images "
+                     f"`{model}` gets right, not their share ({valid:.3f} of {size}).",
+                     f"give the share: `accuracy_score(y_valid, {model}.predict(X_valid))`, "
+                     "not `normalize=False` or a count.")
     rounded = [decimals for decimals in (1, 2) if reported == round(valid, decimals)]
     exact = _part_of(reported, accuracies, 1e-12)
     if exact is not None and 2 in rounded:
@@ -237,7 +248,6 @@ def reported_slip(facts, name, accuracies, model, others=None):
                          f"not of `{model}` ({valid:.3f}).",
                          f"measure `{model}` itself: `{name} = accuracy_score(y_valid, "
                          f"{model}.predict(X_valid))`.")
-    size = accuracies["valid"][0]
     if size and abs(reported * size - round(reported * size)) > _REPORTED_TOLERANCE * size:
         return wrong(f"`{name}` = {reported:g}, but `{model}` scores {valid:.3f} on the "
                      f"validation part, and no count of its {size} images gives {reported:g}: "

@@ -157,8 +157,9 @@ class BetterNetwork(Judge, specs.BetterNetwork):
         shared = [str(n) for n in facts.get("also_named") or []]
         if "network" in shared:
             return wrong("`better_network` is the notebook's own `network`, not a new model: "
-                         "training it further changes `network` too, and the cells below "
-                         "(its tiles, the final test) then read the changed model.",
+                         "it is no network of yours to beat the linear model with, and "
+                         "whatever trains or changes it changes `network` too, which the "
+                         "cells below (its tiles, the final test) read.",
                          "build a new model, e.g. `better_network = make_network()` or "
                          "`copy.deepcopy(network)`, and train that one.")
         verdict = _seed_slip(facts) or model_slip(facts, "better_network", linear=False)

@@ -42,7 +42,10 @@ class UnitWeights(Judge, specs.UnitWeights):
         return [({"hidden": hidden, "pixels": pixels, "images": 200,
                   "random_state": int(rng.integers(1000))},)
                 for hidden, pixels in ((5, 64), (64, 64), (12, 16), ([10, 6], 64), (7, 128),
-                                       (32, 64))]
+                                       (32, 64))] + [
+            # Weights up to about ±2, as a longer training leaves them.
+            ({"hidden": 16, "pixels": 64, "images": 200, "scale": 6,
+              "random_state": int(rng.integers(1000))},)]
 
     def describe_case(self, case):
         (spec,) = case
@@ -145,6 +148,12 @@ def _network_slip(call, facts):
                      "only read the weights, `network.coefs_[0].T`, and leave the network "
                      "as it is; to work with the biases, copy them first "
                      "(`network.intercepts_[0].copy()`).")
+    if isinstance(changed, list) and changed == ["out_activation_"]:
+        return wrong(f"{call} changed the network's `out_activation_`: the network then "
+                     "turns its scores into other probabilities, and the cells below score "
+                     "a changed network.",
+                     "only read the weights, `network.coefs_[0].T`, and leave the network "
+                     "as it is.")
     if changed:
         # Before comparing values: scaling or zeroing `coefs_[0].T` in place changes the
         # weights returned and the network's own, since a transpose is a view.
