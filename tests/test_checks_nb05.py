@@ -251,6 +251,14 @@ def test_rbm_pipeline_a_new_rbm_next_to_the_notebooks_is_named(fitted_pipeline, 
                  "not the notebook's `rbm`", "`rbm` itself")
 
 
+def test_rbm_pipeline_a_tol_that_changes_nothing_is_not_blamed_on_set_params():
+    # The twenty-third student's MH1: `tol=1e-7` in the constructor ends at the weights of
+    # 1e-8, and was told to run the cell again "with no `set_params`", which it had none.
+    answer = rbm_pipeline(LogisticRegression(**{**LOGISTIC_SETTINGS, "tol": 1e-7}))
+    result = pipeline_verdict(answer.fit(X_TRAIN, Y_TRAIN))
+    assert_wrong(result, "or this setting happens to change nothing", "tol")
+
+
 def test_rbm_pipeline_fitted_on_the_test_part_is_caught():
     answer = rbm_pipeline().fit(X_TEST, Y_TEST)
     assert_wrong(pipeline_verdict(answer), "learned other components",
@@ -674,8 +682,8 @@ def own_scale_with_a_floor(weights):
 
 
 def own_scale_guarded(weights):
-    # A tiny guard added to every size moves no tile by a ten-thousandth of its scale.
-    return weights / (np.abs(weights).max(axis=1, keepdims=True) + 1e-6)
+    # A guard added to every size, tiny next to the faintest row, moves no tile.
+    return weights / (np.abs(weights).max(axis=1, keepdims=True) + 1e-12)
 
 
 @pytest.mark.parametrize("answer", [own_scale, own_scale_in_a_loop, own_scale_with_a_floor,
@@ -834,18 +842,26 @@ def test_own_scale_a_threshold_under_the_old_faintest_row_is_named(answer, words
     assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
 
 
-# Guards and thresholds at the scale of float64's rounding are right answers.
+# Guards, floors and thresholds far under the faintest row are right answers.
 @pytest.mark.parametrize("answer", [
-    lambda w: w / (size_of(w) + 1e-6), lambda w: w / (size_of(w) + 1e-8),
-    lambda w: w / (size_of(w) + np.finfo(float).eps), floored(1e-6), zeroed_under(1e-6),
-    zeroed_under(1e-5),
+    lambda w: w / (size_of(w) + 1e-12), lambda w: w / (size_of(w) + np.finfo(float).eps),
+    floored(1e-6), zeroed_under(1e-6), zeroed_under(1e-5),
     lambda w: np.where(np.isclose(size_of(w), 0), 0,
                        w / np.where(np.isclose(size_of(w), 0), 1, size_of(w))),
-], ids=["guard-1e-6", "guard-1e-8", "guard-eps", "floor-1e-6", "zeros-under-1e-6",
-        "zeros-under-1e-5", "isclose"])
-def test_own_scale_guards_and_tiny_thresholds_pass(answer):
+], ids=["guard-1e-12", "guard-eps", "floor-1e-6", "zeros-under-1e-6", "zeros-under-1e-5",
+        "isclose"])
+def test_own_scale_tiny_guards_and_thresholds_pass(answer):
     result = judging.evaluate(judging.get("05-own-scale"), answer)
     assert result.passed, result
+
+
+# The twenty-third student's FP1: `+ 1e-6` passed (a guard was let through up to 1e-6),
+# though a row of 2.7e-5 then reaches only ±0.964 and the text asks for ±1.
+@pytest.mark.parametrize("guard, reach", [(1e-6, "±0.9643"), (1e-8, "±0.9996")])
+def test_own_scale_a_guard_that_keeps_a_faint_row_off_one_is_named(guard, reach):
+    assert_wrong(judging.evaluate(judging.get("05-own-scale"),
+                                  lambda w: w / (size_of(w) + guard)),
+                 f"added {guard:.3g} to every row's size", reach, "np.maximum(size, 1e-12)")
 
 
 def test_own_scale_stored_back_into_the_rbm_is_named(fitted_pipeline, monkeypatch):
@@ -889,7 +905,7 @@ def test_own_scale_answers_right_on_small_cases_only_are_caught(answer, words):
     assert_wrong(judging.evaluate(judging.get("05-own-scale"), answer), *words)
 
 
-@pytest.mark.parametrize("guard", [1e-6, 1e-8, 1e-12])
+@pytest.mark.parametrize("guard", [1e-10, 1e-12, 1e-15])
 def test_own_scale_a_tiny_guard_added_to_the_size_passes(guard):
     result = judging.evaluate(judging.get("05-own-scale"), lambda w: w / (size_of(w) + guard))
     assert result.passed, result
