@@ -308,6 +308,25 @@ def measured_before_fitting(model, X_train, y_train, X_valid, y_valid, periods):
     return train, valid
 
 
+def by_hand(guard=0.0, clip=0.0):
+    def measure(model, X, y):
+        right = model.predict_proba(X)[np.arange(len(y)), y]
+        return -np.mean(np.log(np.clip(right, clip, 1) + guard))
+    return periods_loop(measure)
+
+
+@pytest.mark.parametrize("answer", [
+    by_hand(guard=1e-9), by_hand(clip=1e-7),
+    periods_loop(lambda m, X, y: log_loss(y, m.predict_proba(X).astype(np.float32),
+                                          labels=CLASSES)),
+], ids=["guard", "clip", "float32"])
+def test_losses_measured_otherwise_on_a_right_model_are_named(answer):
+    # The twenty-fourth student's MH1: a loss written out with a guard against log(0) was
+    # told to stop shuffling; the model ends right, so the measuring is what differs.
+    assert_wrong(verdict("07-train-in-periods", answer), "trained the model right",
+                 "measured losses that differ", "log_loss(y, model.predict_proba(X)")
+
+
 def test_losses_as_text_are_named():
     # The twenty-second student's FP5: lists of str passed, where an array of them failed.
     def as_text(*args):

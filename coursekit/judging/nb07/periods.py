@@ -149,7 +149,8 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         # settings, beside the history it should have.
         return self._diagnose(case, call, out, {**expected, "answer_seen": output.get("seen"),
                                                 "answer_dtype": output.get("dtype"),
-                                                "answer_settings": output.get("settings")})
+                                                "answer_settings": output.get("settings"),
+                                                "answer_final": output.get("final")})
 
     @staticmethod
     def _judge_model(call, output, expected):
@@ -180,7 +181,8 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
         # `max_iter=1`, which period_slip names itself.
         if settings is not None:
             return settings
-        for slip in (rounding_slip, dtype_slip, part_slip, unit_slip, period_slip, data_slip):
+        for slip in (rounding_slip, dtype_slip, part_slip, unit_slip, _measure_slip,
+                     period_slip, data_slip):
             verdict = slip(case, call, out, expected)
             if verdict is not None:
                 return verdict
@@ -269,6 +271,32 @@ def _holds_text(value):
                                              and _holds_text(list(item)[:1000]))
                    for item in list(value)[:1000])
     return False
+
+
+#: How far (relatively) losses measured otherwise than `log_loss` may lie from its own
+#: to be named a near miss of it (a guard of 1e-9 or a clip at 1e-7 lands within 2 %).
+_NEAR = 0.2
+
+
+def _measure_slip(case, call, out, expected):
+    """The model ends right, the losses differ: they were measured otherwise, else None.
+
+    After the slips that name a way of measuring (rounding, another part, log2): a loss
+    written out with a guard of its own against log(0) (``+ 1e-9``, a clip), or on
+    probabilities made float32, lands near `log_loss`'s without being it.
+    """
+    if not _trained_in_full({"final": expected.get("answer_final")}, expected):
+        return None
+    loss = expected["loss"]
+    worst = float(np.max(np.abs(out - loss) / np.maximum(np.abs(loss), 1e-12)))
+    if not worst <= _NEAR:  # another measure altogether: the general message says so
+        return None
+    return wrong(f"{call} trained the model right, one `partial_fit` per period, but "
+                 f"measured losses that differ from `log_loss`'s by up to {worst:.1%}: was "
+                 "the loss written out by hand (with a guard of its own against log(0), "
+                 "such as `+ 1e-9` or a clip), or measured on other probabilities?",
+                 "measure with `log_loss(y, model.predict_proba(X), labels=np.arange(10))` "
+                 "itself, on the probabilities as `predict_proba` gives them.")
 
 
 def _trained_in_full(output, expected):
