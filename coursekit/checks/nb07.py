@@ -13,6 +13,7 @@ from sklearn.neural_network import MLPClassifier
 
 from ..data import load_digits
 from . import spec as specs_module
+from .nb06 import mnist_training_part as mnist_arrays
 from .spec import ExerciseSpec, QuestionSpec, array_facts
 from .wire import plain, plain_or_name
 
@@ -295,11 +296,10 @@ def mnist_training_part(namespace):
     >>> mnist_training_part({"X_train": np.zeros((3, 64)), "y_train": np.zeros(3)}) is None
     True
     """
-    X, y = namespace.get("X_train"), namespace.get("y_train")
-    if not (isinstance(X, np.ndarray) and isinstance(y, np.ndarray) and X.ndim == 2
-            and X.shape[1] == 784 and X.dtype == np.float64 and y.shape == X.shape[:1]
-            and len(X) <= MNIST_PART_LIMIT):
+    arrays = mnist_arrays(namespace)  # notebook 06's test: 784 pixels, a label each
+    if arrays is None or arrays["X"].dtype != np.float64 or len(arrays["X"]) > MNIST_PART_LIMIT:
         return None
+    X, y = arrays["X"], arrays["y"]
     values = np.rint(X * 255)
     if values.min(initial=0) < 0 or values.max(initial=0) > 255:
         return None

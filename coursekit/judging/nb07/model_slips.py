@@ -184,6 +184,25 @@ def seen_slip(facts, name):
                  f"training part show {passes * n_fit:,}.", hint)
 
 
+def _other_measure_slip(name, reported, valid, size, model):
+    """A wrong() verdict when ``reported`` is the validation accuracy measured as a
+    percentage, an error rate or a count of images, else None."""
+    if abs(reported - 100 * valid) <= 100 * _REPORTED_TOLERANCE:
+        return wrong(f"`{name}` = {reported:g} is a percentage.",
+                     "give a share between 0 and 1, as `accuracy_score` returns it.")
+    if abs(reported - (1 - valid)) <= _REPORTED_TOLERANCE:
+        return wrong(f"`{name}` = {reported:g} is `{model}`'s error rate on the validation "
+                     f"part, the share it gets wrong, not its accuracy ({valid:.3f}).",
+                     f"give the share it gets right: `{name} = accuracy_score(y_valid, "
+                     f"{model}.predict(X_valid))`.")
+    if size and reported > 1 and reported == round(valid * size):
+        return wrong(f"`{name}` = {reported:g} is the number of validation images "
+                     f"`{model}` gets right, not their share ({valid:.3f} of {size}).",
+                     f"give the share: `accuracy_score(y_valid, {model}.predict(X_valid))`, "
+                     "not `normalize=False` or a count.")
+    return None
+
+
 def reported_slip(facts, name, accuracies, model, others=None):
     """A wrong() verdict when the reported accuracy is not the validation accuracy, else None.
 
@@ -199,20 +218,10 @@ def reported_slip(facts, name, accuracies, model, others=None):
     valid = accuracies["valid"][1]
     if abs(reported - valid) <= _REPORTED_TOLERANCE:
         return None
-    if abs(reported - 100 * valid) <= 100 * _REPORTED_TOLERANCE:
-        return wrong(f"`{name}` = {reported:g} is a percentage.",
-                     "give a share between 0 and 1, as `accuracy_score` returns it.")
     size = accuracies["valid"][0]
-    if abs(reported - (1 - valid)) <= _REPORTED_TOLERANCE:
-        return wrong(f"`{name}` = {reported:g} is `{model}`'s error rate on the validation "
-                     f"part, the share it gets wrong, not its accuracy ({valid:.3f}).",
-                     f"give the share it gets right: `{name} = accuracy_score(y_valid, "
-                     f"{model}.predict(X_valid))`.")
-    if size and reported > 1 and reported == round(valid * size):
-        return wrong(f"`{name}` = {reported:g} is the number of validation images "
-                     f"`{model}` gets right, not their share ({valid:.3f} of {size}).",
-                     f"give the share: `accuracy_score(y_valid, {model}.predict(X_valid))`, "
-                     "not `normalize=False` or a count.")
+    verdict = _other_measure_slip(name, reported, valid, size, model)
+    if verdict is not None:
+        return verdict
     rounded = [decimals for decimals in (1, 2) if reported == round(valid, decimals)]
     exact = _part_of(reported, accuracies, 1e-12)
     if exact is not None and 2 in rounded:

@@ -114,22 +114,10 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
                          "assignment into them): the notebook uses them again for the next "
                          "model.")
         losses = output.get("losses")
-        if losses is None:
-            return wrong(f"{call} returned None.",
-                         "did you forget `return train_losses, valid_losses`?")
-        if _holds_text(losses):
-            return wrong(f"{call} returned the losses as text, not as numbers.",
-                         "append the numbers `log_loss` gives, not `str(...)` or formatted "
-                         "text: the plots below compute with them; format them only when "
-                         "printing.")
+        verdict = _form_slip(call, losses, periods)
+        if verdict is not None:
+            return verdict
         out = as_float_array(losses)
-        if out is None or out.ndim != 2 or out.shape[0] != 2:
-            if out is not None and out.shape == (periods, 2):
-                return wrong(f"{call} returned {periods} pairs, one per period.",
-                             "return two lists, `train_losses, valid_losses`, each with "
-                             "one number per period.")
-            return wrong(f"{call} returned {describe_shape(losses)}.",
-                         "return two lists of numbers: `return train_losses, valid_losses`.")
         expected = reference_history(spec, X_train, y_train, X_valid, y_valid, periods)
         if out.shape[1] == periods - 1 and _trained_in_full(output, expected):
             # Every period trained, one fewer measured: measured before each period's
@@ -230,6 +218,27 @@ def lacking_words(case, *, labels=False):
                 "or `np.unique(y_train)`,")
         return f"{where}, so {ways} leave that digit out"
     return f"{where}, so {ways} {'leave' if both else 'leaves'} that digit out"
+
+
+def _form_slip(call, losses, periods):
+    """A wrong() verdict when the losses returned are not two rows of numbers, else None."""
+    if losses is None:
+        return wrong(f"{call} returned None.",
+                     "did you forget `return train_losses, valid_losses`?")
+    if _holds_text(losses):
+        return wrong(f"{call} returned the losses as text, not as numbers.",
+                     "append the numbers `log_loss` gives, not `str(...)` or formatted "
+                     "text: the plots below compute with them; format them only when "
+                     "printing.")
+    out = as_float_array(losses)
+    if out is not None and out.ndim == 2 and out.shape[0] == 2:
+        return None
+    if out is not None and out.shape == (periods, 2):
+        return wrong(f"{call} returned {periods} pairs, one per period.",
+                     "return two lists, `train_losses, valid_losses`, each with "
+                     "one number per period.")
+    return wrong(f"{call} returned {describe_shape(losses)}.",
+                 "return two lists of numbers: `return train_losses, valid_losses`.")
 
 
 #: The settings that `fit` per period needs changed (named by its own slip).
