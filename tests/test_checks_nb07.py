@@ -1631,6 +1631,13 @@ def test_an_error_rate_or_a_count_reported_as_accuracy_is_named(monkeypatch):
                  "number of validation images", "not `normalize=False`")
 
 
+def test_unit_weights_squeezed_loses_the_row_of_a_one_unit_network():
+    # The twenty-sixth student's FP1: no case had one unit, where `(1, 64)` squeezes to
+    # `(64,)` and `plot_weight_tiles` fails.
+    result = verdict("07-unit-weights", lambda network: np.squeeze(network.coefs_[0].T))
+    assert_wrong(result, "1 hidden units", "(64,)")
+
+
 def test_unit_weights_that_clips_the_network_s_own_weights_is_named():
     # The twenty-fourth student's FP1 and FP2: the cases' weights stayed within ±0.5, so a
     # clip at ±1 written into the network's weights passed; so did a changed output

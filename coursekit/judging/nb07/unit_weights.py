@@ -45,6 +45,9 @@ class UnitWeights(Judge, specs.UnitWeights):
                                        (32, 64))] + [
             # Weights up to about ±2, as a longer training leaves them.
             ({"hidden": 16, "pixels": 64, "images": 200, "scale": 6,
+              "random_state": int(rng.integers(1000))},),
+            # One unit: a squeeze (`np.squeeze`, `.squeeze()`) loses its row.
+            ({"hidden": 1, "pixels": 64, "images": 200,
               "random_state": int(rng.integers(1000))},)]
 
     def describe_case(self, case):
@@ -95,7 +98,8 @@ class UnitWeights(Judge, specs.UnitWeights):
             return wrong(f"{call} returned `coefs_[0]` as it is: one row per *pixel*, one "
                          "column per unit.",
                          "transpose it, `network.coefs_[0].T`, to get one row per unit.")
-        if out.shape == expected.shape and np.allclose(out, first.reshape(expected.shape)):
+        if out.shape == expected.shape and np.allclose(out, first.reshape(expected.shape)) \
+                and not np.allclose(out, expected):  # one unit: a reshape is the transpose
             return wrong(f"{call} reshaped `coefs_[0]` to one row per unit: that keeps the "
                          "numbers in their order and cuts them into rows, mixing the units' "
                          "weights.",
