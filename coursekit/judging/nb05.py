@@ -267,12 +267,17 @@ class RbmPipeline(Judge, specs.RbmPipeline):
                 _is_reference_fit(facts.get("logistic_weights"))):
             # Either the settings changed after the fit, or this one changed nothing in
             # it (a `tol` of 1e-7 ends where 1e-8 does): both are named.
-            return wrong("the logistic regression's weights are those the asked-for settings "
-                         "give, but its settings are others: they were changed after the "
-                         "pipeline's fit (with `set_params`), or this setting happens to "
-                         "change nothing in this fit. " + verdict.message,
-                         f"{verdict.hint} Then run the pipeline's cell again, with no "
-                         "`set_params` after its fit.")
+            asked = {**LogisticRegression().get_params(), **LOGISTIC_SETTINGS}
+            different = [f"`{name}={logistic.get(name)!r}`" for name, value in asked.items()
+                         if name in logistic and not _same_setting(logistic[name], value)]
+            return wrong("the logistic regression's weights are those the settings the text "
+                         "asks for give (`C=6000, solver=\"newton-cholesky\", tol=1e-8`), "
+                         f"but its settings say {', '.join(different) or 'otherwise'}: they "
+                         "were changed after the pipeline's fit (with `set_params`), or the "
+                         "difference happens to change nothing in this fit.",
+                         "build it with the settings the text gives, `LogisticRegression("
+                         "C=6000, solver=\"newton-cholesky\", tol=1e-8)`, and run the "
+                         "pipeline's cell again, with no `set_params` after its fit.")
         if verdict is not None:
             return verdict
         if not facts["fitted"]:
