@@ -1631,6 +1631,20 @@ def test_an_error_rate_or_a_count_reported_as_accuracy_is_named(monkeypatch):
                  "number of validation images", "not `normalize=False`")
 
 
+@pytest.mark.parametrize("fill", [0.1, 1.0])
+def test_confusion_rates_with_a_filled_empty_row_are_named(fill):
+    # The twenty-fourth and twenty-sixth students' MH: the row of a digit without images,
+    # filled with 0.1 (or 1 on the diagonal), got "count, then divide each row".
+    def filled(y_true, y_pred):
+        rates = confusion_matrix(y_true, y_pred, labels=range(10), normalize="true")
+        for digit in range(10):
+            if not (np.asarray(y_true) == digit).any():
+                rates[digit] = 0.1 if fill == 0.1 else np.eye(10)[digit]
+        return rates
+    assert_wrong(verdict("07-confusion-rates", filled), "which has no image here",
+                 "leave the row of a digit without images at 0")
+
+
 def test_unit_weights_squeezed_loses_the_row_of_a_one_unit_network():
     # The twenty-sixth student's FP1: no case had one unit, where `(1, 64)` squeezes to
     # `(64,)` and `plot_weight_tiles` fails.
@@ -1749,7 +1763,7 @@ def test_on_mnist_the_training_is_replayed_on_the_part_the_kernel_sends(monkeypa
     # in) passed. The kernel now sends the training part (compressed 8-bit values).
     model, names = tuned_on_mnist(mnist_like)
     result = judged(monkeypatch, "07-tune-linear", model, names)
-    assert result.passed and "replaying its first 10 passes" in result.message, result
+    assert result.passed and "gives its very weights" in result.message, result
     tiled = {name: np.resize(mnist_like[f"{name}_valid"], mnist_like[f"{name}_train"].shape)
              for name in ("X", "y")}
     swapped = {name: mnist_like[f"{name}_train"].copy() for name in ("X", "y")}
@@ -1766,6 +1780,31 @@ def test_on_mnist_the_training_is_replayed_on_the_part_the_kernel_sends(monkeypa
         network, mnist_like["X_valid"], mnist_like["y_valid"]))
     assert_wrong(judged(monkeypatch, "07-better-network", network, names),
                  "not the training part as it is")
+
+
+def test_on_mnist_a_leak_after_the_first_passes_or_weights_changed_after_are_caught(
+        monkeypatch, mnist_like):
+    # The twenty-seventh student's FP1 to FP5: on MNIST the judge compared the first 20
+    # passes' losses only, so validation rows after them, or weights edited after the
+    # training, passed. It now replays the whole training and compares the weights, as on
+    # the digits.
+    mixed = {name: mnist_like[f"{name}_train"].copy() for name in ("X", "y")}
+    for name in ("X", "y"):
+        mixed[name][:200] = mnist_like[f"{name}_valid"][:200]
+    model, names = tuned_on_mnist(mnist_like, periods=22)
+    for _ in range(3):
+        model.partial_fit(mixed["X"], mixed["y"])
+    names["LINEAR_PERIODS"] = 25
+    names["linear_accuracy"] = valid_accuracy(model, mnist_like["X_valid"],
+                                              mnist_like["y_valid"])
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names),
+                 "not the training part as it is")
+    model, names = tuned_on_mnist(mnist_like)
+    model.intercepts_[-1] += 0.5
+    names["linear_accuracy"] = valid_accuracy(model, mnist_like["X_valid"],
+                                              mnist_like["y_valid"])
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names),
+                 "ends with other weights")
 
 
 def test_on_mnist_a_part_that_is_not_mnist_s_pixels_is_not_sent_and_not_replayed(

@@ -199,6 +199,11 @@ PARTS = {"train": ("X_train", "y_train"), "valid": ("X_valid", "y_valid"),
          "test": ("X_test", "y_test")}
 
 
+#: The most weights of a network on MNIST sent to the judge (3.2 MB): one of 400 hidden
+#: units; a replay of a larger one's pass over 7,500 images costs more than the judge
+#: replays of any training but the shortest.
+MNIST_WEIGHTS_SENT = 320_000
+
 #: The first passes of a model's loss curve that travel to the judge: as many as it
 #: may replay of a long training, bounded whatever the model ran.
 LOSS_CURVE_KEPT = 20
@@ -256,7 +261,9 @@ def trained_model_facts(model, namespace):
         # The loss of each pass tells the images it was made on: a training longer than
         # the judge replays is compared pass by pass over its first passes.
         facts["loss_curve"] = [float(loss) for loss in curve[:LOSS_CURVE_KEPT]]
-    if facts["pixels"] == 64:
+    # The weights, so that the judge compares a replay's with them: on MNIST only up to
+    # MNIST_WEIGHTS_SENT (a larger network costs more than a replay may anyway).
+    if facts["pixels"] == 64 or sum(w.size for w in model.coefs_) <= MNIST_WEIGHTS_SENT:
         facts["coefs"] = [plain(w) for w in model.coefs_]
         facts["intercepts"] = [plain(b) for b in model.intercepts_]
     facts["parts"] = {}

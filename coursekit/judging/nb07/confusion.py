@@ -105,9 +105,22 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
                          "(a digit that is never predicted gets an empty row).",
                          "pass the true labels first: `confusion_matrix(y_true, y_pred, "
                          "labels=range(10))`.")
-        return wrong("the shares differ from those of the true digits' images.",
-                     "count with `confusion_matrix(y_true, y_pred, labels=range(10))`, then "
-                     "divide each row by its total (or pass `normalize=\"true\"`).")
+        return _empty_row_slip(out, counts, expected) or wrong(
+            "the shares differ from those of the true digits' images.",
+            "count with `confusion_matrix(y_true, y_pred, labels=range(10))`, then divide "
+            "each row by its total (or pass `normalize=\"true\"`).")
+
+
+def _empty_row_slip(out, counts, expected):
+    """A wrong() verdict when only the rows of digits without images are off, else None."""
+    empty = counts.sum(axis=1) == 0
+    if not empty.any() or not _same_rates(out[~empty], expected[~empty]):
+        return None
+    digit = int(np.flatnonzero(empty)[0])
+    return wrong(f"every row is right but that of digit {digit}, which has no image here: it "
+                 f"holds {np.round(out[digit], 3).tolist()}, shares of no image at all.",
+                 "leave the row of a digit without images at 0 (as `normalize=\"true\"` "
+                 "does) or NaN (0 divided by 0): there is nothing to share out.")
 
 
 def _short_labels(out, y_true, y_pred):

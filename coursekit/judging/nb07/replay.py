@@ -94,6 +94,8 @@ def replay_training(facts):
     reason = _unreplayable(facts)
     if reason is not None:
         return Replay("unknown", reason=reason)
+    if "coefs" not in facts:  # a network on MNIST too large to send, or to replay
+        return Replay("too long")
     settings = dict(facts["settings"])
     # The work is bounded by the weights the model has, not by settings the kernel may
     # have changed after training (a `set_params` to a million units or passes).
@@ -107,8 +109,7 @@ def replay_training(facts):
         # The first passes' losses first: cheap, and they already tell other images, another
         # order or other settings, and which way the model was trained.
         prefix = max(1, min(len(curve), PREFIX_PASSES, found.limit, passes))
-        # Then one replay tells its weights too (on MNIST the kernel sends no weights).
-        whole = prefix == passes <= found.limit and "coefs" in facts
+        whole = prefix == passes <= found.limit  # then one replay tells its weights too
         curves = []
 
         def same(model):
@@ -116,9 +117,6 @@ def replay_training(facts):
             return curves[-1] and (not whole or _same_weights(model, facts, passes))
 
         matched = _replay(settings, X, y, prefix, same, ways, first=True)
-        if "coefs" not in facts and matched and matched != "unknown":
-            found.how, found.prefix = "losses", prefix
-            return found
         if whole or matched == "unknown" or not matched:
             return _replayed(found, matched, None if any(curves) else prefix)
         # A `fit` that ends within the first passes goes on the same whichever way follows.
@@ -169,8 +167,6 @@ def _unreplayable(facts):
     if training_part(facts) is None:
         return ("the notebook's MNIST training part did not reach the check, as it does "
                 "when `X_train` holds MNIST's pixels as the notebook loads them")
-    if "coefs" not in facts and not facts.get("loss_curve"):
-        return "lbfgs keeps no loss per iteration, and the check has no MNIST weights to compare"
     seed = settings.get("random_state")
     if not isinstance(seed, int) or isinstance(seed, bool):
         return (f"that takes a fixed integer `random_state`, and it has "
@@ -323,8 +319,6 @@ def replay_slip(facts, name):
     found = replayed_training(facts)
     if found.how == "too long":
         return _too_long_slip(facts, name, found)
-    if found.how == "losses":  # MNIST: its losses, pass by pass, are the replay's
-        return None
     if found.how is not None:
         return None
     count = ("saw as many images as the training part holds, but not" if
@@ -353,8 +347,9 @@ def replay_slip(facts, name):
 def _too_long_slip(facts, name, found):
     """The wrong() verdict for a training longer than the check replays (``found.limit``)."""
     lbfgs = facts.get("solver") == "lbfgs"
-    hidden = tuple(np.shape(w)[1] for w in facts["coefs"][:-1])
-    weights = sum(np.size(w) for w in facts["coefs"])
+    coefs = facts.get("coefs") or _layer_shapes(facts)
+    hidden = tuple(np.shape(w)[1] for w in coefs[:-1])
+    weights = sum(np.size(w) for w in coefs)
     kind = f"a network with hidden layers {hidden}" if hidden else "a linear model"
     unit = "lbfgs iterations" if lbfgs else "passes over the training part"
     images = len(training_part(facts)[1])
@@ -383,9 +378,4 @@ def trained_on_words(facts):
         shown = ("it was shown as many images as the training part holds (which ones"
                  if facts.get("solver") != "lbfgs" else "it is trained (on which images")
         return f"{shown}, the check could not replay: {found.reason})"
-    if found.how == "losses":
-        rest = ("" if found.prefix >= facts["passes"] else
-                f" (of {facts['passes']}; the rest is more than the check replays)")
-        return (f"replaying its first {found.prefix} passes on the training part gives its "
-                f"very losses{rest}")
     return "replaying its training on the training part gives its very weights"

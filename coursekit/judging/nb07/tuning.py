@@ -138,8 +138,8 @@ def _seed_slip(facts):
         return None
     return wrong(f"`better_network` has `random_state={seed}`: without a fixed seed its "
                  "training gives other weights at every run, so neither you nor the check "
-                 "can repeat it (on the digits the check replays it to see which images it "
-                 "learned from).",
+                 "can repeat it (the check replays it to see which images it learned "
+                 "from).",
                  "build it with a fixed integer seed, as `make_network()` does, e.g. "
                  "`MLPClassifier(..., random_state=0)`, then train it again.")
 
