@@ -213,10 +213,10 @@ def trained_model_facts(model, namespace):
     """Plain facts about a trained :class:`~sklearn.neural_network.MLPClassifier`.
 
     Its settings, what it has seen (``t_``, the images shown to the solver, and
-    its passes over them), and its weights when the images have 64
-    pixels, so that the judge can recompute its accuracy on parts of its own. For
-    other images (MNIST, which the judge does not have) the accuracy on each of the
-    notebook's parts in ``namespace`` is measured here instead.
+    its passes over them), its weights (all of them on the digits, up to
+    :data:`MNIST_WEIGHTS_SENT` on MNIST), so that the judge can replay the training
+    and compare, and its accuracy on each of the notebook's parts in ``namespace``
+    (the judge has no MNIST images of its own to measure it on).
 
     Examples
     --------
@@ -278,6 +278,9 @@ def trained_model_facts(model, namespace):
 #: (:func:`coursekit.data.load_mnist`), then float64 in notebook 07.
 MNIST_SCALE = np.float32(255)
 
+#: The most images of a training part sent (the notebook's MNIST part holds 7,500).
+MNIST_PART_LIMIT = 10_000
+
 
 def mnist_pixels(values):
     """MNIST's float64 pixels from their 8-bit ``values``, exactly as notebook 07 has them.
@@ -316,9 +319,6 @@ def mnist_training_part(namespace):
     packed = base64.b64encode(zlib.compress(values.tobytes(), 6)).decode("ascii")
     return {"pixels": packed, "images": len(X), "y": plain(y)}
 
-
-#: The most images of a training part sent (the notebook's MNIST part holds 7,500).
-MNIST_PART_LIMIT = 10_000
 
 
 def reported_number(namespace, name):

@@ -768,7 +768,7 @@ class OwnScale(Judge, specs.OwnScale):
         # does a guard added to the size that moves no row by more (`size + 1e-12`); one
         # that keeps a faint row off ±1 (`+ 1e-6` on 2.7e-5) does not, as the text says.
         with np.errstate(all="ignore"):  # an answer's NaN or infinity is judged, not warned of
-            faint = faint_slip(call, weights, out)
+            faint = faint_slip(call, weights, expected, out)
         if np.allclose(out, expected, rtol=0, atol=SCALE_TOLERANCE):
             if facts.get("changed_input"):
                 return wrong(f"{call} changed the weights it was given.",
@@ -864,11 +864,11 @@ def peaked_rows(rng):
     return weights * (sizes / np.abs(weights).max(axis=1))[:, None]
 
 
-def faint_slip(call, weights, out):
+def faint_slip(call, weights, expected, out):
     """A wrong() verdict when faint rows (not all 0) came back as zeros, unscaled or divided
-    by a floor on the size, the other rows right; else None."""
+    by a floor on the size, the other rows right (``expected``, the rows each divided by
+    its own size); else None."""
     size = np.abs(weights).max(axis=1)
-    expected = np.where(size[:, None] > 0, weights / np.where(size > 0, size, 1)[:, None], 0.0)
     right = np.all(np.isclose(out, expected, rtol=0, atol=SCALE_TOLERANCE), axis=1)
     rows = np.flatnonzero(~right)
     if not rows.size or not np.all(size[rows] > 0) or size[rows].max() >= 0.01:
