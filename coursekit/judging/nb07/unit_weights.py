@@ -190,7 +190,7 @@ class WhatTilesShow(Question, specs.WhatTilesShow):
               "the tiles after 1,000 steps differ clearly from those after 10: the first "
               "layer learned, and the output layer builds on what it found."),
         "d": ("The average image of each digit, as in notebook 02.",
-              "there are more units than digits (32 here, 112 on MNIST), and the tiles are "
+              "there are more units than digits (32 on the digits, 112 on MNIST), and the tiles are "
               "red and blue patterns, not averages of ink."),
     }
     right = "b"
