@@ -44,7 +44,12 @@ def with_copies(images, direction):
     return out
 
 
-@pytest.mark.parametrize("answer", [by_slicing, by_padding, with_copies])
+def in_float32(images, direction):
+    # Another correct way: float32 keeps every pixel of the course's images closely enough.
+    return by_slicing(images, direction).astype(np.float32)
+
+
+@pytest.mark.parametrize("answer", [by_slicing, by_padding, with_copies, in_float32])
 def test_right_answers_pass(answer):
     result = verdict(answer)
     assert result.passed, result
@@ -108,6 +113,20 @@ WRONG = [
     (lambda images, d: "left", "not an array of numbers", "numpy array"),
     (lambda images, d: object(), "returned a value of type object, not an array", "numpy array"),
     (lambda images, d: print(by_slicing(images, d)), "returned None", "forget `return`"),
+    # The right shift in the wrong type or container: named as such, not as a wrong shift.
+    (lambda images, d: by_slicing(images, d).astype(bool), "returned True and False",
+     "no `.astype(bool)`"),
+    (lambda images, d: by_slicing(images, d) > 0, "returned True and False", "`> 0`"),
+    (lambda images, d: by_slicing(images, d).astype(np.float16), "returned float16 values",
+     "convert nothing"),
+    (lambda images, d: by_slicing(images, d).astype(int), "returned whole numbers",
+     "no `.astype(int)`"),
+    (lambda images, d: (by_slicing(images, d),), "returned a tuple holding the right array",
+     "no comma after it"),
+    (lambda images, d: [by_slicing(images, d)], "returned a list holding the right array",
+     "no brackets"),
+    (lambda images, d: [by_slicing(images, d)] * 2, "returned shape (2, 3, 8, 8)",
+     "one shifted 8x8"),
 ]
 
 

@@ -98,6 +98,13 @@ class Nudge(Judge, specs.Nudge):
                          "return a numpy array of the same shape as `images`.")
         expected = reference_nudge(images, direction)
         if out.shape != images.shape:
+            kind = collected.get("type")
+            if (kind in ("tuple", "list") and out.shape == (1, *images.shape)
+                    and np.allclose(out[0], expected)):
+                return wrong(f"{call} returned a {kind} holding the right "
+                             f"array, not the array itself.",
+                             "return the array on its own: no comma after it (`return out,` "
+                             "makes a tuple) and no brackets around it.")
             if out.size == images.size and np.allclose(out.reshape(images.shape), expected):
                 return wrong(f"{call} has the right pixels but shape {out.shape}.",
                              f"return the shape you were given, {images.shape}: "
@@ -110,7 +117,20 @@ class Nudge(Judge, specs.Nudge):
                          "and copy the shifted pixels into it.")
         if np.allclose(out, expected):
             return not_an_array(collected, call, "(n, 8, 8)")
-        if np.asarray(output).dtype.kind in "iub" and np.allclose(out, np.trunc(expected)):
+        dtype = np.asarray(output).dtype
+        if dtype.kind == "b" and np.array_equal(out, expected != 0):
+            return wrong(f"{call} returned True and False, not pixel values: every pixel "
+                         "with ink became 1.",
+                         "keep the images' own type: no `.astype(bool)` and no comparison "
+                         "such as `> 0`; start from `np.zeros_like(images)` and copy the "
+                         "pixels as they are.")
+        if dtype.kind == "f" and dtype.itemsize < 4 and np.allclose(
+                out, expected.astype(dtype), rtol=0, atol=0):
+            return wrong(f"{call} returned {dtype} values: they keep about three "
+                         "significant digits, so the pixels were rounded.",
+                         "keep the images' own type: start from `np.zeros_like(images)`, "
+                         "which has the type of `images`, and convert nothing.")
+        if dtype.kind in "iu" and np.allclose(out, np.trunc(expected)):
             return wrong(f"{call} returned whole numbers: the pixels, fractions in [0, 1], "
                          "were cut down to 0.",
                          "keep the images' own type: no `.astype(int)`, and start from "
