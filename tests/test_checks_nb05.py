@@ -728,6 +728,10 @@ def nan_for_zeros(weights):
     (lambda w: own_scale(w) if False else w / np.where(w.max(axis=1, keepdims=True) == 0, 1,
                                                        w.max(axis=1, keepdims=True)),
      ("largest *value*", "np.abs")),
+    # The size of each row's smallest weight, guarded (the twenty-fifth student's MH6).
+    (lambda w: w / np.where(w.min(axis=1, keepdims=True) == 0, 1,
+                            np.abs(w.min(axis=1, keepdims=True))),
+     ("smallest weight's size", "the largest *size*")),
     (lambda w: w / np.maximum(np.abs(w).max(axis=0, keepdims=True), 1e-12), ("column",
                                                                                "axis=1")),
     (nan_for_zeros, ("NaN", "row of zeros")),

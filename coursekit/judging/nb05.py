@@ -778,6 +778,7 @@ class OwnScale(Judge, specs.OwnScale):
             expected = np.where(size > 0, weights / size, 0.0)
             by_max = weights / weights.max(axis=1, keepdims=True)
             by_min = weights / -weights.min(axis=1, keepdims=True)
+            by_low = weights / np.abs(weights.min(axis=1, keepdims=True))
         if np.any(np.isnan(out)) and np.allclose(out[size[:, 0] > 0], expected[size[:, 0] > 0]):
             return wrong(f"{call} turned a row of zeros into NaN (0 divided by 0).",
                          "leave a row whose weights are all 0 as it is: divide only where "
@@ -807,11 +808,12 @@ class OwnScale(Judge, specs.OwnScale):
                          "all weights: faint components stay faint.",
                          "divide each row by its own largest size: "
                          "`np.abs(weights).max(axis=1, keepdims=True)`.")
-        if np.allclose(np.nan_to_num(out), np.nan_to_num(by_max)) or np.allclose(
-                np.nan_to_num(out), np.nan_to_num(by_min)):
+        if any(np.allclose(np.nan_to_num(out), np.nan_to_num(by_one_sign))
+               for by_one_sign in (by_max, by_min, by_low)):
             return wrong(f"{call} divided each row by its largest *value* (or by minus its "
-                         "smallest), the largest weight of one sign only; for a row whose "
-                         "largest size has the other sign, the tile flips or overflows.",
+                         "smallest, or by that smallest weight's size), the largest weight of "
+                         "one sign only; for a row whose largest size has the other sign, the "
+                         "tile flips or overflows.",
                          "divide by the largest *size*, `np.abs(weights).max(axis=1, "
                          "keepdims=True)`.")
         column = np.abs(weights).max(axis=0, keepdims=True)
