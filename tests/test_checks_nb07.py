@@ -1041,6 +1041,22 @@ def test_tune_linear_trained_on_training_and_test_names_the_test_part(monkeypatc
                  "training and test parts together")
 
 
+def test_tune_linear_repeated_rows_or_a_piece_of_the_part_are_named(monkeypatch):
+    # The twenty-sixth student's MH3 and MH4: both were told to keep the validation and
+    # test parts out, which they had.
+    model, names = tuned_on(np.concatenate([X_TRAIN, X_TRAIN]),
+                            np.concatenate([Y_TRAIN, Y_TRAIN]), periods=10)
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names),
+                 "2 times the training part in every pass", "np.concatenate",
+                 "each image once per pass")
+    model, names = tuned()
+    low = Y_TRAIN < 5
+    model.partial_fit(X_TRAIN[low], Y_TRAIN[low])
+    result = judged(monkeypatch, "07-tune-linear", model, names)
+    assert_wrong(result, "over a piece of it only", "the whole training part")
+    assert "validation" not in result.hint
+
+
 @pytest.mark.parametrize("model, words", [
     (MLPClassifier(hidden_layer_sizes=(), solver="adam", batch_size=32,
                    learning_rate_init=0.01, random_state=0), ("solver='adam'", "'sgd'")),

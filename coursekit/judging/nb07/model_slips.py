@@ -180,8 +180,28 @@ def seen_slip(facts, name):
                      f"it (a slice such as `X_train[:{seen // passes}]`?).",
                      "train on the whole training part, `X_train, y_train`: every image it "
                      "leaves out is one the model could have learned from.")
-    return wrong(f"`{name}` saw {seen:,} images in {passes} passes; {passes} passes over the "
-                 f"training part show {passes * n_fit:,}.", hint)
+    return _other_count_slip(name, seen, passes, n_fit, hint)
+
+
+def _other_count_slip(name, seen, passes, n_fit, hint):
+    """Seen more images than the passes over the training part show, or fewer, and by
+    none of the parts' sizes: rows repeated, rows of a part added, or some passes on a
+    piece of the part."""
+    shown = f"`{name}` saw {seen:,} images in {passes} passes; {passes} passes over the " \
+            f"training part show {passes * n_fit:,}"
+    if seen % passes == 0 and (seen // passes) % n_fit == 0:
+        times = seen // passes // n_fit
+        return wrong(f"{shown}: {times} times the training part in every pass, so its rows "
+                     f"were repeated (`np.concatenate([X_train, X_train])`, `np.tile`?).",
+                     "train on `X_train, y_train` as they are, each image once per pass: to "
+                     "train longer, run more periods, which the replay follows.")
+    if seen > passes * n_fit:
+        return wrong(f"{shown}: rows were added to it (repeated ones, or rows of "
+                     "another part).", hint)
+    return wrong(f"{shown}: some passes were over a piece of it only (the images of some "
+                 "digits, a sample?).",
+                 "give every `partial_fit` the whole training part, `X_train, y_train`: "
+                 "the model cuts it into batches itself.")
 
 
 def _other_measure_slip(name, reported, valid, size, model):
