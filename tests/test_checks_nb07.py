@@ -597,6 +597,10 @@ UNIT_WRONG = [
     # The eighth student's: right except on the notebook's own 32 units.
     (lambda network: (network.coefs_[0].reshape(32, -1) if network.coefs_[0].shape[1] == 32
                       else network.coefs_[0].T), ("32 hidden units",)),
+    # The twenty-sixth student's MH5: cut by the notebook's HIDDEN, not the network's size.
+    (lambda network: network.coefs_[0].T.reshape(32, -1), ("cut the weights into 32 rows",
+                                                           "has 5 units", "`HIDDEN`",
+                                                           "no reshape")),
 ]
 
 

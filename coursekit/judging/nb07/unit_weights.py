@@ -91,6 +91,13 @@ class UnitWeights(Judge, specs.UnitWeights):
                          "the weights are in `coefs_[0]`, one column per hidden unit.")
         if out.size == expected.size and out.shape != expected.shape and np.allclose(
                 out.reshape(expected.shape), expected):
+            if out.ndim == 2:  # `.reshape(HIDDEN, -1)`: the notebook's size, not the network's
+                return wrong(f"{call} cut the weights into {out.shape[0]} rows, but this "
+                             f"network has {expected.shape[0]} units: a reshape by a number "
+                             "from the notebook (such as `HIDDEN`), not by the network's "
+                             "own size?",
+                             "`network.coefs_[0].T` already has one row per unit, for a "
+                             "network of any size: no reshape is needed.")
             return wrong(f"{call} returned the right weights in shape {out.shape}.",
                          f"keep one flat row per unit, shape {expected.shape}: "
                          "`plot_weight_tiles` draws each row as an image itself.")
