@@ -535,6 +535,12 @@ def test_rbm_pipeline_a_uniform_sample_weight_is_named_beside_set_params(fitted_
         fitted_pipeline[0].transform(X_TRAIN), Y_TRAIN, sample_weight=np.full(len(Y_TRAIN), 2.0))
     answer = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic)])
     assert_wrong(pipeline_verdict(answer), "`C=1.2e+04`", "set_params", "sample_weight")
+    # The twenty-fifth student's MH2: every training row twice is the same fit.
+    features = fitted_pipeline[0].transform(X_TRAIN)
+    logistic = LogisticRegression(**LOGISTIC_SETTINGS).fit(np.vstack([features, features]),
+                                                           np.concatenate([Y_TRAIN, Y_TRAIN]))
+    answer = Pipeline([("rbm", fitted_pipeline[0]), ("logistic", logistic)])
+    assert_wrong(pipeline_verdict(answer), "`C=1.2e+04`", "every training row repeated")
 
 
 def test_rbm_pipeline_fitted_with_test_rows_added_names_them():

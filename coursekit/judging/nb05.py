@@ -588,7 +588,8 @@ def _judge_logistic_fit(weights, logistic, accuracy):
         return wrong(f"the RBM is right, but the logistic regression's weights are those of "
                      f"a fit with `C={fitted_c:.3g}`: its `C` was set to 6000 only afterwards "
                      f"(with `set_params`), or every image was weighted alike in the fit "
-                     f"(`sample_weight` of w acts as `C` times w)." + scores,
+                     f"(`sample_weight` of w acts as `C` times w, and so does every training "
+                     f"row repeated w times)." + scores,
                      "set the settings first, then fit: `Pipeline([(\"rbm\", rbm), "
                      "(\"logistic\", LogisticRegression(C=6000, solver=\"newton-cholesky\", "
                      "tol=1e-8))]).fit(X_train, y_train)`.")
