@@ -1856,3 +1856,64 @@ def test_on_mnist_a_part_sent_otherwise_is_refused_not_trusted(tamper, mnist_lik
     assert training_part({"pixels": 784, "mnist_train": sent})[0].shape == (
         len(mnist_like["y_train"]), 784)
     assert training_part({"pixels": 784, "mnist_train": tamper(sent)}) is None
+
+
+def notebook_function(source, name):
+    """A function defined as a notebook cell defines it: the notebook's names are its
+    globals (the digits' labels, all ten digits, as `y` and `y_valid`)."""
+    labels = np.arange(10).repeat(3)
+    namespace = {"np": np, "log_loss": log_loss, "confusion_matrix": confusion_matrix,
+                 "y": labels, "y_valid": labels, "y_rest": labels}
+    exec(source, namespace)
+    return namespace[name]
+
+
+@pytest.mark.parametrize("digits", ["np.unique(y)", "np.unique(y_rest)", "sorted(set(y))"])
+def test_train_in_periods_that_reads_the_notebook_s_labels_is_named(digits):
+    # The twenty-sixth student's FP2: the notebook's labels hold every digit, so the
+    # check's parts without one could not show the slip.
+    answer = notebook_function(f"""
+def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+    train, valid = [], []
+    for _ in range(periods):
+        model.partial_fit(X_train, y_train, classes={digits})
+        train.append(log_loss(y_train, model.predict_proba(X_train), labels=np.arange(10)))
+        valid.append(log_loss(y_valid, model.predict_proba(X_valid), labels=np.arange(10)))
+    return train, valid
+""", "train_in_periods")
+    result = verdict("07-train-in-periods", answer)
+    assert_wrong(result, "reads the notebook's", "from outside the function",
+                 "`np.arange(10)`")
+    assert f"`{digits[digits.index('(y') + 1:].split(')')[0]}`" in result.message
+
+
+def test_train_in_periods_with_the_parameters_named_as_the_notebook_s_passes():
+    # The parameters shadow the notebook's names: `y_valid` here is the function's own.
+    answer = notebook_function("""
+def train_in_periods(model, X_train, y_train, X_valid, y_valid, periods):
+    history = []
+    for _ in range(periods):
+        model.partial_fit(X_train, y_train, classes=np.arange(10))
+        history.append([log_loss(y, model.predict_proba(X), labels=np.arange(10))
+                        for X, y in ((X_train, y_train), (X_valid, y_valid))])
+    return [pair[0] for pair in history], [pair[1] for pair in history]
+""", "train_in_periods")
+    result = verdict("07-train-in-periods", answer)
+    assert result.passed, result
+
+
+@pytest.mark.parametrize("labels, read", [("np.unique(y_valid)", "`y_valid`"),
+                                          ("np.unique(y)", "`y`")])
+def test_confusion_rates_that_read_the_notebook_s_labels_are_named(labels, read):
+    # The twenty-sixth student's FP2b.
+    answer = notebook_function(f"""
+def row_normalized_confusion(y_true, y_pred):
+    return confusion_matrix(y_true, y_pred, labels={labels}, normalize="true")
+""", "row_normalized_confusion")
+    result = verdict("07-confusion-rates", answer)
+    assert_wrong(result, f"reads the notebook's {read}", "`labels=range(10)`")
+    right = notebook_function("""
+def row_normalized_confusion(y_true, y_pred):
+    return confusion_matrix(y_true, y_pred, labels=range(10), normalize="true")
+""", "row_normalized_confusion")
+    assert verdict("07-confusion-rates", right).passed

@@ -7,6 +7,7 @@ from ...checks.nb07 import CLASSES
 from ...checks.results import correct, wrong
 from ..base import Judge
 from ..plain_answers import as_float_array, describe_shape, not_an_array
+from .outside_reads import outside_slip
 
 
 class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
@@ -45,6 +46,11 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
             verdict = self._judge_case(y_true, y_pred, facts)
             if verdict is not None:
                 return verdict
+        verdict = outside_slip("row_normalized_confusion", payload["outputs"][0],
+                               "use only the function's own `y_true, y_pred`, and "
+                               "`labels=range(10)` for the digits, whatever the labels hold.")
+        if verdict is not None:
+            return verdict
         return correct("each row gives where the images of one true digit went, summing to 1, "
                        "also for a digit that is never predicted or never appears.")
 

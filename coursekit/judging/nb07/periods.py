@@ -9,6 +9,7 @@ from ...data import load_digits, stratified_split
 from ..base import Judge
 from ..plain_answers import as_float_array, describe_shape
 from .histories import CLOSE, reference_history
+from .outside_reads import outside_slip
 from .period_slips import (
     data_slip, dtype_slip, part_slip, period_slip, rounding_slip, unit_slip,
 )
@@ -83,6 +84,12 @@ class TrainInPeriods(Judge, specs.TrainInPeriods):
             verdict = self._judge_case(case, output)
             if verdict is not None:
                 return verdict
+        verdict = outside_slip("train_in_periods", payload["outputs"][0],
+                               "use only what the function is given: its `X_train, y_train, "
+                               "X_valid, y_valid`, and `np.arange(10)` for the digits "
+                               "(`classes=` and `labels=`), whatever the labels hold.")
+        if verdict is not None:
+            return verdict
         # (The parts that both lack a digit go unmentioned: the solution's stored output
         # shows this message as it was.)
         return correct("one partial_fit per period and both log losses after it, for the "
