@@ -1045,6 +1045,19 @@ def test_tune_linear_trained_on_training_and_test_names_the_test_part(monkeypatc
                  "training and test parts together")
 
 
+def test_tune_linear_the_last_model_of_a_loop_of_tries_is_named(monkeypatch):
+    # The twenty-seventh student's H3: the settings and the accuracy reported are the
+    # best try's, `tuned_linear` the last one's; it was told it was trained before or
+    # after its periods.
+    best, last = trained(make_linear(32, 0.1), 20), trained(make_linear(1000, 0.001), 2)
+    names = notebook(tuned_linear=last, LINEAR_PERIODS=20, BATCH_SIZE=32, LEARNING_RATE=0.1,
+                     linear_accuracy=valid_accuracy(best))
+    assert_wrong(judged(monkeypatch, "07-tune-linear", last, names),
+                 "not the model your settings describe", "`BATCH_SIZE` is 32",
+                 "it made 2 passes", "last model a loop of tries left",
+                 "measure `linear_accuracy` on it")
+
+
 def test_tune_linear_repeated_rows_or_a_piece_of_the_part_are_named(monkeypatch):
     # The twenty-sixth student's MH3 and MH4: both were told to keep the validation and
     # test parts out, which they had.

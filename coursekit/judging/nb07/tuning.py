@@ -38,11 +38,8 @@ def knob_hint(facts, sizes):
 _KNOB_NAMES = {"BATCH_SIZE": "batch_size", "LEARNING_RATE": "learning_rate_init"}
 
 
-def knobs_slip(facts):
-    """A wrong() verdict when `BATCH_SIZE` or `LEARNING_RATE` is not the model's, else None.
-
-    The cell after the exercise prints them as the settings of `tuned_linear`.
-    """
+def _knob_words(facts):
+    """`BATCH_SIZE` and `LEARNING_RATE` where they are not the model's, in words; "" else."""
     knobs, settings = facts.get("knobs") or {}, facts.get("settings") or {}
     differ = [(name, knobs[name], settings.get(setting))
               for name, setting in _KNOB_NAMES.items()
@@ -50,10 +47,18 @@ def knobs_slip(facts):
                   isinstance(settings.get(setting), (int, float))
                   and not isinstance(settings.get(setting), bool)
                   and np.isclose(knobs[name], settings[setting], rtol=1e-12, atol=0))]
-    if not differ:
+    return "; ".join(f"`{name}` is {value:g}, the model's is {model!r}"
+                     for name, value, model in differ)
+
+
+def knobs_slip(facts):
+    """A wrong() verdict when `BATCH_SIZE` or `LEARNING_RATE` is not the model's, else None.
+
+    The cell after the exercise prints them as the settings of `tuned_linear`.
+    """
+    words = _knob_words(facts)
+    if not words:
         return None
-    words = "; ".join(f"`{name}` is {value:g}, the model's is {model!r}"
-                      for name, value, model in differ)
     return wrong(f"the settings you report are not those of `tuned_linear`: {words}. The "
                  "cell below would print settings the model does not have. Was the model "
                  "built before they were set, or changed with `set_params` after its "
@@ -78,6 +83,22 @@ def _periods_slip(facts):
                  "LINEAR_PERIODS)`, and nothing after.")
 
 
+def reported_settings_slip(facts):
+    """The passes or the knobs not the model's; both at once, a model the reported
+    settings do not describe at all (the last one a loop of tries left), named as such."""
+    periods, words = _periods_slip(facts), _knob_words(facts)
+    if periods is not None and words:
+        return wrong(f"`tuned_linear` is not the model your settings describe: "
+                     f"{words}; it made {facts['passes']} passes, `LINEAR_PERIODS` is "
+                     f"{facts['periods']:g}. Is it the last model a loop of tries left, not "
+                     "the one you chose?",
+                     "once you have chosen, set `BATCH_SIZE`, `LEARNING_RATE` and "
+                     "`LINEAR_PERIODS` to the choice, build `tuned_linear = "
+                     "make_linear(BATCH_SIZE, LEARNING_RATE)` from them, train it in "
+                     "`LINEAR_PERIODS` periods and measure `linear_accuracy` on it.")
+    return periods or knobs_slip(facts)
+
+
 class TuneLinear(Judge, specs.TuneLinear):
     def judge(self, payload, cases):
         facts = payload["value"]
@@ -89,7 +110,7 @@ class TuneLinear(Judge, specs.TuneLinear):
         verdict = _exercise_3_slip(facts)
         if verdict is not None:
             return verdict
-        verdict = _periods_slip(facts) or knobs_slip(facts)
+        verdict = reported_settings_slip(facts)
         if verdict is not None:
             return verdict
         accuracies = part_accuracies(facts)
@@ -113,7 +134,7 @@ class TuneLinear(Judge, specs.TuneLinear):
 def _exercise_3_slip(facts):
     """Exercise 3's verdict on its model ``facts`` beyond its accuracy; None when it passes."""
     return model_slip(facts, "tuned_linear", linear=True,
-                      before_replay=lambda f: _periods_slip(f) or knobs_slip(f))
+                      before_replay=reported_settings_slip)
 
 
 def _changed_linear_slip(linear):
