@@ -1762,19 +1762,25 @@ def test_better_network_of_another_kind_is_not_asked_for_a_seed(monkeypatch, mod
 # ---------------------------------------------------------------- on MNIST
 
 def mnist_like_parts():
-    """The digits drawn as MNIST draws its images (784 pixels of 8-bit values), split as
-    notebook 07 splits MNIST: the judge has no such images but what the kernel sends."""
+    """The digits drawn as MNIST draws its images (784 pixels of 8-bit values), with their
+    mirror images for more of them, split as notebook 07 splits MNIST: the judge has no
+    such images but what the kernel sends."""
     from coursekit.checks.nb07 import mnist_pixels
     from coursekit.data import load_digits, stratified_split
     from coursekit.judging.nb06.parts import digits_as_mnist
+    from coursekit.judging.nb07.parts import MNIST_TEST_IMAGES, MNIST_VALID_IMAGES
 
     X, y = load_digits()
+    X = np.vstack([X, X.reshape(-1, 8, 8)[:, :, ::-1].reshape(-1, 64)])
     X = mnist_pixels(np.rint(digits_as_mnist(X) * 255).astype(np.uint8))
-    X_rest, X_test, y_rest, y_test = stratified_split(X, y, test_size=0.2, random_state=0)
-    X_train, X_valid, y_train, y_valid = stratified_split(X_rest, y_rest, test_size=0.2,
+    y = np.concatenate([y, y])
+    X_rest, X_test, y_rest, y_test = stratified_split(X, y, test_size=MNIST_TEST_IMAGES,
+                                                      random_state=0)
+    X_train, X_valid, y_train, y_valid = stratified_split(X_rest, y_rest,
+                                                          test_size=MNIST_VALID_IMAGES,
                                                           random_state=0)
-    return {"X_train": X_train, "y_train": y_train, "X_valid": X_valid, "y_valid": y_valid,
-            "X_test": X_test, "y_test": y_test}
+    return {"X": X, "y": y, "X_train": X_train, "y_train": y_train, "X_valid": X_valid,
+            "y_valid": y_valid, "X_test": X_test, "y_test": y_test}
 
 
 @pytest.fixture(scope="module")
@@ -1840,16 +1846,16 @@ def test_on_mnist_a_leak_after_the_first_passes_or_weights_changed_after_are_cau
                  "ends with other weights")
 
 
-def test_on_mnist_a_part_that_is_not_mnist_s_pixels_is_not_sent_and_not_replayed(
+def test_on_mnist_images_that_are_not_mnist_s_pixels_are_not_sent_and_not_replayed(
         monkeypatch, mnist_like):
-    from coursekit.checks.nb07 import mnist_training_part
+    from coursekit.checks.nb07 import mnist_images
 
-    assert mnist_training_part(mnist_like)["images"] == len(mnist_like["y_train"])
-    for X in (mnist_like["X_train"].astype(np.float32), mnist_like["X_train"] * 0.5,
-              mnist_like["X_train"] + 1e-9):
-        assert mnist_training_part({**mnist_like, "X_train": X}) is None
+    assert mnist_images(mnist_like)["images"] == len(mnist_like["y"])
+    for X in (mnist_like["X"].astype(np.float32), mnist_like["X"] * 0.5,
+              mnist_like["X"] + 1e-9):
+        assert mnist_images({**mnist_like, "X": X}) is None
     model, names = tuned_on_mnist(mnist_like)
-    names["X_train"] = names["X_train"] * 0.5
+    names["X"] = names["X"] * 0.5
     result = judged(monkeypatch, "07-tune-linear", model, names)
     assert result.passed and "could not replay" in result.message, result
 
@@ -1861,14 +1867,32 @@ def test_on_mnist_a_part_that_is_not_mnist_s_pixels_is_not_sent_and_not_replayed
     lambda sent: {**sent, "y": [11] * sent["images"]},
     lambda sent: {**sent, "pixels": "not base64!"},
 ], ids=["cut", "count", "bomb", "labels", "text"])
-def test_on_mnist_a_part_sent_otherwise_is_refused_not_trusted(tamper, mnist_like):
-    from coursekit.checks.nb07 import mnist_training_part
-    from coursekit.judging.nb07.parts import training_part
+def test_on_mnist_images_sent_otherwise_are_refused_not_trusted(tamper, mnist_like):
+    from coursekit.checks.nb07 import mnist_images
+    from coursekit.judging.nb07.parts import parts_of
 
-    sent = mnist_training_part(mnist_like)
-    assert training_part({"pixels": 784, "mnist_train": sent})[0].shape == (
-        len(mnist_like["y_train"]), 784)
-    assert training_part({"pixels": 784, "mnist_train": tamper(sent)}) is None
+    sent = mnist_images(mnist_like)
+    parts = parts_of({"pixels": 784, "mnist_images": sent})
+    for part in ("train", "valid", "test"):
+        for got, expected in zip(parts[part], (mnist_like[f"X_{part}"], mnist_like[f"y_{part}"])):
+            np.testing.assert_array_equal(got, expected)
+    assert parts_of({"pixels": 784, "mnist_images": tamper(sent)}) is None
+    # Too few images for the notebook's test and validation parts: no split is the notebook's.
+    few = mnist_images({"X": mnist_like["X"][:2000], "y": mnist_like["y"][:2000]})
+    assert few is not None and parts_of({"pixels": 784, "mnist_images": few}) is None
+
+
+def test_on_mnist_training_on_parts_changed_after_the_loading_cell_is_named(
+        monkeypatch, mnist_like):
+    # The twenty-eighth student's FP1: `X_train` rebound to the training and validation
+    # parts together passed on MNIST, where the judge replayed on `X_train` as it was
+    # then (on the digits it uses its own parts). It now splits the notebook's `X` itself.
+    parts = {name: np.concatenate([mnist_like[f"{name}_train"], mnist_like[f"{name}_valid"]])
+             for name in ("X", "y")}
+    model, names = tuned_on_mnist(mnist_like, parts["X"], parts["y"])
+    names.update(X_train=parts["X"], y_train=parts["y"])
+    assert_wrong(judged(monkeypatch, "07-tune-linear", model, names),
+                 "training and validation parts together")
 
 
 def notebook_function(source, name):
@@ -1930,3 +1954,20 @@ def row_normalized_confusion(y_true, y_pred):
     return confusion_matrix(y_true, y_pred, labels=range(10), normalize="true")
 """, "row_normalized_confusion")
     assert verdict("07-confusion-rates", right).passed
+
+
+def test_on_mnist_both_models_are_judged_across_the_wire_as_the_grader_does(monkeypatch,
+                                                                             mnist_like):
+    # MNIST's images and a network's weights cross the wire within its bounds, and the
+    # judge replays both trainings from them.
+    linear, names = tuned_on_mnist(mnist_like)
+    network = trained(make_network((32,)), 15, mnist_like["X_train"], mnist_like["y_train"])
+    names.update(better_network=network, network_accuracy=valid_accuracy(
+        network, mnist_like["X_valid"], mnist_like["y_valid"]))
+    assert names["network_accuracy"] > names["linear_accuracy"]
+    monkeypatch.setattr(spec, "user_namespace", lambda: names)
+    for exercise_id, answer in (("07-tune-linear", linear), ("07-better-network", network)):
+        exercise = judging.get(exercise_id)
+        text = checks.encode(checks.collect_safely(exercise, answer, []))
+        result = judging.judge_safely(exercise, checks.decode(text), [])
+        assert result.passed and "gives its very weights" in result.message, result

@@ -14,7 +14,6 @@ from sklearn.neural_network import MLPClassifier
 from ..data import load_digits
 from . import spec as specs_module
 from .global_reads import global_reads
-from .nb06 import mnist_training_part as mnist_arrays
 from .spec import ExerciseSpec, QuestionSpec, array_facts
 from .wire import plain, plain_or_name
 
@@ -286,7 +285,7 @@ def trained_model_facts(model, namespace):
 #: (:func:`coursekit.data.load_mnist`), then float64 in notebook 07.
 MNIST_SCALE = np.float32(255)
 
-#: The most images of a training part sent (the notebook's MNIST part holds 7,500).
+#: The most MNIST images sent (the notebook keeps 10,000).
 MNIST_PART_LIMIT = 10_000
 
 
@@ -301,23 +300,26 @@ def mnist_pixels(values):
     return (values.astype(np.float32) / MNIST_SCALE).astype(np.float64)
 
 
-def mnist_training_part(namespace):
-    """The notebook's MNIST training part, compressed, as plain data; None for the digits.
+def mnist_images(namespace):
+    """The notebook's MNIST images ``X, y``, compressed, as plain data; None for the digits.
 
-    The judge has no MNIST images of its own: it replays a training on these. They
-    travel as their 8-bit values, compressed (about a fifth of the bytes), and only
-    when those give the notebook's ``X_train`` back exactly; otherwise (another scaling,
-    float32) None, and the training is not replayed.
+    The judge has no MNIST images of its own: it splits these as the notebook's loading
+    cell does, and replays a training on the training part and measures a model on
+    every part, as it does on its own digits, whatever the notebook's parts now hold.
+    They travel as their 8-bit values, compressed (about a fifth of the bytes), and
+    only when those give the notebook's ``X`` back exactly; otherwise (another scaling,
+    float32) None, and nothing is replayed.
 
     Examples
     --------
-    >>> mnist_training_part({"X_train": np.zeros((3, 64)), "y_train": np.zeros(3)}) is None
+    >>> mnist_images({"X": np.zeros((3, 64)), "y": np.zeros(3)}) is None
     True
     """
-    arrays = mnist_arrays(namespace)  # notebook 06's test: 784 pixels, a label each
-    if arrays is None or arrays["X"].dtype != np.float64 or len(arrays["X"]) > MNIST_PART_LIMIT:
+    X, y = namespace.get("X"), namespace.get("y")
+    if not (isinstance(X, np.ndarray) and isinstance(y, np.ndarray) and X.ndim == 2
+            and X.shape[1] == 784 and X.dtype == np.float64 and y.shape == X.shape[:1]
+            and 0 < len(X) <= MNIST_PART_LIMIT):
         return None
-    X, y = arrays["X"], arrays["y"]
     values = np.rint(X * 255)
     if values.min(initial=0) < 0 or values.max(initial=0) > 255:
         return None
@@ -373,7 +375,7 @@ class TuneLinear(ExerciseSpec):
         facts = tuned_linear_facts(answer, namespace)
         facts["reported"] = reported_number(namespace, "linear_accuracy")
         if facts.get("pixels") == 784:
-            facts["mnist_train"] = mnist_training_part(namespace)
+            facts["mnist_images"] = mnist_images(namespace)
         return {"value": facts}
 
 
@@ -396,7 +398,7 @@ class BetterNetwork(ExerciseSpec):
         # The bar is the tuned linear model of the exercise before, as it is now.
         facts["linear"] = tuned_linear_facts(namespace.get("tuned_linear"), namespace)
         if 784 in (facts.get("pixels"), facts["linear"].get("pixels")):
-            facts["mnist_train"] = mnist_training_part(namespace)  # for both models
+            facts["mnist_images"] = mnist_images(namespace)  # for both models
         return {"value": facts}
 
 

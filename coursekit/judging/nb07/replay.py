@@ -165,8 +165,8 @@ def _unreplayable(facts):
     if facts.get("pixels") not in (64, 784):
         return "the check has the digits' and MNIST's training parts only, not these images"
     if training_part(facts) is None:
-        return ("the notebook's MNIST training part did not reach the check, as it does "
-                "when `X_train` holds MNIST's pixels as the notebook loads them")
+        return ("the notebook's MNIST images did not reach the check, as they do when "
+                "`X` holds MNIST's pixels as the notebook's loading cell leaves them")
     seed = settings.get("random_state")
     if not isinstance(seed, int) or isinstance(seed, bool):
         return (f"that takes a fixed integer `random_state`, and it has "
