@@ -1971,3 +1971,27 @@ def test_on_mnist_both_models_are_judged_across_the_wire_as_the_grader_does(monk
         text = checks.encode(checks.collect_safely(exercise, answer, []))
         result = judging.judge_safely(exercise, checks.decode(text), [])
         assert result.passed and "gives its very weights" in result.message, result
+
+
+def test_on_mnist_the_replay_covers_twice_the_notebook_s_network_as_the_text_says():
+    # The twenty-eighth student's FF1: on MNIST the replay stopped at 15 passes of the
+    # notebook's own network, under its 20 periods, so "more periods" could not pass.
+    import json
+    import re
+    from pathlib import Path
+
+    from coursekit.judging.nb07 import replay
+    from coursekit.judging.nb07.period_slips import MNIST_TRAINING_SIZE
+
+    hidden = 4 * 28  # the notebook's HIDDEN on MNIST
+    coefs = [np.zeros((784, hidden)), np.zeros((hidden, 10))]
+    settings = {"solver": "adam", "batch_size": 32, "hidden_layer_sizes": (hidden,)}
+    cost, _ = replay.pass_cost(settings, coefs, MNIST_TRAINING_SIZE)
+    limit = int(replay._MNIST_REPLAY_BUDGET // cost)
+    assert limit >= 2 * 20
+    solution = Path(__file__).resolve().parents[1] / "solutions" / "07_weight_visualization.ipynb"
+    notebook = json.loads(solution.read_text())
+    text = " ".join("".join(cell["source"]) for cell in notebook["cells"])
+    (said,) = re.findall(r"that\s+is (\d+) passes of a network of `make_network\(\)`'s size",
+                         text)
+    assert int(said) == limit

@@ -19,6 +19,10 @@ from .parts import training_part
 #: network in batches of 200, and 1,000 lbfgs iterations of (100,). A longer training is
 #: not replayed, and so does not pass: the text of exercises 3 and 4 says so.
 _REPLAY_BUDGET = 1.25e10
+#: The same on MNIST, whose passes cost 280 times the digits' for the notebook's network:
+#: about 15 s at most, 42 passes of `make_network()`'s network (112 units in batches of
+#: 32), twice the notebook's 20 periods, which the text of exercise 4 asks to go beyond.
+_MNIST_REPLAY_BUDGET = 3.5e10
 #: How many first passes the judge replays first and compares by their losses: the first
 #: pass alone already shows other images, another order or settings, and the way
 #: (periods, ``fit``) the model was trained, so only that way is replayed whole.
@@ -80,7 +84,8 @@ def replay_training(facts):
     the first one already differs for other images, another order or other settings,
     and a wrong answer is told in a fraction of a second. They also tell which way it
     was trained, so that only that way is replayed whole. A training longer than
-    :data:`_REPLAY_BUDGET` allows is not replayed whole: it is ``"too long"``.
+    :data:`_REPLAY_BUDGET` (on MNIST :data:`_MNIST_REPLAY_BUDGET`) allows is not replayed
+    whole: it is ``"too long"``.
 
     Returns
     -------
@@ -103,7 +108,8 @@ def replay_training(facts):
     settings["hidden_layer_sizes"] = tuple(np.shape(w)[1] for w in coefs[:-1])
     X, y = training_part(facts)
     cost, steps = pass_cost(settings, coefs, len(X))
-    found = Replay(limit=int(_REPLAY_BUDGET // cost), step_share=steps / cost)
+    budget = _MNIST_REPLAY_BUDGET if facts["pixels"] == 784 else _REPLAY_BUDGET
+    found = Replay(limit=int(budget // cost), step_share=steps / cost)
     passes, curve, ways = facts["passes"], facts.get("loss_curve"), _ways(settings)
     if isinstance(curve, list) and curve:
         # The first passes' losses first: cheap, and they already tell other images, another
