@@ -1995,3 +1995,11 @@ def test_on_mnist_the_replay_covers_twice_the_notebook_s_network_as_the_text_say
     (said,) = re.findall(r"that\s+is (\d+) passes of a network of `make_network\(\)`'s size",
                          text)
     assert int(said) == limit
+
+
+@pytest.mark.parametrize("size", [32, 112, 128])
+def test_unit_weights_cut_at_a_size_of_the_notebook_s_is_named(size):
+    # The twenty-eighth student's FP9: `coefs_[0].T[:HIDDEN]` passed on MNIST (HIDDEN is
+    # 112 there), as no case had more units than 64.
+    assert_wrong(verdict("07-unit-weights", lambda network: network.coefs_[0].T[:size]),
+                 "one row per hidden unit", "use the network it was given")
