@@ -1882,6 +1882,39 @@ def test_on_mnist_images_sent_otherwise_are_refused_not_trusted(tamper, mnist_li
     assert few is not None and parts_of({"pixels": 784, "mnist_images": few}) is None
 
 
+def _resplit(parts):
+    from coursekit.data import stratified_split
+    from coursekit.judging.nb07.parts import MNIST_VALID_IMAGES
+
+    rest = [np.concatenate([parts[f"{name}_train"], parts[f"{name}_valid"]])
+            for name in ("X", "y")]
+    X_train, X_valid, y_train, y_valid = stratified_split(*rest, test_size=MNIST_VALID_IMAGES,
+                                                          random_state=1)
+    return {"X_train": X_train, "y_train": y_train, "X_valid": X_valid, "y_valid": y_valid}
+
+
+def _shuffled(parts):
+    order = np.random.default_rng(1).permutation(len(parts["y_train"]))
+    return {"X_train": parts["X_train"][order], "y_train": parts["y_train"][order]}
+
+
+@pytest.mark.parametrize("change", [
+    lambda parts: {"X_valid": parts["X_test"], "y_valid": parts["y_test"]},
+    lambda parts: {"X_valid": parts["X_train"], "y_valid": parts["y_train"]},
+    lambda parts: {"X_valid": parts["X_valid"][::2], "y_valid": parts["y_valid"][::2]},
+    lambda parts: {"X_train": np.concatenate([parts["X_train"], parts["X_test"]]),
+                   "y_train": np.concatenate([parts["y_train"], parts["y_test"]])},
+    lambda parts: {"X_train": parts["X_train"] * 1.5, "X_valid": parts["X_valid"] * 1.5},
+    _resplit, _shuffled,
+], ids=["valid-is-test", "valid-is-train", "valid-cut", "train-and-test", "scaled",
+        "another-split", "shuffled"])
+def test_on_mnist_parts_changed_after_the_loading_cell_fail(monkeypatch, mnist_like, change):
+    # The twenty-eighth student's FP2 to FP7: each passed on MNIST, none on the digits.
+    changed = {**mnist_like, **change(mnist_like)}
+    model, names = tuned_on_mnist(changed)
+    assert judged(monkeypatch, "07-tune-linear", model, names).status == checks.WRONG
+
+
 def test_on_mnist_training_on_parts_changed_after_the_loading_cell_is_named(
         monkeypatch, mnist_like):
     # The twenty-eighth student's FP1: `X_train` rebound to the training and validation
@@ -2003,3 +2036,16 @@ def test_unit_weights_cut_at_a_size_of_the_notebook_s_is_named(size):
     # 112 there), as no case had more units than 64.
     assert_wrong(verdict("07-unit-weights", lambda network: network.coefs_[0].T[:size]),
                  "one row per hidden unit", "use the network it was given")
+
+
+def test_train_in_periods_both_losses_in_one_list_is_named():
+    # The twenty-eighth student's MH5: told to "return two lists", which it did.
+    def one_list(model, X_train, y_train, X_valid, y_valid, periods):
+        train, valid = [], []
+        for _ in range(periods):
+            model.partial_fit(X_train, y_train, classes=np.arange(10))
+            train.append(loss(model, X_train, y_train))
+            train.append(loss(model, X_valid, y_valid))
+        return train, valid
+    assert_wrong(verdict("07-train-in-periods", one_list), "two lists of 8 and 0 numbers",
+                 "one per period, 4", "to the second")

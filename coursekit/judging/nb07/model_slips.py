@@ -11,7 +11,7 @@ from sklearn.neural_network import MLPClassifier
 from ...checks import nb07 as specs
 from ...checks.nb07 import CLASSES
 from ...checks.results import wrong
-from .parts import part_accuracies
+from .parts import part_accuracies, parts_of
 from .replay import replay_slip
 
 #: How close a reported accuracy must be to the recomputed one (rounded to 3 decimals
@@ -111,11 +111,12 @@ def dtype_slip(facts, name):
 def parts_slip(facts, name):
     """A wrong() verdict when the notebook's parts are no longer those it split, else None.
 
-    On the digits the kernel measured the model on the notebook's parts as they are
-    now, the judge on the parts as the notebook made them: a part shuffled, sorted or
-    cut in place (its images no longer beside their labels) shows as a difference.
+    The kernel measured the model on the notebook's parts as they are now, the judge
+    on the parts as the notebook made them (its copy of the digits, or MNIST's images
+    as the kernel sent them, split anew): a part shuffled, sorted, cut or assigned anew
+    shows as a difference.
     """
-    if facts.get("pixels") != 64:
+    if parts_of(facts) is None or "coefs" not in facts:
         return None
     ours = part_accuracies(facts)
     for part, theirs in (facts.get("parts") or {}).items():

@@ -244,6 +244,15 @@ def _form_slip(call, losses, periods):
         return wrong(f"{call} returned {periods} pairs, one per period.",
                      "return two lists, `train_losses, valid_losses`, each with "
                      "one number per period.")
+    if isinstance(losses, list) and len(losses) == 2 and all(
+            isinstance(part, list) or isinstance(part, np.ndarray) and part.ndim == 1
+            for part in losses):
+        counts = [len(part) for part in losses]
+        return wrong(f"{call} returned two lists of {counts[0]} and {counts[1]} numbers; "
+                     f"each should hold one per period, {periods}.",
+                     "after each period's `partial_fit`, append its training loss to the "
+                     "first list and its validation loss to the second: "
+                     "`train_losses.append(...)`, then `valid_losses.append(...)`.")
     return wrong(f"{call} returned {describe_shape(losses)}.",
                  "return two lists of numbers: `return train_losses, valid_losses`.")
 
