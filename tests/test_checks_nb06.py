@@ -485,6 +485,24 @@ def test_on_mnist_a_pipeline_fitted_on_other_rows_of_the_training_size_fails(mon
                  "not on `X_train`", "scaled_model.fit(X_train, y_train)")
 
 
+def test_on_mnist_a_training_part_reassigned_the_same_size_is_named(monkeypatch):
+    # Beside the twenty-eighth student's FP1 on notebook 07: `X_train` given 100 test rows
+    # in place of training rows, and the pipeline fitted on it, passed on MNIST (the
+    # scaler's means matched the new `X_train`). The judge splits the notebook's `X`.
+    from test_checks_nb06_search import mnist_notebook
+
+    namespace = dict(mnist_notebook())
+    monkeypatch.setattr(spec, "user_namespace", lambda: namespace)
+    assert verdict("06-scaled-pipeline", mnist_fit(namespace["X_train"],
+                                                   namespace["y_train"])).passed
+    namespace["X_train"] = np.vstack([namespace["X_train"][:-100], namespace["X_test"][:100]])
+    namespace["y_train"] = np.concatenate([namespace["y_train"][:-100],
+                                           namespace["y_test"][:100]])
+    assert_wrong(verdict("06-scaled-pipeline", mnist_fit(namespace["X_train"],
+                                                         namespace["y_train"])),
+                 "`X_train`", "holds other values")
+
+
 @pytest.mark.parametrize("name, images", [
     ("uniform noise", lambda rng: rng.random((MNIST_TRAIN_SIZE, 784))),
     ("sparse noise", lambda rng: (rng.random((MNIST_TRAIN_SIZE, 784)) > 0.8).astype(float)),

@@ -6,6 +6,7 @@ few hundred training images only; the rest, and the right answers, on the real p
 """
 
 import copy
+import functools
 import json
 import types
 import warnings
@@ -24,7 +25,7 @@ from coursekit import checks, judging
 from coursekit.checks import spec
 from coursekit.data import load_digits, stratified_split
 from coursekit.judging.nb06 import (
-    DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS, digits_as_mnist, search_fits,
+    DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS, digits_as_mnist, notebook_state, search_fits,
 )
 from verdicts import assert_wrong, verdict
 
@@ -598,20 +599,36 @@ def mnist_part(n=1500, seed=0):
     return digits_as_mnist(X[rows]), y[rows]
 
 
+@functools.cache
+def mnist_notebook():
+    """A notebook's MNIST images as its loading cell leaves them (2,500 float32 images of
+    8-bit values: the digits and their mirror images, drawn the MNIST way), and its split."""
+    from coursekit.checks.mnist_images import mnist_pixels
+
+    images = np.vstack([X, X.reshape(-1, 8, 8)[:, :, ::-1].reshape(-1, 64)])[:2500]
+    labels = np.concatenate([y, y])[:2500]
+    images = mnist_pixels(np.rint(digits_as_mnist(images) * 255).astype(np.uint8), np.float32)
+    X_train, X_test, y_train, y_test = stratified_split(images, labels, test_size=1000,
+                                                        random_state=0)
+    return {"X": images, "y": labels, "X_train": X_train, "y_train": y_train,
+            "X_test": X_test, "y_test": y_test}
+
+
 def test_on_mnist_the_search_s_refit_is_fitted_again_on_the_notebook_s_training_part():
     # The fourteenth student's FP1 and FP2: on MNIST the search of `X, y`, of the test part,
     # of other rows or labels passed, as the judge has no MNIST images; the kernel now
-    # sends the notebook's MNIST training part, on which the judge refits the choice.
-    X_mnist, y_mnist = mnist_part()
+    # sends the notebook's MNIST images, which the judge splits itself, and refits the
+    # choice on the training part.
+    namespace = mnist_notebook()
+    X_mnist, y_mnist = namespace["X_train"], namespace["y_train"]
     X_other, y_other = mnist_part(100, seed=1)
     setting = {"l1_ratio": 0, "C": 0.1}
-    namespace = {"X_train": X_mnist, "y_train": y_mnist}
-    part = checks.nb06.mnist_training_part(namespace)
-    assert part is not None and part["X"].dtype == np.float32
+    sent = checks.nb06.mnist_images(namespace)
+    assert sent is not None and sent["images"] == 2500
 
     def facts(images, labels):
         refit = LogisticRegression(**setting, **SEARCH_SETTINGS).fit(images, labels)
-        return {"refit_coef": refit.coef_, "best_params": setting, "mnist_train": part}
+        return {"refit_coef": refit.coef_, "best_params": setting, "mnist_images": sent}
 
     assert search_fits.judge_search_data(facts(X_mnist, y_mnist)) is None
     for images, labels in ((np.vstack([X_mnist[:-100], X_other]),
@@ -620,15 +637,38 @@ def test_on_mnist_the_search_s_refit_is_fitted_again_on_the_notebook_s_training_
         assert_wrong(search_fits.judge_search_data(facts(images, labels)),
                      "not what a search of the training part ends at",
                      "search.fit(X_train, y_train)")
-    # Without the part (the digits, or nothing sent), the judge says nothing here.
+    # Without the images (the digits, or nothing sent), the judge says nothing here.
     assert search_fits.judge_search_data({**facts(X_mnist[:1000], y_mnist[:1000]),
-                                          "mnist_train": None}) is None
+                                          "mnist_images": None}) is None
+
+
+def test_on_mnist_a_training_part_reassigned_the_same_size_is_named():
+    # Found beside the twenty-eighth student's FP1 on notebook 07: `X_train` given test
+    # rows in place of training rows, the same size, passed on MNIST, where the judge
+    # refitted on `X_train` as it then was. It now splits the notebook's `X` itself.
+    namespace = dict(mnist_notebook())
+    namespace["X_train"] = np.vstack([namespace["X_train"][:-100], namespace["X_test"][:100]])
+    namespace["y_train"] = np.concatenate([namespace["y_train"][:-100],
+                                           namespace["y_test"][:100]])
+    setting = {"l1_ratio": 0, "C": 0.1}
+    refit = LogisticRegression(**setting, **SEARCH_SETTINGS).fit(namespace["X_train"],
+                                                                 namespace["y_train"])
+    facts = {"refit_coef": refit.coef_, "best_params": setting,
+             "mnist_images": checks.nb06.mnist_images(namespace)}
+    assert_wrong(search_fits.judge_search_data(facts), "not what a search of the training "
+                 "part ends at")
+    inputs = {name: checks.nb06.fingerprint(namespace[name])
+              for name in ("X_train", "y_train")}
+    changed = notebook_state.changed_part(inputs, ("X_train", "y_train"),
+                                          facts["mnist_images"])
+    assert changed is not None and changed[0] == "X_train"
 
 
 def test_on_mnist_weight_images_compare_with_the_final_model_fitted_again(monkeypatch):
     # The fourteenth student's FP3: on MNIST `weight_images /= ...` through a view changed
     # `best_model`, and `best_model.fit(X, y)` refitted it, and both passed.
-    X_mnist, y_mnist = mnist_part()
+    namespace = mnist_notebook()
+    X_mnist, y_mnist = namespace["X_train"], namespace["y_train"]
     X_other, y_other = mnist_part(100, seed=1)
     choice = {"l1_ratio": 0, "C": 0.1}
     search = types.SimpleNamespace(best_params_=choice, best_estimator_=None)
@@ -638,7 +678,7 @@ def test_on_mnist_weight_images_compare_with_the_final_model_fitted_again(monkey
 
     def judged(model, answer):
         monkeypatch.setattr(spec, "user_namespace", lambda: {
-            "best_model": model, "search": search, "X_train": X_mnist, "y_train": y_mnist})
+            **namespace, "best_model": model, "search": search})
         return verdict("06-weight-images", answer)
 
     model = best_model()

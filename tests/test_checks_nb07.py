@@ -1765,7 +1765,7 @@ def mnist_like_parts():
     """The digits drawn as MNIST draws its images (784 pixels of 8-bit values), with their
     mirror images for more of them, split as notebook 07 splits MNIST: the judge has no
     such images but what the kernel sends."""
-    from coursekit.checks.nb07 import mnist_pixels
+    from coursekit.checks.mnist_images import mnist_pixels
     from coursekit.data import load_digits, stratified_split
     from coursekit.judging.nb06.parts import digits_as_mnist
     from coursekit.judging.nb07.parts import MNIST_TEST_IMAGES, MNIST_VALID_IMAGES

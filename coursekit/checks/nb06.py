@@ -16,6 +16,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from . import spec as specs_module
+from .mnist_images import pack_mnist_images
 from .spec import ExerciseSpec, QuestionSpec, array_facts, model_settings
 from .wire import plain, plain_or_name
 
@@ -172,22 +173,23 @@ def fingerprint(array):
             "max": float(flat.max()) if flat.size else 0.0}
 
 
-def mnist_training_part(namespace):
-    """The notebook's MNIST training part, as plain data, when it has MNIST's 784 pixels.
+def mnist_images(namespace):
+    """The notebook's MNIST images ``X, y``, compressed, as plain data; None for the digits.
 
-    The judge has no MNIST images of its own: it refits the search's choice on these (the
-    digits' parts it has). None for the digits, or for what is not such a part.
+    The judge has no MNIST images of its own: it splits these as the notebook's loading
+    cell does and fits the search's choice again on the training part, whatever the
+    notebook's ``X_train`` holds now. Only float32 images travel, as the course loads
+    MNIST (:func:`.mnist_images.pack_mnist_images`).
 
     Examples
     --------
-    >>> mnist_training_part({"X_train": np.zeros((3, 64)), "y_train": np.zeros(3)}) is None
+    >>> mnist_images({"X": np.zeros((3, 64)), "y": np.zeros(3)}) is None
     True
     """
-    X, y = namespace.get("X_train"), namespace.get("y_train")
-    if not (isinstance(X, np.ndarray) and isinstance(y, np.ndarray) and X.ndim == 2
-            and X.shape[1] == 784 and X.dtype.kind == "f" and y.shape == X.shape[:1]):
+    X = namespace.get("X")
+    if not isinstance(X, np.ndarray) or X.dtype != np.float32:
         return None
-    return {"X": X, "y": y}
+    return pack_mnist_images(X, namespace.get("y"))
 
 
 def notebook_parts(names=NOTEBOOK_PARTS):
@@ -338,7 +340,7 @@ class GridSearch(ExerciseSpec):
             facts["recorded_choice"] = recorded_choice(answer)
         refit = getattr(answer, "best_estimator_", None)
         facts["has_best_estimator"] = refit is not None
-        facts["mnist_train"] = mnist_training_part(namespace)
+        facts["mnist_images"] = mnist_images(namespace)
         if refit is not None and hasattr(refit, "coef_"):
             # Kept in its own dtype: float32 weights say the search saw float32 pixels.
             facts["refit_coef"] = plain(refit.coef_)
@@ -393,7 +395,7 @@ class WeightImages(ExerciseSpec):
         # The final model is fitted on X_train: an earlier cell that changed it explains
         # other weights better than this exercise can.
         facts["inputs"] = notebook_parts(SEARCH_INPUTS)
-        facts["mnist_train"] = mnist_training_part(namespace)
+        facts["mnist_images"] = mnist_images(namespace)
         return {"value": facts}
 
 
@@ -427,6 +429,7 @@ class ScaledPipeline(ExerciseSpec):
         # (the progress cell checks exercises 4 and 6 again). This exercise's code is
         # the last that could have changed them.
         facts["parts"] = notebook_parts()
+        facts["mnist_images"] = mnist_images(namespace)
         facts["best_model"] = _describe_model(namespace.get("best_model"))
         facts["search"] = _describe_model(getattr(search, "best_estimator_", None))
         facts["search"]["type"] = type(search).__name__

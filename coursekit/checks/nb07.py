@@ -3,9 +3,7 @@
 Their judges are in :mod:`coursekit.judging.nb07`.
 """
 
-import base64
 import numbers
-import zlib
 
 import numpy as np
 from sklearn.linear_model import SGDClassifier
@@ -14,6 +12,7 @@ from sklearn.neural_network import MLPClassifier
 from ..data import load_digits
 from . import spec as specs_module
 from .global_reads import global_reads
+from .mnist_images import pack_mnist_images
 from .spec import ExerciseSpec, QuestionSpec, array_facts
 from .wire import plain, plain_or_name
 
@@ -281,53 +280,24 @@ def trained_model_facts(model, namespace):
     return facts
 
 
-#: MNIST's pixels as the course loads them: 8-bit values divided by 255 in float32
-#: (:func:`coursekit.data.load_mnist`), then float64 in notebook 07.
-MNIST_SCALE = np.float32(255)
-
-#: The most MNIST images sent (the notebook keeps 10,000).
-MNIST_PART_LIMIT = 10_000
-
-
-def mnist_pixels(values):
-    """MNIST's float64 pixels from their 8-bit ``values``, exactly as notebook 07 has them.
-
-    Examples
-    --------
-    >>> mnist_pixels(np.array([0, 51, 255], dtype=np.uint8)).tolist()
-    [0.0, 0.20000000298023224, 1.0]
-    """
-    return (values.astype(np.float32) / MNIST_SCALE).astype(np.float64)
-
-
 def mnist_images(namespace):
     """The notebook's MNIST images ``X, y``, compressed, as plain data; None for the digits.
 
     The judge has no MNIST images of its own: it splits these as the notebook's loading
     cell does, and replays a training on the training part and measures a model on
     every part, as it does on its own digits, whatever the notebook's parts now hold.
-    They travel as their 8-bit values, compressed (about a fifth of the bytes), and
-    only when those give the notebook's ``X`` back exactly; otherwise (another scaling,
-    float32) None, and nothing is replayed.
+    Only float64 images travel, as the loading cell leaves them
+    (:func:`.mnist_images.pack_mnist_images`).
 
     Examples
     --------
     >>> mnist_images({"X": np.zeros((3, 64)), "y": np.zeros(3)}) is None
     True
     """
-    X, y = namespace.get("X"), namespace.get("y")
-    if not (isinstance(X, np.ndarray) and isinstance(y, np.ndarray) and X.ndim == 2
-            and X.shape[1] == 784 and X.dtype == np.float64 and y.shape == X.shape[:1]
-            and 0 < len(X) <= MNIST_PART_LIMIT):
+    X = namespace.get("X")
+    if not isinstance(X, np.ndarray) or X.dtype != np.float64:
         return None
-    values = np.rint(X * 255)
-    if values.min(initial=0) < 0 or values.max(initial=0) > 255:
-        return None
-    values = values.astype(np.uint8)
-    if not np.array_equal(mnist_pixels(values), X):
-        return None
-    packed = base64.b64encode(zlib.compress(values.tobytes(), 6)).decode("ascii")
-    return {"pixels": packed, "images": len(X), "y": plain(y)}
+    return pack_mnist_images(X, namespace.get("y"))
 
 
 

@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from ...checks import nb06 as specs
 from ...checks.results import wrong
 from ..plain_answers import as_float_array
-from .parts import MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, digits_split
+from .parts import MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, digits_split, mnist_split
 from .search_fits import SAME_REFIT_RTOL, refit_of_training_part
 from .settings import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS
 
@@ -49,10 +49,12 @@ PART_WORDS = {"X_train": "training images", "y_train": "training labels",
               "X_test": "test images", "y_test": "test labels"}
 
 
-def _expected_parts(n_features):
-    """The fingerprints the split gives on the digits, or on MNIST the shapes only."""
-    X_train, X_test, y_train, y_test = digits_split()
-    if n_features == X_train.shape[1]:
+def _expected_parts(n_features, mnist=None):
+    """The fingerprints the split gives on the digits, or on MNIST of the images the kernel
+    sent (``mnist``, :func:`.parts.mnist_split`), or without them the shapes only."""
+    split = digits_split() if n_features == 64 else mnist_split(mnist)
+    if split is not None:
+        X_train, X_test, y_train, y_test = split
         return {name: specs.fingerprint(array) for name, array in
                 (("X_train", X_train), ("y_train", y_train), ("X_test", X_test),
                  ("y_test", y_test))}
@@ -93,7 +95,7 @@ def _what_changed(got, want, name):
     return None
 
 
-def changed_part(parts, names=tuple(PART_WORDS)):
+def changed_part(parts, names=tuple(PART_WORDS), mnist=None):
     """The first of the notebook's arrays ``names`` that changed since the split.
 
     Parameters
@@ -102,6 +104,9 @@ def changed_part(parts, names=tuple(PART_WORDS)):
         Fingerprints by name, as :func:`coursekit.checks.nb06.notebook_parts` makes them.
     names : tuple of str
         The arrays to look at, in order.
+    mnist : dict, optional
+        MNIST's images as the kernel sent them: on MNIST the parts are compared with the
+        split of these, not only by their shapes.
 
     Returns
     -------
@@ -128,7 +133,7 @@ def changed_part(parts, names=tuple(PART_WORDS)):
             "X_train", "is no longer an array of images")
     if shape[1] not in (64, 784):
         return "X_train", f"is now of shape {tuple(shape)}: images of 64 or 784 pixels each"
-    expected = _expected_parts(shape[1])
+    expected = _expected_parts(shape[1], mnist)
     for name in names:
         got = parts.get(name) if isinstance(parts.get(name), dict) else {}
         words = _what_changed(got, expected[name], name)

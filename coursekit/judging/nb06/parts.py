@@ -4,14 +4,16 @@ On MNIST the judge has no images of its own; :func:`digits_as_mnist` draws the
 bundled digits the way MNIST draws its own, for a fitted model to read.
 """
 
+import functools
 import hashlib
 
 import numpy as np
 from scipy.ndimage import center_of_mass, shift, zoom
 from sklearn.linear_model import LogisticRegression
 
+from ...checks.mnist_images import mnist_pixels
 from ...data import load_digits, stratified_split
-from ..plain_answers import as_float_array
+from ..mnist_images import sent_key, unpack_mnist_images
 
 #: The notebook's split of the digits: 20 % test, stratified, seed 0.
 DIGITS_TEST_SIZE = 0.2
@@ -64,18 +66,35 @@ def mnist_like_test():
     return digits_as_mnist(X[rows]), y[rows]
 
 
-def mnist_part(sent):
-    """The notebook's MNIST training part as the kernel sent it, ``(X, y)``; None when it
-    sent none of MNIST's training size (:func:`coursekit.checks.nb06.mnist_training_part`).
+def mnist_split(sent):
+    """The notebook's MNIST parts, ``X_train, X_test, y_train, y_test``, split here as its
+    loading cell splits them from the images the kernel sent
+    (:func:`coursekit.checks.nb06.mnist_images`); None when it sent none.
 
-    ``X`` keeps its dtype (float32, as the course loads MNIST): saga ends elsewhere in
-    another.
+    ``X`` is float32, as the course loads MNIST (saga ends elsewhere in another type).
+    What the notebook's ``X_train`` holds later does not change them.
     """
-    X, y = (sent or {}).get("X"), as_float_array((sent or {}).get("y"), shape=(MNIST_TRAIN_SIZE,))
-    if not (isinstance(X, np.ndarray) and X.dtype.kind == "f"
-            and X.shape == (MNIST_TRAIN_SIZE, 784)) or y is None:
+    return _mnist_split(sent_key(sent))
+
+
+@functools.lru_cache(maxsize=2)
+def _mnist_split(key):
+    unpacked = unpack_mnist_images(key)
+    if unpacked is None or len(unpacked[1]) != MNIST_TRAIN_SIZE + MNIST_TEST_SIZE:
         return None
-    return X, y
+    values, y = unpacked
+    try:
+        return stratified_split(mnist_pixels(values, np.float32), y, test_size=MNIST_TEST_SIZE,
+                                random_state=SPLIT_SEED)
+    except ValueError:  # labels no stratified split can share out (a digit seen once)
+        return None
+
+
+def mnist_part(sent):
+    """The notebook's MNIST training part, ``(X, y)``, from the images the kernel sent
+    (:func:`mnist_split`); None when it sent none."""
+    split = mnist_split(sent)
+    return None if split is None else (split[0], split[2])
 
 
 def mnist_coef(params, part):

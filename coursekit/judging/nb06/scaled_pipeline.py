@@ -139,7 +139,7 @@ def _judge_search_refit_reused(facts):
 
 def _judge_later_cells_inputs(facts):
     """Are the split's parts, the search and ``best_model`` as the cells below need them?"""
-    changed = changed_part(facts.get("parts"))
+    changed = changed_part(facts.get("parts"), mnist=facts.get("mnist_images"))
     if changed is not None:
         name, words = changed
         return wrong(f"`{name}`, the {PART_WORDS[name]} the notebook split off, {words}. The "

@@ -54,7 +54,7 @@ class GridSearch(Judge, specs.GridSearch):
         if verdict is not None:
             return verdict
         if getattr(facts.get("refit_coef"), "shape", (0,))[-1] == 784:
-            if mnist_part(facts.get("mnist_train")) is None:
+            if mnist_part(facts.get("mnist_images")) is None:
                 return correct("every setting of the grid scored by cross-validation "
                                f"({SEARCH_FOLDS} stratified folds, one-vs-rest ROC AUC), the "
                                "chosen one refitted. " + MNIST_UNCHECKED)
@@ -94,7 +94,7 @@ def _judge_inputs_kept(facts):
                      f"{SEARCH_SETTINGS}: the final model's settings are built from it.",
                      "leave `SEARCH_SETTINGS` as it is (no `SEARCH_SETTINGS[...] = ...` or "
                      "`.update`); rerun its cell, then pass it with `**SEARCH_SETTINGS`.")
-    changed = changed_part(facts.get("inputs"), specs.SEARCH_INPUTS)
+    changed = changed_part(facts.get("inputs"), specs.SEARCH_INPUTS, facts.get("mnist_images"))
     if changed is None:
         return None
     name, words = changed

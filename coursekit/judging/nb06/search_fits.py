@@ -94,7 +94,7 @@ def _refit_part(facts):
         return None
     setting = (float(best["l1_ratio"]), float(best["C"]))
     if coef.shape == (10, 784):
-        return _mnist_refit_part(coef, setting, facts.get("mnist_train"))
+        return _mnist_refit_part(coef, setting, facts.get("mnist_images"))
     if coef.shape != (10, 64):
         return None
     for part in ("train", "all", "both parts", "test"):

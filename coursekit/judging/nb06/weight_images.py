@@ -49,7 +49,7 @@ class WeightImages(Judge, specs.WeightImages):
         answer = as_float_array(facts.get("numbers"))
         verdict = _judge_model_kept(coef, reference, answer, facts.get("inputs"),
                                     facts.get("search_choice") if digits else None,
-                                    facts.get("search_recorded"))
+                                    facts.get("search_recorded"), facts.get("mnist_images"))
         if verdict is not None:
             return verdict
         if answer is None:
@@ -75,7 +75,7 @@ class WeightImages(Judge, specs.WeightImages):
 def _mnist_final_coef(facts):
     """The final model's weights fitted on the MNIST training part the kernel sent, with
     the search's choice; None when either is missing."""
-    part = mnist_part(facts.get("mnist_train"))
+    part = mnist_part(facts.get("mnist_images"))
     choice = facts.get("search_choice")
     if part is None or not isinstance(choice, dict) or not all(
             isinstance(choice.get(name), numbers.Real) for name in ("l1_ratio", "C")):
@@ -92,7 +92,7 @@ _MNIST_MODEL_UNCHECKED = ("On MNIST the check has no images of its own to fit th
 
 
 def _judge_model_kept(coef, reference, answer, inputs=None, search_choice=None,
-                      search_recorded=None):
+                      search_recorded=None, mnist=None):
     """Is ``best_model`` as its fit left it? Its weights feed the comparison below."""
     if coef is None or reference is None:
         return None
@@ -123,7 +123,7 @@ def _judge_model_kept(coef, reference, answer, inputs=None, search_choice=None,
                      "`best_model` takes its setting.",
                      "fix exercise 4 first (its check cell says what is wrong), then rerun "
                      "the cells after it.")
-    changed = changed_part(inputs, specs.SEARCH_INPUTS)
+    changed = changed_part(inputs, specs.SEARCH_INPUTS, mnist)
     if changed is not None:
         name, words = changed
         return wrong(f"`best_model` is not the final model the notebook fits: `{name}`, the "

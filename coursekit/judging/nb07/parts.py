@@ -5,15 +5,13 @@ settings); here they are turned back into the accuracies the notebook measures, 
 the training part a replay of its training runs on is found.
 """
 
-import base64
-import binascii
 import functools
-import zlib
 
 import numpy as np
 
-from ...checks.nb07 import MNIST_PART_LIMIT, mnist_pixels
+from ...checks.mnist_images import mnist_pixels
 from ...data import load_digits, stratified_split
+from ..mnist_images import sent_key, unpack_mnist_images
 
 _ACTIVATIONS = {"identity": lambda z: z, "relu": lambda z: np.maximum(z, 0),
                 "logistic": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh}
@@ -47,10 +45,7 @@ def parts_of(facts):
         return notebook_parts()
     if facts.get("pixels") != 784:
         return None
-    sent = facts.get("mnist_images")
-    if not isinstance(sent, dict) or not isinstance(sent.get("pixels"), str):
-        return None
-    return _mnist_parts(sent["pixels"], sent.get("images"), _labels_key(sent.get("y")))
+    return _mnist_parts(sent_key(facts.get("mnist_images")))
 
 
 def training_part(facts):
@@ -60,37 +55,15 @@ def training_part(facts):
     return None if parts is None else parts["train"]
 
 
-def _labels_key(y):
-    """The labels sent, as a hashable tuple of ints (None when they are not digits)."""
-    try:
-        labels = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    if labels.ndim != 1 or not np.all(np.isin(labels, np.arange(10))):
-        return None
-    return tuple(labels.astype(int).tolist())
-
-
 @functools.lru_cache(maxsize=2)
-def _mnist_parts(packed, images, labels):
-    """MNIST's parts, split from the images the kernel sent; None when they are not images
-    the notebook could have split."""
-    if (labels is None or not isinstance(images, int) or isinstance(images, bool)
-            or not MNIST_TEST_IMAGES + MNIST_VALID_IMAGES < images <= MNIST_PART_LIMIT
-            or len(labels) != images):
+def _mnist_parts(key):
+    """MNIST's parts, split from the images the kernel sent (:func:`..mnist_images.sent_key`);
+    None when they are not images the notebook could have split."""
+    unpacked = unpack_mnist_images(key)
+    if unpacked is None or len(unpacked[1]) <= MNIST_TEST_IMAGES + MNIST_VALID_IMAGES:
         return None
-    size = images * 784
-    try:
-        unpacker = zlib.decompressobj()
-        raw = unpacker.decompress(base64.b64decode(packed, validate=True), size + 1)
-    except (binascii.Error, ValueError, zlib.error):
-        return None
-    # Fewer bytes, or more than the images hold (a bomb stops there); a stream cut short
-    # (its checksum unread) or with bytes after it is not one the kernel made.
-    if len(raw) != size or not unpacker.eof or unpacker.unused_data:
-        return None
-    X = mnist_pixels(np.frombuffer(raw, dtype=np.uint8).reshape(images, 784))
-    y = np.asarray(labels, dtype=np.int64)
+    values, y = unpacked
+    X = mnist_pixels(values)
     try:
         X_rest, X_test, y_rest, y_test = stratified_split(X, y, test_size=MNIST_TEST_IMAGES,
                                                           random_state=0)
