@@ -221,8 +221,8 @@ def trained_model_facts(model, namespace):
     Its settings, what it has seen (``t_``, the images shown to the solver, and
     its passes over them), its weights (all of them on the digits, up to
     :data:`MNIST_WEIGHTS_SENT` on MNIST), so that the judge can replay the training
-    and compare, and its accuracy on each of the notebook's parts in ``namespace``
-    (the judge has no MNIST images of its own to measure it on).
+    and compare, and its accuracy on each of the notebook's parts in ``namespace`` as
+    they are now, which the judge compares with its own on the parts as split.
 
     Examples
     --------
@@ -298,7 +298,6 @@ def mnist_images(namespace):
     if not isinstance(X, np.ndarray) or X.dtype != np.float64:
         return None
     return pack_mnist_images(X, namespace.get("y"))
-
 
 
 def reported_number(namespace, name):

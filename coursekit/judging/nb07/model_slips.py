@@ -195,7 +195,7 @@ def _other_count_slip(name, seen, passes, n_fit, hint):
         return wrong(f"{shown}: {times} times the training part in every pass, so its rows "
                      f"were repeated (`np.concatenate([X_train, X_train])`, `np.tile`?).",
                      "train on `X_train, y_train` as they are, each image once per pass: to "
-                     "train longer, run more periods, which the replay follows.")
+                     "train longer, run more periods.")
     if seen > passes * n_fit:
         return wrong(f"{shown}: rows were added to it (repeated ones, or rows of "
                      "another part).", hint)

@@ -35,7 +35,8 @@ def outside_slip(function, facts, hint):
     if not names:
         return None
     listed = " and ".join(f"`{name}`" for name in names)
-    return wrong(f"`{function}` reads the notebook's {listed} from outside the function: "
-                 "the right numbers here only because the notebook's parts hold every "
-                 "digit; given other images or labels, it would still use these.",
+    return wrong(f"`{function}` reads the notebook's {listed} from outside the function, "
+                 "not only what it is given: on the notebook's own parts its numbers come out "
+                 "right, but given any others (a part without some digit) it would still "
+                 "read these.",
                  hint)
