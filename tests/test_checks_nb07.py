@@ -2049,3 +2049,14 @@ def test_train_in_periods_both_losses_in_one_list_is_named():
         return train, valid
     assert_wrong(verdict("07-train-in-periods", one_list), "two lists of 8 and 0 numbers",
                  "one per period, 4", "to the second")
+
+
+def test_confusion_rates_divided_by_a_flat_row_of_totals_is_named():
+    # The twenty-seventh and twenty-ninth students' vague hint: `cm / cm.sum(axis=1)` got
+    # "divide each row by its total", which the student believed was done.
+    def flat_totals(y_true, y_pred):
+        counts = confusion_matrix(y_true, y_pred, labels=range(10)).astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return counts / counts.sum(axis=1)
+    assert_wrong(verdict("07-confusion-rates", flat_totals), "column j is divided by row j",
+                 "keepdims=True")

@@ -81,6 +81,9 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
         with np.errstate(invalid="ignore", divide="ignore"):
             expected = counts / counts.sum(axis=1, keepdims=True)
             by_column = counts / counts.sum(axis=0, keepdims=True)
+            # `counts / counts.sum(axis=1)`: the totals, a flat row, divide column j by
+            # row j's total.
+            across = counts / counts.sum(axis=1)
         if _same_rates(out, expected):
             return not_an_array(facts, "row_normalized_confusion(y_true, y_pred)", "(10, 10)")
         if _same_rates(out, 100 * expected):
@@ -102,6 +105,12 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
             return wrong("each column sums to 1: you divided by the column totals.",
                          "divide by the row totals, `sum(axis=1, keepdims=True)`: a row "
                          "says where the images of one true digit went.")
+        if _same_rates(out, across) and not _same_rates(across, expected):
+            return wrong("column j is divided by row j's total: `counts.sum(axis=1)` is a "
+                         "flat row of ten totals, which numpy lines up with the columns.",
+                         "keep the totals a column, so that each row is divided by its own: "
+                         "`counts / counts.sum(axis=1, keepdims=True)` (or "
+                         "`counts.sum(axis=1)[:, None]`).")
         if _same_rates(out, expected.T):
             return wrong("the matrix is transposed: the columns sum to 1.",
                          "rows are the true digits, columns the predictions: "
