@@ -2041,12 +2041,8 @@ def test_unit_weights_cut_at_a_size_of_the_notebook_s_is_named(size):
 def test_train_in_periods_both_losses_in_one_list_is_named():
     # The twenty-eighth student's MH5: told to "return two lists", which it did.
     def one_list(model, X_train, y_train, X_valid, y_valid, periods):
-        train, valid = [], []
-        for _ in range(periods):
-            model.partial_fit(X_train, y_train, classes=np.arange(10))
-            train.append(loss(model, X_train, y_train))
-            train.append(loss(model, X_valid, y_valid))
-        return train, valid
+        train, valid = periods_loop(loss)(model, X_train, y_train, X_valid, y_valid, periods)
+        return [value for pair in zip(train, valid) for value in pair], []
     assert_wrong(verdict("07-train-in-periods", one_list), "two lists of 8 and 0 numbers",
                  "one per period, 4", "to the second")
 

@@ -80,50 +80,58 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
         np.add.at(counts, (y_true, y_pred), 1)
         with np.errstate(invalid="ignore", divide="ignore"):
             expected = counts / counts.sum(axis=1, keepdims=True)
-            by_column = counts / counts.sum(axis=0, keepdims=True)
-            # `counts / counts.sum(axis=1)`: the totals, a flat row, divide column j by
-            # row j's total.
-            across = counts / counts.sum(axis=1)
         if _same_rates(out, expected):
             return not_an_array(facts, "row_normalized_confusion(y_true, y_pred)", "(10, 10)")
-        if _same_rates(out, 100 * expected):
-            return wrong("these are percentages: each row sums to 100.",
-                         "give shares between 0 and 1, each row summing to 1: leave out "
-                         "the `* 100` (format a share as a percentage only when printing "
-                         "it, with `:.0%`).")
-        if _same_rates(out, expected, atol=0.01):
-            return wrong("the shares are close to the right ones but rounded.",
-                         "return the shares unrounded; round only when printing them.")
-        if np.allclose(out, counts):
-            return wrong("these are counts, not shares.",
-                         "divide each row by its total: `counts / counts.sum(axis=1, "
-                         "keepdims=True)`.")
-        if np.allclose(out, counts / counts.sum()):
-            return wrong("every cell is divided by the number of all images.",
-                         "divide each row by its own total, so each row sums to 1.")
-        if _same_rates(out, by_column):
-            return wrong("each column sums to 1: you divided by the column totals.",
-                         "divide by the row totals, `sum(axis=1, keepdims=True)`: a row "
-                         "says where the images of one true digit went.")
-        if _same_rates(out, across) and not _same_rates(across, expected):
-            return wrong("column j is divided by row j's total: `counts.sum(axis=1)` is a "
-                         "flat row of ten totals, which numpy lines up with the columns.",
-                         "keep the totals a column, so that each row is divided by its own: "
-                         "`counts / counts.sum(axis=1, keepdims=True)` (or "
-                         "`counts.sum(axis=1)[:, None]`).")
-        if _same_rates(out, expected.T):
-            return wrong("the matrix is transposed: the columns sum to 1.",
-                         "rows are the true digits, columns the predictions: "
-                         "`confusion_matrix(y_true, y_pred)` in that order.")
-        if _same_rates(out, by_column.T):
-            return wrong("rows and columns are swapped: the rows hold the predicted digits "
-                         "(a digit that is never predicted gets an empty row).",
-                         "pass the true labels first: `confusion_matrix(y_true, y_pred, "
-                         "labels=range(10))`.")
-        return _empty_row_slip(out, counts, expected) or wrong(
+        return _division_slip(out, counts, expected) or _empty_row_slip(
+            out, counts, expected) or wrong(
             "the shares differ from those of the true digits' images.",
             "count with `confusion_matrix(y_true, y_pred, labels=range(10))`, then divide "
             "each row by its total (or pass `normalize=\"true\"`).")
+
+
+def _division_slip(out, counts, expected):
+    """A wrong() verdict when ``out`` is the counts divided otherwise than by their row
+    totals (percentages, rounded, by all images, by columns, transposed), else None."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        by_column = counts / counts.sum(axis=0, keepdims=True)
+        # `counts / counts.sum(axis=1)`: the totals, a flat row, divide column j by
+        # row j's total.
+        across = counts / counts.sum(axis=1)
+    if _same_rates(out, 100 * expected):
+        return wrong("these are percentages: each row sums to 100.",
+                     "give shares between 0 and 1, each row summing to 1: leave out "
+                     "the `* 100` (format a share as a percentage only when printing "
+                     "it, with `:.0%`).")
+    if _same_rates(out, expected, atol=0.01):
+        return wrong("the shares are close to the right ones but rounded.",
+                     "return the shares unrounded; round only when printing them.")
+    if np.allclose(out, counts):
+        return wrong("these are counts, not shares.",
+                     "divide each row by its total: `counts / counts.sum(axis=1, "
+                     "keepdims=True)`.")
+    if np.allclose(out, counts / counts.sum()):
+        return wrong("every cell is divided by the number of all images.",
+                     "divide each row by its own total, so each row sums to 1.")
+    if _same_rates(out, by_column):
+        return wrong("each column sums to 1: you divided by the column totals.",
+                     "divide by the row totals, `sum(axis=1, keepdims=True)`: a row "
+                     "says where the images of one true digit went.")
+    if _same_rates(out, across) and not _same_rates(across, expected):
+        return wrong("column j is divided by row j's total: `counts.sum(axis=1)` is a "
+                     "flat row of ten totals, which numpy lines up with the columns.",
+                     "keep the totals a column, so that each row is divided by its own: "
+                     "`counts / counts.sum(axis=1, keepdims=True)` (or "
+                     "`counts.sum(axis=1)[:, None]`).")
+    if _same_rates(out, expected.T):
+        return wrong("the matrix is transposed: the columns sum to 1.",
+                     "rows are the true digits, columns the predictions: "
+                     "`confusion_matrix(y_true, y_pred)` in that order.")
+    if _same_rates(out, by_column.T):
+        return wrong("rows and columns are swapped: the rows hold the predicted digits "
+                     "(a digit that is never predicted gets an empty row).",
+                     "pass the true labels first: `confusion_matrix(y_true, y_pred, "
+                     "labels=range(10))`.")
+    return None
 
 
 def _empty_row_slip(out, counts, expected):
