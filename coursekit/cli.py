@@ -96,7 +96,7 @@ def _grade(args):
                        roster=args.roster, report=args.report, pool=args.pool,
                        export=args.export, store=args.store, deadlines=_deadlines(args),
                        export_format=args.export_format, missing=args.missing,
-                       report_sections=_report_sections(args), **limits)
+                       report_sections=_report_sections(args), fork=args.fork, **limits)
     except (ValueError, SandboxError) as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2
@@ -375,6 +375,10 @@ def build_parser():
                        help="kernels started ahead, each in its own sandbox and used by one "
                             "submission only (default: --jobs; 1 per grading process on a "
                             "cluster; 0: start each when its turn comes)")
+    grade.add_argument("--no-fork", dest="fork", action="store_false",
+                       help="start every kernel afresh in its sandbox, importing the course's "
+                            "modules, instead of forking it into the sandbox from a process "
+                            "that imported them once (docs/grading-security.md)")
     # The defaults live in coursekit.grading, which is slow to import; the help
     # quotes them (a test keeps the two in step).
     grade.add_argument("--timeout", type=int, metavar="SECONDS",

@@ -58,8 +58,8 @@ def limit_memory(megabytes):
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def main():
-    """Start an IPython kernel under the grader's limits (the grader's kernel command)."""
+def apply_limits():
+    """Take the grader's limits from the environment and apply them to this process."""
     megabytes = os.environ.pop(MEMORY_VARIABLE, "")
     if megabytes:
         limit_memory(int(megabytes))
@@ -69,6 +69,11 @@ def main():
         resource.setrlimit(resource.RLIMIT_NPROC, (int(processes), int(processes)))
     # A crashing submission must not leave a core file the size of its memory.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def main():
+    """Start an IPython kernel under the grader's limits (the grader's kernel command)."""
+    apply_limits()
     if os.getppid() == 1:
         # In the sandbox's PID namespace the parent is its init, not the grader:
         # ipykernel would take that for an orphaned kernel. The sandbox dies with
@@ -76,6 +81,24 @@ def main():
         os.environ.pop("JPY_PARENT_PID", None)
     # exec keeps the process id the kernel manager watches, and the limits.
     os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[1:]])
+
+
+def run_in_process(arguments):
+    """Become an IPython kernel in this process, under the grader's limits.
+
+    What :func:`main` execs, done without a new interpreter, by a kernel the
+    grader's fork server forked into its sandbox with the imports done
+    (:mod:`coursekit.grading.sandbox.forkserver`): its parent is the sandbox's
+    first process, never the grader.
+    """
+    import importlib.util
+
+    apply_limits()
+    os.environ.pop("JPY_PARENT_PID", None)
+    sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *arguments]
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
 
 
 def install(figures=True):

@@ -111,7 +111,7 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
           process_limit=DEFAULT_PROCESS_LIMIT, sandbox="auto", redo=False, progress=True,
           scheduler=None, roster=None, report=None, pool=None, export=None,
           cpu_limit=DEFAULT_CPU_LIMIT, store=None, deadlines=None, export_format="plain",
-          missing="blank", report_sections=()):
+          missing="blank", report_sections=(), fork=True):
     """Grade submissions into the gradebook, and write grades.csv and whatever else is asked for.
 
     Parameters
@@ -127,7 +127,7 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
         Directory of the learners' feedback: ``<student>/<notebook>.{md,html,txt}``
         for the attempt that counts, and each attempt's beside it
         (:mod:`.outputs.feedback`).
-    jobs, timeout, memory_limit, notebook_timeout, process_limit, sandbox, pool, cpu_limit
+    jobs, timeout, memory_limit, notebook_timeout, process_limit, sandbox, pool, cpu_limit, fork
         As :class:`~coursekit.grading.settings.GradeSettings` has them; ``pool``
         is by default ``jobs`` (each job's next kernel starts while it grades;
         on a cluster, one per grading process). ``sandbox="none"`` grades with
@@ -178,7 +178,7 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     settings = GradeSettings(jobs=jobs, pool=default_pool if pool is None else pool,
                              timeout=timeout, memory_limit=memory_limit,
                              notebook_timeout=notebook_timeout, process_limit=process_limit,
-                             sandbox=sandbox, cpu_limit=cpu_limit,
+                             sandbox=sandbox, cpu_limit=cpu_limit, fork=fork,
                              figures=feedback is not None or report is not None)
     _check_files(out, feedback, store=store, export=export, report=report)
     _check_export(export_format, missing)

@@ -269,6 +269,11 @@ class KernelSession:
         try:
             await self.client.async_start_new_kernel(
                 cwd=str(cwd), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if self.sandbox.forks is not None:
+                problem = await self.sandbox.fork_kernel(
+                    self.km.provisioner.pid, self._kernel_arguments(), env)
+                if problem:
+                    return f"the kernel did not start ({problem})"
             await self.client.async_start_new_kernel_client()
         except Exception as exc:  # the kernel would not start: not the submission's fault
             return f"the kernel did not start ({type(exc).__name__}: {clean_text(exc)})"
@@ -285,6 +290,10 @@ class KernelSession:
                 return f"the course's modules did not import in the kernel " \
                        f"({run.ename or run.kind})"
         return ""
+
+    def _kernel_arguments(self):
+        """The arguments a kernel started afresh is given (its connection file, and more)."""
+        return ["-f", self.km.connection_file, *self.client.extra_arguments]
 
     async def alive(self, wait=ALIVE_WAIT):
         """Whether the kernel is still running and answers within ``wait`` seconds."""

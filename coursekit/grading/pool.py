@@ -13,20 +13,26 @@ but the grader's own start-up (:meth:`.KernelSession.start` with ``warm``);
 the submission's time limits start when it is handed the kernel. A kernel
 that died while waiting (or stopped answering) is replaced, never handed out.
 
-Why whole sandboxes and not a zygote that forks kernels: docs/grading-security.md
-("Kernels started ahead share nothing").
+Each kernel is forked into its sandbox by the pool's fork server, which made
+the kernels' imports once (:mod:`.sandbox.forks`), unless the settings say
+otherwise or forking does not work here (then each starts afresh, and the
+grader says why once). Why a fork shares nothing either: docs/grading-security.md
+("Kernels forked from a process with the imports done").
 """
 
 import asyncio
+import functools
 import os
 import shutil
+import sys
 import tempfile
 from collections import Counter, deque
 from pathlib import Path
 
+from ..checks import shim
 from . import sandbox as sandboxes
-from .kernel import KernelSession
-from .sandbox import Sandbox
+from .kernel import KernelSession, kernel_environment
+from .sandbox import HOME, ForkServer, ForkServerError, Sandbox
 from .submissions import known_notebooks
 
 #: The longest path a Unix socket may have (``sun_path`` is 108 bytes with its NUL).
@@ -37,6 +43,14 @@ _SOCKET_SUFFIX = len("/ipc/kernel-99")
 FOLDER_PREFIX = "coursekit-grade-"
 #: Kernels tried for one submission before giving up (each one died while waiting).
 _ATTEMPTS = 3
+#: What the fork server imports once for every kernel: what a kernel started ahead has
+#: imported before its submission's first cell (ipykernel, the shim and all it installs,
+#: the course's common modules).
+FORKED_IMPORTS = ("ipykernel.kernelapp", "IPython.display", "coursekit.checks.shim",
+                  "coursekit.checks", "coursekit.checks.spec", "coursekit.checks.wire",
+                  *shim.WARM_MODULES)
+#: The backend ipykernel gives matplotlib in every kernel, before the course imports it.
+_INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 def private_folder():
@@ -80,12 +94,20 @@ async def destroy(session):
         shutil.rmtree(session.private, ignore_errors=True)
 
 
+@functools.cache
+def warn_no_fork(problem):
+    """Say once per run why kernels start afresh instead of being forked."""
+    print(f"coursekit grade: kernels start afresh, each importing the course's modules "
+          f"(about two processor seconds more per submission): {problem}", file=sys.stderr,
+          flush=True)
+
+
 class _Slot:
     """One kernel of the pool: its session and the task starting it."""
 
-    def __init__(self, session, variant, warm):
+    def __init__(self, session, variant, starting):
         self.session, self.variant = session, variant
-        self.task = asyncio.ensure_future(session.start(warm=warm))
+        self.task = asyncio.ensure_future(starting)
 
 
 class KernelPool:
@@ -126,6 +148,9 @@ class KernelPool:
         self._upcoming = None  # (variant, notebook) of the submissions to come, if known
         self._last = None
         self._closed = False
+        self._forks = None  # the task starting the fork server, once one is asked for
+        #: Why kernels start afresh though forking was asked for ("" if they do not).
+        self.fork_problem = ""
         #: Kernels found dead (or silent) when their submission came, and replaced.
         self.replaced = 0
         #: Kernels handed out.
@@ -225,6 +250,43 @@ class KernelPool:
             self._stop_later(slot.session)
         while self._stopping:
             await asyncio.gather(*self._stopping, return_exceptions=True)
+        if self._forks is not None:
+            server = await self._forks
+            if server is not None:
+                await asyncio.get_running_loop().run_in_executor(None, server.close)
+
+    async def _fork_server(self):
+        """The pool's fork server, started at the first kernel; None where kernels start afresh."""
+        if self.kind != "bwrap" or not self.settings.fork:
+            return None
+        if self._forks is not None and self._forks.done():
+            server = self._forks.result()
+            if server is not None and not server.alive():  # killed (out of memory?): anew
+                server.close()
+                self._forks = None
+        if self._forks is None:
+            loop = asyncio.get_running_loop()
+            self._forks = asyncio.ensure_future(loop.run_in_executor(None, self._new_server))
+        return await asyncio.shield(self._forks)
+
+    def _new_server(self):
+        environment = kernel_environment(HOME, 0)
+        environment["MPLBACKEND"] = _INLINE_BACKEND
+        # The server is outside every sandbox: matplotlib's folder there is the one of the
+        # font list every kernel is shown, else one of the server's own.
+        del environment["MPLCONFIGDIR"]
+        if self.view.font_list is not None:
+            environment["MPLCONFIGDIR"] = str(self.view.font_list.parent)
+        try:
+            return ForkServer(environment, FORKED_IMPORTS)
+        except ForkServerError as exc:
+            self.fork_problem = str(exc)
+            warn_no_fork(self.fork_problem)
+            return None
+
+    async def _launch(self, session, warm):
+        session.sandbox.forks = await self._fork_server()
+        return await session.start(warm=warm)
 
     def _start(self, variant, notebook):
         private = private_folder()
@@ -235,7 +297,7 @@ class KernelPool:
             shutil.rmtree(private, ignore_errors=True)
             raise
         # Only a kernel that waits imports ahead; without a pool, the old path exactly.
-        slot = _Slot(session, variant, warm=bool(self.size))
+        slot = _Slot(session, variant, self._launch(session, warm=bool(self.size)))
         self._unclaimed.add(slot)
         return slot
 

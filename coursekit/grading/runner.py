@@ -131,8 +131,12 @@ async def grade_submission(submission, settings=None, *, pool=None, view=None):
 
 
 def _own_pool_settings(settings):
-    """``settings`` for a pool of no kernel started ahead, in the sandbox chosen here."""
-    return dataclasses.replace(settings, pool=0, sandbox=sandboxes.choose(settings.sandbox))
+    """``settings`` for a pool of no kernel started ahead, in the sandbox chosen here.
+
+    Its one kernel starts afresh: a fork server would make the same imports for it alone.
+    """
+    return dataclasses.replace(settings, pool=0, sandbox=sandboxes.choose(settings.sandbox),
+                               fork=False)
 
 
 async def _grade_in(pool, submission, settings):

@@ -54,6 +54,11 @@ class GradeSettings:
         feedback pages); :func:`~coursekit.grading.batch.grade` asks for them
         only with feedback or a report, which show them
         (:func:`coursekit.checks.shim.skip_figures`).
+    fork : bool, default=True
+        Whether a bubblewrap sandbox's kernel is forked into it by a process
+        that has made the kernels' imports once (:mod:`coursekit.grading.sandbox.forks`);
+        False starts each one afresh. Where forking does not work, kernels start
+        afresh and the grader says why.
 
     Raises
     ------
@@ -82,6 +87,7 @@ class GradeSettings:
     sandbox: str = "auto"
     cpu_limit: float = DEFAULT_CPU_LIMIT
     figures: bool = True
+    fork: bool = True
 
     def __post_init__(self):
         for name, lowest in _LOWEST.items():
@@ -94,8 +100,9 @@ class GradeSettings:
                 raise ValueError(f"cpu_limit must be a positive number, or 0 for no cap; "
                                  f"got {self.cpu_limit!r}.") from None
             object.__setattr__(self, "cpu_limit", cpus)
-        if not isinstance(self.figures, bool):
-            raise ValueError(f"figures must be True or False; got {self.figures!r}")
+        for name in ("figures", "fork"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False; got {getattr(self, name)!r}")
         if self.sandbox not in SANDBOXES:
             raise ValueError(f"sandbox must be one of {', '.join(SANDBOXES)}; "
                              f"got {self.sandbox!r}")
@@ -111,7 +118,7 @@ class GradeSettings:
         jobs and the notebook's time in all are not the kernel's.
         """
         fields = ("pool", "timeout", "memory_limit", "process_limit", "sandbox", "cpu_limit",
-                  "figures")
+                  "figures", "fork")
         return all(getattr(self, name) == getattr(other, name) for name in fields)
 
     def to_data(self):

@@ -2,6 +2,7 @@
 
 bubblewrap      the sandbox itself, and whether it works here (:func:`choose`)
 cgroups         memory and process caps for the whole sandbox, and a kill
+forks           kernels forked into their sandboxes by a process with the imports done
 launcher        the sandbox's first process: starts bubblewrap, ends all of it with the grader
 view            what the kernel sees of coursekit (:class:`KernelView`)
 
@@ -17,10 +18,12 @@ from .bubblewrap import (
 )
 from .cgroups import DEFAULT_CPU_LIMIT, Cgroup, remove_stale_cgroups, warn_no_cpu_cap
 from .fonts import MATPLOTLIB_FOLDER
+from .forks import STUB_COMMAND, ForkServer, ForkServerError
 from .launcher import launch_command
 from .view import REFERENCE_MODULES, STAND_IN, TRUSTED_PACKAGE, KernelView, kernel_view
 
 __all__ = ["DEFAULT_CPU_LIMIT", "DEFAULT_PROCESS_LIMIT", "HOME", "HOME_MEGABYTES", "INTERPRETER",
+           "STUB_COMMAND", "ForkServer", "ForkServerError",
            "MATPLOTLIB_FOLDER", "REFERENCE_MODULES", "SANDBOXES", "STAND_IN", "TRUSTED_PACKAGE",
            "WORK", "Cgroup", "KernelView", "Sandbox", "SandboxError", "bwrap_command",
            "bwrap_problem", "choose", "kernel_view", "namespace_arguments", "remove_stale_cgroups",
@@ -64,10 +67,14 @@ class Sandbox:
         Needed for ``"bwrap"``.
     order : sequence of str
         The course's notebooks in order (which reference modules each may see).
+    forks : ForkServer or None
+        For ``"bwrap"``: the server that forks the kernel into the sandbox
+        (:mod:`.forks`); without one, the kernel starts afresh in it.
     """
 
-    def __init__(self, settings, private, notebook, view, order=()):
+    def __init__(self, settings, private, notebook, view, order=(), forks=None):
         self.kind, self.private, self.notebook = settings.sandbox, Path(private), notebook
+        self.forks = forks if self.kind == "bwrap" else None
         self.view, self.memory_limit = view, settings.memory_limit
         self.process_limit = settings.process_limit
         self.order = list(order)
@@ -96,9 +103,19 @@ class Sandbox:
         """The command that runs ``argv`` (the kernel) in this sandbox."""
         if self.kind != "bwrap":
             return list(argv)
+        if self.forks is not None:  # the kernel comes from the fork server, argv to it
+            argv = STUB_COMMAND
         command = bwrap_command(argv, ipc=str(self.ipc), cases=str(self.cases),
-                                view_arguments=self.view.arguments(self.notebook, self.order))
+                                view_arguments=self.view.arguments(self.notebook, self.order),
+                                as_pid_1=self.forks is not None)
         return self.cgroup.join_command(command) if self.cgroup else launch_command(command)
+
+    async def fork_kernel(self, launcher, arguments, environment):
+        """Have the fork server fork the kernel into this sandbox; return a problem or ""."""
+        join = [folder / "cgroup.procs" for folder in self.cgroup.folders] if self.cgroup else []
+        return await self.forks.fork_kernel(launcher, lambda: self.processes(launcher),
+                                            join=join, arguments=arguments,
+                                            environment=environment, cwd=WORK)
 
     def processes(self, root):
         """Every process of the sandbox whose outer process is ``root``."""

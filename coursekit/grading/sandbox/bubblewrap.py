@@ -117,7 +117,7 @@ def system_arguments():
 
 
 
-def bwrap_command(argv, *, ipc, view_arguments, cases=None):
+def bwrap_command(argv, *, ipc, view_arguments, cases=None, as_pid_1=False):
     """bwrap running ``argv`` with a private home, the folder ``ipc`` and ``view_arguments``.
 
     Parameters
@@ -131,6 +131,10 @@ def bwrap_command(argv, *, ipc, view_arguments, cases=None):
     cases : str, optional
         A folder of the grader's the kernel may read, not write: the cases it is
         asked to collect answers on.
+    as_pid_1 : bool, default=False
+        Run ``argv`` as the sandbox's first process (bubblewrap's ``--as-pid-1``),
+        the one its orphans come to: the stub a forked kernel is reparented to
+        (:mod:`.forks`).
 
     Examples
     --------
@@ -142,4 +146,4 @@ def bwrap_command(argv, *, ipc, view_arguments, cases=None):
             "--size", str(HOME_MEGABYTES * 2**20), "--tmpfs", HOME,
             "--dir", WORK, "--dir", f"{HOME}/tmp", *view_arguments,
             "--bind", ipc, ipc, *(["--ro-bind", cases, cases] if cases else []),
-            "--chdir", WORK, "--", *argv]
+            "--chdir", WORK, *(["--as-pid-1"] if as_pid_1 else []), "--", *argv]
