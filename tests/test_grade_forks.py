@@ -209,3 +209,39 @@ def test_a_fork_server_that_died_is_replaced_before_the_next_kernel():
     # By the second look, the third kernel is being forked by the new server.
     assert seen[0]["also"] != seen[1]["also"] == seen[2]["also"]
 
+
+#: Every file of the machine's kernel settings a graded kernel could open for writing.
+WRITABLE_SETTINGS = r'''
+import os
+opened = []
+for folder, _, files in os.walk("/proc/sys"):
+    for name in files:
+        path = os.path.join(folder, name)
+        try:
+            os.close(os.open(path, os.O_WRONLY))  # opened only: nothing is written
+            opened.append(path)
+        except OSError:
+            pass
+for path in ("/proc/sysrq-trigger",):
+    try:
+        os.close(os.open(path, os.O_WRONLY))
+        opened.append(path)
+    except OSError:
+        pass
+print(len(opened), opened[:5])'''
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_no_graded_kernel_can_change_the_machines_settings(fork):
+    # Run by root, a sandbox's user is root outside it too, and passes the owner checks of
+    # /proc/sys without any capability: core_pattern would run its program as root.
+    async def opened(pool, session):
+        lines = []
+        session.client.output = lambda outs, msg, display_id, index: lines.append(
+            msg["content"].get("text", ""))
+        run = await session.run(WRITABLE_SETTINGS)
+        assert run.kind == "done" and not run.ename, run
+        return "".join(lines).strip()
+
+    [look], _ = looks(fork, [NB01], also=opened)
+    assert look["also"] == "0 []"

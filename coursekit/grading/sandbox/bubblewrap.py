@@ -31,6 +31,11 @@ _ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "fonts", "l
         "timezone", "passwd", "group", "nsswitch.conf", "mime.types", "ssl", "matplotlibrc")
 
 
+#: What of /proc a sandbox sees read-only: the kernel's settings, and the rest of what
+#: bubblewrap itself covers.
+_PROC_COVERED = ("sys", "sysrq-trigger", "irq", "bus")
+
+
 class SandboxError(RuntimeError):
     """The sandbox asked for cannot run here."""
 
@@ -94,8 +99,14 @@ def system_arguments():
     """Read-only binds of the system and the Python environment, at their own paths."""
     # The private /tmp first: a checkout (and its venv) under /tmp is bound on top of it,
     # not hidden by it.
-    arguments = ["--proc", "/proc", "--dev", "/dev",
-                 "--size", str(HOME_MEGABYTES * 2**20), "--tmpfs", "/tmp"]
+    arguments = ["--proc", "/proc"]
+    # Run by root, the sandbox's user is root outside it too: with no capability it still
+    # passes the owner checks of the kernel's settings (/proc/sys: core_pattern would run
+    # a program of the sandbox's as the machine's root). bubblewrap covers these only
+    # where they look writable to it; here they are covered, read-only, always.
+    for name in _PROC_COVERED:
+        arguments += ["--ro-bind-try", f"/proc/{name}", f"/proc/{name}"]
+    arguments += ["--dev", "/dev", "--size", str(HOME_MEGABYTES * 2**20), "--tmpfs", "/tmp"]
     for name in ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/", name)
         if path.is_symlink():
