@@ -285,7 +285,8 @@ class KernelPool:
             return None
 
     async def _launch(self, session, warm):
-        session.sandbox.forks = await self._fork_server()
+        if session.sandbox.kind == "bwrap":
+            session.sandbox.forks = await self._fork_server()
         return await session.start(warm=warm)
 
     def _start(self, variant, notebook):
@@ -296,7 +297,7 @@ class KernelPool:
         except BaseException:
             shutil.rmtree(private, ignore_errors=True)
             raise
-        # Only a kernel that waits imports ahead; without a pool, the old path exactly.
+        # Only a kernel that waits imports ahead (a forked one has, all but the shim's own).
         slot = _Slot(session, variant, self._launch(session, warm=bool(self.size)))
         self._unclaimed.add(slot)
         return slot

@@ -67,14 +67,19 @@ class Sandbox:
         Needed for ``"bwrap"``.
     order : sequence of str
         The course's notebooks in order (which reference modules each may see).
+
+    Attributes
+    ----------
     forks : ForkServer or None
-        For ``"bwrap"``: the server that forks the kernel into the sandbox
-        (:mod:`.forks`); without one, the kernel starts afresh in it.
+        For ``"bwrap"``, set by the pool before the kernel starts: the server
+        that forks the kernel into the sandbox (:mod:`.forks`); while None, the
+        kernel starts afresh in it.
     """
 
-    def __init__(self, settings, private, notebook, view, order=(), forks=None):
+    forks = None
+
+    def __init__(self, settings, private, notebook, view, order=()):
         self.kind, self.private, self.notebook = settings.sandbox, Path(private), notebook
-        self.forks = forks if self.kind == "bwrap" else None
         self.view, self.memory_limit = view, settings.memory_limit
         self.process_limit = settings.process_limit
         self.order = list(order)
@@ -103,7 +108,7 @@ class Sandbox:
         """The command that runs ``argv`` (the kernel) in this sandbox."""
         if self.kind != "bwrap":
             return list(argv)
-        if self.forks is not None:  # the kernel comes from the fork server, argv to it
+        if self.forks is not None:  # the kernel comes from the fork server, with argv's arguments
             argv = STUB_COMMAND
         command = bwrap_command(argv, ipc=str(self.ipc), cases=str(self.cases),
                                 view_arguments=self.view.arguments(self.notebook, self.order),

@@ -121,6 +121,11 @@ class ForkServer:
                 env=environment, pass_fds=(server_end.fileno(),), cwd="/",
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE)
+        except OSError as exc:
+            grader_end.close()
+            if self._folder is not None:
+                shutil.rmtree(self._folder, ignore_errors=True)
+            raise ForkServerError(f"the fork server did not start ({exc})") from None
         finally:
             server_end.close()
         self._lock = asyncio.Lock()
