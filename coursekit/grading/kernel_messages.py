@@ -12,9 +12,12 @@ that costs a gigabyte once parsed. So:
 - the content of output the grader does not need (prints, displays, results,
   errors: everything but the shim's answers), once past :data:`UNPARSED_OUTPUT_BYTES`,
   is dropped as bytes, never parsed; output past the bounds is dropped too, and
-  a reply past them stops the kernel (the grader cannot go on without it).
+  a reply past them stops the kernel (the grader cannot go on without it);
+- a message's memory goes back to the system once it is dropped
+  (:func:`return_freed_messages`), not kept by the allocator for later.
 """
 
+import ctypes
 import json
 
 from jupyter_client.session import Session
@@ -42,6 +45,35 @@ _OUTPUTS = frozenset({"stream", "display_data", "update_display_data", "execute_
                       "error", "execute_input", "clear_output"})
 _ANSWER_KEY = json.dumps(shim.ANSWER_MIME).encode()
 _IMAGE_KEY = b'"image/png"'
+#: A block of memory this large or larger gets a mapping of its own, unmapped when it is
+#: freed, and a heap gives back a free top this large: glibc's defaults of
+#: ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD``, fixed (:func:`return_freed_messages`).
+OWN_MAPPING_BYTES = 128 * 2**10
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (glibc's malloc.h)
+
+
+def return_freed_messages():
+    """Have every block of :data:`OWN_MAPPING_BYTES` or more mapped apart (glibc).
+
+    Each frame of a message is a block of its size: libzmq's, in the thread of
+    the kernel's zmq context, then pyzmq's copy. By default glibc raises its
+    thresholds to the size of the largest mapped block freed so far (up to
+    32 MiB, and twice that for the heap's top), so after the first large frame
+    the next ones come from the heap of whichever thread received them, and
+    freed they stay resident there, each heap (up to eight per core) at its own
+    high-water mark. Fixed, a frame's memory goes back to the system when the
+    frame is dropped. Called before any kernel starts
+    (:func:`coursekit.grading.runner.preload`).
+
+    Returns whether the allocator took the setting (it does nothing elsewhere).
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (macOS)
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    return all([mallopt(_M_MMAP_THRESHOLD, OWN_MAPPING_BYTES),
+                mallopt(_M_TRIM_THRESHOLD, OWN_MAPPING_BYTES)])
 
 
 def bounded_unpack(data):

@@ -12,6 +12,7 @@ from ..checks import results as verdicts
 from . import sandbox as sandboxes
 from .answers import Request, raised_verdict
 from .kernel import IPC_FOLDER_BYTES
+from .kernel_messages import return_freed_messages
 from .pool import pool_for
 from .results import (
     CRASHED, ERROR, INVALID, MAX_TEXT, MEMORY, OK, SEVERITY, TIMEOUT, ExerciseGrade, Grade,
@@ -34,13 +35,16 @@ def preload(progress=False):
     """Import now what grading would import later, and touch every exercise's cases.
 
     Called before any kernel starts, so that no import (and no first use of an
-    exercise's cases) competes with the kernels for the machine later.
+    exercise's cases) competes with the kernels for the machine later; and so
+    that every kernel's messages are allocated apart, their memory returned once
+    dropped (:func:`.kernel_messages.return_freed_messages`).
 
     Parameters
     ----------
     progress : bool, default=False
         Also import tqdm (the progress bar on a terminal).
     """
+    return_freed_messages()
     for name in _LAZY_IMPORTS + (("tqdm",) if progress else ()):
         importlib.import_module(name)
     from jupyter_client.provisioning import KernelProvisionerFactory
