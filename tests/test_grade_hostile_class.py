@@ -506,6 +506,41 @@ def test_the_socket_refuses_a_message_past_its_cap():
         context.destroy(linger=0)
 
 
+_FREED_FRAMES = """\
+from coursekit.grading import kernel_messages, runner
+
+def resident():
+    with open("/proc/self/statm") as stream:
+        return int(stream.read().split()[1]) * 4096
+
+if {fixed}:
+    runner.preload()
+first = b"x" * (16 * 2**20)  # a large frame, freed: glibc raises its thresholds past it
+del first
+before, frames, kept = resident(), [], []
+for _ in range(20):  # 8 MB frames, each followed by a smaller block that outlives it
+    frames.append(b"x" * (8 * 2**20))
+    kept.append(b"x" * (256 * 2**10))
+del frames
+print(kernel_messages.return_freed_messages(), resident() - before)
+"""
+
+
+def test_a_dropped_messages_memory_goes_back_to_the_system():
+    # A fresh process each: what the allocator keeps depends on all it did before.
+    def kept(fixed):
+        out = subprocess.run([sys.executable, "-c", _FREED_FRAMES.format(fixed=fixed)],
+                             capture_output=True, text=True, check=True).stdout.split()
+        return out[0] == "True", int(out[1]) / 2**20
+
+    supported, after = kept(True)
+    if not supported:
+        pytest.skip("glibc's malloc only")
+    _, before = kept(False)
+    # Only the small blocks (5 MB) stay; without it, the 160 MB of freed frames did.
+    assert after < 16 < 100 < before, (after, before)
+
+
 def test_a_verdict_quoting_a_value_is_cut_with_its_size():
     result = results.Result(results.WRONG, "got " + "x" * 10**6, "y" * 10**6)
     assert len(result.message) <= MESSAGE_CHARS and "1,000,004 characters" in result.message
