@@ -53,16 +53,16 @@ FORKED_IMPORTS = ("ipykernel.kernelapp", "IPython.display", "coursekit.checks.sh
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
-def private_folder():
+def private_folder(purpose=""):
     """A new private folder for one submission's kernel, in the temporary directory.
 
     The kernel's sockets live in it (ZMQ's ``ipc`` transport), and a Unix socket's
     path may not pass 107 bytes: under a long ``TMPDIR`` every kernel would fail to
     start with "File name too long". The folder then goes to ``/tmp`` instead.
-    Its name carries the grader's pid (``coursekit-grade-<pid>-...``), as its
-    cgroup's does: :func:`remove_stale_folders` removes those of graders gone.
+    Its name carries the grader's pid (``coursekit-grade-<pid>-<purpose>...``), as
+    its cgroup's does: :func:`remove_stale_folders` removes those of graders gone.
     """
-    parent, prefix = tempfile.gettempdir(), f"{FOLDER_PREFIX}{os.getpid()}-"
+    parent, prefix = tempfile.gettempdir(), f"{FOLDER_PREFIX}{os.getpid()}-{purpose}"
     if len(parent) + len(f"/{prefix}xxxxxxxx") + _SOCKET_SUFFIX > _SOCKET_PATH_LIMIT:
         parent = "/tmp"
     return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
@@ -149,6 +149,7 @@ class KernelPool:
         self._last = None
         self._closed = False
         self._forks = None  # the task starting the fork server, once one is asked for
+        self._server_folder = None  # its matplotlib folder, where no font list is shown
         #: Why kernels start afresh though forking was asked for ("" if they do not).
         self.fork_problem = ""
         #: Kernels found dead (or silent) when their submission came, and replaced.
@@ -254,6 +255,8 @@ class KernelPool:
             server = await self._forks
             if server is not None:
                 await asyncio.get_running_loop().run_in_executor(None, server.close)
+        if self._server_folder is not None:
+            shutil.rmtree(self._server_folder, ignore_errors=True)
 
     async def _fork_server(self):
         """The pool's fork server, started at the first kernel; None where kernels start afresh."""
@@ -273,10 +276,12 @@ class KernelPool:
         environment = kernel_environment(HOME, 0)
         environment["MPLBACKEND"] = _INLINE_BACKEND
         # The server is outside every sandbox: matplotlib's folder there is the one of the
-        # font list every kernel is shown, else one of the server's own.
-        del environment["MPLCONFIGDIR"]
+        # font list every kernel is shown, else one of the pool's (removed by close()).
         if self.view.font_list is not None:
             environment["MPLCONFIGDIR"] = str(self.view.font_list.parent)
+        else:
+            self._server_folder = private_folder("fork-")
+            environment["MPLCONFIGDIR"] = str(self._server_folder)
         try:
             return ForkServer(environment, FORKED_IMPORTS)
         except ForkServerError as exc:

@@ -19,7 +19,6 @@ launcher, the cgroup's kill, the grader's death) ends it as before.
 import asyncio
 import json
 import os
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -94,9 +93,9 @@ class ForkServer:
     ----------
     environment : dict of str to str
         What the server imports with (the kernels' environment: their thread
-        counts, matplotlib's backend and folder); each kernel is sent its own.
-        Without ``MPLCONFIGDIR``, matplotlib's folder is one of the server's
-        own, removed by :meth:`close`.
+        counts, matplotlib's backend and folder: one outside the kernels' home,
+        which the server, outside every sandbox, would make); each kernel is
+        sent its own.
     modules : sequence of str
         What to import once for all the kernels.
 
@@ -109,10 +108,6 @@ class ForkServer:
     """
 
     def __init__(self, environment, modules):
-        self._folder = None
-        if "MPLCONFIGDIR" not in environment:  # matplotlib's, never the kernels' home
-            self._folder = tempfile.mkdtemp(prefix="coursekit-fork-matplotlib-")
-            environment = {**environment, "MPLCONFIGDIR": self._folder}
         grader_end, server_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._socket = grader_end
         try:
@@ -123,8 +118,6 @@ class ForkServer:
                 stderr=subprocess.PIPE)
         except OSError as exc:
             grader_end.close()
-            if self._folder is not None:
-                shutil.rmtree(self._folder, ignore_errors=True)
             raise ForkServerError(f"the fork server did not start ({exc})") from None
         finally:
             server_end.close()
@@ -237,5 +230,3 @@ class ForkServer:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
