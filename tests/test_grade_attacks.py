@@ -32,6 +32,7 @@ import coursekit
 from coursekit.grading import GradeSettings, sandbox
 from coursekit.grading.gradebook import unescape_cell
 from grading import attacks, submissions as build
+from grading.needs import require_bubblewrap
 
 NB01, NB02, NB03 = attacks.NB01, attacks.NB02, attacks.NB03
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,11 +42,7 @@ CELL_LIMIT, NOTEBOOK_LIMIT, MEMORY_LIMIT = 5, 20, 1024
 
 
 def _require_bubblewrap():
-    problem = sandbox.bwrap_problem()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"the attack suite needs bubblewrap under CI: {problem}")
-        pytest.skip(f"bubblewrap does not work here: {problem}")
+    require_bubblewrap("the attack suite")
 
 
 def read_rows(path):

@@ -19,6 +19,7 @@ import pytest
 from coursekit import grading as grade
 from coursekit.grading import pool as pools
 from coursekit.grading.sandbox import forks
+from grading.needs import require_bubblewrap
 
 NB01, NB03 = "01_random_baseline", "03_mlp_from_scratch"
 
@@ -59,11 +60,7 @@ print(json.dumps({
 
 @pytest.fixture(autouse=True)
 def _bubblewrap():
-    problem = grade.bwrap_problem()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"the fork tests need bubblewrap under CI: {problem}")
-        pytest.skip(f"bubblewrap does not work here: {problem}")
+    require_bubblewrap("the fork tests")
 
 
 def _settings(fork):

@@ -43,6 +43,7 @@ from coursekit.grading.submissions import read_submission
 from coursekit.judging.plain_answers import describe_shape
 from grading import hostile, submissions as build
 from grading.attacks import NB01, NB02
+from grading.needs import require_bubblewrap
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The grader's own peak resident memory, whatever the class sends (MB).
@@ -66,11 +67,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 def _require_bubblewrap():
-    problem = sandbox.bwrap_problem()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"the attack suite needs bubblewrap under CI: {problem}")
-        pytest.skip(f"bubblewrap does not work here: {problem}")
+    require_bubblewrap("the attack suite")
 
 
 @dataclass
