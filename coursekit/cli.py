@@ -4,6 +4,7 @@ import argparse
 import dataclasses
 import sys
 
+from . import import_costs  # noqa: F401  (first: it spares every command a second)
 from .authoring import assign as assign_module
 
 

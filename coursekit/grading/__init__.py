@@ -37,6 +37,8 @@ never loads the whole grader.
 
 import importlib
 
+from .. import import_costs  # noqa: F401  (first: it spares every grading process a second)
+
 __all__ = [
     "DEFAULT_MEMORY_LIMIT", "DEFAULT_NOTEBOOK_TIMEOUT", "DEFAULT_PROCESS_LIMIT",
     "DEFAULT_TIMEOUT", "FIXED_COLUMNS", "GRADING_PROCESS_MODULE", "PUBLIC_SEED", "SANDBOXES",

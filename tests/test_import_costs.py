@@ -1,0 +1,45 @@
+"""coursekit.import_costs: the instructor's tools start without compiling IRI grammars,
+validate notebooks as before, and the student's side is left as it is."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import nbformat
+
+PROBE = """
+import json, sys
+{imports}
+print(json.dumps({{"lark": "lark" in sys.modules,
+                   "skipped": sys.modules.get("rfc3987_syntax", "absent") is None}}))
+"""
+
+
+def _imports(*modules):
+    source = PROBE.format(imports="\n".join(f"import {module}" for module in modules))
+    return json.loads(subprocess.run([sys.executable, "-c", source], check=True,
+                                     capture_output=True, text=True).stdout)
+
+
+@pytest.mark.parametrize("entry", ["coursekit.cli", "coursekit.grading.backends.grading_process",
+                                   "coursekit.grading.backends.dask_preload"])
+def test_the_command_line_and_the_grading_processes_skip_the_grammars(entry):
+    assert _imports(entry, "nbformat") == {"lark": False, "skipped": True}
+
+
+def test_what_a_students_kernel_imports_is_left_as_it_is():
+    # The checks a notebook imports never import import_costs (the kernel side of the
+    # trust boundary imports nothing of the grader's).
+    assert _imports("coursekit.checks", "coursekit.checks.shim", "coursekit.plots",
+                    "nbformat")["skipped"] is False
+
+
+def test_notebooks_are_still_validated(tmp_path):
+    import coursekit.grading  # noqa: F401  (the skip in place, in this process too)
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    notebook.cells[0]["execution_count"] = "one"
+    with pytest.raises(nbformat.ValidationError, match="execution_count"):
+        nbformat.validate(notebook)
