@@ -20,10 +20,12 @@ graded with ``--scheduler`` on a local ``dask scheduler`` with one, then two,
 ``dask worker`` processes (one thread each), each worker pinned with
 ``taskset`` to a processor of its own, with everything it starts (its grading
 process, the kernels, the pool's next kernel): machines of one core each, as
-a cluster's workers are. Measured: the wall clock of the whole ``coursekit
-grade`` run (the client's start, each worker's grading process started and its
-first kernel cold, included), and the steady rate once every worker is warm,
-from Dask's task stream. Needs two processors and ``taskset``.
+a cluster's workers are. The workers are started as docs/instructors.md says,
+with coursekit's preload, which starts each one's grading process and fork
+server before it joins (the seconds that takes are printed apart). Measured:
+the wall clock of the whole ``coursekit grade`` run (the client's start and
+each worker's first kernel included), and the steady rate once every worker
+is warm, from Dask's task stream. Needs two processors and ``taskset``.
 """
 
 import asyncio
@@ -39,10 +41,12 @@ from pathlib import Path
 
 import nbformat
 
+import psutil
+
 try:
-    from common import entry
+    from common import entry, run_counted
 except ImportError:
-    from .common import entry
+    from .common import entry, run_counted
 
 from coursekit.threads import kernel_environment
 from coursekit.grading.api import (
@@ -56,6 +60,7 @@ REPEAT = 3
 COUNT = int(os.environ.get("COURSEKIT_BENCH_CLUSTER_COUNT", "24"))
 SPEEDUP_TARGET = 1.8
 STEM = "01_random_baseline"
+PRELOAD = "coursekit.grading.backends.dask_preload"
 
 
 def _setup_cell():
@@ -143,7 +148,10 @@ def processors():
 
 def cluster_seconds(folder, workers, *options):
     """Seconds to grade ``COUNT`` copies of solution 01 on ``workers`` local workers, each
-    pinned to a processor of its own, and the steady rate (:func:`steady_rate`)."""
+    pinned to a processor of its own; the steady rate (:func:`steady_rate`); the
+    seconds from the workers' start to their joining, grading processes ready; and the
+    processor seconds the client and the scheduler used meanwhile, on the same
+    processors (a cluster's client runs elsewhere)."""
     name = f"{workers}{''.join(options).replace(' ', '').replace('-', '')}"
     subs = folder / f"subs{name}"
     subs.mkdir()
@@ -157,22 +165,26 @@ def cluster_seconds(folder, workers, *options):
     try:
         while not scheduler_file.exists():
             time.sleep(0.2)
-        processes += [_start(["taskset", "--cpu-list", str(cpu), str(BIN / "dask"), "worker",
-                              "--nthreads", "1", "--host", "127.0.0.1", *common], log)
-                      for cpu in processors()[:workers]]
         address = json.loads(scheduler_file.read_text())["address"]
         from distributed import Client, get_task_stream
 
         with Client(address, timeout=60) as client:
-            client.wait_for_workers(workers, timeout=60)
+            started = time.perf_counter()
+            processes += [_start(["taskset", "--cpu-list", str(cpu), str(BIN / "dask"),
+                                  "worker", "--nthreads", "1", "--host", "127.0.0.1",
+                                  "--preload", PRELOAD, *common], log)
+                          for cpu in processors()[:workers]]
+            client.wait_for_workers(workers, timeout=300)
+            joined = time.perf_counter() - started
             out = folder / f"cluster{name}.csv"
+            scheduler = psutil.Process(processes[0].pid)
+            before = sum(scheduler.cpu_times()[:2])
             with get_task_stream(client) as stream:
-                start = time.perf_counter()
-                subprocess.run([str(BIN / "coursekit"), "grade", str(subs), "--out", str(out),
-                                "--scheduler", address, *options], check=True,
-                               capture_output=True, env=kernel_environment())
-                seconds = time.perf_counter() - start
-        return seconds, steady_rate(stream.data)
+                seconds, client_cpu = run_counted(
+                    [str(BIN / "coursekit"), "grade", str(subs), "--out", str(out),
+                     "--scheduler", address, *options], folder, kernel_environment())
+            beside = (client_cpu or 0) + sum(scheduler.cpu_times()[:2]) - before
+        return seconds, steady_rate(stream.data), joined, beside
     finally:
         for process in reversed(processes):
             os.killpg(process.pid, signal.SIGTERM)
@@ -204,7 +216,12 @@ def run():
             print("  cluster: skipped (two processors and taskset needed to pin two workers)")
             return rows
         print(f"  load average before the cluster runs: {os.getloadavg()[0]:.1f}", flush=True)
-        (one, rate1), (two, rate2) = cluster_seconds(scratch, 1), cluster_seconds(scratch, 2)
+        (one, rate1, joined1, beside1), (two, rate2, joined2, beside2) = (
+            cluster_seconds(scratch, 1), cluster_seconds(scratch, 2))
+    print(f"  cluster, workers started with the preload: joined after {joined1:.1f} s (1) and "
+          f"{joined2:.1f} s (2), grading processes and fork servers ready")
+    print(f"  cluster, the client and the scheduler on the same two processors: "
+          f"{beside1:.1f} and {beside2:.1f} processor s during the runs on 1 and 2 workers")
     print(f"  cluster, workers pinned to a processor each: {COUNT} submissions in {one:.1f} s "
           f"on 1 worker, {two:.1f} s on 2: {one / two:.2f}x")
     print(f"  cluster, warm: {rate1:.2f} and {rate2:.2f} submissions/s on 1 and 2 workers: "

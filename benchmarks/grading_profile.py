@@ -91,9 +91,9 @@ def _metered(session, phases):
 
 def _server_cpu(pool):
     """Processor seconds of ``pool``'s fork server and what it forked outside the sandboxes."""
-    if pool._forks is None or not pool._forks.done() or pool._forks.result() is None:
+    pid = None if pool.forks is None else pool.forks.pid
+    if pid is None:
         return 0.0
-    pid = pool._forks.result()._process.pid
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(value) for value in fields[11:15]) / TICK  # its own, and its children's
 

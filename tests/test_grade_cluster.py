@@ -1,7 +1,8 @@
 """coursekit grade --scheduler: a class graded on a real Dask cluster on 127.0.0.1.
 
 A ``dask scheduler`` and two ``dask worker`` processes (each with its nanny,
-one thread) are started for this file; a small class in nbgrader's layout is
+one thread; the first started with coursekit's preload, which starts its
+grading process with it, the second without) are started for this file; a small class in nbgrader's layout is
 built from solutions/ and notebooks/. The cluster's grades must be the local
 ``--jobs 2`` ones row for row, whatever happens to a worker or to the client.
 """
@@ -23,10 +24,14 @@ import pytest
 distributed = pytest.importorskip("distributed")
 
 from coursekit.grading import api  # noqa: E402
+from coursekit.grading.backends.dask_worker import grade_task  # noqa: E402
+from coursekit.grading.results import Grade  # noqa: E402
+from coursekit.grading.sandbox import forks  # noqa: E402
 from grading import hostile  # noqa: E402
 from grading import submissions as build  # noqa: E402
 
 NB01, NB02 = "01_random_baseline", "02_average_image"
+PRELOAD = "coursekit.grading.backends.dask_preload"
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 60
 RUN_TIMEOUT = 600
@@ -78,11 +83,11 @@ def cluster(tmp_path_factory):
         env=env, stdout=subprocess.DEVNULL, stderr=logs[0])]
     try:
         _wait_for(scheduler_file.exists, START_TIMEOUT, "the scheduler")
-        for number in (1, 2):
+        for number, preload in ((1, ["--preload", PRELOAD]), (2, [])):
             processes.append(subprocess.Popen(
                 [str(BIN / "dask"), "worker", "--nthreads", "1", "--nworkers", "1",
-                 "--host", "127.0.0.1", *common], env=env, stdout=subprocess.DEVNULL,
-                stderr=logs[number]))
+                 "--host", "127.0.0.1", *preload, *common], env=env,
+                stdout=subprocess.DEVNULL, stderr=logs[number]))
         address = json.loads(scheduler_file.read_text())["address"]
         with distributed.Client(address, timeout=START_TIMEOUT) as client:
             client.wait_for_workers(2, timeout=START_TIMEOUT)
@@ -144,6 +149,25 @@ def orphans(client):
     """Grading processes whose parent is not a live worker (none may be)."""
     workers = set(client.run(os.getpid).values())
     return [p for p in grading_processes() if p.ppid() not in workers]
+
+
+def test_a_preloaded_worker_grades_in_the_warm_process_it_started_before_joining(
+        cluster, classroom):
+    _, client = cluster
+    submitted, _ = classroom
+    # Started with the worker, before it joined: its fork server is running already.
+    [warm] = [p for p in grading_processes() if "--warm" in p.cmdline()]
+    assert [c for c in warm.children() if str(forks.PROGRAM) in c.cmdline()]
+    worker = next(where for where, pid in client.run(os.getpid).items() if pid == warm.ppid())
+    submission = api.read_submission(submitted / "alice" / "01" / f"{NB01}.ipynb")
+    settings = api.GradeSettings(figures=False).to_data()
+    data = client.submit(grade_task, submission.to_data(), settings, workers=[worker],
+                         allow_other_workers=False, pure=False).result()
+    grade = Grade.from_data(data, submission)
+    assert (grade.status, grade.total) == ("ok", 4)
+    # It graded there: the worker started no other grading process.
+    assert warm.is_running()
+    assert [p.pid for p in grading_processes() if p.ppid() == warm.ppid()] == [warm.pid]
 
 
 def test_the_cluster_gives_the_local_grades_row_for_row(cluster, classroom, tmp_path):

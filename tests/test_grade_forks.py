@@ -12,12 +12,13 @@ Skipped where bubblewrap does not work, except under CI (``CI`` set).
 import asyncio
 import json
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from coursekit import grading as grade
-from coursekit.grading import pool as pools
+from coursekit.grading import kernel_forks
 from coursekit.grading.sandbox import forks
 from grading.needs import require_bubblewrap
 
@@ -154,8 +155,8 @@ def test_a_forked_kernel_holds_no_descriptor_of_the_fork_server_or_the_grader():
         return found
 
     async def server_sockets(pool, session):
-        server = await pool._forks
-        return sorted(links(f"/proc/{server._process.pid}/fd") | links("/proc/self/fd"))
+        server = await pool.forks.server()
+        return sorted(links(f"/proc/{server.pid}/fd") | links("/proc/self/fd"))
 
     [look], problem = looks(True, [NB01], also=server_sockets)
     assert problem == ""
@@ -174,7 +175,7 @@ def test_where_forking_fails_kernels_start_afresh_and_the_grader_says_why(
     assert "_CLONE_NAMESPACES = (" in source
     broken.write_text(source.replace("_CLONE_NAMESPACES = (", "_CLONE_NAMESPACES = 1 | ("))
     monkeypatch.setattr(forks, "PROGRAM", broken)
-    pools.warn_no_fork.cache_clear()
+    kernel_forks.warn_no_fork.cache_clear()
     [look], problem = looks(True, [NB01])
     assert "entering the sandbox's namespaces" in problem
     assert look["pid"] == 2  # started afresh
@@ -194,11 +195,12 @@ def test_a_fork_server_that_died_is_replaced_before_the_next_kernel():
     # Killed while the first submission runs (the second's kernel is forked already):
     # the third's kernel comes from a new server.
     async def server_pid(pool, session):
-        server = await pool._forks
+        server = await pool.forks.server()
         if pool.handed_out == 1:
-            server._process.kill()
-            server._process.wait()
-        return server._process.pid
+            os.kill(server.pid, signal.SIGKILL)
+            while server.alive():
+                await asyncio.sleep(0.01)
+        return server.pid
 
     seen, problem = looks(True, [NB01, NB01, NB01], also=server_pid)
     assert problem == ""

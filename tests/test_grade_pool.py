@@ -227,7 +227,7 @@ def test_a_pool_of_zero_starts_nothing_ahead(tmp_path, scratch):
             return result, await pool.ahead(), [
                 path for path in scratch.iterdir() if path != getattr(pool.view, "folder",
                                                                       path).parent
-                and path != pool._server_folder]
+                and path != getattr(pool.forks, "folder", None)]
         finally:
             await pool.close()
             if pool.view is not None:

@@ -21,18 +21,16 @@ grader says why once). Why a fork shares nothing either: docs/grading-security.m
 """
 
 import asyncio
-import functools
 import os
 import shutil
-import sys
 import tempfile
 from collections import Counter, deque
 from pathlib import Path
 
-from ..checks import shim
 from . import sandbox as sandboxes
-from .kernel import KernelSession, kernel_environment
-from .sandbox import HOME, ForkServer, ForkServerError, Sandbox
+from .kernel import KernelSession
+from .kernel_forks import KernelForks
+from .sandbox import Sandbox
 from .submissions import known_notebooks
 
 #: The longest path a Unix socket may have (``sun_path`` is 108 bytes with its NUL).
@@ -43,16 +41,6 @@ _SOCKET_SUFFIX = len("/ipc/kernel-99")
 FOLDER_PREFIX = "coursekit-grade-"
 #: Kernels tried for one submission before giving up (each one died while waiting).
 _ATTEMPTS = 3
-#: What the fork server imports once for every kernel: what a kernel started ahead has
-#: imported before its submission's first cell (ipykernel, the shim and all it installs,
-#: the course's common modules).
-FORKED_IMPORTS = ("ipykernel.kernelapp", "IPython.display", "coursekit.checks.shim",
-                  "coursekit.checks", "coursekit.checks.spec", "coursekit.checks.wire",
-                  *shim.WARM_MODULES)
-#: The backend ipykernel gives matplotlib in every kernel, before the course imports it.
-_INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-
-
 def private_folder(purpose=""):
     """A new private folder for one submission's kernel, in the temporary directory.
 
@@ -94,14 +82,6 @@ async def destroy(session):
         shutil.rmtree(session.private, ignore_errors=True)
 
 
-@functools.cache
-def warn_no_fork(problem):
-    """Say once per run why kernels start afresh instead of being forked."""
-    print(f"coursekit grade: kernels start afresh, each importing the course's modules "
-          f"(about two processor seconds more per submission): {problem}", file=sys.stderr,
-          flush=True)
-
-
 class _Slot:
     """One kernel of the pool: its session and the task starting it."""
 
@@ -126,6 +106,11 @@ class KernelPool:
         What a sandboxed kernel sees of coursekit; needed for ``"bwrap"``.
     order : sequence of str
         The course's notebooks in order (which reference modules each may see).
+    forks : coursekit.grading.kernel_forks.KernelForks, optional
+        The fork server to fork the kernels from, kept by whoever made the pool
+        for the pools to come (a grading process): :meth:`close` leaves it
+        running. By default the pool starts one of its own at its first kernel
+        and stops it at :meth:`close`.
 
     Notes
     -----
@@ -133,7 +118,7 @@ class KernelPool:
     starting, waiting or being stopped is stopped then.
     """
 
-    def __init__(self, settings, *, view, order=()):
+    def __init__(self, settings, *, view, order=(), forks=None):
         if settings.sandbox not in ("bwrap", "none"):
             raise ValueError(f"settings: the sandbox must be chosen (bwrap or none) before "
                              f"kernels start; got {settings.sandbox!r}")
@@ -148,10 +133,11 @@ class KernelPool:
         self._upcoming = None  # (variant, notebook) of the submissions to come, if known
         self._last = None
         self._closed = False
-        self._forks = None  # the task starting the fork server, once one is asked for
-        self._server_folder = None  # its matplotlib folder, where no font list is shown
-        #: Why kernels start afresh though forking was asked for ("" if they do not).
-        self.fork_problem = ""
+        self._own_forks = forks is None and self.kind == "bwrap" and settings.fork
+        if self._own_forks:
+            forks = KernelForks(view, private_folder)
+        #: Where the kernels are forked from (None: each starts afresh).
+        self.forks = forks if self.kind == "bwrap" and settings.fork else None
         #: Kernels found dead (or silent) when their submission came, and replaced.
         self.replaced = 0
         #: Kernels handed out.
@@ -251,47 +237,17 @@ class KernelPool:
             self._stop_later(slot.session)
         while self._stopping:
             await asyncio.gather(*self._stopping, return_exceptions=True)
-        if self._forks is not None:
-            server = await self._forks
-            if server is not None:
-                await asyncio.get_running_loop().run_in_executor(None, server.close)
-        if self._server_folder is not None:
-            shutil.rmtree(self._server_folder, ignore_errors=True)
+        if self._own_forks:
+            await self.forks.close()
 
-    async def _fork_server(self):
-        """The pool's fork server, started at the first kernel; None where kernels start afresh."""
-        if self.kind != "bwrap" or not self.settings.fork:
-            return None
-        if self._forks is not None and self._forks.done():
-            server = self._forks.result()
-            if server is not None and not server.alive():  # killed (out of memory?): anew
-                server.close()
-                self._forks = None
-        if self._forks is None:
-            loop = asyncio.get_running_loop()
-            self._forks = asyncio.ensure_future(loop.run_in_executor(None, self._new_server))
-        return await asyncio.shield(self._forks)
-
-    def _new_server(self):
-        environment = kernel_environment(HOME, 0)
-        environment["MPLBACKEND"] = _INLINE_BACKEND
-        # The server is outside every sandbox: matplotlib's folder there is the one of the
-        # font list every kernel is shown, else one of the pool's (removed by close()).
-        if self.view.font_list is not None:
-            environment["MPLCONFIGDIR"] = str(self.view.font_list.parent)
-        else:
-            self._server_folder = private_folder("fork-")
-            environment["MPLCONFIGDIR"] = str(self._server_folder)
-        try:
-            return ForkServer(environment, FORKED_IMPORTS)
-        except ForkServerError as exc:
-            self.fork_problem = str(exc)
-            warn_no_fork(self.fork_problem)
-            return None
+    @property
+    def fork_problem(self):
+        """Why kernels start afresh though forking was asked for ("" if they do not)."""
+        return self.forks.problem if self.forks is not None else ""
 
     async def _launch(self, session, warm):
         if session.sandbox.kind == "bwrap":
-            session.sandbox.forks = await self._fork_server()
+            session.sandbox.forks = None if self.forks is None else await self.forks.server()
         return await session.start(warm=warm)
 
     def _start(self, variant, notebook):
@@ -344,7 +300,7 @@ class KernelPool:
         task.add_done_callback(self._stopping.discard)
 
 
-def pool_for(settings, view=None):
+def pool_for(settings, view=None, forks=None):
     """A :class:`KernelPool` for the course's notebooks (their order from the checks).
 
     Parameters
@@ -354,7 +310,9 @@ def pool_for(settings, view=None):
     view : coursekit.grading.sandbox.KernelView, optional
         For ``"bwrap"``; by default this process's own
         (:func:`coursekit.grading.sandbox.kernel_view`).
+    forks : coursekit.grading.kernel_forks.KernelForks, optional
+        A fork server kept for the pools to come; by default the pool's own.
     """
     if settings.sandbox == "bwrap" and view is None:
         view = sandboxes.kernel_view()
-    return KernelPool(settings, view=view, order=known_notebooks())
+    return KernelPool(settings, view=view, order=known_notebooks(), forks=forks)

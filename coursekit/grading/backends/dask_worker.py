@@ -11,9 +11,12 @@ Why a process of its own, not the worker itself: whatever a submission does
 to the process grading it (memory, a crash of the grader), the worker lives
 on, reports it as ``crashed`` and starts another. That process dies with its
 worker (``PR_SET_PDEATHSIG``), and its kernel with it (bubblewrap's
-``--die-with-parent``).
+``--die-with-parent``). A worker started with ``--preload
+coursekit.grading.backends.dask_preload`` starts them with itself, warm,
+before it joins the cluster: a batch then pays none of their start.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -23,9 +26,10 @@ import tempfile
 import threading
 from pathlib import Path
 
+from ... import judging
 from ..results import CRASHED, Grade, ungraded
 from ..settings import GradeSettings
-from ..submissions import Submission
+from ..submissions import Submission, known_notebooks
 from .base import Backend
 
 #: The module each grading process runs (``python -m``).
@@ -38,6 +42,10 @@ GRADING_PROCESS_MODULE = "coursekit.grading.backends.grading_process"
 # already starting: :mod:`coursekit.grading.pool`); after a crash the next
 # submission gets a new one.
 _PROCESSES = {}
+# Grading processes started with the worker (:mod:`.dask_preload`), warm and not yet
+# any thread's: a thread's first task takes one instead of starting its own.
+_READY = []
+_READY_LOCK = threading.Lock()
 
 
 def grade_task(submission_data, settings_data):
@@ -88,15 +96,65 @@ class DaskWorker(Backend):
                                              f"died ({_death(process, thread)})")
 
 
+def start_grading_process(warm=False):
+    """A new grading process of this worker's; with ``warm``, it says ``ready`` once its
+    fork server has started (:func:`.grading_process.serve`).
+
+    It dies when the thread that called this ends (``PR_SET_PDEATHSIG``).
+    """
+    return subprocess.Popen(
+        [sys.executable, "-m", GRADING_PROCESS_MODULE, str(os.getpid()),
+         *(["--warm"] if warm else [])],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def prepare():
+    """Import here what reading a grade back needs: every notebook's exercises, against
+    which :meth:`Grade.from_data <coursekit.grading.results.Grade.from_data>` checks it
+    (scikit-learn among their imports: most of a second, else paid by the first task)."""
+    for notebook in known_notebooks():
+        judging.exercises_for(notebook)
+
+
+def keep_ready(process):
+    """Keep ``process`` (warm, said ``ready``) for the first worker thread without one."""
+    with _READY_LOCK:
+        _READY.append(process)
+
+
+def stop_grading_processes():
+    """End every grading process of this worker: each stops its kernels and fork server."""
+    with _READY_LOCK:
+        processes = [*_READY, *_PROCESSES.values()]
+        _READY.clear()
+    _PROCESSES.clear()
+    for process in processes:
+        with contextlib.suppress(OSError):
+            process.stdin.close()  # the end of its requests: it cleans up and ends
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def _grading_process(thread):
     process = _PROCESSES.get(thread)
     if process is None or process.poll() is not None:
-        process = subprocess.Popen(
-            [sys.executable, "-m", GRADING_PROCESS_MODULE, str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            start_new_session=True)
+        process = _ready_process() or start_grading_process()
         _PROCESSES[thread] = process
     return process
+
+
+def _ready_process():
+    """A warm grading process started with the worker that still runs, or None."""
+    with _READY_LOCK:
+        while _READY:
+            process = _READY.pop(0)
+            if process.poll() is None:
+                return process
+    return None
 
 
 def _death(process, thread):

@@ -3,7 +3,11 @@
 It grades the submissions its worker thread hands it (:mod:`.dask_worker`),
 one request a line on stdin, answering ``done`` on its own stdout once the
 grade is written. One event loop for the process's life: the kernel pool's
-next kernel starts while it waits for its next request.
+next kernel starts while it waits for its next request, and one fork server
+(:mod:`coursekit.grading.kernel_forks`) serves the pools of every batch it is
+sent. Started with ``--warm`` (by :mod:`.dask_preload`, as its worker starts),
+it makes the sandbox's view of coursekit and starts the fork server before
+any request, then says ``ready``.
 """
 
 import asyncio
@@ -15,6 +19,7 @@ import sys
 from pathlib import Path
 
 from .. import sandbox as sandboxes
+from ..kernel_forks import KernelForks
 from ..pool import pool_for, private_folder, remove_stale_folders
 from ..results import ERROR, ungraded
 from ..runner import grade_submission, preload
@@ -25,15 +30,18 @@ from ..submissions import Submission
 _PR_SET_PDEATHSIG = 1
 
 
-def serve(parent):
-    """Grade the requests named on stdin until it closes; die with ``parent``."""
+def serve(parent, warm=False):
+    """Grade the requests named on stdin until it closes; die with ``parent``.
+
+    With ``warm``, first make what every batch's kernels need, and say ``ready``.
+    """
     _die_with(parent)
     protocol = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # anything else printed goes to stderr, never into the protocol
     preload()
     remove_stale_cgroups()
     remove_stale_folders()
-    asyncio.run(_Server(protocol).serve())
+    asyncio.run(_Server(protocol).serve(warm))
 
 
 def _die_with(parent):
@@ -53,10 +61,14 @@ class _Server:
     def __init__(self, protocol):
         self.protocol = protocol
         self.views = {}
+        self.forks = None  # the fork server of every batch's pool, once a view is made
         self.pool = None
 
-    async def serve(self):
+    async def serve(self, warm):
         try:
+            if warm:
+                await self.warm()
+                self._say("ready")
             while line := await asyncio.to_thread(sys.stdin.readline):
                 request, answer = line.rstrip("\n").split("\t")
                 data = json.loads(Path(request).read_text(encoding="utf-8"))
@@ -65,28 +77,56 @@ class _Server:
                 partial = Path(answer + ".partial")
                 partial.write_text(json.dumps(grade.to_data()), encoding="utf-8")
                 os.replace(partial, answer)
-                self.protocol.write("done\n")
-                self.protocol.flush()
+                self._say("done")
         finally:
             if self.pool is not None:
                 await self.pool.close()
+            if self.forks is not None:
+                await self.forks.close()
             for view in self.views.values():
                 view.remove()
+
+    def _say(self, word):
+        self.protocol.write(f"{word}\n")
+        self.protocol.flush()
+
+    async def warm(self):
+        """The sandbox's view of coursekit and the fork server, made before any request.
+
+        Where no sandbox works, nothing: each request's grade then says why.
+        """
+        try:
+            kind = sandboxes.choose("auto")
+        except sandboxes.SandboxError:
+            return
+        if kind == "bwrap":
+            await self._forks().server()
+
+    def _view(self, kind):
+        if kind == "bwrap" and "bwrap" not in self.views:
+            self.views["bwrap"] = sandboxes.KernelView.create(private_folder())
+        return self.views.get(kind)
+
+    def _forks(self):
+        if self.forks is None:
+            self.forks = KernelForks(self._view("bwrap"), private_folder)
+        return self.forks
 
     async def grade(self, submission, settings):
         try:
             settings = settings.in_sandbox(sandboxes.choose(settings.sandbox))
         except sandboxes.SandboxError as exc:
             return ungraded(submission, ERROR, f"on worker {os.uname().nodename}: {exc}")
-        if settings.sandbox == "bwrap" and "bwrap" not in self.views:
-            self.views["bwrap"] = sandboxes.KernelView.create(private_folder())
-        # Another batch's settings: the kernels started ahead would not do.
+        view = self._view(settings.sandbox)
+        # Another batch's settings: the kernels started ahead would not do (the fork
+        # server would: it depends on none of them).
         if self.pool is None or not self.pool.settings.same_kernels(settings):
             if self.pool is not None:
                 await self.pool.close()
-            self.pool = pool_for(settings, self.views.get(settings.sandbox))
+            forks = self._forks() if settings.sandbox == "bwrap" else None
+            self.pool = pool_for(settings, view, forks)
         return await grade_submission(submission, settings, pool=self.pool)
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    serve(int(sys.argv[1]), warm="--warm" in sys.argv[2:])

@@ -218,6 +218,11 @@ class ForkServer:
             return "the fork server stopped"
         return reply.decode(errors="replace").strip()
 
+    @property
+    def pid(self):
+        """The server's process id."""
+        return self._process.pid
+
     def alive(self):
         """Whether the server still runs."""
         return self._process.poll() is None
