@@ -147,6 +147,9 @@ def grading_processes():
 
 def orphans(client):
     """Grading processes whose parent is not a live worker (none may be)."""
+    # A worker its nanny restarts starts its grading process (the preload) before it
+    # joins the scheduler: until then it is not among the workers client.run reaches.
+    client.wait_for_workers(2, timeout=START_TIMEOUT)
     workers = set(client.run(os.getpid).values())
     return [p for p in grading_processes() if p.ppid() not in workers]
 

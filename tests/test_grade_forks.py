@@ -188,7 +188,7 @@ def test_the_fork_server_refuses_a_module_that_starts_a_thread(tmp_path, monkeyp
         "daemon=True).start()\n")
     environment = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(tmp_path)}
     with pytest.raises(forks.ForkServerError, match="started a thread"):
-        forks.ForkServer(environment, ["threaded_module"])
+        forks.ForkServer(environment, ["threaded_module"]).ready()
 
 
 def test_a_fork_server_that_died_is_replaced_before_the_next_kernel():

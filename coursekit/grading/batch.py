@@ -186,18 +186,25 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     deadlines = deadlines or Deadlines()
     roster = read_roster(roster) if roster is not None else None
     found = discover(paths, roster)  # every path checked before the gradebook is opened
-    with Store(default_store(out) if store is None else store) as gradebook:
-        plan = plan_batch(paths, gradebook, roster=roster, redo=redo, deadlines=deadlines,
-                          found=found)
-        summary = BatchReport(skipped=plan.skipped, ignored=plan.ignored,
-                              sandbox=settings.sandbox, busy=plan.busy)
-        outputs = _outputs(plan, out, feedback=feedback, report=report, progress=progress,
-                           export=export, lms=dict(fmt=export_format, deadlines=deadlines,
-                                                   roster=roster, missing=missing),
-                           sections=report_sections)
-        # Everything this process will import is imported before any kernel starts.
-        preload()
-        _run(backend_for(settings, scheduler=scheduler), plan, outputs, summary)
+    backend = backend_for(settings, scheduler=scheduler)
+    try:
+        with Store(default_store(out) if store is None else store) as gradebook:
+            plan = plan_batch(paths, gradebook, roster=roster, redo=redo,
+                              deadlines=deadlines, found=found)
+            if any(not submission.problem for submission in plan.todo):
+                backend.start()  # the fork server's imports run beside what follows
+            summary = BatchReport(skipped=plan.skipped, ignored=plan.ignored,
+                                  sandbox=settings.sandbox, busy=plan.busy)
+            outputs = _outputs(plan, out, feedback=feedback, report=report,
+                               progress=progress, export=export,
+                               lms=dict(fmt=export_format, deadlines=deadlines,
+                                        roster=roster, missing=missing),
+                               sections=report_sections)
+            # Everything this process will import is imported before any kernel starts.
+            preload()
+            _run(backend, plan, outputs, summary)
+    finally:
+        backend.stop()
     return summary
 
 

@@ -11,9 +11,11 @@ before any batch comes.
 """
 
 import asyncio
+import concurrent.futures
 import functools
 import shutil
 import sys
+import threading
 
 from ..checks import shim
 from .kernel import kernel_environment
@@ -38,8 +40,9 @@ def warn_no_fork(problem):
 
 
 class KernelForks:
-    """A fork server for the kernels of ``view``: started when first asked for, replaced
-    if it dies, or None where forking does not work here (then kernels start afresh).
+    """A fork server for the kernels of ``view``: started in the background when first
+    asked for, replaced if it dies, or None where forking does not work here (then
+    kernels start afresh).
 
     Parameters
     ----------
@@ -51,51 +54,73 @@ class KernelForks:
 
     Notes
     -----
-    Use it inside one event loop, and :meth:`close` it there.
+    :meth:`start` may be called before any event loop runs (a batch starts the
+    server before it plans, so that its imports run beside the grader's own);
+    :meth:`server` inside one. :meth:`close` ends it.
     """
 
     def __init__(self, view, folder):
         self.view, self._make_folder = view, folder
-        self._task = None  # the task starting the server, once one is asked for
+        self._starting = None  # the future of the server, once one is asked for
+        self._thread = None
         self._folder = None  # its matplotlib folder, where the view has no font list
         #: Why kernels start afresh though forking was asked for ("" if they do not).
         self.problem = ""
 
-    async def server(self):
-        """The fork server, started now if none is; None where kernels start afresh."""
-        if self._task is not None and self._task.done():
-            server = self._task.result()
+    def start(self):
+        """Start the server, unless one is starting or running; its imports and probe are
+        waited for in a thread of their own.
+
+        The server dies with the calling thread (:class:`~.sandbox.ForkServer`): call
+        this from one that lives as long as the kernels are forked (a grader's main
+        thread, which runs its event loop).
+        """
+        if self._starting is not None and self._starting.done():
+            server = self._starting.result()
             if server is not None and not server.alive():  # killed (out of memory?): anew
                 server.close()
-                self._task = None
-        if self._task is None:
-            loop = asyncio.get_running_loop()
-            self._task = asyncio.ensure_future(loop.run_in_executor(None, self._new_server))
-        return await asyncio.shield(self._task)
+                self._starting = None
+        if self._starting is None:
+            self._starting = concurrent.futures.Future()
+            try:
+                server = ForkServer(self._environment(), FORKED_IMPORTS)
+            except ForkServerError as exc:
+                self._refused(exc)
+                return
+            self._thread = threading.Thread(target=self._wait_ready, args=(server,),
+                                            name="coursekit-fork-server", daemon=True)
+            self._thread.start()
+
+    async def server(self):
+        """The fork server, started now if none is; None where kernels start afresh."""
+        self.start()
+        return await asyncio.shield(asyncio.wrap_future(self._starting))
 
     @property
     def pid(self):
         """The running server's process id, or None (none started, started afresh, or dead)."""
-        if self._task is None or not self._task.done() or self._task.result() is None:
+        if self._starting is None or not self._starting.done():
             return None
-        server = self._task.result()
-        return server.pid if server.alive() else None
+        server = self._starting.result()
+        return server.pid if server is not None and server.alive() else None
 
     @property
     def folder(self):
         """The server's own matplotlib folder, or None (it uses the view's font list)."""
         return self._folder
 
-    async def close(self):
-        """Stop the server, if one was started, and remove its folder."""
-        if self._task is not None:
-            server = await self._task
+    def close(self):
+        """Stop the server, once started, and remove its folder (blocks while it stops)."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._starting is not None and self._starting.exception() is None:
+            server = self._starting.result()
             if server is not None:
-                await asyncio.get_running_loop().run_in_executor(None, server.close)
+                server.close()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
 
-    def _new_server(self):
+    def _environment(self):
         environment = kernel_environment(HOME, 0)
         environment["MPLBACKEND"] = _INLINE_BACKEND
         # The server is outside every sandbox: matplotlib's folder there is the one of the
@@ -106,9 +131,20 @@ class KernelForks:
             if self._folder is None:
                 self._folder = self._make_folder("fork-")
             environment["MPLCONFIGDIR"] = str(self._folder)
+        return environment
+
+    def _wait_ready(self, server):
         try:
-            return ForkServer(environment, FORKED_IMPORTS)
+            server.ready()
         except ForkServerError as exc:
-            self.problem = str(exc)
-            warn_no_fork(self.problem)
-            return None
+            self._refused(exc)
+        except BaseException as exc:  # a bug: whoever waits for the server hears of it
+            server.close()
+            self._starting.set_exception(exc)
+        else:
+            self._starting.set_result(server)
+
+    def _refused(self, exc):
+        self.problem = str(exc)
+        warn_no_fork(self.problem)
+        self._starting.set_result(None)

@@ -238,7 +238,7 @@ class KernelPool:
         while self._stopping:
             await asyncio.gather(*self._stopping, return_exceptions=True)
         if self._own_forks:
-            await self.forks.close()
+            await asyncio.to_thread(self.forks.close)
 
     @property
     def fork_problem(self):

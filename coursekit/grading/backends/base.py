@@ -18,6 +18,13 @@ class Backend(abc.ABC):
     def __init__(self, settings):
         self.settings = settings
 
+    def start(self):
+        """Make ready, before the batch is planned, what grading will need (by default
+        nothing); :meth:`stop` undoes it, whether or not :meth:`run` was called."""
+
+    def stop(self):
+        """Undo :meth:`start` (by default nothing)."""
+
     @abc.abstractmethod
     def run(self, submissions, on_result):
         """Grade ``submissions``, calling ``on_result(grade)`` as each one is graded.

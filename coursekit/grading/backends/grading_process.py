@@ -82,7 +82,7 @@ class _Server:
             if self.pool is not None:
                 await self.pool.close()
             if self.forks is not None:
-                await self.forks.close()
+                await asyncio.to_thread(self.forks.close)
             for view in self.views.values():
                 view.remove()
 

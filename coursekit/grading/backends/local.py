@@ -1,4 +1,10 @@
-"""Local jobs: the batch graded here, ``jobs`` submissions at a time, in one event loop."""
+"""Local jobs: the batch graded here, ``jobs`` submissions at a time, in one event loop.
+
+The fork server the kernels are forked from is started with the backend
+(:meth:`LocalJobs.start`), before the batch is planned: its imports, about two
+processor seconds, run beside the grader's reading of the submissions and its
+own imports instead of before the first kernel.
+"""
 
 import asyncio
 import contextlib
@@ -7,6 +13,7 @@ import sys
 import traceback
 
 from .. import sandbox as sandboxes
+from ..kernel_forks import KernelForks
 from ..pool import pool_for, private_folder, remove_stale_folders
 from ..results import ERROR, ungraded
 from ..runner import grade_submission
@@ -29,21 +36,52 @@ class LocalJobs(Backend):
     False
     """
 
-    def run(self, submissions, on_result):
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.view = None  # what the sandboxed kernels see of coursekit, once started
+        self.forks = None  # their fork server, once started
+        self._started = False
+
+    def start(self):
+        """Remove what killed graders left; make the sandbox's view of coursekit and start
+        the fork server, whose imports then run beside the grader's own planning."""
+        self._prepare()
+        if self.forks is not None:
+            self.forks.start()
+
+    def _prepare(self):
+        if self._started:
+            return
+        self._started = True
         # What graders killed before (SIGKILL) could not remove: their sandboxes'
         # cgroups and their kernels' folders.
         sandboxes.remove_stale_cgroups()
         remove_stale_folders()
-        view = None
         if self.settings.sandbox == "bwrap":
-            view = sandboxes.KernelView.create(private_folder())
-        try:
-            return asyncio.run(self._grade_all(submissions, on_result, view))
-        finally:
-            if view is not None:
-                view.remove()
+            self.view = sandboxes.KernelView.create(private_folder())
+            if self.settings.fork:  # started by start(), else at the first kernel
+                self.forks = KernelForks(self.view, private_folder)
 
-    async def _grade_all(self, submissions, on_result, view):
+    def stop(self):
+        """Stop the fork server and remove the view :meth:`start` made."""
+        if self.forks is not None:
+            self.forks.close()
+            self.forks = None
+        if self.view is not None:
+            self.view.remove()
+            self.view = None
+        self._started = False
+
+    def run(self, submissions, on_result):
+        started_here = not self._started
+        self._prepare()
+        try:
+            return asyncio.run(self._grade_all(submissions, on_result))
+        finally:
+            if started_here:
+                self.stop()
+
+    async def _grade_all(self, submissions, on_result):
         """Grade ``submissions``; return True if SIGINT or SIGTERM stopped it.
 
         Once interrupted, no more grades are handed on: a grade finished while
@@ -51,7 +89,7 @@ class LocalJobs(Backend):
         """
         slots = asyncio.Semaphore(self.settings.jobs)
         stopped = []
-        kernels = pool_for(self.settings, view)
+        kernels = pool_for(self.settings, self.view, self.forks)
         submissions = longest_first(submissions)
         try:
             # The semaphore lets submissions in in the order they are listed.

@@ -102,9 +102,14 @@ class ForkServer:
     Raises
     ------
     ForkServerError
-        If the server does not start, a module it imports starts a thread, or a
-        kernel forked into a sandbox with nothing in it does not come back out
-        with every capability dropped (the probe each new server makes).
+        If the server's process does not start.
+
+    Notes
+    -----
+    The server ends when the thread that made this object ends
+    (``PR_SET_PDEATHSIG``, which follows the thread, not the process): make it in
+    a thread that lives as long as the server is needed. :meth:`ready`, which
+    waits for its imports, may be called in another.
     """
 
     def __init__(self, environment, modules):
@@ -122,9 +127,21 @@ class ForkServer:
         finally:
             server_end.close()
         self._lock = asyncio.Lock()
-        grader_end.settimeout(START_TIMEOUT)
+
+    def ready(self):
+        """Wait until the server has made its imports, and probe it.
+
+        Raises
+        ------
+        ForkServerError
+            If the server stopped, a module it imports started a thread, or a
+            kernel forked into a sandbox with nothing in it did not come back out
+            with every capability dropped (the probe each new server makes). The
+            server is stopped then.
+        """
+        self._socket.settimeout(START_TIMEOUT)
         try:
-            ready = grader_end.recv(64)
+            ready = self._socket.recv(64)
         except OSError as exc:
             self.close()
             self._process.stderr.close()
@@ -135,7 +152,7 @@ class ForkServer:
                 error = self._process.stderr.read().decode(errors="replace").strip()[-500:]
             raise ForkServerError(f"the fork server did not start: {error or 'no reason given'}")
         self._process.stderr.close()
-        grader_end.settimeout(FORK_TIMEOUT)
+        self._socket.settimeout(FORK_TIMEOUT)
         with tempfile.TemporaryDirectory(prefix="coursekit-fork-probe-") as folder:
             problem = self._probe(folder)
         if problem:
