@@ -16,8 +16,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from coursekit import grading as grade
@@ -472,3 +474,62 @@ for attempt in (lambda: (folder / "01-which-digit.json").write_text("[]"),
 
     run = asyncio.run(scenario())
     assert (run.kind, run.ename, run.evalue) == ("done", "", ""), run
+
+
+def test_the_kernel_runs_on_while_the_grader_judges_and_judging_costs_the_notebook_no_time(
+        tmp_path, monkeypatch):
+    # Each verdict takes the grader 1.5 s: notebook 01's three exercises 4.5 s, against
+    # a notebook limit of 4 s. Judged in line, the last exercise ran out of the notebook's
+    # time; now the kernel runs on while the grader judges, a wait for a verdict stops the
+    # notebook's clock, and each verdict is the one judged in line.
+    from coursekit.grading import answers
+
+    verdict, marks = answers.Request.verdict, []
+
+    def slow_verdict(self, run, limit):
+        marks.append(("judge", self.exercise.id, time.monotonic()))
+        time.sleep(1.5)
+        return verdict(self, run, limit)
+
+    monkeypatch.setattr(answers.Request, "verdict", slow_verdict)
+    build.save(build.solution(NB01), tmp_path / "subs" / f"a_{NB01}.ipynb")
+    build.save(build.student(NB01), tmp_path / "subs" / f"b_{NB01}.ipynb")
+    start = time.monotonic()
+    grade.grade([tmp_path / "subs"], tmp_path / "grades.csv", jobs=1, pool=1, timeout=TIMEOUT,
+                notebook_timeout=4, memory_limit=MEMORY_LIMIT, sandbox=SANDBOX,
+                progress=False)
+    rows = read_rows(tmp_path / "grades.csv")
+    full = rows[os.path.normpath(tmp_path / "subs" / f"a_{NB01}.ipynb")]
+    blank = rows[os.path.normpath(tmp_path / "subs" / f"b_{NB01}.ipynb")]
+    assert full["status"] == blank["status"] == "ok", (full, blank)
+    assert {key: int(full[key]) for key in FULL01} == FULL01
+    assert {key: int(blank[key]) for key in FULL01} == dict.fromkeys(FULL01, 0)
+    # The six verdicts took their 1.5 s each (the slow judge was the one used).
+    assert len(marks) == 6 and time.monotonic() - start > 9
+
+
+def test_a_batch_starts_its_fork_server_only_with_work_to_do_and_stops_it_at_the_end(
+        tmp_path, monkeypatch):
+    if _kind() != "bwrap":
+        pytest.skip("kernels are forked only in bubblewrap")
+    from coursekit.grading import kernel_forks
+    from coursekit.grading.sandbox import forks
+
+    started, start = [], kernel_forks.KernelForks.start
+
+    def recording_start(self):
+        started.append(self)
+        return start(self)
+
+    monkeypatch.setattr(kernel_forks.KernelForks, "start", recording_start)
+    build.save(build.solution(NB01), tmp_path / "subs" / f"a_{NB01}.ipynb")
+    arguments = dict(jobs=1, timeout=TIMEOUT, memory_limit=MEMORY_LIMIT, sandbox=SANDBOX,
+                     progress=False)
+    grade.grade([tmp_path / "subs"], tmp_path / "grades.csv", **arguments)
+    assert started and started[0].pid is None  # stopped with the batch
+    assert not [p for p in psutil.Process().children(recursive=True)
+                if str(forks.PROGRAM) in p.cmdline()]
+    started.clear()
+    # Nothing new to grade: no server is started for it.
+    report = grade.grade([tmp_path / "subs"], tmp_path / "grades.csv", **arguments)
+    assert len(report.skipped) == 1 and started == []

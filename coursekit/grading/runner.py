@@ -80,12 +80,16 @@ class _Events:
         return clean_text("; ".join(self.notes), 2 * MAX_TEXT)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Clock:
-    """A notebook's limits, and when its time in all runs out."""
+    """A notebook's limits, and when its time in all runs out (the grader's waits apart)."""
 
     settings: GradeSettings
     deadline: float
+
+    def stopped(self, seconds):
+        """The notebook's time did not run for ``seconds`` (its kernel waited for the grader)."""
+        self.deadline += seconds
 
     def limit(self, seconds):
         """``seconds``, cut to what is left of the notebook's time (at least 1 s)."""
@@ -164,6 +168,58 @@ async def _grade_in(pool, submission, settings):
 
 
 async def _run_cells(session, submission, requests, clock, events):
+    """Run the cells and collect each exercise's answers; its verdict comes while the
+    kernel runs on (:class:`_Judging`), and every verdict is in before this returns."""
+    judging = _Judging(clock)
+    try:
+        results = await _run_and_collect(session, submission, requests, clock, events, judging)
+    except BaseException:
+        judging.abandon()
+        raise
+    return await judging.into(results)
+
+
+class _Judging:
+    """The verdict being made on the answers last collected, in a thread of the grader.
+
+    The kernel goes on with the next cells meanwhile, and its core with them: on
+    a busy machine a kernel waiting for its verdict idles. One verdict at a time
+    per submission: the answers of the next collection wait for it, so that no
+    more than two collections' answers are held at once. The verdict is the
+    same whenever it is made (the answers are plain data; what the exercise's
+    cells raised is taken when they were collected), and the grader's time on
+    it never counts against the notebook's time in all: a wait for it stops the
+    notebook's clock.
+    """
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.exercise_id, self.task = None, None
+
+    async def start(self, results, request, run, limit, raised):
+        waited = time.monotonic()
+        await self.into(results)
+        self.clock.stopped(time.monotonic() - waited)
+        self.exercise_id = request.exercise.id
+        self.task = asyncio.ensure_future(_judge(request, run, limit, raised))
+
+    async def into(self, results):
+        """``results`` with the verdict being made added, once it is made."""
+        if self.task is not None:
+            results[self.exercise_id] = await self.task
+            self.exercise_id, self.task = None, None
+        return results
+
+    def abandon(self):
+        if self.task is not None:
+            self.task.cancel()
+
+
+async def _judge(request, run, limit, raised):
+    return raised_verdict(*await asyncio.to_thread(request.verdict, run, limit), *raised)
+
+
+async def _run_and_collect(session, submission, requests, clock, events, judging):
     cells, settings = submission.cells, clock.settings
     points = collection_points(cells, list(r.exercise for r in requests.values()))
     timed_out, results = set(), {}
@@ -199,9 +255,8 @@ async def _run_cells(session, submission, requests, clock, events):
             limit = clock.limit(_COLLECT_TIME_FACTOR * settings.timeout)
             source = requests[exercise.id].source(session.sandbox.cases)
             run = await session.run(source, store_history=False, timeout=limit)
-            results[exercise.id] = raised_verdict(
-                *await asyncio.to_thread(requests[exercise.id].verdict, run, limit),
-                *events.raised.get(exercise.id, (None, None)))
+            await judging.start(results, requests[exercise.id], run, limit,
+                                events.raised.get(exercise.id, (None, None)))
             if await _ended(session, run, f"grading {exercise.heading}", limit, settings,
                             events):
                 return results
