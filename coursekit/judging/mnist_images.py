@@ -6,12 +6,12 @@ or mislabelled is refused, and the judge says what it could not check.
 
 import base64
 import binascii
-import functools
 import zlib
 
 import numpy as np
 
 from ..checks.mnist_images import MNIST_IMAGES_LIMIT
+from .computed_once import computed_once
 
 
 def sent_key(sent):
@@ -39,7 +39,7 @@ def _labels_key(y):
     return tuple(labels.astype(int).tolist())
 
 
-@functools.lru_cache(maxsize=2)
+@computed_once(maxsize=2)
 def unpack_mnist_images(key):
     """The 8-bit values and labels sent, ``(values, y)``; None when they are not images.
 

@@ -9,7 +9,6 @@ reference's."""
 
 import threading
 import warnings
-from functools import lru_cache
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -22,6 +21,7 @@ from ..checks.results import correct, wrong
 from ..checks.wire import plain_or_name
 from ..data import first_split, load_digits
 from .base import Judge
+from .computed_once import computed_once
 from .plain_answers import as_float_array, as_float_arrays, describe_shape, object_arrays
 
 #: The notebook's model: one hidden layer of 16 logistic units, as in the source.
@@ -37,7 +37,7 @@ def _split():
 _FIT_LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=8)
+@computed_once(maxsize=8)
 def fitted_model(**changes):
     """The notebook's MLPClassifier fitted on the first 1,000 images.
 

@@ -1,6 +1,5 @@
 """Notebook 05's judges: cases, references and hints."""
 
-import functools
 import numbers
 import pathlib
 import warnings
@@ -15,6 +14,7 @@ from ..checks import nb05 as specs
 from ..checks.results import correct, wrong
 from ..data import DIRECTIONS, load_digits, nudge_dataset
 from .base import Judge
+from .computed_once import computed_once
 from .plain_answers import as_float_array, describe_shape, not_an_array
 from .questions import Question
 
@@ -233,7 +233,7 @@ RBM_ACCURACY_SLACK = 0.006
 OPTIMALITY_GAP = 1e-5
 
 
-@functools.lru_cache(maxsize=1)
+@computed_once(maxsize=1)
 def nudged_split():
     """The notebook's split of the nudged digits: X_train, X_test, y_train, y_test."""
     X, y = load_digits()
@@ -398,7 +398,7 @@ WEIGHTS_TOLERANCE = 1e-6
 WEIGHTS_SHAPE = (10, RBM_SETTINGS["n_components"] + 1)
 
 
-@functools.lru_cache(maxsize=1)
+@computed_once(maxsize=1)
 def reference_rbm():
     """The example's RBM trained on the training part alone (0.6 s, once a process)."""
     X_train, _, _, _ = nudged_split()
@@ -410,7 +410,7 @@ def reference_components():
     return reference_rbm().components_
 
 
-@functools.lru_cache(maxsize=1)
+@computed_once(maxsize=1)
 def reference_features():
     """The reference RBM's features of the training part, and its labels."""
     X_train, _, y_train, _ = nudged_split()
@@ -433,7 +433,7 @@ def _computed_references():
             "logistic_weights": reference_logistic_weights()}
 
 
-@functools.lru_cache(maxsize=1)
+@computed_once(maxsize=1)
 def stored_references():
     """The arrays in :data:`STORED_REFERENCES` by name; empty when the file is unreadable."""
     try:
@@ -463,7 +463,7 @@ def _within(given, reference, tolerance):
     return array is not None and np.abs(array - reference).max() <= tolerance
 
 
-@functools.lru_cache(maxsize=4)
+@computed_once(maxsize=4)
 def reference_logistic_weights(tol=LOGISTIC_SETTINGS["tol"]):
     """The logistic step's weights (``coef_`` beside ``intercept_``) fitted on the training part.
 
@@ -656,7 +656,7 @@ def enough_iterations(max_iter):
     return max_iter >= LOGISTIC_ITERATIONS
 
 
-@functools.lru_cache(maxsize=1)
+@computed_once(maxsize=1)
 def reference_logistic_params():
     """Every parameter of ``LogisticRegression(**LOGISTIC_SETTINGS)``, defaults included."""
     return LogisticRegression(**LOGISTIC_SETTINGS).get_params(deep=False)

@@ -7,7 +7,6 @@ runs after such a change names it first, so that a learner is sent to the cell t
 made it rather than to an exercise whose code is right.
 """
 
-import functools
 import numbers
 
 import numpy as np
@@ -15,12 +14,13 @@ from sklearn.linear_model import LogisticRegression
 
 from ...checks import nb06 as specs
 from ...checks.results import wrong
+from ..computed_once import computed_once
 from ..plain_answers import as_float_array
 from .parts import MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, digits_split, mnist_split
 from .search_fits import SAME_REFIT_RTOL, refit_of_training_part
 from .settings import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_SETTINGS
 
-@functools.lru_cache(maxsize=1)
+@computed_once(maxsize=1)
 def final_coef():
     """The notebook's final model's weights on the digits: the chosen setting, tol=1e-3."""
     X_train, _, y_train, _ = digits_split()

@@ -4,7 +4,6 @@ On MNIST the judge has no images of its own; :func:`digits_as_mnist` draws the
 bundled digits the way MNIST draws its own, for a fitted model to read.
 """
 
-import functools
 import hashlib
 
 import numpy as np
@@ -13,6 +12,7 @@ from sklearn.linear_model import LogisticRegression
 
 from ...checks.mnist_images import mnist_pixels
 from ...data import load_digits, stratified_split
+from ..computed_once import computed_once
 from ..mnist_images import sent_key, unpack_mnist_images
 
 #: The notebook's split of the digits: 20 % test, stratified, seed 0.
@@ -77,7 +77,7 @@ def mnist_split(sent):
     return _mnist_split(sent_key(sent))
 
 
-@functools.lru_cache(maxsize=2)
+@computed_once(maxsize=2)
 def _mnist_split(key):
     unpacked = unpack_mnist_images(key)
     if unpacked is None or len(unpacked[1]) != MNIST_TRAIN_SIZE + MNIST_TEST_SIZE:

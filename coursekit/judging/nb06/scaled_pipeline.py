@@ -1,6 +1,5 @@
 """Notebook 06, exercise 7: a scaler before the model, fitted on the training part."""
 
-import functools
 import numbers
 
 import numpy as np
@@ -10,6 +9,7 @@ from sklearn.preprocessing import StandardScaler
 from ...checks import nb06 as specs
 from ...checks.results import correct, wrong
 from ..base import Judge
+from ..computed_once import computed_once
 from ..plain_answers import as_float_array
 from .parts import (
     MNIST_LIKE_MIN_ACCURACY, MNIST_LIKE_SIZE, MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, digits_split,
@@ -248,7 +248,7 @@ def _judge_digits_fit(facts, setting):
 SCALED_MODEL_RTOL = 1e-3
 
 
-@functools.lru_cache(maxsize=3)
+@computed_once(maxsize=3)
 def scaled_final_fit(part):
     """The final model's ``coef_`` and ``intercept_`` behind a scaler of the training part.
 

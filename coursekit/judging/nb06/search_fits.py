@@ -5,7 +5,6 @@ digits, and compares the search's numbers with them: a search of the test part, 
 other images, or scored another way ends elsewhere.
 """
 
-import functools
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -14,6 +13,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from ...checks.results import wrong
 from ...data import load_digits
+from ..computed_once import computed_once
 from ..plain_answers import as_float_array
 from .parts import digits_split, mnist_coef, mnist_part
 from .settings import SEARCH_SETTINGS, penalty_name
@@ -50,7 +50,7 @@ def _parts():
             "both parts": (np.concatenate([X_train, X_test]), np.concatenate([y_train, y_test]))}
 
 
-@functools.lru_cache(maxsize=8)
+@computed_once(maxsize=8)
 def _refit_coef(l1_ratio, C, part):
     """The weights GridSearchCV's refit ends at when it searched ``part`` of the digits."""
     X_part, y_part = _parts()[part]
@@ -63,7 +63,7 @@ def refit_of_training_part(l1_ratio, C):
     return _refit_coef(float(l1_ratio), float(C), "train")
 
 
-@functools.lru_cache(maxsize=8)
+@computed_once(maxsize=8)
 def _fold_scores(l1_ratio, C, fold):
     """One candidate's model of one fold of the training part, scored every way a search may.
 
@@ -243,7 +243,7 @@ def _judge_refit_changed(facts):
     return None
 
 
-@functools.lru_cache(maxsize=16)
+@computed_once(maxsize=16)
 def _fold_score_of_part(l1_ratio, C, fold, part):
     """One candidate's score on one fold of ``part``: what a search of that part records."""
     X_part, y_part = _parts()[part]

@@ -5,13 +5,13 @@ the loose solver settings of the search, the tighter ones of the final model, an
 scikit-learn's defaults for everything the notebook leaves alone.
 """
 
-import functools
 import numbers
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from ...checks.results import wrong
+from ..computed_once import computed_once
 
 #: The notebook's solver settings: loose for the search, tighter for the final model.
 SEARCH_SETTINGS = {"solver": "saga", "tol": 1e-2, "max_iter": 1000, "random_state": 0}
@@ -79,7 +79,7 @@ _NOT_COMPARED = ("C", "l1_ratio", "penalty", "solver", "tol", "random_state", "n
                  "verbose", "warm_start")
 
 
-@functools.lru_cache(maxsize=1)
+@computed_once(maxsize=1)
 def final_model_params():
     """Every parameter of ``LogisticRegression(**FINAL_SETTINGS)``, defaults included."""
     return LogisticRegression(**FINAL_SETTINGS).get_params(deep=False)

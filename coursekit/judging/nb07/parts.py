@@ -5,19 +5,19 @@ settings); here they are turned back into the accuracies the notebook measures, 
 the training part a replay of its training runs on is found.
 """
 
-import functools
 
 import numpy as np
 
 from ...checks.mnist_images import mnist_pixels
 from ...data import load_digits, stratified_split
+from ..computed_once import computed_once
 from ..mnist_images import sent_key, unpack_mnist_images
 
 _ACTIVATIONS = {"identity": lambda z: z, "relu": lambda z: np.maximum(z, 0),
                 "logistic": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh}
 
 
-@functools.lru_cache(maxsize=1)
+@computed_once(maxsize=1)
 def notebook_parts():
     """The notebook's training, validation and test parts of the digits, split as it does."""
     X, y = load_digits()
@@ -55,7 +55,7 @@ def training_part(facts):
     return None if parts is None else parts["train"]
 
 
-@functools.lru_cache(maxsize=2)
+@computed_once(maxsize=2)
 def _mnist_parts(key):
     """MNIST's parts, split from the images the kernel sent (:func:`..mnist_images.sent_key`);
     None when they are not images the notebook could have split."""
