@@ -11,19 +11,23 @@ row must be ``ok`` with full marks. ``COURSEKIT_BENCH_GRADING_COUNT`` sets
 
 Beside each run's wall time, its processor time (the grader, its sandboxes and
 kernels: every process it started and waited for) and the load average before
-it. ``--jobs 2`` over ``--jobs 1`` is bounded by what ``--jobs 1`` already runs on
-the second core: the pool starts the next kernel there, and a kernel's start
-costs more processor time than the cells of the shortest notebooks. How busy ``--jobs 2``
-keeps the processors (its processor time over its wall time times the
-processors) says whether both cores grade to the end.
+it. ``--jobs 1`` already uses the second core (the pool forks the next kernel
+there, and the grader judges there while the kernel runs on), which bounds
+``--jobs 2`` over ``--jobs 1``; so does the machine: plain ``nbconvert
+--execute`` of the same files as two streams side by side (longest first),
+against one stream, says what two cores give the notebooks' own work here. How
+busy ``--jobs 2`` keeps the processors (its processor time over its wall time
+times the processors) says whether both cores grade to the end.
 """
 
 import csv
 import itertools
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 try:
@@ -31,6 +35,7 @@ try:
 except ImportError:
     from .common import entry, run_counted
 
+from coursekit.grading.schedule import expected_seconds
 from coursekit.threads import kernel_environment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,6 +84,34 @@ def _grade(scratch, name, *options):
     return seconds
 
 
+def _two_streams(plain, scratch):
+    """Wall seconds of ``nbconvert --execute`` on the files as two streams side by side,
+    longest first, each file to the stream with less expected work: what two cores give
+    plain execution of the same notebooks, with no grader (the ceiling of ``--jobs 2``
+    over one stream)."""
+    streams, expected = ([], []), [0, 0]
+    files = sorted(plain.iterdir(), key=lambda path: -expected_seconds(_notebook(path)))
+    for path in files:
+        lighter = expected.index(min(expected))
+        streams[lighter].append(path)
+        expected[lighter] += expected_seconds(_notebook(path))
+    LOAD["nbconvert x2"] = os.getloadavg()[0]
+    start = time.perf_counter()
+    processes = [subprocess.Popen(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--output-dir",
+         str(scratch / f"executed{number}"), *map(str, stream)], cwd=scratch,
+        env=kernel_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for number, stream in enumerate(streams)]
+    if any(process.wait() for process in processes):
+        raise RuntimeError("nbconvert --execute failed on a solution")
+    CPU["nbconvert x2"] = None
+    return time.perf_counter() - start
+
+
+def _notebook(path):
+    return path.stem.split("_", 1)[1]
+
+
 def run():
     print(f"  load average before: {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as scratch:
@@ -89,6 +122,7 @@ def run():
             [str(BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
              "--output-dir", str(scratch / "executed"), *map(str, sorted(plain.iterdir()))],
             cwd=scratch, name="nbconvert")
+        times["nbconvert x2"] = _two_streams(plain, scratch)
         times["jobs1"] = _grade(scratch, "jobs1", "--jobs", "1")
         times["jobs2"] = _grade(scratch, "jobs2", "--jobs", "2")
         times["jobs1-nopool"] = _grade(scratch, "jobs1-nopool", "--jobs", "1", "--pool", "0")
@@ -103,6 +137,9 @@ def run():
     speedup = times["jobs1"] / times["jobs2"]
     processors = len(os.sched_getaffinity(0))
     busy = CPU["jobs2"] / (times["jobs2"] * processors) if CPU["jobs2"] else 0
+    ceiling = times["nbconvert"] / times["nbconvert x2"]
+    print(f"  plain execution, two streams vs one: {ceiling:.2f}x ({times['nbconvert x2']:.1f} s "
+          f"vs {times['nbconvert']:.1f} s): what two cores give the same notebooks here")
     print(f"  --jobs 2 vs --jobs 1: {speedup:.2f}x ({times['jobs2']:.1f} s vs "
           f"{times['jobs1']:.1f} s); vs --jobs 1 --pool 0: "
           f"{times['jobs1-nopool'] / times['jobs2']:.2f}x; --jobs 2 kept the {processors} "
@@ -121,6 +158,8 @@ def run():
               round(overhead, 2), f"<= {OVERHEAD_TARGET}", "x", overhead <= OVERHEAD_TARGET),
         entry("cost of the sandbox (bubblewrap / --sandbox none, --jobs 1)", round(sandbox, 2),
               "-", "x", True),
+        entry("plain execution, two streams vs one (nbconvert --execute, same files)",
+              round(ceiling, 2), "-", "x", True),
         entry("grading speed-up (--jobs 2 vs --jobs 1, bubblewrap)", round(speedup, 2),
               f">= {SPEEDUP_TARGET}", "x", speedup >= SPEEDUP_TARGET),
         entry("grading speed-up (--jobs 2 vs --jobs 1 --pool 0: one kernel at a time)",

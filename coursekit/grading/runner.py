@@ -100,7 +100,8 @@ class _Clock:
         return time.monotonic() >= self.deadline
 
 
-async def grade_submission(submission, settings=None, *, pool=None, view=None):
+async def grade_submission(submission, settings=None, *, pool=None, view=None,
+                           kernel_done=None):
     """Grade one submission in a fresh kernel in its own sandbox; never raises on a bad one.
 
     Parameters
@@ -116,6 +117,10 @@ async def grade_submission(submission, settings=None, *, pool=None, view=None):
     view : coursekit.grading.sandbox.KernelView, optional
         Without a pool, what the sandboxed kernel sees of coursekit; by default
         this process's own (:func:`coursekit.grading.sandbox.kernel_view`).
+    kernel_done : async callable, optional
+        Awaited once the submission's kernel is done with (its cells run, its
+        answers collected, the kernel given back), before the verdict on its
+        last answers is waited for: a batch starts the next kernel then.
 
     Returns
     -------
@@ -130,10 +135,10 @@ async def grade_submission(submission, settings=None, *, pool=None, view=None):
     if submission.problem:
         return ungraded(submission, INVALID, submission.problem)
     if pool is not None:
-        return await _grade_in(pool, submission, settings)
+        return await _grade_in(pool, submission, settings, kernel_done)
     pool = pool_for(_own_pool_settings(settings), view)
     try:
-        return await _grade_in(pool, submission, settings)
+        return await _grade_in(pool, submission, settings, kernel_done)
     finally:
         await pool.close()
 
@@ -147,8 +152,9 @@ def _own_pool_settings(settings):
                                fork=False)
 
 
-async def _grade_in(pool, submission, settings):
-    """Grade ``submission`` with a kernel of ``pool``, given back to it after."""
+async def _grade_in(pool, submission, settings, kernel_done=None):
+    """Grade ``submission`` with a kernel of ``pool``, given back to it once its cells ran;
+    the verdicts come while it runs on (:class:`_Judging`), the last one after it."""
     exercises = judging.exercises_for(submission.notebook)
     try:
         requests = {exercise.id: Request(exercise, submission.seed) for exercise in exercises}
@@ -158,25 +164,22 @@ async def _grade_in(pool, submission, settings):
     session, problem = await pool.take(submission.notebook)
     if problem:
         return ungraded(submission, ERROR, problem)
+    # The notebook's time starts now, not when its kernel started.
+    clock = _Clock(settings, time.monotonic() + settings.notebook_timeout)
+    verdicts_due = _Judging(clock)
     try:
-        # The notebook's time starts now, not when its kernel started.
-        clock = _Clock(settings, time.monotonic() + settings.notebook_timeout)
-        results = await _run_cells(session, submission, requests, clock, events)
-    finally:
-        await pool.give_back(session)
-    return _assemble(submission, exercises, results, events)
-
-
-async def _run_cells(session, submission, requests, clock, events):
-    """Run the cells and collect each exercise's answers; its verdict comes while the
-    kernel runs on (:class:`_Judging`), and every verdict is in before this returns."""
-    judging = _Judging(clock)
-    try:
-        results = await _run_and_collect(session, submission, requests, clock, events, judging)
+        try:
+            results = await _run_and_collect(session, submission, requests, clock, events,
+                                             verdicts_due)
+        finally:
+            await pool.give_back(session)
+        if kernel_done is not None:
+            await kernel_done()
+        results = await verdicts_due.into(results)
     except BaseException:
-        judging.abandon()
+        verdicts_due.abandon()
         raise
-    return await judging.into(results)
+    return _assemble(submission, exercises, results, events)
 
 
 class _Judging:
@@ -219,7 +222,7 @@ async def _judge(request, run, limit, raised):
     return raised_verdict(*await asyncio.to_thread(request.verdict, run, limit), *raised)
 
 
-async def _run_and_collect(session, submission, requests, clock, events, judging):
+async def _run_and_collect(session, submission, requests, clock, events, verdicts_due):
     cells, settings = submission.cells, clock.settings
     points = collection_points(cells, list(r.exercise for r in requests.values()))
     timed_out, results = set(), {}
@@ -255,8 +258,8 @@ async def _run_and_collect(session, submission, requests, clock, events, judging
             limit = clock.limit(_COLLECT_TIME_FACTOR * settings.timeout)
             source = requests[exercise.id].source(session.sandbox.cases)
             run = await session.run(source, store_history=False, timeout=limit)
-            await judging.start(results, requests[exercise.id], run, limit,
-                                events.raised.get(exercise.id, (None, None)))
+            await verdicts_due.start(results, requests[exercise.id], run, limit,
+                                     events.raised.get(exercise.id, (None, None)))
             if await _ended(session, run, f"grading {exercise.heading}", limit, settings,
                             events):
                 return results

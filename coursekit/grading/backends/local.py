@@ -87,20 +87,21 @@ class LocalJobs(Backend):
         Once interrupted, no more grades are handed on: a grade finished while
         its kernel was being stopped would not be the submission's.
         """
-        slots = asyncio.Semaphore(self.settings.jobs)
+        kernel_turns = asyncio.Semaphore(self.settings.jobs)
+        verdict_turns = asyncio.Semaphore(self.settings.jobs)
         stopped = []
         kernels = pool_for(self.settings, self.view, self.forks)
         submissions = longest_first(submissions)
         try:
-            # The semaphore lets submissions in in the order they are listed.
+            # The turns let submissions in in the order they are listed.
             kernels.expect([s.notebook for s in submissions if not s.problem])
         except BaseException:  # a kernel's folder could not be made: none may be left
             await kernels.close()
             raise
 
         async def one(submission):
-            async with slots:
-                grade = await self._grade_one(submission, kernels)
+            async with _Turn(kernel_turns, verdict_turns) as turn:
+                grade = await self._grade_one(submission, kernels, turn.kernel_done)
             if not stopped:
                 on_result(grade)
 
@@ -121,13 +122,42 @@ class LocalJobs(Backend):
                 await kernels.close()
         return bool(stopped)
 
-    async def _grade_one(self, submission, kernels):
+    async def _grade_one(self, submission, kernels, kernel_done):
         try:
-            return await grade_submission(submission, self.settings, pool=kernels)
+            return await grade_submission(submission, self.settings, pool=kernels,
+                                          kernel_done=kernel_done)
         except Exception as exc:  # a grader bug must not stop the batch
             print(f"coursekit grade: grading {submission.label} failed:", file=sys.stderr)
             traceback.print_exc()
             return ungraded(submission, ERROR, f"the grader failed ({type(exc).__name__}: {exc})")
+
+
+class _Turn:
+    """A submission's turn: one of ``jobs`` kernels running, then, once its kernel is done,
+    one of ``jobs`` submissions waiting for the verdict on their last answers.
+
+    So the next submission's kernel starts while the grader judges the last
+    answers of the one before, and no more than ``jobs`` submissions' last
+    answers wait in memory. Both semaphores let submissions in in the order
+    they ask.
+    """
+
+    def __init__(self, kernels, verdicts):
+        self.kernels, self.verdicts = kernels, verdicts
+        self.held = None
+
+    async def __aenter__(self):
+        await self.kernels.acquire()
+        self.held = self.kernels
+        return self
+
+    async def kernel_done(self):
+        await self.verdicts.acquire()
+        self.kernels.release()
+        self.held = self.verdicts
+
+    async def __aexit__(self, *exc):
+        self.held.release()
 
 
 @contextlib.contextmanager
