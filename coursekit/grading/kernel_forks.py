@@ -55,8 +55,8 @@ class KernelForks:
     Notes
     -----
     :meth:`start` may be called before any event loop runs (a batch starts the
-    server before it plans, so that its imports run beside the grader's own);
-    :meth:`server` inside one. :meth:`close` ends it.
+    server once it knows it has a kernel to start, so that the server's imports
+    run beside the grader's own); :meth:`server` inside one. :meth:`close` ends it.
     """
 
     def __init__(self, view, folder):
@@ -99,7 +99,8 @@ class KernelForks:
     @property
     def pid(self):
         """The running server's process id, or None (none started, started afresh, or dead)."""
-        if self._starting is None or not self._starting.done():
+        if (self._starting is None or not self._starting.done()
+                or self._starting.exception() is not None):
             return None
         server = self._starting.result()
         return server.pid if server is not None and server.alive() else None
