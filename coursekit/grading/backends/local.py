@@ -1,9 +1,9 @@
 """Local jobs: the batch graded here, ``jobs`` submissions at a time, in one event loop.
 
 The fork server the kernels are forked from is started with the backend
-(:meth:`LocalJobs.start`), before the batch is planned: its imports, about two
-processor seconds, run beside the grader's reading of the submissions and its
-own imports instead of before the first kernel.
+(:meth:`LocalJobs.start`), as soon as the planned batch has a kernel to start:
+its imports, about two processor seconds, run beside the grader's own (the
+judges, the outputs) instead of before the first kernel.
 """
 
 import asyncio
@@ -44,7 +44,7 @@ class LocalJobs(Backend):
 
     def start(self):
         """Remove what killed graders left; make the sandbox's view of coursekit and start
-        the fork server, whose imports then run beside the grader's own planning."""
+        the fork server, whose imports then run beside what the grader does next."""
         self._prepare()
         if self.forks is not None:
             self.forks.start()
