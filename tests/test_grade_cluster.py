@@ -3,8 +3,8 @@
 A ``dask scheduler`` and two ``dask worker`` processes (each with its nanny,
 one thread; the first started with coursekit's preload, which starts its
 grading process with it, the second without) are started for this file; a
-small class in nbgrader's layout is
-built from solutions/ and notebooks/. The cluster's grades must be the local
+small class in nbgrader's layout is built from solutions/ and notebooks/. The
+cluster's grades must be the local
 ``--jobs 2`` ones row for row, whatever happens to a worker or to the client.
 """
 
