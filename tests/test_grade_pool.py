@@ -478,34 +478,29 @@ for attempt in (lambda: (folder / "01-which-digit.json").write_text("[]"),
 
 def test_the_kernel_runs_on_while_the_grader_judges_and_judging_costs_the_notebook_no_time(
         tmp_path, monkeypatch):
-    # Each verdict takes the grader 1.5 s: notebook 01's three exercises 4.5 s, against
-    # a notebook limit of 4 s. Judged in line, the last exercise ran out of the notebook's
-    # time; now the kernel runs on while the grader judges, a wait for a verdict stops the
-    # notebook's clock, and each verdict is the one judged in line.
+    # Each verdict takes the grader 4 s: notebook 01's three exercises 12 s, against a
+    # notebook limit of 7 s (its cells take a second or two, more on a loaded machine).
+    # Judged in line, the third exercise came after 8 s of verdicts and ran out of the
+    # notebook's time; now the kernel runs on while the grader judges, a wait for a verdict
+    # stops the notebook's clock, and each verdict is the one judged in line.
     from coursekit.grading import answers
 
     verdict, marks = answers.Request.verdict, []
 
     def slow_verdict(self, run, limit):
-        marks.append(("judge", self.exercise.id, time.monotonic()))
-        time.sleep(1.5)
+        marks.append(self.exercise.id)
+        time.sleep(4)
         return verdict(self, run, limit)
 
     monkeypatch.setattr(answers.Request, "verdict", slow_verdict)
     build.save(build.solution(NB01), tmp_path / "subs" / f"a_{NB01}.ipynb")
-    build.save(build.student(NB01), tmp_path / "subs" / f"b_{NB01}.ipynb")
-    start = time.monotonic()
     grade.grade([tmp_path / "subs"], tmp_path / "grades.csv", jobs=1, pool=1, timeout=TIMEOUT,
-                notebook_timeout=4, memory_limit=MEMORY_LIMIT, sandbox=SANDBOX,
+                notebook_timeout=7, memory_limit=MEMORY_LIMIT, sandbox=SANDBOX,
                 progress=False)
-    rows = read_rows(tmp_path / "grades.csv")
-    full = rows[os.path.normpath(tmp_path / "subs" / f"a_{NB01}.ipynb")]
-    blank = rows[os.path.normpath(tmp_path / "subs" / f"b_{NB01}.ipynb")]
-    assert full["status"] == blank["status"] == "ok", (full, blank)
-    assert {key: int(full[key]) for key in FULL01} == FULL01
-    assert {key: int(blank[key]) for key in FULL01} == dict.fromkeys(FULL01, 0)
-    # The six verdicts took their 1.5 s each (the slow judge was the one used).
-    assert len(marks) == 6 and time.monotonic() - start > 9
+    [row] = read_rows(tmp_path / "grades.csv").values()
+    assert row["status"] == "ok", row
+    assert {key: int(row[key]) for key in FULL01} == FULL01
+    assert marks == list(FULL01)  # the slow judge made every verdict
 
 
 def test_a_batch_starts_its_fork_server_only_with_work_to_do_and_stops_it_at_the_end(
