@@ -195,7 +195,7 @@ class ForkServer:
 
         command = bwrap_command(STUB_COMMAND, ipc=str(folder), view_arguments=[], as_pid_1=True)
         box = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+                               stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + FORK_TIMEOUT
             while (stub := _find_stub(lambda: tree_pids(box.pid)[1:])) is None:
@@ -213,7 +213,6 @@ class ForkServer:
             if box.poll() is None:
                 box.kill()
                 box.wait()
-            box.stderr.close()
         return "" if code == 0 else f"a kernel forked into a sandbox ended with code {code}"
 
     def _fork(self, stub, request):
