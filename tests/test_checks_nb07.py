@@ -2056,3 +2056,44 @@ def test_confusion_rates_divided_by_a_flat_row_of_totals_is_named():
             return counts / counts.sum(axis=1)
     assert_wrong(verdict("07-confusion-rates", flat_totals), "column j is divided by row j",
                  "keepdims=True")
+
+
+# ---------------------------------------------------------------- replays kept
+
+def test_a_training_replayed_once_is_kept_for_the_next_learner(monkeypatch):
+    # Every learner who trains the notebook's network alike is replayed alike: the judge
+    # keeps the replay (seconds of a processor) instead of training it again.
+    from coursekit.checks.nb07 import trained_model_facts
+
+    replay._trained.cache_clear()
+    model = trained(make_network(), 20)
+    first = replay.replay_training(trained_model_facts(model, notebook()))
+    trainings = []
+    monkeypatch.setattr(replay, "_periods", lambda *args: trainings.append(args))
+    again = replay.replay_training(trained_model_facts(trained(make_network(), 20), notebook()))
+    assert first.how == again.how == "periods" and trainings == []
+    # Another training is replayed anew, and told apart as before.
+    other = trained(make_network(), 20, *swapped_rows(288))
+    monkeypatch.undo()
+    assert replay.replay_training(trained_model_facts(other, notebook())).how is None
+
+
+def test_a_kept_replay_keeps_none_of_the_images_and_tells_settings_of_other_types_apart():
+    import gc
+    import weakref
+
+    X, y = X_TRAIN[:40].copy(), Y_TRAIN[:40].copy()
+    held = weakref.ref(X)
+    settings = make_network((4,)).get_params()
+    replay._trained.cache_clear()
+    assert replay._replay(settings, X, y, 2, lambda model: True, ["periods"]) == ["periods"]
+    assert replay._trained.cache_info().currsize == 1
+    del X
+    gc.collect()
+    assert held() is None  # the kept replay knows the images by their digest only
+    # `True` and `1`, `20` and `20.0` are kept apart: scikit-learn refuses one of each.
+    assert replay._frozen({"warm_start": True}) != replay._frozen({"warm_start": 1})
+    assert replay._frozen({"max_iter": 20}) != replay._frozen({"max_iter": 20.0})
+    assert replay._thawed(replay._frozen(settings)) == settings
+    assert replay._replay({**settings, "shuffle": 1}, X_TRAIN[:40], y, 2,
+                          lambda model: True, ["periods"]) == "unknown"

@@ -2,6 +2,7 @@
 
 import copy
 import dataclasses
+import hashlib
 import warnings
 
 import numpy as np
@@ -10,6 +11,7 @@ from sklearn.neural_network import MLPClassifier
 
 from ...checks.nb07 import CLASSES
 from ...checks.results import wrong
+from ..computed_once import computed_once
 from .parts import training_part
 
 #: The most work a replay may cost, in weights times images shown (see :func:`pass_cost`):
@@ -234,28 +236,89 @@ def _replay(settings, X, y, passes, same, ways, *, first=False):
     Returns the ways whose model ``same`` accepts, in order (only the first when
     ``first``); ``"unknown"`` when this scikit-learn refuses the settings.
     """
-    matched, fitted = [], None
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        # The learner's own training met these warnings already (fit stopping at
-        # max_iter, an overflowing learning rate); here they would only be noise.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
+    matched, images, frozen = [], _Images(X, y), _frozen(settings)
+    try:
         for how in ways:
             try:
-                if how == "periods":
-                    model = _periods(MLPClassifier(**settings), X, y, passes)
-                else:
-                    # "fit" and "fits" begin alike: their first `fit` is made once.
-                    fitted = _first_fit(settings, X, y, passes) if fitted is None else fitted
-                    model = _go_on(copy.deepcopy(fitted), how, X, y, passes,
-                                   int(settings.get("max_iter") or 1))
+                model = _trained(how, frozen, images, passes)
             except (TypeError, ValueError):  # settings the learner's sklearn took, ours not
                 return "unknown"
             if same(model):
                 matched.append(how)
                 if first:
                     break
+    finally:
+        images.release()
     return matched
+
+
+class _Images:
+    """A training part, known by its bytes: the key under which its replays are kept.
+
+    The arrays are held only while a replay is being computed (:meth:`release`), so
+    that a kept replay does not keep a copy of each learner's images.
+    """
+
+    def __init__(self, X, y):
+        digest = hashlib.sha256()
+        for array in (np.ascontiguousarray(X), np.ascontiguousarray(y)):
+            digest.update(f"{array.dtype.str}{array.shape}".encode())
+            digest.update(array.tobytes())
+        self.digest, self.arrays = digest.hexdigest(), (X, y)
+
+    def release(self):
+        self.arrays = None
+
+    def __hash__(self):
+        return hash(self.digest)
+
+    def __eq__(self, other):
+        return isinstance(other, _Images) and other.digest == self.digest
+
+
+def _frozen(value):
+    """``value`` (plain data: the model's settings) as a key, each item with its type, so
+    that settings scikit-learn tells apart (``True`` and ``1``, ``200`` and ``200.0``)
+    are kept apart."""
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), _frozen(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_frozen(v) for v in value))
+    return (type(value).__name__, value)
+
+
+def _thawed(key):
+    """The value :func:`_frozen` made ``key`` of."""
+    kind, value = key
+    if kind == "dict":
+        return {k: _thawed(v) for k, v in value}
+    if kind in ("list", "tuple"):
+        return (list if kind == "list" else tuple)(_thawed(v) for v in value)
+    return value
+
+
+@computed_once(maxsize=16)
+def _trained(how, settings, images, passes):
+    """An MLPClassifier with ``settings`` trained ``how`` for ``passes`` passes on ``images``.
+
+    Kept: every learner who trains the notebook's model as the text says is replayed
+    alike, seconds of a processor each time. Never changed by its callers.
+    """
+    settings = _thawed(settings)
+    X, y = images.arrays
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        # The learner's own training met these warnings already (fit stopping at
+        # max_iter, an overflowing learning rate); here they would only be noise.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if how == "periods":
+            return _periods(MLPClassifier(**settings), X, y, passes)
+        if how == "first fit":
+            return _first_fit(settings, X, y, passes)
+        # "fit" and "fits" begin alike: their first `fit` is made once.
+        fitted = _trained("first fit", _frozen(settings), images, passes)
+        return _go_on(copy.deepcopy(fitted), how, X, y, passes,
+                      int(settings.get("max_iter") or 1))
 
 
 def _periods(model, X, y, passes):
