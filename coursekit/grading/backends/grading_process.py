@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import sandbox as sandboxes
 from ..kernel_forks import KernelForks
 from ..pool import pool_for, private_folder, remove_stale_folders
+from ..references_ahead import compute_ahead
 from ..results import ERROR, ungraded
 from ..runner import grade_submission, preload
 from ..sandbox.cgroups import remove_stale_cgroups
@@ -118,6 +119,7 @@ class _Server:
         except sandboxes.SandboxError as exc:
             return ungraded(submission, ERROR, f"on worker {os.uname().nodename}: {exc}")
         view = self._view(settings.sandbox)
+        compute_ahead([submission.notebook])  # while the kernel runs, for its judges
         # Another batch's settings: the kernels started ahead would not do (the fork
         # server would: it depends on none of them).
         if self.pool is None or not self.pool.settings.same_kernels(settings):

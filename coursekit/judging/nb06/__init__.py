@@ -8,16 +8,25 @@ What they share: the notebook's parts of the digits (:mod:`.parts`) and its mode
 settings (:mod:`.settings`).
 """
 
+import functools
+
 from .best_row import BestRow
 from .parts import MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, digits_as_mnist
 from .scaled_pipeline import ScaledPipeline
 from .search import GridSearch, RefitMatches
 from .settings import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_GRID, SEARCH_SETTINGS
+from .notebook_state import final_coef
+from .scaled_pipeline import scaled_final_fit
 from .table import GridTable, UnderOver
 from .weight_images import WeightImages
 
 EXERCISES = [GridTable(), UnderOver(), BestRow(), GridSearch(), RefitMatches(), WeightImages(),
              ScaledPipeline()]
+
+#: What the judges compare every right answer with, whatever the answer: the final
+#: model's fits, with and without the scaler (two processor seconds), computed once per
+#: grading process (:func:`coursekit.judging.shared_references`).
+SHARED_REFERENCES = (final_coef, functools.partial(scaled_final_fit, "train"))
 
 __all__ = ["DIGITS_CHOICE", "EXERCISES", "FINAL_SETTINGS", "MNIST_TEST_SIZE", "MNIST_TRAIN_SIZE",
            "SEARCH_GRID", "SEARCH_SETTINGS", "digits_as_mnist"]
