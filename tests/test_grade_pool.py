@@ -503,8 +503,8 @@ def test_the_kernel_runs_on_while_the_grader_judges_and_judging_costs_the_notebo
     assert marks == list(FULL01)  # the slow judge made every verdict
 
 
-def test_a_batch_starts_its_fork_server_only_with_work_to_do_and_stops_it_at_the_end(
-        tmp_path, monkeypatch):
+def test_a_batch_starts_its_fork_server_only_with_files_to_grade_and_stops_it_at_the_end(
+        tmp_path, monkeypatch, capfd):
     if _kind() != "bwrap":
         pytest.skip("kernels are forked only in bubblewrap")
     from coursekit.grading import kernel_forks
@@ -516,15 +516,26 @@ def test_a_batch_starts_its_fork_server_only_with_work_to_do_and_stops_it_at_the
         started.append(self)
         return start(self)
 
+    def servers():
+        return [p for p in psutil.Process().children(recursive=True)
+                if str(forks.PROGRAM) in p.cmdline()]
+
     monkeypatch.setattr(kernel_forks.KernelForks, "start", recording_start)
     build.save(build.solution(NB01), tmp_path / "subs" / f"a_{NB01}.ipynb")
     arguments = dict(jobs=1, timeout=TIMEOUT, memory_limit=MEMORY_LIMIT, sandbox=SANDBOX,
                      progress=False)
     grade.grade([tmp_path / "subs"], tmp_path / "grades.csv", **arguments)
     assert started and started[0].pid is None  # stopped with the batch
-    assert not [p for p in psutil.Process().children(recursive=True)
-                if str(forks.PROGRAM) in p.cmdline()]
+    assert not servers()
     started.clear()
-    # Nothing new to grade: no server is started for it.
+    # Nothing new to grade: the server started as the file was found is killed while it
+    # imports, not waited for, and without a word of kernels starting afresh.
+    capfd.readouterr()
     report = grade.grade([tmp_path / "subs"], tmp_path / "grades.csv", **arguments)
-    assert len(report.skipped) == 1 and started == []
+    assert len(report.skipped) == 1 and len(started) == 1 and started[0].pid is None
+    assert not servers() and "afresh" not in capfd.readouterr().err
+    # No file at all: none is started.
+    started.clear()
+    (tmp_path / "empty").mkdir()
+    grade.grade([tmp_path / "empty"], tmp_path / "other.csv", **arguments)
+    assert started == []

@@ -188,11 +188,13 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
     found = discover(paths, roster)  # every path checked before the gradebook is opened
     backend = backend_for(settings, scheduler=scheduler)
     try:
+        if found.files:
+            # The fork server's imports run beside the planning (reading every file)
+            # and what follows; stopped at once if nothing turns out to need grading.
+            backend.start()
         with Store(default_store(out) if store is None else store) as gradebook:
             plan = plan_batch(paths, gradebook, roster=roster, redo=redo,
                               deadlines=deadlines, found=found)
-            if any(not submission.problem for submission in plan.todo):
-                backend.start()  # the fork server's imports run beside what follows
             summary = BatchReport(skipped=plan.skipped, ignored=plan.ignored,
                                   sandbox=settings.sandbox, busy=plan.busy)
             outputs = _outputs(plan, out, feedback=feedback, report=report,

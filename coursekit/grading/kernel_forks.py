@@ -55,14 +55,17 @@ class KernelForks:
     Notes
     -----
     :meth:`start` may be called before any event loop runs (a batch starts the
-    server once it knows it has a kernel to start, so that the server's imports
-    run beside the grader's own); :meth:`server` inside one. :meth:`close` ends it.
+    server once it has found files to grade, so that the server's imports run
+    beside the grader's own); :meth:`server` inside one. :meth:`close` ends it,
+    killing a server still importing.
     """
 
     def __init__(self, view, folder):
         self.view, self._make_folder = view, folder
         self._starting = None  # the future of the server, once one is asked for
         self._thread = None
+        self._server = None  # the server being started (its imports, its probe)
+        self._closing = False
         self._folder = None  # its matplotlib folder, where the view has no font list
         #: Why kernels start afresh though forking was asked for ("" if they do not).
         self.problem = ""
@@ -87,6 +90,7 @@ class KernelForks:
             except ForkServerError as exc:
                 self._refused(exc)
                 return
+            self._server = server
             self._thread = threading.Thread(target=self._wait_ready, args=(server,),
                                             name="coursekit-fork-server", daemon=True)
             self._thread.start()
@@ -111,8 +115,15 @@ class KernelForks:
         return self._folder
 
     def close(self):
-        """Stop the server, once started, and remove its folder (blocks while it stops)."""
+        """Stop the server, once started, and remove its folder (blocks while it stops).
+
+        A server still importing is killed rather than waited for: a batch starts
+        one before it knows whether it has anything to grade.
+        """
         if self._thread is not None:
+            if self._thread.is_alive():
+                self._closing = True  # not a server that failed: nothing to warn of
+                self._server.kill()
             self._thread.join()
         if self._starting is not None and self._starting.exception() is None:
             server = self._starting.result()
@@ -147,5 +158,6 @@ class KernelForks:
 
     def _refused(self, exc):
         self.problem = str(exc)
-        warn_no_fork(self.problem)
+        if not self._closing:
+            warn_no_fork(self.problem)
         self._starting.set_result(None)

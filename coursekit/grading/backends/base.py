@@ -19,9 +19,9 @@ class Backend(abc.ABC):
         self.settings = settings
 
     def start(self):
-        """Make ready what grading will need, once the batch is planned and has a
-        kernel to start (by default nothing); :meth:`stop` undoes it, whether or not
-        :meth:`run` was called."""
+        """Make ready what grading will need, once the batch has files to grade (by
+        default nothing); :meth:`stop` undoes it, whether or not :meth:`run` was
+        called (as when every file turns out to be graded already)."""
 
     def stop(self):
         """Undo :meth:`start` (by default nothing)."""

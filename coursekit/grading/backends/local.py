@@ -1,9 +1,9 @@
 """Local jobs: the batch graded here, ``jobs`` submissions at a time, in one event loop.
 
 The fork server the kernels are forked from is started with the backend
-(:meth:`LocalJobs.start`), as soon as the planned batch has a kernel to start:
-its imports, about two processor seconds, run beside the grader's own (the
-judges, the outputs) instead of before the first kernel.
+(:meth:`LocalJobs.start`), as soon as the batch has files to grade: its
+imports, about two processor seconds, run beside the grader's own (reading the
+files, the judges, the outputs) instead of before the first kernel.
 """
 
 import asyncio

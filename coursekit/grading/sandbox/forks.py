@@ -243,6 +243,11 @@ class ForkServer:
         """Whether the server still runs."""
         return self._process.poll() is None
 
+    def kill(self):
+        """Kill the server now, even while it imports: :meth:`ready`, if waiting, then
+        raises :class:`ForkServerError`; :meth:`close` still cleans up."""
+        self._process.kill()
+
     def close(self):
         """Stop the server (closing its socket ends it)."""
         self._socket.close()
