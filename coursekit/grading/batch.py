@@ -202,8 +202,11 @@ def grade(paths, out, *, feedback=None, jobs=1, timeout=DEFAULT_TIMEOUT,
                                lms=dict(fmt=export_format, deadlines=deadlines,
                                         roster=roster, missing=missing),
                                sections=report_sections)
-            # Everything this process will import is imported before any kernel starts.
-            preload()
+            if scheduler is None:
+                # Everything this process will import is imported before any kernel
+                # starts. A cluster's client starts none and judges nothing: its
+                # workers do (:mod:`.backends.dask_preload`).
+                preload()
             _run(backend, plan, outputs, summary)
     finally:
         backend.stop()
