@@ -2095,5 +2095,7 @@ def test_a_kept_replay_keeps_none_of_the_images_and_tells_settings_of_other_type
     assert replay._frozen({"warm_start": True}) != replay._frozen({"warm_start": 1})
     assert replay._frozen({"max_iter": 20}) != replay._frozen({"max_iter": 20.0})
     assert replay._thawed(replay._frozen(settings)) == settings
+    weights = np.array([[0.5, 1.0]])  # a list of numbers comes as an array
+    assert np.array_equal(replay._thawed(replay._frozen({"w": weights}))["w"], weights)
     assert replay._replay({**settings, "shuffle": 1}, X_TRAIN[:40], y, 2,
                           lambda model: True, ["periods"]) == "unknown"
