@@ -25,7 +25,7 @@ import pytest
 distributed = pytest.importorskip("distributed")
 
 from coursekit.grading import api  # noqa: E402
-from coursekit.grading.backends.dask_worker import grade_task  # noqa: E402
+from coursekit.grading.backends.dask_worker import expect_batch, grade_task  # noqa: E402
 from coursekit.grading.results import Grade  # noqa: E402
 from coursekit.grading.sandbox import forks  # noqa: E402
 from grading import hostile  # noqa: E402
@@ -165,6 +165,15 @@ def test_a_preloaded_worker_grades_in_the_warm_process_it_started_before_joining
     worker = next(where for where, pid in client.run(os.getpid).items() if pid == warm.ppid())
     submission = api.read_submission(submitted / "alice" / "01" / f"{NB01}.ipynb")
     settings = api.GradeSettings(figures=False).to_data()
+
+    def sandboxes():
+        return [c for c in warm.children(recursive=True) if c.name() == "bwrap"]
+
+    # Told what the batch's first submissions answer, as the client tells every worker
+    # before it submits, it starts their kernel before the first comes.
+    assert sandboxes() == []
+    client.run(expect_batch, settings, NB01, workers=[worker])
+    _wait_for(sandboxes, START_TIMEOUT, "the batch's first kernel, started ahead")
     data = client.submit(grade_task, submission.to_data(), settings, workers=[worker],
                          allow_other_workers=False, pure=False).result()
     grade = Grade.from_data(data, submission)

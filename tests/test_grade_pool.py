@@ -27,6 +27,7 @@ from grading import submissions as build
 
 SANDBOX = "auto" if os.environ.get("CI") or not grade.bwrap_problem() else "none"
 NB01 = "01_random_baseline"
+NB02 = "02_average_image"
 FULL01 = {e.id: e.points for e in build.exercises(NB01)}
 TIMEOUT, MEMORY_LIMIT = 60, 2048
 
@@ -239,6 +240,29 @@ def test_a_pool_of_zero_starts_nothing_ahead(tmp_path, scratch):
     assert result.status == "ok" and result.total == 0
     # Nothing waiting, and the kernel's folder gone before the grade came back.
     assert waiting == [] and folders == []
+
+
+def test_a_primed_pool_hands_its_first_submission_a_kernel_started_before_it_asked(scratch):
+    # A cluster's grading process told what a batch's first submissions answer.
+    async def scenario():
+        pool = _pool(1)
+        try:
+            pool.prime("99_no_such_notebook")
+            unknown = await pool.ahead()
+            pool.prime(NB01)
+            [(primed, problem)] = await pool.ahead()
+            session, _ = await pool.take(NB01)
+            pool.prime(NB02)  # too late: a submission has asked; kernels like NB01's
+            [(next_one, _)] = await pool.ahead()
+            await pool.give_back(session)
+            return unknown, problem, session is primed, next_one.sandbox.notebook
+        finally:
+            await pool.close()
+            if pool.view is not None:
+                pool.view.remove()
+
+    unknown, problem, handed_primed, next_notebook = asyncio.run(scenario())
+    assert unknown == [] and problem == "" and handed_primed and next_notebook == NB01
 
 
 @pytest.mark.parametrize("size", [-1, 1.5, True])

@@ -20,7 +20,7 @@ import uuid
 from ..results import CRASHED, ERROR, INVALID, Grade, clean_text, ungraded
 from ..schedule import expected_seconds, longest_first
 from .base import Backend
-from .dask_worker import grade_task
+from .dask_worker import expect_batch, grade_task
 
 #: Seconds the client waits for the scheduler to answer.
 CONNECT_TIMEOUT = 30
@@ -60,6 +60,7 @@ class DaskClient(Backend):
         futures = {}
         try:
             with _terminate_as_interrupt():
+                self._expect(client, remote)
                 self._submit(client, remote, futures)
                 self._collect(client, futures, on_result)
         except KeyboardInterrupt:
@@ -76,6 +77,15 @@ class DaskClient(Backend):
             raise ValueError(f"scheduler: cannot reach the Dask scheduler at "
                              f"{self.scheduler!r} ({exc}); give tcp://HOST:PORT of a running "
                              f"`dask scheduler`") from None
+
+    def _expect(self, client, submissions):
+        """Tell the workers what the batch's first submissions answer: each warm grading
+        process starts their kernel while the batch is being submitted."""
+        first = longest_first(submissions)[0].notebook
+        try:
+            client.run(expect_batch, self.settings.to_data(), first)
+        except Exception:  # only a head start: a worker that misses it grades all the same
+            pass
 
     def _submit(self, client, submissions, futures):
         batch = uuid.uuid4().hex[:8]

@@ -31,6 +31,7 @@ from ..results import CRASHED, Grade, ungraded
 from ..settings import GradeSettings
 from ..submissions import Submission, known_notebooks
 from .base import Backend
+from .grading_process import EXPECT
 
 #: The module each grading process runs (``python -m``).
 GRADING_PROCESS_MODULE = "coursekit.grading.backends.grading_process"
@@ -114,6 +115,19 @@ def prepare():
     (scikit-learn among their imports: most of a second, else paid by the first task)."""
     for notebook in known_notebooks():
         judging.exercises_for(notebook)
+
+
+def expect_batch(settings_data, notebook):
+    """Tell this worker's warm grading processes, not yet any thread's, that a batch
+    whose first submissions answer ``notebook`` is coming: each starts a kernel for
+    them (:meth:`.grading_process._Server.expect`). Run on every worker by the client
+    (``Client.run``) before it submits the batch."""
+    line = f"{EXPECT}\t{json.dumps({'settings': settings_data, 'notebook': notebook})}\n"
+    with _READY_LOCK:  # no thread writes to a process while it is ready, but not yet taken
+        for process in _READY:
+            with contextlib.suppress(OSError):
+                process.stdin.write(line)
+                process.stdin.flush()
 
 
 def keep_ready(process):

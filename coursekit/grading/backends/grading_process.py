@@ -7,7 +7,8 @@ next kernel starts while it waits for its next request, and one fork server
 (:mod:`coursekit.grading.kernel_forks`) serves the pools of every batch it is
 sent. Started with ``--warm`` (by :mod:`.dask_preload`, as its worker starts),
 it makes the sandbox's view of coursekit and starts the fork server before
-any request, then says ``ready``.
+any request, then says ``ready``; told what a batch's first submissions
+answer (:data:`EXPECT`) before its first request, it starts their kernel.
 """
 
 import asyncio
@@ -29,6 +30,9 @@ from ..settings import GradeSettings
 from ..submissions import Submission
 
 _PR_SET_PDEATHSIG = 1
+#: A line ``expect<TAB>{"settings": ..., "notebook": ...}``: a batch is coming
+#: (:meth:`_Server.expect`); no answer is written.
+EXPECT = "expect"
 
 
 def serve(parent, warm=False):
@@ -72,6 +76,9 @@ class _Server:
                 self._say("ready")
             while line := await asyncio.to_thread(sys.stdin.readline):
                 request, answer = line.rstrip("\n").split("\t")
+                if request == EXPECT:
+                    await self.expect(json.loads(answer))
+                    continue
                 data = json.loads(Path(request).read_text(encoding="utf-8"))
                 grade = await self.grade(Submission.from_data(data["submission"]),
                                          GradeSettings.from_data(data["settings"]))
@@ -113,21 +120,39 @@ class _Server:
             self.forks = KernelForks(self._view("bwrap"), private_folder)
         return self.forks
 
+    async def expect(self, batch):
+        """Start the first kernel of a batch whose first submissions answer
+        ``batch["notebook"]``, before its first request; once a request has come, or
+        where the settings cannot be used, nothing (its request says why)."""
+        notebook = batch.get("notebook")
+        if self.pool is not None or not isinstance(notebook, str):
+            return
+        try:
+            settings = GradeSettings.from_data(batch["settings"])
+            settings = settings.in_sandbox(sandboxes.choose(settings.sandbox))
+        except (sandboxes.SandboxError, KeyError, TypeError, ValueError):
+            return
+        compute_ahead([notebook])
+        (await self._pool(settings)).prime(notebook)
+
     async def grade(self, submission, settings):
         try:
             settings = settings.in_sandbox(sandboxes.choose(settings.sandbox))
         except sandboxes.SandboxError as exc:
             return ungraded(submission, ERROR, f"on worker {os.uname().nodename}: {exc}")
-        view = self._view(settings.sandbox)
         compute_ahead([submission.notebook])  # while the kernel runs, for its judges
+        return await grade_submission(submission, settings, pool=await self._pool(settings))
+
+    async def _pool(self, settings):
+        """The pool for ``settings`` (sandbox chosen): this batch's, or a new one."""
         # Another batch's settings: the kernels started ahead would not do (the fork
         # server would: it depends on none of them).
         if self.pool is None or not self.pool.settings.same_kernels(settings):
             if self.pool is not None:
                 await self.pool.close()
             forks = self._forks() if settings.sandbox == "bwrap" else None
-            self.pool = pool_for(settings, view, forks)
-        return await grade_submission(submission, settings, pool=self.pool)
+            self.pool = pool_for(settings, self._view(settings.sandbox), forks)
+        return self.pool
 
 
 if __name__ == "__main__":
