@@ -11,12 +11,11 @@ settings (:mod:`.settings`).
 import functools
 
 from .best_row import BestRow
+from .notebook_state import final_coef
 from .parts import MNIST_TEST_SIZE, MNIST_TRAIN_SIZE, digits_as_mnist
-from .scaled_pipeline import ScaledPipeline
+from .scaled_pipeline import ScaledPipeline, scaled_final_fit
 from .search import GridSearch, RefitMatches
 from .settings import DIGITS_CHOICE, FINAL_SETTINGS, SEARCH_GRID, SEARCH_SETTINGS
-from .notebook_state import final_coef
-from .scaled_pipeline import scaled_final_fit
 from .table import GridTable, UnderOver
 from .weight_images import WeightImages
 
