@@ -143,7 +143,7 @@ def run():
     print(f"  --jobs 2 vs --jobs 1: {speedup:.2f}x ({times['jobs2']:.1f} s vs "
           f"{times['jobs1']:.1f} s); vs --jobs 1 --pool 0: "
           f"{times['jobs1-nopool'] / times['jobs2']:.2f}x; --jobs 2 kept the {processors} "
-          f"processors {busy:.0%} busy (0%: not counted here)")
+          f"processors {busy:.0%} busy" + ("" if CPU["jobs2"] else " (not counted here)"))
     return [
         entry(f"grading {COUNT} submissions, --jobs 1, bubblewrap", round(times["jobs1"], 1),
               "-", "s", True),
