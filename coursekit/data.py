@@ -19,10 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import fetch_openml, get_data_home
-from sklearn.datasets import load_digits as _sklearn_load_digits
-from sklearn.model_selection import train_test_split
 
+# scikit-learn is imported where it is used, not here: a grader that reads
+# submissions imports this module (through notebook 01's checks) and needs none of it.
 from .validation import check_images_and_labels
 
 #: The largest pixel value in the bundled digits (values run from 0 to 16).
@@ -36,7 +35,9 @@ HELD_OUT_SLICE = slice(1000, 1500)
 
 @lru_cache(maxsize=1)
 def _digits_arrays():
-    bunch = _sklearn_load_digits()
+    from sklearn.datasets import load_digits as sklearn_load_digits
+
+    bunch = sklearn_load_digits()
     X = bunch.data.astype(np.float64) / DIGITS_MAX
     y = bunch.target.astype(np.int64)
     X.flags.writeable = False
@@ -105,6 +106,8 @@ def stratified_split(X, y, *, test_size=0.2, random_state=0):
     X_train, X_test, y_train, y_test : ndarrays
         In the order of :func:`sklearn.model_selection.train_test_split`.
     """
+    from sklearn.model_selection import train_test_split
+
     X, y = check_images_and_labels(X, y)
     return train_test_split(
         X, y, test_size=test_size, random_state=random_state, stratify=y
@@ -433,17 +436,19 @@ def _read_idx(file):
 
 
 def _fetch_openml_mnist(data_home, download):
+    from sklearn import datasets
+
     if download not in (None, True, False):
         raise ValueError(f"download must be True, False or None; got {download!r}.")
     if not _openml_cache_has_mnist(data_home):
         if download is False:
             raise MnistUnavailable(
-                f"MNIST is not in scikit-learn's cache ({get_data_home(data_home)}) and "
+                f"MNIST is not in scikit-learn's cache ({datasets.get_data_home(data_home)}) and "
                 f"download=False.\n{_HOW_TO_GET_MNIST}"
             )
         if download is None and not _openml_reachable(NETWORK_TIMEOUT):
             raise MnistUnavailable(
-                f"MNIST is not in scikit-learn's cache ({get_data_home(data_home)}) and "
+                f"MNIST is not in scikit-learn's cache ({datasets.get_data_home(data_home)}) and "
                 f"{_OPENML_HOST} cannot be reached (offline?).\n{_HOW_TO_GET_MNIST}"
             )
     try:
@@ -452,7 +457,7 @@ def _fetch_openml_mnist(data_home, download):
         with _socket_timeout(NETWORK_TIMEOUT), warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="A network error occurred",
                                     category=UserWarning)
-            X, y = fetch_openml(MNIST_OPENML_NAME, version=1, as_frame=False,
+            X, y = datasets.fetch_openml(MNIST_OPENML_NAME, version=1, as_frame=False,
                                 data_home=data_home, return_X_y=True, n_retries=1)
     except OSError as exc:  # URLError and socket timeouts are OSErrors
         raise MnistUnavailable(
@@ -467,6 +472,8 @@ def _openml_cache_has_mnist(data_home):
     # data/v1/download/<file id>/mnist_784.arff.gz, moved into place only once complete.
     # An interrupted first download leaves the query without the data file, and
     # fetch_openml would go online again: that is not a cached copy.
+    from sklearn.datasets import get_data_home
+
     mirror = Path(get_data_home(data_home)) / "openml" / "openml.org"
     query = (mirror / "api" / "v1" / "json" / "data" / "list" / "data_name" / MNIST_OPENML_NAME
              / "limit" / "2" / "data_version" / "1.gz")

@@ -20,6 +20,7 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
+from sklearn import datasets
 
 from coursekit import checks, data
 from coursekit.authoring.execute import CELL_TIMEOUT, EncryptedKernelManager, problems
@@ -168,7 +169,7 @@ def _assert_says_how_to_get_mnist(message):
 
 
 def test_offline_without_a_cache_fails_fast_with_instructions(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "fetch_openml", _fail_if_called)
+    monkeypatch.setattr(datasets, "fetch_openml", _fail_if_called)
     monkeypatch.setattr(socket, "create_connection", _offline)
     start = time.monotonic()
     with pytest.raises(data.MnistUnavailable, match="cannot be reached") as info:
@@ -186,7 +187,7 @@ def test_a_silent_network_does_not_hang(tmp_path, monkeypatch):
         released.wait(60)
         raise OSError("timed out")
 
-    monkeypatch.setattr(data, "fetch_openml", _fail_if_called)
+    monkeypatch.setattr(datasets, "fetch_openml", _fail_if_called)
     monkeypatch.setattr(socket, "create_connection", black_hole)
     monkeypatch.setattr(data, "NETWORK_TIMEOUT", 0.2)
     start = time.monotonic()
@@ -199,14 +200,14 @@ def test_a_silent_network_does_not_hang(tmp_path, monkeypatch):
 
 
 def test_download_false_never_fetches(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "fetch_openml", _fail_if_called)
+    monkeypatch.setattr(datasets, "fetch_openml", _fail_if_called)
     with pytest.raises(data.MnistUnavailable, match="download=False") as info:
         data.load_mnist(data_home=tmp_path, download=False)
     _assert_says_how_to_get_mnist(str(info.value))
 
 
 def test_a_failing_download_becomes_mnist_unavailable(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "fetch_openml", _offline)
+    monkeypatch.setattr(datasets, "fetch_openml", _offline)
     with pytest.raises(data.MnistUnavailable, match="could not be fetched") as info:
         data.load_mnist(data_home=tmp_path, download=True)
     assert isinstance(info.value, RuntimeError)
@@ -236,7 +237,7 @@ def test_a_cached_copy_is_read_without_asking_the_network(tmp_path, monkeypatch)
         pixels = np.array([[0.0] * 783 + [255.0]] * 2)
         return pixels, np.array(["3", "7"], dtype=object)
 
-    monkeypatch.setattr(data, "fetch_openml", cached_fetch)
+    monkeypatch.setattr(datasets, "fetch_openml", cached_fetch)
     monkeypatch.setattr(socket, "create_connection", _fail_if_called)
     X, y = data.load_mnist(data_home=tmp_path, download=False)
     assert X.shape == (2, 784) and X.dtype == np.float32 and X.max() == 1
@@ -255,7 +256,7 @@ def test_download_must_be_a_bool_or_none(tmp_path):
 
 def test_an_interrupted_download_is_not_a_cached_copy(tmp_path, monkeypatch):
     _fake_cache(tmp_path, complete=False)
-    monkeypatch.setattr(data, "fetch_openml", _fail_if_called)
+    monkeypatch.setattr(datasets, "fetch_openml", _fail_if_called)
     with pytest.raises(data.MnistUnavailable, match="download=False"):
         data.load_mnist(data_home=tmp_path, download=False)
     # With download=None the network is asked first, so an offline machine fails fast.

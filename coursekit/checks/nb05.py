@@ -4,9 +4,8 @@ Their judges are in :mod:`coursekit.judging.nb05`.
 """
 
 import numpy as np
-from sklearn.exceptions import NotFittedError
-from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import check_is_fitted
+# scikit-learn is imported inside the functions that run in a kernel (where it is
+# imported already): a grader that only reads submissions needs none of it.
 
 from . import spec as specs_module
 from .spec import ExerciseSpec, QuestionSpec, array_facts, model_settings
@@ -64,6 +63,8 @@ class RbmPipeline(ExerciseSpec):
     answer_name = "rbm_features"
 
     def collect(self, answer, cases):
+        from sklearn.pipeline import Pipeline
+
         X_test, X_train, y_train = cases[0]
         facts = _describe_rbm_pipeline(answer, X_test)
         if "predictions" in facts:
@@ -81,6 +82,10 @@ class RbmPipeline(ExerciseSpec):
 
 def _describe_rbm_pipeline(model, X_test):
     """Plain facts about the learner's pipeline (runs next to the answer, may call it)."""
+    from sklearn.exceptions import NotFittedError
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils.validation import check_is_fitted
+
     is_pipeline = isinstance(model, Pipeline)
     parts = [step for _, step in model.steps] if is_pipeline else [model]
     # A step given as text ("passthrough") is named by its text, not as "str".

@@ -9,11 +9,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
-from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import check_is_fitted
+# scikit-learn is imported inside the functions that run in a kernel (where it is
+# imported already): a grader that only reads submissions needs none of it.
 
 from . import spec as specs_module
 from .mnist_images import pack_mnist_images
@@ -212,6 +209,8 @@ def _setting(value):
 
 
 def _describe_cv(cv):
+    from sklearn.model_selection import StratifiedKFold
+
     if cv is None or isinstance(cv, numbers.Integral):
         return _setting(cv)
     facts = {"type": type(cv).__name__}
@@ -318,6 +317,10 @@ class GridSearch(ExerciseSpec):
     answer_name = "search"
 
     def collect(self, answer, cases):
+        from sklearn.base import BaseEstimator
+        from sklearn.model_selection import GridSearchCV
+        from sklearn.pipeline import Pipeline
+
         namespace = specs_module.user_namespace()
         facts = {"type": type(answer).__name__, "is_grid": isinstance(answer, GridSearchCV),
                  "inputs": {name: fingerprint(namespace.get(name)) for name in SEARCH_INPUTS},
@@ -411,6 +414,8 @@ class ScaledPipeline(ExerciseSpec):
     answer_name = "scaled_model"
 
     def collect(self, answer, cases):
+        from sklearn.pipeline import Pipeline
+
         facts = _describe_pipeline(answer, [case[0] for case in cases])
         namespace = specs_module.user_namespace()
         search = namespace.get("search")
@@ -440,6 +445,8 @@ class ScaledPipeline(ExerciseSpec):
 
 def _describe_model(model):
     """A model the notebook fitted earlier: its type, settings and weights, as plain data."""
+    from sklearn.base import BaseEstimator
+
     return {"type": type(model).__name__, "coef": _coef(model),
             "intercept": _coef(model, "intercept_"),
             "settings": model_settings(model) if isinstance(model, BaseEstimator) else None}
@@ -447,6 +454,10 @@ def _describe_model(model):
 
 def _describe_pipeline(model, test_images):
     """Plain facts about the learner's model (runs next to the answer, may call it)."""
+    from sklearn.exceptions import NotFittedError
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils.validation import check_is_fitted
+
     is_pipeline = isinstance(model, Pipeline)
     parts = [step for _, step in model.steps] if is_pipeline else [model]
     facts = {"is_pipeline": is_pipeline, "steps": [type(part).__name__ for part in parts],

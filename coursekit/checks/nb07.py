@@ -6,8 +6,8 @@ Their judges are in :mod:`coursekit.judging.nb07`.
 import numbers
 
 import numpy as np
-from sklearn.linear_model import SGDClassifier
-from sklearn.neural_network import MLPClassifier
+# scikit-learn is imported inside the functions that run in a kernel (where it is
+# imported already): a grader that only reads submissions needs none of it.
 
 from ..data import load_digits
 from . import spec as specs_module
@@ -42,6 +42,9 @@ def build_model(spec):
         "learning_rate_init": float, "random_state": int}`` for an
         :class:`~sklearn.neural_network.MLPClassifier`.
     """
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.neural_network import MLPClassifier
+
     if spec.get("kind") == "linear":
         rate = {"learning_rate": "constant", "eta0": spec["eta0"]} if "eta0" in spec else {}
         return SGDClassifier(loss="log_loss", alpha=spec["alpha"], **rate,
@@ -147,6 +150,8 @@ def small_network(spec):
         with themselves, so that one that assumes 64 pixels shows. A tuple of hidden
         sizes makes several hidden layers, where the first is not ``coefs_[-2]``.
     """
+    from sklearn.neural_network import MLPClassifier
+
     X, y = load_digits()
     X, y = X[: spec["images"]], y[: spec["images"]]
     if spec["pixels"] == 16:
@@ -229,6 +234,8 @@ def trained_model_facts(model, namespace):
     >>> trained_model_facts("not a model", {})
     {'type': 'str'}
     """
+    from sklearn.neural_network import MLPClassifier
+
     facts = {"type": type(model).__name__}
     if not isinstance(model, MLPClassifier):
         return facts
@@ -357,6 +364,8 @@ class BetterNetwork(ExerciseSpec):
     answer_name = "better_network"
 
     def collect(self, answer, cases):
+        from sklearn.neural_network import MLPClassifier
+
         namespace = specs_module.user_namespace()
         facts = trained_model_facts(answer, namespace)
         facts["reported"] = reported_number(namespace, "network_accuracy")
