@@ -294,6 +294,35 @@ def test_a_gradebook_of_version_one_gains_the_failing_cases_and_keeps_its_verdic
         assert grading.verdicts[0].detail == "input: x"
 
 
+def test_a_grade_read_back_holds_the_specs_and_equals_the_judged_one():
+    # A cluster's client reads grades back against the specs alone (it judges nothing, so
+    # it imports no judge); the grade is the same one the worker judged.
+    from coursekit.checks import registry
+    from coursekit.checks.results import CORRECT, WRONG, Result
+    from coursekit.grading.results import ExerciseGrade, Grade
+
+    class Submitted:
+        label, notebook = "a.ipynb", NB01
+
+    def graded(exercises, status=CORRECT, points=None):
+        return Grade("a.ipynb", NB01, tuple(
+            ExerciseGrade(e, Result(status, "said"), e.points if points is None else points)
+            for e in exercises), "ok", sha256="0" * 64)
+
+    judges = judging.exercises_for(NB01)
+    judged = graded(judges)
+    back = Grade.from_data(judged.to_data(), Submitted)
+    assert [item.exercise for item in back.exercises] == registry.specs(NB01)
+    assert not any(isinstance(item.exercise, judging.Judge) for item in back.exercises)
+    assert back == judged and hash(back) == hash(judged)
+    assert back.row() == judged.row()
+    # Another verdict, other points or another exercise is another grade.
+    assert graded(judges, WRONG) != back
+    assert graded(judges, points=0) != back
+    assert graded(judges[::-1]) != graded(judges)
+    assert back.exercises[0] != "01-scale-pixels"
+
+
 def test_outputs_cross_the_wire_checked_and_bounded():
     from coursekit.grading.results import Grade
 

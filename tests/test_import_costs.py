@@ -1,6 +1,6 @@
 """coursekit.import_costs: the instructor's tools start without compiling IRI grammars,
-validate notebooks as before, and the student's side is left as it is; and a command ends
-without collecting what its imports made."""
+validate notebooks as before, and the student's side is left as it is; a command ends
+without collecting what its imports made; and a cluster's client imports no scikit-learn."""
 
 import json
 import subprocess
@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 import nbformat
+
+SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 
 PROBE = """
 import json, sys
@@ -59,3 +61,29 @@ def test_a_command_leaves_its_objects_to_the_exit_rather_than_collecting_them():
                             cwd=Path(__file__).resolve().parents[1], timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("frozen True")
+
+
+def test_reading_a_class_and_its_grades_back_imports_no_scikit_learn(tmp_path):
+    # A cluster's client reads the submissions and the grades its workers send back, and
+    # judges nothing: scikit-learn, most of its start, is left to the workers. Every
+    # notebook's submission is read here, and its grade read back.
+    probe = f"""
+import json, sys
+from pathlib import Path
+from coursekit.grading import api
+from coursekit.grading.results import Grade, ungraded
+with api.Store(Path({str(tmp_path)!r}) / "gradebook.db") as store:
+    plan = api.plan_batch([Path("solutions")], store)
+grades = [Grade.from_data(ungraded(s, "crashed", "a test").to_data(), s)
+          for s in plan.todo]
+print(json.dumps({{"notebooks": sorted(s.notebook for s in plan.todo),
+                   "exercises": sum(len(g.exercises) for g in grades),
+                   "sklearn": "sklearn" in sys.modules}}))
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert seen["notebooks"] == sorted(p.stem for p in SOLUTIONS.glob("*.ipynb"))
+    assert seen["exercises"] > 20
+    assert seen["sklearn"] is False

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from .. import judging
+from ..checks import registry
 from ..checks import results as verdicts
 from ..checks.quoting import encodable, shorten
 from . import seen_outputs
@@ -42,13 +42,30 @@ def clean_text(text, limit=MAX_TEXT):
     return encodable(text[: max(0, limit - len(note))] + note)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ExerciseGrade:
-    """The grade of one exercise: the verdict the learner is shown, and the points."""
+    """The grade of one exercise: the verdict the learner is shown, and the points.
 
-    exercise: judging.Exercise
+    ``exercise`` is the exercise's spec, or its judge where it was judged (a judge
+    is its spec with the trusted half added). Two grades are equal when they give
+    the same exercise (by id) the same verdict and points, whichever of the two
+    each holds: a grade read back from a worker holds the spec.
+    """
+
+    exercise: object
     result: verdicts.Result
     points: int
+
+    def _key(self):
+        return self.exercise.id, self.result, self.points
+
+    def __eq__(self, other):
+        if not isinstance(other, ExerciseGrade):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
 
 
 @dataclass(frozen=True)
@@ -120,8 +137,9 @@ class Grade:
         """The grade of ``submission`` that :meth:`to_data` gave (on a cluster's worker).
 
         It is checked against this process's own list of the notebook's
-        exercises: the same exercises in the same order, points within each
-        one's maximum, a known status.
+        exercises (their specs: reading a grade back judges nothing, so it
+        imports no judge): the same exercises in the same order, points within
+        each one's maximum, a known status.
 
         Raises
         ------
@@ -136,7 +154,7 @@ class Grade:
         >>> Grade.from_data(grade.to_data(), Submission) == grade
         True
         """
-        exercises = judging.exercises_for(data["notebook"]) if data["notebook"] else []
+        exercises = registry.specs(data["notebook"]) if data["notebook"] else []
         items = data["exercises"]
         if (data["submission"] != submission.label or data["notebook"] != submission.notebook
                 or [item[0] for item in items] != [e.id for e in exercises]):
@@ -160,7 +178,7 @@ def ungraded(submission, status, reason):
     if submission.notebook:
         note = verdicts.Result(verdicts.ERROR, f"not graded: {reason}.")
         exercises = tuple(ExerciseGrade(e, note, 0)
-                          for e in judging.exercises_for(submission.notebook))
+                          for e in registry.specs(submission.notebook))
     return Grade(submission.label, submission.notebook, exercises, status, clean_text(reason),
                  submission.sha256)
 
