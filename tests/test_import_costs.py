@@ -1,6 +1,6 @@
 """coursekit.import_costs: the instructor's tools start without compiling IRI grammars,
 validate notebooks as before, and the student's side is left as it is; a command ends
-without collecting what its imports made; and a cluster's client imports no scikit-learn."""
+without collecting what its imports made; and a cluster's client imports neither scikit-learn nor pandas."""
 
 import json
 import subprocess
@@ -65,8 +65,8 @@ def test_a_command_leaves_its_objects_to_the_exit_rather_than_collecting_them():
 
 def test_reading_a_class_and_its_grades_back_imports_no_scikit_learn(tmp_path):
     # A cluster's client reads the submissions and the grades its workers send back, and
-    # judges nothing: scikit-learn, most of its start, is left to the workers. Every
-    # notebook's submission is read here, and its grade read back.
+    # judges nothing: scikit-learn and pandas, most of its start, are left to the workers.
+    # Every notebook's submission is read here, and its grade read back.
     probe = f"""
 import json, sys
 from pathlib import Path
@@ -78,7 +78,7 @@ grades = [Grade.from_data(ungraded(s, "crashed", "a test").to_data(), s)
           for s in plan.todo]
 print(json.dumps({{"notebooks": sorted(s.notebook for s in plan.todo),
                    "exercises": sum(len(g.exercises) for g in grades),
-                   "sklearn": "sklearn" in sys.modules}}))
+                   "sklearn": "sklearn" in sys.modules, "pandas": "pandas" in sys.modules}}))
 """
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[1], timeout=120)
@@ -86,4 +86,4 @@ print(json.dumps({{"notebooks": sorted(s.notebook for s in plan.todo),
     seen = json.loads(result.stdout)
     assert seen["notebooks"] == sorted(p.stem for p in SOLUTIONS.glob("*.ipynb"))
     assert seen["exercises"] > 20
-    assert seen["sklearn"] is False
+    assert seen["sklearn"] is False and seen["pandas"] is False

@@ -8,9 +8,19 @@ left alone (some exercises train the model they are given).
 """
 
 import inspect
+import sys
 
 import numpy as np
-import pandas as pd
+
+
+def _tables():
+    """pandas' DataFrame and Series; none before pandas is imported, when no table exists.
+
+    Read from ``sys.modules`` rather than imported: a grader that only reads
+    submissions then never imports pandas (a fifth of a second).
+    """
+    pandas = sys.modules.get("pandas")
+    return (pandas.DataFrame, pandas.Series) if pandas is not None else ()
 
 
 def snapshot(value):
@@ -26,7 +36,7 @@ def snapshot(value):
     """
     if isinstance(value, np.ndarray):
         return value.copy()
-    if isinstance(value, (pd.DataFrame, pd.Series)):
+    if isinstance(value, _tables()):
         return value.copy(deep=True)
     if isinstance(value, list):
         return [snapshot(item) for item in value]
@@ -43,7 +53,7 @@ def unchanged(kept, value):
         return (isinstance(value, np.ndarray) and kept.shape == value.shape
                 and kept.dtype == value.dtype
                 and np.array_equal(kept, value, equal_nan=kept.dtype.kind in "fc"))
-    if isinstance(kept, (pd.DataFrame, pd.Series)):
+    if isinstance(kept, _tables()):
         return kept.equals(value) and kept.index.equals(value.index)
     if isinstance(kept, (list, tuple)):
         return (type(value) is type(kept) and len(value) == len(kept)

@@ -4,6 +4,7 @@ Their judges are in :mod:`coursekit.judging.nb05`.
 """
 
 import numpy as np
+
 # scikit-learn is imported inside the functions that run in a kernel (where it is
 # imported already): a grader that only reads submissions needs none of it.
 
