@@ -306,6 +306,22 @@ def test_a_kernel_whose_resident_memory_passes_the_limit_is_stopped(tmp_path, mo
     assert result.status == "memory" and "used more than 600 MB" in result.reason
 
 
+def test_an_error_named_like_the_graders_timeout_is_no_timeout(tmp_path):
+    # A red team's find: the grader told a timeout by the name of the error that ended
+    # the cell, which a cell can raise itself; its row then claimed a limit it never
+    # reached. (An error named MemoryError still counts as memory run out: a cell can
+    # run out of memory for real just as easily, and the row says which cell it was.)
+    notebook = build.solution(NB01)
+    build.insert(notebook, len(notebook.cells),
+                 "raise type('CoursekitGraderTimeout', (Exception,), {})('')")
+    submission = grade.read_submission(build.save(notebook, tmp_path / f"{NB01}.ipynb"))
+    settings = grade.GradeSettings(timeout=TIMEOUT, memory_limit=MEMORY_LIMIT, sandbox=SANDBOX)
+    result = asyncio.run(grade.grade_submission(submission, settings))
+    assert result.status == "ok", result.reason
+    assert "limit" not in result.reason
+    assert result.total == result.max_total
+
+
 def test_each_submission_starts_in_an_empty_directory_that_is_removed(batch):
     # The probes' answers are right only if their working directory started
     # empty: no grader file, nothing an earlier submission left behind.

@@ -4,6 +4,7 @@ import asyncio
 import logging
 import os
 import re
+import secrets
 import signal
 import subprocess
 import time
@@ -44,7 +45,6 @@ HEADROOM_BYTES = 2 * MAX_MESSAGE_BYTES
 _KERNEL_NAME = "coursekit-grader"
 _CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d{1,6})")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_TIMEOUT_ENAME = "CoursekitGraderTimeout"
 # Figures are rendered only when the grader shows them (GradeSettings.figures).
 _INSTALL_SOURCE = ("__import__('coursekit.checks.shim', fromlist=['install'])"
                    ".install(figures={figures!r})")
@@ -234,11 +234,15 @@ class KernelSession:
                                      kernel_spec_manager=_GraderKernelSpecs(sandbox),
                                      transport="ipc", ip=str(sandbox.ipc / "kernel"),
                                      connection_file=str(sandbox.ipc / "kernel.json"))
+        # A cell past its limit ends in the error nbclient makes up, never in one the
+        # kernel sent: its name holds a secret the kernel never sees, so that a cell
+        # raising an exception of the same name is not taken for a timeout.
+        self._timeout_ename = f"CoursekitGraderTimeout_{secrets.token_hex(16)}"
         # nbclient writes each executed cell back into its notebook: one slot.
         self.client = GradingClient(
             nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell()]), km=self.km,
             timeout=self.timeout, interrupt_on_timeout=True,
-            error_on_timeout={"ename": _TIMEOUT_ENAME, "evalue": "", "traceback": []},
+            error_on_timeout={"ename": self._timeout_ename, "evalue": "", "traceback": []},
             allow_errors=True, record_timing=False, store_widget_state=False,
             iopub_timeout=_IOPUB_WAIT, startup_timeout=STARTUP_TIMEOUT,
             extra_arguments=["--HistoryManager.hist_file=:memory:"], log=_kernel_log,
@@ -329,7 +333,7 @@ class KernelSession:
         reply = self.client.reply
         content = reply.get("content") if isinstance(reply, dict) else None
         content = content if isinstance(content, dict) else {}
-        if content.get("ename") == _TIMEOUT_ENAME:
+        if content.get("ename") == self._timeout_ename:
             if await self.responds(_INTERRUPT_GRACE):
                 return Run("timeout")
             if not await self.km.is_alive():
