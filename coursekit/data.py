@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .validation import check_images_and_labels
+
 # scikit-learn is imported where it is used, not here: a grader that reads
 # submissions imports this module (through notebook 01's checks) and needs none of it.
-from .validation import check_images_and_labels
 
 #: The largest pixel value in the bundled digits (values run from 0 to 16).
 DIGITS_MAX = 16.0
@@ -458,7 +459,7 @@ def _fetch_openml_mnist(data_home, download):
             warnings.filterwarnings("ignore", message="A network error occurred",
                                     category=UserWarning)
             X, y = datasets.fetch_openml(MNIST_OPENML_NAME, version=1, as_frame=False,
-                                data_home=data_home, return_X_y=True, n_retries=1)
+                                         data_home=data_home, return_X_y=True, n_retries=1)
     except OSError as exc:  # URLError and socket timeouts are OSErrors
         raise MnistUnavailable(
             f"MNIST could not be fetched from OpenML ({exc}).\n{_HOW_TO_GET_MNIST}"

@@ -1,6 +1,7 @@
 """coursekit.import_costs: the instructor's tools start without compiling IRI grammars,
 validate notebooks as before, and the student's side is left as it is; a command ends
-without collecting what its imports made; and a cluster's client imports neither scikit-learn nor pandas."""
+without collecting what its imports made; and a cluster's client imports neither
+scikit-learn nor pandas."""
 
 import json
 import subprocess
