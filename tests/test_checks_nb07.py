@@ -1,6 +1,7 @@
 """The checks of notebook 07 accept a right answer and reject wrong ones with their own hint."""
 
 import base64
+import re
 import warnings
 import zlib
 
@@ -203,6 +204,19 @@ def test_train_in_periods_wrong_answers_fail_with_their_own_hint(answer, phrase,
     assert result.status == checks.WRONG, result
     assert phrase in result.message, result
     assert hint in result.hint, result
+
+
+@pytest.mark.parametrize("slip", [accuracy, error_rate])
+def test_the_code_a_measure_slips_hint_gives_passes_as_given(slip):
+    # A student's find: the hint once gave `log_loss(y, model.predict_proba(X))`, which
+    # fails the check itself on a part where a digit is missing.
+    hint = verdict("07-train-in-periods", periods_loop(slip)).hint
+    code = re.search(r"`(log_loss\(y, model\.predict_proba\(X\)[^`]*)`", hint).group(1)
+
+    def measure(model, X, y):
+        return eval(code, {"log_loss": log_loss, "np": np, "model": model, "X": X, "y": y})
+
+    assert verdict("07-train-in-periods", periods_loop(measure)).status == checks.CORRECT
 
 
 @pytest.mark.parametrize("seed", [7, 2024, 99999])

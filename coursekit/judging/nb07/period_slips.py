@@ -48,8 +48,9 @@ def unit_slip(case, call, out, expected):
         for measure, name in ((accuracy, "accuracy"), (1 - accuracy, "error rate")):
             if np.allclose(out, scale * measure):
                 return wrong(f"{call} recorded the {name}{what}, not the log loss.",
-                             "use `log_loss(y, model.predict_proba(X))`: it also counts "
-                             "how confident the right and wrong answers are.")
+                             "use `log_loss(y, model.predict_proba(X), labels=np.arange(10))`: "
+                             "it also counts how confident the right and wrong answers are "
+                             "(`labels` names every digit, even one missing from `y`).")
     for base, factor in (("log2", np.log(2)), ("log10", np.log(10))):
         if np.allclose(out, loss / factor, **CLOSE):
             return wrong(f"{call} recorded the log loss in another unit: with {base} "
