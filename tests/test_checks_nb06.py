@@ -600,6 +600,25 @@ def test_grid_table_rows_with_the_same_label_are_named(answer):
     assert isinstance(table.loc[table["test_auc"].idxmax()], pd.DataFrame)
 
 
+def test_grid_table_repeated_labels_read_as_numbers_not_numpy_reprs():
+    # A student's find: the labels read "np.int64(0), np.int64(1), ...".
+    result = verdict("06-grid-table", concat_keeps_labels)
+    assert_wrong(result, "the row labels begin 0, 1, 2,", "ignore_index=True")
+    assert "np." not in result.message
+
+
+def grid_table_labelled_by_penalty(l1_ratios, C_values):
+    return grid_table(l1_ratios, C_values).set_index("penalty", drop=False)
+
+
+def test_grid_table_labels_repeated_by_set_index_are_blamed_on_it_not_on_concat():
+    # A student's find: `set_index("penalty")` was told that `pd.concat` keeps labels.
+    result = verdict("06-grid-table", grid_table_labelled_by_penalty)
+    assert_wrong(result, "same label", "no `set_index`")
+    assert "`set_index` made the values of 'penalty'" in result.message
+    assert "pd.concat" not in result.message and "'L1', 'L1'" in result.message
+
+
 def grid_table_indexed_by_setting(l1_ratios, C_values):
     return grid_table(l1_ratios, C_values).set_index(["l1_ratio", "C"], drop=False)
 

@@ -169,6 +169,21 @@ def _judge_rows_missing_or_repeated(call, got, expected):
                  "other, with nothing appended or joined again afterwards.")
 
 
+def _label_text(label):
+    """A row label as a message shows it: text quoted, so that labels "0", "1" do not read
+    as the positions 0, 1 they are not; a number as the number, whichever type carried it
+    (numpy's ``repr`` writes ``np.int64(0)``).
+
+    Examples
+    --------
+    >>> _label_text("0"), _label_text(np.int64(3)), _label_text(0.5)
+    ("'0'", '3', '0.5')
+    """
+    if isinstance(label, np.generic):
+        label = label.item()
+    return str(label) if isinstance(label, (int, float)) else repr(label)
+
+
 def _judge_row_labels(call, facts):
     """Does every row have a label of its own? None when it does.
 
@@ -176,8 +191,8 @@ def _judge_row_labels(call, facts):
     gives a table of rows, and the notebook's next cell fails on formatting it.
     """
     shown = facts.get("index")
-    # repr: text labels "0", "1" must not read as the positions 0, 1 they are not.
-    labels = ", ".join(repr(label) for label in list(shown if shown is not None else [])[:8])
+    labels = ", ".join(_label_text(label)
+                       for label in list(shown if shown is not None else [])[:8])
     if facts.get("index_unique") is not False:
         if facts.get("index_positions") is not False:
             return None
@@ -186,6 +201,14 @@ def _judge_row_labels(call, facts):
                      "positions agreeing in this table.",
                      "leave the row labels as `pd.DataFrame(rows)` makes them: no "
                      "`set_index`, no changed `index`.")
+    moved = [str(name) for name in facts.get("index_names") or []]
+    if moved:
+        return wrong(f"{call} gives several rows the same label (the row labels begin "
+                     f"{labels}, ...): `set_index` made the values of "
+                     f"{', '.join(map(repr, moved))} the row labels, and they repeat.",
+                     "leave the row labels as `pd.DataFrame(rows)` makes them: no "
+                     "`set_index`. `best_row` looks a row up by its label, and "
+                     "`table.loc[label]` gives a table when the label is there twice.")
     return wrong(f"{call} gives several rows the same label (the row labels begin "
                  f"{labels}, ...): `pd.concat` keeps the labels of each table it joins.",
                  "give each row a label of its own: `pd.concat(parts, ignore_index=True)`, "
