@@ -6,6 +6,7 @@ import warnings
 import zlib
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -508,6 +509,11 @@ CONFUSION_WRONG = [
     (lambda t, p: confusion_matrix(t, p, labels=range(10), normalize="true") * 100,
      "percentages", "`* 100`"),
     (lambda t, p: by_hand(t, p).round(2), "rounded", "unrounded"),
+    # A student's find: a table of the digits present was "an array of shape (10, 9)".
+    (lambda t, p: pd.crosstab(t, p, normalize="index").to_numpy(), "is never predicted: no column",
+     "labels=range(10)"),
+    (lambda t, p: pd.crosstab(pd.Series(t), pd.Series(p), normalize="index"),
+     "a column for each digit among the predictions", "all ten digits"),
 ]
 
 

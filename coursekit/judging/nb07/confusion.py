@@ -69,7 +69,7 @@ class RowNormalizedConfusion(Judge, specs.RowNormalizedConfusion):
                          "that digit's row and column are missing.",
                          "tell `confusion_matrix` all ten digits, whatever the part holds: "
                          "`confusion_matrix(y_true, y_pred, labels=range(10))`.")
-        short = _short_labels(out, y_true, y_pred)
+        short = _short_labels(out, y_true, y_pred) or _present_labels(out, y_true, y_pred)
         if short is not None:
             return short
         if out is None or out.shape != (10, 10):
@@ -164,6 +164,21 @@ def _short_labels(out, y_true, y_pred):
     return wrong(f"the function returned a {k}x{k} array: `labels=range({k})` leaves out "
                  f"{left_out}.",
                  "`range(10)` counts 0, 1, ..., 9, all ten digits: "
+                 "`confusion_matrix(y_true, y_pred, labels=range(10))`.")
+
+
+def _present_labels(out, y_true, y_pred):
+    """A wrong() verdict when ``out`` has a row per true digit present and a column per
+    predicted digit present, short of ten (``pd.crosstab``, ``np.unique``), else None."""
+    rows, columns = np.unique(y_true), np.unique(y_pred)
+    if out is None or out.shape != (rows.size, columns.size) or out.shape == (10, 10):
+        return None
+    gaps = [f"digit {d} is never predicted: no column" for d in np.setdiff1d(CLASSES, columns)]
+    gaps += [f"digit {d} has no image: no row" for d in np.setdiff1d(CLASSES, rows)]
+    return wrong(f"the function returned a {rows.size}x{columns.size} array: a row for each "
+                 "digit among the true labels and a column for each digit among the "
+                 f"predictions, and here {'; '.join(gaps)}.",
+                 "count over all ten digits, whatever the part holds: "
                  "`confusion_matrix(y_true, y_pred, labels=range(10))`.")
 
 
