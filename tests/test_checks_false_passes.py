@@ -71,8 +71,11 @@ def test_01_to_vector_a_tuple_is_named_a_tuple():
 # ---------------------------------------------------------------- 05: nudge
 
 def test_05_nudge_a_list_is_not_an_array():
-    assert_wrong(verdict("05-nudge", lambda images, d: by_slicing(images, d).tolist()),
-                 "list", "numpy array")
+    result = verdict("05-nudge", lambda images, d: by_slicing(images, d).tolist())
+    assert_wrong(result, "list", "numpy array")
+    # A student's find: the reason was the next cells' `.T` and `@`, which they never use
+    # on it (nudge_dataset takes a list as well): the exercise asks for an array.
+    assert "asks for a new array" in result.hint and "`@`" not in result.hint
 
 
 def typo(images, direction):

@@ -504,6 +504,8 @@ CONFUSION_WRONG = [
     (lambda t, p: confusion_matrix(t, p, labels=range(8), normalize="true"),
      "digits 8 to 9", "range(10)"),
     (lambda t, p: tuple(by_hand(t, p)), "is a tuple", "around your tuple"),
+    # A table has `.T`, `.shape` and `@` too: what it lacks is reading by position.
+    (lambda t, p: pd.DataFrame(by_hand(t, p)), "is a pandas DataFrame", "`.to_numpy()`"),
     (lambda t, p: by_hand(t, p) + 0.05, "differ", "normalize"),
     (lambda t, p: 100 * by_hand(t, p), "percentages", "between 0 and 1"),
     (lambda t, p: confusion_matrix(t, p, labels=range(10), normalize="true") * 100,

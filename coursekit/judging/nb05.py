@@ -116,7 +116,9 @@ class Nudge(Judge, specs.Nudge):
                          "build the result in a new array, e.g. `np.zeros_like(images)`, "
                          "and copy the shifted pixels into it.")
         if np.allclose(out, expected):
-            return not_an_array(collected, call, "(n, 8, 8)")
+            return not_an_array(collected, call, "(n, 8, 8)",
+                                why="the exercise asks for a new array, as every step on "
+                                    "images in this course returns one.")
         dtype = np.asarray(output).dtype
         if dtype.kind == "b" and np.array_equal(out, expected != 0):
             return wrong(f"{call} returned True and False, not pixel values: every pixel "

@@ -61,6 +61,10 @@ def object_arrays(parts, name):
                  "take a list of matrices and a list of vectors.")
 
 
+#: What ``[0]`` reads of a pandas table, which an array reads as its first row.
+_LABELLED_0 = {"DataFrame": "the column labelled 0", "Series": "the value labelled 0"}
+
+
 def not_an_array(value, name, shape, why=None):
     """A wrong() verdict when an array-or-not value is not a numpy array, else None.
 
@@ -74,6 +78,13 @@ def not_an_array(value, name, shape, why=None):
     if value["array"] is True:
         return None
     kind = str(value["type"])
+    if kind in ("DataFrame", "Series"):
+        # A table has `.T`, `.shape` and `@`; what differs is that it is read by labels.
+        return wrong(f"`{name}` is a pandas {kind}, not a numpy array.",
+                     f"return a numpy array of shape {shape} (`.to_numpy()` gives the "
+                     f"{kind}'s numbers as one): "
+                     + (why or "the next cells read it as an array, by position, where "
+                        f"`[0]` on a {kind} is {_LABELLED_0[kind]}, not the first row."))
     undo = {"list": "leave out `.tolist()` or `list(...)`, or ",
             "tuple": "leave out `tuple(...)` and the commas that make one, or "}.get(kind, "")
     return wrong(f"`{name}` is {_article(kind)} {kind}, not a numpy array.",
