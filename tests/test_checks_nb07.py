@@ -603,7 +603,7 @@ UNIT_WRONG = [
     (lambda network: network.coefs_[0].T.reshape(-1, 8, 8), ("shape (5, 8, 8)",
                                                              "flat row per unit")),
     (lambda network: network.coefs_[0].T.tolist(), ("list", "numpy array")),
-    (transposes_in_place, ("changed the network", "as it is")),
+    (transposes_in_place, ("the network's weights", "assign nothing")),
     (scales_the_view, ("changed the network", "view", "copy")),
     (zeroes_through_the_view, ("changed the network", "view", "copy")),
     (lambda network: network.coefs_[0].T * 2, ("differs",)),
@@ -1724,6 +1724,14 @@ def test_unit_weights_that_clips_the_network_s_own_weights_is_named():
                  "copy it first")
     assert_wrong(verdict("07-unit-weights", other_activation), "`out_activation_`",
                  "leave the network")
+
+
+def test_unit_weights_that_replace_the_network_s_weights_are_not_told_of_a_view():
+    # A student's find: replacing `coefs_[0]` by its transpose was told it wrote into a
+    # view (`W /= ...`), which it did not.
+    result = verdict("07-unit-weights", transposes_in_place)
+    assert_wrong(result, "arrays of other shapes", "assign nothing to `network.coefs_`")
+    assert "view" not in result.message
 
 
 def test_unit_weights_with_the_biases_appended_are_named():

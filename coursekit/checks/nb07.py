@@ -190,11 +190,21 @@ class UnitWeights(ExerciseSpec):
                                     if not _same_arrays(arrays, getattr(network, name, None))]
         if getattr(network, "out_activation_", None) != activation:
             facts["changed_network"].append("out_activation_")
+        # Arrays of other shapes were put in the network (`coefs_[0] = coefs_[0].T`), not
+        # written into: it can no longer predict at all.
+        facts["reshaped_network"] = [name for name, arrays in kept.items()
+                                     if not _same_shapes(arrays, getattr(network, name, None))]
         facts["changed_settings"] = repr(network.get_params()) != settings
         # A `fit` or `partial_fit` inside the function trains the notebook's network on:
         # the images it has seen and its passes over them tell that from an assignment.
         facts["trained"] = (getattr(network, "t_", None), getattr(network, "n_iter_", None)) != seen
         return facts
+
+
+def _same_shapes(kept, now):
+    """Whether ``now`` is a list of arrays of the shapes of those ``kept`` holds."""
+    return isinstance(now, list) and len(now) == len(kept) and all(
+        isinstance(b, np.ndarray) and a.shape == b.shape for a, b in zip(kept, now))
 
 
 def _same_arrays(kept, now):

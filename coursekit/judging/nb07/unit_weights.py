@@ -169,6 +169,13 @@ def _network_slip(call, facts):
                      "a changed network.",
                      "only read the weights, `network.coefs_[0].T`, and leave the network "
                      "as it is.")
+    reshaped = facts.get("reshaped_network")
+    if isinstance(reshaped, list) and "coefs_" in reshaped:
+        return wrong(f"{call} put arrays of other shapes in the network's weights "
+                     "(`network.coefs_[0] = ...`): the network can no longer predict, and "
+                     "the cells below draw and score a broken network.",
+                     "only read the weights and return them, "
+                     "`return network.coefs_[0].T`: assign nothing to `network.coefs_`.")
     if changed:
         # Before comparing values: scaling or zeroing `coefs_[0].T` in place changes the
         # weights returned and the network's own, since a transpose is a view.
