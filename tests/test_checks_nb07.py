@@ -511,6 +511,9 @@ CONFUSION_WRONG = [
     (lambda t, p: confusion_matrix(t, p, labels=range(10), normalize="true") * 100,
      "percentages", "`* 100`"),
     (lambda t, p: by_hand(t, p).round(2), "rounded", "unrounded"),
+    # A student's find: integer division was told only that "the shares differ".
+    (lambda t, p: (lambda c: c // c.sum(axis=1, keepdims=True))(
+        confusion_matrix(t, p, labels=range(10))), "`//`", "divide with `/`"),
     # A student's find: a table of the digits present was "an array of shape (10, 9)".
     (lambda t, p: pd.crosstab(t, p, normalize="index").to_numpy(), "is never predicted: no column",
      "labels=range(10)"),

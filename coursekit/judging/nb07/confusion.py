@@ -105,6 +105,13 @@ def _division_slip(out, counts, expected):
     if _same_rates(out, expected, atol=0.01):
         return wrong("the shares are close to the right ones but rounded.",
                      "return the shares unrounded; round only when printing them.")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # `counts // totals`: whole shares only, 0 but for a row of one prediction.
+        floored = np.floor_divide(counts, counts.sum(axis=1, keepdims=True))
+    if _same_rates(out, floored) and not _same_rates(floored, expected):
+        return wrong("every share is a whole number, 0 or 1: `//` divides and rounds down.",
+                     "divide with `/`, which keeps the fractions: "
+                     "`counts / counts.sum(axis=1, keepdims=True)`.")
     if np.allclose(out, counts):
         return wrong("these are counts, not shares.",
                      "divide each row by its total: `counts / counts.sum(axis=1, "
