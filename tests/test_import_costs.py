@@ -66,13 +66,16 @@ def test_a_command_leaves_its_objects_to_the_exit_rather_than_collecting_them():
 
 def test_reading_a_class_and_its_grades_back_imports_no_scikit_learn(tmp_path):
     # A cluster's client reads the submissions and the grades its workers send back, and
-    # judges nothing: scikit-learn and pandas, most of its start, are left to the workers.
-    # Every notebook's submission is read here, and its grade read back.
+    # a worker the grades of its grading processes; neither judges: scikit-learn and
+    # pandas are left to the grading processes. Every notebook's submission is read here,
+    # and its grade read back.
     probe = f"""
 import json, sys
 from pathlib import Path
 from coursekit.grading import api
+from coursekit.grading.backends import dask_worker
 from coursekit.grading.results import Grade, ungraded
+dask_worker.prepare()  # what a worker imports to read its grading processes' grades
 with api.Store(Path({str(tmp_path)!r}) / "gradebook.db") as store:
     plan = api.plan_batch([Path("solutions")], store)
 grades = [Grade.from_data(ungraded(s, "crashed", "a test").to_data(), s)

@@ -26,7 +26,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ... import judging
+from ...checks import registry
 from ..results import CRASHED, Grade, ungraded
 from ..settings import GradeSettings
 from ..submissions import Submission, known_notebooks
@@ -110,11 +110,11 @@ def start_grading_process(warm=False):
 
 
 def prepare():
-    """Import here what reading a grade back needs: every notebook's exercises, against
-    which :meth:`Grade.from_data <coursekit.grading.results.Grade.from_data>` checks it
-    (scikit-learn among their imports: most of a second, else paid by the first task)."""
+    """Import here what reading a grade back needs: every notebook's exercise specs,
+    against which :meth:`Grade.from_data <coursekit.grading.results.Grade.from_data>`
+    checks it (the judges, and scikit-learn, stay in the grading processes)."""
     for notebook in known_notebooks():
-        judging.exercises_for(notebook)
+        registry.specs(notebook)
 
 
 def expect_batch(settings_data, notebook):
