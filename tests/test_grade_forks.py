@@ -13,6 +13,8 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,6 +144,40 @@ def test_each_forked_kernel_has_namespaces_and_random_numbers_of_its_own():
     numbers = [tuple(look["random"]) for look in seen] + [tuple(seen[0]["also"]["random"])]
     assert len(set(numbers)) == 4
     assert all(look["trusted"] == [] for look in seen)
+
+
+#: The modules a fork server holds: its own imports, then the modules it is given.
+SERVER_MODULES = r"""
+import importlib, json, runpy, sys
+runpy.run_path(sys.argv[1])  # the server's own imports, without serving
+for name in sys.argv[2:]:
+    importlib.import_module(name)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_a_forked_kernel_imports_no_module_of_ipykernel_or_ipython_to_start():
+    # The server imports what each kernel's start would (ipykernel's debugger and debugpy,
+    # IPython's pdb, the shell's history): left to every kernel, about a tenth of a
+    # processor second each. Only the course's checks (what the shim installs) may be new.
+    async def modules(pool, session):
+        lines = []
+        session.client.output = lambda outs, msg, display_id, index: lines.append(
+            msg["content"].get("text", ""))
+        run = await session.run("import json, sys; print(json.dumps(sorted(sys.modules)))")
+        assert run.kind == "done" and not run.ename, run
+        return json.loads("".join(lines))
+
+    [look], problem = looks(True, [NB01], also=modules)
+    assert problem == ""
+    server = subprocess.run(
+        [sys.executable, "-c", SERVER_MODULES, str(forks.PROGRAM), *kernel_forks.FORKED_IMPORTS],
+        env={**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+             "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        capture_output=True, text=True, check=True)
+    new = set(look["also"]) - set(json.loads(server.stdout))
+    assert "coursekit.checks.nb01" in new  # the shim's, imported in the kernel
+    assert {name for name in new if name.split(".")[0] not in ("coursekit", "encodings")} == set()
 
 
 def test_a_forked_kernel_holds_no_descriptor_of_the_fork_server_or_the_grader():

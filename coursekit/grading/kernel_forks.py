@@ -23,10 +23,15 @@ from .sandbox import HOME, ForkServer, ForkServerError
 
 #: What the fork server imports once for every kernel: what a kernel started ahead has
 #: imported before its submission's first cell (ipykernel, the shim and all it installs,
-#: the course's common modules).
+#: the course's common modules); then what a kernel's start imports beside
+#: them (its debugger, debugpy, with IPython's pdb, its shell's history and extensions):
+#: left to each kernel, they took about a tenth of a processor second per kernel.
 FORKED_IMPORTS = ("ipykernel.kernelapp", "IPython.display", "coursekit.checks.shim",
                   "coursekit.checks", "coursekit.checks.spec", "coursekit.checks.wire",
-                  *shim.WARM_MODULES)
+                  *shim.WARM_MODULES,
+                  "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+                  "IPython.core.logger", "IPython.core.oinspect", "IPython.extensions.storemagic",
+                  "sqlite3", "tornado.platform.asyncio", "tornado.queues")
 #: The backend ipykernel gives matplotlib in every kernel, before the course imports it.
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -135,6 +140,9 @@ class KernelForks:
     def _environment(self):
         environment = kernel_environment(HOME, 0)
         environment["MPLBACKEND"] = _INLINE_BACKEND
+        # debugpy's note on the interpreter's frozen modules, printed when it is imported,
+        # would end every message of a server that failed (kernels are told nothing).
+        environment["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         # The server is outside every sandbox: matplotlib's folder there is the one of the
         # font list every kernel is shown, else one of its own (removed by close()).
         if self.view.font_list is not None:
