@@ -8,8 +8,6 @@ package; a graded kernel cannot (the sandbox hides it), and nothing in
 when one of its exercises is asked for.
 """
 
-import importlib
-
 from ..checks import registry
 from .base import Exercise, Judge, evaluate, judge_safely, well_formed
 
@@ -41,24 +39,5 @@ def exercises_for(notebook):
     return registry.judges(notebook)
 
 
-def shared_references(notebook):
-    """What the judges of ``notebook`` compare every right answer with, as calls.
-
-    Each computes and keeps (once per process) a reference that depends on no
-    answer: a grader may compute them before the first answer comes. A
-    notebook's judges module lists them as ``SHARED_REFERENCES``; () for a
-    notebook with none, an unknown one, or where nothing can be judged.
-
-    Examples
-    --------
-    >>> shared_references("01_random_baseline")
-    ()
-    """
-    if not registry.judges(notebook):
-        return ()
-    module = importlib.import_module(f"{__name__}.nb{notebook[:2]}")
-    return tuple(getattr(module, "SHARED_REFERENCES", ()))
-
-
 __all__ = ["EXERCISES", "Exercise", "Judge", "evaluate", "exercises_for", "get",
-           "judge_safely", "shared_references", "well_formed"]
+           "judge_safely", "well_formed"]

@@ -1,7 +1,6 @@
 """Notebook 05's judges: cases, references and hints."""
 
 import numbers
-import pathlib
 import warnings
 
 import numpy as np
@@ -13,6 +12,7 @@ from sklearn.neural_network import BernoulliRBM
 from ..checks import nb05 as specs
 from ..checks.results import correct, wrong
 from ..data import DIRECTIONS, load_digits, nudge_dataset
+from . import stored_references as stored
 from .base import Judge
 from .computed_once import computed_once
 from .plain_answers import as_float_array, describe_shape, not_an_array
@@ -420,12 +420,10 @@ def reference_features():
 
 
 #: The references a right answer of 05-rbm-pipeline matches, as the pinned versions
-#: compute them: the RBM's components and intercepts (a fit of about a second) and the
-#: logistic step's weights at the notebook's ``tol`` (four seconds or more). A right answer
-#: is judged on them without a fit; any other answer is compared with the judge's own fits
-#: too, so a machine whose arithmetic ends elsewhere is judged on its own references. A test
-#: keeps the file current (:func:`save_references` rewrites it).
-STORED_REFERENCES = pathlib.Path(__file__).with_name("references") / "nb05.npz"
+#: compute them (:mod:`.stored_references`): the RBM's components and intercepts (a fit
+#: of about a second) and the logistic step's weights at the notebook's ``tol`` (four
+#: seconds or more). :func:`save_references` rewrites the file.
+STORED_REFERENCES = stored.FOLDER / "nb05.npz"
 
 
 def _computed_references():
@@ -438,26 +436,21 @@ def _computed_references():
 @computed_once(maxsize=1)
 def stored_references():
     """The arrays in :data:`STORED_REFERENCES` by name; empty when the file is unreadable."""
-    try:
-        with np.load(STORED_REFERENCES, allow_pickle=False) as stored:
-            return {name: stored[name] for name in stored.files}
-    except (OSError, ValueError):
-        return {}
+    return stored.read(STORED_REFERENCES)
 
 
 def save_references(path=STORED_REFERENCES):
     """Write the judge's own references (:data:`STORED_REFERENCES`) to ``path``."""
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, **_computed_references())
+    stored.write(path, _computed_references())
 
 
 def _is_reference(given, name, compute, tolerance):
     """Whether ``given`` is within ``tolerance`` of the reference ``name``: of the stored
     one, else of ``compute()``, the judge's own (fitted at its first call)."""
-    stored = stored_references().get(name)
-    return (stored is not None and _within(given, stored, tolerance)) or _within(
-        given, compute(), tolerance)
+    def within(reference):
+        return _within(given, reference, tolerance)
+
+    return within(stored.reference(stored_references().get(name), compute, within))
 
 
 def _within(given, reference, tolerance):

@@ -22,7 +22,6 @@ from pathlib import Path
 from .. import sandbox as sandboxes
 from ..kernel_forks import KernelForks
 from ..pool import pool_for, private_folder, remove_stale_folders
-from ..references_ahead import compute_ahead
 from ..results import ERROR, ungraded
 from ..runner import grade_submission, preload
 from ..sandbox.cgroups import remove_stale_cgroups
@@ -132,7 +131,6 @@ class _Server:
             settings = settings.in_sandbox(sandboxes.choose(settings.sandbox))
         except (sandboxes.SandboxError, KeyError, TypeError, ValueError):
             return
-        compute_ahead([notebook])
         (await self._pool(settings)).prime(notebook)
 
     async def grade(self, submission, settings):
@@ -140,7 +138,6 @@ class _Server:
             settings = settings.in_sandbox(sandboxes.choose(settings.sandbox))
         except sandboxes.SandboxError as exc:
             return ungraded(submission, ERROR, f"on worker {os.uname().nodename}: {exc}")
-        compute_ahead([submission.notebook])  # while the kernel runs, for its judges
         return await grade_submission(submission, settings, pool=await self._pool(settings))
 
     async def _pool(self, settings):

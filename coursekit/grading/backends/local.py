@@ -15,7 +15,6 @@ import traceback
 from .. import sandbox as sandboxes
 from ..kernel_forks import KernelForks
 from ..pool import pool_for, private_folder, remove_stale_folders
-from ..references_ahead import compute_ahead
 from ..results import ERROR, ungraded
 from ..runner import grade_submission
 from ..schedule import longest_first
@@ -93,7 +92,6 @@ class LocalJobs(Backend):
         stopped = []
         kernels = pool_for(self.settings, self.view, self.forks)
         submissions = longest_first(submissions)
-        compute_ahead(s.notebook for s in submissions if not s.problem)
         try:
             # The turns let submissions in in the order they are listed.
             kernels.expect([s.notebook for s in submissions if not s.problem])

@@ -8,6 +8,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ...checks import nb06 as specs
 from ...checks.results import correct, wrong
+from .. import stored_references as stored
 from ..base import Judge
 from ..computed_once import computed_once
 from ..plain_answers import as_float_array
@@ -17,6 +18,7 @@ from .parts import (
 )
 from .notebook_state import PART_WORDS, changed_part, judge_best_model_kept, judge_search_kept
 from .settings import DIGITS_CHOICE, FINAL_SETTINGS, judge_settings
+from .stored_fits import stored_scaled_fit
 
 #: A scaled logistic regression that is set up sensibly classifies at least
 #: this share of the digits' test part correctly (the notebook's reaches about 0.97).
@@ -266,15 +268,20 @@ def scaled_final_fit(part):
 
 
 def _learned_like(facts, part):
-    """Whether the pipeline's model step learned what a fit on ``part`` learns."""
-    coef, intercept = scaled_final_fit(part)
-    got_coef = as_float_array(facts.get("coef"), shape=coef.shape)
-    got_intercept = as_float_array(facts.get("intercept"), shape=intercept.shape)
-    if got_coef is None or got_intercept is None:
-        return False
-    atol = SCALED_MODEL_RTOL * np.abs(coef).max()
-    return bool(np.allclose(got_coef, coef, rtol=0, atol=atol)
-                and np.allclose(got_intercept, intercept, rtol=0, atol=atol))
+    """Whether the pipeline's model step learned what a fit on ``part`` learns (the stored
+    fit first, for the training part)."""
+    def learned(fit):
+        coef, intercept = fit
+        got_coef = as_float_array(facts.get("coef"), shape=coef.shape)
+        got_intercept = as_float_array(facts.get("intercept"), shape=intercept.shape)
+        if got_coef is None or got_intercept is None:
+            return False
+        atol = SCALED_MODEL_RTOL * np.abs(coef).max()
+        return bool(np.allclose(got_coef, coef, rtol=0, atol=atol)
+                    and np.allclose(got_intercept, intercept, rtol=0, atol=atol))
+
+    return learned(stored.reference(stored_scaled_fit(part), lambda: scaled_final_fit(part),
+                                    learned))
 
 
 def _judge_model_step(facts):

@@ -13,10 +13,12 @@ from sklearn.model_selection import StratifiedKFold
 
 from ...checks.results import wrong
 from ...data import load_digits
+from .. import stored_references as stored
 from ..computed_once import computed_once
 from ..plain_answers import as_float_array
 from .parts import digits_split, mnist_coef, mnist_part
 from .settings import SEARCH_SETTINGS, penalty_name
+from .stored_fits import stored_fold_score, stored_refit_coef
 
 #: The search the notebook asks for: 3 stratified folds of the training part, scored by
 #: the one-vs-rest ROC AUC (averaged without weights).
@@ -51,20 +53,42 @@ def _parts():
 
 
 @computed_once(maxsize=8)
-def _refit_coef(l1_ratio, C, part):
+def refit_coef(l1_ratio, C, part):
     """The weights GridSearchCV's refit ends at when it searched ``part`` of the digits."""
     X_part, y_part = _parts()[part]
     model = LogisticRegression(l1_ratio=l1_ratio, C=C, **SEARCH_SETTINGS)
     return model.fit(X_part, y_part).coef_
 
 
-def refit_of_training_part(l1_ratio, C):
-    """The weights a search of the training part refits with the setting it chose."""
-    return _refit_coef(float(l1_ratio), float(C), "train")
+def refit_of_training_part(l1_ratio, C, like=None):
+    """The weights a search of the training part refits with the setting it chose: the
+    stored ones when ``like`` (an answer's weights) is the same refit, else the judge's."""
+    setting = (float(l1_ratio), float(C))
+    return stored.reference(stored_refit_coef(*setting), lambda: refit_coef(*setting, "train"),
+                            lambda reference: like is not None and same_refit(like, reference))
+
+
+def same_refit(coef, reference):
+    """Whether ``coef`` is the refit ``reference``, up to what other threads or processors
+    change (:data:`SAME_REFIT_RTOL`)."""
+    return coef.shape == reference.shape and bool(np.allclose(
+        coef, reference, rtol=SAME_REFIT_RTOL, atol=SAME_REFIT_RTOL * np.abs(reference).max()))
+
+
+def _search_score(l1_ratio, C, fold, like):
+    """The search's score of one candidate on one fold (the one-vs-rest ROC AUC): the
+    stored one when ``like`` (an answer's score) is it, else the judge's fit's."""
+    return stored.reference(stored_fold_score(l1_ratio, C, fold),
+                            lambda: fold_scores(l1_ratio, C, fold)[SEARCH_SCORING],
+                            lambda score: _same_score(like, score))
+
+
+def _same_score(got, want):
+    return bool(np.isclose(got, want, rtol=SAME_SCORE_RTOL, atol=1e-12))
 
 
 @computed_once(maxsize=8)
-def _fold_scores(l1_ratio, C, fold):
+def fold_scores(l1_ratio, C, fold):
     """One candidate's model of one fold of the training part, scored every way a search may.
 
     Returns the scores by scorer name, and under "test part" the ROC AUC of the same
@@ -98,9 +122,9 @@ def _refit_part(facts):
     if coef.shape != (10, 64):
         return None
     for part in ("train", "all", "both parts", "test"):
-        reference = _refit_coef(*setting, part)
-        if np.allclose(coef, reference, rtol=SAME_REFIT_RTOL,
-                       atol=SAME_REFIT_RTOL * np.abs(reference).max()):
+        reference = (refit_of_training_part(*setting, like=coef) if part == "train"
+                     else refit_coef(*setting, part))
+        if same_refit(coef, reference):
             return part
     return "other"
 
@@ -113,8 +137,7 @@ def _mnist_refit_part(coef, setting, part):
         return None
     l1_ratio, C = setting
     reference = mnist_coef({"l1_ratio": l1_ratio, "C": C, **SEARCH_SETTINGS}, part)
-    if reference.shape == coef.shape and np.allclose(
-            coef, reference, rtol=SAME_REFIT_RTOL, atol=SAME_REFIT_RTOL * np.abs(reference).max()):
+    if same_refit(coef, reference):
         return "train"
     return "other"
 
@@ -152,8 +175,8 @@ def _scored_on_training_folds(facts):
              if (float(p.get("l1_ratio", np.nan)), float(p.get("C", np.nan))) == setting]
     if len(index) != 1 or splits.shape[1] != len(params):
         return False
-    score = _fold_scores(*setting, 0)[SEARCH_SCORING]
-    return bool(np.isclose(splits[0][index[0]], score, rtol=SAME_SCORE_RTOL, atol=1e-12))
+    got = float(splits[0][index[0]])
+    return _same_score(got, _search_score(*setting, 0, like=got))
 
 
 def judge_search_data(facts):
@@ -188,18 +211,18 @@ def judge_scores(facts, cases):
         (index,) = [i for i, p in enumerate(params)
                     if float(p["l1_ratio"]) == l1_ratio and np.isclose(p["C"], C, rtol=1e-9)]
         got = float(splits[fold][index])
-        scores = _fold_scores(l1_ratio, C, fold)
-        if np.isclose(got, scores[SEARCH_SCORING], rtol=SAME_SCORE_RTOL, atol=1e-12):
+        if _same_score(got, _search_score(l1_ratio, C, fold, like=got)):
             continue
+        scores = fold_scores(l1_ratio, C, fold)
         setting = f"{penalty_name(l1_ratio)}, C = {C:.3g}, fold {fold}"
-        if np.isclose(got, scores["test part"], rtol=SAME_SCORE_RTOL, atol=1e-12):
+        if _same_score(got, scores["test part"]):
             return wrong(f"the search's score for {setting} is that fold's model scored on the "
                          "test part: the scorer reads the test images, so they choose the "
                          "setting after all.",
                          f'score each fold on its own held-out images: `scoring="'
                          f'{SEARCH_SCORING}"`, and no `X_test` anywhere in the search.')
         for name, words in OTHER_SCORERS.items():
-            if np.isclose(got, scores[name], rtol=SAME_SCORE_RTOL, atol=1e-12):
+            if _same_score(got, scores[name]):
                 return wrong(f"the search's score for {setting} is {words}, not the "
                              "one-vs-rest ROC AUC.",
                              f'`scoring="{SEARCH_SCORING}"`.')
@@ -257,7 +280,7 @@ def _judge_scores_of_other_parts(got, case):
     """A fold score of a search of the test part (or of all images), refitted since."""
     for part, where in (("test", "the test part"), ("all", "all images"),
                         ("both parts", "all images")):
-        if np.isclose(got, _fold_score_of_part(*case, part), rtol=SAME_SCORE_RTOL, atol=1e-12):
+        if _same_score(got, _fold_score_of_part(*case, part)):
             return wrong(f"the search's fold scores are those of a search of {where}: the "
                          "test images chose the setting, and `best_estimator_` was refitted "
                          "on the training part afterwards, which hides the leak only there.",

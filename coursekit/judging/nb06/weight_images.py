@@ -37,7 +37,7 @@ class WeightImages(Judge, specs.WeightImages):
         digits = coef is None or coef.ndim != 2 or coef.shape[-1] == 64
         checked = digits
         if digits:
-            reference = final_coef()
+            reference = final_coef(like=coef)
         elif coef.ndim == 2 and coef.shape[0] == 10:
             # MNIST: the final model fitted again on the notebook's training part, when the
             # kernel sent it with the search's choice; else the kernel's own model.
