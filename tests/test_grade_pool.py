@@ -18,11 +18,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from queue import Empty
 
 import psutil
 import pytest
 
 from coursekit import grading as grade
+from coursekit.grading import kernel
 from grading import submissions as build
 
 SANDBOX = "auto" if os.environ.get("CI") or not grade.bwrap_problem() else "none"
@@ -313,6 +315,55 @@ def test_the_socket_folder_watch_counts_bytes_on_disk_and_entries(tmp_path):
         (tmp_path / f"f{number}").touch()
     assert not grade.within_limits(tmp_path, 2**20, 8)
     assert grade.within_limits(tmp_path / "missing", 2**20, 8)
+
+
+class _Channel:
+    """A client's channel that gives its ``messages`` in turn (``Empty``: none came in
+    time); past them, reading is a failure."""
+
+    def __init__(self, *messages):
+        self.messages, self.sent = list(messages), []
+
+    def send(self, message):
+        self.sent.append(message["msg_type"])
+
+    async def get_msg(self, timeout=None):
+        if not self.messages:
+            raise AssertionError("read again after the kernel was ready")
+        message = self.messages.pop(0)
+        if message is Empty:
+            raise Empty
+        return message
+
+
+def _wait_for_ready(monkeypatch, shell, iopub, alive=True):
+    monkeypatch.setattr(kernel._ReadyKernelClient, "shell_channel", shell)
+    monkeypatch.setattr(kernel._ReadyKernelClient, "iopub_channel", iopub)
+
+    async def is_alive(self):
+        return alive
+
+    monkeypatch.setattr(kernel._ReadyKernelClient, "is_alive", is_alive)
+    return asyncio.run(kernel._ReadyKernelClient().wait_for_ready(timeout=5))
+
+
+INFO = {"msg_type": "kernel_info_reply", "content": {}}
+STATUS = {"msg_type": "status", "content": {"execution_state": "idle"}}
+
+
+def test_a_kernel_is_ready_once_it_answered_on_both_channels_not_after_iopub_falls_quiet(
+        monkeypatch):
+    # jupyter_client's own wait reads IOPub on until it has been quiet for 0.2 s, in every
+    # kernel's start: here a second read of IOPub fails.
+    shell, iopub = _Channel(INFO), _Channel(STATUS)
+    _wait_for_ready(monkeypatch, shell, iopub)
+    assert shell.sent == ["kernel_info_request"]
+    # IOPub not yet connected (nothing came through it): asked again, as jupyter_client does.
+    shell, iopub = _Channel(Empty, INFO, INFO), _Channel(Empty, STATUS)
+    _wait_for_ready(monkeypatch, shell, iopub)
+    assert shell.sent == ["kernel_info_request"] * 3
+    with pytest.raises(RuntimeError, match="died"):
+        _wait_for_ready(monkeypatch, _Channel(Empty), _Channel(), alive=False)
 
 
 NAMESPACES = ("pid", "mnt", "net", "ipc", "uts", "user", "cgroup")

@@ -15,10 +15,11 @@ import nbformat
 import zmq
 import zmq.asyncio
 from jupyter_client import AsyncKernelManager
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
-from traitlets import default
+from traitlets import Type, default
 
 from ..checks import shim as kernel_shim
 from ..threads import thread_environment
@@ -80,9 +81,41 @@ class _GraderKernelSpecs(KernelSpecManager):
                           language="python", interrupt_mode=mode)
 
 
+class _ReadyKernelClient(AsyncKernelClient):
+    """A kernel client that is ready once its kernel has answered on both channels.
+
+    jupyter_client's own wait goes on reading IOPub until it has been quiet for 0.2 s:
+    a fifth of a second of every kernel's start, for messages that answer none of the
+    grader's requests (nbclient skips them anyway). The kernel is this interpreter's
+    ipykernel, which speaks the client's protocol: no version to adapt to.
+    """
+
+    async def wait_for_ready(self, timeout=None):
+        deadline = time.monotonic() + (STARTUP_TIMEOUT if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:  # IOPub is connected once a message has come through it
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                    return
+                except Empty:
+                    pass
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+
 class _BoundedKernelManager(AsyncKernelManager):
-    """A kernel manager whose clients share its zmq context (and its size limits), and
-    read messages through a :class:`.BoundedSession`."""
+    """A kernel manager whose clients share its zmq context (and its size limits), read
+    messages through a :class:`.BoundedSession`, and are ready without waiting for IOPub
+    to fall quiet (:class:`_ReadyKernelClient`)."""
+
+    client_factory = Type(klass=_ReadyKernelClient)
 
     @default("session")
     def _bounded_session(self):
