@@ -91,7 +91,8 @@ class _ReadyKernelClient(AsyncKernelClient):
     """
 
     async def wait_for_ready(self, timeout=None):
-        deadline = time.monotonic() + (STARTUP_TIMEOUT if timeout is None else timeout)
+        timeout = STARTUP_TIMEOUT if timeout is None else timeout
+        deadline = time.monotonic() + timeout
         while True:
             self.kernel_info()
             try:
