@@ -32,9 +32,9 @@ def fitted_final_coef():
     return model.fit(X_train, y_train).coef_
 
 
-def final_coef(like=None):
+def final_coef(like):
     """The notebook's final model's weights on the digits: the stored ones when ``like``
-    (an answer's weights) is the same weights, else the judge's fit."""
+    (an answer's weights, or None) is the same weights, else the judge's fit."""
     return stored.reference(stored_final_coef(), fitted_final_coef,
                             lambda reference: like is not None and same_weights(like, reference))
 

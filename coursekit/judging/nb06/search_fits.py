@@ -60,12 +60,12 @@ def refit_coef(l1_ratio, C, part):
     return model.fit(X_part, y_part).coef_
 
 
-def refit_of_training_part(l1_ratio, C, like=None):
+def refit_of_training_part(l1_ratio, C, like):
     """The weights a search of the training part refits with the setting it chose: the
     stored ones when ``like`` (an answer's weights) is the same refit, else the judge's."""
     setting = (float(l1_ratio), float(C))
     return stored.reference(stored_refit_coef(*setting), lambda: refit_coef(*setting, "train"),
-                            lambda reference: like is not None and same_refit(like, reference))
+                            lambda reference: same_refit(like, reference))
 
 
 def same_refit(coef, reference):
